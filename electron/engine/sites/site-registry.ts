@@ -1,0 +1,117 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { SqlJsStatic } from 'sql.js';
+import { TOP_LEVEL_SITE, type Site, type SiteCode } from '../../../shared/domain';
+import { ApiError } from '../../../shared/errors';
+import { SiteDatabase, SiteDatabaseDamagedError } from './site-database';
+
+const DATABASE_SUFFIX = '.sqlite';
+
+type Entry = { kind: 'open'; database: SiteDatabase } | { kind: 'damaged'; code: SiteCode; file: string; reason: string };
+
+/**
+ * The sites of this data folder. Each site database names its own site, so the folder of databases is the
+ * registry: there is no second list that could disagree with it.
+ */
+export class SiteRegistry {
+  private readonly entries = new Map<SiteCode, Entry>();
+
+  private constructor(
+    private readonly sql: SqlJsStatic,
+    private readonly sitesDir: string,
+  ) {}
+
+  /** Opens every site database; on first start creates the top-level site CEN - Central Site. */
+  static load(sql: SqlJsStatic, sitesDir: string, now: Date = new Date()): SiteRegistry {
+    const registry = new SiteRegistry(sql, sitesDir);
+    const files = readdirSync(sitesDir).filter((name) => name.endsWith(DATABASE_SUFFIX));
+    for (const name of files.sort()) registry.openFile(join(sitesDir, name));
+    if (registry.entries.size === 0) {
+      registry.createSite({ code: TOP_LEVEL_SITE.code, name: TOP_LEVEL_SITE.name, parentCode: null }, now);
+    }
+    return registry;
+  }
+
+  fileFor(code: SiteCode): string {
+    return join(this.sitesDir, `${code}${DATABASE_SUFFIX}`);
+  }
+
+  createSite(site: { code: SiteCode; name: string; parentCode: SiteCode | null }, now: Date = new Date()): SiteDatabase {
+    const file = this.fileFor(site.code);
+    if (this.entries.has(site.code) || existsSync(file)) {
+      throw new ApiError('BAD_REQUEST', `A site with code ${site.code} already exists.`);
+    }
+    const database = SiteDatabase.create(this.sql, file, { ...site, createdAt: now.toISOString() });
+    this.entries.set(site.code, { kind: 'open', database });
+    return database;
+  }
+
+  list(): Site[] {
+    return [...this.entries.values()].map(describeEntry).sort((a, b) => a.code.localeCompare(b.code));
+  }
+
+  get(code: SiteCode): Site {
+    const entry = this.entries.get(code);
+    if (entry === undefined) throw new ApiError('NOT_FOUND', `There is no site with code ${code}.`);
+    return describeEntry(entry);
+  }
+
+  /** The open database of a site, or an error that says why it cannot be used. */
+  database(code: SiteCode): SiteDatabase {
+    const entry = this.entries.get(code);
+    if (entry === undefined) throw new ApiError('NOT_FOUND', `There is no site with code ${code}.`);
+    if (entry.kind === 'damaged') throw new ApiError('SITE_DAMAGED', damagedMessage(entry));
+    return entry.database;
+  }
+
+  close(): void {
+    for (const entry of this.entries.values()) if (entry.kind === 'open') entry.database.close();
+    this.entries.clear();
+  }
+
+  private openFile(file: string): void {
+    const fileCode = basename(file, DATABASE_SUFFIX).toUpperCase();
+    try {
+      const database = SiteDatabase.open(this.sql, file);
+      const identity = database.readIdentity();
+      const code = identity?.code ?? fileCode;
+      this.entries.set(code, { kind: 'open', database });
+    } catch (error) {
+      if (!(error instanceof SiteDatabaseDamagedError)) throw error;
+      this.entries.set(fileCode, { kind: 'damaged', code: fileCode, file, reason: error.reason });
+    }
+  }
+}
+
+function damagedMessage(entry: { file: string; reason: string }): string {
+  const backup = `${entry.file}.bak`;
+  const hint = existsSync(backup)
+    ? ` The previous version is kept as ${backup}; to go back to it, close the console and replace the damaged file with it.`
+    : '';
+  return `The site database ${entry.file} cannot be opened: ${entry.reason}. The file was left untouched.${hint}`;
+}
+
+function describeEntry(entry: Entry): Site {
+  if (entry.kind === 'damaged') {
+    return {
+      code: entry.code,
+      name: 'Site database damaged',
+      parentCode: null,
+      databaseFile: entry.file,
+      schemaVersion: 0,
+      createdAt: '',
+      health: { state: 'damaged', message: damagedMessage(entry) },
+    };
+  }
+  const identity = entry.database.readIdentity();
+  if (identity === undefined) throw new Error(`Site database ${entry.database.file} lost its identity row.`);
+  return {
+    code: identity.code,
+    name: identity.name,
+    parentCode: identity.parentCode,
+    databaseFile: entry.database.file,
+    schemaVersion: entry.database.schemaVersion,
+    createdAt: identity.createdAt,
+    health: { state: 'ok' },
+  };
+}

@@ -1,0 +1,47 @@
+import { spawn } from 'node:child_process';
+import { startConsoleHost } from '../../console-host';
+import { startWebHost } from '../../web-host';
+import { CliError, type CliContext } from '../cli-context';
+
+export interface WebOptions {
+  port: number;
+  open: boolean;
+  bind: string;
+}
+
+/** Serves the console to a browser until interrupted. The first stdout line is the console URL. */
+export async function webCommand(context: CliContext, options: WebOptions): Promise<number> {
+  const host = await startConsoleHost({
+    dataDir: context.dataDir,
+    workerPath: context.paths.workerPath,
+    sqlWasmPath: context.paths.sqlWasmPath,
+    reportProblem: (message) => context.io.err(message),
+  });
+  let web;
+  try {
+    web = await startWebHost({ host, rendererDir: context.paths.rendererDir, port: options.port, bindAddress: options.bind });
+  } catch (error) {
+    await host.stop();
+    throw new CliError(`Could not serve the console on ${options.bind}:${options.port}: ${(error as Error).message}`);
+  }
+  context.io.out(web.url);
+  context.io.err(`Update Sync Console is served at ${web.url}`);
+  context.io.err(`Data folder: ${context.dataDir}. Press Ctrl+C to stop.`);
+  if (host.engine.status.state !== 'ready') context.io.err(`Warning: ${host.engine.status.message}`);
+  if (options.open) openInBrowser(web.url, context);
+
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await web.close();
+  await host.stop();
+  return 0;
+}
+
+function openInBrowser(url: string, context: CliContext): void {
+  const command = process.platform === 'win32' ? 'explorer' : process.platform === 'darwin' ? 'open' : 'xdg-open';
+  const child = spawn(command, [url], { stdio: 'ignore', detached: true });
+  child.on('error', () => context.io.err(`Could not open a browser (${command}); open the URL above yourself.`));
+  child.unref();
+}

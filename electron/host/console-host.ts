@@ -1,0 +1,64 @@
+import type { ConsoleEvent } from '../../shared/contract';
+import type { ConsoleInfo } from '../../shared/domain';
+import { checkEvent } from '../../shared/validate';
+import { createDispatcher, type Dispatch } from './dispatcher';
+import { EngineClient, type EngineClientOptions } from './engine-client';
+import { PRODUCT_NAME, PRODUCT_VERSION } from './product';
+
+export interface ConsoleHost {
+  dispatch: Dispatch;
+  onEvent(listener: (event: ConsoleEvent) => void): () => void;
+  info(): ConsoleInfo;
+  engine: EngineClient;
+  stop(): Promise<void>;
+}
+
+export interface ConsoleHostOptions {
+  dataDir: string;
+  workerPath: string;
+  sqlWasmPath?: string;
+  engine?: Partial<Omit<EngineClientOptions, 'workerPath' | 'workerData'>>;
+  /** Where to report engine events that break the contract (they are dropped, never forwarded). */
+  reportProblem?: (message: string) => void;
+}
+
+/** The engine worker plus the dispatcher: what every transport (Electron IPC, web host, CLI) serves. */
+export async function startConsoleHost(options: ConsoleHostOptions): Promise<ConsoleHost> {
+  const engine = new EngineClient({
+    ...options.engine,
+    workerPath: options.workerPath,
+    workerData: {
+      dataDir: options.dataDir,
+      ...(options.sqlWasmPath === undefined ? {} : { sqlWasmPath: options.sqlWasmPath }),
+    },
+  });
+  const listeners = new Set<(event: ConsoleEvent) => void>();
+  const publish = (event: ConsoleEvent): void => {
+    for (const listener of listeners) listener(event);
+  };
+  engine.onEvent((message) => {
+    const checked = checkEvent(message.name, message.payload);
+    if (checked.ok) publish(checked.value);
+    else options.reportProblem?.(`Dropped an engine event: ${checked.error.message}`);
+  });
+  engine.onStatus((status) => publish({ name: 'engineStatus', payload: status }));
+
+  const info = (): ConsoleInfo => ({
+    productName: PRODUCT_NAME,
+    version: PRODUCT_VERSION,
+    dataDir: options.dataDir,
+    engine: engine.status,
+  });
+  const dispatch = createDispatcher(engine, { getInfo: info });
+  await engine.start();
+  return {
+    dispatch,
+    engine,
+    info,
+    onEvent(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    stop: () => engine.stop(),
+  };
+}

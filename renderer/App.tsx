@@ -1,0 +1,51 @@
+import { useEffect, useMemo } from 'react';
+import { ConsoleTree } from './console-tree/ConsoleTree';
+import { buildConsoleTree, connectedSite, findNode } from './console-tree/tree-model';
+import { LogPane } from './log-pane/LogPane';
+import { ResultPane } from './result-pane/ResultPane';
+import { useConsoleStore } from './store/console-store';
+import { Notices, StatusBar } from './status/StatusBar';
+
+export function App() {
+  const sites = useConsoleStore((state) => state.sites);
+  const selectedId = useConsoleStore((state) => state.selectedId);
+  const refresh = useConsoleStore((state) => state.refresh);
+  const loading = useConsoleStore((state) => state.loading);
+  const tree = useMemo(() => buildConsoleTree(sites), [sites]);
+  const selected = findNode(tree, selectedId);
+  const logSite = selected?.site ?? connectedSite(sites)?.code;
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'F5') {
+        event.preventDefault();
+        void refresh();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [refresh]);
+
+  return (
+    <div className="console">
+      <header className="toolbar" role="toolbar" aria-label="Console toolbar">
+        <img src="./icons/console.svg" alt="" className="app-icon" />
+        <span className="app-title">Update Sync Console</span>
+        <button type="button" onClick={() => void refresh()} disabled={loading} title="Refresh (F5)">
+          Refresh
+        </button>
+      </header>
+      <Notices />
+      <main className="panes">
+        <nav className="tree-pane" aria-label="Console tree">
+          <ConsoleTree root={tree} />
+        </nav>
+        <div className="right-panes">
+          <ResultPane node={selected} />
+          <LogPane site={logSite} />
+        </div>
+      </main>
+      <StatusBar />
+    </div>
+  );
+}

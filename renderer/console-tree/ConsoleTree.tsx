@@ -1,0 +1,137 @@
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
+import { ContextMenu } from '../context-menu/ContextMenu';
+import { menuItemsFor } from '../context-menu/menu-items';
+import { useConsoleStore } from '../store/console-store';
+import { findNode, visibleNodes, type TreeNode } from './tree-model';
+
+interface OpenMenu {
+  node: TreeNode;
+  x: number;
+  y: number;
+}
+
+/** The console tree (WAI-ARIA tree pattern): arrows, Home/End, Enter, Shift+F10 / context-menu key, F5. */
+export function ConsoleTree({ root }: { root: TreeNode }) {
+  const selectedId = useConsoleStore((state) => state.selectedId);
+  const expanded = useConsoleStore((state) => state.expanded);
+  const select = useConsoleStore((state) => state.select);
+  const setExpanded = useConsoleStore((state) => state.setExpanded);
+  const refresh = useConsoleStore((state) => state.refresh);
+  const [menu, setMenu] = useState<OpenMenu | undefined>();
+  const container = useRef<HTMLDivElement>(null);
+  const rows = useMemo(() => visibleNodes(root, expanded), [root, expanded]);
+
+  const focusRow = useCallback((id: string) => {
+    container.current?.querySelector<HTMLElement>(`[data-node-id="${CSS.escape(id)}"]`)?.focus();
+  }, []);
+
+  // Keep the selection on a node that exists (a site may disappear on refresh).
+  useEffect(() => {
+    if (findNode(root, selectedId) === undefined) select('sitedb');
+  }, [root, selectedId, select]);
+
+  const openMenuFor = (node: TreeNode, x: number, y: number) => {
+    select(node.id);
+    setMenu({ node, x, y });
+  };
+
+  const openMenuAtRow = (node: TreeNode) => {
+    const element = container.current?.querySelector<HTMLElement>(`[data-node-id="${CSS.escape(node.id)}"] .tree-label`);
+    const rect = element?.getBoundingClientRect();
+    openMenuFor(node, rect ? rect.left + 12 : 40, rect ? rect.bottom : 40);
+  };
+
+  const onKeyDown = (event: KeyboardEvent) => {
+    const index = rows.findIndex((row) => row.node.id === selectedId);
+    const row = rows[index];
+    if (row === undefined) return;
+    const move = (target: number) => {
+      const next = rows[Math.max(0, Math.min(rows.length - 1, target))];
+      if (next !== undefined) {
+        select(next.node.id);
+        focusRow(next.node.id);
+      }
+    };
+    const hasChildren = row.node.children.length > 0;
+    const isExpanded = expanded.has(row.node.id);
+    if ((event.key === 'F10' && event.shiftKey) || event.key === 'ContextMenu') {
+      openMenuAtRow(row.node);
+    } else if (event.key === 'ArrowDown') move(index + 1);
+    else if (event.key === 'ArrowUp') move(index - 1);
+    else if (event.key === 'Home') move(0);
+    else if (event.key === 'End') move(rows.length - 1);
+    else if (event.key === 'ArrowRight') {
+      if (hasChildren && !isExpanded) setExpanded(row.node.id, true);
+      else if (hasChildren) move(index + 1);
+    } else if (event.key === 'ArrowLeft') {
+      if (hasChildren && isExpanded) setExpanded(row.node.id, false);
+      else if (row.parentId !== null) move(rows.findIndex((candidate) => candidate.node.id === row.parentId));
+    } else if (event.key === 'Enter') {
+      if (hasChildren) setExpanded(row.node.id, !isExpanded);
+    } else if (event.key === 'F5') {
+      void refresh();
+    } else return;
+    event.preventDefault();
+  };
+
+  const onContextMenu = (event: MouseEvent, node: TreeNode) => {
+    event.preventDefault();
+    openMenuFor(node, event.clientX, event.clientY);
+  };
+
+  return (
+    <div className="console-tree" ref={container}>
+      <div role="tree" aria-label="Console tree" onKeyDown={onKeyDown}>
+        {rows.map(({ node, depth }) => {
+          const isExpanded = expanded.has(node.id);
+          const isSelected = node.id === selectedId;
+          return (
+            <div
+              key={node.id}
+              role="treeitem"
+              data-node-id={node.id}
+              aria-level={depth + 1}
+              aria-selected={isSelected}
+              aria-expanded={node.children.length > 0 ? isExpanded : undefined}
+              tabIndex={isSelected ? 0 : -1}
+              className={`tree-row${isSelected ? ' selected' : ''}`}
+              style={{ paddingLeft: 4 + depth * 16 }}
+              onClick={() => select(node.id)}
+              onDoubleClick={() => node.children.length > 0 && setExpanded(node.id, !isExpanded)}
+              onContextMenu={(event) => onContextMenu(event, node)}
+            >
+              <span
+                className={`twisty${node.children.length === 0 ? ' leaf' : ''}`}
+                aria-hidden="true"
+                onClick={(event) => {
+                  event.stopPropagation();
+                  setExpanded(node.id, !isExpanded);
+                }}
+              >
+                {node.children.length === 0 ? '' : isExpanded ? '▾' : '▸'}
+              </span>
+              <img className="tree-icon" src={`./icons/${node.icon}.svg`} alt="" aria-hidden="true" />
+              <span className="tree-label">{node.label}</span>
+            </div>
+          );
+        })}
+      </div>
+      {menu !== undefined && (
+        <ContextMenu
+          x={menu.x}
+          y={menu.y}
+          label={`${menu.node.label} actions`}
+          items={menuItemsFor(menu.node, {
+            refresh: () => void refresh(),
+            expand: (node) => setExpanded(node.id, true),
+          })}
+          onClose={() => {
+            const id = menu.node.id;
+            setMenu(undefined);
+            requestAnimationFrame(() => focusRow(id));
+          }}
+        />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+
+export const ApiErrorCodeSchema = z.enum([
+  /** The call's name or arguments do not match the contract. */
+  'BAD_REQUEST',
+  'UNKNOWN_METHOD',
+  'NOT_FOUND',
+  /** The site's database file could not be opened; it was left untouched. */
+  'SITE_DAMAGED',
+  /** Another engine holds the data folder. */
+  'DATA_FOLDER_IN_USE',
+  /** The engine stopped while the call was in flight; it is being restarted. */
+  'ENGINE_RESTARTED',
+  'ENGINE_UNAVAILABLE',
+  'TIMEOUT',
+  'INTERNAL',
+]);
+export type ApiErrorCode = z.infer<typeof ApiErrorCodeSchema>;
+
+export const ApiErrorSchema = z.object({
+  code: ApiErrorCodeSchema,
+  message: z.string(),
+  /** Technical cause for the log; never shown as a stack trace. */
+  cause: z.string().optional(),
+});
+export type ApiErrorData = z.infer<typeof ApiErrorSchema>;
+
+/** An error with a code and a message an administrator understands. */
+export class ApiError extends Error {
+  readonly code: ApiErrorCode;
+  readonly causeText: string | undefined;
+
+  constructor(code: ApiErrorCode, message: string, cause?: unknown) {
+    super(message);
+    this.name = 'ApiError';
+    this.code = code;
+    this.causeText = cause === undefined ? undefined : describeCause(cause);
+  }
+
+  toData(): ApiErrorData {
+    return this.causeText === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, cause: this.causeText };
+  }
+
+  static fromData(data: ApiErrorData): ApiError {
+    const error = new ApiError(data.code, data.message);
+    return data.cause === undefined ? error : Object.assign(error, { causeText: data.cause });
+  }
+}
+
+export function describeCause(cause: unknown): string {
+  if (cause instanceof Error) return cause.message;
+  return String(cause);
+}
+
+/** Turns anything thrown into the error shape the contract carries. */
+export function toApiErrorData(error: unknown): ApiErrorData {
+  if (error instanceof ApiError) return error.toData();
+  return { code: 'INTERNAL', message: 'The engine hit an unexpected error.', cause: describeCause(error) };
+}

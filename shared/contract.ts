@@ -20,7 +20,7 @@ export type ApiResult<M extends ApiMethodName> = z.output<(typeof apiMethods)[M]
 
 /** The typed API the preload exposes, the web host serves and the renderer uses. */
 export type ConsoleApi = {
-  [M in ApiMethodName]: {} extends ApiParams<M>
+  [M in ApiMethodName]: Record<string, never> extends ApiParams<M>
     ? (params?: ApiParams<M>) => Promise<ApiResult<M>>
     : (params: ApiParams<M>) => Promise<ApiResult<M>>;
 };

@@ -1,0 +1,99 @@
+/// <reference lib="dom" />
+/** Drives the real console, served by `usc web`, in Debian's Chromium. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { builtPaths } from '../helpers/built';
+import { chromiumMissingReason, launchChromium, screenshotPath, skipE2e } from '../helpers/browser';
+import { useTempDirs } from '../helpers/temp-dir';
+import { startUsc, type RunningUsc } from '../helpers/usc-process';
+
+if (skipE2e) console.warn(`Skipping the end-to-end tests: ${chromiumMissingReason}`);
+
+describe.skipIf(skipE2e)('console in Chromium', () => {
+  const tempDir = useTempDirs();
+  let browser: Browser;
+  let web: RunningUsc;
+  let page: Page;
+
+  beforeAll(async () => {
+    builtPaths();
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  async function open(): Promise<Page> {
+    web = await startUsc(['web', '--port', '0', '--data', tempDir()]);
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(web.firstLine);
+    await page.getByRole('treeitem', { name: 'Update Sync Console', exact: true }).waitFor();
+    expect(errors).toEqual([]);
+    return page;
+  }
+
+  afterAllPages();
+  function afterAllPages() {
+    afterAll(async () => {
+      await page?.close();
+      await web?.stop();
+    });
+  }
+
+  it('shows the site from the engine in the tree, the status bar and Site Management', async () => {
+    const page = await open();
+    const tree = page.getByRole('tree', { name: 'Console tree' });
+    await expect(tree.getByRole('treeitem', { name: 'Site Database (CEN - Central Site)', exact: true }).isVisible()).resolves.toBe(true);
+    await expect(tree.getByRole('treeitem', { name: 'CEN - Central Site', exact: true }).isVisible()).resolves.toBe(true);
+    await page.getByRole('status').getByText('Engine ready').waitFor();
+    await page.getByRole('status').getByText('1 site').waitFor();
+    await tree.getByRole('treeitem', { name: 'Site Management', exact: true }).click();
+    const sitesTable = page.getByRole('table', { name: 'Sites' });
+    await expect(sitesTable.getByRole('row').nth(1).textContent()).resolves.toContain('CEN');
+    await expect(sitesTable.getByRole('row').nth(1).textContent()).resolves.toContain('Central Site');
+  });
+
+  it('is navigated with the keyboard down to Update Repository, whose context menu opens with Shift+F10', async () => {
+    const tree = page.getByRole('tree', { name: 'Console tree' });
+    await tree.getByRole('treeitem', { name: 'Site Database (CEN - Central Site)', exact: true }).click();
+    const focused = () => page.evaluate(() => document.activeElement?.textContent ?? '');
+
+    await page.keyboard.press('ArrowDown'); // Site Management
+    await page.keyboard.press('ArrowDown'); // CEN - Central Site (collapsed)
+    expect(await focused()).toContain('CEN - Central Site');
+    await page.keyboard.press('ArrowRight'); // expand CEN
+    await page.keyboard.press('ArrowRight'); // into Site Settings
+    expect(await focused()).toContain('Site Settings');
+    await page.keyboard.press('ArrowLeft'); // back to CEN
+    await page.keyboard.press('ArrowLeft'); // collapse CEN
+    await page.keyboard.press('ArrowDown'); // Computer Management
+    await page.keyboard.press('ArrowDown'); // Software Updates
+    await page.keyboard.press('ArrowDown'); // Update Repository
+    expect(await focused()).toContain('Update Repository');
+    await expect(
+      tree.getByRole('treeitem', { name: 'Update Repository', exact: true }).getAttribute('aria-selected'),
+    ).resolves.toBe('true');
+    await page.getByRole('heading', { name: 'Update Repository' }).waitFor();
+
+    await page.keyboard.press('Shift+F10');
+    const menu = page.getByRole('menu', { name: 'Update Repository actions' });
+    await menu.waitFor();
+    await page.screenshot({ path: screenshotPath('shell-update-repository-menu') });
+    await expect(menu.getByRole('menuitem').allTextContents()).resolves.toEqual(['RefreshF5']);
+    await page.keyboard.press('Escape');
+    await menu.waitFor({ state: 'detached' });
+    expect(await focused()).toContain('Update Repository');
+  });
+
+  it('opens the same menu with a right-click, and its Refresh item works', async () => {
+    const item = page.getByRole('treeitem', { name: 'Update Repository', exact: true });
+    await item.click({ button: 'right' });
+    const menu = page.getByRole('menu', { name: 'Update Repository actions' });
+    await menu.waitFor();
+    await menu.getByRole('menuitem', { name: 'Refresh' }).click();
+    await menu.waitFor({ state: 'detached' });
+    await page.getByRole('status').getByText('1 site').waitFor();
+  });
+});

@@ -1,0 +1,62 @@
+import { readFileSync, statSync, truncateSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { builtPaths } from '../helpers/built';
+import { useTempDirs } from '../helpers/temp-dir';
+import { runUsc } from '../helpers/usc-process';
+
+const tempDir = useTempDirs();
+builtPaths();
+
+describe('usc CLI', () => {
+  it('lists CEN as JSON on first start, and reopens the same database on the second', async () => {
+    const dataDir = tempDir();
+    const first = await runUsc(['sites', '--json', '--data', dataDir]);
+    expect(first.code).toBe(0);
+    const [site] = JSON.parse(first.stdout) as Array<{ code: string; name: string; createdAt: string; databaseFile: string }>;
+    expect(site).toMatchObject({ code: 'CEN', name: 'Central Site', databaseFile: join(dataDir, 'sites', 'CEN.sqlite') });
+    const bytes = readFileSync(site!.databaseFile);
+
+    const second = await runUsc(['sites', '--json', '--data', dataDir]);
+    expect(JSON.parse(second.stdout)).toEqual(JSON.parse(first.stdout));
+    expect(readFileSync(site!.databaseFile).equals(bytes)).toBe(true);
+  });
+
+  it('takes the data folder from USC_DATA_DIR when --data is not given', async () => {
+    const dataDir = tempDir();
+    const result = await runUsc(['sites', '--json'], { USC_DATA_DIR: dataDir });
+    expect(JSON.parse(result.stdout)[0].databaseFile).toBe(join(dataDir, 'sites', 'CEN.sqlite'));
+  });
+
+  it('reports a truncated database clearly, exits non-zero and does not overwrite it', async () => {
+    const dataDir = tempDir();
+    await runUsc(['sites', '--data', dataDir]);
+    const file = join(dataDir, 'sites', 'CEN.sqlite');
+    truncateSync(file, statSync(file).size - 100);
+    const damaged = readFileSync(file);
+
+    const result = await runUsc(['sites', '--data', dataDir]);
+    expect(result.code).toBe(3);
+    expect(result.stdout).toMatch(/CEN\s.*DAMAGED/);
+    expect(result.stderr).toContain(`The site database ${file} cannot be opened: the file is truncated`);
+    expect(result.stderr).toContain('left untouched');
+    expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    expect(readFileSync(file).equals(damaged)).toBe(true);
+  });
+
+  it('explains unknown commands and bad options in one line, without a stack trace', async () => {
+    const unknown = await runUsc(['synchronise']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('unknown command "synchronise"');
+    const badPort = await runUsc(['web', '--port', 'eighty', '--data', tempDir()]);
+    expect(badPort.code).toBe(2);
+    expect(badPort.stderr.trim()).toBe('usc: --port must be a number from 0 to 65535, not "eighty".');
+  });
+
+  it('prints help listing the commands', async () => {
+    const help = await runUsc(['help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('sites [--json]');
+    expect(help.stdout).toContain('web [--port N]');
+  });
+});

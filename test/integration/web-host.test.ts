@@ -1,0 +1,103 @@
+import { request } from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { builtPaths } from '../helpers/built';
+import { useTempDirs } from '../helpers/temp-dir';
+import { startUsc, type RunningUsc } from '../helpers/usc-process';
+
+const tempDir = useTempDirs();
+const running: RunningUsc[] = [];
+afterEach(async () => {
+  for (const usc of running.splice(0)) await usc.stop();
+});
+
+async function startWeb() {
+  builtPaths();
+  const usc = await startUsc(['web', '--port', '0', '--data', tempDir()]);
+  running.push(usc);
+  const url = new URL(usc.firstLine);
+  return { usc, url, token: url.searchParams.get('token') ?? '', base: `http://${url.host}` };
+}
+
+function get(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers }, (res) => {
+      let body = '';
+      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+function openSocket(url: string, headers: Record<string, string> = {}): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { headers });
+    ws.once('open', () => resolve(ws));
+    ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+    ws.once('error', reject);
+  });
+}
+
+function call(ws: WebSocket, id: number, method: string, params: unknown): Promise<unknown> {
+  return new Promise((resolve) => {
+    const onMessage = (data: WebSocket.RawData) => {
+      const message = JSON.parse(data.toString()) as { type: string; id?: number };
+      if (message.type === 'result' && message.id === id) {
+        ws.off('message', onMessage);
+        resolve(message);
+      }
+    };
+    ws.on('message', onMessage);
+    ws.send(JSON.stringify({ type: 'call', id, method, params }));
+  });
+}
+
+describe('web host', () => {
+  it('prints a loopback URL with a token as its first line', async () => {
+    const { url, token } = await startWeb();
+    expect(url.hostname).toBe('127.0.0.1');
+    expect(Number(url.port)).toBeGreaterThan(0);
+    expect(token.length).toBeGreaterThanOrEqual(24);
+  });
+
+  it('serves the console page only with the token, with a strict CSP', async () => {
+    const { base, token } = await startWeb();
+    expect((await get(`${base}/`)).status).toBe(403);
+    expect((await get(`${base}/?token=wrong`)).status).toBe(403);
+    const page = await get(`${base}/?token=${token}`);
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('<div id="root">');
+    expect(String(page.headers['content-security-policy'])).toContain("script-src 'self'");
+    expect(String(page.headers['set-cookie'])).toContain('HttpOnly');
+  });
+
+  it('refuses requests addressed to another host name (DNS rebinding)', async () => {
+    const { base, token } = await startWeb();
+    expect((await get(`${base}/?token=${token}`, { Host: 'attacker.example' })).status).toBe(421);
+  });
+
+  it('refuses API sockets without the token or from another origin', async () => {
+    const { url, token } = await startWeb();
+    const api = `ws://${url.host}/api`;
+    await expect(openSocket(api)).rejects.toThrow(/403/);
+    await expect(openSocket(`${api}?token=nope`)).rejects.toThrow(/403/);
+    await expect(openSocket(`${api}?token=${token}`, { Origin: 'http://evil.example' })).rejects.toThrow(/403/);
+  });
+
+  it('answers contract calls over the socket, including typed errors', async () => {
+    const { url, token } = await startWeb();
+    const ws = await openSocket(`ws://${url.host}/api?token=${token}`);
+    expect(await call(ws, 1, 'listSites', {})).toMatchObject({ type: 'result', id: 1, ok: true, value: [{ code: 'CEN' }] });
+    expect(await call(ws, 2, 'getSite', { site: 12 })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    expect(await call(ws, 3, 'formatDisk', {})).toMatchObject({ ok: false, error: { code: 'UNKNOWN_METHOD' } });
+    ws.close();
+  });
+
+  it('stops cleanly on SIGTERM', async () => {
+    const { usc } = await startWeb();
+    running.pop();
+    expect(await usc.stop()).toBe(0);
+  });
+});

@@ -1,0 +1,50 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ConsoleApi } from '../../../shared/contract';
+import { ApiError } from '../../../shared/errors';
+import { LOG_BUFFER_LINES, useConsoleStore } from '../../../renderer/store/console-store';
+
+const status = (state: 'ready' | 'restarting' | 'failed', message: string) => ({ state, message, restarts: 1, at: '2026-11-23T00:00:00Z' });
+
+function fakeApi(overrides: Partial<ConsoleApi> = {}): ConsoleApi {
+  return {
+    getInfo: vi.fn(async () => ({ productName: 'Update Sync Console', version: '1', dataDir: '/data', engine: status('ready', 'ready') })),
+    listSites: vi.fn(async () => []),
+    getSite: vi.fn(),
+    ...overrides,
+  } as ConsoleApi;
+}
+
+describe('console store', () => {
+  beforeEach(() => {
+    useConsoleStore.setState({ notices: [], logLines: [], engine: undefined, loadError: undefined, connection: 'connecting' });
+  });
+
+  it('tells the administrator when the engine stops and when it is back, and reloads the sites', async () => {
+    const api = fakeApi();
+    useConsoleStore.getState().attach(api, 'websocket');
+    useConsoleStore.getState().handleEvent({ name: 'engineStatus', payload: status('ready', 'The sync engine is ready.') });
+    useConsoleStore.getState().handleEvent({ name: 'engineStatus', payload: status('restarting', 'The sync engine stopped unexpectedly (exit code 1). Restarting it…') });
+    expect(useConsoleStore.getState().notices).toMatchObject([{ kind: 'warning', text: expect.stringContaining('stopped unexpectedly') }]);
+    useConsoleStore.getState().handleEvent({ name: 'engineStatus', payload: status('ready', 'The sync engine was restarted after it stopped unexpectedly (restart 1).') });
+    expect(useConsoleStore.getState().notices.map((notice) => notice.kind)).toEqual(['warning', 'info']);
+    expect(api.listSites).toHaveBeenCalled();
+  });
+
+  it('shows a failed load as an error instead of an empty console', async () => {
+    const api = fakeApi({ listSites: vi.fn(async () => Promise.reject(new ApiError('ENGINE_UNAVAILABLE', 'The sync engine is not running.'))) });
+    useConsoleStore.getState().attach(api, 'websocket');
+    await useConsoleStore.getState().refresh();
+    expect(useConsoleStore.getState().loadError).toBe('The sync engine is not running.');
+  });
+
+  it('keeps the log buffer bounded, dropping the oldest lines', () => {
+    const line = (n: number) => ({ text: `line ${n}`, component: 'SMS_WSUS_SYNC_MANAGER', time: 't', thread: 1, severity: 'info' as const });
+    const batch = Array.from({ length: LOG_BUFFER_LINES }, (_, n) => line(n));
+    useConsoleStore.getState().handleEvent({ name: 'log', payload: { site: 'CEN', file: 'wsyncmgr.log', lines: batch } });
+    useConsoleStore.getState().handleEvent({ name: 'log', payload: { site: 'CEN', file: 'wsyncmgr.log', lines: [line(-1)] } });
+    const lines = useConsoleStore.getState().logLines;
+    expect(lines).toHaveLength(LOG_BUFFER_LINES);
+    expect(lines[0]?.text).toBe('line 1');
+    expect(lines.at(-1)?.text).toBe('line -1');
+  });
+});

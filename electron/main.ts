@@ -3,23 +3,17 @@
  * Everything else (engine, dispatcher) is plain Node code shared with the web host and the CLI.
  */
 import { readFile } from 'node:fs/promises';
-import { extname, join, normalize, sep } from 'node:path';
+import { join } from 'node:path';
 import { app, BrowserWindow, ipcMain, protocol, session, shell } from 'electron';
 import { APP_ORIGIN } from '../shared/bridge';
 import { startConsoleHost, type ConsoleHost } from './host/console-host';
 import { forwardConsoleEvents, registerConsoleIpc, TrustedSenders } from './host/electron-ipc';
 import { buildPaths, resolveDataDir } from './host/paths';
+import { contentTypeOf, rendererFileFor } from './host/renderer-files';
 import { PRODUCT_NAME } from './host/product';
 
 const CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'";
-const MIME: Record<string, string> = {
-  '.html': 'text/html',
-  '.js': 'text/javascript',
-  '.css': 'text/css',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-};
 
 const paths = buildPaths(join(__dirname, '..'));
 const senders = new TrustedSenders();
@@ -36,13 +30,12 @@ function dataDirFromArgs(argv: string[]): string | undefined {
 
 async function serveRenderer(request: Request): Promise<Response> {
   const url = new URL(request.url);
-  const relative = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname.slice(1));
-  const file = normalize(join(paths.rendererDir, relative));
-  if (!file.startsWith(normalize(paths.rendererDir) + sep)) return new Response('Not found', { status: 404 });
+  const file = rendererFileFor(paths.rendererDir, url.pathname);
+  if (file === undefined) return new Response('Not found', { status: 404 });
   try {
     const body = await readFile(file);
     return new Response(body, {
-      headers: { 'Content-Type': MIME[extname(file)] ?? 'application/octet-stream', 'Content-Security-Policy': CSP },
+      headers: { 'Content-Type': contentTypeOf(file), 'Content-Security-Policy': CSP },
     });
   } catch {
     return new Response('Not found', { status: 404 });

@@ -2,10 +2,10 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, normalize, sep } from 'node:path';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { CallMessageSchema, type EventMessage, type ResultMessage } from '../../shared/protocol';
 import type { ConsoleHost } from './console-host';
+import { contentTypeOf, rendererFileFor } from './renderer-files';
 
 export interface WebHostOptions {
   host: ConsoleHost;
@@ -24,17 +24,6 @@ export interface WebHost {
 }
 
 const TOKEN_COOKIE = 'usc_token';
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-};
-
 /**
  * Serves the console to a browser: the built renderer over HTTP and the ConsoleApi over a WebSocket, both on
  * 127.0.0.1 and both behind a random token (query string once, then an HttpOnly cookie).
@@ -128,9 +117,8 @@ async function serveHttp(
     return refuse(response, 403, 'Open the console with the URL printed by "usc web" (it carries the access token).');
   }
   if (request.method !== 'GET' && request.method !== 'HEAD') return refuse(response, 405, 'Method not allowed.');
-  const relative = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname.slice(1));
-  const file = normalize(join(rendererDir, relative));
-  if (!file.startsWith(normalize(rendererDir) + sep)) return refuse(response, 404, 'Not found.');
+  const file = rendererFileFor(rendererDir, url.pathname);
+  if (file === undefined) return refuse(response, 404, 'Not found.');
   let body: Buffer;
   try {
     body = await readFile(file);
@@ -138,7 +126,7 @@ async function serveHttp(
     return refuse(response, 404, 'Not found.');
   }
   const headers: Record<string, string> = {
-    'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+    'Content-Type': contentTypeOf(file),
     'Content-Security-Policy': contentSecurityPolicy(port),
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'no-referrer',

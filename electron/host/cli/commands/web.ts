@@ -24,16 +24,18 @@ export async function webCommand(context: CliContext, options: WebOptions): Prom
     await host.stop();
     throw new CliError(`Could not serve the console on ${options.bind}:${options.port}: ${(error as Error).message}`);
   }
+  // Listen for Ctrl+C / SIGTERM before announcing the URL, so a caller that stops us right away still gets a clean stop.
+  const stopRequested = new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
   context.io.out(web.url);
   context.io.err(`Update Sync Console is served at ${web.url}`);
   context.io.err(`Data folder: ${context.dataDir}. Press Ctrl+C to stop.`);
   if (host.engine.status.state !== 'ready') context.io.err(`Warning: ${host.engine.status.message}`);
   if (options.open) openInBrowser(web.url, context);
 
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  await stopRequested;
   await web.close();
   await host.stop();
   return 0;

@@ -1,0 +1,21 @@
+/** The CFDATA checksum of the cabinet format: XOR of little-endian 32-bit words, with its own rule for the tail. */
+export function cabChecksum(bytes: Uint8Array, seed: number): number {
+  let checksum = seed >>> 0;
+  const whole = bytes.length & ~3;
+  let index = 0;
+  for (; index < whole; index += 4) {
+    checksum ^= (bytes[index]! | (bytes[index + 1]! << 8) | (bytes[index + 2]! << 16) | (bytes[index + 3]! << 24)) >>> 0;
+  }
+  let tail = 0;
+  switch (bytes.length & 3) {
+    case 3:
+      tail |= bytes[index++]! << 16;
+    // falls through
+    case 2:
+      tail |= bytes[index++]! << 8;
+    // falls through
+    case 1:
+      tail |= bytes[index]!;
+  }
+  return (checksum ^ tail) >>> 0;
+}

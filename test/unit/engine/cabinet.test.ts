@@ -75,7 +75,7 @@ describe('cabinet decoder', () => {
       CabinetError,
     );
     const flipped = cab.slice();
-    flipped[flipped.length - 5] ^= 0xff;
+    flipped[flipped.length - 5]! ^= 0xff;
     const cabinet = readCabinet(flipped);
     expect(() => cabinet.extract(cabinet.files[0]!)).toThrow(/Checksum mismatch/);
     expect(() => readCabinet(new TextEncoder().encode('not a cabinet at all, just text'))).toThrow(/MSCF signature/);
@@ -90,7 +90,7 @@ describe('cabinet decoder', () => {
     for (let round = 0; round < 300; round++) {
       const corrupt = Uint8Array.from(original);
       const dataStart = lzxFolder.dataOffset + 8;
-      for (let flips = 0; flips < 3; flips++) corrupt[dataStart + Math.floor(random() * 40)] ^= 1 << Math.floor(random() * 8);
+      for (let flips = 0; flips < 3; flips++) corrupt[dataStart + Math.floor(random() * 40)]! ^= 1 << Math.floor(random() * 8);
       // Zero the checksum so the LZX decoder itself meets the damage.
       corrupt.fill(0, lzxFolder.dataOffset, lzxFolder.dataOffset + 4);
       const damaged = readCabinet(corrupt);

@@ -6,16 +6,8 @@ export function cabChecksum(bytes: Uint8Array, seed: number): number {
   for (; index < whole; index += 4) {
     checksum ^= (bytes[index]! | (bytes[index + 1]! << 8) | (bytes[index + 2]! << 16) | (bytes[index + 3]! << 24)) >>> 0;
   }
+  // The last 1 to 3 bytes form one word, the first of them in the highest position used.
   let tail = 0;
-  switch (bytes.length & 3) {
-    case 3:
-      tail |= bytes[index++]! << 16;
-    // falls through
-    case 2:
-      tail |= bytes[index++]! << 8;
-    // falls through
-    case 1:
-      tail |= bytes[index]!;
-  }
+  for (; index < bytes.length; index++) tail = (tail << 8) | bytes[index]!;
   return (checksum ^ tail) >>> 0;
 }

@@ -182,11 +182,12 @@ export function lzxDecompress(input: Uint8Array, windowBits: number, outputSize:
     blockType = bits.read(3);
     blockLength = bits.read(24);
     blockRemaining = blockLength;
+    if (blockType === BLOCK_ALIGNED) {
+      for (let i = 0; i < ALIGNED_TREE_SIZE; i++) alignedLengths[i] = bits.read(3);
+      alignedTree = HuffmanTable.build(alignedLengths, ALIGNED_TREE_SIZE, 'aligned offset');
+    }
     switch (blockType) {
-      case BLOCK_ALIGNED:
-        for (let i = 0; i < ALIGNED_TREE_SIZE; i++) alignedLengths[i] = bits.read(3);
-        alignedTree = HuffmanTable.build(alignedLengths, ALIGNED_TREE_SIZE, 'aligned offset');
-      // falls through: the rest of an aligned block's header is a verbatim block's
+      case BLOCK_ALIGNED: // the rest of an aligned block's header is a verbatim block's
       case BLOCK_VERBATIM:
         readLengths(mainLengths, 0, NUM_CHARS);
         readLengths(mainLengths, NUM_CHARS, mainTreeSize);

@@ -1,0 +1,146 @@
+/**
+ * One SOAP exchange over HTTP(S) with undici: certificate checks on, optional proxy with credentials and extra CA
+ * certificates, a timeout on every request, and the response streamed into the XML parser (large GetUpdateData
+ * answers never sit in memory as one string).
+ */
+import { rootCertificates } from 'node:tls';
+import { Agent, ProxyAgent, request, type Dispatcher } from 'undici';
+import { DSS_AUTH_PATH, NS_SOAP, SERVER_SYNC_PATH, soapActionFor, type SyncOperation } from '../soap/protocol-names';
+import { child, textAt, XmlParseError, XmlTreeBuilder, type XmlElement } from '../xml/element-tree';
+import { UpstreamError } from './upstream-error';
+
+export interface ProxySettings {
+  url: string;
+  username?: string;
+  password?: string;
+}
+
+export interface TransportOptions {
+  baseUrl: string;
+  timeoutMs?: number;
+  proxy?: ProxySettings;
+  /** PEM certificates trusted in addition to Node's bundled roots (Microsoft's root is missing from many). */
+  extraCaCertificates?: string[];
+}
+
+export interface SoapCall {
+  operation: SyncOperation | 'GetAuthorizationCookie';
+  body: string;
+  signal?: AbortSignal;
+  /** Streams these elements to onRecord instead of keeping them in the returned tree. */
+  recordName?: string;
+  onRecord?: (element: XmlElement) => void;
+}
+
+export class SoapTransport {
+  private readonly dispatcher: Dispatcher;
+  private readonly base: URL;
+  readonly timeoutMs: number;
+
+  constructor(options: TransportOptions) {
+    this.base = new URL(options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
+    this.timeoutMs = options.timeoutMs ?? 120_000;
+    const ca = options.extraCaCertificates?.length ? [...rootCertificates, ...options.extraCaCertificates] : undefined;
+    const tls = ca === undefined ? {} : { ca };
+    if (options.proxy !== undefined) {
+      const { username, password } = options.proxy;
+      this.dispatcher = new ProxyAgent({
+        uri: options.proxy.url,
+        ...(username === undefined ? {} : { token: `Basic ${Buffer.from(`${username}:${password ?? ''}`).toString('base64')}` }),
+        requestTls: tls,
+        proxyTls: tls,
+      });
+    } else {
+      this.dispatcher = new Agent({ connect: tls, keepAliveTimeout: 30_000 });
+    }
+  }
+
+  /** Sends one call; resolves with the operation's response element, or throws an UpstreamError. */
+  async call(call: SoapCall): Promise<XmlElement> {
+    const path = call.operation === 'GetAuthorizationCookie' ? DSS_AUTH_PATH : SERVER_SYNC_PATH;
+    const url = new URL(path.slice(1), this.base);
+    const timeout = AbortSignal.timeout(this.timeoutMs);
+    const signal = call.signal === undefined ? timeout : AbortSignal.any([call.signal, timeout]);
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await request(url, {
+        method: 'POST',
+        dispatcher: this.dispatcher,
+        signal,
+        headersTimeout: this.timeoutMs,
+        bodyTimeout: this.timeoutMs,
+        headers: {
+          'content-type': 'text/xml; charset=utf-8',
+          soapaction: `"${soapActionFor(call.operation)}"`,
+          'user-agent': 'UpdateSyncConsole/1.0',
+        },
+        body: call.body,
+      });
+    } catch (error) {
+      throw this.describe(error, call, signal);
+    }
+    const builder = new XmlTreeBuilder({
+      ...(call.recordName === undefined ? {} : { recordName: call.recordName }),
+      ...(call.onRecord === undefined ? {} : { onRecord: call.onRecord }),
+    });
+    const decoder = new TextDecoder('utf-8');
+    const contentType = String(response.headers['content-type'] ?? '');
+    if (!contentType.includes('xml')) {
+      const text = (await response.body.text().catch(() => '')).slice(0, 200);
+      throw new UpstreamError('http', call.operation, `The upstream server answered ${call.operation} with HTTP ${response.statusCode}${text ? `: ${text.trim()}` : ''}`, {
+        status: response.statusCode,
+      });
+    }
+    let root: XmlElement;
+    try {
+      for await (const chunk of response.body) builder.write(decoder.decode(chunk as Buffer, { stream: true }));
+      builder.write(decoder.decode());
+      root = builder.close();
+    } catch (error) {
+      if (error instanceof XmlParseError) {
+        throw new UpstreamError('malformed', call.operation, `The upstream server's answer to ${call.operation} is not valid XML (${error.message})`, { cause: error });
+      }
+      throw this.describe(error, call, signal);
+    }
+    const body = root.name === 'Envelope' && root.ns === NS_SOAP ? child(root, 'Body') : undefined;
+    const payload = body?.children[0];
+    if (payload === undefined) throw new UpstreamError('malformed', call.operation, `The upstream server's answer to ${call.operation} is not a SOAP envelope`);
+    if (payload.name === 'Fault') {
+      const code = textAt(payload, 'detail', 'ErrorCode');
+      const message = textAt(payload, 'detail', 'Message') ?? textAt(payload, 'faultstring') ?? 'no message';
+      throw new UpstreamError('fault', call.operation, `The upstream server refused ${call.operation}: ${code ?? 'SOAP fault'} (${message})`, {
+        ...(code === undefined ? {} : { faultCode: code }),
+        status: response.statusCode,
+      });
+    }
+    if (response.statusCode >= 400) {
+      throw new UpstreamError('http', call.operation, `The upstream server answered ${call.operation} with HTTP ${response.statusCode}`, { status: response.statusCode });
+    }
+    return payload;
+  }
+
+  async close(): Promise<void> {
+    await this.dispatcher.close();
+  }
+
+  private describe(error: unknown, call: SoapCall, signal: AbortSignal): UpstreamError {
+    if (error instanceof UpstreamError) return error;
+    if (call.signal?.aborted) return new UpstreamError('cancelled', call.operation, `${call.operation} was cancelled`, { cause: error });
+    const code = (error as { code?: string }).code ?? '';
+    const name = (error as { name?: string }).name ?? '';
+    if (signal.aborted || name === 'TimeoutError' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
+      return new UpstreamError('timeout', call.operation, `The upstream server did not answer ${call.operation} within ${Math.round(this.timeoutMs / 1000)} s`, { cause: error });
+    }
+    if (/CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code)) {
+      return new UpstreamError('tls', call.operation, `The upstream server's certificate is not trusted (${code}); add its root CA to the sync settings`, { cause: error });
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    const proxyStatus = /Proxy response \((\d+)\)/.exec(message)?.[1];
+    if (proxyStatus !== undefined) {
+      const status = Number(proxyStatus);
+      const reason = status === 407 ? 'the proxy refused the proxy credentials (HTTP 407)' : `the proxy answered HTTP ${status}`;
+      return new UpstreamError('http', call.operation, `Could not reach the upstream server for ${call.operation}: ${reason}`, { status, cause: error });
+    }
+    return new UpstreamError('network', call.operation, `Could not reach the upstream server for ${call.operation}: ${code ? `${code} (${message})` : message}`, { cause: error });
+  }
+}

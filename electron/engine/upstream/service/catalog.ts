@@ -1,0 +1,306 @@
+/**
+ * The built-in sample catalog: a deterministic set of categories and updates (from a seed and a size), and the
+ * churn steps tests use to change it between syncs. Every change is stamped with a change counter, which is
+ * what the anchors handed to clients encode.
+ */
+import { CLASSIFICATIONS } from '../soap/protocol-names';
+import type { UpdateIdentity } from '../update-metadata';
+import {
+  CATALOG_LANGUAGES,
+  CLASSIFICATION_MIX,
+  COMPANY,
+  FAMILIES,
+  inventedGuid,
+  PRODUCTS,
+  SEVERITIES,
+  type CategoryDefinition,
+  type ProductDefinition,
+} from './catalog-data';
+import { SeededRandom } from './random';
+
+export type EntryState = 'published' | 'expired' | 'removed';
+
+export interface CatalogCategory extends CategoryDefinition {
+  revision: number;
+  categoryType: 'Company' | 'ProductFamily' | 'Product' | 'UpdateClassification';
+  parentId?: string;
+  lastChanged: number;
+}
+
+export interface CatalogUpdate {
+  id: string;
+  revision: number;
+  product: ProductDefinition;
+  classificationId: string;
+  classificationName: string;
+  kb: number;
+  date: Date;
+  sequence: number;
+  architecture: 'x64' | 'ARM64' | 'x86';
+  severity?: string;
+  bulletin?: string;
+  state: EntryState;
+  revised: boolean;
+  lastChanged: number;
+  supersedes: string[];
+  /** Bundled leaf updates (they carry the files and are not deployed on their own). */
+  childIds: string[];
+  parentId?: string;
+}
+
+export interface RevisionFilter {
+  /** Changes after this counter only, per category/classification unless its delta flag is false. */
+  sinceCounter?: number;
+  categories: Array<{ id: string; delta: boolean }>;
+  classifications: Array<{ id: string; delta: boolean }>;
+}
+
+export interface ChurnStep {
+  add?: number;
+  revise?: number;
+  expire?: number;
+  remove?: number;
+  /** Adds a product (under the Windows family unless said otherwise) and this many updates for it. */
+  addProduct?: { name: string; updates?: number };
+}
+
+export interface ChurnResult {
+  counter: number;
+  added: string[];
+  revised: string[];
+  expired: string[];
+  removed: string[];
+  addedProduct?: string;
+}
+
+export class AnchorMismatchError extends Error {}
+
+const FIRST_DAY = Date.UTC(2016, 0, 12);
+const LAST_DAY = Date.UTC(2026, 9, 14);
+const DAY = 86_400_000;
+
+export class SampleCatalog {
+  readonly categories: CatalogCategory[] = [];
+  readonly updates: CatalogUpdate[] = [];
+  private readonly byId = new Map<string, CatalogUpdate>();
+  private readonly categoryById = new Map<string, CatalogCategory>();
+  private readonly random: SeededRandom;
+  private readonly lastOfChain = new Map<string, string>();
+  private counter = 1;
+  private nextKb = 5_000_001;
+  private sequence = 0;
+  readonly products: ProductDefinition[] = [...PRODUCTS];
+
+  private constructor(readonly seed: number) {
+    this.random = new SeededRandom(seed);
+  }
+
+  static generate(options: { updates: number; seed: number }): SampleCatalog {
+    if (!Number.isInteger(options.updates) || options.updates < 0 || options.updates > 500_000) {
+      throw new RangeError('The sample catalog holds from 0 to 500,000 updates.');
+    }
+    const catalog = new SampleCatalog(options.seed);
+    catalog.addCategory({ ...COMPANY, categoryType: 'Company' });
+    for (const family of FAMILIES) catalog.addCategory({ ...family, categoryType: 'ProductFamily', parentId: COMPANY.id });
+    for (const product of PRODUCTS) catalog.addProductCategory(product);
+    for (const classification of CLASSIFICATIONS) {
+      catalog.addCategory({ id: classification.id, name: classification.name, real: true, categoryType: 'UpdateClassification' });
+    }
+    const span = LAST_DAY - FIRST_DAY;
+    for (let index = 0; index < options.updates; index++) {
+      catalog.createUpdate(new Date(FIRST_DAY + Math.floor((span * index) / Math.max(1, options.updates))), catalog.random.weighted(PRODUCTS.map((p) => [p, p.weight] as const)));
+    }
+    return catalog;
+  }
+
+  get changeCounter(): number {
+    return this.counter;
+  }
+
+  /** The anchor of the current state: `<counter>,<yyyy-MM-dd HH:mm:ss.fff>` like a Windows upstream server. */
+  anchor(): string {
+    return `${this.counter},${this.anchorTime(this.counter)}`;
+  }
+
+  /** The change counter an anchor stands for; an anchor this catalog never issued means the server changed. */
+  counterOf(anchor: string): number {
+    const [counterText, time] = anchor.split(',');
+    const counter = Number(counterText);
+    if (!Number.isInteger(counter) || counter < 1 || counter > this.counter || time !== this.anchorTime(counter)) {
+      throw new AnchorMismatchError(`Anchor ${anchor} was not issued by this server`);
+    }
+    return counter;
+  }
+
+  update(id: string): CatalogUpdate | undefined {
+    return this.byId.get(id.toLowerCase());
+  }
+
+  category(id: string): CatalogCategory | undefined {
+    return this.categoryById.get(id.toLowerCase());
+  }
+
+  /** Categories and classifications changed after the counter (all of them without one). */
+  listCategories(sinceCounter?: number): UpdateIdentity[] {
+    return this.categories
+      .filter((category) => sinceCounter === undefined || category.lastChanged > sinceCounter)
+      .map((category) => ({ updateId: category.id, revision: category.revision }));
+  }
+
+  /**
+   * Updates of the listed (leaf) products AND classifications, with their bundled children; only those changed
+   * after the anchor, except for a category or classification whose delta flag is false. Removed updates are
+   * never listed; only the highest revision is.
+   */
+  listUpdates(filter: RevisionFilter): UpdateIdentity[] {
+    const categories = new Map(filter.categories.map((item) => [item.id.toLowerCase(), item.delta]));
+    const classifications = new Map(filter.classifications.map((item) => [item.id.toLowerCase(), item.delta]));
+    const result: UpdateIdentity[] = [];
+    for (const update of this.updates) {
+      if (update.state === 'removed' || update.parentId !== undefined) continue;
+      const productDelta = categories.get(update.product.id);
+      const classificationDelta = classifications.get(update.classificationId);
+      if (productDelta === undefined || classificationDelta === undefined) continue;
+      const everything = filter.sinceCounter === undefined || !productDelta || !classificationDelta;
+      if (!everything && update.lastChanged <= filter.sinceCounter!) continue;
+      result.push({ updateId: update.id, revision: update.revision });
+      for (const childId of update.childIds) {
+        const leaf = this.byId.get(childId);
+        if (leaf !== undefined && leaf.state !== 'removed' && (everything || leaf.lastChanged > filter.sinceCounter!)) {
+          result.push({ updateId: leaf.id, revision: leaf.revision });
+        }
+      }
+    }
+    return result;
+  }
+
+  /** Applies one churn step; all its changes share one new change counter. */
+  churn(step: ChurnStep): ChurnResult {
+    this.counter++;
+    const result: ChurnResult = { counter: this.counter, added: [], revised: [], expired: [], removed: [] };
+    const live = () => this.updates.filter((update) => update.parentId === undefined && update.state === 'published');
+    for (const update of this.pickSome(live(), step.revise ?? 0)) {
+      update.revision++;
+      update.revised = true;
+      this.touch(update);
+      result.revised.push(update.id);
+    }
+    for (const update of this.pickSome(live(), step.expire ?? 0)) {
+      update.revision++;
+      update.state = 'expired';
+      this.touch(update);
+      result.expired.push(update.id);
+    }
+    for (const update of this.pickSome(live(), step.remove ?? 0)) {
+      update.state = 'removed';
+      for (const childId of update.childIds) this.byId.get(childId)!.state = 'removed';
+      result.removed.push(update.id);
+    }
+    const newest = this.updates.reduce((latest, update) => Math.max(latest, update.date.getTime()), FIRST_DAY);
+    for (let index = 0; index < (step.add ?? 0); index++) {
+      const product = this.random.weighted(this.products.map((p) => [p, p.weight] as const));
+      result.added.push(this.createUpdate(new Date(newest + DAY * (1 + index / 100)), product).id);
+    }
+    if (step.addProduct !== undefined) {
+      const added: ProductDefinition = {
+        ...{ id: inventedGuid(step.addProduct.name), name: step.addProduct.name, real: false },
+        family: 'Windows',
+        kind: 'windowsServer',
+        titleName: step.addProduct.name,
+        weight: 0,
+      };
+      if (this.categoryById.has(added.id)) throw new RangeError(`The catalog already has a product named ${step.addProduct.name}.`);
+      this.products.push(added);
+      this.addProductCategory(added);
+      result.addedProduct = added.id;
+      for (let index = 0; index < (step.addProduct.updates ?? 10); index++) {
+        result.added.push(this.createUpdate(new Date(newest + DAY), added).id);
+      }
+    }
+    return result;
+  }
+
+  private pickSome(pool: CatalogUpdate[], count: number): CatalogUpdate[] {
+    const chosen: CatalogUpdate[] = [];
+    const copy = [...pool];
+    while (chosen.length < count && copy.length > 0) {
+      const index = Math.floor(this.random.next() * copy.length);
+      chosen.push(copy[index]!);
+      copy[index] = copy[copy.length - 1]!;
+      copy.pop();
+    }
+    return chosen;
+  }
+
+  private touch(update: CatalogUpdate): void {
+    update.lastChanged = this.counter;
+    for (const childId of update.childIds) {
+      const leaf = this.byId.get(childId)!;
+      leaf.revision++;
+      leaf.state = update.state;
+      leaf.lastChanged = this.counter;
+    }
+  }
+
+  private anchorTime(counter: number): string {
+    const time = new Date(Date.UTC(2026, 0, 1) + (this.seed % 100_000) * 60_000 + counter * 1_000);
+    return time.toISOString().replace('T', ' ').replace('Z', '');
+  }
+
+  private addCategory(category: Omit<CatalogCategory, 'revision' | 'lastChanged'>): void {
+    const entry: CatalogCategory = { ...category, revision: 100, lastChanged: this.counter };
+    this.categories.push(entry);
+    this.categoryById.set(entry.id, entry);
+  }
+
+  private addProductCategory(product: ProductDefinition): void {
+    const family = FAMILIES.find((candidate) => candidate.name === product.family)!;
+    this.addCategory({ id: product.id, name: product.name, real: product.real, categoryType: 'Product', parentId: family.id });
+  }
+
+  private createUpdate(date: Date, product: ProductDefinition): CatalogUpdate {
+    const random = this.random;
+    const classificationName = random.weighted(CLASSIFICATION_MIX[product.kind]);
+    const classification = CLASSIFICATIONS.find((candidate) => candidate.name === classificationName)!;
+    const sequence = this.sequence++;
+    const security = classificationName === 'Security Updates';
+    const update: CatalogUpdate = {
+      id: random.guid(),
+      revision: 200 + random.int(0, 5),
+      product,
+      classificationId: classification.id,
+      classificationName,
+      kb: this.nextKb++,
+      date,
+      sequence,
+      architecture: random.weighted([['x64', 80], ['ARM64', 12], ['x86', 8]] as const),
+      ...(security ? { severity: random.weighted(SEVERITIES.map((s, i) => [s, [25, 50, 20, 5][i]!] as const)) } : {}),
+      ...(security && date.getUTCFullYear() < 2017 ? { bulletin: `MS${String(date.getUTCFullYear()).slice(2)}-${String(1 + (sequence % 160)).padStart(3, '0')}` } : {}),
+      state: 'published',
+      revised: false,
+      lastChanged: this.counter,
+      supersedes: [],
+      childIds: [],
+    };
+    // Monthly cumulative updates replace the previous one of the same product, classification and architecture.
+    const chainKey = `${product.id}/${classification.id}/${update.architecture}`;
+    const cumulative = product.kind !== 'defender' && classificationName !== 'Drivers' && classificationName !== 'Tools';
+    const previous = this.lastOfChain.get(chainKey);
+    if (cumulative && previous !== undefined) update.supersedes.push(previous);
+    if (cumulative || product.kind === 'defender') this.lastOfChain.set(chainKey, update.id);
+    this.updates.push(update);
+    this.byId.set(update.id, update);
+    if ((product.kind === 'windowsClient' || product.kind === 'windowsServer') && cumulative && random.next() < 0.5) {
+      const leaf: CatalogUpdate = { ...update, id: random.guid(), revision: update.revision, supersedes: [], childIds: [], parentId: update.id };
+      update.childIds.push(leaf.id);
+      this.updates.push(leaf);
+      this.byId.set(leaf.id, leaf);
+    }
+    return update;
+  }
+
+  /** Languages with localized text (all updates carry every one). */
+  get languages(): readonly string[] {
+    return CATALOG_LANGUAGES;
+  }
+}

@@ -1,0 +1,389 @@
+/**
+ * The upstream side of the server-server sync protocol over HTTP: the built-in sample catalog's server (the
+ * embedded default sync source, the test peer, the benchmark load). Binds 127.0.0.1 unless told otherwise.
+ * A control interface (JSON under /control/, loopback only) applies churn steps and injects faults for tests.
+ */
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
+import { writeCabinet } from '../cab/cabinet';
+import { envelope, faultEnvelope } from '../soap/envelope';
+import { DSS_AUTH_PATH, NS_DSS_AUTH, NS_SYNC, SERVER_SYNC_PATH, type FaultCode } from '../soap/protocol-names';
+import type { UpdateIdentity } from '../update-metadata';
+import { child, children, escapeXml, parseXml, textAt, type XmlElement } from '../xml/element-tree';
+import { AnchorMismatchError, SampleCatalog, type ChurnStep } from './catalog';
+import { LANGUAGE_NAMES } from './catalog-data';
+import { categoryXml, updateXml } from './update-xml-writer';
+
+export type InjectedFaultKind =
+  | 'http500'
+  | 'serverBusy'
+  | 'internalServerError'
+  | 'hang'
+  | 'closeMidBody'
+  | 'malformedBlob'
+  | 'brokenCabinet'
+  | 'invalidCookie'
+  | 'serverChanged';
+
+export interface InjectedFault {
+  kind: InjectedFaultKind;
+  /** Operation it applies to (any when absent). */
+  operation?: string;
+  /** How many requests it affects (default 1). */
+  times?: number;
+}
+
+export interface UpstreamServiceOptions {
+  catalog: SampleCatalog;
+  port?: number;
+  host?: string;
+  maxUpdatesPerRequest?: number;
+  /** Uncompressed metadata above this many bytes is sent as XmlUpdateBlobCompressed (Windows uses 5,120). */
+  compressAbove?: number;
+  cookieLifetimeMs?: number;
+  now?: () => Date;
+  /** Serve HTTPS with this key and certificate (PEM) instead of plain HTTP. */
+  tls?: { key: string; cert: string };
+}
+
+export interface UpstreamServiceStats {
+  requests: Record<string, number>;
+  updatesServed: number;
+  compressedBlobs: number;
+}
+
+const LCID: Record<string, number> = { en: 1033, de: 1031, fr: 1036, ja: 1041 };
+const PROTOCOL_VERSION = '1.20';
+
+export class UpstreamService {
+  readonly catalog: SampleCatalog;
+  private server: Server | undefined;
+  private readonly secret = randomBytes(32);
+  private readonly faults: Array<Required<Pick<InjectedFault, 'kind'>> & InjectedFault & { remaining: number }> = [];
+  private readonly sockets = new Set<Socket>();
+  readonly stats: UpstreamServiceStats = { requests: {}, updatesServed: 0, compressedBlobs: 0 };
+  private readonly options: Required<Omit<UpstreamServiceOptions, 'catalog' | 'port' | 'host' | 'tls'>>;
+  private readonly tls: UpstreamServiceOptions['tls'];
+
+  constructor(options: UpstreamServiceOptions) {
+    this.catalog = options.catalog;
+    this.tls = options.tls;
+    this.options = {
+      maxUpdatesPerRequest: options.maxUpdatesPerRequest ?? 100,
+      compressAbove: options.compressAbove ?? 5_120,
+      cookieLifetimeMs: options.cookieLifetimeMs ?? 240 * 60_000,
+      now: options.now ?? (() => new Date()),
+    };
+  }
+
+  /** Starts listening; resolves with the base URL (e.g. http://127.0.0.1:41234). */
+  async listen(port = 0, host = '127.0.0.1'): Promise<string> {
+    const handler = (request: IncomingMessage, response: ServerResponse) => void this.handle(request, response, host);
+    const server: Server = this.tls === undefined ? createServer(handler) : createHttpsServer(this.tls, handler);
+    server.on('connection', (socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => resolve());
+    });
+    const address = server.address() as AddressInfo;
+    const scheme = this.tls === undefined ? 'http' : 'https';
+    return `${scheme}://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+  }
+
+  injectFault(fault: InjectedFault): void {
+    this.faults.push({ ...fault, remaining: fault.times ?? 1 });
+  }
+
+  clearFaults(): void {
+    this.faults.length = 0;
+  }
+
+  churn(step: ChurnStep) {
+    return this.catalog.churn(step);
+  }
+
+  async close(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    const server = this.server;
+    if (server === undefined) return;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  private takeFault(operation: string, kinds: InjectedFaultKind[]): InjectedFaultKind | undefined {
+    const index = this.faults.findIndex((fault) => kinds.includes(fault.kind) && (fault.operation === undefined || fault.operation === operation));
+    if (index < 0) return undefined;
+    const fault = this.faults[index]!;
+    if (--fault.remaining <= 0) this.faults.splice(index, 1);
+    return fault.kind;
+  }
+
+  private async handle(request: IncomingMessage, response: ServerResponse, host: string): Promise<void> {
+    const path = (request.url ?? '/').replace(/^\/+/, '/').split('?')[0]!;
+    try {
+      if (path.startsWith('/control/')) return await this.handleControl(request, response, path, host);
+      if (request.method !== 'POST') return plain(response, 405, 'POST SOAP requests to the sync web services.');
+      const body = await readBody(request);
+      const lower = path.toLowerCase();
+      if (lower === DSS_AUTH_PATH.toLowerCase()) return this.handleAuth(response, body);
+      if (lower === SERVER_SYNC_PATH.toLowerCase()) return await this.handleSync(request, response, body);
+      return plain(response, 404, 'No such web service.');
+    } catch (error) {
+      if (!response.headersSent) plain(response, 500, `Internal error: ${(error as Error).message}`);
+    }
+  }
+
+  private handleAuth(response: ServerResponse, body: string): void {
+    const call = operationOf(body);
+    this.count('GetAuthorizationCookie');
+    if (call?.name !== 'GetAuthorizationCookie') return this.fault(response, 'InvalidParameters', 'Expected GetAuthorizationCookie', 'GetAuthorizationCookie');
+    const account = textAt(call, 'accountName') ?? '';
+    if (account === '' || !/^[A-Za-z0-9.-]+$/.test(account)) {
+      return this.fault(response, 'InvalidParameters', 'accountName must be the downstream server name', 'GetAuthorizationCookie');
+    }
+    const cookieData = this.sign({ kind: 'auth', account, exp: this.options.now().getTime() + 24 * 3600_000 });
+    soap(response, `<GetAuthorizationCookieResponse xmlns="${NS_DSS_AUTH}"><GetAuthorizationCookieResult><PlugInId>DssTargeting</PlugInId><CookieData>${cookieData}</CookieData></GetAuthorizationCookieResult></GetAuthorizationCookieResponse>`);
+  }
+
+  private async handleSync(request: IncomingMessage, response: ServerResponse, body: string): Promise<void> {
+    const call = operationOf(body);
+    const operation = call?.name ?? 'unknown';
+    this.count(operation);
+    const injected = this.takeFault(operation, ['http500', 'serverBusy', 'internalServerError', 'hang', 'closeMidBody', 'invalidCookie', 'serverChanged']);
+    if (injected === 'hang') return; // never answers: the client's timeout must end the wait
+    if (injected === 'http500') return plain(response, 500, 'Service Unavailable (injected)');
+    if (injected === 'serverBusy') return this.fault(response, 'ServerBusy', 'The server is busy (injected)', operation);
+    if (injected === 'internalServerError') return this.fault(response, 'InternalServerError', 'Internal error (injected)', operation);
+    if (injected === 'invalidCookie') return this.fault(response, 'InvalidCookie', 'The cookie is not valid (injected)', operation);
+    if (injected === 'serverChanged') return this.fault(response, 'ServerChanged', 'The server was reset (injected)', operation);
+    if (call === undefined) return this.fault(response, 'InvalidParameters', 'The request has no SOAP body', operation);
+    const expected = `${NS_SYNC}/${operation}`;
+    const action = String(request.headers.soapaction ?? '').replace(/"/g, '');
+    if (action !== expected) return this.fault(response, 'InvalidParameters', `SOAPAction must be ${expected}`, operation);
+
+    let result: string;
+    switch (operation) {
+      case 'GetAuthConfig':
+        result = `<GetAuthConfigResponse xmlns="${NS_SYNC}"><GetAuthConfigResult><LastChange>2026-01-01T00:00:00Z</LastChange><AuthInfo><AuthPlugInInfo><PlugInID>DssTargeting</PlugInID><ServiceUrl>DssAuthWebService/DssAuthWebService.asmx</ServiceUrl></AuthPlugInInfo></AuthInfo></GetAuthConfigResult></GetAuthConfigResponse>`;
+        break;
+      case 'GetCookie': {
+        const auth = child(child(call, 'authCookies'), 'AuthorizationCookie');
+        if (this.verify(textAt(auth, 'CookieData') ?? '', 'auth') === undefined) {
+          return this.fault(response, 'InvalidAuthorizationCookie', 'The authorization cookie is not valid or has expired', operation);
+        }
+        const version = textAt(call, 'protocolVersion') ?? '';
+        if (!/^1\.\d+$/.test(version)) return this.fault(response, 'IncompatibleProtocolVersion', `Protocol version ${version} is not supported`, operation);
+        const expires = new Date(this.options.now().getTime() + this.options.cookieLifetimeMs);
+        result = `<GetCookieResponse xmlns="${NS_SYNC}"><GetCookieResult><Expiration>${expires.toISOString()}</Expiration><EncryptedData>${this.sign({ kind: 'cookie', exp: expires.getTime() })}</EncryptedData></GetCookieResult></GetCookieResponse>`;
+        break;
+      }
+      default: {
+        const cookie = this.verify(textAt(call, 'cookie', 'EncryptedData') ?? '', 'cookie');
+        if (cookie === undefined) return this.fault(response, 'InvalidCookie', 'The cookie is missing, invalid or has expired', operation);
+        const answered = this.answer(operation, call);
+        if ('fault' in answered) return this.fault(response, answered.fault, answered.message, operation);
+        result = answered.body;
+      }
+    }
+    const text = envelope(result);
+    if (injected === 'closeMidBody') {
+      response.writeHead(200, { 'Content-Type': 'text/xml; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+      response.write(text.slice(0, Math.floor(text.length / 2)));
+      setImmediate(() => response.socket?.destroy());
+      return;
+    }
+    send(response, 200, text);
+  }
+
+  private answer(operation: string, call: XmlElement): { body: string } | { fault: FaultCode; message: string } {
+    switch (operation) {
+      case 'GetConfigData': {
+        const languages = this.catalog.languages
+          .map((language) => `<ServerSyncLanguageData><LanguageID>${LCID[language] ?? 0}</LanguageID><ShortLanguage>${language}</ShortLanguage><LongLanguage>${LANGUAGE_NAMES[language] ?? language}</LongLanguage><Enabled>true</Enabled></ServerSyncLanguageData>`)
+          .join('');
+        return {
+          body:
+            `<GetConfigDataResponse xmlns="${NS_SYNC}"><GetConfigDataResult><CatalogOnlySync>true</CatalogOnlySync><LazySync>true</LazySync><ServerHostsPsfFiles>false</ServerHostsPsfFiles>` +
+            `<MaxNumberOfUpdatesPerRequest>${this.options.maxUpdatesPerRequest}</MaxNumberOfUpdatesPerRequest><MaxNumberOfDriverSetsPerRequest>100</MaxNumberOfDriverSetsPerRequest>` +
+            `<MaxNumberOfComputerIdsInRequest>200</MaxNumberOfComputerIdsInRequest><MaxNumberOfPnpHardwareIdsInRequest>450</MaxNumberOfPnpHardwareIdsInRequest>` +
+            `<NewConfigAnchor>${this.catalog.anchor()}</NewConfigAnchor><ProtocolVersion>${PROTOCOL_VERSION}</ProtocolVersion><LanguageUpdateList>${languages}</LanguageUpdateList>` +
+            `<MaxUpdatesPerRequestInGetUpdateDecryptionData>500</MaxUpdatesPerRequestInGetUpdateDecryptionData></GetConfigDataResult></GetConfigDataResponse>`,
+        };
+      }
+      case 'GetRevisionIdList': {
+        const filter = child(call, 'filter');
+        const anchorText = textAt(filter, 'Anchor');
+        let since: number | undefined;
+        if (anchorText !== undefined && anchorText !== '') {
+          try {
+            since = this.catalog.counterOf(anchorText);
+          } catch (error) {
+            if (error instanceof AnchorMismatchError) return { fault: 'ServerChanged', message: error.message };
+            throw error;
+          }
+        }
+        const idAndDelta = (name: string) =>
+          children(child(filter, name), 'IdAndDelta').map((item) => ({ id: textAt(item, 'Id') ?? '', delta: textAt(item, 'Delta') === 'true' }));
+        let revisions: UpdateIdentity[];
+        if (textAt(filter, 'GetConfig') === 'true') {
+          revisions = this.catalog.listCategories(since);
+        } else {
+          const categories = idAndDelta('Categories');
+          const classifications = idAndDelta('Classifications');
+          if ((categories.length === 0) !== (classifications.length === 0)) {
+            return { fault: 'InvalidParameters', message: 'Categories and Classifications must both be given, or neither' };
+          }
+          revisions = this.catalog.listUpdates({ categories, classifications, ...(since === undefined ? {} : { sinceCounter: since }) });
+        }
+        const items = revisions.map((id) => `<UpdateIdentity><UpdateID>${id.updateId}</UpdateID><RevisionNumber>${id.revision}</RevisionNumber></UpdateIdentity>`).join('');
+        return { body: `<GetRevisionIdListResponse xmlns="${NS_SYNC}"><GetRevisionIdListResult><Anchor>${this.catalog.anchor()}</Anchor><NewRevisions>${items}</NewRevisions></GetRevisionIdListResult></GetRevisionIdListResponse>` };
+      }
+      case 'GetUpdateData': {
+        const ids = children(child(call, 'updateIds'), 'UpdateIdentity').map((item) => ({
+          updateId: (textAt(item, 'UpdateID') ?? '').toLowerCase(),
+          revision: Number(textAt(item, 'RevisionNumber')),
+        }));
+        if (ids.length === 0 || ids.length > this.options.maxUpdatesPerRequest) {
+          return { fault: 'InvalidParameters', message: `updateIds must hold 1 to ${this.options.maxUpdatesPerRequest} identities, not ${ids.length}` };
+        }
+        const malformed = this.takeFault('GetUpdateData', ['malformedBlob']) !== undefined;
+        const brokenCab = this.takeFault('GetUpdateData', ['brokenCabinet']) !== undefined;
+        const records: string[] = [];
+        const urls: string[] = [];
+        ids.forEach((id, index) => {
+          let xml = this.metadataXml(id);
+          if (xml === undefined) return;
+          if (malformed && index === 0) xml = xml.slice(0, Math.floor(xml.length / 2));
+          const bytes = Buffer.byteLength(xml);
+          let blob: string;
+          if (bytes > this.options.compressAbove || (brokenCab && index === 0)) {
+            const cab = writeCabinet('blob.xml', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(xml, 'utf16le')]));
+            if (brokenCab && index === 0) cab[cab.length - 3]! ^= 0x5a;
+            blob = `<XmlUpdateBlobCompressed>${Buffer.from(cab).toString('base64')}</XmlUpdateBlobCompressed>`;
+            this.stats.compressedBlobs++;
+          } else {
+            blob = `<XmlUpdateBlob>${escapeXml(xml)}</XmlUpdateBlob>`;
+          }
+          const digests = [...xml.matchAll(/Digest="([^"]+)"/g)].map((match) => match[1]!);
+          const digestList = digests.length === 0 ? '' : `<FileDigestList>${digests.map((digest) => `<base64Binary>${digest}</base64Binary>`).join('')}</FileDigestList>`;
+          for (const digest of digests) {
+            urls.push(`<ServerSyncUrlData><FileDigest>${digest}</FileDigest><MUUrl>http://download.windowsupdate.com/d/msdownload/update/software/${Buffer.from(digest, 'base64').toString('hex')}.cab</MUUrl></ServerSyncUrlData>`);
+          }
+          records.push(`<ServerSyncUpdateData><Id><UpdateID>${id.updateId}</UpdateID><RevisionNumber>${id.revision}</RevisionNumber></Id>${blob}${digestList}</ServerSyncUpdateData>`);
+          this.stats.updatesServed++;
+        });
+        return { body: `<GetUpdateDataResponse xmlns="${NS_SYNC}"><GetUpdateDataResult><updates>${records.join('')}</updates><fileUrls>${urls.join('')}</fileUrls></GetUpdateDataResult></GetUpdateDataResponse>` };
+      }
+      default:
+        return { fault: 'InvalidParameters', message: `The operation ${operation} is not implemented by this server` };
+    }
+  }
+
+  /** Metadata of a revision still in the catalog: the current one, or an older one of a still-listed update. */
+  private metadataXml(id: UpdateIdentity): string | undefined {
+    const category = this.catalog.category(id.updateId);
+    if (category !== undefined) return id.revision === category.revision ? categoryXml(category) : undefined;
+    const update = this.catalog.update(id.updateId);
+    if (update === undefined || update.state === 'removed' || id.revision > update.revision) return undefined;
+    const parent = update.parentId === undefined ? undefined : this.catalog.update(update.parentId);
+    return updateXml(update.revision === id.revision ? update : { ...update, revision: id.revision }, this.catalog.languages, parent);
+  }
+
+  private async handleControl(request: IncomingMessage, response: ServerResponse, path: string, host: string): Promise<void> {
+    if (!isLoopback(host) || !isLoopback(request.socket.remoteAddress ?? '')) return plain(response, 403, 'The control interface answers loopback clients only.');
+    const body = request.method === 'POST' ? await readBody(request) : '';
+    const input = body === '' ? {} : (JSON.parse(body) as Record<string, unknown>);
+    switch (`${request.method} ${path}`) {
+      case 'GET /control/state':
+        return json(response, { anchor: this.catalog.anchor(), updates: this.catalog.updates.filter((u) => u.parentId === undefined && u.state !== 'removed').length, stats: this.stats });
+      case 'POST /control/churn':
+        return json(response, this.churn(input as ChurnStep));
+      case 'POST /control/faults':
+        this.injectFault(input as unknown as InjectedFault);
+        return json(response, { injected: input });
+      case 'POST /control/faults/clear':
+        this.clearFaults();
+        return json(response, { cleared: true });
+      default:
+        return plain(response, 404, 'Control endpoints: GET /control/state, POST /control/churn, POST /control/faults, POST /control/faults/clear');
+    }
+  }
+
+  private count(operation: string): void {
+    this.stats.requests[operation] = (this.stats.requests[operation] ?? 0) + 1;
+  }
+
+  private fault(response: ServerResponse, code: FaultCode, message: string, method: string): void {
+    send(response, 500, faultEnvelope(code, message, method));
+  }
+
+  private sign(payload: { kind: string; exp: number; account?: string }): string {
+    const data = Buffer.from(JSON.stringify(payload)).toString('base64url');
+    const mac = createHmac('sha256', this.secret).update(data).digest('base64url');
+    return Buffer.from(`${data}.${mac}`).toString('base64');
+  }
+
+  private verify(token: string, kind: string): { exp: number } | undefined {
+    const [data, mac] = Buffer.from(token, 'base64').toString().split('.');
+    if (data === undefined || mac === undefined) return undefined;
+    const expected = createHmac('sha256', this.secret).update(data).digest('base64url');
+    if (mac.length !== expected.length || !timingSafeEqual(Buffer.from(mac), Buffer.from(expected))) return undefined;
+    const payload = JSON.parse(Buffer.from(data, 'base64url').toString()) as { kind: string; exp: number };
+    if (payload.kind !== kind || payload.exp <= this.options.now().getTime()) return undefined;
+    return payload;
+  }
+}
+
+function operationOf(body: string): XmlElement | undefined {
+  try {
+    return child(parseXml(body), 'Body')?.children[0];
+  } catch {
+    return undefined;
+  }
+}
+
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > 16 * 1024 * 1024) {
+        reject(new Error('Request too large'));
+        request.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+  });
+}
+
+function send(response: ServerResponse, status: number, xml: string): void {
+  response.writeHead(status, { 'Content-Type': 'text/xml; charset=utf-8', 'Content-Length': Buffer.byteLength(xml) });
+  response.end(xml);
+}
+
+function soap(response: ServerResponse, body: string): void {
+  send(response, 200, envelope(body));
+}
+
+function plain(response: ServerResponse, status: number, text: string): void {
+  response.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' });
+  response.end(text);
+}
+
+function json(response: ServerResponse, value: unknown): void {
+  response.writeHead(200, { 'Content-Type': 'application/json' });
+  response.end(JSON.stringify(value));
+}
+
+function isLoopback(address: string): boolean {
+  return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1' || address === 'localhost';
+}

@@ -1,0 +1,20 @@
+/** Turns a GetUpdateData record's blob (plain or a base64 cabinet of UTF-16LE XML) into the metadata XML text. */
+import { CabinetError } from './cab/cab-error';
+import { readCabinet } from './cab/cabinet';
+
+export function decodeCompressedBlob(base64: string): string {
+  const bytes = Buffer.from(base64.replace(/\s+/g, ''), 'base64');
+  const cabinet = readCabinet(bytes);
+  const member = cabinet.files[0];
+  if (member === undefined) throw new CabinetError('The compressed metadata cabinet holds no member');
+  const data = Buffer.from(cabinet.extract(member));
+  return decodeXmlBytes(data);
+}
+
+/** Metadata inside cabinets is UTF-16LE (usually with a byte-order mark); tolerate UTF-8 too. */
+function decodeXmlBytes(data: Buffer): string {
+  if (data[0] === 0xff && data[1] === 0xfe) return data.subarray(2).toString('utf16le');
+  if (data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf) return data.subarray(3).toString('utf8');
+  if (data.length >= 2 && data[1] === 0 && data[0] !== 0) return data.toString('utf16le');
+  return data.toString('utf8');
+}

@@ -1,0 +1,84 @@
+/** HTTPS with certificate checks, extra CA certificates, and an authenticating proxy, all on 127.0.0.1. */
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { connect, type AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useTempDirs } from '../../helpers/temp-dir';
+import { useUpstream } from '../../helpers/upstream';
+
+const upstream = useUpstream();
+const tempDir = useTempDirs();
+
+/** A CA and a server certificate for 127.0.0.1 made with openssl for this run. */
+function makeCertificates(dir: string) {
+  const run = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
+  run('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=USC Test Root');
+  run('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1');
+  writeFileSync(join(dir, 'ext.cnf'), 'subjectAltName=IP:127.0.0.1\n');
+  run('x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.pem', '-days', '2', '-extfile', 'ext.cnf');
+  const read = (name: string) => readFileSync(join(dir, name), 'utf8');
+  return { ca: read('ca.pem'), key: read('server.key'), cert: read('server.pem') };
+}
+
+/** A CONNECT proxy that requires Basic credentials and records where it tunnelled. */
+function startProxy(user: string, password: string): Promise<{ url: string; tunnels: string[]; server: Server }> {
+  const tunnels: string[] = [];
+  const server = createServer((_request, response) => response.writeHead(405).end());
+  server.on('connect', (request, clientSocket, head) => {
+    const expected = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+    if (request.headers['proxy-authorization'] !== expected) {
+      clientSocket.end('HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="test"\r\n\r\n');
+      return;
+    }
+    tunnels.push(request.url ?? '');
+    const [host, port] = (request.url ?? '').split(':');
+    const target = connect(Number(port), host!, () => {
+      clientSocket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      target.write(head);
+      target.pipe(clientSocket);
+      clientSocket.pipe(target);
+    });
+    target.on('error', () => clientSocket.destroy());
+    clientSocket.on('error', () => target.destroy());
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, tunnels, server })));
+}
+
+describe('transport security', () => {
+  let certificates: ReturnType<typeof makeCertificates>;
+  let proxy: Awaited<ReturnType<typeof startProxy>>;
+  beforeAll(async () => {
+    certificates = makeCertificates(tempDir());
+    proxy = await startProxy('sup-account', 's3cret');
+  });
+  afterAll(() => new Promise<void>((resolve) => proxy.server.close(() => resolve())));
+
+  it('refuses a server whose certificate is not trusted, without retrying', async () => {
+    const { url } = await upstream.start({ tls: { key: certificates.key, cert: certificates.cert } });
+    expect(url.startsWith('https://127.0.0.1:')).toBe(true);
+    const client = upstream.client(url);
+    await expect(client.getConfigData()).rejects.toMatchObject({ kind: 'tls', message: expect.stringMatching(/certificate is not trusted/) });
+    expect(client.stats.retries).toBe(0);
+  });
+
+  it('trusts a server signed by an extra CA certificate', async () => {
+    const { url } = await upstream.start({ tls: { key: certificates.key, cert: certificates.cert } });
+    const config = await upstream.client(url, { extraCaCertificates: [certificates.ca] }).getConfigData();
+    expect(config.maxUpdatesPerRequest).toBe(100);
+  });
+
+  it('goes through an authenticating proxy, over TLS', async () => {
+    const { url } = await upstream.start({ tls: { key: certificates.key, cert: certificates.cert } });
+    const client = upstream.client(url, { extraCaCertificates: [certificates.ca], proxy: { url: proxy.url, username: 'sup-account', password: 's3cret' } });
+    await client.getCategoryRevisions();
+    expect(proxy.tunnels).toContain(new URL(url).host);
+  });
+
+  it('reports proxy credentials the proxy refuses', async () => {
+    const { url } = await upstream.start();
+    const client = upstream.client(url, { maxRetries: 0, proxy: { url: proxy.url, username: 'sup-account', password: 'wrong' } });
+    await expect(client.getConfigData()).rejects.toMatchObject({ message: expect.stringMatching(/proxy refused the proxy credentials \(HTTP 407\)/) });
+  });
+});

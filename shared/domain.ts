@@ -51,3 +51,25 @@ export const ConsoleInfoSchema = z.object({
   engine: EngineStatusSchema,
 });
 export type ConsoleInfo = z.infer<typeof ConsoleInfoSchema>;
+
+/** Where a Software Update Point synchronizes from (SPEC §2). */
+export const SyncSourceSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('sample') }),
+  z.object({ kind: z.literal('microsoft-update') }),
+  z.object({ kind: z.literal('upstream'), url: z.string().url().refine((url) => /^https?:\/\//.test(url), 'The upstream server URL must start with http:// or https://') }),
+  z.object({ kind: z.literal('none') }),
+]);
+export type SyncSource = z.infer<typeof SyncSourceSchema>;
+
+export function describeSyncSource(source: SyncSource): string {
+  switch (source.kind) {
+    case 'sample':
+      return 'Built-in sample catalog';
+    case 'microsoft-update':
+      return 'Microsoft Update';
+    case 'upstream':
+      return `Upstream update server ${source.url}`;
+    case 'none':
+      return 'Do not synchronize';
+  }
+}

@@ -4,6 +4,7 @@ import { buildPaths, resolveDataDir } from '../paths';
 import { PRODUCT_NAME, PRODUCT_VERSION } from '../product';
 import { CliError, type CliContext, type CliIo } from './cli-context';
 import { sitesCommand } from './commands/sites';
+import { upstreamCommand } from './commands/upstream';
 import { webCommand } from './commands/web';
 
 const USAGE = `${PRODUCT_NAME} ${PRODUCT_VERSION}
@@ -15,6 +16,12 @@ Commands:
   web [--port N] [--bind ADDR] [--open]
                                      Serve the console to a browser on 127.0.0.1 (port 0 = any free port).
                                      The first line printed is the console URL, with its access token.
+  upstream [--port N] [--bind ADDR] [--updates N] [--seed S] [--max-per-request N]
+                                     Run the built-in upstream update service (sample catalog, default
+                                     2000 updates, seed 1) over the WSUS server-server protocol.
+                                     The first line printed is its URL. Churn and fault injection:
+                                     POST <url>/control/churn {"add":N,"revise":M,"expire":K,"remove":J,
+                                     "addProduct":{"name":"..."}}, POST <url>/control/faults, GET <url>/control/state.
   help                               Show this help.
 
 Options for every command:
@@ -33,6 +40,9 @@ export async function runCli(argv: string[], io: CliIo, outDir: string): Promise
         port: { type: 'string', default: '0' },
         bind: { type: 'string', default: '127.0.0.1' },
         open: { type: 'boolean', default: false },
+        updates: { type: 'string', default: '2000' },
+        seed: { type: 'string', default: '1' },
+        'max-per-request': { type: 'string', default: '100' },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', default: false },
       },
@@ -59,6 +69,14 @@ export async function runCli(argv: string[], io: CliIo, outDir: string): Promise
         return await sitesCommand(context, { json: values.json });
       case 'web':
         return await webCommand(context, { port: parsePort(values.port), open: values.open, bind: values.bind });
+      case 'upstream':
+        return await upstreamCommand(context, {
+          port: parsePort(values.port),
+          bind: values.bind,
+          updates: parseCount('--updates', values.updates, 0, 500_000),
+          seed: parseCount('--seed', values.seed, 0, 2 ** 31),
+          maxPerRequest: parseCount('--max-per-request', values['max-per-request'], 1, 10_000),
+        });
       default:
         io.err(`usc: unknown command "${command}". Run "usc help" for the list of commands.`);
         return 2;
@@ -71,6 +89,14 @@ export async function runCli(argv: string[], io: CliIo, outDir: string): Promise
     io.err(`usc: unexpected error: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
   }
+}
+
+function parseCount(option: string, text: string, min: number, max: number): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new CliError(`${option} must be a whole number from ${min} to ${max}, not "${text}".`, 2);
+  }
+  return value;
 }
 
 function parsePort(text: string): number {

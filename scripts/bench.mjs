@@ -1,0 +1,31 @@
+// `npm run bench -- <name> [args]`: builds the console, bundles test/bench/<name>.bench.ts and runs it.
+// Benchmarks print figures; they never fail on a time.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const [name, ...args] = process.argv.slice(2);
+const available = readdirSync(join(root, 'test', 'bench')).filter((file) => file.endsWith('.bench.ts')).map((file) => file.replace('.bench.ts', ''));
+if (name === undefined || !available.includes(name)) {
+  console.error(`Usage: npm run bench -- <${available.join('|')}> [options]`);
+  process.exit(2);
+}
+const built = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { stdio: 'inherit' });
+if (built.status !== 0) process.exit(built.status ?? 1);
+const outfile = join(root, 'out', 'bench', `${name}.js`);
+await build({
+  entryPoints: [join(root, 'test', 'bench', `${name}.bench.ts`)],
+  outfile,
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  logLevel: 'warning',
+  external: ['electron', 'bufferutil', 'utf-8-validate', 'playwright-core'],
+});
+if (!existsSync(outfile)) process.exit(1);
+const run = spawnSync(process.execPath, ['--expose-gc', outfile, ...args], { stdio: 'inherit', cwd: root });
+process.exit(run.status ?? 1);

@@ -4,14 +4,112 @@
  * carry any call of this map unchanged.
  */
 import { z } from 'zod';
-import { ConsoleInfoSchema, EngineStatusSchema, SiteCodeSchema, SiteSchema } from './domain';
+import {
+  ConsoleInfoSchema,
+  EngineStatusSchema,
+  SiteCodeSchema,
+  SiteSchema,
+  SupConfigSchema,
+  SyncKindSchema,
+  SyncRunSchema,
+  SyncTriggerSchema,
+} from './domain';
 
 const NoParams = z.object({}).strict();
+const SiteParams = z.object({ site: SiteCodeSchema }).strict();
+
+export const UPDATE_SORT_COLUMNS = ['title', 'kb', 'bulletin', 'classification', 'products', 'severity', 'releasedAt', 'revisedAt', 'state', 'superseded'] as const;
+
+export const UpdateQuerySchema = z
+  .object({
+    site: SiteCodeSchema,
+    offset: z.number().int().min(0).default(0),
+    limit: z.number().int().min(1).max(1000).default(200),
+    sort: z.enum(UPDATE_SORT_COLUMNS).default('title'),
+    direction: z.enum(['asc', 'desc']).default('asc'),
+    /** Words looked up in title, article ID (KB) and bulletin ID. */
+    search: z.string().max(200).optional(),
+    classificationId: z.string().optional(),
+    productId: z.string().optional(),
+    /** Bundled leaf updates are hidden, as in the ConfigMgr console, unless asked for. */
+    includeBundled: z.boolean().default(false),
+    includeRemoved: z.boolean().default(false),
+  })
+  .strict();
+
+export const UpdateRowSchema = z.object({
+  updateId: z.string(),
+  revision: z.number().int(),
+  title: z.string(),
+  kb: z.string().nullable(),
+  bulletin: z.string().nullable(),
+  classification: z.string().nullable(),
+  products: z.string().nullable(),
+  severity: z.string().nullable(),
+  releasedAt: z.string().nullable(),
+  revisedAt: z.string(),
+  state: z.enum(['published', 'expired', 'removed']),
+  superseded: z.boolean(),
+});
+export type UpdateRow = z.infer<typeof UpdateRowSchema>;
+
+export const SyncChangeSchema = z.object({
+  updateId: z.string(),
+  change: z.enum(['added', 'revised', 'expired', 'removed']),
+  title: z.string(),
+  kb: z.string().nullable(),
+  classification: z.string().nullable(),
+});
+
+export const StatusMessageSchema = z.object({
+  messageId: z.number().int(),
+  id: z.number().int(),
+  severity: z.enum(['I', 'W', 'E']),
+  component: z.string(),
+  site: SiteCodeSchema,
+  time: z.string(),
+  insertionStrings: z.array(z.string()),
+  description: z.string(),
+});
+export type StatusMessage = z.infer<typeof StatusMessageSchema>;
+
+export const SyncStateSchema = z.object({
+  site: SiteCodeSchema,
+  running: z.object({ kind: SyncKindSchema, trigger: SyncTriggerSchema }).nullable(),
+  pending: z.object({ kind: SyncKindSchema, trigger: SyncTriggerSchema }).nullable(),
+  progress: z.lazy(() => ProgressSchema).nullable(),
+});
 
 export const apiMethods = {
   getInfo: { params: NoParams, result: ConsoleInfoSchema },
   listSites: { params: NoParams, result: z.array(SiteSchema) },
-  getSite: { params: z.object({ site: SiteCodeSchema }).strict(), result: SiteSchema },
+  getSite: { params: SiteParams, result: SiteSchema },
+  getSupConfig: { params: SiteParams, result: SupConfigSchema },
+  setSupConfig: { params: z.object({ site: SiteCodeSchema, config: SupConfigSchema }).strict(), result: SupConfigSchema },
+  /** Starts (or queues) a synchronization; a manual Run Synchronization is a delta sync. With wait, answers when it ends. */
+  runSynchronization: {
+    params: z
+      .object({
+        site: SiteCodeSchema,
+        kind: SyncKindSchema.default('delta'),
+        trigger: z.enum(['manual', 'cli', 'schedule']).default('manual'),
+        wait: z.boolean().default(false),
+      })
+      .strict(),
+    result: z.object({ status: z.enum(['started', 'queued', 'coalesced']), run: SyncRunSchema.nullable() }),
+  },
+  cancelSynchronization: { params: SiteParams, result: z.object({ cancelled: z.boolean() }) },
+  getSyncState: { params: SiteParams, result: SyncStateSchema },
+  querySyncHistory: {
+    params: z.object({ site: SiteCodeSchema, limit: z.number().int().min(1).max(1000).default(100) }).strict(),
+    result: z.array(SyncRunSchema),
+  },
+  querySyncChanges: { params: z.object({ site: SiteCodeSchema, runId: z.number().int() }).strict(), result: z.array(SyncChangeSchema) },
+  queryUpdates: { params: UpdateQuerySchema, result: z.object({ total: z.number().int(), rows: z.array(UpdateRowSchema) }) },
+  queryStatusMessages: {
+    params: z.object({ site: SiteCodeSchema, limit: z.number().int().min(1).max(1000).default(100) }).strict(),
+    result: z.array(StatusMessageSchema),
+  },
 } as const;
 
 export type ApiMethodName = keyof typeof apiMethods;
@@ -67,6 +165,7 @@ export const eventSchemas = {
   sitesChanged: z.object({ sites: z.array(SiteSchema) }),
   log: z.object({ site: SiteCodeSchema, file: z.string(), lines: z.array(LogLineSchema) }),
   progress: ProgressSchema,
+  syncFinished: SyncRunSchema,
 } as const;
 
 export type EventName = keyof typeof eventSchemas;

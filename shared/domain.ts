@@ -73,3 +73,62 @@ export function describeSyncSource(source: SyncSource): string {
       return 'Do not synchronize';
   }
 }
+
+export const ProxySchema = z.object({
+  url: z.string().url(),
+  username: z.string().optional(),
+  password: z.string().optional(),
+});
+
+/** Software Update Point settings of a site. Products and classifications are named or given by GUID. */
+export const SupConfigSchema = z.object({
+  source: SyncSourceSchema,
+  products: z.array(z.string().trim().min(1)),
+  classifications: z.array(z.string().trim().min(1)),
+  languages: z.array(z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]+)?$/, 'Languages are short codes such as en, de or zh-TW')).min(1, 'Select at least one language'),
+  retryMinutes: z.number().int().min(1).max(1440),
+  proxy: ProxySchema.optional(),
+  extraCaCertificates: z.array(z.string()).optional(),
+});
+export type SupConfig = z.infer<typeof SupConfigSchema>;
+
+export const DEFAULT_SUP_CONFIG: SupConfig = {
+  source: { kind: 'sample' },
+  products: ['Windows 11', 'Windows 10, version 1903 and later', 'Windows Server 2019', 'Microsoft Server operating system-21H2'],
+  classifications: ['Critical Updates', 'Security Updates'],
+  languages: ['en'],
+  retryMinutes: 60,
+};
+
+export const SyncKindSchema = z.enum(['full', 'delta']);
+export type SyncKind = z.infer<typeof SyncKindSchema>;
+export const SyncTriggerSchema = z.enum(['manual', 'schedule', 'parent', 'retry', 'cli', 'resume']);
+export type SyncTrigger = z.infer<typeof SyncTriggerSchema>;
+export const SyncOutcomeSchema = z.enum(['running', 'succeeded', 'failed', 'cancelled', 'interrupted']);
+
+export const SyncCountsSchema = z.object({
+  new: z.number().int(),
+  modified: z.number().int(),
+  expired: z.number().int(),
+  removed: z.number().int(),
+  skipped: z.number().int(),
+});
+export type SyncCounts = z.infer<typeof SyncCountsSchema>;
+
+export const SyncRunSchema = z.object({
+  runId: z.number().int(),
+  site: SiteCodeSchema,
+  kind: SyncKindSchema,
+  trigger: SyncTriggerSchema,
+  outcome: SyncOutcomeSchema,
+  startedAt: z.string(),
+  endedAt: z.string().nullable(),
+  durationMs: z.number().nullable(),
+  counts: SyncCountsSchema,
+  anchorBefore: z.string().nullable(),
+  anchorAfter: z.string().nullable(),
+  fullReason: z.string().nullable(),
+  warnings: z.array(z.string()),
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+});
+export type SyncRun = z.infer<typeof SyncRunSchema>;

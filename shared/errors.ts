@@ -5,6 +5,8 @@ export const ApiErrorCodeSchema = z.enum([
   'BAD_REQUEST',
   'UNKNOWN_METHOD',
   'NOT_FOUND',
+  /** The action is not available here (e.g. manual synchronization of a child site). */
+  'NOT_ALLOWED',
   /** The site's database file could not be opened; it was left untouched. */
   'SITE_DAMAGED',
   /** Another engine holds the data folder. */

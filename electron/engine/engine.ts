@@ -1,9 +1,19 @@
 import type { z } from 'zod';
 import { apiMethods, type ApiMethodName, type ApiResult, type ConsoleEvent } from '../../shared/contract';
 import { ApiError } from '../../shared/errors';
+import { join } from 'node:path';
+import type { SiteCode, SyncRun } from '../../shared/domain';
 import { acquireDataFolderLock, dataFolderLayout, ensureDataFolder, type DataFolder } from './data-folder';
+import { SYNC_COMPONENT } from './log/status-messages';
+import { TraceLogWriter } from './log/trace-log-writer';
 import { SiteRegistry } from './sites/site-registry';
 import { loadSqlJs } from './sites/sqljs';
+import { inTransaction } from './sites/transaction';
+import { readSupConfig, writeSupConfig } from './sync/sup-config';
+import { SyncController } from './sync/sync-controller';
+import { listRuns, listStatusMessages, runChanges, selectRows } from './sync/sync-queries';
+import { queryUpdates } from './sync/update-queries';
+import { SyncSourceConnector, type ClientSettings } from './upstream/sync-source';
 
 /** Calls answered by the host itself (they must work while the engine is down). */
 export const HOST_METHODS = ['getInfo'] as const satisfies readonly ApiMethodName[];
@@ -14,7 +24,20 @@ export type EngineHandlers = {
   [M in EngineMethodName]: (params: ParsedParams<M>) => Promise<ApiResult<M>> | ApiResult<M>;
 };
 
-export interface EngineOptions {
+/** Engine settings that tests and benchmarks change; all JSON, so they cross into the worker. */
+export interface EngineTuning {
+  /** Size and seed of the built-in sample catalog. */
+  sampleCatalog?: { updates: number; seed: number };
+  checkpointMs?: number;
+  logMaxBytes?: number;
+  /** Fixed pause between retries of a transient upstream failure (default: exponential backoff). */
+  retryDelayMs?: number;
+  upstreamTimeoutMs?: number;
+  /** Resume interrupted synchronizations when the engine starts (default true). */
+  resumeInterrupted?: boolean;
+}
+
+export interface EngineOptions extends EngineTuning {
   dataDir: string;
   sqlWasmPath?: string;
   now?: () => Date;
@@ -26,16 +49,124 @@ export type EngineEventListener = (event: ConsoleEvent) => void;
 export class Engine {
   private readonly listeners = new Set<EngineEventListener>();
   private readonly handlers: EngineHandlers;
+  private readonly logs = new Map<SiteCode, TraceLogWriter>();
+  private readonly connector: SyncSourceConnector;
+  readonly syncs: SyncController;
 
   private constructor(
     readonly folder: DataFolder,
     private readonly sites: SiteRegistry,
     private readonly releaseLock: () => void,
+    private readonly options: EngineOptions,
   ) {
+    const now = options.now ?? (() => new Date());
+    this.connector = new SyncSourceConnector(options.sampleCatalog);
+    const clientSettings: ClientSettings = {
+      ...(options.retryDelayMs === undefined ? {} : { retryDelayMs: () => options.retryDelayMs! }),
+      ...(options.upstreamTimeoutMs === undefined ? {} : { timeoutMs: options.upstreamTimeoutMs }),
+    };
+    this.syncs = new SyncController(
+      (site) => ({
+        site,
+        database: this.sites.database(site),
+        connector: this.connector,
+        log: this.logFor(site),
+        now,
+        clientSettings,
+        ...(options.checkpointMs === undefined ? {} : { checkpointMs: options.checkpointMs }),
+      }),
+      {
+        progress: (payload) => this.emit({ name: 'progress', payload }),
+        finished: (payload) => this.emit({ name: 'syncFinished', payload }),
+      },
+    );
     this.handlers = {
       listSites: () => this.sites.list(),
       getSite: ({ site }) => this.sites.get(site),
+      getSupConfig: ({ site }) => readSupConfig(this.sites.database(this.topLevelFor(site)).db),
+      setSupConfig: ({ site, config }) => {
+        this.requireTopLevel(site, 'change the Software Update Point settings');
+        const database = this.sites.database(site);
+        inTransaction(database.db, () => writeSupConfig(database.db, config));
+        database.save();
+        return readSupConfig(database.db);
+      },
+      runSynchronization: async ({ site, kind, trigger, wait }) => {
+        this.sites.database(site);
+        if (trigger === 'manual' || trigger === 'cli') this.requireTopLevel(site, 'run a manual synchronization');
+        const { status, done } = this.syncs.request(site, { kind, trigger });
+        return { status, run: wait ? await done : null };
+      },
+      cancelSynchronization: ({ site }) => ({ cancelled: this.syncs.cancel(this.sites.get(site).code) }),
+      getSyncState: ({ site }) => ({ site, ...this.syncs.state(this.sites.get(site).code) }),
+      querySyncHistory: ({ site, limit }) => listRuns(this.sites.database(site).db, site, limit),
+      querySyncChanges: ({ site, runId }) => runChanges(this.sites.database(site).db, runId),
+      queryUpdates: (query) => queryUpdates(this.sites.database(query.site).db, query),
+      queryStatusMessages: ({ site, limit }) => listStatusMessages(this.sites.database(site).db, site, limit),
     };
+  }
+
+  /** The site's wsyncmgr.log, under Logs/<site>/. */
+  logFor(site: SiteCode): TraceLogWriter {
+    let log = this.logs.get(site);
+    if (log === undefined) {
+      log = new TraceLogWriter({
+        file: join(this.folder.logsDir, site, 'wsyncmgr.log'),
+        component: SYNC_COMPONENT,
+        ...(this.options.now === undefined ? {} : { now: this.options.now }),
+        ...(this.options.logMaxBytes === undefined ? {} : { maxBytes: this.options.logMaxBytes }),
+        onLines: (lines) => this.emit({ name: 'log', payload: { site, file: 'wsyncmgr.log', lines } }),
+      });
+      this.logs.set(site, log);
+    }
+    return log;
+  }
+
+  private topLevelFor(site: SiteCode): SiteCode {
+    let current = this.sites.get(site);
+    while (current.parentCode !== null) current = this.sites.get(current.parentCode);
+    return current.code;
+  }
+
+  private requireTopLevel(site: SiteCode, action: string): void {
+    const entry = this.sites.get(site);
+    if (entry.parentCode !== null) {
+      throw new ApiError(
+        'NOT_ALLOWED',
+        `You cannot ${action} on ${site}: it is a child site. Child sites synchronize when their parent site ${entry.parentCode} asks them to, or on their own retry after a failed synchronization; the top-level site ${this.topLevelFor(site)} owns the settings.`,
+      );
+    }
+  }
+
+  /** Marks syncs that were running when the engine stopped, and starts one to resume each. */
+  private resumeInterrupted(): void {
+    for (const site of this.sites.list()) {
+      if (site.health.state !== 'ok') continue;
+      const db = this.sites.database(site.code).db;
+      const interrupted = selectRows(db, "SELECT run_id, kind FROM sync_run WHERE outcome = 'running'");
+      if (interrupted.length === 0) continue;
+      inTransaction(db, () => db.run("UPDATE sync_run SET outcome = 'interrupted', ended_at = ?, error_code = 'INTERRUPTED', error_message = 'The engine stopped during this synchronization' WHERE outcome = 'running'", [(this.options.now ?? (() => new Date()))().toISOString()]));
+      this.sites.database(site.code).save();
+      const kind = interrupted.some((run) => run.kind === 'full') ? 'full' : 'delta';
+      this.logFor(site.code).write(`The previous synchronization (run ${interrupted.map((run) => run.run_id).join(', ')}) was interrupted; resuming it as a ${kind} sync.`);
+      if (this.options.resumeInterrupted !== false) this.syncs.request(site.code, { kind, trigger: 'resume' });
+    }
+  }
+
+  /** Waits for a site's current and queued synchronizations (tests, CLI). */
+  async waitForSync(site: SiteCode): Promise<SyncRun | undefined> {
+    let last: SyncRun | undefined;
+    while (this.syncs.isRunning(site)) {
+      last = await new Promise<SyncRun>((resolve) => {
+        const off = this.onEvent((event) => {
+          if (event.name === 'syncFinished' && event.payload.site === site) {
+            off();
+            resolve(event.payload);
+          }
+        });
+      });
+    }
+    return last;
   }
 
   static async open(options: EngineOptions): Promise<Engine> {
@@ -46,7 +177,9 @@ export class Engine {
     try {
       const sql = await loadSqlJs(options.sqlWasmPath);
       const sites = SiteRegistry.load(sql, folder.sitesDir, now());
-      return new Engine(folder, sites, release);
+      const engine = new Engine(folder, sites, release, options);
+      engine.resumeInterrupted();
+      return engine;
     } catch (error) {
       release();
       throw error;
@@ -71,7 +204,11 @@ export class Engine {
     for (const listener of this.listeners) listener(event);
   }
 
-  close(): void {
+  /** Stops running syncs (their applied batches are kept), saves and releases the data folder. */
+  async close(): Promise<void> {
+    await this.syncs.stopAll();
+    for (const log of this.logs.values()) log.flush();
+    await this.connector.close();
     this.sites.close();
     this.releaseLock();
   }

@@ -2,7 +2,9 @@
 import type { ApiErrorData } from '../../shared/errors';
 import type { CallMessage, EventMessage, ResultMessage } from '../../shared/protocol';
 
-export interface EngineWorkerData {
+import type { EngineTuning } from './engine';
+
+export interface EngineWorkerData extends EngineTuning {
   dataDir: string;
   sqlWasmPath?: string;
 }

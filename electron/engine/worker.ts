@@ -26,9 +26,10 @@ async function main(): Promise<void> {
 
   port!.on('message', (raw: unknown) => {
     if (isShutdown(raw)) {
-      engine.close();
-      send({ type: 'stopped' });
-      port!.close();
+      void engine.close().finally(() => {
+        send({ type: 'stopped' });
+        port!.close();
+      });
       return;
     }
     const message = CallMessageSchema.safeParse(raw);

@@ -1,5 +1,6 @@
 import type { ConsoleEvent } from '../../shared/contract';
 import type { ConsoleInfo } from '../../shared/domain';
+import type { EngineTuning } from '../engine/engine';
 import { checkEvent } from '../../shared/validate';
 import { createDispatcher, type Dispatch } from './dispatcher';
 import { EngineClient, type EngineClientOptions } from './engine-client';
@@ -18,6 +19,7 @@ export interface ConsoleHostOptions {
   workerPath: string;
   sqlWasmPath?: string;
   engine?: Partial<Omit<EngineClientOptions, 'workerPath' | 'workerData'>>;
+  tuning?: EngineTuning;
   /** Where to report engine events that break the contract (they are dropped, never forwarded). */
   reportProblem?: (message: string) => void;
 }
@@ -28,6 +30,7 @@ export async function startConsoleHost(options: ConsoleHostOptions): Promise<Con
     ...options.engine,
     workerPath: options.workerPath,
     workerData: {
+      ...options.tuning,
       dataDir: options.dataDir,
       ...(options.sqlWasmPath === undefined ? {} : { sqlWasmPath: options.sqlWasmPath }),
     },

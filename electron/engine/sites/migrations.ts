@@ -30,6 +30,106 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 2,
+    description: 'software update metadata, sync history and status messages',
+    up(db) {
+      db.run(`
+        CREATE TABLE category (
+          category_id   TEXT PRIMARY KEY,
+          revision      INTEGER NOT NULL,
+          category_type TEXT NOT NULL CHECK (category_type IN ('Company', 'ProductFamily', 'Product', 'UpdateClassification')),
+          name          TEXT NOT NULL,
+          parent_id     TEXT
+        );
+        CREATE TABLE software_update (
+          update_id           TEXT PRIMARY KEY,
+          revision            INTEGER NOT NULL,
+          title               TEXT NOT NULL,
+          description         TEXT,
+          kb                  TEXT,
+          bulletin            TEXT,
+          severity            TEXT,
+          classification_id   TEXT,
+          classification_name TEXT,
+          product_names       TEXT,
+          released_at         TEXT,
+          revised_at          TEXT NOT NULL,
+          state               TEXT NOT NULL CHECK (state IN ('published', 'expired', 'removed')),
+          deployable          INTEGER NOT NULL,
+          superseded          INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX software_update_title ON software_update (deployable, title);
+        CREATE INDEX software_update_kb ON software_update (kb);
+        CREATE INDEX software_update_bulletin ON software_update (bulletin);
+        CREATE INDEX software_update_classification ON software_update (classification_id, title);
+        CREATE INDEX software_update_released ON software_update (released_at);
+        CREATE INDEX software_update_revised ON software_update (revised_at);
+        CREATE INDEX software_update_severity ON software_update (severity);
+        CREATE TABLE update_text (
+          update_id   TEXT NOT NULL,
+          language    TEXT NOT NULL,
+          title       TEXT NOT NULL,
+          description TEXT,
+          PRIMARY KEY (update_id, language)
+        ) WITHOUT ROWID;
+        CREATE TABLE update_category (
+          update_id   TEXT NOT NULL,
+          category_id TEXT NOT NULL,
+          PRIMARY KEY (update_id, category_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX update_category_by_category ON update_category (category_id, update_id);
+        CREATE TABLE supersedence (
+          update_id     TEXT NOT NULL,
+          superseded_id TEXT NOT NULL,
+          PRIMARY KEY (update_id, superseded_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX supersedence_by_superseded ON supersedence (superseded_id);
+        CREATE TABLE bundle (
+          parent_id TEXT NOT NULL,
+          child_id  TEXT NOT NULL,
+          PRIMARY KEY (parent_id, child_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE revision_blob (
+          update_id TEXT PRIMARY KEY,
+          revision  INTEGER NOT NULL,
+          xml_gzip  BLOB NOT NULL
+        );
+        CREATE TABLE sync_run (
+          run_id         INTEGER PRIMARY KEY,
+          kind           TEXT NOT NULL CHECK (kind IN ('full', 'delta')),
+          trigger        TEXT NOT NULL,
+          started_at     TEXT NOT NULL,
+          ended_at       TEXT,
+          outcome        TEXT NOT NULL CHECK (outcome IN ('running', 'succeeded', 'failed', 'cancelled', 'interrupted')),
+          new_count      INTEGER NOT NULL DEFAULT 0,
+          modified_count INTEGER NOT NULL DEFAULT 0,
+          expired_count  INTEGER NOT NULL DEFAULT 0,
+          removed_count  INTEGER NOT NULL DEFAULT 0,
+          skipped_count  INTEGER NOT NULL DEFAULT 0,
+          anchor_before  TEXT,
+          anchor_after   TEXT,
+          full_reason    TEXT,
+          error_code     TEXT,
+          error_message  TEXT
+        );
+        CREATE TABLE sync_change (
+          run_id    INTEGER NOT NULL REFERENCES sync_run (run_id),
+          update_id TEXT NOT NULL,
+          change    TEXT NOT NULL CHECK (change IN ('added', 'revised', 'expired', 'removed')),
+          PRIMARY KEY (run_id, update_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE status_message (
+          message_id        INTEGER PRIMARY KEY,
+          status_id         INTEGER NOT NULL,
+          severity          TEXT NOT NULL,
+          component         TEXT NOT NULL,
+          time              TEXT NOT NULL,
+          insertion_strings TEXT NOT NULL
+        );
+      `);
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations.reduce((max, m) => Math.max(max, m.version), 0);

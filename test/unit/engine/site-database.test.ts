@@ -16,7 +16,7 @@ describe('site databases', () => {
     const dataDir = tempDir();
     const engine = await Engine.open({ dataDir, now: fixedNow });
     const sites = await engine.call('listSites', {});
-    engine.close();
+    await engine.close();
     expect(sites).toEqual([
       {
         code: 'CEN',
@@ -34,11 +34,11 @@ describe('site databases', () => {
   it('reopens the same database on a second start instead of creating a new one', async () => {
     const dataDir = tempDir();
     const first = await Engine.open({ dataDir, now: fixedNow });
-    first.close();
+    await first.close();
     const bytesBefore = readFileSync(join(dataDir, 'sites', 'CEN.sqlite'));
     const second = await Engine.open({ dataDir, now: () => new Date('2030-01-01T00:00:00.000Z') });
     const site = await second.call('getSite', { site: 'CEN' });
-    second.close();
+    await second.close();
     expect(site).toMatchObject({ code: 'CEN', createdAt: '2026-11-23T08:00:00.000Z' });
     expect(readFileSync(join(dataDir, 'sites', 'CEN.sqlite')).equals(bytesBefore)).toBe(true);
   });
@@ -77,7 +77,7 @@ describe('site databases', () => {
     ['not SQLite', (file: string) => writeFileSync(file, Buffer.alloc(8192, 0x41)), /not a site database/],
   ])('reports a %s database clearly and leaves the file untouched', async (_label, damage, reason) => {
     const dataDir = tempDir();
-    (await Engine.open({ dataDir, now: fixedNow })).close();
+    await (await Engine.open({ dataDir, now: fixedNow })).close();
     const file = join(dataDir, 'sites', 'CEN.sqlite');
     damage(file);
     const damagedBytes = readFileSync(file);
@@ -89,7 +89,7 @@ describe('site databases', () => {
     expect(site?.health.message).toMatch(reason);
     expect(site?.health.message).toContain(file);
     expect(site?.health.message).toContain('left untouched');
-    engine.close();
+    await engine.close();
 
     expect(readFileSync(file).equals(damagedBytes)).toBe(true);
     expect(readdirSync(join(dataDir, 'sites'))).toEqual(['CEN.sqlite']);
@@ -98,7 +98,7 @@ describe('site databases', () => {
   it('points to the backup when a damaged database has one', async () => {
     const dataDir = tempDir();
     const sql = await loadSqlJs();
-    (await Engine.open({ dataDir, now: fixedNow })).close();
+    await (await Engine.open({ dataDir, now: fixedNow })).close();
     const file = join(dataDir, 'sites', 'CEN.sqlite');
     const site = SiteDatabase.open(sql, file);
     site.save();
@@ -108,7 +108,7 @@ describe('site databases', () => {
     await expect(engine.call('getSite', { site: 'CEN' })).resolves.toMatchObject({
       health: { state: 'damaged', message: expect.stringContaining('CEN.sqlite.bak') },
     });
-    engine.close();
+    await engine.close();
   });
 
   it('refuses a database written by a newer schema', async () => {
@@ -126,7 +126,7 @@ describe('site databases', () => {
   it('answers an unknown site with NOT_FOUND', async () => {
     const engine = await Engine.open({ dataDir: tempDir() });
     await expect(engine.call('getSite', { site: 'PR9' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    engine.close();
+    await engine.close();
   });
 
   it('keeps one engine per data folder', async () => {
@@ -141,8 +141,8 @@ describe('site databases', () => {
     // A lock left by a process that has ended is taken over.
     writeFileSync(lock, JSON.stringify({ pid: 2 ** 22 + 17, host: (await import('node:os')).hostname(), since: 'x' }));
     const second = await Engine.open({ dataDir });
-    second.close();
-    engine.close();
+    await second.close();
+    await engine.close();
     expect(existsSync(lock)).toBe(false);
   });
 });

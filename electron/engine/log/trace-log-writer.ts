@@ -1,0 +1,58 @@
+import { appendFileSync, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { LogLine } from '../../../shared/contract';
+import { formatTraceLine, formatTraceTime, severityOf } from '../../../shared/trace-log';
+
+export interface TraceLogWriterOptions {
+  file: string;
+  component: string;
+  /** Bytes after which the log is moved to `<name>.lo_` and started again (ConfigMgr's default is 250,000). */
+  maxBytes?: number;
+  now?: () => Date;
+  timezoneOffsetMinutes?: () => number;
+  /** Receives written lines in batches (at most every `flushMs`). */
+  onLines?: (lines: LogLine[]) => void;
+  flushMs?: number;
+}
+
+/** Appends ConfigMgr site-server trace lines to a log file, with rollover, and streams them to the console. */
+export class TraceLogWriter {
+  private size: number;
+  private pending: LogLine[] = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly options: TraceLogWriterOptions) {
+    mkdirSync(dirname(options.file), { recursive: true });
+    this.size = existsSync(options.file) ? statSync(options.file).size : 0;
+  }
+
+  write(text: string, thread = 4_404): LogLine {
+    const date = (this.options.now ?? (() => new Date()))();
+    const time = formatTraceTime(date, this.options.timezoneOffsetMinutes?.() ?? date.getTimezoneOffset());
+    const formatted = formatTraceLine({ text, component: this.options.component, time, thread });
+    const bytes = Buffer.byteLength(formatted) + 2;
+    if (this.size + bytes > (this.options.maxBytes ?? 250_000) && this.size > 0) this.rollOver();
+    appendFileSync(this.options.file, `${formatted}\r\n`);
+    this.size += bytes;
+    const line: LogLine = { text: formatted, component: this.options.component, time, thread, severity: severityOf(text) };
+    this.pending.push(line);
+    this.timer ??= setTimeout(() => this.flush(), this.options.flushMs ?? 100);
+    return line;
+  }
+
+  flush(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.pending.length === 0) return;
+    const lines = this.pending;
+    this.pending = [];
+    this.options.onLines?.(lines);
+  }
+
+  private rollOver(): void {
+    const previous = this.options.file.replace(/\.log$/, '.lo_');
+    rmSync(previous, { force: true });
+    renameSync(this.options.file, previous);
+    this.size = 0;
+  }
+}

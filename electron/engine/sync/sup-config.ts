@@ -1,0 +1,70 @@
+/** The Software Update Point configuration stored in a site database, and how it becomes a request filter. */
+import type { Database } from 'sql.js';
+import { DEFAULT_SUP_CONFIG, SupConfigSchema, type SupConfig } from '../../../shared/domain';
+import { readSetting, writeSetting } from '../sites/settings';
+
+const KEY = 'sup.config';
+
+export function readSupConfig(db: Database): SupConfig {
+  const stored = SupConfigSchema.safeParse(readSetting(db, KEY));
+  return stored.success ? stored.data : DEFAULT_SUP_CONFIG;
+}
+
+export function writeSupConfig(db: Database, config: SupConfig): void {
+  writeSetting(db, KEY, config);
+}
+
+/** What makes a full sync necessary when it changes (SPEC §3.3). */
+export function configFingerprint(config: SupConfig): string {
+  const sorted = (items: string[]) => [...items].map((item) => item.toLowerCase()).sort();
+  return JSON.stringify({
+    source: config.source,
+    products: sorted(config.products),
+    classifications: sorted(config.classifications),
+    languages: sorted(config.languages),
+  });
+}
+
+export function describeConfigChange(previous: string, current: string): string {
+  const before = JSON.parse(previous) as Record<string, unknown>;
+  const after = JSON.parse(current) as Record<string, unknown>;
+  const changed = ['source', 'products', 'classifications', 'languages'].filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]));
+  return `changes in the ${changed.join(', ')} of the Software Update Point`;
+}
+
+export interface ResolvedFilter {
+  productIds: string[];
+  classificationIds: string[];
+  unknown: string[];
+}
+
+/** Resolves selected names or GUIDs against the synchronized categories; families expand to their products. */
+export function resolveFilter(db: Database, config: SupConfig): ResolvedFilter {
+  const rows = (db.exec('SELECT category_id, name, category_type, parent_id FROM category')[0]?.values ?? []).map(([id, name, type, parent]) => ({
+    id: String(id),
+    name: String(name),
+    type: String(type),
+    parent: parent === null ? null : String(parent),
+  }));
+  const find = (selection: string, types: string[]) => {
+    const wanted = selection.toLowerCase();
+    return rows.find((row) => types.includes(row.type) && (row.id === wanted || row.name.toLowerCase() === wanted));
+  };
+  const productsUnder = (id: string): string[] =>
+    rows.filter((row) => row.parent === id).flatMap((row) => (row.type === 'Product' ? [row.id] : productsUnder(row.id)));
+  const unknown: string[] = [];
+  const productIds = new Set<string>();
+  for (const selection of config.products) {
+    const match = find(selection, ['Product', 'ProductFamily', 'Company']);
+    if (match === undefined) unknown.push(`product "${selection}"`);
+    else if (match.type === 'Product') productIds.add(match.id);
+    else for (const id of productsUnder(match.id)) productIds.add(id);
+  }
+  const classificationIds = new Set<string>();
+  for (const selection of config.classifications) {
+    const match = find(selection, ['UpdateClassification']);
+    if (match === undefined) unknown.push(`classification "${selection}"`);
+    else classificationIds.add(match.id);
+  }
+  return { productIds: [...productIds], classificationIds: [...classificationIds], unknown };
+}

@@ -1,0 +1,99 @@
+/** Read side of the site database for the console: history, changes per run, status messages, the repository. */
+import type { Database, SqlValue } from 'sql.js';
+import type { SiteCode, SyncRun } from '../../../shared/domain';
+import { ApiError } from '../../../shared/errors';
+
+type Row = Record<string, SqlValue>;
+
+export function selectRows(db: Database, sql: string, params: SqlValue[] = []): Row[] {
+  const statement = db.prepare(sql);
+  try {
+    statement.bind(params);
+    const rows: Row[] = [];
+    while (statement.step()) rows.push(statement.getAsObject());
+    return rows;
+  } finally {
+    statement.free();
+  }
+}
+
+function toRun(site: SiteCode, row: Row): SyncRun {
+  const started = String(row.started_at);
+  const ended = row.ended_at === null ? null : String(row.ended_at);
+  const outcome = String(row.outcome) as SyncRun['outcome'];
+  const message = row.error_message === null ? null : String(row.error_message);
+  const failed = outcome === 'failed' || outcome === 'cancelled' || outcome === 'interrupted';
+  return {
+    runId: Number(row.run_id),
+    site,
+    kind: String(row.kind) as SyncRun['kind'],
+    trigger: String(row.trigger) as SyncRun['trigger'],
+    outcome,
+    startedAt: started,
+    endedAt: ended,
+    durationMs: ended === null ? null : Date.parse(ended) - Date.parse(started),
+    counts: {
+      new: Number(row.new_count),
+      modified: Number(row.modified_count),
+      expired: Number(row.expired_count),
+      removed: Number(row.removed_count),
+      skipped: Number(row.skipped_count),
+    },
+    anchorBefore: row.anchor_before === null ? null : String(row.anchor_before),
+    anchorAfter: row.anchor_after === null ? null : String(row.anchor_after),
+    fullReason: row.full_reason === null ? null : String(row.full_reason),
+    warnings: !failed && message !== null ? message.split('\n') : [],
+    error: failed ? { code: String(row.error_code ?? 'UNKNOWN'), message: message ?? '' } : null,
+  };
+}
+
+export function readRun(db: Database, site: SiteCode, runId: number): SyncRun {
+  const [row] = selectRows(db, 'SELECT * FROM sync_run WHERE run_id = ?', [runId]);
+  if (row === undefined) throw new ApiError('NOT_FOUND', `Site ${site} has no synchronization number ${runId}.`);
+  return toRun(site, row);
+}
+
+export function listRuns(db: Database, site: SiteCode, limit: number): SyncRun[] {
+  return selectRows(db, 'SELECT * FROM sync_run ORDER BY run_id DESC LIMIT ?', [limit]).map((row) => toRun(site, row));
+}
+
+export function runChanges(db: Database, runId: number) {
+  return selectRows(
+    db,
+    `SELECT c.update_id, c.change, u.title, u.kb, u.classification_name FROM sync_change c
+     LEFT JOIN software_update u ON u.update_id = c.update_id WHERE c.run_id = ? ORDER BY c.change, u.title`,
+    [runId],
+  ).map((row) => ({
+    updateId: String(row.update_id),
+    change: String(row.change) as 'added' | 'revised' | 'expired' | 'removed',
+    title: row.title === null ? '' : String(row.title),
+    kb: row.kb === null ? null : String(row.kb),
+    classification: row.classification_name === null ? null : String(row.classification_name),
+  }));
+}
+
+export const STATUS_DESCRIPTIONS: Record<number, string> = {
+  6701: 'WSUS Synchronization started.',
+  6702: 'WSUS Synchronization done.',
+  6703: 'WSUS Synchronization failed.',
+  6704: 'WSUS Synchronization in progress. Current phase: Synchronizing WSUS Server.',
+  6705: 'WSUS Synchronization in progress. Current phase: Synchronizing site database.',
+};
+
+export function listStatusMessages(db: Database, site: SiteCode, limit: number) {
+  return selectRows(db, 'SELECT * FROM status_message ORDER BY message_id DESC LIMIT ?', [limit]).map((row) => {
+    const strings = JSON.parse(String(row.insertion_strings)) as string[];
+    const id = Number(row.status_id);
+    const base = STATUS_DESCRIPTIONS[id] ?? `Status message ${id}.`;
+    return {
+      messageId: Number(row.message_id),
+      id,
+      severity: String(row.severity) as 'I' | 'W' | 'E',
+      component: String(row.component),
+      site,
+      time: String(row.time),
+      insertionStrings: strings,
+      description: id === 6703 && strings.length >= 2 ? `${base} Message: ${strings[1]}. Source: ${strings[0]}.` : base,
+    };
+  });
+}

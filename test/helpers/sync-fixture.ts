@@ -1,0 +1,59 @@
+import { afterEach } from 'vitest';
+import { Engine, type EngineTuning } from '../../electron/engine/engine';
+import { SampleCatalog } from '../../electron/engine/upstream/service/catalog';
+import { UpstreamService } from '../../electron/engine/upstream/service/upstream-service';
+import { PRODUCTS } from '../../electron/engine/upstream/service/catalog-data';
+import { CLASSIFICATIONS } from '../../electron/engine/upstream/soap/protocol-names';
+import type { SupConfig, SyncRun } from '../../shared/domain';
+import { useTempDirs } from './temp-dir';
+
+export const EVERY_PRODUCT = PRODUCTS.map((product) => product.name);
+export const EVERY_CLASSIFICATION = CLASSIFICATIONS.map((classification) => classification.name);
+
+/** An engine on a temp data folder whose CEN syncs from a built-in upstream service the test controls. */
+export function useSyncFixture() {
+  const tempDir = useTempDirs();
+  const engines: Engine[] = [];
+  const services: UpstreamService[] = [];
+  afterEach(async () => {
+    for (const engine of engines.splice(0)) await engine.close();
+    for (const service of services.splice(0)) await service.close();
+  });
+  return {
+    tempDir,
+    async service(options: { updates?: number; seed?: number; catalog?: SampleCatalog; maxUpdatesPerRequest?: number } = {}) {
+      const catalog = options.catalog ?? SampleCatalog.generate({ updates: options.updates ?? 300, seed: options.seed ?? 4 });
+      const service = new UpstreamService({ catalog, ...(options.maxUpdatesPerRequest ? { maxUpdatesPerRequest: options.maxUpdatesPerRequest } : {}) });
+      services.push(service);
+      return { service, catalog, url: await service.listen() };
+    },
+    async engine(dataDir: string, tuning: EngineTuning = {}) {
+      const engine = await Engine.open({ dataDir, retryDelayMs: 0, upstreamTimeoutMs: 5_000, ...tuning });
+      engines.push(engine);
+      return engine;
+    },
+    async configure(engine: Engine, url: string, overrides: Partial<SupConfig> = {}) {
+      const config: SupConfig = {
+        source: { kind: 'upstream', url },
+        products: EVERY_PRODUCT,
+        classifications: EVERY_CLASSIFICATION,
+        languages: ['en', 'de'],
+        retryMinutes: 60,
+        ...overrides,
+      };
+      await engine.call('setSupConfig', { site: 'CEN', config });
+    },
+    async sync(engine: Engine, kind: 'full' | 'delta', trigger: 'manual' | 'schedule' | 'cli' = kind === 'full' ? 'schedule' : 'manual'): Promise<SyncRun> {
+      const result = (await engine.call('runSynchronization', { site: 'CEN', kind, trigger, wait: true })) as { run: SyncRun };
+      return result.run;
+    },
+  };
+}
+
+/** Every stored update with its revision and state, for comparing two databases. */
+export async function snapshotUpdates(engine: Engine): Promise<string[]> {
+  const { rows } = (await engine.call('queryUpdates', { site: 'CEN', offset: 0, limit: 1000, includeBundled: true, includeRemoved: true, sort: 'title', direction: 'asc' })) as {
+    rows: Array<{ updateId: string; revision: number; state: string; title: string; superseded: boolean }>;
+  };
+  return rows.map((row) => `${row.updateId} ${row.revision} ${row.state} ${row.superseded} ${row.title}`).sort();
+}

@@ -1,0 +1,226 @@
+/** The synchronization rules of SPEC §3 against the built-in upstream service, with churn between syncs. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { SampleCatalog } from '../../../electron/engine/upstream/service/catalog';
+import { parseTraceLine } from '../../../shared/trace-log';
+import { selectRows } from '../../../electron/engine/sync/sync-queries';
+import { snapshotUpdates, useSyncFixture } from '../../helpers/sync-fixture';
+
+const fixture = useSyncFixture();
+
+/** The ids an update and its bundled children contribute. */
+function withChildren(catalog: SampleCatalog, ids: string[]): string[] {
+  return ids.flatMap((id) => [id, ...catalog.update(id)!.childIds]);
+}
+
+function listedCount(catalog: SampleCatalog): number {
+  return catalog.updates.filter((update) => update.state !== 'removed').length;
+}
+
+async function statusIds(engine: Awaited<ReturnType<typeof fixture.engine>>) {
+  const messages = (await engine.call('queryStatusMessages', { site: 'CEN', limit: 1000 })) as Array<{ id: number; insertionStrings: string[] }>;
+  return messages.reverse();
+}
+
+describe('synchronization rules', () => {
+  it('makes the first sync full, whatever was asked, and fills the repository', async () => {
+    const { catalog, url } = await fixture.service();
+    const engine = await fixture.engine(fixture.tempDir());
+    await fixture.configure(engine, url);
+    const run = await fixture.sync(engine, 'delta');
+    expect(run).toMatchObject({ kind: 'full', trigger: 'manual', outcome: 'succeeded', fullReason: 'no previous successful synchronization' });
+    expect(run.counts).toEqual({ new: listedCount(catalog), modified: 0, expired: 0, removed: 0, skipped: 0 });
+    expect(run.anchorAfter).toBe(catalog.anchor());
+    const page = (await engine.call('queryUpdates', { site: 'CEN', offset: 0, limit: 5, sort: 'title', direction: 'asc', includeBundled: false, includeRemoved: false })) as { total: number };
+    expect(page.total).toBe(catalog.updates.filter((update) => update.parentId === undefined).length);
+    expect((await statusIds(engine)).map((message) => message.id)).toEqual([6701, 6704, 6705, 6702]);
+  });
+
+  it('delta after adding N inserts exactly N (with their bundled children) and skips revisions and expirations', async () => {
+    const { service, catalog, url } = await fixture.service();
+    const engine = await fixture.engine(fixture.tempDir());
+    await fixture.configure(engine, url);
+    await fixture.sync(engine, 'full');
+
+    const added = service.churn({ add: 6 }).added;
+    const delta = await fixture.sync(engine, 'delta');
+    expect(delta).toMatchObject({ kind: 'delta', fullReason: null, outcome: 'succeeded' });
+    expect(delta.counts).toEqual({ new: withChildren(catalog, added).length, modified: 0, expired: 0, removed: 0, skipped: 0 });
+    const changes = (await engine.call('querySyncChanges', { site: 'CEN', runId: delta.runId })) as Array<{ updateId: string; change: string }>;
+    expect(changes.map((change) => change.updateId).sort()).toEqual(withChildren(catalog, added).sort());
+
+    const before = await snapshotUpdates(engine);
+    const churn = service.churn({ add: 2, revise: 3, expire: 2 });
+    const second = await fixture.sync(engine, 'delta');
+    expect(second.counts.new).toBe(withChildren(catalog, churn.added).length);
+    expect(second.counts.skipped).toBe(withChildren(catalog, [...churn.revised, ...churn.expired]).length);
+    expect(second.counts.modified + second.counts.expired + second.counts.removed).toBe(0);
+    const after = await snapshotUpdates(engine);
+    for (const id of [...churn.revised, ...churn.expired]) {
+      expect(after.find((line) => line.startsWith(id))).toBe(before.find((line) => line.startsWith(id)));
+    }
+  });
+
+  it('a full sync after revise, expire and remove applies exactly those', async () => {
+    const { service, catalog, url } = await fixture.service();
+    const engine = await fixture.engine(fixture.tempDir());
+    await fixture.configure(engine, url);
+    await fixture.sync(engine, 'full');
+    const churn = service.churn({ revise: 4, expire: 3, remove: 2 });
+    const run = await fixture.sync(engine, 'full');
+    expect(run.counts).toEqual({
+      new: 0,
+      modified: withChildren(catalog, churn.revised).length,
+      expired: withChildren(catalog, churn.expired).length,
+      removed: withChildren(catalog, churn.removed).length,
+      skipped: 0,
+    });
+    const snapshot = await snapshotUpdates(engine);
+    for (const id of churn.revised) expect(snapshot.find((line) => line.startsWith(id))).toContain(` ${catalog.update(id)!.revision} published`);
+    for (const id of churn.expired) expect(snapshot.find((line) => line.startsWith(id))).toContain(' expired ');
+    for (const id of churn.removed) expect(snapshot.find((line) => line.startsWith(id))).toContain(' removed ');
+    const changes = (await engine.call('querySyncChanges', { site: 'CEN', runId: run.runId })) as Array<{ updateId: string; change: string }>;
+    expect(changes.filter((change) => change.change === 'removed').map((change) => change.updateId).sort()).toEqual(withChildren(catalog, churn.removed).sort());
+  });
+
+  it('turns a delta into a full sync after a configuration change, and says why', async () => {
+    const { url } = await fixture.service();
+    const engine = await fixture.engine(fixture.tempDir());
+    await fixture.configure(engine, url);
+    await fixture.sync(engine, 'full');
+    await fixture.configure(engine, url, { languages: ['en', 'fr'] });
+    const run = await fixture.sync(engine, 'delta');
+    expect(run).toMatchObject({ kind: 'full', fullReason: 'changes in the languages of the Software Update Point' });
+    const log = readFileSync(join(engine.folder.logsDir, 'CEN', 'wsyncmgr.log'), 'utf8');
+    expect(log).toContain('Full sync required due to changes in the languages of the Software Update Point.');
+  });
+
+  it('reports selected products or classifications the upstream does not know', async () => {
+    const { url } = await fixture.service();
+    const engine = await fixture.engine(fixture.tempDir());
+    await fixture.configure(engine, url, { products: ['Windows 11', 'Windows 95'], classifications: ['Security Updates', 'Hotfixes'] });
+    const run = await fixture.sync(engine, 'full');
+    expect(run.outcome).toBe('succeeded');
+    expect(run.warnings).toEqual(
+      expect.arrayContaining([
+        'The upstream server does not know the product "Windows 95" selected on the Software Update Point',
+        'The upstream server does not know the classification "Hotfixes" selected on the Software Update Point',
+      ]),
+    );
+    const bad = await fixture.engine(fixture.tempDir());
+    await fixture.configure(bad, url, { classifications: ['Hotfixes'] });
+    const failed = await fixture.sync(bad, 'full');
+    expect(failed).toMatchObject({ outcome: 'failed', error: { code: 'EMPTY_FILTER', message: 'Request filter does not contain any known classifications. Sync will do nothing' } });
+  });
+
+  it('ends an upstream failure in 6703 with the cause, keeping the data already synchronized', async () => {
+    const { service, url } = await fixture.service();
+    const engine = await fixture.engine(fixture.tempDir());
+    await fixture.configure(engine, url);
+    await fixture.sync(engine, 'full');
+    const before = await snapshotUpdates(engine);
+    service.injectFault({ kind: 'http500', operation: 'GetRevisionIdList', times: 50 });
+    const run = await fixture.sync(engine, 'full');
+    expect(run).toMatchObject({ outcome: 'failed', error: { code: 'UPSTREAM_HTTP' } });
+    expect(run.error!.message).toMatch(/HTTP 500.*gave up after 5 attempts/);
+    const failure = (await statusIds(engine)).at(-1)!;
+    expect(failure.id).toBe(6703);
+    expect(failure.insertionStrings).toEqual(['UpstreamServer.GetRevisionIdList', run.error!.message]);
+    expect(await snapshotUpdates(engine)).toEqual(before);
+    const log = readFileSync(join(engine.folder.logsDir, 'CEN', 'wsyncmgr.log'), 'utf8');
+    expect(log).toContain('Sync failed. Will retry in 60 minutes');
+  });
+
+  it('cancels within a batch boundary, keeps whole batches only, writes history, and does not retry', async () => {
+    const { url } = await fixture.service({ updates: 1500, maxUpdatesPerRequest: 20 });
+    const engine = await fixture.engine(fixture.tempDir());
+    await fixture.configure(engine, url);
+    const started = engine.syncs.request('CEN', { kind: 'full', trigger: 'schedule' });
+    await new Promise<void>((resolve) => {
+      const off = engine.onEvent((event) => {
+        if (event.name === 'progress' && event.payload.phase === 'apply' && event.payload.done >= 100) {
+          off();
+          resolve();
+        }
+      });
+    });
+    const cancelledAt = Date.now();
+    expect(await engine.call('cancelSynchronization', { site: 'CEN' })).toEqual({ cancelled: true });
+    const run = await started.done;
+    expect(Date.now() - cancelledAt).toBeLessThan(1_000);
+    expect(run).toMatchObject({ outcome: 'cancelled', error: { code: 'CANCELLED' } });
+    expect(run.counts.new).toBeGreaterThan(0);
+    const db = (engine as unknown as { sites: { database(code: string): { db: import('sql.js').Database } } }).sites.database('CEN').db;
+    const stored = Number(db.exec('SELECT count(*) FROM software_update')[0]!.values[0]![0]);
+    expect(stored).toBe(run.counts.new);
+    // Whole batches: every stored update has its text and its links.
+    expect(selectRows(db, 'SELECT update_id FROM software_update WHERE update_id NOT IN (SELECT update_id FROM update_text)')).toEqual([]);
+    expect((await statusIds(engine)).map((message) => message.id)).not.toContain(6703);
+    const log = readFileSync(join(engine.folder.logsDir, 'CEN', 'wsyncmgr.log'), 'utf8');
+    expect(log).toContain('Sync cancelled; it will not be retried');
+  });
+
+  it('queues one request behind a running sync and joins later ones to it', async () => {
+    const { url } = await fixture.service({ updates: 400 });
+    const engine = await fixture.engine(fixture.tempDir());
+    await fixture.configure(engine, url);
+    const first = engine.syncs.request('CEN', { kind: 'full', trigger: 'schedule' });
+    const second = engine.syncs.request('CEN', { kind: 'delta', trigger: 'manual' });
+    const third = engine.syncs.request('CEN', { kind: 'full', trigger: 'schedule' });
+    expect([first.status, second.status, third.status]).toEqual(['started', 'queued', 'coalesced']);
+    expect(engine.syncs.state('CEN')).toMatchObject({ running: { kind: 'full' }, pending: { kind: 'full' } });
+    await Promise.all([first.done, second.done, third.done]);
+    const history = (await engine.call('querySyncHistory', { site: 'CEN', limit: 10 })) as Array<{ kind: string; outcome: string }>;
+    expect(history.map((run) => `${run.kind}/${run.outcome}`)).toEqual(['full/succeeded', 'full/succeeded']);
+    expect((await second.done).runId).toBe((await third.done).runId);
+  });
+});
+
+describe('wsyncmgr.log', () => {
+  it('is written in the site-server trace format with the full-sync line sequence and 6701 → 6704 → 6705 → 6702', async () => {
+    const { url } = await fixture.service({ updates: 120 });
+    const engine = await fixture.engine(fixture.tempDir());
+    await fixture.configure(engine, url);
+    await fixture.sync(engine, 'full');
+    const raw = readFileSync(join(engine.folder.logsDir, 'CEN', 'wsyncmgr.log'), 'utf8').split('\r\n').filter(Boolean);
+    const lines = raw.map((line) => parseTraceLine(line));
+    expect(lines.every((line) => line !== undefined && line.component === 'SMS_WSUS_SYNC_MANAGER')).toBe(true);
+    expect(raw[0]).toMatch(/^Wakeup for scheduled regular sync {2}\$\$<SMS_WSUS_SYNC_MANAGER><\d\d-\d\d-\d{4} \d\d:\d\d:\d\d\.\d{3}[+-]\d{3}><thread=4404 \(0x1134\)>$/);
+    const texts = lines.map((line) => line!.text);
+    const order = [
+      'Wakeup for scheduled regular sync',
+      'Starting Sync',
+      'Performing sync on regular schedule',
+      'STATMSG: ID=6701',
+      'STATMSG: ID=6704',
+      'Synchronizing WSUS server',
+      'sync: WSUS synchronizing categories',
+      'sync: WSUS synchronizing updates',
+      'Syncing all updates',
+      'STATMSG: ID=6705',
+      'sync: SMS synchronizing updates, processed',
+      'STATMSG: ID=6702',
+      'Sync succeeded',
+      'Updated ',
+      'Sync time: 0d00h00m',
+    ];
+    let cursor = 0;
+    for (const expected of order) {
+      const index = texts.findIndex((text, position) => position >= cursor && text.startsWith(expected));
+      expect(index, `${expected} after line ${cursor}`).toBeGreaterThanOrEqual(cursor);
+      cursor = index + 1;
+    }
+    expect(texts.filter((text) => text.startsWith('sync: SMS synchronizing updates, processed')).at(-1)).toMatch(/processed (\d+) out of \1 items \(100%\)$/);
+  });
+
+  it('rolls over to wsyncmgr.lo_ at the configured size', async () => {
+    const { url } = await fixture.service({ updates: 50 });
+    const engine = await fixture.engine(fixture.tempDir(), { logMaxBytes: 3_000 });
+    await fixture.configure(engine, url);
+    await fixture.sync(engine, 'full');
+    const previous = readFileSync(join(engine.folder.logsDir, 'CEN', 'wsyncmgr.lo_'), 'utf8');
+    expect(previous.length).toBeGreaterThan(0);
+    expect(previous.length).toBeLessThanOrEqual(3_000);
+  });
+});

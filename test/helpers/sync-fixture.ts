@@ -51,9 +51,16 @@ export function useSyncFixture() {
 }
 
 /** Every stored update with its revision and state, for comparing two databases. */
-export async function snapshotUpdates(engine: Engine): Promise<string[]> {
-  const { rows } = (await engine.call('queryUpdates', { site: 'CEN', offset: 0, limit: 1000, includeBundled: true, includeRemoved: true, sort: 'title', direction: 'asc' })) as {
-    rows: Array<{ updateId: string; revision: number; state: string; title: string; superseded: boolean }>;
-  };
-  return rows.map((row) => `${row.updateId} ${row.revision} ${row.state} ${row.superseded} ${row.title}`).sort();
+export async function snapshotUpdates(engine: Engine, expectedTotal?: number): Promise<string[]> {
+  const lines: string[] = [];
+  for (let offset = 0; ; offset += 1000) {
+    const { rows, total } = (await engine.call('queryUpdates', { site: 'CEN', offset, limit: 1000, includeBundled: true, includeRemoved: true, sort: 'title', direction: 'asc' })) as {
+      total: number;
+      rows: Array<{ updateId: string; revision: number; state: string; title: string; superseded: boolean }>;
+    };
+    lines.push(...rows.map((row) => `${row.updateId} ${row.revision} ${row.state} ${row.superseded} ${row.title}`));
+    if (expectedTotal !== undefined && total !== expectedTotal) throw new Error(`Expected ${expectedTotal} updates, found ${total}`);
+    if (offset + 1000 >= total) break;
+  }
+  return lines.sort();
 }

@@ -32,6 +32,13 @@ export function describeConfigChange(previous: string, current: string): string 
   return `changes in the ${changed.join(', ')} of the Software Update Point`;
 }
 
+/** Names administrators use for products Microsoft Update lists under another name. */
+const PRODUCT_ALIASES: Record<string, string> = {
+  'windows server 2022': 'microsoft server operating system-21h2',
+  'windows server 2025': 'microsoft server operating system-24h2',
+  'windows 10': 'windows 10, version 1903 and later',
+};
+
 export interface ResolvedFilter {
   productIds: string[];
   classificationIds: string[];
@@ -47,7 +54,7 @@ export function resolveFilter(db: Database, config: SupConfig): ResolvedFilter {
     parent: parent === null ? null : String(parent),
   }));
   const find = (selection: string, types: string[]) => {
-    const wanted = selection.toLowerCase();
+    const wanted = PRODUCT_ALIASES[selection.toLowerCase()] ?? selection.toLowerCase();
     return rows.find((row) => types.includes(row.type) && (row.id === wanted || row.name.toLowerCase() === wanted));
   };
   const productsUnder = (id: string): string[] =>

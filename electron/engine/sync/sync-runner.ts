@@ -262,6 +262,9 @@ export async function runSync(context: SyncContext, request: SyncRequest): Promi
         db.run('UPDATE sync_run SET error_message = ? WHERE run_id = ?', [warnings.join('\n'), runId]);
       }
     });
+    if (counts.removed > 0) {
+      log.write(`${counts.removed} updates are no longer offered by the upstream server for the configured products and classifications; marked removed.`);
+    }
     log.write(`Done synchronizing SMS with WSUS Server ${sourceName}`);
     log.write(`Set content version of update source for site ${site} to ${contentVersion}`);
     reportStatus(db, log, { id: 6702, severity: 'I', site, time: context.now() });

@@ -4,6 +4,7 @@ import { buildPaths, resolveDataDir } from '../paths';
 import { PRODUCT_NAME, PRODUCT_VERSION } from '../product';
 import { CliError, type CliContext, type CliIo } from './cli-context';
 import { sitesCommand } from './commands/sites';
+import { configCommand, historyCommand, statusCommand, syncCommand, updatesCommand } from './commands/sync-commands';
 import { upstreamCommand } from './commands/upstream';
 import { webCommand } from './commands/web';
 
@@ -16,6 +17,19 @@ Commands:
   web [--port N] [--bind ADDR] [--open]
                                      Serve the console to a browser on 127.0.0.1 (port 0 = any free port).
                                      The first line printed is the console URL, with its access token.
+  config --site CEN [--source sample|microsoft-update|none|URL] [--products "A,B"]
+         [--classifications "A,B"] [--languages en,de] [--retry-minutes N]
+         [--proxy URL [--proxy-user U --proxy-password P]] [--json]
+                                     Show or change a site's Software Update Point settings.
+  sync --site CEN [--full|--delta] [--json] [--verbose]
+                                     Synchronize now (delta unless --full) and wait for the end.
+                                     Exit code 0 only when the sync succeeded. Ctrl+C cancels it.
+  updates --site CEN [--json] [--all] [--search TEXT]
+                                     List the synchronized updates (--all adds bundled and removed ones).
+  history --site CEN [--json] [--limit N]
+                                     Synchronization history with what each run changed.
+  status --site CEN [--json] [--limit N]
+                                     SMS_WSUS_SYNC_MANAGER status messages (6701-6705).
   upstream [--port N] [--bind ADDR] [--updates N] [--seed S] [--max-per-request N]
                                      Run the built-in upstream update service (sample catalog, default
                                      2000 updates, seed 1) over the WSUS server-server protocol.
@@ -43,6 +57,21 @@ export async function runCli(argv: string[], io: CliIo, outDir: string): Promise
         updates: { type: 'string', default: '2000' },
         seed: { type: 'string', default: '1' },
         'max-per-request': { type: 'string', default: '100' },
+        site: { type: 'string', default: 'CEN' },
+        source: { type: 'string' },
+        products: { type: 'string' },
+        classifications: { type: 'string' },
+        languages: { type: 'string' },
+        'retry-minutes': { type: 'string' },
+        proxy: { type: 'string' },
+        'proxy-user': { type: 'string' },
+        'proxy-password': { type: 'string' },
+        full: { type: 'boolean', default: false },
+        delta: { type: 'boolean', default: false },
+        verbose: { type: 'boolean', default: false },
+        all: { type: 'boolean', default: false },
+        search: { type: 'string' },
+        limit: { type: 'string', default: '100' },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', default: false },
       },
@@ -69,6 +98,20 @@ export async function runCli(argv: string[], io: CliIo, outDir: string): Promise
         return await sitesCommand(context, { json: values.json });
       case 'web':
         return await webCommand(context, { port: parsePort(values.port), open: values.open, bind: values.bind });
+      case 'config':
+        return await configCommand(context, {
+          site: values.site,
+          json: values.json,
+          ...defined({ source: values.source, products: values.products, classifications: values.classifications, languages: values.languages, retryMinutes: values['retry-minutes'], proxy: values.proxy, proxyUser: values['proxy-user'], proxyPassword: values['proxy-password'] }),
+        });
+      case 'sync':
+        return await syncCommand(context, { site: values.site, full: values.full, delta: values.delta, json: values.json, verbose: values.verbose });
+      case 'updates':
+        return await updatesCommand(context, { site: values.site, json: values.json, all: values.all, ...defined({ search: values.search }) });
+      case 'history':
+        return await historyCommand(context, { site: values.site, json: values.json, limit: parseCount('--limit', values.limit, 1, 1000) });
+      case 'status':
+        return await statusCommand(context, { site: values.site, json: values.json, limit: parseCount('--limit', values.limit, 1, 1000) });
       case 'upstream':
         return await upstreamCommand(context, {
           port: parsePort(values.port),
@@ -89,6 +132,10 @@ export async function runCli(argv: string[], io: CliIo, outDir: string): Promise
     io.err(`usc: unexpected error: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
   }
+}
+
+function defined<T extends Record<string, string | undefined>>(values: T): { [K in keyof T]?: string } {
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as { [K in keyof T]?: string };
 }
 
 function parseCount(option: string, text: string, min: number, max: number): number {

@@ -232,8 +232,9 @@ export class UpstreamClient {
   ): Promise<XmlElement> {
     let reauthorized = false;
     for (let attempt = 0; ; attempt++) {
+      // Authorization has its own retries; its failure is final here.
+      const cookie = await this.ensureCookie(signal);
       try {
-        const cookie = await this.ensureCookie(signal);
         stream.reset?.();
         this.stats.requests++;
         return await this.transport.call({

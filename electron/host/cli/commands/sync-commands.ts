@@ -1,0 +1,149 @@
+/** usc config / sync / updates / history / status: the sync engine without a window. */
+import type { SupConfig, SyncRun, SyncSource } from '../../../../shared/domain';
+import { describeSyncSource } from '../../../../shared/domain';
+import type { UpdateRow } from '../../../../shared/contract';
+import { callApi, CliError, withHost, type CliContext } from '../cli-context';
+import { formatTable } from '../format-table';
+
+export interface ConfigOptions {
+  site: string;
+  source?: string;
+  products?: string;
+  classifications?: string;
+  languages?: string;
+  retryMinutes?: string;
+  proxy?: string;
+  proxyUser?: string;
+  proxyPassword?: string;
+  json: boolean;
+}
+
+const list = (text: string) => text.split(',').map((item) => item.trim()).filter(Boolean);
+
+export function parseSource(text: string): SyncSource {
+  if (text === 'sample') return { kind: 'sample' };
+  if (text === 'microsoft-update') return { kind: 'microsoft-update' };
+  if (text === 'none') return { kind: 'none' };
+  if (/^https?:\/\//.test(text)) return { kind: 'upstream', url: text };
+  throw new CliError(`--source must be sample, microsoft-update, none or an http(s):// URL, not "${text}".`, 2);
+}
+
+export async function configCommand(context: CliContext, options: ConfigOptions): Promise<number> {
+  const config = await withHost(context, async (host) => {
+    const current = await callApi(host, 'getSupConfig', { site: options.site });
+    const changes: Partial<SupConfig> = {};
+    if (options.source !== undefined) changes.source = parseSource(options.source);
+    if (options.products !== undefined) changes.products = list(options.products);
+    if (options.classifications !== undefined) changes.classifications = list(options.classifications);
+    if (options.languages !== undefined) changes.languages = list(options.languages);
+    if (options.retryMinutes !== undefined) changes.retryMinutes = Number(options.retryMinutes);
+    if (options.proxy !== undefined) {
+      changes.proxy = options.proxy === '' ? undefined : { url: options.proxy, ...(options.proxyUser ? { username: options.proxyUser } : {}), ...(options.proxyPassword ? { password: options.proxyPassword } : {}) };
+    }
+    if (Object.keys(changes).length === 0) return current;
+    return callApi(host, 'setSupConfig', { site: options.site, config: { ...current, ...changes } });
+  });
+  if (options.json) {
+    context.io.out(JSON.stringify({ ...config, proxy: config.proxy === undefined ? undefined : { ...config.proxy, password: config.proxy.password ? '********' : undefined } }, null, 2));
+  } else {
+    context.io.out(`Software Update Point of ${options.site}`);
+    context.io.out(`  Sync source:      ${describeSyncSource(config.source)}`);
+    context.io.out(`  Products:         ${config.products.join(', ') || '(none)'}`);
+    context.io.out(`  Classifications:  ${config.classifications.join(', ') || '(none)'}`);
+    context.io.out(`  Languages:        ${config.languages.join(', ')}`);
+    context.io.out(`  Retry after:      ${config.retryMinutes} minutes`);
+    if (config.proxy !== undefined) context.io.out(`  Proxy:            ${config.proxy.url}${config.proxy.username ? ` (as ${config.proxy.username})` : ''}`);
+  }
+  return 0;
+}
+
+export function syncSummary(run: SyncRun) {
+  return {
+    site: run.site,
+    kind: run.kind,
+    trigger: run.trigger,
+    outcome: run.outcome,
+    counts: run.counts,
+    anchor: run.anchorAfter,
+    durationMs: run.durationMs,
+    ...(run.fullReason === null ? {} : { fullReason: run.fullReason }),
+    ...(run.warnings.length === 0 ? {} : { warnings: run.warnings }),
+    ...(run.error === null ? {} : { error: run.error }),
+  };
+}
+
+export async function syncCommand(context: CliContext, options: { site: string; full: boolean; delta: boolean; json: boolean; verbose: boolean }): Promise<number> {
+  if (options.full && options.delta) throw new CliError('Choose --full or --delta, not both.', 2);
+  const kind = options.full ? 'full' : 'delta';
+  const run = await withHost(context, async (host) => {
+    const stop = host.onEvent((event) => {
+      if (event.name === 'log' && options.verbose) for (const line of event.payload.lines) context.io.err(line.text.replace(/\s+\$\$<.*$/, ''));
+    });
+    const interrupt = () => void host.dispatch('cancelSynchronization', { site: options.site });
+    process.once('SIGINT', interrupt);
+    try {
+      const result = await callApi(host, 'runSynchronization', { site: options.site, kind, trigger: 'cli', wait: true });
+      return result.run!;
+    } finally {
+      process.off('SIGINT', interrupt);
+      stop();
+    }
+  });
+  if (options.json) {
+    context.io.out(JSON.stringify(syncSummary(run)));
+  } else {
+    const c = run.counts;
+    context.io.out(`${run.kind === 'full' ? 'Full' : 'Delta'} synchronization of ${run.site} ${run.outcome} in ${((run.durationMs ?? 0) / 1000).toFixed(1)} s.`);
+    if (run.fullReason !== null) context.io.out(`Full sync because of ${run.fullReason}.`);
+    context.io.out(`New ${c.new}, modified ${c.modified}, expired ${c.expired}, removed ${c.removed}, skipped ${c.skipped}.`);
+    for (const warning of run.warnings) context.io.err(`Warning: ${warning}`);
+    if (run.error !== null) context.io.err(`${run.error.message} (${run.error.code})`);
+  }
+  return run.outcome === 'succeeded' ? 0 : 1;
+}
+
+export async function updatesCommand(context: CliContext, options: { site: string; json: boolean; all: boolean; search?: string }): Promise<number> {
+  const rows = await withHost(context, async (host) => {
+    const collected: UpdateRow[] = [];
+    for (let offset = 0; ; offset += 1000) {
+      const page = await callApi(host, 'queryUpdates', {
+        site: options.site,
+        offset,
+        limit: 1000,
+        includeBundled: options.all,
+        includeRemoved: options.all,
+        ...(options.search === undefined ? {} : { search: options.search }),
+      });
+      collected.push(...page.rows);
+      if (offset + 1000 >= page.total) return collected;
+    }
+  });
+  if (options.json) {
+    context.io.out(JSON.stringify(rows.map((row) => ({ updateId: row.updateId, revision: row.revision, title: row.title, kb: row.kb, classification: row.classification, products: row.products, severity: row.severity, state: row.state }))));
+  } else {
+    context.io.out(formatTable(['Article ID', 'Classification', 'Severity', 'State', 'Title'], rows.map((row) => [row.kb ?? '', row.classification ?? '', row.severity ?? '', row.state + (row.superseded ? ', superseded' : ''), row.title])));
+    context.io.out(`${rows.length} updates`);
+  }
+  return 0;
+}
+
+export async function historyCommand(context: CliContext, options: { site: string; json: boolean; limit: number }): Promise<number> {
+  const runs = await withHost(context, (host) => callApi(host, 'querySyncHistory', { site: options.site, limit: options.limit }));
+  if (options.json) context.io.out(JSON.stringify(runs));
+  else {
+    context.io.out(
+      formatTable(
+        ['Run', 'Started', 'Kind', 'Trigger', 'Outcome', 'New', 'Modified', 'Expired', 'Removed', 'Skipped', 'Error'],
+        runs.map((run) => [String(run.runId), run.startedAt, run.kind, run.trigger, run.outcome, ...Object.values(run.counts).map(String), run.error?.message ?? '']),
+      ),
+    );
+  }
+  return 0;
+}
+
+export async function statusCommand(context: CliContext, options: { site: string; json: boolean; limit: number }): Promise<number> {
+  const messages = await withHost(context, (host) => callApi(host, 'queryStatusMessages', { site: options.site, limit: options.limit }));
+  if (options.json) context.io.out(JSON.stringify(messages));
+  else context.io.out(formatTable(['Severity', 'Time', 'Message ID', 'Description'], messages.map((message) => [message.severity, message.time, String(message.id), message.description])));
+  return 0;
+}

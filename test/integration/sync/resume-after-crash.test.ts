@@ -1,0 +1,65 @@
+/** A worker killed in the middle of a sync: on restart the engine resumes it and ends where an uninterrupted sync ends. */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ConsoleEvent } from '../../../shared/contract';
+import type { SyncRun } from '../../../shared/domain';
+import { startConsoleHost, type ConsoleHost } from '../../../electron/host/console-host';
+import { builtPaths } from '../../helpers/built';
+import { EVERY_CLASSIFICATION, EVERY_PRODUCT, snapshotUpdates, useSyncFixture } from '../../helpers/sync-fixture';
+
+const fixture = useSyncFixture();
+const hosts: ConsoleHost[] = [];
+afterEach(async () => {
+  for (const host of hosts.splice(0)) await host.stop();
+});
+
+function nextEvent<E extends ConsoleEvent['name']>(host: ConsoleHost, name: E, accept: (event: Extract<ConsoleEvent, { name: E }>) => boolean): Promise<Extract<ConsoleEvent, { name: E }>> {
+  return new Promise((resolve) => {
+    const off = host.onEvent((event) => {
+      if (event.name === name && accept(event as Extract<ConsoleEvent, { name: E }>)) {
+        off();
+        resolve(event as Extract<ConsoleEvent, { name: E }>);
+      }
+    });
+  });
+}
+
+describe('resume after a crash', () => {
+  it('resumes an interrupted full sync after the worker is killed, ending with the same database', async () => {
+    const paths = builtPaths();
+    const { url } = await fixture.service({ updates: 1200, maxUpdatesPerRequest: 20 });
+    const config = { source: { kind: 'upstream' as const, url }, products: EVERY_PRODUCT, classifications: EVERY_CLASSIFICATION, languages: ['en'], retryMinutes: 60 };
+
+    const dataDir = fixture.tempDir();
+    const host = await startConsoleHost({ dataDir, workerPath: paths.workerPath, sqlWasmPath: paths.sqlWasmPath, tuning: { checkpointMs: 0, retryDelayMs: 0 }, engine: { restartDelayMs: () => 10 } });
+    hosts.push(host);
+    expect(await host.dispatch('setSupConfig', { site: 'CEN', config })).toMatchObject({ ok: true });
+    const applying = nextEvent(host, 'progress', (event) => event.payload.phase === 'apply' && event.payload.done >= 300);
+    expect(await host.dispatch('runSynchronization', { site: 'CEN', kind: 'full', trigger: 'schedule' })).toMatchObject({ ok: true, value: { status: 'started' } });
+    await applying;
+    const resumed = nextEvent(host, 'syncFinished', (event) => event.payload.trigger === 'resume');
+    await host.engine.crashForTest();
+    const run: SyncRun = (await resumed).payload;
+    expect(run).toMatchObject({ outcome: 'succeeded', kind: 'full', trigger: 'resume' });
+
+    const history = await host.dispatch('querySyncHistory', { site: 'CEN' });
+    expect(history).toMatchObject({ ok: true, value: [{ trigger: 'resume', outcome: 'succeeded' }, { trigger: 'schedule', outcome: 'interrupted' }] });
+    const interrupted = (history as { value: SyncRun[] }).value[1]!;
+    expect(interrupted.counts.new).toBeGreaterThan(0);
+    // The resumed run only fetched what the interrupted one had not applied.
+    expect(run.counts.new + interrupted.counts.new).toBeGreaterThanOrEqual(1200);
+
+    const reference = await fixture.engine(fixture.tempDir());
+    await fixture.configure(reference, url, { languages: ['en'] });
+    await fixture.sync(reference, 'full');
+    const page = await host.dispatch('queryUpdates', { site: 'CEN', limit: 1000, includeBundled: true, includeRemoved: true });
+    const total = (page as { value: { total: number } }).value.total;
+    const all: string[] = [];
+    for (let offset = 0; offset < total; offset += 1000) {
+      const chunk = (await host.dispatch('queryUpdates', { site: 'CEN', offset, limit: 1000, includeBundled: true, includeRemoved: true })) as {
+        value: { rows: Array<{ updateId: string; revision: number; state: string; superseded: boolean; title: string }> };
+      };
+      all.push(...chunk.value.rows.map((row) => `${row.updateId} ${row.revision} ${row.state} ${row.superseded} ${row.title}`));
+    }
+    expect(all.sort()).toEqual(await snapshotUpdates(reference, total));
+  }, 60_000);
+});

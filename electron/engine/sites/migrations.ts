@@ -46,8 +46,8 @@ export const migrations: readonly Migration[] = [
           update_id           TEXT PRIMARY KEY,
           revision            INTEGER NOT NULL,
           title               TEXT NOT NULL,
-          description         TEXT,
           kb                  TEXT,
+          kb_number           INTEGER,
           bulletin            TEXT,
           severity            TEXT,
           classification_id   TEXT,
@@ -61,6 +61,7 @@ export const migrations: readonly Migration[] = [
         );
         CREATE INDEX software_update_title ON software_update (deployable, title);
         CREATE INDEX software_update_kb ON software_update (kb);
+        CREATE INDEX software_update_kb_number ON software_update (kb_number);
         CREATE INDEX software_update_bulletin ON software_update (bulletin);
         CREATE INDEX software_update_classification ON software_update (classification_id, title);
         CREATE INDEX software_update_released ON software_update (released_at);
@@ -93,7 +94,7 @@ export const migrations: readonly Migration[] = [
         CREATE TABLE revision_blob (
           update_id TEXT PRIMARY KEY,
           revision  INTEGER NOT NULL,
-          xml_gzip  BLOB NOT NULL
+          xml_deflate BLOB NOT NULL
         );
         CREATE TABLE sync_run (
           run_id         INTEGER PRIMARY KEY,

@@ -8,7 +8,7 @@ type UpdateQuery = z.output<typeof UpdateQuerySchema>;
 
 const SORT_SQL: Record<UpdateQuery['sort'], string> = {
   title: 'u.title',
-  kb: 'CAST(u.kb AS INTEGER)',
+  kb: 'u.kb_number',
   bulletin: 'u.bulletin',
   classification: 'u.classification_name',
   products: 'u.product_names',

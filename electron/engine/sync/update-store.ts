@@ -2,7 +2,7 @@
  * Writes synchronized metadata into a site database. Each batch is applied inside one transaction by the caller;
  * this class only knows the rows. It reports what each update's arrival changed, for the run's history.
  */
-import { gzipSync } from 'node:zlib';
+import { deflateRawSync } from 'node:zlib';
 import type { Database, Statement } from 'sql.js';
 import type { UpdateMetadata } from '../upstream/update-metadata';
 import type { StoredRevision } from './sync-plan';
@@ -36,9 +36,9 @@ export class UpdateStore {
     );
     this.selectUpdate = prepare('SELECT revision, state FROM software_update WHERE update_id = ?');
     this.upsertUpdate = prepare(
-      `INSERT INTO software_update (update_id, revision, title, description, kb, bulletin, severity, classification_id, classification_name, product_names, released_at, revised_at, state, deployable)
+      `INSERT INTO software_update (update_id, revision, title, kb, kb_number, bulletin, severity, classification_id, classification_name, product_names, released_at, revised_at, state, deployable)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (update_id) DO UPDATE SET revision = excluded.revision, title = excluded.title, description = excluded.description, kb = excluded.kb,
+       ON CONFLICT (update_id) DO UPDATE SET revision = excluded.revision, title = excluded.title, kb = excluded.kb, kb_number = excluded.kb_number,
          bulletin = excluded.bulletin, severity = excluded.severity, classification_id = excluded.classification_id, classification_name = excluded.classification_name,
          product_names = excluded.product_names, released_at = excluded.released_at, revised_at = excluded.revised_at, state = excluded.state, deployable = excluded.deployable`,
     );
@@ -52,7 +52,7 @@ export class UpdateStore {
     this.insertCategoryLink = prepare('INSERT OR IGNORE INTO update_category (update_id, category_id) VALUES (?, ?)');
     this.insertSupersedence = prepare('INSERT OR IGNORE INTO supersedence (update_id, superseded_id) VALUES (?, ?)');
     this.insertBundle = prepare('INSERT OR IGNORE INTO bundle (parent_id, child_id) VALUES (?, ?)');
-    this.upsertBlob = prepare('INSERT OR REPLACE INTO revision_blob (update_id, revision, xml_gzip) VALUES (?, ?, ?)');
+    this.upsertBlob = prepare('INSERT OR REPLACE INTO revision_blob (update_id, revision, xml_deflate) VALUES (?, ?, ?)');
     this.insertChange = prepare('INSERT OR REPLACE INTO sync_change (run_id, update_id, change) VALUES (?, ?, ?)');
     this.markRemoved = prepare("UPDATE software_update SET state = 'removed', revised_at = ? WHERE update_id = ? AND state <> 'removed'");
     this.reloadCategories();
@@ -111,8 +111,8 @@ export class UpdateStore {
       update.updateId,
       update.revision,
       display.title,
-      display.description ?? null,
       update.kb ?? null,
+      update.kb !== undefined && /^\d+$/.test(update.kb) ? Number(update.kb) : null,
       update.bulletin ?? null,
       update.msrcSeverity ?? null,
       classification?.id ?? null,
@@ -128,7 +128,8 @@ export class UpdateStore {
     for (const categoryId of linked) this.insertCategoryLink.run([update.updateId, categoryId]);
     for (const superseded of update.supersedes) this.insertSupersedence.run([update.updateId, superseded]);
     for (const child of update.bundled) this.insertBundle.run([update.updateId, child.updateId]);
-    if (options.rawXml !== undefined) this.upsertBlob.run([update.updateId, update.revision, gzipSync(options.rawXml, { level: 1 })]);
+    // The metadata as received, kept so this site can serve it to its child sites (deflate: about a quarter of the size).
+    if (options.rawXml !== undefined) this.upsertBlob.run([update.updateId, update.revision, deflateRawSync(options.rawXml, { level: 6 })]);
 
     let change: ChangeKind | undefined;
     if (before === undefined || before.state === 'removed') change = 'added';

@@ -14,6 +14,7 @@ import {
   SyncRunSchema,
   SyncTriggerSchema,
 } from './domain';
+import { SyncScheduleSchema } from './schedule/schedule-model';
 
 const NoParams = z.object({}).strict();
 const SiteParams = z.object({ site: SiteCodeSchema }).strict();
@@ -73,6 +74,16 @@ export const StatusMessageSchema = z.object({
 });
 export type StatusMessage = z.infer<typeof StatusMessageSchema>;
 
+export const ScheduleInfoSchema = z.object({
+  schedule: SyncScheduleSchema,
+  description: z.string(),
+  /** The ConfigMgr schedule token (SMS_ScheduleMethods interval string) of this schedule. */
+  token: z.string(),
+  nextRuns: z.array(z.string()),
+  timeZone: z.string(),
+});
+export type ScheduleInfo = z.infer<typeof ScheduleInfoSchema>;
+
 export const SyncStateSchema = z.object({
   site: SiteCodeSchema,
   running: z.object({ kind: SyncKindSchema, trigger: SyncTriggerSchema }).nullable(),
@@ -97,6 +108,13 @@ export const apiMethods = {
       })
       .strict(),
     result: z.object({ status: z.enum(['started', 'queued', 'coalesced']), run: SyncRunSchema.nullable() }),
+  },
+  getSchedule: { params: SiteParams, result: ScheduleInfoSchema },
+  setSchedule: { params: z.object({ site: SiteCodeSchema, schedule: SyncScheduleSchema }).strict(), result: ScheduleInfoSchema },
+  /** The next runs a schedule would have, without saving it (the properties dialog's preview). */
+  previewSchedule: {
+    params: z.object({ site: SiteCodeSchema, schedule: SyncScheduleSchema, count: z.number().int().min(1).max(50).default(5) }).strict(),
+    result: ScheduleInfoSchema,
   },
   cancelSynchronization: { params: SiteParams, result: z.object({ cancelled: z.boolean() }) },
   getSyncState: { params: SiteParams, result: SyncStateSchema },

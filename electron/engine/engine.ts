@@ -10,6 +10,15 @@ import { SiteRegistry } from './sites/site-registry';
 import { loadSqlJs } from './sites/sqljs';
 import { inTransaction } from './sites/transaction';
 import { readSupConfig, writeSupConfig } from './sync/sup-config';
+import { acceleratedClock, systemClock, type Clock } from './schedule/clock';
+import { readSchedule, wallClockText, writeSchedule } from './schedule/schedule-store';
+import { SyncScheduler } from './schedule/sync-scheduler';
+import { readSetting, writeSetting } from './sites/settings';
+import { nextRuns } from '../../shared/schedule/next-run';
+import { defaultSchedule, describeSchedule, type SyncSchedule } from '../../shared/schedule/schedule-model';
+import { scheduleToToken } from '../../shared/schedule/schedule-token';
+import { toWallClock } from '../../shared/schedule/time-zone';
+import type { ScheduleInfo } from '../../shared/contract';
 import { SyncController } from './sync/sync-controller';
 import { listRuns, listStatusMessages, runChanges, selectRows } from './sync/sync-queries';
 import { queryUpdates } from './sync/update-queries';
@@ -35,12 +44,17 @@ export interface EngineTuning {
   upstreamTimeoutMs?: number;
   /** Resume interrupted synchronizations when the engine starts (default true). */
   resumeInterrupted?: boolean;
+  /** IANA time zone for local-time schedules (default: the system's). */
+  timeZone?: string;
+  /** Run on virtual time: `speed` times faster than real time from `origin` (integration tests). */
+  acceleratedClock?: { origin: string; speed: number };
 }
 
 export interface EngineOptions extends EngineTuning {
   dataDir: string;
   sqlWasmPath?: string;
   now?: () => Date;
+  clock?: Clock;
 }
 
 export type EngineEventListener = (event: ConsoleEvent) => void;
@@ -52,6 +66,9 @@ export class Engine {
   private readonly logs = new Map<SiteCode, TraceLogWriter>();
   private readonly connector: SyncSourceConnector;
   readonly syncs: SyncController;
+  readonly scheduler: SyncScheduler;
+  readonly clock: Clock;
+  readonly timeZone: string;
 
   private constructor(
     readonly folder: DataFolder,
@@ -59,7 +76,15 @@ export class Engine {
     private readonly releaseLock: () => void,
     private readonly options: EngineOptions,
   ) {
-    const now = options.now ?? (() => new Date());
+    this.clock =
+      options.clock ??
+      (options.acceleratedClock !== undefined
+        ? acceleratedClock(new Date(options.acceleratedClock.origin), options.acceleratedClock.speed)
+        : options.now !== undefined
+          ? { ...systemClock, now: options.now }
+          : systemClock);
+    const now = () => this.clock.now();
+    this.timeZone = options.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC';
     this.connector = new SyncSourceConnector(options.sampleCatalog);
     const clientSettings: ClientSettings = {
       ...(options.retryDelayMs === undefined ? {} : { retryDelayMs: () => options.retryDelayMs! }),
@@ -80,7 +105,55 @@ export class Engine {
         finished: (payload) => this.emit({ name: 'syncFinished', payload }),
       },
     );
+    this.scheduler = new SyncScheduler(
+      {
+        scheduledSites: () => this.sites.list().filter((site) => site.parentCode === null && site.health.state === 'ok').map((site) => site.code),
+        readSchedule: (site) => readSchedule(this.sites.database(site).db),
+        readLastFired: (site) => {
+          const text = readSetting<string>(this.sites.database(site).db, 'schedule.lastFired');
+          return text === undefined ? undefined : new Date(text);
+        },
+        writeLastFired: (site, due) => {
+          const database = this.sites.database(site);
+          inTransaction(database.db, () => writeSetting(database.db, 'schedule.lastFired', due.toISOString()));
+          database.save();
+        },
+        fire: (site, due, reason) => {
+          const log = this.logFor(site);
+          if (reason === 'missed') log.write(`The scheduled synchronization due at ${due.toISOString()} was missed while the engine was not running; running it now.`);
+          else if (reason === 'first') log.write('Synchronization schedule saved with the default start: the first scheduled synchronization starts as soon as possible.');
+          this.syncs.request(site, { kind: 'full', trigger: 'schedule' });
+        },
+      },
+      this.clock,
+      this.timeZone,
+    );
+    const scheduleInfo = (schedule: SyncSchedule, count = 5): ScheduleInfo => ({
+      schedule,
+      description: describeSchedule(schedule),
+      token: scheduleToToken(schedule),
+      nextRuns: nextRuns(schedule, now(), this.timeZone, count).map((date) => date.toISOString()),
+      timeZone: this.timeZone,
+    });
     this.handlers = {
+      getSchedule: ({ site }) => scheduleInfo(readSchedule(this.sites.database(this.topLevelFor(site)).db) ?? defaultSchedule(now())),
+      setSchedule: ({ site, schedule }) => {
+        this.requireTopLevel(site, 'change the synchronization schedule');
+        const database = this.sites.database(site);
+        const normalized = schedule.startIsDefault ? { ...schedule, start: wallClockText(toWallClock(now().getTime(), schedule.utc ? 'UTC' : this.timeZone)) } : schedule;
+        inTransaction(database.db, () => {
+          writeSchedule(database.db, normalized);
+          // A new default start fires at once; otherwise runs before now are not "missed".
+          const previous = readSetting<string>(database.db, 'schedule.lastFired');
+          const keep = previous !== undefined && Date.parse(previous) > now().getTime() ? previous : now().toISOString();
+          writeSetting(database.db, 'schedule.lastFired', normalized.startIsDefault ? undefined : keep);
+        });
+        database.save();
+        this.logFor(site).write(`Synchronization schedule changed: ${describeSchedule(normalized)}.`);
+        this.scheduler.reschedule();
+        return scheduleInfo(normalized);
+      },
+      previewSchedule: ({ schedule, count }) => scheduleInfo(schedule.startIsDefault ? { ...schedule, start: wallClockText(toWallClock(now().getTime(), schedule.utc ? 'UTC' : this.timeZone)) } : schedule, count),
       listSites: () => this.sites.list(),
       getSite: ({ site }) => this.sites.get(site),
       getSupConfig: ({ site }) => readSupConfig(this.sites.database(this.topLevelFor(site)).db),
@@ -113,7 +186,7 @@ export class Engine {
       log = new TraceLogWriter({
         file: join(this.folder.logsDir, site, 'wsyncmgr.log'),
         component: SYNC_COMPONENT,
-        ...(this.options.now === undefined ? {} : { now: this.options.now }),
+        now: () => this.clock.now(),
         ...(this.options.logMaxBytes === undefined ? {} : { maxBytes: this.options.logMaxBytes }),
         onLines: (lines) => this.emit({ name: 'log', payload: { site, file: 'wsyncmgr.log', lines } }),
       });
@@ -145,7 +218,7 @@ export class Engine {
       const db = this.sites.database(site.code).db;
       const interrupted = selectRows(db, "SELECT run_id, kind FROM sync_run WHERE outcome = 'running'");
       if (interrupted.length === 0) continue;
-      inTransaction(db, () => db.run("UPDATE sync_run SET outcome = 'interrupted', ended_at = ?, error_code = 'INTERRUPTED', error_message = 'The engine stopped during this synchronization' WHERE outcome = 'running'", [(this.options.now ?? (() => new Date()))().toISOString()]));
+      inTransaction(db, () => db.run("UPDATE sync_run SET outcome = 'interrupted', ended_at = ?, error_code = 'INTERRUPTED', error_message = 'The engine stopped during this synchronization' WHERE outcome = 'running'", [this.clock.now().toISOString()]));
       this.sites.database(site.code).save();
       const kind = interrupted.some((run) => run.kind === 'full') ? 'full' : 'delta';
       this.logFor(site.code).write(`The previous synchronization (run ${interrupted.map((run) => run.run_id).join(', ')}) was interrupted; resuming it as a ${kind} sync.`);
@@ -179,6 +252,7 @@ export class Engine {
       const sites = SiteRegistry.load(sql, folder.sitesDir, now());
       const engine = new Engine(folder, sites, release, options);
       engine.resumeInterrupted();
+      engine.scheduler.start();
       return engine;
     } catch (error) {
       release();
@@ -206,6 +280,7 @@ export class Engine {
 
   /** Stops running syncs (their applied batches are kept), saves and releases the data folder. */
   async close(): Promise<void> {
+    this.scheduler.stop();
     await this.syncs.stopAll();
     for (const log of this.logs.values()) log.flush();
     await this.connector.close();

@@ -60,6 +60,7 @@ export const migrations: readonly Migration[] = [
           superseded          INTEGER NOT NULL DEFAULT 0
         );
         CREATE INDEX software_update_title ON software_update (deployable, title);
+        CREATE INDEX software_update_visible ON software_update (deployable, state);
         CREATE INDEX software_update_kb ON software_update (kb);
         CREATE INDEX software_update_kb_number ON software_update (kb_number);
         CREATE INDEX software_update_bulletin ON software_update (bulletin);

@@ -179,8 +179,10 @@ export async function runSync(context: SyncContext, request: SyncRequest): Promi
       },
       context.signal,
     );
-    const stored = store.storedRevisions();
-    const plan = kind === 'full' ? planFullSync(stored, list.revisions) : planDeltaSync(stored, list.revisions);
+    const plan =
+      kind === 'full'
+        ? planFullSync(store.storedRevisions(), list.revisions)
+        : planDeltaSync(store.storedRevisionsOf(list.revisions.map((identity) => identity.updateId)), list.revisions);
     counts.skipped = plan.skipped;
     log.write(kind === 'full' ? 'Syncing all updates' : `Syncing updates arrived after ${anchorBefore?.split(',')[1] ?? 'the last sync'}`);
     if (plan.skipped > 0) log.write(`Delta sync skipped ${plan.skipped} changed revisions of known updates; the next full sync applies them.`);

@@ -79,6 +79,20 @@ export class UpdateStore {
     return stored;
   }
 
+  /** The stored revisions of just these updates (a delta sync's list is short; the database may not be). */
+  storedRevisionsOf(updateIds: string[]): Map<string, StoredRevision> {
+    const stored = new Map<string, StoredRevision>();
+    for (const updateId of updateIds) {
+      this.selectUpdate.bind([updateId]);
+      if (this.selectUpdate.step()) {
+        const [revision, state] = this.selectUpdate.get();
+        stored.set(updateId, { revision: Number(revision), state: state as StoredRevision['state'] });
+      }
+      this.selectUpdate.reset();
+    }
+    return stored;
+  }
+
   storedCategoryRevisions(): Map<string, StoredRevision> {
     const stored = new Map<string, StoredRevision>();
     for (const [id, revision] of this.db.exec('SELECT category_id, revision FROM category')[0]?.values ?? []) {

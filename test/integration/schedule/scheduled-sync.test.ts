@@ -1,0 +1,96 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { SyncRun } from '../../../shared/domain';
+import type { SyncSchedule } from '../../../shared/schedule/schedule-model';
+import { startConsoleHost, type ConsoleHost } from '../../../electron/host/console-host';
+import { builtPaths } from '../../helpers/built';
+import { ManualClock } from '../../helpers/manual-clock';
+import { EVERY_CLASSIFICATION, EVERY_PRODUCT, useSyncFixture } from '../../helpers/sync-fixture';
+
+const fixture = useSyncFixture();
+const hosts: ConsoleHost[] = [];
+afterEach(async () => {
+  for (const host of hosts.splice(0)) await host.stop();
+});
+
+const everySixHours: SyncSchedule = {
+  enabled: true,
+  mode: 'custom',
+  simple: { every: 7, unit: 'days' },
+  start: '2026-11-23T00:00',
+  utc: true,
+  startIsDefault: false,
+  recurrence: { type: 'interval', every: 6, unit: 'hours' },
+};
+
+describe('scheduled synchronization in the engine', () => {
+  it('runs a full sync with trigger "schedule" at each due time, and queues one that falls due during a sync', async () => {
+    const { url } = await fixture.service({ updates: 600, maxUpdatesPerRequest: 20 });
+    const clock = new ManualClock(Date.parse('2026-11-23T05:00:00Z'));
+    const engine = await fixture.engine(fixture.tempDir(), { clock });
+    await fixture.configure(engine, url);
+    const info = (await engine.call('setSchedule', { site: 'CEN', schedule: everySixHours })) as { nextRuns: string[]; token: string; description: string };
+    expect(info.nextRuns.slice(0, 2)).toEqual(['2026-11-23T06:00:00.000Z', '2026-11-23T12:00:00.000Z']);
+    expect(info.description).toBe('Every 6 hours from 2026-11-23 00:00 UTC');
+
+    // A manual sync is running when the schedule falls due: the scheduled one waits, then runs.
+    const manual = engine.syncs.request('CEN', { kind: 'delta', trigger: 'manual' });
+    clock.advanceTo('2026-11-23T06:00:00Z');
+    expect(engine.syncs.state('CEN')).toMatchObject({ running: { trigger: 'manual' }, pending: { kind: 'full', trigger: 'schedule' } });
+    await manual.done;
+    await engine.waitForSync('CEN');
+    clock.advanceTo('2026-11-23T12:00:00Z');
+    await engine.waitForSync('CEN');
+    const history = (await engine.call('querySyncHistory', { site: 'CEN', limit: 10 })) as SyncRun[];
+    expect(history.map((run) => `${run.trigger}/${run.kind}/${run.outcome}/${run.startedAt}`)).toEqual([
+      'schedule/full/succeeded/2026-11-23T12:00:00.000Z',
+      'schedule/full/succeeded/2026-11-23T06:00:00.000Z',
+      'manual/full/succeeded/2026-11-23T05:00:00.000Z',
+    ]);
+  });
+
+  it('refuses an invalid schedule with the field named, and keeps the old one', async () => {
+    const engine = await fixture.engine(fixture.tempDir());
+    await engine.call('setSchedule', { site: 'CEN', schedule: everySixHours });
+    const host = { dispatch: (await import('../../../electron/host/dispatcher')).createDispatcher({ call: async (method, params) => ({ ok: true, value: await engine.call(method, params) }) }, { getInfo: () => { throw new Error('unused'); } }) };
+    const outcome = await host.dispatch('setSchedule', { site: 'CEN', schedule: { ...everySixHours, recurrence: { type: 'interval', every: 24, unit: 'hours' } } });
+    expect(outcome).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', message: expect.stringContaining('schedule.recurrence.every: A custom interval runs every 1 to 23 hours') } });
+    expect(await engine.call('getSchedule', { site: 'CEN' })).toMatchObject({ schedule: everySixHours });
+  });
+});
+
+describe('scheduled synchronization in the real worker, on an accelerated clock', () => {
+  it('runs the 28 full syncs of a week of an every-6-hours schedule, in order, at their times', async () => {
+    const paths = builtPaths();
+    const { url } = await fixture.service({ updates: 40 });
+    const origin = '2026-11-23T00:00:00.000Z';
+    const speed = 30_000; // one virtual week in about 20 seconds
+    const host = await startConsoleHost({
+      dataDir: fixture.tempDir(),
+      workerPath: paths.workerPath,
+      sqlWasmPath: paths.sqlWasmPath,
+      tuning: { acceleratedClock: { origin, speed }, retryDelayMs: 0 },
+    });
+    hosts.push(host);
+    await host.dispatch('setSupConfig', { site: 'CEN', config: { source: { kind: 'upstream', url }, products: EVERY_PRODUCT, classifications: EVERY_CLASSIFICATION, languages: ['en'], retryMinutes: 60 } });
+    expect(await host.dispatch('setSchedule', { site: 'CEN', schedule: everySixHours })).toMatchObject({ ok: true });
+    const weekLater = Date.parse(origin) + 7 * 86_400_000;
+    await new Promise<void>((resolve) => {
+      const off = host.onEvent((event) => {
+        if (event.name === 'syncFinished' && Date.parse(event.payload.startedAt) >= weekLater) {
+          off();
+          resolve();
+        }
+      });
+    });
+    const outcome = await host.dispatch('querySyncHistory', { site: 'CEN', limit: 100 });
+    const runs = ((outcome as { value: SyncRun[] }).value).slice().reverse();
+    expect(runs).toHaveLength(28);
+    runs.forEach((run, index) => {
+      const due = Date.parse(origin) + (index + 1) * 6 * 3_600_000;
+      expect(run).toMatchObject({ trigger: 'schedule', kind: 'full', outcome: 'succeeded' });
+      const late = Date.parse(run.startedAt) - due;
+      expect(late, `run ${index + 1} at ${run.startedAt}`).toBeGreaterThanOrEqual(0);
+      expect(late).toBeLessThan(15 * 60_000);
+    });
+  }, 60_000);
+});

@@ -1,5 +1,5 @@
 import { afterEach } from 'vitest';
-import { Engine, type EngineTuning } from '../../electron/engine/engine';
+import { Engine, type EngineOptions } from '../../electron/engine/engine';
 import { SampleCatalog } from '../../electron/engine/upstream/service/catalog';
 import { UpstreamService } from '../../electron/engine/upstream/service/upstream-service';
 import { PRODUCTS } from '../../electron/engine/upstream/service/catalog-data';
@@ -27,7 +27,7 @@ export function useSyncFixture() {
       services.push(service);
       return { service, catalog, url: await service.listen() };
     },
-    async engine(dataDir: string, tuning: EngineTuning = {}) {
+    async engine(dataDir: string, tuning: Omit<EngineOptions, 'dataDir'> = {}) {
       const engine = await Engine.open({ dataDir, retryDelayMs: 0, upstreamTimeoutMs: 5_000, ...tuning });
       engines.push(engine);
       return engine;

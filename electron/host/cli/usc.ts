@@ -5,6 +5,7 @@ import { PRODUCT_NAME, PRODUCT_VERSION } from '../product';
 import { CliError, type CliContext, type CliIo } from './cli-context';
 import { sitesCommand } from './commands/sites';
 import { configCommand, historyCommand, statusCommand, syncCommand, updatesCommand } from './commands/sync-commands';
+import { scheduleCommand } from './commands/schedule';
 import { upstreamCommand } from './commands/upstream';
 import { webCommand } from './commands/web';
 
@@ -30,6 +31,10 @@ Commands:
                                      Synchronization history with what each run changed.
   status --site CEN [--json] [--limit N]
                                      SMS_WSUS_SYNC_MANAGER status messages (6701-6705).
+  schedule --site CEN [--show] [--json] [--token]
+  schedule --site CEN --set (--every "6 hours" | --token 16HEX | --custom JSON) | --disable
+                                     Show or set the synchronization schedule (a scheduled sync is full).
+                                     --token prints or takes a ConfigMgr schedule token.
   upstream [--port N] [--bind ADDR] [--updates N] [--seed S] [--max-per-request N]
                                      Run the built-in upstream update service (sample catalog, default
                                      2000 updates, seed 1) over the WSUS server-server protocol.
@@ -43,10 +48,12 @@ Options for every command:
 `;
 
 export async function runCli(argv: string[], io: CliIo, outDir: string): Promise<number> {
+  // "--token" with no value (usc schedule --show --token) asks for the token to be printed.
+  const args = argv.map((arg, index) => (arg === '--token' && (argv[index + 1] === undefined || argv[index + 1]!.startsWith('--')) ? '--print-token' : arg));
   let parsed;
   try {
     parsed = parseArgs({
-      args: argv,
+      args,
       allowPositionals: true,
       options: {
         data: { type: 'string' },
@@ -72,6 +79,13 @@ export async function runCli(argv: string[], io: CliIo, outDir: string): Promise
         all: { type: 'boolean', default: false },
         search: { type: 'string' },
         limit: { type: 'string', default: '100' },
+        show: { type: 'boolean', default: false },
+        set: { type: 'boolean', default: false },
+        disable: { type: 'boolean', default: false },
+        token: { type: 'string' },
+        'print-token': { type: 'boolean', default: false },
+        every: { type: 'string' },
+        custom: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', default: false },
       },
@@ -112,6 +126,16 @@ export async function runCli(argv: string[], io: CliIo, outDir: string): Promise
         return await historyCommand(context, { site: values.site, json: values.json, limit: parseCount('--limit', values.limit, 1, 1000) });
       case 'status':
         return await statusCommand(context, { site: values.site, json: values.json, limit: parseCount('--limit', values.limit, 1, 1000) });
+      case 'schedule': {
+        return await scheduleCommand(context, {
+          site: values.site,
+          set: values.set,
+          disable: values.disable,
+          json: values.json,
+          showToken: values['print-token'],
+          ...defined({ token: values.token, every: values.every, custom: values.custom }),
+        });
+      }
       case 'upstream':
         return await upstreamCommand(context, {
           port: parsePort(values.port),

@@ -121,6 +121,8 @@ export const SyncRunSchema = z.object({
   kind: SyncKindSchema,
   trigger: SyncTriggerSchema,
   outcome: SyncOutcomeSchema,
+  /** For scheduled runs: the due time the schedule fired for. */
+  scheduledFor: z.string().nullable(),
   startedAt: z.string(),
   endedAt: z.string().nullable(),
   durationMs: z.number().nullable(),

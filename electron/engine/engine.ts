@@ -122,7 +122,7 @@ export class Engine {
           const log = this.logFor(site);
           if (reason === 'missed') log.write(`The scheduled synchronization due at ${due.toISOString()} was missed while the engine was not running; running it now.`);
           else if (reason === 'first') log.write('Synchronization schedule saved with the default start: the first scheduled synchronization starts as soon as possible.');
-          this.syncs.request(site, { kind: 'full', trigger: 'schedule' });
+          this.syncs.request(site, { kind: 'full', trigger: 'schedule', scheduledFor: due });
         },
       },
       this.clock,

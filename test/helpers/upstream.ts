@@ -23,8 +23,8 @@ export function useUpstream() {
     for (const service of services.splice(0)) await service.close();
   });
   return {
-    async start(options: Partial<UpstreamServiceOptions> & { updates?: number; seed?: number } = {}) {
-      const catalog = options.catalog ?? SampleCatalog.generate({ updates: options.updates ?? 300, seed: options.seed ?? 11 });
+    async start(options: Partial<Omit<UpstreamServiceOptions, 'catalog'>> & { catalog?: SampleCatalog; updates?: number; seed?: number } = {}) {
+      const catalog: SampleCatalog = options.catalog ?? SampleCatalog.generate({ updates: options.updates ?? 300, seed: options.seed ?? 11 });
       const service = new UpstreamService({ ...options, catalog });
       services.push(service);
       const url = await service.listen();

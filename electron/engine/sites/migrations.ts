@@ -101,6 +101,7 @@ export const migrations: readonly Migration[] = [
           run_id         INTEGER PRIMARY KEY,
           kind           TEXT NOT NULL CHECK (kind IN ('full', 'delta')),
           trigger        TEXT NOT NULL,
+          scheduled_for  TEXT,
           started_at     TEXT NOT NULL,
           ended_at       TEXT,
           outcome        TEXT NOT NULL CHECK (outcome IN ('running', 'succeeded', 'failed', 'cancelled', 'interrupted')),

@@ -29,6 +29,7 @@ function toRun(site: SiteCode, row: Row): SyncRun {
     kind: String(row.kind) as SyncRun['kind'],
     trigger: String(row.trigger) as SyncRun['trigger'],
     outcome,
+    scheduledFor: row.scheduled_for === null || row.scheduled_for === undefined ? null : String(row.scheduled_for),
     startedAt: started,
     endedAt: ended,
     durationMs: ended === null ? null : Date.parse(ended) - Date.parse(started),

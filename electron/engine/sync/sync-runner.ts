@@ -24,6 +24,8 @@ export interface SyncRequest {
   trigger: SyncTrigger;
   /** Parent site code when the trigger is a parent's request. */
   parent?: string;
+  /** Due time, for a scheduled run. */
+  scheduledFor?: Date;
 }
 
 export interface SyncContext {
@@ -83,9 +85,10 @@ export async function runSync(context: SyncContext, request: SyncRequest): Promi
   if (fullReason !== null) kind = 'full';
 
   const runId = inTransaction(db, () => {
-    db.run('INSERT INTO sync_run (kind, trigger, started_at, outcome, anchor_before, full_reason) VALUES (?, ?, ?, ?, ?, ?)', [
+    db.run('INSERT INTO sync_run (kind, trigger, scheduled_for, started_at, outcome, anchor_before, full_reason) VALUES (?, ?, ?, ?, ?, ?, ?)', [
       kind,
       request.trigger,
+      request.scheduledFor?.toISOString() ?? null,
       startedAt.toISOString(),
       'running',
       anchorBefore,

@@ -87,10 +87,9 @@ describe('scheduled synchronization in the real worker, on an accelerated clock'
     expect(runs).toHaveLength(28);
     runs.forEach((run, index) => {
       const due = Date.parse(origin) + (index + 1) * 6 * 3_600_000;
-      expect(run).toMatchObject({ trigger: 'schedule', kind: 'full', outcome: 'succeeded' });
-      const late = Date.parse(run.startedAt) - due;
-      expect(late, `run ${index + 1} at ${run.startedAt}`).toBeGreaterThanOrEqual(0);
-      expect(late).toBeLessThan(15 * 60_000);
+      expect(run).toMatchObject({ trigger: 'schedule', kind: 'full', outcome: 'succeeded', scheduledFor: new Date(due).toISOString() });
+      // Never early; how late depends on the machine's load (virtual time runs 30,000 times faster).
+      expect(Date.parse(run.startedAt), `run ${index + 1} at ${run.startedAt}`).toBeGreaterThanOrEqual(due);
     });
   }, 60_000);
 });

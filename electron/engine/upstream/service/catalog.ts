@@ -17,6 +17,7 @@ import {
   type ProductDefinition,
 } from './catalog-data';
 import { SeededRandom } from './random';
+import { categoryXml, updateXml } from './update-xml-writer';
 
 export type EntryState = 'published' | 'expired' | 'removed';
 
@@ -297,6 +298,20 @@ export class SampleCatalog {
       this.byId.set(leaf.id, leaf);
     }
     return update;
+  }
+
+  /** Metadata of a revision still in the catalog: the current one, or an older one of a still-listed update. */
+  metadataXml(id: UpdateIdentity): string | undefined {
+    const category = this.category(id.updateId);
+    if (category !== undefined) return id.revision === category.revision ? categoryXml(category) : undefined;
+    const update = this.update(id.updateId);
+    if (update === undefined || update.state === 'removed' || id.revision > update.revision) return undefined;
+    const parent = update.parentId === undefined ? undefined : this.update(update.parentId);
+    return updateXml(update.revision === id.revision ? update : { ...update, revision: id.revision }, this.languages, parent);
+  }
+
+  updateCount(): number {
+    return this.updates.filter((update) => update.parentId === undefined && update.state !== 'removed').length;
   }
 
   /** Languages with localized text (all updates carry every one). */

@@ -12,9 +12,8 @@ import { envelope, faultEnvelope } from '../soap/envelope';
 import { DSS_AUTH_PATH, NS_DSS_AUTH, NS_SYNC, SERVER_SYNC_PATH, type FaultCode } from '../soap/protocol-names';
 import type { UpdateIdentity } from '../update-metadata';
 import { child, children, escapeXml, parseXml, textAt, type XmlElement } from '../xml/element-tree';
-import { AnchorMismatchError, SampleCatalog, type ChurnStep } from './catalog';
+import { AnchorMismatchError, type ChurnResult, type ChurnStep, type RevisionFilter } from './catalog';
 import { LANGUAGE_NAMES } from './catalog-data';
-import { categoryXml, updateXml } from './update-xml-writer';
 
 export type InjectedFaultKind =
   | 'http500'
@@ -35,8 +34,21 @@ export interface InjectedFault {
   times?: number;
 }
 
+/** What the upstream service serves: the sample catalog, or a site database (a parent serving its children). */
+export interface UpstreamCatalog {
+  readonly languages: readonly string[];
+  anchor(): string;
+  /** The change counter an anchor stands for; AnchorMismatchError when this catalog never issued it. */
+  counterOf(anchor: string): number;
+  listCategories(sinceCounter?: number): UpdateIdentity[];
+  listUpdates(filter: RevisionFilter): UpdateIdentity[];
+  metadataXml(id: UpdateIdentity): string | undefined;
+  updateCount(): number;
+  churn?(step: ChurnStep): ChurnResult;
+}
+
 export interface UpstreamServiceOptions {
-  catalog: SampleCatalog;
+  catalog: UpstreamCatalog;
   port?: number;
   host?: string;
   maxUpdatesPerRequest?: number;
@@ -58,7 +70,7 @@ const LCID: Record<string, number> = { en: 1033, de: 1031, fr: 1036, ja: 1041 };
 const PROTOCOL_VERSION = '1.20';
 
 export class UpstreamService {
-  readonly catalog: SampleCatalog;
+  readonly catalog: UpstreamCatalog;
   private server: Server | undefined;
   private readonly secret = randomBytes(32);
   private readonly faults: Array<Required<Pick<InjectedFault, 'kind'>> & InjectedFault & { remaining: number }> = [];
@@ -105,6 +117,7 @@ export class UpstreamService {
   }
 
   churn(step: ChurnStep) {
+    if (this.catalog.churn === undefined) throw new Error('This upstream serves a site database; it cannot be churned.');
     return this.catalog.churn(step);
   }
 
@@ -284,14 +297,8 @@ export class UpstreamService {
     }
   }
 
-  /** Metadata of a revision still in the catalog: the current one, or an older one of a still-listed update. */
   private metadataXml(id: UpdateIdentity): string | undefined {
-    const category = this.catalog.category(id.updateId);
-    if (category !== undefined) return id.revision === category.revision ? categoryXml(category) : undefined;
-    const update = this.catalog.update(id.updateId);
-    if (update === undefined || update.state === 'removed' || id.revision > update.revision) return undefined;
-    const parent = update.parentId === undefined ? undefined : this.catalog.update(update.parentId);
-    return updateXml(update.revision === id.revision ? update : { ...update, revision: id.revision }, this.catalog.languages, parent);
+    return this.catalog.metadataXml(id);
   }
 
   private async handleControl(request: IncomingMessage, response: ServerResponse, path: string, host: string): Promise<void> {
@@ -300,7 +307,7 @@ export class UpstreamService {
     const input = body === '' ? {} : (JSON.parse(body) as Record<string, unknown>);
     switch (`${request.method} ${path}`) {
       case 'GET /control/state':
-        return json(response, { anchor: this.catalog.anchor(), updates: this.catalog.updates.filter((u) => u.parentId === undefined && u.state !== 'removed').length, stats: this.stats });
+        return json(response, { anchor: this.catalog.anchor(), updates: this.catalog.updateCount(), stats: this.stats });
       case 'POST /control/churn':
         return json(response, this.churn(input as ChurnStep));
       case 'POST /control/faults':

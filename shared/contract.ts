@@ -84,11 +84,26 @@ export const ScheduleInfoSchema = z.object({
 });
 export type ScheduleInfo = z.infer<typeof ScheduleInfoSchema>;
 
+export const HierarchyEntrySchema = z.object({
+  site: SiteSchema,
+  lastRun: z.object({ outcome: z.string(), kind: SyncKindSchema, trigger: SyncTriggerSchema, at: z.string(), error: z.string().nullable() }).nullable(),
+  /** Bumped by each successful sync of the site; a child behind its parent shows drift. */
+  contentVersion: z.number().int(),
+  parentContentVersion: z.number().int().nullable(),
+  /** The parent's last successful sync run the child has not caught up with (0 = in step). */
+  drift: z.boolean(),
+  nextRetry: z.string().nullable(),
+  failures: z.number().int(),
+  syncing: z.boolean(),
+});
+export type HierarchyEntry = z.infer<typeof HierarchyEntrySchema>;
+
 export const SyncStateSchema = z.object({
   site: SiteCodeSchema,
   running: z.object({ kind: SyncKindSchema, trigger: SyncTriggerSchema }).nullable(),
   pending: z.object({ kind: SyncKindSchema, trigger: SyncTriggerSchema }).nullable(),
   progress: z.lazy(() => ProgressSchema).nullable(),
+  nextRetry: z.string().nullable(),
 });
 
 export const apiMethods = {
@@ -96,6 +111,20 @@ export const apiMethods = {
   listSites: { params: NoParams, result: z.array(SiteSchema) },
   getSite: { params: SiteParams, result: SiteSchema },
   getSupConfig: { params: SiteParams, result: SupConfigSchema },
+  addSite: {
+    params: z.object({ code: SiteCodeSchema, name: z.string().trim().min(1, 'A site needs a name').max(50), parent: SiteCodeSchema }).strict(),
+    result: SiteSchema,
+  },
+  updateSite: { params: z.object({ site: SiteCodeSchema, name: z.string().trim().min(1, 'A site needs a name').max(50) }).strict(), result: SiteSchema },
+  removeSite: { params: SiteParams, result: z.object({ removed: SiteCodeSchema, keptAs: z.string() }) },
+  getHierarchy: { params: NoParams, result: z.array(HierarchyEntrySchema) },
+  /** Serves a site's database as an upstream update server (for child sites on other machines). */
+  serveSite: {
+    params: z.object({ site: SiteCodeSchema, port: z.number().int().min(0).max(65535).default(0), bind: z.string().default('127.0.0.1') }).strict(),
+    result: z.object({ url: z.string() }),
+  },
+  /** Retries a failed synchronization now: the one manual action allowed on a child site. */
+  retrySynchronization: { params: SiteParams, result: z.object({ status: z.enum(['started', 'queued', 'coalesced']) }) },
   setSupConfig: { params: z.object({ site: SiteCodeSchema, config: SupConfigSchema }).strict(), result: SupConfigSchema },
   /** Starts (or queues) a synchronization; a manual Run Synchronization is a delta sync. With wait, answers when it ends. */
   runSynchronization: {

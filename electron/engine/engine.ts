@@ -18,7 +18,8 @@ import { nextRuns } from '../../shared/schedule/next-run';
 import { defaultSchedule, describeSchedule, type SyncSchedule } from '../../shared/schedule/schedule-model';
 import { scheduleToToken } from '../../shared/schedule/schedule-token';
 import { toWallClock } from '../../shared/schedule/time-zone';
-import type { ScheduleInfo } from '../../shared/contract';
+import type { HierarchyEntry, ScheduleInfo } from '../../shared/contract';
+import { HierarchyCoordinator } from './hierarchy/hierarchy-coordinator';
 import { SyncController } from './sync/sync-controller';
 import { listRuns, listStatusMessages, runChanges, selectRows } from './sync/sync-queries';
 import { queryUpdates } from './sync/update-queries';
@@ -67,6 +68,7 @@ export class Engine {
   private readonly connector: SyncSourceConnector;
   readonly syncs: SyncController;
   readonly scheduler: SyncScheduler;
+  readonly hierarchy: HierarchyCoordinator;
   readonly clock: Clock;
   readonly timeZone: string;
 
@@ -98,12 +100,28 @@ export class Engine {
         log: this.logFor(site),
         now,
         clientSettings,
+        loadConfig: () => this.hierarchy.configFor(site),
         ...(options.checkpointMs === undefined ? {} : { checkpointMs: options.checkpointMs }),
       }),
       {
         progress: (payload) => this.emit({ name: 'progress', payload }),
-        finished: (payload) => this.emit({ name: 'syncFinished', payload }),
+        finished: (payload) => {
+          this.emit({ name: 'syncFinished', payload });
+          this.hierarchy.afterSync(payload);
+        },
       },
+    );
+    this.hierarchy = new HierarchyCoordinator(
+      {
+        parentOf: (site) => this.sites.get(site).parentCode,
+        childrenOf: (site) => this.sites.list().filter((entry) => entry.parentCode === site && entry.health.state === 'ok').map((entry) => entry.code),
+        topLevelOf: (site) => this.topLevelFor(site),
+        database: (site) => this.sites.database(site),
+        logFor: (site) => this.logFor(site),
+        siteCodes: () => this.sites.list().filter((entry) => entry.health.state === 'ok').map((entry) => entry.code),
+      },
+      this.syncs,
+      this.clock,
     );
     this.scheduler = new SyncScheduler(
       {
@@ -171,12 +189,87 @@ export class Engine {
         return { status, run: wait ? await done : null };
       },
       cancelSynchronization: ({ site }) => ({ cancelled: this.syncs.cancel(this.sites.get(site).code) }),
-      getSyncState: ({ site }) => ({ site, ...this.syncs.state(this.sites.get(site).code) }),
+      getSyncState: ({ site }) => ({ site, ...this.syncs.state(this.sites.get(site).code), nextRetry: this.hierarchy.retryState(site).nextRetry }),
+      addSite: ({ code, name, parent }) => {
+        const parentSite = this.sites.get(parent);
+        if (parentSite.health.state !== 'ok') throw new ApiError('NOT_ALLOWED', `Site ${parent} cannot have child sites while its database is damaged.`);
+        this.sites.createSite({ code, name, parentCode: parent }, now());
+        this.publishSites();
+        return this.sites.get(code);
+      },
+      updateSite: ({ site, name }) => {
+        const database = this.sites.database(site);
+        inTransaction(database.db, () => database.db.run('UPDATE site SET name = ?', [name]));
+        database.save();
+        this.publishSites();
+        return this.sites.get(site);
+      },
+      removeSite: ({ site }) => {
+        const entry = this.sites.get(site);
+        const children = this.sites.list().filter((candidate) => candidate.parentCode === site);
+        if (children.length > 0) {
+          throw new ApiError('NOT_ALLOWED', `Site ${site} has child sites (${children.map((child) => child.code).join(', ')}); remove or move them first.`);
+        }
+        if (entry.parentCode === null) throw new ApiError('NOT_ALLOWED', `${site} is the top-level site; it cannot be removed.`);
+        if (this.syncs.isRunning(site)) throw new ApiError('NOT_ALLOWED', `Site ${site} is synchronizing; cancel or wait for the synchronization first.`);
+        const keptAs = this.sites.removeSite(site, now());
+        this.publishSites();
+        return { removed: site, keptAs };
+      },
+      getHierarchy: () => this.hierarchyView(),
+      serveSite: async ({ site, port, bind }) => {
+        this.sites.database(site);
+        return { url: await this.hierarchy.serve(site, port, bind) };
+      },
+      retrySynchronization: ({ site }) => {
+        const runs = listRuns(this.sites.database(site).db, site, 1);
+        if (runs[0]?.outcome !== 'failed') {
+          throw new ApiError('NOT_ALLOWED', `Site ${site} has no failed synchronization to retry${runs[0] === undefined ? '' : ` (its last one ${runs[0].outcome})`}.`);
+        }
+        return { status: this.hierarchy.retryNow(site).status };
+      },
       querySyncHistory: ({ site, limit }) => listRuns(this.sites.database(site).db, site, limit),
       querySyncChanges: ({ site, runId }) => runChanges(this.sites.database(site).db, runId),
       queryUpdates: (query) => queryUpdates(this.sites.database(query.site).db, query),
       queryStatusMessages: ({ site, limit }) => listStatusMessages(this.sites.database(site).db, site, limit),
     };
+  }
+
+  private publishSites(): void {
+    this.emit({ name: 'sitesChanged', payload: { sites: this.sites.list() } });
+  }
+
+  private hierarchyView(): HierarchyEntry[] {
+    const contentVersion = (code: SiteCode) => {
+      try {
+        return readSetting<number>(this.sites.database(code).db, 'sync.contentVersion') ?? 0;
+      } catch {
+        return 0;
+      }
+    };
+    const lastSuccessOf = (code: SiteCode) => {
+      const [row] = selectRows(this.sites.database(code).db, "SELECT started_at FROM sync_run WHERE outcome = 'succeeded' ORDER BY run_id DESC LIMIT 1");
+      return row === undefined ? undefined : String(row.started_at);
+    };
+    return this.sites.list().map((site) => {
+      if (site.health.state !== 'ok') {
+        return { site, lastRun: null, contentVersion: 0, parentContentVersion: null, drift: false, nextRetry: null, failures: 0, syncing: false };
+      }
+      const [last] = listRuns(this.sites.database(site.code).db, site.code, 1);
+      const parent = site.parentCode;
+      const parentLast = parent === null ? undefined : lastSuccessOf(parent);
+      const ownLast = lastSuccessOf(site.code);
+      return {
+        site,
+        lastRun: last === undefined ? null : { outcome: last.outcome, kind: last.kind, trigger: last.trigger, at: last.endedAt ?? last.startedAt, error: last.error?.message ?? null },
+        contentVersion: contentVersion(site.code),
+        parentContentVersion: parent === null ? null : contentVersion(parent),
+        // Behind when the parent has synchronized since the child last did.
+        drift: parentLast !== undefined && (ownLast === undefined || ownLast < parentLast),
+        ...this.hierarchy.retryState(site.code),
+        syncing: this.syncs.isRunning(site.code),
+      };
+    });
   }
 
   /** The site's wsyncmgr.log, under Logs/<site>/. */
@@ -252,6 +345,7 @@ export class Engine {
       const sites = SiteRegistry.load(sql, folder.sitesDir, now());
       const engine = new Engine(folder, sites, release, options);
       engine.resumeInterrupted();
+      engine.hierarchy.restoreRetries();
       engine.scheduler.start();
       return engine;
     } catch (error) {
@@ -282,6 +376,7 @@ export class Engine {
   async close(): Promise<void> {
     this.scheduler.stop();
     await this.syncs.stopAll();
+    await this.hierarchy.close();
     for (const log of this.logs.values()) log.flush();
     await this.connector.close();
     this.sites.close();

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { SqlJsStatic } from 'sql.js';
 import { TOP_LEVEL_SITE, type Site, type SiteCode } from '../../../shared/domain';
@@ -44,6 +44,18 @@ export class SiteRegistry {
     const database = SiteDatabase.create(this.sql, file, { ...site, createdAt: now.toISOString() });
     this.entries.set(site.code, { kind: 'open', database });
     return database;
+  }
+
+  /** Takes a site out of the registry; its database file is moved aside (never deleted). */
+  removeSite(code: SiteCode, now: Date = new Date()): string {
+    const entry = this.entries.get(code);
+    if (entry === undefined) throw new ApiError('NOT_FOUND', `There is no site with code ${code}.`);
+    const file = entry.kind === 'open' ? entry.database.file : entry.file;
+    if (entry.kind === 'open') entry.database.close();
+    const aside = `${file}.removed-${now.toISOString().replace(/[:.]/g, '-')}`;
+    renameSync(file, aside);
+    this.entries.delete(code);
+    return aside;
   }
 
   list(): Site[] {

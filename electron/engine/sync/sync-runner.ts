@@ -4,7 +4,7 @@
  * (anchors, history, status). Writes wsyncmgr.log and status messages 6701 → 6704 → 6705 → 6702 / 6703.
  */
 import type { Progress, SyncPhase } from '../../../shared/contract';
-import { describeSyncSource, type SiteCode, type SyncKind, type SyncRun, type SyncTrigger } from '../../../shared/domain';
+import { describeSyncSource, type SiteCode, type SupConfig, type SyncKind, type SyncRun, type SyncTrigger } from '../../../shared/domain';
 import { reportStatus } from '../log/status-messages';
 import type { TraceLogWriter } from '../log/trace-log-writer';
 import type { SiteDatabase } from '../sites/site-database';
@@ -39,6 +39,8 @@ export interface SyncContext {
   clientSettings?: ClientSettings;
   /** Save the database at least this often during a long sync (default 30 s). */
   checkpointMs?: number;
+  /** The settings this sync follows; a child site's come from the top-level site, its source is its parent. */
+  loadConfig?: () => Promise<SupConfig>;
 }
 
 export class SyncCancelled extends Error {}
@@ -74,7 +76,7 @@ export async function runSync(context: SyncContext, request: SyncRequest): Promi
   const { database, log, site } = context;
   const db = database.db;
   const startedAt = context.now();
-  const config = readSupConfig(db);
+  const config = context.loadConfig === undefined ? readSupConfig(db) : await context.loadConfig();
   const fingerprint = configFingerprint(config);
   const previousFingerprint = readSetting<string>(db, KEYS.fingerprint);
   const anchorBefore = readSetting<string>(db, KEYS.updateAnchor) ?? null;
@@ -149,7 +151,7 @@ export async function runSync(context: SyncContext, request: SyncRequest): Promi
       categoryPlan.fetch,
       (batch) => {
         inTransaction(db, () => {
-          for (const update of batch.updates) if (update.type === 'Category') store.applyCategory(update);
+          for (const update of batch.updates) if (update.type === 'Category') store.applyCategory(update, batch.rawXml.get(update.updateId));
         });
         categoriesDone += batch.updates.length + batch.failures.length;
         for (const failure of batch.failures) warnings.push(failure.message);
@@ -212,7 +214,7 @@ export async function runSync(context: SyncContext, request: SyncRequest): Promi
           const now = nowIso();
           for (const update of batch.updates) {
             if (update.type === 'Category') {
-              store.applyCategory(update);
+              store.applyCategory(update, batch.rawXml.get(update.updateId));
               continue;
             }
             if (update.type === 'Detectoid') continue;
@@ -304,7 +306,6 @@ export async function runSync(context: SyncContext, request: SyncRequest): Promi
       log.write('Sync cancelled; it will not be retried');
     } else {
       log.write(`Sync failed: ${failure!.message}. Source: ${failure!.source}`);
-      log.write(`Sync failed. Will retry in ${config.retryMinutes} minutes`);
     }
     log.write(`Sync time: ${formatSyncTime(context.now().getTime() - startedAt.getTime())}`);
   } finally {

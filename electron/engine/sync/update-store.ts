@@ -101,9 +101,10 @@ export class UpdateStore {
     return stored;
   }
 
-  applyCategory(category: UpdateMetadata): void {
+  applyCategory(category: UpdateMetadata, rawXml?: string): void {
     const name = category.localized.find((text) => text.language === 'en')?.title ?? category.localized[0]!.title;
     this.upsertCategory.run([category.updateId, category.revision, category.categoryType ?? 'Product', name, category.categoryGroups[0]?.[0] ?? null]);
+    if (rawXml !== undefined) this.upsertBlob.run([category.updateId, category.revision, deflateRawSync(rawXml, { level: 6 })]);
     this.categoryNames.set(category.updateId, { name, type: category.categoryType ?? 'Product' });
   }
 

@@ -6,6 +6,7 @@ import { CliError, type CliContext, type CliIo } from './cli-context';
 import { sitesCommand } from './commands/sites';
 import { configCommand, historyCommand, statusCommand, syncCommand, updatesCommand } from './commands/sync-commands';
 import { scheduleCommand } from './commands/schedule';
+import { serveCommand, siteCommand } from './commands/site-commands';
 import { upstreamCommand } from './commands/upstream';
 import { webCommand } from './commands/web';
 
@@ -31,6 +32,13 @@ Commands:
                                      Synchronization history with what each run changed.
   status --site CEN [--json] [--limit N]
                                      SMS_WSUS_SYNC_MANAGER status messages (6701-6705).
+  site [list] [--json]               The site hierarchy: last sync, content version, drift, pending retry.
+  site add --code PR1 --name "Primary 1" --parent CEN
+  site edit --site PR1 --name NAME | site remove --site PR1
+                                     Add, rename or remove child sites (a removed site's database is kept).
+  serve --site CEN [--port N] [--bind ADDR]
+                                     Serve a site's database as an upstream update server for child sites
+                                     on other machines. The first line printed is its URL.
   schedule --site CEN [--show] [--json] [--token]
   schedule --site CEN --set (--every "6 hours" | --token 16HEX | --custom JSON) | --disable
                                      Show or set the synchronization schedule (a scheduled sync is full).
@@ -80,6 +88,9 @@ export async function runCli(argv: string[], io: CliIo, outDir: string): Promise
         search: { type: 'string' },
         limit: { type: 'string', default: '100' },
         show: { type: 'boolean', default: false },
+        code: { type: 'string' },
+        name: { type: 'string' },
+        parent: { type: 'string' },
         set: { type: 'boolean', default: false },
         disable: { type: 'boolean', default: false },
         token: { type: 'string' },
@@ -126,6 +137,10 @@ export async function runCli(argv: string[], io: CliIo, outDir: string): Promise
         return await historyCommand(context, { site: values.site, json: values.json, limit: parseCount('--limit', values.limit, 1, 1000) });
       case 'status':
         return await statusCommand(context, { site: values.site, json: values.json, limit: parseCount('--limit', values.limit, 1, 1000) });
+      case 'site':
+        return await siteCommand(context, positionals[1], { site: values.site, json: values.json, ...defined({ code: values.code, name: values.name, parent: values.parent }) });
+      case 'serve':
+        return await serveCommand(context, { site: values.site, port: parsePort(values.port), bind: values.bind });
       case 'schedule': {
         return await scheduleCommand(context, {
           site: values.site,

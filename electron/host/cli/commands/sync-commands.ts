@@ -142,8 +142,15 @@ export async function historyCommand(context: CliContext, options: { site: strin
 }
 
 export async function statusCommand(context: CliContext, options: { site: string; json: boolean; limit: number }): Promise<number> {
-  const messages = await withHost(context, (host) => callApi(host, 'queryStatusMessages', { site: options.site, limit: options.limit }));
-  if (options.json) context.io.out(JSON.stringify(messages));
-  else context.io.out(formatTable(['Severity', 'Time', 'Message ID', 'Description'], messages.map((message) => [message.severity, message.time, String(message.id), message.description])));
+  const [messages, state] = await withHost(context, (host) =>
+    Promise.all([callApi(host, 'queryStatusMessages', { site: options.site, limit: options.limit }), callApi(host, 'getSyncState', { site: options.site })]),
+  );
+  if (options.json) {
+    context.io.out(JSON.stringify(messages));
+    return 0;
+  }
+  if (state.nextRetry !== null) context.io.out(`A failed synchronization of ${options.site} will be retried at ${state.nextRetry}.`);
+  if (state.running !== null) context.io.out(`Synchronizing now (${state.running.kind}, ${state.running.trigger}).`);
+  context.io.out(formatTable(['Severity', 'Time', 'Message ID', 'Description'], messages.map((message) => [message.severity, message.time, String(message.id), message.description])));
   return 0;
 }

@@ -1,0 +1,165 @@
+/**
+ * The site hierarchy at work (SPEC §3.5): a child site's source is always its parent, served over the
+ * server-server protocol from the parent's site database; after a successful sync a site notifies its children,
+ * which run full syncs (a few siblings at a time; one failing never holds up the others); a failed sync retries
+ * on its own after the retry interval, backing off for repeated failures, until a success clears it.
+ */
+import type { SiteCode, SupConfig, SyncRun } from '../../../shared/domain';
+import type { TraceLogWriter } from '../log/trace-log-writer';
+import type { Clock } from '../schedule/clock';
+import type { SiteDatabase } from '../sites/site-database';
+import { readSetting, writeSetting } from '../sites/settings';
+import { inTransaction } from '../sites/transaction';
+import { readSupConfig } from '../sync/sup-config';
+import type { SyncController } from '../sync/sync-controller';
+import { UpstreamService } from '../upstream/service/upstream-service';
+import { SiteCatalog } from './site-catalog';
+
+export interface HierarchyHost {
+  parentOf(site: SiteCode): SiteCode | null;
+  childrenOf(site: SiteCode): SiteCode[];
+  topLevelOf(site: SiteCode): SiteCode;
+  database(site: SiteCode): SiteDatabase;
+  logFor(site: SiteCode): TraceLogWriter;
+  siteCodes(): SiteCode[];
+}
+
+const RETRY = { next: 'retry.next', failures: 'retry.failures' } as const;
+/** Backoff stops doubling at this multiple of the retry interval. */
+const MAX_BACKOFF_FACTOR = 8;
+
+export class HierarchyCoordinator {
+  private readonly services = new Map<SiteCode, { service: UpstreamService; url: string }>();
+  private readonly retryTimers = new Map<SiteCode, () => void>();
+  private readonly childQueue: Array<{ child: SiteCode; parent: SiteCode }> = [];
+  private childrenRunning = 0;
+
+  constructor(
+    private readonly host: HierarchyHost,
+    private readonly syncs: SyncController,
+    private readonly clock: Clock,
+    private readonly siblingLimit = 2,
+  ) {}
+
+  /** The settings a site's sync follows: the top-level site's, with the parent as source for a child. */
+  async configFor(site: SiteCode): Promise<SupConfig> {
+    const own = readSupConfig(this.host.database(site).db);
+    const parent = this.host.parentOf(site);
+    if (parent === null) return own;
+    const top = readSupConfig(this.host.database(this.host.topLevelOf(site)).db);
+    // A child on another machine is pointed at its parent's URL with `usc config --source`; otherwise the
+    // parent in this data folder serves it.
+    const source = own.source.kind === 'upstream' ? own.source : { kind: 'upstream' as const, url: await this.serve(parent) };
+    return { ...top, source, retryMinutes: own.retryMinutes };
+  }
+
+  /** Serves a site's database as an upstream update server (reused for every child sync). */
+  async serve(site: SiteCode, port = 0, bind = '127.0.0.1'): Promise<string> {
+    const running = this.services.get(site);
+    if (running !== undefined && port === 0) return running.url;
+    const top = readSupConfig(this.host.database(this.host.topLevelOf(site)).db);
+    const service = new UpstreamService({ catalog: new SiteCatalog(() => this.host.database(site).db, top.languages) });
+    const url = await service.listen(port, bind);
+    if (running === undefined) this.services.set(site, { service, url });
+    return url;
+  }
+
+  /** After any sync: notify children of a success; schedule or clear the retry. */
+  afterSync(run: SyncRun): void {
+    const site = run.site;
+    if (run.outcome === 'succeeded') {
+      this.clearRetry(site);
+      const children = this.host.childrenOf(site);
+      if (children.length > 0) {
+        this.host.logFor(site).write(`Sending sync notification to child site(s): ${children.join(', ')}`);
+        for (const child of children) this.childQueue.push({ child, parent: site });
+        this.pumpChildren();
+      }
+    } else if (run.outcome === 'failed') {
+      this.scheduleRetry(site);
+    }
+  }
+
+  /** At engine start: re-arm retries that were pending when it stopped. */
+  restoreRetries(): void {
+    for (const site of this.host.siteCodes()) {
+      const next = readSetting<string>(this.host.database(site).db, RETRY.next);
+      if (next !== undefined) this.armRetry(site, new Date(next));
+    }
+  }
+
+  retryState(site: SiteCode): { nextRetry: string | null; failures: number } {
+    const db = this.host.database(site).db;
+    return { nextRetry: readSetting<string>(db, RETRY.next) ?? null, failures: readSetting<number>(db, RETRY.failures) ?? 0 };
+  }
+
+  retryNow(site: SiteCode) {
+    this.retryTimers.get(site)?.();
+    this.retryTimers.delete(site);
+    return this.syncs.request(site, this.retryRequest(site));
+  }
+
+  async close(): Promise<void> {
+    for (const cancel of this.retryTimers.values()) cancel();
+    this.retryTimers.clear();
+    this.childQueue.length = 0;
+    await Promise.all([...this.services.values()].map((entry) => entry.service.close()));
+    this.services.clear();
+  }
+
+  private retryRequest(site: SiteCode) {
+    return this.host.parentOf(site) === null ? { kind: 'full' as const, trigger: 'retry' as const } : { kind: 'full' as const, trigger: 'retry' as const, parent: this.host.parentOf(site)! };
+  }
+
+  private pumpChildren(): void {
+    while (this.childrenRunning < this.siblingLimit && this.childQueue.length > 0) {
+      const { child, parent } = this.childQueue.shift()!;
+      this.childrenRunning++;
+      void this.syncs
+        .request(child, { kind: 'full', trigger: 'parent', parent })
+        .done.catch(() => undefined)
+        .finally(() => {
+          this.childrenRunning--;
+          this.pumpChildren();
+        });
+    }
+  }
+
+  private scheduleRetry(site: SiteCode): void {
+    const database = this.host.database(site);
+    const interval = readSupConfig(database.db).retryMinutes;
+    const failures = (readSetting<number>(database.db, RETRY.failures) ?? 0) + 1;
+    const minutes = interval * Math.min(2 ** (failures - 1), MAX_BACKOFF_FACTOR);
+    const at = new Date(this.clock.now().getTime() + minutes * 60_000);
+    inTransaction(database.db, () => {
+      writeSetting(database.db, RETRY.failures, failures);
+      writeSetting(database.db, RETRY.next, at.toISOString());
+    });
+    database.save();
+    this.host.logFor(site).write(`Sync failed. Will retry in ${minutes} minutes`);
+    this.armRetry(site, at);
+  }
+
+  private armRetry(site: SiteCode, at: Date): void {
+    this.retryTimers.get(site)?.();
+    this.retryTimers.set(
+      site,
+      this.clock.setTimer(at, () => {
+        this.retryTimers.delete(site);
+        this.syncs.request(site, this.retryRequest(site));
+      }),
+    );
+  }
+
+  private clearRetry(site: SiteCode): void {
+    this.retryTimers.get(site)?.();
+    this.retryTimers.delete(site);
+    const database = this.host.database(site);
+    if (readSetting(database.db, RETRY.next) === undefined && readSetting(database.db, RETRY.failures) === undefined) return;
+    inTransaction(database.db, () => {
+      writeSetting(database.db, RETRY.next, undefined);
+      writeSetting(database.db, RETRY.failures, undefined);
+    });
+    database.save();
+  }
+}

@@ -1,0 +1,73 @@
+/** usc site add|edit|remove and usc serve: the site hierarchy from the command line. */
+import { siteDisplayName } from '../../../../shared/domain';
+import { callApi, CliError, withHost, type CliContext } from '../cli-context';
+import { startConsoleHost } from '../../console-host';
+import { ApiError } from '../../../../shared/errors';
+
+export async function siteCommand(
+  context: CliContext,
+  action: string | undefined,
+  options: { code?: string; site: string; name?: string; parent?: string; json: boolean },
+): Promise<number> {
+  const result = await withHost(context, async (host) => {
+    switch (action) {
+      case 'add':
+        if (options.code === undefined || options.name === undefined || options.parent === undefined) {
+          throw new CliError('usc site add needs --code, --name and --parent, e.g. usc site add --code PR1 --name "Primary 1" --parent CEN', 2);
+        }
+        return callApi(host, 'addSite', { code: options.code, name: options.name, parent: options.parent });
+      case 'edit':
+        if (options.name === undefined) throw new CliError('usc site edit needs --site and --name.', 2);
+        return callApi(host, 'updateSite', { site: options.site, name: options.name });
+      case 'remove':
+        return callApi(host, 'removeSite', { site: options.site });
+      case 'list':
+      case undefined:
+        return callApi(host, 'getHierarchy', {});
+      default:
+        throw new CliError(`usc site: unknown action "${action}" (add, edit, remove or list).`, 2);
+    }
+  });
+  if (options.json) context.io.out(JSON.stringify(result, null, 2));
+  else if (Array.isArray(result)) {
+    for (const entry of result) {
+      const depth = depthOf(entry.site.code, result.map((item) => item.site));
+      const last = entry.lastRun === null ? 'never synchronized' : `${entry.lastRun.outcome} ${entry.lastRun.at}`;
+      const retry = entry.nextRetry === null ? '' : `, retry at ${entry.nextRetry}`;
+      context.io.out(`${'  '.repeat(depth)}${siteDisplayName(entry.site)}: ${last}, content version ${entry.contentVersion}${entry.drift ? ' (behind its parent)' : ''}${retry}`);
+    }
+  } else if ('removed' in result) context.io.out(`Removed site ${result.removed}; its database was kept as ${result.keptAs}.`);
+  else context.io.out(`${siteDisplayName(result)} (parent ${result.parentCode ?? 'none'}): ${result.databaseFile}`);
+  return 0;
+}
+
+function depthOf(code: string, sites: Array<{ code: string; parentCode: string | null }>): number {
+  let depth = 0;
+  let current = sites.find((site) => site.code === code);
+  while (current?.parentCode != null && depth < 20) {
+    const parentCode: string = current.parentCode;
+    current = sites.find((site) => site.code === parentCode);
+    depth++;
+  }
+  return depth;
+}
+
+/** Serves a site's database as an upstream update server until interrupted; the first line is its URL. */
+export async function serveCommand(context: CliContext, options: { site: string; port: number; bind: string }): Promise<number> {
+  const host = await startConsoleHost({ dataDir: context.dataDir, workerPath: context.paths.workerPath, sqlWasmPath: context.paths.sqlWasmPath });
+  const stopRequested = new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  try {
+    const outcome = await host.dispatch('serveSite', { site: options.site, port: options.port, bind: options.bind });
+    if (!outcome.ok) throw new CliError(ApiError.fromData(outcome.error).message);
+    const { url } = outcome.value as { url: string };
+    context.io.out(url);
+    context.io.err(`Site ${options.site} is served as an upstream update server at ${url}. Point a child site at it with: usc config --site <child> --source ${url}`);
+    await stopRequested;
+  } finally {
+    await host.stop();
+  }
+  return 0;
+}

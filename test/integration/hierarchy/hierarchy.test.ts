@@ -1,0 +1,144 @@
+/** A three-level hierarchy (CEN → PR1, PR2; PR1 → SE1) syncing down from a built-in upstream. */
+import { createServer } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import type { Engine } from '../../../electron/engine/engine';
+import type { HierarchyEntry } from '../../../shared/contract';
+import type { SyncRun } from '../../../shared/domain';
+import { ManualClock } from '../../helpers/manual-clock';
+import { useSyncFixture } from '../../helpers/sync-fixture';
+
+const fixture = useSyncFixture();
+
+async function snapshot(engine: Engine, site: string): Promise<string[]> {
+  const { rows } = (await engine.call('queryUpdates', { site, offset: 0, limit: 1000, includeBundled: true, includeRemoved: false, sort: 'title', direction: 'asc' })) as {
+    rows: Array<{ updateId: string; revision: number; state: string }>;
+  };
+  return rows.map((row) => `${row.updateId} ${row.revision} ${row.state}`).sort();
+}
+
+/** Resolves when every listed site has finished one more sync. */
+function finished(engine: Engine, sites: string[]): Promise<Map<string, SyncRun>> {
+  const runs = new Map<string, SyncRun>();
+  return new Promise((resolve) => {
+    const off = engine.onEvent((event) => {
+      if (event.name === 'syncFinished' && sites.includes(event.payload.site)) {
+        runs.set(event.payload.site, event.payload);
+        if (runs.size === sites.length) {
+          off();
+          resolve(runs);
+        }
+      }
+    });
+  });
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const port = (server.address() as { port: number }).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+async function hierarchy(clock?: ManualClock) {
+  const upstream = await fixture.service({ updates: 250 });
+  const engine = await fixture.engine(fixture.tempDir(), clock === undefined ? {} : { clock });
+  await fixture.configure(engine, upstream.url);
+  await engine.call('addSite', { code: 'PR1', name: 'Primary 1', parent: 'CEN' });
+  await engine.call('addSite', { code: 'PR2', name: 'Primary 2', parent: 'CEN' });
+  await engine.call('addSite', { code: 'SE1', name: 'Secondary 1', parent: 'PR1' });
+  return { ...upstream, engine };
+}
+
+describe('site hierarchy', () => {
+  it('cascades a top-level sync down every level; every site ends with the same updates as CEN', async () => {
+    const { engine } = await hierarchy();
+    const all = finished(engine, ['CEN', 'PR1', 'PR2', 'SE1']);
+    await engine.call('runSynchronization', { site: 'CEN', kind: 'full', trigger: 'schedule', wait: false });
+    const runs = await all;
+    expect(runs.get('PR1')).toMatchObject({ kind: 'full', trigger: 'parent', outcome: 'succeeded' });
+    expect(runs.get('SE1')).toMatchObject({ kind: 'full', trigger: 'parent', outcome: 'succeeded' });
+    const reference = await snapshot(engine, 'CEN');
+    expect(reference.length).toBeGreaterThan(250);
+    for (const site of ['PR1', 'PR2', 'SE1']) expect(await snapshot(engine, site), site).toEqual(reference);
+    const { readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    expect(readFileSync(join(engine.folder.logsDir, 'CEN', 'wsyncmgr.log'), 'utf8')).toContain('Sending sync notification to child site(s): PR1, PR2');
+    const childLog = readFileSync(join(engine.folder.logsDir, 'SE1', 'wsyncmgr.log'), 'utf8');
+    expect(childLog).toContain('Performing sync on parent request');
+    expect(childLog).toMatch(/Successfully synced site with parent PR1, version 1/);
+  });
+
+  it('a delta sync at CEN still triggers full syncs below, which pick up the new updates', async () => {
+    const { engine, service } = await hierarchy();
+    let all = finished(engine, ['CEN', 'PR1', 'PR2', 'SE1']);
+    await engine.call('runSynchronization', { site: 'CEN', kind: 'full', trigger: 'schedule', wait: false });
+    await all;
+    service.churn({ add: 5, revise: 2 });
+    all = finished(engine, ['CEN', 'PR1', 'PR2', 'SE1']);
+    await engine.call('runSynchronization', { site: 'CEN', kind: 'delta', trigger: 'manual', wait: false });
+    const runs = await all;
+    expect(runs.get('CEN')).toMatchObject({ kind: 'delta' });
+    expect(runs.get('PR2')).toMatchObject({ kind: 'full', trigger: 'parent' });
+    expect(runs.get('PR2')!.counts.new).toBe(runs.get('CEN')!.counts.new);
+    expect(await snapshot(engine, 'SE1')).toEqual(await snapshot(engine, 'CEN'));
+  });
+
+  it('refuses a manual sync on a child site, with the reason', async () => {
+    const { engine } = await hierarchy();
+    await expect(engine.call('runSynchronization', { site: 'PR1', kind: 'delta', trigger: 'manual', wait: false })).rejects.toMatchObject({
+      code: 'NOT_ALLOWED',
+      message: expect.stringContaining('You cannot run a manual synchronization on PR1: it is a child site. Child sites synchronize when their parent site CEN asks them to'),
+    });
+    await expect(engine.call('setSupConfig', { site: 'SE1', config: { source: { kind: 'sample' }, products: [], classifications: [], languages: ['en'], retryMinutes: 60 } })).rejects.toMatchObject({ code: 'NOT_ALLOWED' });
+  });
+
+  it('validates sites: unique codes, a known parent, no removal of a parent or of the top-level site', async () => {
+    const { engine } = await hierarchy();
+    await expect(engine.call('addSite', { code: 'PR1', name: 'Again', parent: 'CEN' })).rejects.toMatchObject({ message: 'A site with code PR1 already exists.' });
+    await expect(engine.call('addSite', { code: 'PR9', name: 'Orphan', parent: 'XYZ' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(engine.call('removeSite', { site: 'PR1' })).rejects.toMatchObject({ message: 'Site PR1 has child sites (SE1); remove or move them first.' });
+    await expect(engine.call('removeSite', { site: 'CEN' })).rejects.toMatchObject({ code: 'NOT_ALLOWED' });
+    const removed = (await engine.call('removeSite', { site: 'SE1' })) as { keptAs: string };
+    expect(removed.keptAs).toMatch(/SE1\.sqlite\.removed-/);
+    expect(((await engine.call('listSites', {})) as Array<{ code: string }>).map((site) => site.code)).toEqual(['CEN', 'PR1', 'PR2']);
+  });
+
+  it('a child whose parent is unreachable fails with 6703, retries with backoff on schedule, and succeeds once the parent is back', async () => {
+    const clock = new ManualClock(Date.parse('2026-11-23T08:00:00Z'));
+    const { engine } = await hierarchy(clock);
+    const port = await freePort();
+    // PR2 is a child on "another machine": pointed at its parent's URL, where nothing answers yet.
+    const pr2 = (await engine.call('getSupConfig', { site: 'PR2' })) as Record<string, unknown>;
+    const database = (engine as unknown as { sites: { database(code: string): { db: import('sql.js').Database; save(): void } } }).sites.database('PR2');
+    const { writeSupConfig } = await import('../../../electron/engine/sync/sup-config');
+    writeSupConfig(database.db, { ...(pr2 as never), source: { kind: 'upstream', url: `http://127.0.0.1:${port}` } });
+
+    const all = finished(engine, ['CEN', 'PR1', 'PR2', 'SE1']);
+    await engine.call('runSynchronization', { site: 'CEN', kind: 'full', trigger: 'schedule', wait: false });
+    const runs = await all;
+    expect(runs.get('PR2')).toMatchObject({ outcome: 'failed', error: { code: 'UPSTREAM_NETWORK' } });
+    expect(runs.get('PR1')).toMatchObject({ outcome: 'succeeded' });
+    expect(runs.get('SE1')).toMatchObject({ outcome: 'succeeded' });
+    const status = (await engine.call('queryStatusMessages', { site: 'PR2', limit: 1 })) as Array<{ id: number; insertionStrings: string[] }>;
+    expect(status[0]).toMatchObject({ id: 6703, insertionStrings: ['UpstreamServer.GetAuthConfig', expect.stringContaining('Could not reach the upstream server')] });
+    let view = (await engine.call('getHierarchy', {})) as HierarchyEntry[];
+    expect(view.find((entry) => entry.site.code === 'PR2')).toMatchObject({ nextRetry: '2026-11-23T09:00:00.000Z', failures: 1, drift: true });
+
+    // Still down at the first retry: the next one waits twice as long.
+    let retry = finished(engine, ['PR2']);
+    clock.advanceTo('2026-11-23T09:00:00Z');
+    expect((await retry).get('PR2')).toMatchObject({ trigger: 'retry', outcome: 'failed' });
+    view = (await engine.call('getHierarchy', {})) as HierarchyEntry[];
+    expect(view.find((entry) => entry.site.code === 'PR2')).toMatchObject({ nextRetry: '2026-11-23T11:00:00.000Z', failures: 2 });
+
+    // The parent comes back on that address.
+    await engine.call('serveSite', { site: 'CEN', port, bind: '127.0.0.1' });
+    retry = finished(engine, ['PR2']);
+    clock.advanceTo('2026-11-23T11:00:00Z');
+    expect((await retry).get('PR2')).toMatchObject({ trigger: 'retry', outcome: 'succeeded' });
+    expect(await snapshot(engine, 'PR2')).toEqual(await snapshot(engine, 'CEN'));
+    view = (await engine.call('getHierarchy', {})) as HierarchyEntry[];
+    expect(view.find((entry) => entry.site.code === 'PR2')).toMatchObject({ nextRetry: null, failures: 0, drift: false });
+  }, 30_000);
+});

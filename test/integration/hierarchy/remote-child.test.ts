@@ -1,0 +1,54 @@
+/** A downstream console on "another machine" synchronizing from a site served with `usc serve`, over loopback HTTP. */
+import { afterEach, describe, expect, it } from 'vitest';
+import { builtPaths } from '../../helpers/built';
+import { useTempDirs } from '../../helpers/temp-dir';
+import { runUsc, startUsc, type RunningUsc } from '../../helpers/usc-process';
+import { useUpstream } from '../../helpers/upstream';
+
+const tempDir = useTempDirs();
+const upstream = useUpstream();
+const running: RunningUsc[] = [];
+afterEach(async () => {
+  for (const usc of running.splice(0)) await usc.stop();
+});
+
+describe('usc serve and usc site', () => {
+  it('serves a synchronized site to a console elsewhere, which ends with the same updates', async () => {
+    builtPaths();
+    const { url } = await upstream.start({ updates: 200, seed: 12 });
+    const parent = tempDir();
+    await runUsc(['config', '--data', parent, '--source', url, '--products', 'Windows', '--classifications', 'Security Updates,Critical Updates,Updates']);
+    expect((await runUsc(['sync', '--data', parent, '--full'])).code).toBe(0);
+    const parentUpdates = JSON.parse((await runUsc(['updates', '--data', parent, '--json', '--all'])).stdout) as Array<{ updateId: string; revision: number }>;
+
+    const served = await startUsc(['serve', '--data', parent, '--site', 'CEN', '--port', '0']);
+    running.push(served);
+    expect(served.firstLine).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+
+    const child = tempDir();
+    await runUsc(['config', '--data', child, '--source', served.firstLine, '--products', 'Windows', '--classifications', 'Security Updates,Critical Updates,Updates']);
+    const result = JSON.parse((await runUsc(['sync', '--data', child, '--full', '--json'])).stdout);
+    expect(result).toMatchObject({ outcome: 'succeeded', counts: { new: parentUpdates.length } });
+    await served.stop();
+    running.pop();
+    const childUpdates = JSON.parse((await runUsc(['updates', '--data', child, '--json', '--all'])).stdout) as Array<{ updateId: string; revision: number }>;
+    const key = (rows: Array<{ updateId: string; revision: number }>) => rows.map((row) => `${row.updateId}@${row.revision}`).sort();
+    expect(key(childUpdates)).toEqual(key(parentUpdates));
+  });
+
+  it('adds, lists and removes child sites, and refuses a manual sync on a child with a non-zero exit', async () => {
+    const data = tempDir();
+    expect((await runUsc(['site', 'add', '--data', data, '--code', 'PR1', '--name', 'Primary 1', '--parent', 'CEN'])).code).toBe(0);
+    expect((await runUsc(['site', 'add', '--data', data, '--code', 'SE1', '--name', 'Secondary 1', '--parent', 'PR1'])).code).toBe(0);
+    const list = await runUsc(['site', 'list', '--data', data]);
+    expect(list.stdout).toContain('CEN - Central Site: never synchronized');
+    expect(list.stdout).toContain('    SE1 - Secondary 1: never synchronized');
+    const refused = await runUsc(['sync', '--data', data, '--site', 'PR1']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('usc: You cannot run a manual synchronization on PR1: it is a child site.');
+    const blocked = await runUsc(['site', 'remove', '--data', data, '--site', 'PR1']);
+    expect(blocked.stderr).toContain('Site PR1 has child sites (SE1); remove or move them first.');
+    expect((await runUsc(['site', 'remove', '--data', data, '--site', 'SE1'])).stdout).toContain('Removed site SE1; its database was kept as');
+    expect((await runUsc(['site', 'add', '--data', data, '--code', 'toolong', '--name', 'x', '--parent', 'CEN'])).stderr).toContain('A site code is exactly three letters or digits');
+  });
+});

@@ -112,7 +112,7 @@ describe('site hierarchy', () => {
     const pr2 = (await engine.call('getSupConfig', { site: 'PR2' })) as Record<string, unknown>;
     const database = (engine as unknown as { sites: { database(code: string): { db: import('sql.js').Database; save(): void } } }).sites.database('PR2');
     const { writeSupConfig } = await import('../../../electron/engine/sync/sup-config');
-    writeSupConfig(database.db, { ...(pr2 as never), source: { kind: 'upstream', url: `http://127.0.0.1:${port}` } });
+    writeSupConfig(database.db, { ...(pr2 as unknown as import('../../../shared/domain').SupConfig), source: { kind: 'upstream', url: `http://127.0.0.1:${port}` } });
 
     const all = finished(engine, ['CEN', 'PR1', 'PR2', 'SE1']);
     await engine.call('runSynchronization', { site: 'CEN', kind: 'full', trigger: 'schedule', wait: false });

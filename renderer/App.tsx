@@ -1,6 +1,7 @@
 import { useEffect, useMemo } from 'react';
 import { ConsoleTree } from './console-tree/ConsoleTree';
 import { buildConsoleTree, connectedSite, findNode } from './console-tree/tree-model';
+import { NewChildSiteDialog } from './dialogs/NewChildSiteDialog';
 import { LogPane } from './log-pane/LogPane';
 import { ResultPane } from './result-pane/ResultPane';
 import { useConsoleStore } from './store/console-store';
@@ -11,9 +12,12 @@ export function App() {
   const selectedId = useConsoleStore((state) => state.selectedId);
   const refresh = useConsoleStore((state) => state.refresh);
   const loading = useConsoleStore((state) => state.loading);
-  const tree = useMemo(() => buildConsoleTree(sites), [sites]);
+  const connected = useConsoleStore((state) => state.connectedSite);
+  const connectTo = useConsoleStore((state) => state.connectTo);
+  const dialog = useConsoleStore((state) => state.dialog);
+  const tree = useMemo(() => buildConsoleTree(sites, connected), [sites, connected]);
   const selected = findNode(tree, selectedId);
-  const logSite = selected?.site ?? connectedSite(sites)?.code;
+  const logSite = selected?.site ?? connectedSite(sites)?.code ?? connected;
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -34,6 +38,14 @@ export function App() {
         <button type="button" onClick={() => void refresh()} disabled={loading} title="Refresh (F5)">
           Refresh
         </button>
+        <label className="site-picker">
+          Site database:
+          <select value={connected} onChange={(event) => connectTo(event.target.value)} aria-label="Connected site">
+            {sites.filter((site) => site.health.state === 'ok').map((site) => (
+              <option key={site.code} value={site.code}>{`${site.code} - ${site.name}`}</option>
+            ))}
+          </select>
+        </label>
       </header>
       <Notices />
       <main className="panes">
@@ -46,6 +58,7 @@ export function App() {
         </div>
       </main>
       <StatusBar />
+      {dialog?.kind === 'newChildSite' && <NewChildSiteDialog parent={dialog.parent} />}
     </div>
   );
 }

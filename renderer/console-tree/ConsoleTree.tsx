@@ -17,6 +17,13 @@ export function ConsoleTree({ root }: { root: TreeNode }) {
   const select = useConsoleStore((state) => state.select);
   const setExpanded = useConsoleStore((state) => state.setExpanded);
   const refresh = useConsoleStore((state) => state.refresh);
+  const hierarchy = useConsoleStore((state) => state.hierarchy);
+  const progress = useConsoleStore((state) => state.progress);
+  const runSync = useConsoleStore((state) => state.runSync);
+  const cancelSync = useConsoleStore((state) => state.cancelSync);
+  const retrySync = useConsoleStore((state) => state.retrySync);
+  const openDialog = useConsoleStore((state) => state.openDialog);
+  const removeSite = useConsoleStore((state) => state.removeSite);
   const [menu, setMenu] = useState<OpenMenu | undefined>();
   const container = useRef<HTMLDivElement>(null);
   const rows = useMemo(() => visibleNodes(root, expanded), [root, expanded]);
@@ -122,8 +129,17 @@ export function ConsoleTree({ root }: { root: TreeNode }) {
           y={menu.y}
           label={`${menu.node.label} actions`}
           items={menuItemsFor(menu.node, {
+            hierarchy,
+            syncing: (site) => progress[site] !== undefined || hierarchy.some((entry) => entry.site.code === site && entry.syncing),
             refresh: () => void refresh(),
             expand: (node) => setExpanded(node.id, true),
+            runSync: (site) => void runSync(site),
+            cancelSync: (site) => void cancelSync(site),
+            retrySync: (site) => void retrySync(site),
+            newChildSite: (parent) => openDialog({ kind: 'newChildSite', parent: parent ?? 'CEN' }),
+            removeSite: (site) => {
+              if (window.confirm(`Delete site ${site}? Its site database is kept aside as a file; the site leaves the hierarchy.`)) void removeSite(site);
+            },
           })}
           onClose={() => {
             const id = menu.node.id;

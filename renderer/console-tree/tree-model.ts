@@ -38,8 +38,8 @@ export function connectedSite(sites: Site[]): Site | undefined {
   return sites.find((site) => site.parentCode === null && site.health.state === 'ok') ?? sites[0];
 }
 
-export function buildConsoleTree(sites: Site[]): TreeNode {
-  const top = connectedSite(sites);
+export function buildConsoleTree(sites: Site[], connectedCode?: string): TreeNode {
+  const top = sites.find((site) => site.code === connectedCode && site.health.state === 'ok') ?? connectedSite(sites);
   const childrenOf = (parent: SiteCode | null): Site[] =>
     sites.filter((site) => site.parentCode === parent).sort((a, b) => a.code.localeCompare(b.code));
   // Sites whose parent is unknown still appear, at the top, so nothing is hidden.

@@ -1,3 +1,4 @@
+import type { HierarchyEntry } from '../../shared/contract';
 import type { TreeNode } from '../console-tree/tree-model';
 
 export interface MenuItem {
@@ -10,18 +11,57 @@ export interface MenuItem {
   run(): void;
 }
 
-export interface MenuActions {
+export interface MenuContext {
+  hierarchy: HierarchyEntry[];
+  syncing(site: string): boolean;
   refresh(): void;
   expand(node: TreeNode): void;
+  runSync(site: string): void;
+  cancelSync(site: string): void;
+  retrySync(site: string): void;
+  newChildSite(parent?: string): void;
+  removeSite(site: string): void;
 }
 
-/**
- * The actions of a tree node's context menu. Only actions that work are listed: Run Synchronization and
- * Properties join these once the sync engine and the property sheets exist.
- */
-export function menuItemsFor(node: TreeNode, actions: MenuActions): MenuItem[] {
+/** Why a manual synchronization is not available on a site, or undefined when it is. */
+export function manualSyncRefusal(site: string, hierarchy: HierarchyEntry[]): string | undefined {
+  const entry = hierarchy.find((candidate) => candidate.site.code === site);
+  if (entry === undefined) return undefined;
+  if (entry.site.health.state !== 'ok') return `The site database of ${site} is damaged.`;
+  if (entry.site.parentCode !== null) {
+    return `Manual synchronization is not available on child sites: ${site} synchronizes when its parent site ${entry.site.parentCode} asks it to, or on its own retry after a failed synchronization.`;
+  }
+  return undefined;
+}
+
+/** The actions of a tree node's context menu; only actions that work are listed. */
+export function menuItemsFor(node: TreeNode, context: MenuContext): MenuItem[] {
   const items: MenuItem[] = [];
-  if (node.children.length > 0) items.push({ id: 'expand', label: 'Expand', run: () => actions.expand(node) });
-  items.push({ id: 'refresh', label: 'Refresh', shortcut: 'F5', run: actions.refresh });
+  const site = node.site;
+  if ((node.kind === 'updateRepository' || node.kind === 'softwareUpdatePoint') && site !== undefined) {
+    if (context.syncing(site)) {
+      items.push({ id: 'cancel-sync', label: 'Cancel Synchronization', run: () => context.cancelSync(site) });
+    } else {
+      const refusal = manualSyncRefusal(site, context.hierarchy);
+      items.push({ id: 'run-sync', label: 'Run Synchronization', run: () => context.runSync(site), ...(refusal === undefined ? {} : { disabled: true, reason: refusal }) });
+    }
+  }
+  if (node.kind === 'site' && site !== undefined) {
+    const entry = context.hierarchy.find((candidate) => candidate.site.code === site);
+    if (entry?.lastRun?.outcome === 'failed' && !context.syncing(site)) items.push({ id: 'retry-sync', label: 'Retry Synchronization Now', run: () => context.retrySync(site) });
+    if (entry?.site.health.state === 'ok') items.push({ id: 'new-child', label: 'New Child Site…', run: () => context.newChildSite(site) });
+    if (entry !== undefined && entry.site.parentCode !== null) {
+      const hasChildren = context.hierarchy.some((candidate) => candidate.site.parentCode === site);
+      items.push({
+        id: 'delete-site',
+        label: 'Delete Site…',
+        run: () => context.removeSite(site),
+        ...(hasChildren ? { disabled: true, reason: `${site} has child sites; delete them first.` } : {}),
+      });
+    }
+  }
+  if (node.kind === 'siteManagement') items.push({ id: 'new-child', label: 'New Child Site…', run: () => context.newChildSite() });
+  if (node.children.length > 0) items.push({ id: 'expand', label: 'Expand', run: () => context.expand(node) });
+  items.push({ id: 'refresh', label: 'Refresh', shortcut: 'F5', run: context.refresh });
   return items;
 }

@@ -5,7 +5,8 @@ const RENDERED_LINES = 1_000;
 
 /** The live log pane: the site's wsyncmgr.log lines as the engine writes them. */
 export function LogPane({ site }: { site: string | undefined }) {
-  const lines = useConsoleStore((state) => state.logLines);
+  const all = useConsoleStore((state) => state.logLines);
+  const lines = site === undefined ? all : all.filter((line) => line.site === site);
   const list = useRef<HTMLOListElement>(null);
   const shown = lines.length > RENDERED_LINES ? lines.slice(lines.length - RENDERED_LINES) : lines;
 

@@ -1,4 +1,6 @@
+import { useEffect } from 'react';
 import { siteDisplayName, type Site } from '../../shared/domain';
+import { RepositoryTable } from '../repository/RepositoryTable';
 import type { TreeNode } from '../console-tree/tree-model';
 import { useConsoleStore } from '../store/console-store';
 
@@ -14,7 +16,7 @@ export function ResultPane({ node }: { node: TreeNode | undefined }) {
   let body;
   switch (node.kind) {
     case 'siteManagement':
-      body = <SiteTable sites={sites} />;
+      body = <HierarchyTable />;
       break;
     case 'site':
       body = site === undefined ? null : <SiteDetails site={site} />;
@@ -34,10 +36,10 @@ export function ResultPane({ node }: { node: TreeNode | undefined }) {
       );
       break;
     case 'updateRepository':
-      body = <p className="empty">No software updates have been synchronized to {site?.code ?? 'this site'} yet.</p>;
+      body = <RepositoryTable />;
       break;
     case 'syncManagerStatus':
-      body = <p className="empty">SMS_WSUS_SYNC_MANAGER has reported no status messages for {node.site} yet.</p>;
+      body = node.site === undefined ? null : <StatusMessages site={node.site} />;
       break;
     case 'softwareUpdatePoint':
       body = site === undefined ? null : <SiteDetails site={site} />;
@@ -80,7 +82,10 @@ export function ResultPane({ node }: { node: TreeNode | undefined }) {
   );
 }
 
-function SiteTable({ sites }: { sites: Site[] }) {
+function HierarchyTable() {
+  const hierarchy = useConsoleStore((state) => state.hierarchy);
+  const retry = useConsoleStore((state) => state.retrySync);
+  const when = (text: string | null | undefined) => (text === null || text === undefined ? '' : new Date(text).toLocaleString());
   return (
     <table className="list-view" aria-label="Sites">
       <thead>
@@ -88,18 +93,59 @@ function SiteTable({ sites }: { sites: Site[] }) {
           <th>Site Code</th>
           <th>Site Name</th>
           <th>Parent Site</th>
+          <th>Last Synchronization</th>
+          <th>Content Version</th>
+          <th>Next Retry</th>
           <th>State</th>
-          <th>Site Database</th>
         </tr>
       </thead>
       <tbody>
-        {sites.map((site) => (
-          <tr key={site.code} className={site.health.state === 'damaged' ? 'row-error' : undefined}>
+        {hierarchy.map(({ site, lastRun, contentVersion, parentContentVersion, drift, nextRetry, syncing }) => (
+          <tr key={site.code} className={site.health.state === 'damaged' || lastRun?.outcome === 'failed' ? 'row-error' : undefined}>
             <td>{site.code}</td>
             <td>{site.name}</td>
             <td>{site.parentCode ?? '(top-level site)'}</td>
-            <td>{site.health.state === 'ok' ? 'OK' : 'Damaged'}</td>
-            <td className="mono">{site.databaseFile}</td>
+            <td title={lastRun?.error ?? undefined}>{syncing ? 'Synchronizing…' : lastRun === null ? 'Never' : `${lastRun.outcome} (${lastRun.kind}, ${lastRun.trigger}) ${when(lastRun.at)}`}</td>
+            <td>{`${contentVersion}${parentContentVersion === null ? '' : ` (parent ${parentContentVersion})`}${drift ? ' — behind its parent' : ''}`}</td>
+            <td>
+              {nextRetry === null ? '' : when(nextRetry)}
+              {lastRun?.outcome === 'failed' && !syncing && (
+                <button type="button" className="link-button" onClick={() => void retry(site.code)}>Retry now</button>
+              )}
+            </td>
+            <td>{site.health.state === 'ok' ? 'OK' : 'Database damaged'}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function StatusMessages({ site }: { site: string }) {
+  const messages = useConsoleStore((state) => state.statusMessages);
+  const load = useConsoleStore((state) => state.loadStatusMessages);
+  const hierarchy = useConsoleStore((state) => state.hierarchy);
+  useEffect(() => void load(site), [site, load, hierarchy]);
+  if (messages.length === 0) return <p className="empty">SMS_WSUS_SYNC_MANAGER has reported no status messages for {site} yet.</p>;
+  return (
+    <table className="list-view" aria-label="Status messages">
+      <thead>
+        <tr>
+          <th>Severity</th>
+          <th>Date / Time</th>
+          <th>Message ID</th>
+          <th>Component</th>
+          <th>Description</th>
+        </tr>
+      </thead>
+      <tbody>
+        {messages.map((message) => (
+          <tr key={message.messageId} className={message.severity === 'E' ? 'row-error' : undefined}>
+            <td>{{ I: 'Information', W: 'Warning', E: 'Error' }[message.severity]}</td>
+            <td>{new Date(message.time).toLocaleString()}</td>
+            <td>{message.id}</td>
+            <td>{message.component}</td>
+            <td>{message.description}</td>
           </tr>
         ))}
       </tbody>

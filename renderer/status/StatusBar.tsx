@@ -8,6 +8,16 @@ const ENGINE_LABELS = {
   stopped: 'Engine stopped',
 } as const;
 
+const PHASES = {
+  connect: 'Connecting to the upstream server',
+  categories: 'Synchronizing categories',
+  list: 'Listing updates',
+  metadata: 'Downloading update metadata',
+  apply: 'Updating the site database',
+  finish: 'Finishing',
+  notify: 'Notifying child sites',
+} as const;
+
 export function StatusBar() {
   const engine = useConsoleStore((state) => state.engine);
   const connection = useConsoleStore((state) => state.connection);
@@ -22,8 +32,25 @@ export function StatusBar() {
       : connection === 'connecting'
         ? 'Connecting to the web host…'
         : 'Disconnected from the web host: reconnecting…';
+  const connected = useConsoleStore((state) => state.connectedSite);
+  const progress = useConsoleStore((state) => state.progress);
+  const cancel = useConsoleStore((state) => state.cancelSync);
+  const current = progress[connected];
+  const others = Object.values(progress).filter((entry) => entry !== undefined && entry.site !== connected);
   return (
     <footer className="status-bar" role="status">
+      {current !== undefined && (
+        <span className="status-cell sync-progress" aria-label={`Synchronization of ${connected}`}>
+          <span>{`${connected}: ${PHASES[current.phase]}`}</span>
+          <progress max={100} value={current.percent} aria-label="Synchronization progress" />
+          <span>{current.total > 1 ? `${current.done.toLocaleString()} / ${current.total.toLocaleString()}` : ''}</span>
+          <span>{current.etaMs !== null && current.etaMs > 0 ? `ETA ${Math.ceil(current.etaMs / 1000)} s` : ''}</span>
+          <button type="button" onClick={() => void cancel(connected)}>Cancel</button>
+        </span>
+      )}
+      {others.map((entry) => (
+        <span key={entry!.site} className="status-cell" title={`${entry!.site}: ${PHASES[entry!.phase]}`}>{`${entry!.site} ${Math.round(entry!.percent)}%`}</span>
+      ))}
       <span className={`status-cell connection-${connection}`}>{connectionText}</span>
       <span className={`status-cell engine-${engine?.state ?? 'starting'}`} title={engine?.message}>
         {engine === undefined ? 'Engine: …' : ENGINE_LABELS[engine.state]}

@@ -1,6 +1,6 @@
 /** Console state fed by the contract: sites, engine status, connection, selection and the log pane's lines. */
 import { create } from 'zustand';
-import type { ConsoleApi, ConsoleEvent, LogLine } from '../../shared/contract';
+import type { ConsoleApi, ConsoleEvent, HierarchyEntry, LogLine, Progress, StatusMessage, UpdateRow } from '../../shared/contract';
 import type { ConsoleInfo, EngineStatus, Site } from '../../shared/domain';
 import { ApiError } from '../../shared/errors';
 import type { TransportKind } from '../../shared/bridge';
@@ -15,7 +15,37 @@ export interface Notice {
   text: string;
 }
 
+export type SiteLogLine = LogLine & { site: string };
+
+export interface RepositoryView {
+  site: string;
+  total: number;
+  rows: UpdateRow[];
+  offset: number;
+  sort: 'title' | 'kb' | 'bulletin' | 'classification' | 'products' | 'severity' | 'releasedAt' | 'revisedAt' | 'state' | 'superseded';
+  direction: 'asc' | 'desc';
+  search: string;
+  loading: boolean;
+}
+
+export type Dialog = { kind: 'newChildSite'; parent: string };
+
 export interface ConsoleState {
+  dialog: Dialog | undefined;
+  openDialog(dialog: Dialog | undefined): void;
+  connectedSite: string;
+  hierarchy: HierarchyEntry[];
+  progress: Record<string, Progress | undefined>;
+  repository: RepositoryView;
+  statusMessages: StatusMessage[];
+  connectTo(site: string): void;
+  loadRepository(changes?: Partial<Pick<RepositoryView, 'offset' | 'sort' | 'direction' | 'search'>>): Promise<void>;
+  loadStatusMessages(site: string): Promise<void>;
+  runSync(site: string): Promise<void>;
+  cancelSync(site: string): Promise<void>;
+  retrySync(site: string): Promise<void>;
+  removeSite(site: string): Promise<void>;
+  notify(kind: Notice['kind'], text: string): void;
   api: ConsoleApi | undefined;
   transport: TransportKind | undefined;
   connection: ConnectionState;
@@ -26,7 +56,7 @@ export interface ConsoleState {
   loadError: string | undefined;
   selectedId: string;
   expanded: ReadonlySet<string>;
-  logLines: LogLine[];
+  logLines: SiteLogLine[];
   notices: Notice[];
 
   attach(api: ConsoleApi, transport: TransportKind): void;
@@ -42,6 +72,83 @@ export interface ConsoleState {
 let noticeIds = 1;
 
 export const useConsoleStore = create<ConsoleState>((set, get) => ({
+  dialog: undefined,
+  openDialog(dialog) {
+    set({ dialog });
+  },
+  connectedSite: 'CEN',
+  hierarchy: [],
+  progress: {},
+  repository: { site: 'CEN', total: 0, rows: [], offset: 0, sort: 'title', direction: 'asc', search: '', loading: false },
+  statusMessages: [],
+
+  connectTo(site) {
+    set({ connectedSite: site, repository: { ...get().repository, site, offset: 0 } });
+    void get().loadRepository();
+  },
+
+  async loadRepository(changes = {}) {
+    const { api } = get();
+    if (api === undefined) return;
+    const view = { ...get().repository, ...changes, site: get().connectedSite, loading: true };
+    set({ repository: view });
+    try {
+      const page = await api.queryUpdates({ site: view.site, offset: view.offset, limit: 200, sort: view.sort, direction: view.direction, ...(view.search.trim() === '' ? {} : { search: view.search.trim() }) });
+      set({ repository: { ...view, total: page.total, rows: page.rows, loading: false } });
+    } catch (error) {
+      set({ repository: { ...view, loading: false } });
+      get().notify('error', error instanceof ApiError ? error.message : String(error));
+    }
+  },
+
+  async loadStatusMessages(site) {
+    const { api } = get();
+    if (api === undefined) return;
+    try {
+      set({ statusMessages: await api.queryStatusMessages({ site, limit: 200 }) });
+    } catch (error) {
+      get().notify('error', error instanceof ApiError ? error.message : String(error));
+    }
+  },
+
+  async runSync(site) {
+    try {
+      const result = await get().api!.runSynchronization({ site });
+      get().notify('info', result.status === 'started' ? `Synchronization of ${site} started.` : `Synchronization of ${site} queued: it starts when the running one ends.`);
+    } catch (error) {
+      get().notify('error', error instanceof ApiError ? error.message : String(error));
+    }
+  },
+
+  async cancelSync(site) {
+    try {
+      await get().api!.cancelSynchronization({ site });
+    } catch (error) {
+      get().notify('error', error instanceof ApiError ? error.message : String(error));
+    }
+  },
+
+  async removeSite(site) {
+    try {
+      const result = await get().api!.removeSite({ site });
+      get().notify('info', `Site ${result.removed} was removed; its database was kept as ${result.keptAs}.`);
+    } catch (error) {
+      get().notify('error', error instanceof ApiError ? error.message : String(error));
+    }
+  },
+
+  async retrySync(site) {
+    try {
+      await get().api!.retrySynchronization({ site });
+    } catch (error) {
+      get().notify('error', error instanceof ApiError ? error.message : String(error));
+    }
+  },
+
+  notify(kind, text) {
+    pushNotice(set, get, kind, text);
+  },
+
   api: undefined,
   transport: undefined,
   connection: 'connecting',
@@ -64,8 +171,9 @@ export const useConsoleStore = create<ConsoleState>((set, get) => ({
     if (api === undefined) return;
     set({ loading: true });
     try {
-      const [info, sites] = await Promise.all([api.getInfo(), api.listSites()]);
-      set({ info, engine: info.engine, sites, loading: false, loadError: undefined });
+      const [info, sites, hierarchy] = await Promise.all([api.getInfo(), api.listSites(), api.getHierarchy()]);
+      set({ info, engine: info.engine, sites, hierarchy, loading: false, loadError: undefined });
+      void get().loadRepository();
     } catch (error) {
       set({ loading: false, loadError: error instanceof ApiError ? error.message : String(error) });
     }
@@ -108,14 +216,33 @@ export const useConsoleStore = create<ConsoleState>((set, get) => ({
       }
       case 'sitesChanged':
         set({ sites: event.payload.sites });
+        void get().refresh();
         return;
       case 'log': {
-        const lines = get().logLines.concat(event.payload.lines);
+        const site = event.payload.site;
+        const lines = get().logLines.concat(event.payload.lines.map((line) => ({ ...line, site })));
         set({ logLines: lines.length > LOG_BUFFER_LINES ? lines.slice(lines.length - LOG_BUFFER_LINES) : lines });
         return;
       }
       case 'progress':
+        set({ progress: { ...get().progress, [event.payload.site]: event.payload } });
         return;
+      case 'syncFinished': {
+        const run = event.payload;
+        set({ progress: { ...get().progress, [run.site]: undefined } });
+        if (run.outcome === 'failed') {
+          const text = `Synchronization of ${run.site} failed: ${run.error?.message ?? 'unknown error'}`;
+          pushNotice(set, get, 'error', text);
+          showDesktopNotification('Software update synchronization failed', text);
+        } else if (run.outcome === 'succeeded') {
+          const c = run.counts;
+          pushNotice(set, get, 'info', `Synchronization of ${run.site} succeeded: ${c.new} new, ${c.modified} modified, ${c.expired} expired, ${c.removed} removed${c.skipped > 0 ? `, ${c.skipped} skipped` : ''}.`);
+        } else if (run.outcome === 'cancelled') {
+          pushNotice(set, get, 'warning', `Synchronization of ${run.site} was cancelled.`);
+        }
+        void get().refresh();
+        return;
+      }
     }
   },
 
@@ -124,11 +251,24 @@ export const useConsoleStore = create<ConsoleState>((set, get) => ({
   },
 }));
 
+function showDesktopNotification(title: string, body: string): void {
+  // In Electron and browsers that allow it; the in-page toast is shown either way.
+  if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
+  try {
+    new Notification(title, { body });
+  } catch {
+    // Some browsers only allow notifications from a service worker.
+  }
+}
+
 function pushNotice(
   set: (partial: Partial<ConsoleState>) => void,
   get: () => ConsoleState,
   kind: Notice['kind'],
   text: string,
 ): void {
-  set({ notices: [...get().notices, { id: noticeIds++, kind, text }].slice(-5) });
+  const id = noticeIds++;
+  set({ notices: [...get().notices, { id, kind, text }].slice(-5) });
+  // Information goes away by itself; warnings and errors stay until dismissed.
+  if (kind === 'info') setTimeout(() => set({ notices: get().notices.filter((notice) => notice.id !== id) }), 8_000);
 }

@@ -4,13 +4,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { builtPaths } from '../helpers/built';
 import { chromiumMissingReason, launchChromium, screenshotPath, skipE2e } from '../helpers/browser';
-import { useTempDirs } from '../helpers/temp-dir';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startUsc, type RunningUsc } from '../helpers/usc-process';
 
 if (skipE2e) console.warn(`Skipping the end-to-end tests: ${chromiumMissingReason}`);
 
 describe.skipIf(skipE2e)('console in Chromium', () => {
-  const tempDir = useTempDirs();
+  const dataDir = mkdtempSync(join(tmpdir(), 'usc-e2e-'));
   let browser: Browser;
   let web: RunningUsc;
   let page: Page;
@@ -24,7 +26,7 @@ describe.skipIf(skipE2e)('console in Chromium', () => {
   });
 
   async function open(): Promise<Page> {
-    web = await startUsc(['web', '--port', '0', '--data', tempDir()]);
+    web = await startUsc(['web', '--port', '0', '--data', dataDir]);
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
@@ -39,6 +41,7 @@ describe.skipIf(skipE2e)('console in Chromium', () => {
     afterAll(async () => {
       await page?.close();
       await web?.stop();
+      rmSync(dataDir, { recursive: true, force: true });
     });
   }
 
@@ -81,7 +84,7 @@ describe.skipIf(skipE2e)('console in Chromium', () => {
     const menu = page.getByRole('menu', { name: 'Update Repository actions' });
     await menu.waitFor();
     await page.screenshot({ path: screenshotPath('shell-update-repository-menu') });
-    await expect(menu.getByRole('menuitem').allTextContents()).resolves.toEqual(['RefreshF5']);
+    await expect(menu.getByRole('menuitem').allTextContents()).resolves.toEqual(['Run Synchronization', 'RefreshF5']);
     await page.keyboard.press('Escape');
     await menu.waitFor({ state: 'detached' });
     expect(await focused()).toContain('Update Repository');

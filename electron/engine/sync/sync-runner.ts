@@ -310,8 +310,13 @@ export async function runSync(context: SyncContext, request: SyncRequest): Promi
     log.write(`Sync time: ${formatSyncTime(context.now().getTime() - startedAt.getTime())}`);
   } finally {
     store.close();
-    await client?.close();
-    database.save();
+    await client?.close().catch(() => undefined);
+    try {
+      database.save();
+    } catch (error) {
+      // The data stays in memory and the next save retries; the administrator must know the file is behind.
+      log.write(`ERROR: Could not save the site database ${database.file}: ${error instanceof Error ? error.message : String(error)}`);
+    }
     log.flush();
   }
   const run = readRun(db, site, runId);

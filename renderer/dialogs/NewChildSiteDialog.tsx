@@ -1,0 +1,68 @@
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { ApiError } from '../../shared/errors';
+import { SiteCodeSchema } from '../../shared/domain';
+import { useConsoleStore } from '../store/console-store';
+
+/** Site Management → New Child Site…: code, name and parent, each problem explained beside its field. */
+export function NewChildSiteDialog({ parent }: { parent: string }) {
+  const sites = useConsoleStore((state) => state.sites);
+  const api = useConsoleStore((state) => state.api);
+  const close = useConsoleStore((state) => state.openDialog);
+  const notify = useConsoleStore((state) => state.notify);
+  const [code, setCode] = useState('');
+  const [name, setName] = useState('');
+  const [parentCode, setParentCode] = useState(parent);
+  const [errors, setErrors] = useState<{ code?: string; name?: string; form?: string }>({});
+  const first = useRef<HTMLInputElement>(null);
+  useEffect(() => first.current?.focus(), []);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const codeCheck = SiteCodeSchema.safeParse(code);
+    const next = {
+      ...(codeCheck.success ? {} : { code: codeCheck.error.issues[0]?.message ?? 'Invalid site code' }),
+      ...(name.trim() === '' ? { name: 'A site needs a name' } : {}),
+    };
+    setErrors(next);
+    if (Object.keys(next).length > 0 || api === undefined) return;
+    try {
+      await api.addSite({ code, name, parent: parentCode });
+      notify('info', `Site ${code.toUpperCase()} - ${name} was added below ${parentCode}.`);
+      close(undefined);
+    } catch (error) {
+      const message = error instanceof ApiError ? error.message : String(error);
+      setErrors(/code/i.test(message) ? { code: message } : { form: message });
+    }
+  };
+
+  return (
+    <div className="modal-backdrop" role="presentation">
+      <form className="dialog" role="dialog" aria-modal="true" aria-labelledby="new-site-title" onSubmit={(event) => void submit(event)} onKeyDown={(event) => event.key === 'Escape' && close(undefined)}>
+        <h2 id="new-site-title">New Child Site</h2>
+        <label>
+          Site code
+          <input ref={first} value={code} maxLength={3} onChange={(event) => setCode(event.target.value)} aria-invalid={errors.code !== undefined} aria-describedby="site-code-error" />
+        </label>
+        {errors.code !== undefined && <p id="site-code-error" className="field-error">{errors.code}</p>}
+        <label>
+          Site name
+          <input value={name} onChange={(event) => setName(event.target.value)} aria-invalid={errors.name !== undefined} />
+        </label>
+        {errors.name !== undefined && <p className="field-error">{errors.name}</p>}
+        <label>
+          Parent site
+          <select value={parentCode} onChange={(event) => setParentCode(event.target.value)}>
+            {sites.filter((site) => site.health.state === 'ok').map((site) => (
+              <option key={site.code} value={site.code}>{`${site.code} - ${site.name}`}</option>
+            ))}
+          </select>
+        </label>
+        {errors.form !== undefined && <p className="field-error" role="alert">{errors.form}</p>}
+        <div className="dialog-buttons">
+          <button type="submit">OK</button>
+          <button type="button" onClick={() => close(undefined)}>Cancel</button>
+        </div>
+      </form>
+    </div>
+  );
+}

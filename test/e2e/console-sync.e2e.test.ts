@@ -1,0 +1,118 @@
+/// <reference lib="dom" />
+/** The console's synchronization flow in Chromium against the web host and the built-in sample upstream. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { builtPaths } from '../helpers/built';
+import { chromiumMissingReason, launchChromium, screenshotPath, skipE2e } from '../helpers/browser';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startUsc, type RunningUsc } from '../helpers/usc-process';
+
+if (skipE2e) console.warn(`Skipping the end-to-end tests: ${chromiumMissingReason}`);
+
+describe.skipIf(skipE2e)('synchronizing from the console', () => {
+  let dataDir: string;
+  let browser: Browser;
+  let web: RunningUsc;
+  let page: Page;
+
+  beforeAll(async () => {
+    builtPaths();
+    browser = await launchChromium();
+    dataDir = mkdtempSync(join(tmpdir(), 'usc-e2e-'));
+    web = await startUsc(['web', '--port', '0', '--data', dataDir]);
+    page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+    await page.goto(web.firstLine);
+    await page.getByRole('treeitem', { name: 'Update Repository', exact: true }).waitFor();
+  });
+  afterAll(async () => {
+    await page?.close();
+    await browser?.close();
+    await web?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const openMenu = async (name: string) => {
+    await page.getByRole('treeitem', { name, exact: true }).click({ button: 'right' });
+    const menu = page.getByRole('menu', { name: `${name} actions` });
+    await menu.waitFor();
+    return menu;
+  };
+
+  it('cancels a running synchronization from the status bar', async () => {
+    await (await openMenu('Update Repository')).getByRole('menuitem', { name: 'Run Synchronization' }).click();
+    const bar = page.getByRole('status').getByLabel('Synchronization of CEN');
+    await bar.waitFor();
+    await bar.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByText('Synchronization of CEN was cancelled.').waitFor();
+    await expect(page.getByRole('status').getByLabel('Synchronization of CEN').count()).resolves.toBe(0);
+  });
+
+  it('runs a synchronization from Update Repository: progress, live log lines, a filled repository, and 6702', async () => {
+    await page.getByRole('treeitem', { name: 'Update Repository', exact: true }).click();
+    await (await openMenu('Update Repository')).getByRole('menuitem', { name: 'Run Synchronization' }).click();
+    await page.getByRole('status').getByLabel('Synchronization progress').waitFor().catch(async (error: unknown) => {
+      await page.screenshot({ path: screenshotPath('failure-no-progress') });
+      throw error;
+    });
+    const log = page.getByRole('region', { name: 'Sync log' });
+    await log.getByText(/STATMSG: ID=6701/).first().waitFor().catch(async (error: unknown) => {
+      await page.screenshot({ path: screenshotPath('failure-no-log') });
+      throw error;
+    });
+    await page.screenshot({ path: screenshotPath('sync-running') });
+    await page.getByText(/Synchronization of CEN succeeded: \d+ new/).waitFor({ timeout: 60_000 });
+    await log.getByText(/STATMSG: ID=6702/).first().waitFor();
+    const table = page.getByRole('table', { name: 'Software updates' });
+    await table.getByRole('row').nth(1).waitFor();
+    expect(await table.getByRole('row').count()).toBeGreaterThan(50);
+    await expect(page.getByText(/^1–200 of [\d,]+ updates$/).count()).resolves.toBe(1);
+    await page.screenshot({ path: screenshotPath('console-repository-and-log') });
+
+    // Sorting and searching are answered by the engine.
+    await table.getByRole('button', { name: /Article ID/ }).click();
+    await expect(table.getByRole('columnheader', { name: /Article ID/ }).getAttribute('aria-sort')).resolves.toBe('ascending');
+    await page.getByRole('searchbox').fill('Cumulative');
+    await page.getByRole('button', { name: 'Find Now' }).click();
+    await page.waitForFunction(() => [...document.querySelectorAll('table[aria-label="Software updates"] tbody tr td:first-child')].every((cell) => cell.textContent?.includes('Cumulative')));
+
+    await page.getByRole('treeitem', { name: 'System Status', exact: true }).click();
+    await page.keyboard.press('ArrowRight');
+    await page.getByRole('treeitem', { name: 'Site Status', exact: true }).click();
+    await page.keyboard.press('ArrowRight');
+    await page.getByRole('treeitem', { name: 'CEN - Central Site', exact: true }).last().click();
+    await page.keyboard.press('ArrowRight');
+    await page.getByRole('treeitem', { name: 'Component Status', exact: true }).click();
+    await page.keyboard.press('ArrowRight');
+    await page.getByRole('treeitem', { name: 'SMS_WSUS_SYNC_MANAGER', exact: true }).click();
+    const messages = page.getByRole('table', { name: 'Status messages' });
+    await messages.getByRole('cell', { name: '6702', exact: true }).first().waitFor();
+    await expect(messages.getByRole('cell', { name: 'WSUS Synchronization done.' }).count()).resolves.toBeGreaterThan(0);
+  });
+
+  it('adds a child site, shows the hierarchy, and disables Run Synchronization on it with the reason', async () => {
+    await (await openMenu('Site Management')).getByRole('menuitem', { name: 'New Child Site…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New Child Site' });
+    await dialog.getByLabel('Site code').fill('P-1');
+    await dialog.getByLabel('Site name').fill('Primary 1');
+    await dialog.getByRole('button', { name: 'OK' }).click();
+    await dialog.getByText('A site code is exactly three letters or digits, for example CEN or PR1.').waitFor();
+    await dialog.getByLabel('Site code').fill('PR1');
+    await dialog.getByRole('button', { name: 'OK' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByRole('treeitem', { name: 'Site Management', exact: true }).click();
+    const sites = page.getByRole('table', { name: 'Sites' });
+    await sites.getByRole('cell', { name: 'PR1', exact: true }).waitFor();
+    await page.screenshot({ path: screenshotPath('site-hierarchy') });
+
+    await page.getByRole('combobox', { name: 'Connected site' }).selectOption('PR1');
+    await page.getByRole('treeitem', { name: 'Site Database (PR1 - Primary 1)', exact: true }).waitFor();
+    const menu = await openMenu('Update Repository');
+    const item = menu.getByRole('menuitem', { name: 'Run Synchronization' });
+    await expect(item.getAttribute('aria-disabled')).resolves.toBe('true');
+    await expect(item.getAttribute('title')).resolves.toContain('Manual synchronization is not available on child sites: PR1 synchronizes when its parent site CEN asks it to');
+    await page.screenshot({ path: screenshotPath('child-site-menu') });
+    await page.keyboard.press('Escape');
+  });
+});

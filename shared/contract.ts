@@ -115,7 +115,11 @@ export const apiMethods = {
     params: z.object({ code: SiteCodeSchema, name: z.string().trim().min(1, 'A site needs a name').max(50), parent: SiteCodeSchema }).strict(),
     result: SiteSchema,
   },
-  updateSite: { params: z.object({ site: SiteCodeSchema, name: z.string().trim().min(1, 'A site needs a name').max(50) }).strict(), result: SiteSchema },
+  /** Renames a site, or moves a child site under another parent. */
+  updateSite: {
+    params: z.object({ site: SiteCodeSchema, name: z.string().trim().min(1, 'A site needs a name').max(50).optional(), parent: SiteCodeSchema.optional() }).strict(),
+    result: SiteSchema,
+  },
   removeSite: { params: SiteParams, result: z.object({ removed: SiteCodeSchema, keptAs: z.string() }) },
   getHierarchy: { params: NoParams, result: z.array(HierarchyEntrySchema) },
   /** Serves a site's database as an upstream update server (for child sites on other machines). */

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { apiMethods, type ApiMethodName, type ApiResult, type ConsoleEvent } from '../../shared/contract';
 import { ApiError } from '../../shared/errors';
 import { join } from 'node:path';
-import type { SiteCode, SyncRun } from '../../shared/domain';
+import type { SiteCode, SupConfig, SyncRun } from '../../shared/domain';
 import { acquireDataFolderLock, dataFolderLayout, ensureDataFolder, type DataFolder } from './data-folder';
 import { SYNC_COMPONENT } from './log/status-messages';
 import { TraceLogWriter } from './log/trace-log-writer';
@@ -174,10 +174,24 @@ export class Engine {
       previewSchedule: ({ schedule, count }) => scheduleInfo(schedule.startIsDefault ? { ...schedule, start: wallClockText(toWallClock(now().getTime(), schedule.utc ? 'UTC' : this.timeZone)) } : schedule, count),
       listSites: () => this.sites.list(),
       getSite: ({ site }) => this.sites.get(site),
-      getSupConfig: ({ site }) => readSupConfig(this.sites.database(this.topLevelFor(site)).db),
+      getSupConfig: ({ site }) => this.supConfigOf(site),
       setSupConfig: ({ site, config }) => {
-        this.requireTopLevel(site, 'change the Software Update Point settings');
         const database = this.sites.database(site);
+        const entry = this.sites.get(site);
+        if (entry.parentCode !== null) {
+          // A child keeps only its source (its parent, or a parent elsewhere) and its retry interval.
+          const top = readSupConfig(this.sites.database(this.topLevelFor(site)).db);
+          const owned = (['products', 'classifications', 'languages'] as const).filter((key) => JSON.stringify(config[key]) !== JSON.stringify(top[key]));
+          if (owned.length > 0) this.requireTopLevel(site, `change the ${owned.join(', ')} of the Software Update Point`);
+          if (config.source.kind !== 'upstream' && config.source.kind !== 'sample') {
+            throw new ApiError('BAD_REQUEST', `A child site synchronizes from its parent: its source can only be the parent's URL.`);
+          }
+          const own = readSupConfig(database.db);
+          const source = config.source.kind === 'upstream' ? config.source : own.source;
+          inTransaction(database.db, () => writeSupConfig(database.db, { ...own, source: config.source.kind === 'sample' ? { kind: 'sample' } : source, retryMinutes: config.retryMinutes }));
+          database.save();
+          return this.supConfigOf(site);
+        }
         inTransaction(database.db, () => writeSupConfig(database.db, config));
         database.save();
         return readSupConfig(database.db);
@@ -197,9 +211,20 @@ export class Engine {
         this.publishSites();
         return this.sites.get(code);
       },
-      updateSite: ({ site, name }) => {
+      updateSite: ({ site, name, parent }) => {
         const database = this.sites.database(site);
-        inTransaction(database.db, () => database.db.run('UPDATE site SET name = ?', [name]));
+        const entry = this.sites.get(site);
+        if (parent !== undefined && parent !== entry.parentCode) {
+          if (entry.parentCode === null) throw new ApiError('NOT_ALLOWED', `${site} is the top-level site; it has no parent to change.`);
+          this.sites.database(parent);
+          for (let ancestor: string | null = parent; ancestor !== null; ancestor = this.sites.get(ancestor).parentCode) {
+            if (ancestor === site) throw new ApiError('NOT_ALLOWED', `${parent} is below ${site}; a site cannot move under itself.`);
+          }
+        }
+        inTransaction(database.db, () => {
+          if (name !== undefined) database.db.run('UPDATE site SET name = ?', [name]);
+          if (parent !== undefined && entry.parentCode !== null) database.db.run('UPDATE site SET parent_code = ?', [parent]);
+        });
         database.save();
         this.publishSites();
         return this.sites.get(site);
@@ -233,6 +258,14 @@ export class Engine {
       queryUpdates: (query) => queryUpdates(this.sites.database(query.site).db, query),
       queryStatusMessages: ({ site, limit }) => listStatusMessages(this.sites.database(site).db, site, limit),
     };
+  }
+
+  /** A site's Software Update Point settings; a child's come from the top-level site, except its source and retry interval. */
+  private supConfigOf(site: SiteCode): SupConfig {
+    const top = readSupConfig(this.sites.database(this.topLevelFor(site)).db);
+    if (this.sites.get(site).parentCode === null) return top;
+    const own = readSupConfig(this.sites.database(site).db);
+    return { ...top, source: own.source.kind === 'upstream' ? own.source : { kind: 'sample' }, retryMinutes: own.retryMinutes };
   }
 
   private publishSites(): void {

@@ -34,8 +34,8 @@ Commands:
                                      SMS_WSUS_SYNC_MANAGER status messages (6701-6705).
   site [list] [--json]               The site hierarchy: last sync, content version, drift, pending retry.
   site add --code PR1 --name "Primary 1" --parent CEN
-  site edit --site PR1 --name NAME | site remove --site PR1
-                                     Add, rename or remove child sites (a removed site's database is kept).
+  site edit --site PR1 [--name NAME] [--parent CODE] | site remove --site PR1
+                                     Add, rename, move or remove child sites (a removed site's database is kept).
   serve --site CEN [--port N] [--bind ADDR]
                                      Serve a site's database as an upstream update server for child sites
                                      on other machines. The first line printed is its URL.

@@ -36,6 +36,29 @@ describe('usc serve and usc site', () => {
     expect(key(childUpdates)).toEqual(key(parentUpdates));
   });
 
+  it('points a child site at a parent on another machine with usc config --source; the child syncs from it after its local parent', async () => {
+    builtPaths();
+    const { url } = await upstream.start({ updates: 150, seed: 13 });
+    const parent = tempDir();
+    await runUsc(['config', '--data', parent, '--source', url]);
+    expect((await runUsc(['sync', '--data', parent, '--full'])).code).toBe(0);
+    const served = await startUsc(['serve', '--data', parent, '--site', 'CEN', '--port', '0']);
+    running.push(served);
+
+    const data = tempDir();
+    await runUsc(['config', '--data', data, '--source', url]);
+    await runUsc(['site', 'add', '--data', data, '--code', 'PR1', '--name', 'Primary 1', '--parent', 'CEN']);
+    const pointed = await runUsc(['config', '--data', data, '--site', 'PR1', '--source', served.firstLine, '--json']);
+    expect(JSON.parse(pointed.stdout)).toMatchObject({ source: { kind: 'upstream', url: served.firstLine } });
+    const owned = await runUsc(['config', '--data', data, '--site', 'PR1', '--languages', 'de']);
+    expect(owned.stderr).toContain('You cannot change the languages of the Software Update Point on PR1: it is a child site.');
+
+    expect((await runUsc(['sync', '--data', data, '--site', 'CEN', '--full'])).code).toBe(0);
+    const history = JSON.parse((await runUsc(['history', '--data', data, '--site', 'PR1', '--json'])).stdout) as Array<{ trigger: string; outcome: string; counts: { new: number } }>;
+    expect(history[0]).toMatchObject({ trigger: 'parent', outcome: 'succeeded' });
+    expect(history[0]!.counts.new).toBeGreaterThan(0);
+  });
+
   it('adds, lists and removes child sites, and refuses a manual sync on a child with a non-zero exit', async () => {
     const data = tempDir();
     expect((await runUsc(['site', 'add', '--data', data, '--code', 'PR1', '--name', 'Primary 1', '--parent', 'CEN'])).code).toBe(0);
@@ -50,5 +73,10 @@ describe('usc serve and usc site', () => {
     expect(blocked.stderr).toContain('Site PR1 has child sites (SE1); remove or move them first.');
     expect((await runUsc(['site', 'remove', '--data', data, '--site', 'SE1'])).stdout).toContain('Removed site SE1; its database was kept as');
     expect((await runUsc(['site', 'add', '--data', data, '--code', 'toolong', '--name', 'x', '--parent', 'CEN'])).stderr).toContain('A site code is exactly three letters or digits');
+    await runUsc(['site', 'add', '--data', data, '--code', 'PR2', '--name', 'Primary 2', '--parent', 'CEN']);
+    await runUsc(['site', 'add', '--data', data, '--code', 'SE2', '--name', 'Secondary 2', '--parent', 'PR2']);
+    expect((await runUsc(['site', 'edit', '--data', data, '--site', 'PR2', '--parent', 'SE2'])).stderr).toContain('SE2 is below PR2; a site cannot move under itself.');
+    expect((await runUsc(['site', 'edit', '--data', data, '--site', 'SE2', '--parent', 'PR1', '--name', 'Secondary Two'])).code).toBe(0);
+    expect((await runUsc(['site', 'list', '--data', data])).stdout).toContain('    SE2 - Secondary Two');
   });
 });

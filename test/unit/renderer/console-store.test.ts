@@ -9,6 +9,8 @@ function fakeApi(overrides: Partial<ConsoleApi> = {}): ConsoleApi {
   return {
     getInfo: vi.fn(async () => ({ productName: 'Update Sync Console', version: '1', dataDir: '/data', engine: status('ready', 'ready') })),
     listSites: vi.fn(async () => []),
+    getHierarchy: vi.fn(async () => []),
+    queryUpdates: vi.fn(async () => ({ total: 0, rows: [] })),
     getSite: vi.fn(),
     ...overrides,
   } as ConsoleApi;

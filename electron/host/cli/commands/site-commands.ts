@@ -17,8 +17,8 @@ export async function siteCommand(
         }
         return callApi(host, 'addSite', { code: options.code, name: options.name, parent: options.parent });
       case 'edit':
-        if (options.name === undefined) throw new CliError('usc site edit needs --site and --name.', 2);
-        return callApi(host, 'updateSite', { site: options.site, name: options.name });
+        if (options.name === undefined && options.parent === undefined) throw new CliError('usc site edit needs --site and --name and/or --parent.', 2);
+        return callApi(host, 'updateSite', { site: options.site, ...(options.name === undefined ? {} : { name: options.name }), ...(options.parent === undefined ? {} : { parent: options.parent }) });
       case 'remove':
         return callApi(host, 'removeSite', { site: options.site });
       case 'list':

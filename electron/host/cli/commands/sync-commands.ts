@@ -83,6 +83,14 @@ export async function syncCommand(context: CliContext, options: { site: string; 
     process.once('SIGINT', interrupt);
     try {
       const result = await callApi(host, 'runSynchronization', { site: options.site, kind, trigger: 'cli', wait: true });
+      // The child syncs this one triggered belong to it: wait for them before the engine stops.
+      for (let announced = false; ; ) {
+        const hierarchy = await callApi(host, 'getHierarchy', {});
+        if (!hierarchy.some((entry) => entry.syncing)) break;
+        if (!announced && !options.json) context.io.err('Waiting for the child sites to synchronize…');
+        announced = true;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
       return result.run!;
     } finally {
       process.off('SIGINT', interrupt);

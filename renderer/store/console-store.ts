@@ -112,37 +112,25 @@ export const useConsoleStore = create<ConsoleState>((set, get) => ({
   },
 
   async runSync(site) {
-    try {
+    await reportFailure(get, async () => {
       const result = await get().api!.runSynchronization({ site });
       get().notify('info', result.status === 'started' ? `Synchronization of ${site} started.` : `Synchronization of ${site} queued: it starts when the running one ends.`);
-    } catch (error) {
-      get().notify('error', error instanceof ApiError ? error.message : String(error));
-    }
+    });
   },
 
   async cancelSync(site) {
-    try {
-      await get().api!.cancelSynchronization({ site });
-    } catch (error) {
-      get().notify('error', error instanceof ApiError ? error.message : String(error));
-    }
+    await reportFailure(get, () => get().api!.cancelSynchronization({ site }));
   },
 
   async removeSite(site) {
-    try {
+    await reportFailure(get, async () => {
       const result = await get().api!.removeSite({ site });
       get().notify('info', `Site ${result.removed} was removed; its database was kept as ${result.keptAs}.`);
-    } catch (error) {
-      get().notify('error', error instanceof ApiError ? error.message : String(error));
-    }
+    });
   },
 
   async retrySync(site) {
-    try {
-      await get().api!.retrySynchronization({ site });
-    } catch (error) {
-      get().notify('error', error instanceof ApiError ? error.message : String(error));
-    }
+    await reportFailure(get, () => get().api!.retrySynchronization({ site }));
   },
 
   notify(kind, text) {
@@ -250,6 +238,15 @@ export const useConsoleStore = create<ConsoleState>((set, get) => ({
     set({ notices: get().notices.filter((notice) => notice.id !== id) });
   },
 }));
+
+/** Runs an action of the console; a refusal or failure becomes an error notice instead of being lost. */
+async function reportFailure(get: () => ConsoleState, action: () => Promise<unknown>): Promise<void> {
+  try {
+    await action();
+  } catch (error) {
+    get().notify('error', error instanceof ApiError ? error.message : String(error));
+  }
+}
 
 function showDesktopNotification(title: string, body: string): void {
   // In Electron and browsers that allow it; the in-page toast is shown either way.

@@ -49,20 +49,8 @@ export class SiteCatalog implements UpstreamCatalog {
       filter.sinceCounter === undefined
         ? undefined
         : new Set(selectRows(db, 'SELECT DISTINCT update_id FROM sync_change WHERE run_id > ?', [filter.sinceCounter]).map((row) => String(row.update_id)));
-    const links = new Map<string, string[]>();
-    for (const row of selectRows(db, 'SELECT update_id, category_id FROM update_category')) {
-      const id = String(row.update_id);
-      let list = links.get(id);
-      if (list === undefined) links.set(id, (list = []));
-      list.push(String(row.category_id));
-    }
-    const children = new Map<string, string[]>();
-    for (const row of selectRows(db, 'SELECT parent_id, child_id FROM bundle')) {
-      const id = String(row.parent_id);
-      let list = children.get(id);
-      if (list === undefined) children.set(id, (list = []));
-      list.push(String(row.child_id));
-    }
+    const links = groupPairs(selectRows(db, 'SELECT update_id AS key, category_id AS value FROM update_category'));
+    const children = groupPairs(selectRows(db, 'SELECT parent_id AS key, child_id AS value FROM bundle'));
     const revisions = new Map<string, { revision: number; state: string }>();
     for (const row of selectRows(db, 'SELECT update_id, revision, state FROM software_update')) revisions.set(String(row.update_id), { revision: Number(row.revision), state: String(row.state) });
     const result: UpdateIdentity[] = [];
@@ -90,4 +78,15 @@ export class SiteCatalog implements UpstreamCatalog {
   updateCount(): number {
     return Number(this.db().exec("SELECT count(*) FROM software_update WHERE deployable = 1 AND state <> 'removed'")[0]?.values[0]?.[0] ?? 0);
   }
+}
+
+function groupPairs(rows: Array<Record<string, unknown>>): Map<string, string[]> {
+  const groups = new Map<string, string[]>();
+  for (const row of rows) {
+    const key = String(row.key);
+    let list = groups.get(key);
+    if (list === undefined) groups.set(key, (list = []));
+    list.push(String(row.value));
+  }
+  return groups;
 }

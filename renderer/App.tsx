@@ -2,6 +2,7 @@ import { useEffect, useMemo } from 'react';
 import { ConsoleTree } from './console-tree/ConsoleTree';
 import { buildConsoleTree, connectedSite, findNode } from './console-tree/tree-model';
 import { NewChildSiteDialog } from './dialogs/NewChildSiteDialog';
+import { SupPropertiesDialog } from './properties/SupPropertiesDialog';
 import { LogPane } from './log-pane/LogPane';
 import { ResultPane } from './result-pane/ResultPane';
 import { useConsoleStore } from './store/console-store';
@@ -59,6 +60,7 @@ export function App() {
       </main>
       <StatusBar />
       {dialog?.kind === 'newChildSite' && <NewChildSiteDialog parent={dialog.parent} />}
+      {dialog?.kind === 'supProperties' && <SupPropertiesDialog site={dialog.site} />}
     </div>
   );
 }

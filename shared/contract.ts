@@ -122,6 +122,11 @@ export const apiMethods = {
   },
   removeSite: { params: SiteParams, result: z.object({ removed: SiteCodeSchema, keptAs: z.string() }) },
   getHierarchy: { params: NoParams, result: z.array(HierarchyEntrySchema) },
+  /** Products (Company → Family → Product) and classifications known from the site's last category sync. */
+  listCategories: {
+    params: SiteParams,
+    result: z.array(z.object({ id: z.string(), name: z.string(), type: z.enum(['Company', 'ProductFamily', 'Product', 'UpdateClassification']), parentId: z.string().nullable() })),
+  },
   /** Serves a site's database as an upstream update server (for child sites on other machines). */
   serveSite: {
     params: z.object({ site: SiteCodeSchema, port: z.number().int().min(0).max(65535).default(0), bind: z.string().default('127.0.0.1') }).strict(),

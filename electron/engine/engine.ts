@@ -242,6 +242,13 @@ export class Engine {
         return { removed: site, keptAs };
       },
       getHierarchy: () => this.hierarchyView(),
+      listCategories: ({ site }) =>
+        selectRows(this.sites.database(this.topLevelFor(site)).db, 'SELECT category_id, name, category_type, parent_id FROM category ORDER BY category_type, name').map((row) => ({
+          id: String(row.category_id),
+          name: String(row.name),
+          type: String(row.category_type) as 'Company' | 'ProductFamily' | 'Product' | 'UpdateClassification',
+          parentId: row.parent_id === null ? null : String(row.parent_id),
+        })),
       serveSite: async ({ site, port, bind }) => {
         this.sites.database(site);
         return { url: await this.hierarchy.serve(site, port, bind) };

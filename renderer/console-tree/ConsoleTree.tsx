@@ -74,7 +74,8 @@ export function ConsoleTree({ root }: { root: TreeNode }) {
       if (hasChildren && isExpanded) setExpanded(row.node.id, false);
       else if (row.parentId !== null) move(rows.findIndex((candidate) => candidate.node.id === row.parentId));
     } else if (event.key === 'Enter') {
-      if (hasChildren) setExpanded(row.node.id, !isExpanded);
+      if (row.node.kind === 'softwareUpdatePoint' && row.node.site !== undefined) openDialog({ kind: 'supProperties', site: row.node.site });
+      else if (hasChildren) setExpanded(row.node.id, !isExpanded);
     } else if (event.key === 'F5') {
       void refresh();
     } else return;
@@ -137,6 +138,7 @@ export function ConsoleTree({ root }: { root: TreeNode }) {
             cancelSync: (site) => void cancelSync(site),
             retrySync: (site) => void retrySync(site),
             newChildSite: (parent) => openDialog({ kind: 'newChildSite', parent: parent ?? 'CEN' }),
+            properties: (site) => openDialog({ kind: 'supProperties', site }),
             removeSite: (site) => {
               if (window.confirm(`Delete site ${site}? Its site database is kept aside as a file; the site leaves the hierarchy.`)) void removeSite(site);
             },

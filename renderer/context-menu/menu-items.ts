@@ -21,6 +21,7 @@ export interface MenuContext {
   retrySync(site: string): void;
   newChildSite(parent?: string): void;
   removeSite(site: string): void;
+  properties(site: string): void;
 }
 
 /** Why a manual synchronization is not available on a site, or undefined when it is. */
@@ -46,6 +47,7 @@ export function menuItemsFor(node: TreeNode, context: MenuContext): MenuItem[] {
       items.push({ id: 'run-sync', label: 'Run Synchronization', run: () => context.runSync(site), ...(refusal === undefined ? {} : { disabled: true, reason: refusal }) });
     }
   }
+  if (node.kind === 'softwareUpdatePoint' && site !== undefined) items.push({ id: 'properties', label: 'Properties', shortcut: 'Enter', run: () => context.properties(site) });
   if (node.kind === 'site' && site !== undefined) {
     const entry = context.hierarchy.find((candidate) => candidate.site.code === site);
     if (entry?.lastRun?.outcome === 'failed' && !context.syncing(site)) items.push({ id: 'retry-sync', label: 'Retry Synchronization Now', run: () => context.retrySync(site) });

@@ -28,7 +28,7 @@ export interface RepositoryView {
   loading: boolean;
 }
 
-export type Dialog = { kind: 'newChildSite'; parent: string };
+export type Dialog = { kind: 'newChildSite'; parent: string } | { kind: 'supProperties'; site: string };
 
 export interface ConsoleState {
   dialog: Dialog | undefined;

@@ -92,6 +92,57 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
     await expect(messages.getByRole('cell', { name: 'WSUS Synchronization done.' }).count()).resolves.toBeGreaterThan(0);
   });
 
+  it('sets a custom weekly schedule in Software Update Point Properties, keeps it, and refuses an invalid value', async () => {
+    const tree = page.getByRole('tree', { name: 'Console tree' });
+    for (const name of ['Site Management', 'CEN - Central Site', 'Site Settings', 'Component Configuration']) {
+      const item = tree.getByRole('treeitem', { name, exact: true }).first();
+      await item.click();
+      if ((await item.getAttribute('aria-expanded')) === 'false') await page.keyboard.press('ArrowRight');
+    }
+    const openProperties = async () => {
+      await (await openMenu('Software Update Point')).getByRole('menuitem', { name: 'Properties' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Software Update Point Properties — CEN' });
+      await dialog.getByRole('tab', { name: 'Synchronization Schedule' }).click();
+      return dialog;
+    };
+    let dialog = await openProperties();
+    await dialog.getByLabel('Enable synchronization on a schedule').check();
+    await dialog.getByLabel('Simple schedule interval').fill('24');
+    await dialog.getByLabel('Simple schedule unit').selectOption('hours');
+    await dialog.getByText('A simple schedule runs every 1 to 23 hours').waitFor();
+    await dialog.getByRole('button', { name: 'Apply' }).click();
+    await dialog.getByText('The schedule has invalid values; they are explained beside each field.').waitFor();
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    dialog = await openProperties();
+    await expect(dialog.getByLabel('Enable synchronization on a schedule').isChecked()).resolves.toBe(false); // nothing was saved
+
+    await dialog.getByLabel('Enable synchronization on a schedule').check();
+    await dialog.getByLabel('Custom schedule').check();
+    await dialog.getByRole('button', { name: 'Customize…' }).click();
+    const custom = page.getByRole('dialog', { name: 'Custom Schedule' });
+    await custom.getByLabel('Date').fill('2026-12-01');
+    await custom.getByLabel('Time').fill('03:00');
+    await custom.getByLabel('UTC').check();
+    await custom.getByLabel('Weekly').check();
+    await custom.getByLabel('Weeks').fill('2');
+    await custom.getByLabel('Weekday').selectOption('Tuesday');
+    await custom.getByText('Every 2 weeks on Tuesday from 2026-12-01 03:00 UTC').waitFor();
+    await page.screenshot({ path: screenshotPath('custom-schedule-dialog') });
+    await custom.getByRole('button', { name: 'OK' }).click();
+    await dialog.getByRole('button', { name: 'Apply' }).click();
+    await page.getByText('Software Update Point settings of CEN saved.').waitFor();
+    await page.screenshot({ path: screenshotPath('properties-schedule-tab') });
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+
+    dialog = await openProperties();
+    await expect(dialog.getByLabel('Custom schedule').isChecked()).resolves.toBe(true);
+    await dialog.getByText('Every 2 weeks on Tuesday from 2026-12-01 03:00 UTC').waitFor();
+    await expect(dialog.getByLabel('Next runs').getByRole('listitem').count()).resolves.toBe(5);
+    await dialog.getByRole('tab', { name: 'Classifications' }).click();
+    await expect(dialog.getByLabel('Security Updates').isChecked()).resolves.toBe(true);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+  });
+
   it('adds a child site, shows the hierarchy, and disables Run Synchronization on it with the reason', async () => {
     await (await openMenu('Site Management')).getByRole('menuitem', { name: 'New Child Site…' }).click();
     const dialog = page.getByRole('dialog', { name: 'New Child Site' });

@@ -1,0 +1,239 @@
+import { useEffect, useState } from 'react';
+import { describeSyncSource, type SupConfig, type SyncSource } from '../../shared/domain';
+import { ApiError } from '../../shared/errors';
+import type { SyncSchedule } from '../../shared/schedule/schedule-model';
+import { useConsoleStore } from '../store/console-store';
+import { CustomScheduleDialog } from './CustomScheduleDialog';
+import { scheduleErrors } from './schedule-errors';
+import { SchedulePreview } from './SchedulePreview';
+
+const TABS = ['Sync Settings', 'Synchronization Schedule', 'Classifications', 'Products', 'Languages'] as const;
+type Tab = (typeof TABS)[number];
+const LANGUAGES: Array<[string, string]> = [['en', 'English'], ['de', 'German'], ['fr', 'French'], ['ja', 'Japanese']];
+type Category = { id: string; name: string; type: string; parentId: string | null };
+
+/** Software Update Point Properties: sync source, schedule, classifications, products and languages. */
+export function SupPropertiesDialog({ site }: { site: string }) {
+  const api = useConsoleStore((state) => state.api)!;
+  const close = useConsoleStore((state) => state.openDialog);
+  const notify = useConsoleStore((state) => state.notify);
+  const sites = useConsoleStore((state) => state.sites);
+  const isChild = sites.find((candidate) => candidate.code === site)?.parentCode !== null;
+  const [tab, setTab] = useState<Tab>('Sync Settings');
+  const [config, setConfig] = useState<SupConfig | undefined>();
+  const [schedule, setSchedule] = useState<SyncSchedule | undefined>();
+  const [categories, setCategories] = useState<Category[]>([]);
+  const [customizing, setCustomizing] = useState(false);
+  const [error, setError] = useState<string | undefined>();
+  const [saving, setSaving] = useState(false);
+
+  useEffect(() => {
+    void Promise.all([api.getSupConfig({ site }), api.getSchedule({ site }), api.listCategories({ site })]).then(
+      ([loaded, info, known]) => {
+        setConfig(loaded);
+        setSchedule(info.schedule);
+        setCategories(known);
+      },
+      (failure: unknown) => setError(failure instanceof ApiError ? failure.message : String(failure)),
+    );
+  }, [api, site]);
+
+  if (config === undefined || schedule === undefined) {
+    return (
+      <div className="modal-backdrop" role="presentation">
+        <div className="dialog" role="dialog" aria-label="Software Update Point Properties">{error ?? 'Loading…'}</div>
+      </div>
+    );
+  }
+  const errors = scheduleErrors(schedule);
+  const readOnly = isChild;
+
+  const apply = async (): Promise<boolean> => {
+    if (Object.keys(errors).length > 0) {
+      setTab('Synchronization Schedule');
+      setError('The schedule has invalid values; they are explained beside each field.');
+      return false;
+    }
+    setSaving(true);
+    try {
+      await api.setSupConfig({ site, config });
+      if (!isChild) await api.setSchedule({ site, schedule });
+      setError(undefined);
+      notify('info', `Software Update Point settings of ${site} saved.`);
+      return true;
+    } catch (failure) {
+      setError(failure instanceof ApiError ? failure.message : String(failure));
+      return false;
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  const toggle = (list: string[], value: string, on: boolean) => (on ? [...new Set([...list, value])] : list.filter((item) => item.toLowerCase() !== value.toLowerCase()));
+  const selected = (list: string[], category: Category) => list.some((item) => item.toLowerCase() === category.name.toLowerCase() || item.toLowerCase() === category.id);
+  const classifications = categories.filter((category) => category.type === 'UpdateClassification');
+  const families = categories.filter((category) => category.type === 'ProductFamily');
+  const source = config.source;
+  const setSource = (next: SyncSource) => setConfig({ ...config, source: next });
+  const inherited = readOnly ? <p className="callout">These settings belong to the top-level site; child sites inherit them and always synchronize from their parent.</p> : null;
+
+  return (
+    <div className="modal-backdrop" role="presentation">
+      <div className="dialog properties" role="dialog" aria-modal="true" aria-labelledby="sup-title" onKeyDown={(event) => event.key === 'Escape' && !customizing && close(undefined)}>
+        <h2 id="sup-title">Software Update Point Properties — {site}</h2>
+        <div role="tablist" aria-label="Property pages">
+          {TABS.map((name) => (
+            <button key={name} type="button" role="tab" aria-selected={tab === name} className={tab === name ? 'tab active' : 'tab'} onClick={() => setTab(name)}>
+              {name}
+            </button>
+          ))}
+        </div>
+        <div role="tabpanel" aria-label={tab} className="tab-panel">
+          {tab === 'Sync Settings' && (
+            <fieldset>
+              <legend>Synchronization source</legend>
+              {(['sample', 'microsoft-update', 'upstream', 'none'] as const).map((kind) => (
+                <label key={kind} className="inline block">
+                  <input
+                    type="radio"
+                    name="source"
+                    disabled={readOnly && kind !== 'upstream'}
+                    checked={source.kind === kind}
+                    onChange={() => setSource(kind === 'upstream' ? { kind, url: source.kind === 'upstream' ? source.url : 'https://' } : { kind })}
+                  />
+                  {kind === 'upstream' ? 'Synchronize from an upstream update server' : describeSyncSource({ kind } as SyncSource)}
+                </label>
+              ))}
+              {source.kind === 'upstream' && (
+                <label>
+                  Upstream update server URL
+                  <input value={source.url} onChange={(event) => setSource({ kind: 'upstream', url: event.target.value })} />
+                </label>
+              )}
+              <label>
+                Proxy server (optional)
+                <input value={config.proxy?.url ?? ''} placeholder="http://proxy.corp.example:8080" onChange={(event) => setConfig({ ...config, proxy: event.target.value === '' ? undefined : { ...config.proxy, url: event.target.value } })} />
+              </label>
+              <label>
+                Retry a failed synchronization after (minutes)
+                <input type="number" value={config.retryMinutes} onChange={(event) => setConfig({ ...config, retryMinutes: Number(event.target.value) })} />
+              </label>
+            </fieldset>
+          )}
+          {tab === 'Synchronization Schedule' && (
+            <div>
+              {inherited}
+              <fieldset disabled={readOnly}>
+                <label className="inline block">
+                  <input type="checkbox" checked={schedule.enabled} onChange={(event) => setSchedule({ ...schedule, enabled: event.target.checked })} /> Enable synchronization on a schedule
+                </label>
+                <label className="inline block">
+                  <input type="radio" name="mode" disabled={!schedule.enabled} checked={schedule.mode === 'simple'} onChange={() => setSchedule({ ...schedule, mode: 'simple', startIsDefault: true })} /> Simple schedule
+                </label>
+                <div className="row indent">
+                  Run every
+                  <input
+                    aria-label="Simple schedule interval"
+                    type="number"
+                    disabled={!schedule.enabled || schedule.mode !== 'simple'}
+                    value={Number.isNaN(schedule.simple.every) ? '' : schedule.simple.every}
+                    onChange={(event) => setSchedule({ ...schedule, simple: { ...schedule.simple, every: event.target.value === '' ? Number.NaN : Number(event.target.value) } })}
+                  />
+                  <select aria-label="Simple schedule unit" disabled={!schedule.enabled || schedule.mode !== 'simple'} value={schedule.simple.unit} onChange={(event) => setSchedule({ ...schedule, simple: { ...schedule.simple, unit: event.target.value as 'hours' | 'days' | 'weeks' } })}>
+                    <option value="hours">hours</option>
+                    <option value="days">days</option>
+                    <option value="weeks">weeks</option>
+                  </select>
+                  {errors['simple.every'] !== undefined && <span className="field-error" role="alert">{errors['simple.every']}</span>}
+                </div>
+                <label className="inline block">
+                  <input type="radio" name="mode" disabled={!schedule.enabled} checked={schedule.mode === 'custom'} onChange={() => setSchedule({ ...schedule, mode: 'custom' })} /> Custom schedule
+                </label>
+                <div className="row indent">
+                  <button type="button" disabled={!schedule.enabled || schedule.mode !== 'custom'} onClick={() => setCustomizing(true)}>Customize…</button>
+                </div>
+              </fieldset>
+              <SchedulePreview site={site} schedule={schedule} valid={Object.keys(errors).length === 0} />
+            </div>
+          )}
+          {tab === 'Classifications' && (
+            <fieldset disabled={readOnly}>
+              {inherited}
+              <legend>Update classifications to synchronize</legend>
+              {classifications.length === 0 && <p className="muted">The classifications are listed after the first synchronization. Selected now: {config.classifications.join(', ')}</p>}
+              {classifications.map((category) => (
+                <label key={category.id} className="inline block">
+                  <input type="checkbox" checked={selected(config.classifications, category)} onChange={(event) => setConfig({ ...config, classifications: toggle(config.classifications, category.name, event.target.checked) })} /> {category.name}
+                </label>
+              ))}
+            </fieldset>
+          )}
+          {tab === 'Products' && (
+            <fieldset disabled={readOnly}>
+              {inherited}
+              <legend>Products to synchronize</legend>
+              {families.length === 0 && <p className="muted">The products are listed after the first synchronization. Selected now: {config.products.join(', ')}</p>}
+              {families.map((family) => {
+                const products = categories.filter((category) => category.type === 'Product' && category.parentId === family.id);
+                const count = products.filter((product) => selected(config.products, product)).length;
+                const all = selected(config.products, family) || (products.length > 0 && count === products.length);
+                return (
+                  <div key={family.id} className="product-family">
+                    <label className="inline block">
+                      <input
+                        type="checkbox"
+                        checked={all}
+                        ref={(element) => {
+                          if (element !== null) element.indeterminate = !all && count > 0;
+                        }}
+                        onChange={(event) => {
+                          const names = products.map((product) => product.name);
+                          const rest = config.products.filter((item) => !names.some((name) => name.toLowerCase() === item.toLowerCase()) && item.toLowerCase() !== family.name.toLowerCase());
+                          setConfig({ ...config, products: event.target.checked ? [...rest, ...names] : rest });
+                        }}
+                      />
+                      {family.name}
+                    </label>
+                    {products.map((product) => (
+                      <label key={product.id} className="inline block indent">
+                        <input type="checkbox" checked={all || selected(config.products, product)} onChange={(event) => setConfig({ ...config, products: toggle(config.products.filter((item) => item.toLowerCase() !== family.name.toLowerCase()), product.name, event.target.checked) })} /> {product.name}
+                      </label>
+                    ))}
+                  </div>
+                );
+              })}
+            </fieldset>
+          )}
+          {tab === 'Languages' && (
+            <fieldset disabled={readOnly}>
+              {inherited}
+              <legend>Summary details languages</legend>
+              {LANGUAGES.map(([code, name]) => (
+                <label key={code} className="inline block">
+                  <input type="checkbox" checked={config.languages.includes(code)} onChange={(event) => setConfig({ ...config, languages: toggle(config.languages, code, event.target.checked) })} /> {name}
+                </label>
+              ))}
+              {config.languages.length === 0 && <span className="field-error" role="alert">Select at least one language</span>}
+            </fieldset>
+          )}
+        </div>
+        {error !== undefined && <p className="field-error" role="alert">{error}</p>}
+        <div className="dialog-buttons">
+          <button type="button" disabled={saving} onClick={() => void apply().then((ok) => ok && close(undefined))}>OK</button>
+          <button type="button" onClick={() => close(undefined)}>Cancel</button>
+          <button type="button" disabled={saving} onClick={() => void apply()}>Apply</button>
+        </div>
+        {customizing && (
+          <CustomScheduleDialog
+            site={site}
+            initial={schedule}
+            onDone={(next) => {
+              setCustomizing(false);
+              if (next !== undefined) setSchedule(next);
+            }}
+          />
+        )}
+      </div>
+    </div>
+  );
+}

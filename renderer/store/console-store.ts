@@ -1,21 +1,20 @@
 /** Console state fed by the contract: sites, engine status, connection, selection and the log pane's lines. */
 import { create } from 'zustand';
-import type { ConsoleApi, ConsoleEvent, HierarchyEntry, LogLine, Progress, StatusMessage, UpdateRow } from '../../shared/contract';
+import type { ConsoleApi, ConsoleEvent, HierarchyEntry, Progress, StatusMessage, UpdateRow } from '../../shared/contract';
 import type { ConsoleInfo, EngineStatus, Site } from '../../shared/domain';
 import { ApiError } from '../../shared/errors';
 import type { TransportKind } from '../../shared/bridge';
 import type { ConnectionState } from '../api/websocket-bridge';
 import { DEFAULT_EXPANDED } from '../console-tree/tree-model';
+import { LogBuffer } from '../log-pane/log-buffer';
 
-export const LOG_BUFFER_LINES = 200_000;
+export const LOG_BUFFER_LINES = 1_000_000;
 
 export interface Notice {
   id: number;
   kind: 'info' | 'warning' | 'error';
   text: string;
 }
-
-export type SiteLogLine = LogLine & { site: string };
 
 export interface RepositoryView {
   site: string;
@@ -56,7 +55,9 @@ export interface ConsoleState {
   loadError: string | undefined;
   selectedId: string;
   expanded: ReadonlySet<string>;
-  logLines: SiteLogLine[];
+  /** The live log lines (a ring buffer outside React state); logVersion changes when it does. */
+  logBuffer: LogBuffer;
+  logVersion: number;
   notices: Notice[];
 
   attach(api: ConsoleApi, transport: TransportKind): void;
@@ -147,7 +148,8 @@ export const useConsoleStore = create<ConsoleState>((set, get) => ({
   loadError: undefined,
   selectedId: 'sitedb',
   expanded: new Set(DEFAULT_EXPANDED),
-  logLines: [],
+  logBuffer: new LogBuffer(LOG_BUFFER_LINES),
+  logVersion: 0,
   notices: [],
 
   attach(api, transport) {
@@ -208,8 +210,8 @@ export const useConsoleStore = create<ConsoleState>((set, get) => ({
         return;
       case 'log': {
         const site = event.payload.site;
-        const lines = get().logLines.concat(event.payload.lines.map((line) => ({ ...line, site })));
-        set({ logLines: lines.length > LOG_BUFFER_LINES ? lines.slice(lines.length - LOG_BUFFER_LINES) : lines });
+        get().logBuffer.push(event.payload.lines.map((line) => ({ site, text: line.text, severity: line.severity })));
+        set({ logVersion: get().logVersion + 1 });
         return;
       }
       case 'progress':

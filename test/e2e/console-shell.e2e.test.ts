@@ -48,8 +48,8 @@ describe.skipIf(skipE2e)('console in Chromium', () => {
   it('shows the site from the engine in the tree, the status bar and Site Management', async () => {
     const page = await open();
     const tree = page.getByRole('tree', { name: 'Console tree' });
-    await expect(tree.getByRole('treeitem', { name: 'Site Database (CEN - Central Site)', exact: true }).isVisible()).resolves.toBe(true);
-    await expect(tree.getByRole('treeitem', { name: 'CEN - Central Site', exact: true }).isVisible()).resolves.toBe(true);
+    await tree.getByRole('treeitem', { name: 'Site Database (CEN - Central Site)', exact: true }).waitFor();
+    await tree.getByRole('treeitem', { name: 'CEN - Central Site', exact: true }).waitFor();
     await page.getByRole('status').getByText('Engine ready').waitFor();
     await page.getByRole('status').getByText('1 site').waitFor();
     await tree.getByRole('treeitem', { name: 'Site Management', exact: true }).click();
@@ -88,6 +88,25 @@ describe.skipIf(skipE2e)('console in Chromium', () => {
     await page.keyboard.press('Escape');
     await menu.waitFor({ state: 'detached' });
     expect(await focused()).toContain('Update Repository');
+  });
+
+  it('opens a CMTrace log file of either format in the log pane, colours errors, and filters', async () => {
+    const log = page.getByRole('region', { name: 'Sync log' });
+    const text = [
+      'Sync failed: WSUS server not configured. Source: CWSyncMgr::DoSync  $$<SMS_WSUS_SYNC_MANAGER><11-23-2026 08:00:00.000+000><thread=3404 (0xD4C)>',
+      'Starting Sync  $$<SMS_WSUS_SYNC_MANAGER><11-23-2026 08:00:01.000+000><thread=3404 (0xD4C)>',
+      '<![LOG[Scan completed successfully.]LOG]!><time="08:00:02.000+000" date="11-23-2026" component="ScanAgent" context="" type="1" thread="100" file="">',
+      '<![LOG[Update download failed with 0x80070005.]LOG]!><time="08:00:03.000+000" date="11-23-2026" component="CAS" context="" type="3" thread="101" file="">',
+    ].join('\r\n');
+    await log.locator('input[type="file"]').setInputFiles({ name: 'mixed.log', mimeType: 'text/plain', buffer: Buffer.from(text) });
+    await log.getByRole('heading', { name: 'mixed.log' }).waitFor();
+    await log.getByText('Scan completed successfully.', { exact: false }).waitFor();
+    await expect(log.locator('.log-error').count()).resolves.toBe(2);
+    await log.getByRole('searchbox', { name: 'Filter log lines' }).fill('sync');
+    await expect(log.locator('.log-line').count()).resolves.toBe(2);
+    await log.getByRole('searchbox', { name: 'Filter log lines' }).fill('');
+    await log.getByRole('button', { name: 'Back to live log' }).click();
+    await log.getByRole('heading', { name: /wsyncmgr\.log/ }).waitFor();
   });
 
   it('opens the same menu with a right-click, and its Refresh item works', async () => {

@@ -74,7 +74,7 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
     // Sorting and searching are answered by the engine.
     await table.getByRole('button', { name: /Article ID/ }).click();
     await expect(table.getByRole('columnheader', { name: /Article ID/ }).getAttribute('aria-sort')).resolves.toBe('ascending');
-    await page.getByRole('searchbox').fill('Cumulative');
+    await page.getByRole('search').getByRole('searchbox').fill('Cumulative');
     await page.getByRole('button', { name: 'Find Now' }).click();
     await page.waitForFunction(() => [...document.querySelectorAll('table[aria-label="Software updates"] tbody tr td:first-child')].every((cell) => cell.textContent?.includes('Cumulative')));
 

@@ -18,7 +18,8 @@ function fakeApi(overrides: Partial<ConsoleApi> = {}): ConsoleApi {
 
 describe('console store', () => {
   beforeEach(() => {
-    useConsoleStore.setState({ notices: [], logLines: [], engine: undefined, loadError: undefined, connection: 'connecting' });
+    useConsoleStore.getState().logBuffer.clear();
+    useConsoleStore.setState({ notices: [], engine: undefined, loadError: undefined, connection: 'connecting' });
   });
 
   it('tells the administrator when the engine stops and when it is back, and reloads the sites', async () => {
@@ -39,14 +40,19 @@ describe('console store', () => {
     expect(useConsoleStore.getState().loadError).toBe('The sync engine is not running.');
   });
 
-  it('keeps the log buffer bounded, dropping the oldest lines', () => {
+  it('keeps a million log lines in a ring buffer, dropping the oldest', () => {
     const line = (n: number) => ({ text: `line ${n}`, component: 'SMS_WSUS_SYNC_MANAGER', time: 't', thread: 1, severity: 'info' as const });
-    const batch = Array.from({ length: LOG_BUFFER_LINES }, (_, n) => line(n));
-    useConsoleStore.getState().handleEvent({ name: 'log', payload: { site: 'CEN', file: 'wsyncmgr.log', lines: batch } });
-    useConsoleStore.getState().handleEvent({ name: 'log', payload: { site: 'CEN', file: 'wsyncmgr.log', lines: [line(-1)] } });
-    const lines = useConsoleStore.getState().logLines;
-    expect(lines).toHaveLength(LOG_BUFFER_LINES);
-    expect(lines[0]?.text).toBe('line 1');
-    expect(lines.at(-1)?.text).toBe('line -1');
+    const before = useConsoleStore.getState().logVersion;
+    for (let start = 0; start < LOG_BUFFER_LINES; start += 100_000) {
+      const batch = Array.from({ length: 100_000 }, (_, n) => line(start + n));
+      useConsoleStore.getState().handleEvent({ name: 'log', payload: { site: 'CEN', file: 'wsyncmgr.log', lines: batch } });
+    }
+    useConsoleStore.getState().handleEvent({ name: 'log', payload: { site: 'PR1', file: 'wsyncmgr.log', lines: [line(-1)] } });
+    const buffer = useConsoleStore.getState().logBuffer;
+    expect(LOG_BUFFER_LINES).toBe(1_000_000);
+    expect(buffer.length).toBe(LOG_BUFFER_LINES);
+    expect(buffer.at(0)?.text).toBe('line 1');
+    expect(buffer.at(LOG_BUFFER_LINES - 1)).toEqual({ site: 'PR1', text: 'line -1', severity: 'info' });
+    expect(useConsoleStore.getState().logVersion).toBe(before + 11);
   });
 });

@@ -16,7 +16,8 @@ export function App() {
   const connected = useConsoleStore((state) => state.connectedSite);
   const connectTo = useConsoleStore((state) => state.connectTo);
   const dialog = useConsoleStore((state) => state.dialog);
-  const tree = useMemo(() => buildConsoleTree(sites, connected), [sites, connected]);
+  const folders = useConsoleStore((state) => state.folders);
+  const tree = useMemo(() => buildConsoleTree(sites, connected, folders), [sites, connected, folders]);
   const selected = findNode(tree, selectedId);
   const logSite = selected?.site ?? connectedSite(sites)?.code ?? connected;
 

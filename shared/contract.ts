@@ -162,6 +162,25 @@ export const apiMethods = {
   },
   querySyncChanges: { params: z.object({ site: SiteCodeSchema, runId: z.number().int() }).strict(), result: z.array(SyncChangeSchema) },
   queryUpdates: { params: UpdateQuerySchema, result: z.object({ total: z.number().int(), rows: z.array(UpdateRowSchema) }) },
+  getUpdateDetails: {
+    params: z.object({ site: SiteCodeSchema, updateId: z.string() }).strict(),
+    result: z.object({
+      update: UpdateRowSchema,
+      texts: z.array(z.object({ language: z.string(), title: z.string(), description: z.string().nullable() })),
+      products: z.array(z.string()),
+      supersedes: z.array(z.object({ updateId: z.string(), title: z.string().nullable() })),
+      supersededBy: z.array(z.object({ updateId: z.string(), title: z.string().nullable() })),
+      bundled: z.array(z.object({ updateId: z.string(), title: z.string().nullable() })),
+    }),
+  },
+  /** Counts of updates per classification and per product: the sub-folders of Update Repository. */
+  getRepositoryFolders: {
+    params: SiteParams,
+    result: z.object({
+      classifications: z.array(z.object({ id: z.string(), name: z.string(), count: z.number().int() })),
+      products: z.array(z.object({ id: z.string(), name: z.string(), count: z.number().int() })),
+    }),
+  },
   queryStatusMessages: {
     params: z.object({ site: SiteCodeSchema, limit: z.number().int().min(1).max(1000).default(100) }).strict(),
     result: z.array(StatusMessageSchema),

@@ -22,7 +22,7 @@ import type { HierarchyEntry, ScheduleInfo } from '../../shared/contract';
 import { HierarchyCoordinator } from './hierarchy/hierarchy-coordinator';
 import { SyncController } from './sync/sync-controller';
 import { listRuns, listStatusMessages, runChanges, selectRows } from './sync/sync-queries';
-import { queryUpdates } from './sync/update-queries';
+import { queryUpdates, repositoryFolders, updateDetails } from './sync/update-queries';
 import { SyncSourceConnector, type ClientSettings } from './upstream/sync-source';
 
 /** Calls answered by the host itself (they must work while the engine is down). */
@@ -263,6 +263,12 @@ export class Engine {
       querySyncHistory: ({ site, limit }) => listRuns(this.sites.database(site).db, site, limit),
       querySyncChanges: ({ site, runId }) => runChanges(this.sites.database(site).db, runId),
       queryUpdates: (query) => queryUpdates(this.sites.database(query.site).db, query),
+      getUpdateDetails: ({ site, updateId }) => {
+        const details = updateDetails(this.sites.database(site).db, updateId);
+        if (details === undefined) throw new ApiError('NOT_FOUND', `Site ${site} has no update ${updateId}.`);
+        return details;
+      },
+      getRepositoryFolders: ({ site }) => repositoryFolders(this.sites.database(site).db),
       queryStatusMessages: ({ site, limit }) => listStatusMessages(this.sites.database(site).db, site, limit),
     };
   }

@@ -12,6 +12,8 @@ export type NodeKind =
   | 'computerManagement'
   | 'softwareUpdates'
   | 'updateRepository'
+  | 'repositoryFolder'
+  | 'repositoryFilter'
   | 'systemStatus'
   | 'siteStatus'
   | 'siteStatusSite'
@@ -26,7 +28,14 @@ export interface TreeNode {
   kind: NodeKind;
   icon: IconName;
   site?: SiteCode;
+  /** For Update Repository sub-folders: the list filter they stand for. */
+  filter?: { classificationId?: string; productId?: string };
   children: TreeNode[];
+}
+
+export interface FolderCounts {
+  classifications: Array<{ id: string; name: string; count: number }>;
+  products: Array<{ id: string; name: string; count: number }>;
 }
 
 function node(id: string, label: string, kind: NodeKind, icon: IconName, children: TreeNode[] = [], site?: SiteCode): TreeNode {
@@ -38,7 +47,7 @@ export function connectedSite(sites: Site[]): Site | undefined {
   return sites.find((site) => site.parentCode === null && site.health.state === 'ok') ?? sites[0];
 }
 
-export function buildConsoleTree(sites: Site[], connectedCode?: string): TreeNode {
+export function buildConsoleTree(sites: Site[], connectedCode?: string, folders: FolderCounts = { classifications: [], products: [] }): TreeNode {
   const top = sites.find((site) => site.code === connectedCode && site.health.state === 'ok') ?? connectedSite(sites);
   const childrenOf = (parent: SiteCode | null): Site[] =>
     sites.filter((site) => site.parentCode === parent).sort((a, b) => a.code.localeCompare(b.code));
@@ -80,7 +89,23 @@ export function buildConsoleTree(sites: Site[], connectedCode?: string): TreeNod
       node('site-management', 'Site Management', 'siteManagement', 'folder', roots.map(siteNode)),
       node('computer-management', 'Computer Management', 'computerManagement', 'folder', [
         node('software-updates', 'Software Updates', 'softwareUpdates', 'folder', [
-          node('update-repository', 'Update Repository', 'updateRepository', 'repository', [], top?.code),
+          node(
+            'update-repository',
+            'Update Repository',
+            'updateRepository',
+            'repository',
+            folders.classifications.length + folders.products.length === 0
+              ? []
+              : [
+                  node('repository-classifications', 'Update Classifications', 'repositoryFolder', 'folder', folders.classifications.map((item) =>
+                    ({ ...node(`repository-classification:${item.id}`, `${item.name} (${item.count})`, 'repositoryFilter', 'repository', [], top?.code), filter: { classificationId: item.id } }),
+                  ), top?.code),
+                  node('repository-products', 'Products', 'repositoryFolder', 'folder', folders.products.map((item) =>
+                    ({ ...node(`repository-product:${item.id}`, `${item.name} (${item.count})`, 'repositoryFilter', 'repository', [], top?.code), filter: { productId: item.id } }),
+                  ), top?.code),
+                ],
+            top?.code,
+          ),
         ], top?.code),
       ]),
       node('system-status', 'System Status', 'systemStatus', 'folder', [

@@ -1,4 +1,5 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
+import { UpdateDetails } from './UpdateDetails';
 import type { RepositoryView } from '../store/console-store';
 import { useConsoleStore } from '../store/console-store';
 
@@ -18,10 +19,16 @@ const COLUMNS: Array<{ key: RepositoryView['sort']; label: string }> = [
 const PAGE = 200;
 
 /** The Update Repository list: sorted, searched and paged by the engine, one page at a time. */
-export function RepositoryTable() {
+export function RepositoryTable({ filter }: { filter: { classificationId?: string; productId?: string } }) {
   const view = useConsoleStore((state) => state.repository);
   const load = useConsoleStore((state) => state.loadRepository);
   const [search, setSearch] = useState(view.search);
+  const [selected, setSelected] = useState<string | undefined>();
+  useEffect(() => {
+    if (view.classificationId !== filter.classificationId || view.productId !== filter.productId) {
+      void load({ classificationId: filter.classificationId, productId: filter.productId, offset: 0 });
+    }
+  }, [filter.classificationId, filter.productId, view.classificationId, view.productId, load]);
   const sortBy = (key: RepositoryView['sort']) => void load({ sort: key, direction: view.sort === key && view.direction === 'asc' ? 'desc' : 'asc', offset: 0 });
   const date = (text: string | null) => (text === null ? '' : new Date(text).toLocaleDateString());
   return (
@@ -54,7 +61,14 @@ export function RepositoryTable() {
         </thead>
         <tbody>
           {view.rows.map((row) => (
-            <tr key={row.updateId} className={`${row.state === 'expired' ? 'row-expired' : ''} ${row.superseded ? 'row-superseded' : ''}`}>
+            <tr
+              key={row.updateId}
+              aria-selected={row.updateId === selected}
+              tabIndex={0}
+              onClick={() => setSelected(row.updateId)}
+              onKeyDown={(event) => event.key === 'Enter' && setSelected(row.updateId)}
+              className={`${row.state === 'expired' ? 'row-expired' : ''} ${row.superseded ? 'row-superseded' : ''} ${row.updateId === selected ? 'row-selected' : ''}`}
+            >
               <td title={row.title}>{row.title}</td>
               <td>{row.kb ?? ''}</td>
               <td>{row.bulletin ?? ''}</td>
@@ -69,6 +83,7 @@ export function RepositoryTable() {
           ))}
         </tbody>
       </table>
+      {selected !== undefined && <UpdateDetails site={view.site} updateId={selected} onClose={() => setSelected(undefined)} />}
       {view.total === 0 && !view.loading && <p className="empty">No software updates have been synchronized to {view.site} yet. Right-click Update Repository and choose Run Synchronization.</p>}
     </div>
   );

@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { siteDisplayName, type Site } from '../../shared/domain';
 import { RepositoryTable } from '../repository/RepositoryTable';
+import { SyncHistory } from './SyncHistory';
 import type { TreeNode } from '../console-tree/tree-model';
 import { useConsoleStore } from '../store/console-store';
 
@@ -19,7 +20,12 @@ export function ResultPane({ node }: { node: TreeNode | undefined }) {
       body = <HierarchyTable />;
       break;
     case 'site':
-      body = site === undefined ? null : <SiteDetails site={site} />;
+      body = site === undefined ? null : (
+        <>
+          <SiteDetails site={site} />
+          <SyncHistory site={site.code} />
+        </>
+      );
       break;
     case 'siteDatabase':
       body = (
@@ -36,7 +42,10 @@ export function ResultPane({ node }: { node: TreeNode | undefined }) {
       );
       break;
     case 'updateRepository':
-      body = <RepositoryTable />;
+      body = <RepositoryTable filter={{}} />;
+      break;
+    case 'repositoryFilter':
+      body = <RepositoryTable filter={node.filter ?? {}} />;
       break;
     case 'syncManagerStatus':
       body = node.site === undefined ? null : <StatusMessages site={node.site} />;

@@ -24,7 +24,14 @@ export interface RepositoryView {
   sort: 'title' | 'kb' | 'bulletin' | 'classification' | 'products' | 'severity' | 'releasedAt' | 'revisedAt' | 'state' | 'superseded';
   direction: 'asc' | 'desc';
   search: string;
+  classificationId: string | undefined;
+  productId: string | undefined;
   loading: boolean;
+}
+
+export interface RepositoryFolders {
+  classifications: Array<{ id: string; name: string; count: number }>;
+  products: Array<{ id: string; name: string; count: number }>;
 }
 
 export type Dialog = { kind: 'newChildSite'; parent: string } | { kind: 'supProperties'; site: string };
@@ -38,7 +45,8 @@ export interface ConsoleState {
   repository: RepositoryView;
   statusMessages: StatusMessage[];
   connectTo(site: string): void;
-  loadRepository(changes?: Partial<Pick<RepositoryView, 'offset' | 'sort' | 'direction' | 'search'>>): Promise<void>;
+  folders: RepositoryFolders;
+  loadRepository(changes?: Partial<Pick<RepositoryView, 'offset' | 'sort' | 'direction' | 'search' | 'classificationId' | 'productId'>>): Promise<void>;
   loadStatusMessages(site: string): Promise<void>;
   runSync(site: string): Promise<void>;
   cancelSync(site: string): Promise<void>;
@@ -80,7 +88,8 @@ export const useConsoleStore = create<ConsoleState>((set, get) => ({
   connectedSite: 'CEN',
   hierarchy: [],
   progress: {},
-  repository: { site: 'CEN', total: 0, rows: [], offset: 0, sort: 'title', direction: 'asc', search: '', loading: false },
+  repository: { site: 'CEN', total: 0, rows: [], offset: 0, sort: 'title', direction: 'asc', search: '', classificationId: undefined, productId: undefined, loading: false },
+  folders: { classifications: [], products: [] },
   statusMessages: [],
 
   connectTo(site) {
@@ -94,8 +103,20 @@ export const useConsoleStore = create<ConsoleState>((set, get) => ({
     const view = { ...get().repository, ...changes, site: get().connectedSite, loading: true };
     set({ repository: view });
     try {
-      const page = await api.queryUpdates({ site: view.site, offset: view.offset, limit: 200, sort: view.sort, direction: view.direction, ...(view.search.trim() === '' ? {} : { search: view.search.trim() }) });
-      set({ repository: { ...view, total: page.total, rows: page.rows, loading: false } });
+      const [page, folders] = await Promise.all([
+        api.queryUpdates({
+          site: view.site,
+          offset: view.offset,
+          limit: 200,
+          sort: view.sort,
+          direction: view.direction,
+          ...(view.search.trim() === '' ? {} : { search: view.search.trim() }),
+          ...(view.classificationId === undefined ? {} : { classificationId: view.classificationId }),
+          ...(view.productId === undefined ? {} : { productId: view.productId }),
+        }),
+        api.getRepositoryFolders({ site: view.site }),
+      ]);
+      set({ repository: { ...view, total: page.total, rows: page.rows, loading: false }, folders });
     } catch (error) {
       set({ repository: { ...view, loading: false } });
       get().notify('error', error instanceof ApiError ? error.message : String(error));

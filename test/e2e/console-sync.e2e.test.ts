@@ -92,6 +92,31 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
     await expect(messages.getByRole('cell', { name: 'WSUS Synchronization done.' }).count()).resolves.toBeGreaterThan(0);
   });
 
+  it('browses the repository by classification, shows an update\'s details, and a run\'s changes in the history', async () => {
+    const tree = page.getByRole('tree', { name: 'Console tree' });
+    await tree.getByRole('treeitem', { name: 'Update Repository', exact: true }).click();
+    await page.keyboard.press('ArrowRight');
+    await tree.getByRole('treeitem', { name: 'Update Classifications', exact: true }).click();
+    await page.keyboard.press('ArrowRight');
+    await tree.getByRole('treeitem', { name: /^Security Updates \(\d+\)$/ }).click();
+    const table = page.getByRole('table', { name: 'Software updates' });
+    await page.waitForFunction(() => {
+      const cells = [...document.querySelectorAll('table[aria-label="Software updates"] tbody tr td:nth-child(4)')];
+      return cells.length > 0 && cells.every((cell) => cell.textContent === 'Security Updates');
+    });
+    await table.getByRole('row').nth(1).click();
+    const details = page.getByRole('region', { name: 'Update details' });
+    await details.getByText('Superseded by').waitFor();
+    await expect(details.getByText('Products').count()).resolves.toBe(1);
+    await page.screenshot({ path: screenshotPath('update-details') });
+
+    await tree.getByRole('treeitem', { name: 'CEN - Central Site', exact: true }).first().click();
+    const history = page.getByRole('table', { name: 'Synchronization history' });
+    await history.getByRole('cell', { name: 'succeeded', exact: true }).first().waitFor();
+    await history.getByRole('button', { name: 'What changed' }).first().click();
+    await page.getByRole('list', { name: /Changes of run/ }).getByText('added').first().waitFor();
+  });
+
   it('sets a custom weekly schedule in Software Update Point Properties, keeps it, and refuses an invalid value', async () => {
     const tree = page.getByRole('tree', { name: 'Console tree' });
     for (const name of ['Site Management', 'CEN - Central Site', 'Site Settings', 'Component Configuration']) {

@@ -49,19 +49,53 @@ export function queryUpdates(db: Database, query: UpdateQuery): { total: number;
   );
   return {
     total,
-    rows: rows.map((row) => ({
-      updateId: String(row.update_id),
-      revision: Number(row.revision),
-      title: String(row.title),
-      kb: row.kb === null ? null : String(row.kb),
-      bulletin: row.bulletin === null ? null : String(row.bulletin),
-      classification: row.classification_name === null ? null : String(row.classification_name),
-      products: row.product_names === null ? null : String(row.product_names),
-      severity: row.severity === null ? null : String(row.severity),
-      releasedAt: row.released_at === null ? null : String(row.released_at),
-      revisedAt: String(row.revised_at),
-      state: String(row.state) as UpdateRow['state'],
-      superseded: Number(row.superseded) === 1,
+    rows: rows.map(toRow),
+  };
+}
+
+const toRow = (row: Record<string, SqlValue>): UpdateRow => ({
+  updateId: String(row.update_id),
+  revision: Number(row.revision),
+  title: String(row.title),
+  kb: row.kb === null ? null : String(row.kb),
+  bulletin: row.bulletin === null ? null : String(row.bulletin),
+  classification: row.classification_name === null ? null : String(row.classification_name),
+  products: row.product_names === null ? null : String(row.product_names),
+  severity: row.severity === null ? null : String(row.severity),
+  releasedAt: row.released_at === null ? null : String(row.released_at),
+  revisedAt: String(row.revised_at),
+  state: String(row.state) as UpdateRow['state'],
+  superseded: Number(row.superseded) === 1,
+});
+
+/** Everything the details pane shows about one update. */
+export function updateDetails(db: Database, updateId: string) {
+  const id = updateId.toLowerCase();
+  const [row] = selectRows(db, 'SELECT * FROM software_update WHERE update_id = ?', [id]);
+  if (row === undefined) return undefined;
+  const related = (sql: string) => selectRows(db, sql, [id]).map((item) => ({ updateId: String(item.id), title: item.title === null ? null : String(item.title) }));
+  return {
+    update: toRow(row),
+    texts: selectRows(db, 'SELECT language, title, description FROM update_text WHERE update_id = ? ORDER BY language', [id]).map((text) => ({
+      language: String(text.language),
+      title: String(text.title),
+      description: text.description === null ? null : String(text.description),
     })),
+    products: selectRows(db, "SELECT c.name FROM update_category l JOIN category c ON c.category_id = l.category_id WHERE l.update_id = ? AND c.category_type = 'Product' ORDER BY c.name", [id]).map((item) => String(item.name)),
+    supersedes: related('SELECT s.superseded_id AS id, u.title FROM supersedence s LEFT JOIN software_update u ON u.update_id = s.superseded_id WHERE s.update_id = ?'),
+    supersededBy: related('SELECT s.update_id AS id, u.title FROM supersedence s LEFT JOIN software_update u ON u.update_id = s.update_id WHERE s.superseded_id = ?'),
+    bundled: related('SELECT b.child_id AS id, u.title FROM bundle b LEFT JOIN software_update u ON u.update_id = b.child_id WHERE b.parent_id = ?'),
+  };
+}
+
+export function repositoryFolders(db: Database) {
+  const count = (rows: Record<string, SqlValue>[]) => rows.map((item) => ({ id: String(item.id), name: String(item.name), count: Number(item.count) }));
+  return {
+    classifications: count(
+      selectRows(db, "SELECT c.category_id AS id, c.name, count(u.update_id) AS count FROM category c LEFT JOIN software_update u ON u.classification_id = c.category_id AND u.deployable = 1 AND u.state <> 'removed' WHERE c.category_type = 'UpdateClassification' GROUP BY c.category_id HAVING count(u.update_id) > 0 ORDER BY c.name"),
+    ),
+    products: count(
+      selectRows(db, "SELECT c.category_id AS id, c.name, count(u.update_id) AS count FROM category c JOIN update_category l ON l.category_id = c.category_id JOIN software_update u ON u.update_id = l.update_id AND u.deployable = 1 AND u.state <> 'removed' WHERE c.category_type = 'Product' GROUP BY c.category_id ORDER BY c.name"),
+    ),
   };
 }

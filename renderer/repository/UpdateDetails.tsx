@@ -1,0 +1,42 @@
+import { useEffect, useState } from 'react';
+import type { ApiResult } from '../../shared/contract';
+import { useConsoleStore } from '../store/console-store';
+
+/** The details of the selected update: description, supersedence, products, languages, bundled updates. */
+export function UpdateDetails({ site, updateId, onClose }: { site: string; updateId: string; onClose(): void }) {
+  const api = useConsoleStore((state) => state.api);
+  const [details, setDetails] = useState<ApiResult<'getUpdateDetails'> | undefined>();
+  useEffect(() => {
+    if (api !== undefined) void api.getUpdateDetails({ site, updateId }).then(setDetails, () => setDetails(undefined));
+  }, [api, site, updateId]);
+  if (details === undefined) return null;
+  const { update } = details;
+  const english = details.texts.find((text) => text.language === 'en') ?? details.texts[0];
+  const list = (items: Array<{ updateId: string; title: string | null }>) =>
+    items.length === 0 ? <span className="muted">none</span> : <ul>{items.map((item) => <li key={item.updateId}>{item.title ?? `${item.updateId} (not in this site database)`}</li>)}</ul>;
+  return (
+    <section className="update-details" aria-label="Update details">
+      <header>
+        <h3>{update.title}</h3>
+        <button type="button" aria-label="Close details" onClick={onClose}>×</button>
+      </header>
+      <p>{english?.description ?? ''}</p>
+      <dl className="details">
+        <dt>Update ID / revision</dt>
+        <dd className="mono">{`${update.updateId} / ${update.revision}`}</dd>
+        <dt>State</dt>
+        <dd>{update.state === 'expired' ? 'Expired' : update.state === 'removed' ? 'Removed from the upstream' : 'Published'}{update.superseded ? ', superseded' : ''}</dd>
+        <dt>Products</dt>
+        <dd>{details.products.join(', ') || 'none'}</dd>
+        <dt>Languages</dt>
+        <dd>{details.texts.map((text) => text.language).join(', ')}</dd>
+        <dt>Supersedes</dt>
+        <dd>{list(details.supersedes)}</dd>
+        <dt>Superseded by</dt>
+        <dd>{list(details.supersededBy)}</dd>
+        <dt>Bundled updates</dt>
+        <dd>{list(details.bundled)}</dd>
+      </dl>
+    </section>
+  );
+}

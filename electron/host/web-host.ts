@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { CallMessageSchema, type EventMessage, type ResultMessage } from '../../shared/protocol';
 import type { ConsoleHost } from './console-host';
+import { parseTraceLine, severityOf } from '../../shared/trace-log';
 import { contentTypeOf, rendererFileFor } from './renderer-files';
 
 export interface WebHostOptions {
@@ -14,6 +15,8 @@ export interface WebHostOptions {
   /** Loopback only unless the operator explicitly asks for another address. */
   bindAddress?: string;
   token?: string;
+  /** Streams a recorded wsyncmgr.log to each console that connects (reviewing another server's sync; benchmarks). */
+  replayLog?: { file: string; site: string };
 }
 
 export interface WebHost {
@@ -57,6 +60,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 
   function attachSocket(ws: WebSocket): void {
     sockets.add(ws);
+    if (options.replayLog !== undefined) void replay(ws, options.replayLog);
     ws.on('close', () => sockets.delete(ws));
     ws.on('message', (data: RawData) => void answer(ws, data));
   }
@@ -73,6 +77,20 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const outcome = await options.host.dispatch(call.data.method, call.data.params);
     const reply: ResultMessage = { type: 'result', id: call.data.id, ...outcome };
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(reply));
+  }
+
+  async function replay(ws: WebSocket, source: { file: string; site: string }): Promise<void> {
+    const lines = (await readFile(source.file, 'utf8')).split(/\r?\n/).filter((line) => line !== '');
+    for (let start = 0; start < lines.length && ws.readyState === ws.OPEN; start += 2_000) {
+      const batch = lines.slice(start, start + 2_000).map((text) => {
+        const parsed = parseTraceLine(text);
+        return { text, component: parsed?.component ?? 'SMS_WSUS_SYNC_MANAGER', time: parsed?.time ?? '', thread: parsed?.thread ?? 0, severity: parsed?.severity ?? severityOf(text) };
+      });
+      const message: EventMessage = { type: 'event', name: 'log', payload: { site: source.site, file: 'wsyncmgr.log', lines: batch } };
+      ws.send(JSON.stringify(message));
+      // Let the socket drain, as a live engine's batches would arrive.
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
   }
 
   const unsubscribe = options.host.onEvent((event) => {

@@ -12,7 +12,8 @@ const ROW_HEIGHT = 18;
  * CMTrace-format log file, in either format.
  */
 export function LogPane({ site }: { site: string | undefined }) {
-  const live = useConsoleStore((state) => state.logBuffer);
+  const bufferOf = useConsoleStore((state) => state.logBufferOf);
+  const live = bufferOf(site ?? 'CEN');
   const version = useConsoleStore((state) => state.logVersion);
   const [opened, setOpened] = useState<{ name: string; buffer: LogBuffer } | undefined>();
   const [filter, setFilter] = useState('');
@@ -21,12 +22,12 @@ export function LogPane({ site }: { site: string | undefined }) {
   const fileInput = useRef<HTMLInputElement>(null);
   const buffer = opened?.buffer ?? live;
 
-  // Positions of the lines shown: this site's (or the opened file's), matching the filter.
+  // Positions of the lines matching the filter (all lines when there is none: no scan per batch).
   const positions = useMemo(() => {
     const needle = filter.trim().toLowerCase();
-    if (opened === undefined && site === undefined && needle === '') return undefined;
-    return buffer.positionsWhere((line) => (opened !== undefined || site === undefined || line.site === site) && (needle === '' || line.text.toLowerCase().includes(needle)));
-  }, [buffer, opened, site, filter, version]);
+    if (needle === '') return undefined;
+    return buffer.positionsWhere((line) => line.text.toLowerCase().includes(needle));
+  }, [buffer, filter, version]);
   const count = positions?.length ?? buffer.length;
 
   const virtualizer = useVirtualizer({ count, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 30 });

@@ -63,8 +63,9 @@ export interface ConsoleState {
   loadError: string | undefined;
   selectedId: string;
   expanded: ReadonlySet<string>;
-  /** The live log lines (a ring buffer outside React state); logVersion changes when it does. */
-  logBuffer: LogBuffer;
+  /** The live log lines of each site (ring buffers outside React state); logVersion changes when one does. */
+  logBuffers: Map<string, LogBuffer>;
+  logBufferOf(site: string): LogBuffer;
   logVersion: number;
   notices: Notice[];
 
@@ -169,7 +170,12 @@ export const useConsoleStore = create<ConsoleState>((set, get) => ({
   loadError: undefined,
   selectedId: 'sitedb',
   expanded: new Set(DEFAULT_EXPANDED),
-  logBuffer: new LogBuffer(LOG_BUFFER_LINES),
+  logBuffers: new Map(),
+  logBufferOf(site) {
+    let buffer = get().logBuffers.get(site);
+    if (buffer === undefined) get().logBuffers.set(site, (buffer = new LogBuffer(LOG_BUFFER_LINES)));
+    return buffer;
+  },
   logVersion: 0,
   notices: [],
 
@@ -231,7 +237,7 @@ export const useConsoleStore = create<ConsoleState>((set, get) => ({
         return;
       case 'log': {
         const site = event.payload.site;
-        get().logBuffer.push(event.payload.lines.map((line) => ({ site, text: line.text, severity: line.severity })));
+        get().logBufferOf(site).push(event.payload.lines.map((line) => ({ site, text: line.text, severity: line.severity })));
         set({ logVersion: get().logVersion + 1 });
         return;
       }

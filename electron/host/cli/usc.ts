@@ -16,9 +16,10 @@ Usage: usc <command> [options]
 
 Commands:
   sites [--json]                     List the sites of the data folder.
-  web [--port N] [--bind ADDR] [--open]
+  web [--port N] [--bind ADDR] [--open] [--replay LOGFILE [--site CEN]]
                                      Serve the console to a browser on 127.0.0.1 (port 0 = any free port).
                                      The first line printed is the console URL, with its access token.
+                                     --replay streams a recorded wsyncmgr.log into each console's log pane.
   config --site CEN [--source sample|microsoft-update|none|URL] [--products "A,B"]
          [--classifications "A,B"] [--languages en,de] [--retry-minutes N]
          [--proxy URL [--proxy-user U --proxy-password P]] [--json]
@@ -86,6 +87,7 @@ export async function runCli(argv: string[], io: CliIo, outDir: string): Promise
         verbose: { type: 'boolean', default: false },
         all: { type: 'boolean', default: false },
         search: { type: 'string' },
+        replay: { type: 'string' },
         limit: { type: 'string', default: '100' },
         show: { type: 'boolean', default: false },
         code: { type: 'string' },
@@ -122,7 +124,7 @@ export async function runCli(argv: string[], io: CliIo, outDir: string): Promise
       case 'sites':
         return await sitesCommand(context, { json: values.json });
       case 'web':
-        return await webCommand(context, { port: parsePort(values.port), open: values.open, bind: values.bind });
+        return await webCommand(context, { port: parsePort(values.port), open: values.open, bind: values.bind, ...defined({ replay: values.replay }), replaySite: values.site });
       case 'config':
         return await configCommand(context, {
           site: values.site,

@@ -18,7 +18,7 @@ function fakeApi(overrides: Partial<ConsoleApi> = {}): ConsoleApi {
 
 describe('console store', () => {
   beforeEach(() => {
-    useConsoleStore.getState().logBuffer.clear();
+    useConsoleStore.getState().logBuffers.clear();
     useConsoleStore.setState({ notices: [], engine: undefined, loadError: undefined, connection: 'connecting' });
   });
 
@@ -40,7 +40,7 @@ describe('console store', () => {
     expect(useConsoleStore.getState().loadError).toBe('The sync engine is not running.');
   });
 
-  it('keeps a million log lines in a ring buffer, dropping the oldest', () => {
+  it('keeps a million log lines per site in a ring buffer, dropping the oldest', () => {
     const line = (n: number) => ({ text: `line ${n}`, component: 'SMS_WSUS_SYNC_MANAGER', time: 't', thread: 1, severity: 'info' as const });
     const before = useConsoleStore.getState().logVersion;
     for (let start = 0; start < LOG_BUFFER_LINES; start += 100_000) {
@@ -48,11 +48,14 @@ describe('console store', () => {
       useConsoleStore.getState().handleEvent({ name: 'log', payload: { site: 'CEN', file: 'wsyncmgr.log', lines: batch } });
     }
     useConsoleStore.getState().handleEvent({ name: 'log', payload: { site: 'PR1', file: 'wsyncmgr.log', lines: [line(-1)] } });
-    const buffer = useConsoleStore.getState().logBuffer;
+    const buffer = useConsoleStore.getState().logBufferOf('CEN');
     expect(LOG_BUFFER_LINES).toBe(1_000_000);
     expect(buffer.length).toBe(LOG_BUFFER_LINES);
+    expect(buffer.at(0)?.text).toBe('line 0');
+    useConsoleStore.getState().handleEvent({ name: 'log', payload: { site: 'CEN', file: 'wsyncmgr.log', lines: [line(-2)] } });
     expect(buffer.at(0)?.text).toBe('line 1');
-    expect(buffer.at(LOG_BUFFER_LINES - 1)).toEqual({ site: 'PR1', text: 'line -1', severity: 'info' });
-    expect(useConsoleStore.getState().logVersion).toBe(before + 11);
+    expect(buffer.at(LOG_BUFFER_LINES - 1)).toEqual({ site: 'CEN', text: 'line -2', severity: 'info' });
+    expect(useConsoleStore.getState().logBufferOf('PR1').at(0)).toEqual({ site: 'PR1', text: 'line -1', severity: 'info' });
+    expect(useConsoleStore.getState().logVersion).toBe(before + 12);
   });
 });

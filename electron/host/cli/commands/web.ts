@@ -7,6 +7,8 @@ export interface WebOptions {
   port: number;
   open: boolean;
   bind: string;
+  replay?: string;
+  replaySite?: string;
 }
 
 /** Serves the console to a browser until interrupted. The first stdout line is the console URL. */
@@ -19,7 +21,13 @@ export async function webCommand(context: CliContext, options: WebOptions): Prom
   });
   let web;
   try {
-    web = await startWebHost({ host, rendererDir: context.paths.rendererDir, port: options.port, bindAddress: options.bind });
+    web = await startWebHost({
+      host,
+      rendererDir: context.paths.rendererDir,
+      port: options.port,
+      bindAddress: options.bind,
+      ...(options.replay === undefined ? {} : { replayLog: { file: options.replay, site: options.replaySite ?? 'CEN' } }),
+    });
   } catch (error) {
     await host.stop();
     throw new CliError(`Could not serve the console on ${options.bind}:${options.port}: ${(error as Error).message}`);

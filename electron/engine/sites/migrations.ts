@@ -50,6 +50,7 @@ export const migrations: readonly Migration[] = [
           kb_number           INTEGER,
           bulletin            TEXT,
           severity            TEXT,
+          severity_rank       INTEGER,
           classification_id   TEXT,
           classification_name TEXT,
           product_names       TEXT,
@@ -62,12 +63,17 @@ export const migrations: readonly Migration[] = [
         CREATE INDEX software_update_title ON software_update (deployable, title);
         CREATE INDEX software_update_visible ON software_update (deployable, state);
         CREATE INDEX software_update_kb ON software_update (kb);
-        CREATE INDEX software_update_kb_number ON software_update (kb_number);
-        CREATE INDEX software_update_bulletin ON software_update (bulletin);
-        CREATE INDEX software_update_classification ON software_update (classification_id, title);
-        CREATE INDEX software_update_released ON software_update (released_at);
-        CREATE INDEX software_update_revised ON software_update (revised_at);
-        CREATE INDEX software_update_severity ON software_update (severity);
+        CREATE INDEX software_update_classification ON software_update (classification_id, deployable, title);
+        CREATE INDEX software_update_classification_count ON software_update (classification_id, deployable, state);
+        -- One (deployable, column) index per sortable column: a page of the repository is read in order.
+        CREATE INDEX software_update_by_kb ON software_update (deployable, kb_number);
+        CREATE INDEX software_update_by_bulletin ON software_update (deployable, bulletin);
+        CREATE INDEX software_update_by_classification ON software_update (deployable, classification_name);
+        CREATE INDEX software_update_by_products ON software_update (deployable, product_names);
+        CREATE INDEX software_update_by_severity ON software_update (deployable, severity_rank);
+        CREATE INDEX software_update_by_released ON software_update (deployable, released_at);
+        CREATE INDEX software_update_by_revised ON software_update (deployable, revised_at);
+        CREATE INDEX software_update_by_superseded ON software_update (deployable, superseded);
         CREATE TABLE update_text (
           update_id   TEXT NOT NULL,
           language    TEXT NOT NULL,
@@ -78,9 +84,13 @@ export const migrations: readonly Migration[] = [
         CREATE TABLE update_category (
           update_id   TEXT NOT NULL,
           category_id TEXT NOT NULL,
+          -- Copy of "deployable and not removed", so a product's count is one index range.
+          visible     INTEGER NOT NULL DEFAULT 1,
           PRIMARY KEY (update_id, category_id)
         ) WITHOUT ROWID;
-        CREATE INDEX update_category_by_category ON update_category (category_id, update_id);
+        CREATE INDEX update_category_by_category ON update_category (category_id, visible, update_id);
+        -- Words of titles, article IDs and bulletin IDs, for the repository's search box (docid = software_update rowid).
+        CREATE VIRTUAL TABLE update_search USING fts4(title, kb, bulletin);
         CREATE TABLE supersedence (
           update_id     TEXT NOT NULL,
           superseded_id TEXT NOT NULL,

@@ -12,7 +12,7 @@ const SORT_SQL: Record<UpdateQuery['sort'], string> = {
   bulletin: 'u.bulletin',
   classification: 'u.classification_name',
   products: 'u.product_names',
-  severity: "CASE u.severity WHEN 'Critical' THEN 1 WHEN 'Important' THEN 2 WHEN 'Moderate' THEN 3 WHEN 'Low' THEN 4 ELSE 5 END",
+  severity: 'u.severity_rank',
   releasedAt: 'u.released_at',
   revisedAt: 'u.revised_at',
   state: 'u.state',
@@ -29,22 +29,28 @@ export function queryUpdates(db: Database, query: UpdateQuery): { total: number;
     params.push(query.classificationId.toLowerCase());
   }
   if (query.productId !== undefined) {
-    where.push('EXISTS (SELECT 1 FROM update_category c WHERE c.update_id = u.update_id AND c.category_id = ?)');
+    // One range of the (category_id, visible, update_id) index, not a probe per row.
+    where.push(`u.update_id IN (SELECT c.update_id FROM update_category c WHERE c.category_id = ?${query.includeBundled || query.includeRemoved ? '' : ' AND c.visible = 1'})`);
     params.push(query.productId.toLowerCase());
   }
-  for (const word of (query.search ?? '').trim().split(/\s+/).filter(Boolean)) {
-    const bare = word.replace(/^KB/i, '');
-    where.push("(u.title LIKE ? ESCAPE '\\' OR u.kb = ? OR u.bulletin LIKE ? ESCAPE '\\')");
-    const like = `%${word.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
-    params.push(like, bare, like);
+  const words = (query.search ?? '').trim().split(/\s+/).filter(Boolean).map((word) => word.replace(/^KB(?=\d)/i, ''));
+  const tokens = words.flatMap((word) => word.split(/[^\p{L}\p{N}]+/u)).filter(Boolean);
+  if (tokens.length > 0) {
+    // Every word, as a word prefix, in the title, article ID or bulletin ID (full-text index).
+    where.push('u.rowid IN (SELECT docid FROM update_search WHERE update_search MATCH ?)');
+    params.push(tokens.map((token) => `${token.replace(/"/g, '')}*`).join(' '));
   }
   const whereSql = where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`;
-  const total = Number(db.exec(`SELECT count(*) FROM software_update u ${whereSql}`, params)[0]?.values[0]?.[0] ?? 0);
+  // A product folder alone is counted from its index range (visible mirrors the default filters).
+  const productOnly = query.productId !== undefined && query.classificationId === undefined && tokens.length === 0 && !query.includeBundled && !query.includeRemoved;
+  const total = productOnly
+    ? Number(db.exec('SELECT count(*) FROM update_category WHERE category_id = ? AND visible = 1', [query.productId!.toLowerCase()])[0]?.values[0]?.[0] ?? 0)
+    : Number(db.exec(`SELECT count(*) FROM software_update u ${whereSql}`, params)[0]?.values[0]?.[0] ?? 0);
   const direction = query.direction === 'desc' ? 'DESC' : 'ASC';
   const rows = selectRows(
     db,
     `SELECT u.update_id, u.revision, u.title, u.kb, u.bulletin, u.classification_name, u.product_names, u.severity, u.released_at, u.revised_at, u.state, u.superseded
-     FROM software_update u ${whereSql} ORDER BY ${SORT_SQL[query.sort]} ${direction}, u.title ${direction}, u.update_id LIMIT ? OFFSET ?`,
+     FROM software_update u ${whereSql} ORDER BY ${SORT_SQL[query.sort]} ${direction}, u.rowid ${direction} LIMIT ? OFFSET ?`,
     [...params, query.limit, query.offset],
   );
   return {

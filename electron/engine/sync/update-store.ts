@@ -7,6 +7,8 @@ import type { Database, Statement } from 'sql.js';
 import type { UpdateMetadata } from '../upstream/update-metadata';
 import type { StoredRevision } from './sync-plan';
 
+const SEVERITY_RANK: Record<string, number> = { Critical: 1, Important: 2, Moderate: 3, Low: 4 };
+
 export type ChangeKind = 'added' | 'revised' | 'expired' | 'removed';
 
 export class UpdateStore {
@@ -17,6 +19,8 @@ export class UpdateStore {
   private readonly deleteLinks: Statement[];
   private readonly insertText: Statement;
   private readonly insertCategoryLink: Statement;
+  private readonly replaceSearch: Statement;
+  private readonly hideLinks: Statement;
   private readonly insertSupersedence: Statement;
   private readonly insertBundle: Statement;
   private readonly upsertBlob: Statement;
@@ -36,9 +40,9 @@ export class UpdateStore {
     );
     this.selectUpdate = prepare('SELECT revision, state FROM software_update WHERE update_id = ?');
     this.upsertUpdate = prepare(
-      `INSERT INTO software_update (update_id, revision, title, kb, kb_number, bulletin, severity, classification_id, classification_name, product_names, released_at, revised_at, state, deployable)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (update_id) DO UPDATE SET revision = excluded.revision, title = excluded.title, kb = excluded.kb, kb_number = excluded.kb_number,
+      `INSERT INTO software_update (update_id, revision, title, kb, kb_number, bulletin, severity, severity_rank, classification_id, classification_name, product_names, released_at, revised_at, state, deployable)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (update_id) DO UPDATE SET revision = excluded.revision, title = excluded.title, kb = excluded.kb, kb_number = excluded.kb_number, severity_rank = excluded.severity_rank,
          bulletin = excluded.bulletin, severity = excluded.severity, classification_id = excluded.classification_id, classification_name = excluded.classification_name,
          product_names = excluded.product_names, released_at = excluded.released_at, revised_at = excluded.revised_at, state = excluded.state, deployable = excluded.deployable`,
     );
@@ -49,7 +53,9 @@ export class UpdateStore {
       prepare('DELETE FROM bundle WHERE parent_id = ?'),
     ];
     this.insertText = prepare('INSERT OR REPLACE INTO update_text (update_id, language, title, description) VALUES (?, ?, ?, ?)');
-    this.insertCategoryLink = prepare('INSERT OR IGNORE INTO update_category (update_id, category_id) VALUES (?, ?)');
+    this.insertCategoryLink = prepare('INSERT OR IGNORE INTO update_category (update_id, category_id, visible) VALUES (?, ?, ?)');
+    this.replaceSearch = prepare('INSERT OR REPLACE INTO update_search (docid, title, kb, bulletin) SELECT rowid, title, kb, bulletin FROM software_update WHERE update_id = ?');
+    this.hideLinks = prepare('UPDATE update_category SET visible = 0 WHERE update_id = ?');
     this.insertSupersedence = prepare('INSERT OR IGNORE INTO supersedence (update_id, superseded_id) VALUES (?, ?)');
     this.insertBundle = prepare('INSERT OR IGNORE INTO bundle (parent_id, child_id) VALUES (?, ?)');
     this.upsertBlob = prepare('INSERT OR REPLACE INTO revision_blob (update_id, revision, xml_deflate) VALUES (?, ?, ?)');
@@ -130,6 +136,7 @@ export class UpdateStore {
       update.kb !== undefined && /^\d+$/.test(update.kb) ? Number(update.kb) : null,
       update.bulletin ?? null,
       update.msrcSeverity ?? null,
+      SEVERITY_RANK[update.msrcSeverity ?? ''] ?? 5,
       classification?.id ?? null,
       classification?.name ?? null,
       products.join(', ') || null,
@@ -140,7 +147,9 @@ export class UpdateStore {
     ]);
     for (const statement of this.deleteLinks) statement.run([update.updateId]);
     for (const text of texts.length > 0 ? texts : [display]) this.insertText.run([update.updateId, text.language, text.title, text.description ?? null]);
-    for (const categoryId of linked) this.insertCategoryLink.run([update.updateId, categoryId]);
+    const visible = update.explicitlyDeployable ? 1 : 0;
+    for (const categoryId of linked) this.insertCategoryLink.run([update.updateId, categoryId, visible]);
+    this.replaceSearch.run([update.updateId]);
     for (const superseded of update.supersedes) this.insertSupersedence.run([update.updateId, superseded]);
     for (const child of update.bundled) this.insertBundle.run([update.updateId, child.updateId]);
     // The metadata as received, kept so this site can serve it to its child sites (deflate: about a quarter of the size).
@@ -160,6 +169,7 @@ export class UpdateStore {
       this.markRemoved.run([now, updateId]);
       if (this.db.getRowsModified() > 0) {
         removed++;
+        this.hideLinks.run([updateId]);
         this.insertChange.run([runId, updateId, 'removed']);
       }
     }

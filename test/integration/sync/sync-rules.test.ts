@@ -34,6 +34,15 @@ describe('synchronization rules', () => {
     expect(run.anchorAfter).toBe(catalog.anchor());
     const page = (await engine.call('queryUpdates', { site: 'CEN', offset: 0, limit: 5, sort: 'title', direction: 'asc', includeBundled: false, includeRemoved: false })) as { total: number };
     expect(page.total).toBe(catalog.updates.filter((update) => update.parentId === undefined).length);
+    // Product and classification folders, and the search box, agree with the catalog.
+    const windows11 = '72e7624a-5b00-45d2-b92f-e561c0a6a160';
+    const byProduct = (await engine.call('queryUpdates', { site: 'CEN', offset: 0, limit: 1000, sort: 'title', direction: 'asc', includeBundled: false, includeRemoved: false, productId: windows11 })) as { total: number; rows: Array<{ products: string }> };
+    expect(byProduct.total).toBe(catalog.updates.filter((update) => update.parentId === undefined && update.product.id === windows11).length);
+    expect(byProduct.rows).toHaveLength(byProduct.total);
+    expect(byProduct.rows.every((row) => row.products === 'Windows 11')).toBe(true);
+    const someKb = catalog.updates[10]!.kb;
+    const found = (await engine.call('queryUpdates', { site: 'CEN', offset: 0, limit: 10, sort: 'title', direction: 'asc', includeBundled: false, includeRemoved: false, search: `KB${someKb}` })) as { total: number; rows: Array<{ kb: string }> };
+    expect(found.rows.map((row) => row.kb)).toContain(String(someKb));
     expect((await statusIds(engine)).map((message) => message.id)).toEqual([6701, 6704, 6705, 6702]);
   });
 

@@ -1,0 +1,91 @@
+/**
+ * Update Repository query benchmark at 200,000 updates (SPEC: a page of 200, filtered and sorted by any column,
+ * under 50 ms). Rows are written straight into a migrated site database (no sync) so the figure is about the
+ * queries and indexes alone. Usage: npm run bench -- repository [--updates N]
+ */
+import { parseArgs } from 'node:util';
+import { loadSqlJs } from '../../electron/engine/sites/sqljs';
+import { migrate } from '../../electron/engine/sites/migrations';
+import { inTransaction } from '../../electron/engine/sites/transaction';
+import { queryUpdates } from '../../electron/engine/sync/update-queries';
+import { UpdateQuerySchema, UPDATE_SORT_COLUMNS } from '../../shared/contract';
+import { CLASSIFICATIONS } from '../../electron/engine/upstream/soap/protocol-names';
+import { PRODUCTS } from '../../electron/engine/upstream/service/catalog-data';
+import { SeededRandom } from '../../electron/engine/upstream/service/random';
+import { fmt, printTable } from './bench-kit';
+
+const { values } = parseArgs({ options: { updates: { type: 'string', default: '200000' } } });
+const total = Number(values.updates);
+
+async function main(): Promise<void> {
+  const SQL = await loadSqlJs();
+  const db = new SQL.Database();
+  migrate(db);
+  const random = new SeededRandom(7);
+  const insert = db.prepare(
+    `INSERT INTO software_update (update_id, revision, title, kb, kb_number, bulletin, severity, severity_rank, classification_id, classification_name, product_names, released_at, revised_at, state, deployable, superseded)
+     VALUES (?, 200, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const link = db.prepare('INSERT INTO update_category (update_id, category_id, visible) VALUES (?, ?, ?)');
+  const started = performance.now();
+  inTransaction(db, () => {
+    for (let i = 0; i < total; i++) {
+      const id = random.guid();
+      const classification = random.pick(CLASSIFICATIONS);
+      const product = random.pick(PRODUCTS);
+      const kb = 5_000_000 + i;
+      const severity = random.pick(['Critical', 'Important', 'Moderate', 'Low', null]);
+      const deployable = random.next() < 0.6 ? 1 : 0;
+      const date = new Date(Date.UTC(2016, 0, 1) + Math.floor(random.next() * 3_900) * 86_400_000).toISOString();
+      insert.run([
+        id,
+        `${date.slice(0, 7)} Cumulative Update for ${product.titleName} for x64-based Systems (KB${kb})`,
+        String(kb),
+        kb,
+        i % 7 === 0 ? `MS16-${String(i % 160).padStart(3, '0')}` : null,
+        severity,
+        { Critical: 1, Important: 2, Moderate: 3, Low: 4 }[severity ?? ''] ?? 5,
+        classification.id,
+        classification.name,
+        product.name,
+        date,
+        date,
+        random.next() < 0.05 ? 'expired' : 'published',
+        deployable,
+        random.next() < 0.6 ? 1 : 0,
+      ]);
+      link.run([id, product.id, deployable]);
+      link.run([id, classification.id, deployable]);
+    }
+    db.run('INSERT INTO update_search (docid, title, kb, bulletin) SELECT rowid, title, kb, bulletin FROM software_update');
+  });
+  insert.free();
+  link.free();
+  const buildMs = performance.now() - started;
+
+  const rows: Array<[string, string]> = [[`build ${total.toLocaleString('en-US')} rows`, fmt.ms(buildMs)]];
+  const time = (label: string, query: Record<string, unknown>) => {
+    const parsed = UpdateQuerySchema.parse({ site: 'CEN', ...query });
+    queryUpdates(db, parsed);
+    const runs: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const t = performance.now();
+      queryUpdates(db, { ...parsed, offset: i * 1_000 });
+      runs.push(performance.now() - t);
+    }
+    runs.sort((a, b) => a - b);
+    rows.push([label, `median ${runs[2]!.toFixed(1)} ms, worst ${runs[4]!.toFixed(1)} ms`]);
+  };
+  for (const sort of UPDATE_SORT_COLUMNS) time(`page of 200 sorted by ${sort}`, { sort });
+  time('sorted by article ID, descending', { sort: 'kb', direction: 'desc' });
+  time('Security Updates only, by title', { classificationId: '0fa1201d-4330-4fa8-8ae9-b877473b6441' });
+  time('Windows 11 only, by title', { productId: '72e7624a-5b00-45d2-b92f-e561c0a6a160' });
+  time('search "KB5100000"', { search: 'KB5100000' });
+  time('search "Cumulative 2024-05"', { search: 'Cumulative 2024-05' });
+  printTable(`Update Repository queries at ${total.toLocaleString('en-US')} updates (sql.js, one page of 200)`, rows);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -104,6 +104,8 @@ export const useConsoleStore = create<ConsoleState>((set, get) => ({
     const view = { ...get().repository, ...changes, site: get().connectedSite, loading: true };
     set({ repository: view });
     try {
+      // The folder counts change only with a sync: fetched on refresh, not with every page, sort or search.
+      const wantFolders = Object.keys(changes).length === 0;
       const [page, folders] = await Promise.all([
         api.queryUpdates({
           site: view.site,
@@ -115,7 +117,7 @@ export const useConsoleStore = create<ConsoleState>((set, get) => ({
           ...(view.classificationId === undefined ? {} : { classificationId: view.classificationId }),
           ...(view.productId === undefined ? {} : { productId: view.productId }),
         }),
-        api.getRepositoryFolders({ site: view.site }),
+        wantFolders ? api.getRepositoryFolders({ site: view.site }) : Promise.resolve(get().folders),
       ]);
       set({ repository: { ...view, total: page.total, rows: page.rows, loading: false }, folders });
     } catch (error) {

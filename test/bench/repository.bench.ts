@@ -26,7 +26,7 @@ async function main(): Promise<void> {
     `INSERT INTO software_update (update_id, revision, title, kb, kb_number, bulletin, severity, severity_rank, classification_id, classification_name, product_names, released_at, revised_at, state, deployable, superseded)
      VALUES (?, 200, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  const link = db.prepare('INSERT INTO update_category (update_id, category_id, visible) VALUES (?, ?, ?)');
+  const link = db.prepare('INSERT INTO update_category (update_id, category_id, visible, title) VALUES (?, ?, ?, ?)');
   const started = performance.now();
   inTransaction(db, () => {
     for (let i = 0; i < total; i++) {
@@ -37,9 +37,10 @@ async function main(): Promise<void> {
       const severity = random.pick(['Critical', 'Important', 'Moderate', 'Low', null]);
       const deployable = random.next() < 0.6 ? 1 : 0;
       const date = new Date(Date.UTC(2016, 0, 1) + Math.floor(random.next() * 3_900) * 86_400_000).toISOString();
+      const title = `${date.slice(0, 7)} Cumulative Update for ${product.titleName} for x64-based Systems (KB${kb})`;
       insert.run([
         id,
-        `${date.slice(0, 7)} Cumulative Update for ${product.titleName} for x64-based Systems (KB${kb})`,
+        title,
         String(kb),
         kb,
         i % 7 === 0 ? `MS16-${String(i % 160).padStart(3, '0')}` : null,
@@ -54,8 +55,8 @@ async function main(): Promise<void> {
         deployable,
         random.next() < 0.6 ? 1 : 0,
       ]);
-      link.run([id, product.id, deployable]);
-      link.run([id, classification.id, deployable]);
+      link.run([id, product.id, deployable, title]);
+      link.run([id, classification.id, deployable, title]);
     }
     db.run('INSERT INTO update_search (docid, title, kb, bulletin) SELECT rowid, title, kb, bulletin FROM software_update');
   });

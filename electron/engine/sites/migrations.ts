@@ -84,11 +84,13 @@ export const migrations: readonly Migration[] = [
         CREATE TABLE update_category (
           update_id   TEXT NOT NULL,
           category_id TEXT NOT NULL,
-          -- Copy of "deployable and not removed", so a product's count is one index range.
+          -- Copies of "deployable and not removed" and of the title, so a product folder's count and its
+          -- first pages are each one index range.
           visible     INTEGER NOT NULL DEFAULT 1,
+          title       TEXT NOT NULL DEFAULT '',
           PRIMARY KEY (update_id, category_id)
         ) WITHOUT ROWID;
-        CREATE INDEX update_category_by_category ON update_category (category_id, visible, update_id);
+        CREATE INDEX update_category_by_category ON update_category (category_id, visible, title, update_id);
         -- Words of titles, article IDs and bulletin IDs, for the repository's search box (docid = software_update rowid).
         CREATE VIRTUAL TABLE update_search USING fts4(title, kb, bulletin);
         CREATE TABLE supersedence (

@@ -47,12 +47,21 @@ export function queryUpdates(db: Database, query: UpdateQuery): { total: number;
     ? Number(db.exec('SELECT count(*) FROM update_category WHERE category_id = ? AND visible = 1', [query.productId!.toLowerCase()])[0]?.values[0]?.[0] ?? 0)
     : Number(db.exec(`SELECT count(*) FROM software_update u ${whereSql}`, params)[0]?.values[0]?.[0] ?? 0);
   const direction = query.direction === 'desc' ? 'DESC' : 'ASC';
-  const rows = selectRows(
-    db,
-    `SELECT u.update_id, u.revision, u.title, u.kb, u.bulletin, u.classification_name, u.product_names, u.severity, u.released_at, u.revised_at, u.state, u.superseded
-     FROM software_update u ${whereSql} ORDER BY ${SORT_SQL[query.sort]} ${direction}, u.rowid ${direction} LIMIT ? OFFSET ?`,
-    [...params, query.limit, query.offset],
-  );
+  const columns = 'u.update_id, u.revision, u.title, u.kb, u.bulletin, u.classification_name, u.product_names, u.severity, u.released_at, u.revised_at, u.state, u.superseded';
+  const rows =
+    productOnly && query.sort === 'title'
+      ? // The product folder's default view: read in title order straight from the link index.
+        selectRows(
+          db,
+          `SELECT ${columns} FROM update_category c JOIN software_update u ON u.update_id = c.update_id
+           WHERE c.category_id = ? AND c.visible = 1 ORDER BY c.title ${direction}, c.update_id ${direction} LIMIT ? OFFSET ?`,
+          [query.productId!.toLowerCase(), query.limit, query.offset],
+        )
+      : selectRows(
+          db,
+          `SELECT ${columns} FROM software_update u ${whereSql} ORDER BY ${SORT_SQL[query.sort]} ${direction}, u.rowid ${direction} LIMIT ? OFFSET ?`,
+          [...params, query.limit, query.offset],
+        );
   return {
     total,
     rows: rows.map(toRow),

@@ -53,7 +53,7 @@ export class UpdateStore {
       prepare('DELETE FROM bundle WHERE parent_id = ?'),
     ];
     this.insertText = prepare('INSERT OR REPLACE INTO update_text (update_id, language, title, description) VALUES (?, ?, ?, ?)');
-    this.insertCategoryLink = prepare('INSERT OR IGNORE INTO update_category (update_id, category_id, visible) VALUES (?, ?, ?)');
+    this.insertCategoryLink = prepare('INSERT OR IGNORE INTO update_category (update_id, category_id, visible, title) VALUES (?, ?, ?, ?)');
     this.replaceSearch = prepare('INSERT OR REPLACE INTO update_search (docid, title, kb, bulletin) SELECT rowid, title, kb, bulletin FROM software_update WHERE update_id = ?');
     this.hideLinks = prepare('UPDATE update_category SET visible = 0 WHERE update_id = ?');
     this.insertSupersedence = prepare('INSERT OR IGNORE INTO supersedence (update_id, superseded_id) VALUES (?, ?)');
@@ -148,7 +148,7 @@ export class UpdateStore {
     for (const statement of this.deleteLinks) statement.run([update.updateId]);
     for (const text of texts.length > 0 ? texts : [display]) this.insertText.run([update.updateId, text.language, text.title, text.description ?? null]);
     const visible = update.explicitlyDeployable ? 1 : 0;
-    for (const categoryId of linked) this.insertCategoryLink.run([update.updateId, categoryId, visible]);
+    for (const categoryId of linked) this.insertCategoryLink.run([update.updateId, categoryId, visible, display.title]);
     this.replaceSearch.run([update.updateId]);
     for (const superseded of update.supersedes) this.insertSupersedence.run([update.updateId, superseded]);
     for (const child of update.bundled) this.insertBundle.run([update.updateId, child.updateId]);

@@ -1,90 +1,184 @@
-import { useEffect, useState } from 'react';
+import { columnResizingFeature, columnSizingFeature, createColumnHelper, tableFeatures, useTable, type ColumnSizingState } from '@tanstack/react-table';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import type { UpdateRow } from '../../shared/contract';
 import { UpdateDetails } from './UpdateDetails';
 import type { RepositoryView } from '../store/console-store';
 import { useConsoleStore } from '../store/console-store';
 
-const COLUMNS: Array<{ key: RepositoryView['sort']; label: string }> = [
-  { key: 'title', label: 'Title' },
-  { key: 'kb', label: 'Article ID' },
-  { key: 'bulletin', label: 'Bulletin ID' },
-  { key: 'classification', label: 'Classification' },
-  { key: 'products', label: 'Product' },
-  { key: 'severity', label: 'Severity' },
-  { key: 'releasedAt', label: 'Date Released' },
-  { key: 'revisedAt', label: 'Date Revised' },
-  { key: 'state', label: 'Expired' },
-  { key: 'superseded', label: 'Superseded' },
-];
+const ROW_HEIGHT = 22;
+const COLUMN_WIDTHS_KEY = 'usc.repository.columnWidths';
 
-const PAGE = 200;
+const features = tableFeatures({ columnSizingFeature, columnResizingFeature });
+const column = createColumnHelper<typeof features, UpdateRow>();
+const date = (text: string | null) => (text === null ? '' : new Date(text).toLocaleDateString());
 
-/** The Update Repository list: sorted, searched and paged by the engine, one page at a time. */
+/** The columns of the ConfigMgr 2007 Update Repository list; each id is the engine's sort key. */
+const COLUMNS = column.columns([
+  column.accessor('title', { id: 'title', header: 'Title', size: 420 }),
+  column.accessor((row) => row.kb ?? '', { id: 'kb', header: 'Article ID', size: 90 }),
+  column.accessor((row) => row.bulletin ?? '', { id: 'bulletin', header: 'Bulletin ID', size: 100 }),
+  column.accessor((row) => row.classification ?? '', { id: 'classification', header: 'Classification', size: 150 }),
+  column.accessor((row) => row.products ?? '', { id: 'products', header: 'Product', size: 180 }),
+  column.accessor((row) => row.severity ?? '', { id: 'severity', header: 'Severity', size: 90 }),
+  column.accessor((row) => date(row.releasedAt), { id: 'releasedAt', header: 'Date Released', size: 105 }),
+  column.accessor((row) => date(row.revisedAt), { id: 'revisedAt', header: 'Date Revised', size: 105 }),
+  column.accessor((row) => (row.state === 'expired' ? 'Yes' : 'No'), { id: 'state', header: 'Expired', size: 70 }),
+  column.accessor((row) => (row.superseded ? 'Yes' : 'No'), { id: 'superseded', header: 'Superseded', size: 90 }),
+]);
+
+/**
+ * The Update Repository list: one scrollable grid over the whole result, sorted, searched and filtered by the engine.
+ * Only the rows on screen exist in the page; their pages are fetched as they scroll into view.
+ */
 export function RepositoryTable({ filter }: { filter: { classificationId?: string; productId?: string } }) {
   const view = useConsoleStore((state) => state.repository);
+  const rows = useConsoleStore((state) => state.repositoryRows);
+  useConsoleStore((state) => state.repositoryVersion);
   const load = useConsoleStore((state) => state.loadRepository);
+  const ensureRows = useConsoleStore((state) => state.ensureRepositoryRows);
   const [search, setSearch] = useState(view.search);
-  const [selected, setSelected] = useState<string | undefined>();
+  const [selected, setSelected] = useState<{ index: number; updateId: string | undefined } | undefined>();
+  const [columnSizing, setColumnSizing] = useState<ColumnSizingState>(savedColumnWidths);
+  const scroller = useRef<HTMLDivElement>(null);
+
   useEffect(() => {
     if (view.classificationId !== filter.classificationId || view.productId !== filter.productId) {
-      void load({ classificationId: filter.classificationId, productId: filter.productId, offset: 0 });
+      void load({ classificationId: filter.classificationId, productId: filter.productId });
     }
   }, [filter.classificationId, filter.productId, view.classificationId, view.productId, load]);
-  const sortBy = (key: RepositoryView['sort']) => void load({ sort: key, direction: view.sort === key && view.direction === 'asc' ? 'desc' : 'asc', offset: 0 });
-  const date = (text: string | null) => (text === null ? '' : new Date(text).toLocaleDateString());
+
+  // A new query starts at its top with nothing selected.
+  useEffect(() => {
+    setSelected(undefined);
+    scroller.current?.scrollTo({ top: 0 });
+  }, [view.sort, view.direction, view.search, view.classificationId, view.productId, view.site]);
+
+  useEffect(() => localStorage.setItem(COLUMN_WIDTHS_KEY, JSON.stringify(columnSizing)), [columnSizing]);
+
+  const virtualizer = useVirtualizer({ count: view.loading ? 0 : view.total, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 20 });
+  const items = virtualizer.getVirtualItems();
+  const first = items[0]?.index ?? 0;
+  const last = items.at(-1)?.index ?? -1;
+  useEffect(() => ensureRows(first, last), [first, last, view.generation, view.total, ensureRows]);
+
+  const windowRows = useMemo(() => items.map((item) => rows.rowAt(item.index)).filter((row) => row !== undefined), [items, rows]);
+  const table = useTable({
+    features,
+    columns: COLUMNS,
+    data: windowRows,
+    getRowId: (row) => row.updateId,
+    columnResizeMode: 'onChange',
+    state: { columnSizing },
+    onColumnSizingChange: setColumnSizing,
+  });
+  const tableRows = new Map(table.getRowModel().rows.map((row) => [row.id, row]));
+
+  const sortBy = (key: RepositoryView['sort']) => void load({ sort: key, direction: view.sort === key && view.direction === 'asc' ? 'desc' : 'asc' });
+  const selectIndex = (index: number) => {
+    const bounded = Math.max(0, Math.min(view.total - 1, index));
+    setSelected({ index: bounded, updateId: rows.rowAt(bounded)?.updateId });
+    virtualizer.scrollToIndex(bounded);
+  };
+  // A row selected by keyboard before its page arrived gets its update once the page is in.
+  const selectedId = selected?.updateId ?? (selected === undefined ? undefined : rows.rowAt(selected.index)?.updateId);
+
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    if (view.total === 0) return;
+    const page = Math.max(1, Math.floor((scroller.current?.clientHeight ?? ROW_HEIGHT * 10) / ROW_HEIGHT) - 1);
+    const current = selected?.index ?? first - 1;
+    const moves: Record<string, number> = { ArrowDown: current + 1, ArrowUp: current - 1, PageDown: current + page, PageUp: current - page, Home: 0, End: view.total - 1 };
+    const target = moves[event.key];
+    if (target === undefined) return;
+    event.preventDefault();
+    selectIndex(target);
+  };
+
+  const status = view.loading ? 'Loading…' : view.error !== undefined ? `Could not load the updates: ${view.error}` : view.total === 0 ? 'No updates' : `${view.total.toLocaleString()} updates${selected === undefined ? '' : ` — ${(selected.index + 1).toLocaleString()} selected`}`;
   return (
     <div className="repository">
-      <form className="search-bar" role="search" onSubmit={(event) => { event.preventDefault(); void load({ search, offset: 0 }); }}>
+      <form className="search-bar" role="search" onSubmit={(event) => { event.preventDefault(); void load({ search }); }}>
         <label>
           Look for:
           <input type="search" value={search} placeholder="Title, article ID or bulletin ID" onChange={(event) => setSearch(event.target.value)} />
         </label>
         <button type="submit">Find Now</button>
-        <button type="button" onClick={() => { setSearch(''); void load({ search: '', offset: 0 }); }}>Clear</button>
-        <span className="muted" aria-live="polite">
-          {view.loading ? 'Loading…' : view.total === 0 ? 'No updates' : `${view.offset + 1}–${Math.min(view.offset + PAGE, view.total)} of ${view.total.toLocaleString()} updates`}
-        </span>
-        <button type="button" disabled={view.offset === 0} onClick={() => void load({ offset: Math.max(0, view.offset - PAGE) })}>Previous</button>
-        <button type="button" disabled={view.offset + PAGE >= view.total} onClick={() => void load({ offset: view.offset + PAGE })}>Next</button>
+        <button type="button" onClick={() => { setSearch(''); void load({ search: '' }); }}>Clear</button>
+        <span className="muted" aria-live="polite">{status}</span>
       </form>
-      <table className="list-view" aria-label="Software updates">
-        <thead>
-          <tr>
-            {COLUMNS.map((column) => (
-              <th key={column.key} aria-sort={view.sort === column.key ? (view.direction === 'asc' ? 'ascending' : 'descending') : 'none'}>
-                <button type="button" className="column-sort" onClick={() => sortBy(column.key)}>
-                  {column.label}
-                  {view.sort === column.key ? (view.direction === 'asc' ? ' ▲' : ' ▼') : ''}
-                </button>
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {view.rows.map((row) => (
-            <tr
-              key={row.updateId}
-              aria-selected={row.updateId === selected}
-              tabIndex={0}
-              onClick={() => setSelected(row.updateId)}
-              onKeyDown={(event) => event.key === 'Enter' && setSelected(row.updateId)}
-              className={`${row.state === 'expired' ? 'row-expired' : ''} ${row.superseded ? 'row-superseded' : ''} ${row.updateId === selected ? 'row-selected' : ''}`}
-            >
-              <td title={row.title}>{row.title}</td>
-              <td>{row.kb ?? ''}</td>
-              <td>{row.bulletin ?? ''}</td>
-              <td>{row.classification ?? ''}</td>
-              <td>{row.products ?? ''}</td>
-              <td>{row.severity ?? ''}</td>
-              <td>{date(row.releasedAt)}</td>
-              <td>{date(row.revisedAt)}</td>
-              <td>{row.state === 'expired' ? 'Yes' : 'No'}</td>
-              <td>{row.superseded ? 'Yes' : 'No'}</td>
+      <div className="grid-scroller" ref={scroller} tabIndex={0} onKeyDown={onKeyDown} aria-label="Software updates list">
+        <table className="list-view virtual-grid" aria-label="Software updates" aria-rowcount={view.total + 1} style={{ width: table.getTotalSize() }}>
+          <thead>
+            <tr aria-rowindex={1}>
+              {table.getFlatHeaders().map((header) => {
+                const key = header.column.id as RepositoryView['sort'];
+                return (
+                  <th key={header.id} style={{ width: header.getSize() }} aria-sort={view.sort === key ? (view.direction === 'asc' ? 'ascending' : 'descending') : 'none'}>
+                    <button type="button" className="column-sort" onClick={() => sortBy(key)}>
+                      {String(header.column.columnDef.header)}
+                      {view.sort === key ? (view.direction === 'asc' ? ' ▲' : ' ▼') : ''}
+                    </button>
+                    <span
+                      className={`column-resizer${header.column.getIsResizing() ? ' resizing' : ''}`}
+                      role="separator"
+                      aria-orientation="vertical"
+                      aria-label={`Resize ${String(header.column.columnDef.header)}`}
+                      onMouseDown={header.getResizeHandler()}
+                      onDoubleClick={() => header.column.resetSize()}
+                    />
+                  </th>
+                );
+              })}
             </tr>
-          ))}
-        </tbody>
-      </table>
-      {selected !== undefined && <UpdateDetails site={view.site} updateId={selected} onClose={() => setSelected(undefined)} />}
-      {view.total === 0 && !view.loading && <p className="empty">No software updates have been synchronized to {view.site} yet. Right-click Update Repository and choose Run Synchronization.</p>}
+          </thead>
+          <tbody style={{ height: virtualizer.getTotalSize() }}>
+            {items.map((item) => {
+              const row = rows.rowAt(item.index);
+              const style = { height: ROW_HEIGHT, transform: `translateY(${item.start}px)` };
+              const tableRow = row === undefined ? undefined : tableRows.get(row.updateId);
+              if (row === undefined || tableRow === undefined) {
+                return (
+                  <tr key={item.key} aria-rowindex={item.index + 2} className="row-pending" style={style}>
+                    <td style={{ width: table.getTotalSize() }}>Loading…</td>
+                  </tr>
+                );
+              }
+              const isSelected = row.updateId === selectedId;
+              return (
+                <tr
+                  key={item.key}
+                  aria-rowindex={item.index + 2}
+                  aria-selected={isSelected}
+                  style={style}
+                  onClick={() => setSelected({ index: item.index, updateId: row.updateId })}
+                  className={`${row.state === 'expired' ? 'row-expired' : ''} ${row.superseded ? 'row-superseded' : ''} ${isSelected ? 'row-selected' : ''}`}
+                >
+                  {tableRow.getAllCells().map((cell) => (
+                    <td key={cell.id} style={{ width: cell.column.getSize() }} title={cell.column.id === 'title' ? row.title : undefined}>
+                      {String(cell.getValue() ?? '')}
+                    </td>
+                  ))}
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+      {selectedId !== undefined && <UpdateDetails site={view.site} updateId={selectedId} onClose={() => setSelected(undefined)} />}
+      {view.total === 0 && !view.loading && view.search === '' && view.error === undefined && (
+        <p className="empty">No software updates have been synchronized to {view.site} yet. Right-click Update Repository and choose Run Synchronization.</p>
+      )}
     </div>
   );
+}
+
+/** Column widths the administrator set last time (kept per browser profile). */
+function savedColumnWidths(): ColumnSizingState {
+  try {
+    const saved: unknown = JSON.parse(localStorage.getItem(COLUMN_WIDTHS_KEY) ?? '{}');
+    if (typeof saved !== 'object' || saved === null) return {};
+    return Object.fromEntries(Object.entries(saved).filter((entry): entry is [string, number] => typeof entry[1] === 'number' && entry[1] >= 40 && entry[1] <= 2000));
+  } catch {
+    return {};
+  }
 }

@@ -1,12 +1,13 @@
 /** Console state fed by the contract: sites, engine status, connection, selection and the log pane's lines. */
 import { create } from 'zustand';
-import type { ConsoleApi, ConsoleEvent, HierarchyEntry, Progress, StatusMessage, UpdateRow } from '../../shared/contract';
+import type { ApiParams, ConsoleApi, ConsoleEvent, HierarchyEntry, Progress, StatusMessage, UpdateRow } from '../../shared/contract';
 import type { ConsoleInfo, EngineStatus, Site } from '../../shared/domain';
 import { ApiError } from '../../shared/errors';
 import type { TransportKind } from '../../shared/bridge';
 import type { ConnectionState } from '../api/websocket-bridge';
 import { DEFAULT_EXPANDED } from '../console-tree/tree-model';
 import { LogBuffer } from '../log-pane/log-buffer';
+import { RowCache } from '../repository/row-cache';
 
 export const LOG_BUFFER_LINES = 1_000_000;
 
@@ -16,18 +17,25 @@ export interface Notice {
   text: string;
 }
 
+export const REPOSITORY_PAGE_SIZE = 200;
+/** Pages of rows kept while scrolling (10,000 rows); older pages are fetched again when scrolled back to. */
+const REPOSITORY_CACHED_PAGES = 50;
+
 export interface RepositoryView {
   site: string;
   total: number;
-  rows: UpdateRow[];
-  offset: number;
+  /** Changes with every new query; pages fetched for an earlier one are dropped. */
+  generation: number;
   sort: 'title' | 'kb' | 'bulletin' | 'classification' | 'products' | 'severity' | 'releasedAt' | 'revisedAt' | 'state' | 'superseded';
   direction: 'asc' | 'desc';
   search: string;
   classificationId: string | undefined;
   productId: string | undefined;
   loading: boolean;
+  error: string | undefined;
 }
+
+type RepositoryQuery = Pick<RepositoryView, 'sort' | 'direction' | 'search' | 'classificationId' | 'productId'>;
 
 export interface RepositoryFolders {
   classifications: Array<{ id: string; name: string; count: number }>;
@@ -46,7 +54,13 @@ export interface ConsoleState {
   statusMessages: StatusMessage[];
   connectTo(site: string): void;
   folders: RepositoryFolders;
-  loadRepository(changes?: Partial<Pick<RepositoryView, 'offset' | 'sort' | 'direction' | 'search' | 'classificationId' | 'productId'>>): Promise<void>;
+  /** Starts a new repository query (or refreshes the current one when nothing changes) and fetches its first page. */
+  loadRepository(changes?: Partial<RepositoryQuery>): Promise<void>;
+  /** The rows of the current query fetched so far, page by page; repositoryVersion changes when a page arrives. */
+  repositoryRows: RowCache<UpdateRow>;
+  repositoryVersion: number;
+  /** Fetches the pages rows [first, last] of the current query need. */
+  ensureRepositoryRows(first: number, last: number): void;
   loadStatusMessages(site: string): Promise<void>;
   runSync(site: string): Promise<void>;
   cancelSync(site: string): Promise<void>;
@@ -89,40 +103,60 @@ export const useConsoleStore = create<ConsoleState>((set, get) => ({
   connectedSite: 'CEN',
   hierarchy: [],
   progress: {},
-  repository: { site: 'CEN', total: 0, rows: [], offset: 0, sort: 'title', direction: 'asc', search: '', classificationId: undefined, productId: undefined, loading: false },
+  repository: { site: 'CEN', total: 0, generation: 0, sort: 'title', direction: 'asc', search: '', classificationId: undefined, productId: undefined, loading: false, error: undefined },
+  repositoryRows: new RowCache<UpdateRow>(REPOSITORY_PAGE_SIZE, REPOSITORY_CACHED_PAGES),
+  repositoryVersion: 0,
   folders: { classifications: [], products: [] },
   statusMessages: [],
 
   connectTo(site) {
-    set({ connectedSite: site, repository: { ...get().repository, site, offset: 0 } });
+    set({ connectedSite: site, repository: { ...get().repository, site } });
     void get().loadRepository();
   },
 
   async loadRepository(changes = {}) {
     const { api } = get();
     if (api === undefined) return;
-    const view = { ...get().repository, ...changes, site: get().connectedSite, loading: true };
-    set({ repository: view });
+    const rows = new RowCache<UpdateRow>(REPOSITORY_PAGE_SIZE, REPOSITORY_CACHED_PAGES);
+    const view: RepositoryView = { ...get().repository, ...changes, site: get().connectedSite, generation: get().repository.generation + 1, loading: true, error: undefined };
+    set({ repository: view, repositoryRows: rows, repositoryVersion: get().repositoryVersion + 1 });
     try {
-      // The folder counts change only with a sync: fetched on refresh, not with every page, sort or search.
+      // The folder counts change only with a sync: fetched on refresh, not with every sort or search.
       const wantFolders = Object.keys(changes).length === 0;
+      rows.markPending(0);
       const [page, folders] = await Promise.all([
-        api.queryUpdates({
-          site: view.site,
-          offset: view.offset,
-          limit: 200,
-          sort: view.sort,
-          direction: view.direction,
-          ...(view.search.trim() === '' ? {} : { search: view.search.trim() }),
-          ...(view.classificationId === undefined ? {} : { classificationId: view.classificationId }),
-          ...(view.productId === undefined ? {} : { productId: view.productId }),
-        }),
+        api.queryUpdates(repositoryQuery(view, 0)),
         wantFolders ? api.getRepositoryFolders({ site: view.site }) : Promise.resolve(get().folders),
       ]);
-      set({ repository: { ...view, total: page.total, rows: page.rows, loading: false }, folders });
+      if (get().repository.generation !== view.generation) return;
+      rows.put(0, page.rows);
+      set({ repository: { ...view, total: page.total, loading: false }, folders, repositoryVersion: get().repositoryVersion + 1 });
     } catch (error) {
-      set({ repository: { ...view, loading: false } });
-      get().notify('error', error instanceof ApiError ? error.message : String(error));
+      if (get().repository.generation !== view.generation) return;
+      rows.forget(0);
+      const message = error instanceof ApiError ? error.message : String(error);
+      set({ repository: { ...view, loading: false, error: message } });
+      get().notify('error', message);
+    }
+  },
+
+  ensureRepositoryRows(first, last) {
+    const { api, repository: view, repositoryRows: rows } = get();
+    if (api === undefined || view.loading) return;
+    for (const page of rows.missingPages(Math.max(0, first), Math.min(last, view.total - 1))) {
+      rows.markPending(page);
+      api.queryUpdates(repositoryQuery(view, page * REPOSITORY_PAGE_SIZE)).then(
+        (result) => {
+          if (get().repository.generation !== view.generation) return;
+          rows.put(page, result.rows);
+          // The repository can change under a scrolling grid (a sync finished): the newest count wins.
+          set({ repositoryVersion: get().repositoryVersion + 1, ...(result.total === get().repository.total ? {} : { repository: { ...get().repository, total: result.total } }) });
+        },
+        (error: unknown) => {
+          rows.forget(page);
+          if (get().repository.generation === view.generation) get().notify('error', error instanceof ApiError ? error.message : String(error));
+        },
+      );
     }
   },
 
@@ -269,6 +303,19 @@ export const useConsoleStore = create<ConsoleState>((set, get) => ({
     set({ notices: get().notices.filter((notice) => notice.id !== id) });
   },
 }));
+
+function repositoryQuery(view: RepositoryView, offset: number): ApiParams<'queryUpdates'> {
+  return {
+    site: view.site,
+    offset,
+    limit: REPOSITORY_PAGE_SIZE,
+    sort: view.sort,
+    direction: view.direction,
+    ...(view.search.trim() === '' ? {} : { search: view.search.trim() }),
+    ...(view.classificationId === undefined ? {} : { classificationId: view.classificationId }),
+    ...(view.productId === undefined ? {} : { productId: view.productId }),
+  };
+}
 
 /** Runs an action of the console; a refusal or failure becomes an error notice instead of being lost. */
 async function reportFailure(get: () => ConsoleState, action: () => Promise<unknown>): Promise<void> {

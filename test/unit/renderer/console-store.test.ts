@@ -59,3 +59,41 @@ describe('console store', () => {
     expect(useConsoleStore.getState().logVersion).toBe(before + 12);
   });
 });
+
+describe('console store: the repository grid', () => {
+  const row = (n: number) => ({ updateId: `u${n}`, revision: 1, title: `Update ${n}`, kb: null, bulletin: null, classification: null, products: null, severity: null, releasedAt: null, revisedAt: '2026-01-01T00:00:00Z', state: 'published' as const, superseded: false });
+  const pageOf = (offset: number, limit: number, total: number) => ({ total, rows: Array.from({ length: Math.max(0, Math.min(limit, total - offset)) }, (_, n) => row(offset + n)) });
+
+  it('fetches the pages a scrolled-to window needs, once each, and drops answers to an earlier query', async () => {
+    const answers: Array<{ offset: number; sort: string | undefined; resolve(): void }> = [];
+    const queryUpdates = vi.fn(
+      (params: { offset?: number; limit?: number; sort?: string }) =>
+        new Promise<{ total: number; rows: ReturnType<typeof row>[] }>((resolve) => answers.push({ offset: params.offset ?? 0, sort: params.sort, resolve: () => resolve(pageOf(params.offset ?? 0, params.limit ?? 200, 1000)) })),
+    );
+    const api = fakeApi({ queryUpdates: queryUpdates as unknown as ConsoleApi['queryUpdates'], getRepositoryFolders: vi.fn(async () => ({ classifications: [], products: [] })) });
+    const store = useConsoleStore;
+    store.getState().attach(api, 'websocket');
+    const loading = store.getState().loadRepository({ sort: 'title' });
+    answers.shift()!.resolve();
+    await loading;
+    expect(store.getState().repository.total).toBe(1000);
+    expect(store.getState().repositoryRows.rowAt(0)?.title).toBe('Update 0');
+
+    store.getState().ensureRepositoryRows(350, 620);
+    store.getState().ensureRepositoryRows(400, 600);
+    expect(answers.map((answer) => answer.offset)).toEqual([200, 400, 600]);
+    answers.shift()!.resolve();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(store.getState().repositoryRows.rowAt(350)?.title).toBe('Update 350');
+
+    // A new sort starts a new query: the pages still on their way belong to the old one and are dropped.
+    const resorting = store.getState().loadRepository({ sort: 'kb' });
+    const stale = answers.splice(0, 2);
+    answers.shift()!.resolve();
+    await resorting;
+    stale.forEach((answer) => answer.resolve());
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(store.getState().repositoryRows.rowAt(450)).toBeUndefined();
+    expect(store.getState().repositoryRows.missingPages(400, 600)).toEqual([2, 3]);
+  });
+});

@@ -1,90 +1,171 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useMemo, useRef, useState, type ChangeEvent } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, type ChangeEvent, type KeyboardEvent, type MouseEvent } from 'react';
 import { parseTraceLine, severityOf } from '../../shared/trace-log';
 import { useConsoleStore } from '../store/console-store';
-import { LogBuffer, type BufferedLine } from './log-buffer';
+import { useFixedRowWindow } from '../virtual/fixed-row-window';
+import { LogBuffer } from './log-buffer';
+import { isSelected, logViewOf, selectedText, type LineSelection } from './log-view';
+import { copyToClipboard } from './clipboard';
 
 const ROW_HEIGHT = 18;
+/** More than this many lines in one copy would make a clipboard of hundreds of megabytes; the rest is left out, and said so. */
+const COPY_LIMIT = 200_000;
 
 /**
- * The live log pane: the site's wsyncmgr.log lines as the engine writes them, virtualized (only the visible
- * rows exist in the page), following the end unless the administrator scrolled up. Also opens any
- * CMTrace-format log file, in either format.
+ * The live log pane: the site's wsyncmgr.log lines as the engine writes them, windowed (only the visible rows exist
+ * in the page), following the end unless the administrator scrolled up. Lines are selected with the mouse
+ * (Shift+click extends) or the keyboard (arrows, Shift+arrows, Ctrl+A) and copied with Ctrl+C or Copy. Also opens
+ * any CMTrace-format log file, in either format.
  */
 export function LogPane({ site }: { site: string | undefined }) {
   const bufferOf = useConsoleStore((state) => state.logBufferOf);
+  const notify = useConsoleStore((state) => state.notify);
   const live = bufferOf(site ?? 'CEN');
   const version = useConsoleStore((state) => state.logVersion);
   const [opened, setOpened] = useState<{ name: string; buffer: LogBuffer } | undefined>();
   const [filter, setFilter] = useState('');
   const [following, setFollowing] = useState(true);
-  const scroller = useRef<HTMLDivElement>(null);
+  const [selection, setSelection] = useState<LineSelection | undefined>();
   const fileInput = useRef<HTMLInputElement>(null);
   const buffer = opened?.buffer ?? live;
 
-  // Positions of the lines matching the filter (all lines when there is none: no scan per batch).
-  const positions = useMemo(() => {
-    const needle = filter.trim().toLowerCase();
-    if (needle === '') return undefined;
-    return buffer.positionsWhere((line) => line.text.toLowerCase().includes(needle));
-  }, [buffer, filter, version]);
-  const count = positions?.length ?? buffer.length;
+  const view = useMemo(() => logViewOf(buffer, filter), [buffer, filter]);
+  view.update();
+  const count = view.length;
+  const rows = useFixedRowWindow(count, ROW_HEIGHT, 30);
+  const { element } = rows;
 
-  const virtualizer = useVirtualizer({ count, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 30 });
+  // While following, the newest line stays in view; otherwise the lines on screen stay put as lines arrive and the
+  // ring drops its oldest ones (their row indexes shift, their sequence numbers do not).
+  const topSeq = useRef<number | undefined>(undefined);
+  useLayoutEffect(() => {
+    if (element === null) return;
+    if (following) {
+      element.scrollTop = element.scrollHeight;
+    } else if (topSeq.current !== undefined) {
+      const offset = element.scrollTop % ROW_HEIGHT;
+      const top = view.indexOfSeq(topSeq.current) * ROW_HEIGHT + offset;
+      if (Math.abs(top - element.scrollTop) >= 1) element.scrollTop = top;
+    }
+    topSeq.current = count === 0 ? undefined : view.seqAt(Math.min(count - 1, Math.floor(element.scrollTop / ROW_HEIGHT)));
+  }, [element, following, version, view, count]);
 
-  useEffect(() => {
-    if (following && count > 0) virtualizer.scrollToIndex(count - 1, { align: 'end' });
-  }, [count, following, virtualizer]);
+  useEffect(() => setSelection(undefined), [buffer]);
 
   const onScroll = () => {
-    const element = scroller.current;
     if (element === null) return;
     const atEnd = element.scrollTop + element.clientHeight >= element.scrollHeight - ROW_HEIGHT * 2;
     if (atEnd !== following) setFollowing(atEnd);
+    topSeq.current = count === 0 ? undefined : view.seqAt(Math.min(count - 1, Math.floor(element.scrollTop / ROW_HEIGHT)));
   };
 
   const openFile = async (event: ChangeEvent<HTMLInputElement>) => {
     const file = event.target.files?.[0];
     if (file === undefined) return;
     const text = await file.text();
-    const lines: BufferedLine[] = text.split(/\r?\n/).filter((raw) => raw.trim() !== '').map((raw) => {
+    const lines = text.split(/\r?\n/).filter((raw) => raw.trim() !== '').map((raw) => {
       const parsed = parseTraceLine(raw);
-      return { site: file.name, text: parsed === undefined ? raw : `${parsed.text}  [${parsed.component}  ${parsed.time}]`, severity: parsed?.severity ?? severityOf(raw) };
+      return { text: parsed === undefined ? raw : `${parsed.text}  [${parsed.component}  ${parsed.time}]`, severity: parsed?.severity ?? severityOf(raw) };
     });
-    const sized = new LogBuffer(Math.max(1, lines.length));
+    const sized = new LogBuffer(Math.max(1, lines.length), file.name);
     sized.push(lines);
     setOpened({ name: file.name, buffer: sized });
     setFollowing(false);
     event.target.value = '';
   };
 
-  const lineAt = (index: number) => buffer.at(positions === undefined ? index : positions[index]!);
+  const copySelection = async () => {
+    if (selection === undefined) return;
+    const picked = selectedText(view, buffer, selection, COPY_LIMIT);
+    try {
+      await copyToClipboard(picked.text);
+      notify(picked.truncated ? 'warning' : 'info', picked.truncated ? `Copied the first ${picked.lines.toLocaleString()} selected lines; a copy holds at most ${COPY_LIMIT.toLocaleString()}.` : `Copied ${picked.lines.toLocaleString()} line${picked.lines === 1 ? '' : 's'}.`);
+    } catch (error) {
+      notify('error', `Could not copy to the clipboard: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
+
+  const moveTo = (index: number, extend: boolean) => {
+    if (count === 0) return;
+    const bounded = Math.max(0, Math.min(count - 1, index));
+    const seq = view.seqAt(bounded);
+    setSelection((current) => ({ anchor: extend && current !== undefined ? current.anchor : seq, focus: seq }));
+    rows.scrollToIndex(bounded);
+    if (bounded < count - 1) setFollowing(false);
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    const control = event.ctrlKey || event.metaKey;
+    if (control && event.key.toLowerCase() === 'c') {
+      event.preventDefault();
+      void copySelection();
+      return;
+    }
+    if (control && event.key.toLowerCase() === 'a') {
+      event.preventDefault();
+      if (count > 0) setSelection({ anchor: view.seqAt(0), focus: view.seqAt(count - 1) });
+      return;
+    }
+    if (event.key === 'Escape') {
+      setSelection(undefined);
+      return;
+    }
+    const focusIndex = selection === undefined ? Math.floor((element?.scrollTop ?? 0) / ROW_HEIGHT) - 1 : view.indexOfSeq(selection.focus);
+    const page = Math.max(1, Math.floor(rows.viewportHeight / ROW_HEIGHT) - 1);
+    const moves: Record<string, number> = { ArrowDown: focusIndex + 1, ArrowUp: focusIndex - 1, PageDown: focusIndex + page, PageUp: focusIndex - page, Home: 0, End: count - 1 };
+    const target = moves[event.key];
+    if (target === undefined) return;
+    event.preventDefault();
+    moveTo(target, event.shiftKey);
+    if (event.key === 'End' && !event.shiftKey) setFollowing(true);
+  };
+
+  const onLineClick = (event: MouseEvent, seq: number) => {
+    setSelection((current) => ({ anchor: event.shiftKey && current !== undefined ? current.anchor : seq, focus: seq }));
+  };
+
+  const selectedCount = selection === undefined ? 0 : view.indexOfSeq(Math.max(selection.anchor, selection.focus) + 1) - view.indexOfSeq(Math.min(selection.anchor, selection.focus));
+  const visible = [];
+  for (let index = rows.first; index <= rows.last; index++) {
+    const seq = view.seqAt(index);
+    const line = buffer.atSeq(seq);
+    visible.push(
+      <div
+        key={seq}
+        role="listitem"
+        aria-selected={isSelected(selection, seq)}
+        className={`log-line log-${line?.severity ?? 'info'}${isSelected(selection, seq) ? ' log-selected' : ''}`}
+        style={{ transform: `translateY(${index * ROW_HEIGHT}px)` }}
+        onMouseDown={(event) => event.shiftKey && event.preventDefault()}
+        onClick={(event) => onLineClick(event, seq)}
+      >
+        {line?.text}
+      </div>,
+    );
+  }
 
   return (
     <section className="log-pane" aria-label="Sync log">
       <header className="pane-title small">
         <h2>{opened === undefined ? `wsyncmgr.log${site === undefined ? '' : ` — ${site}`}` : opened.name}</h2>
         <input className="log-filter" type="search" placeholder="Filter lines" aria-label="Filter log lines" value={filter} onChange={(event) => setFilter(event.target.value)} />
+        <button type="button" disabled={selectedCount === 0} onClick={() => void copySelection()} title="Copy the selected lines (Ctrl+C)">
+          Copy
+        </button>
         <button type="button" onClick={() => fileInput.current?.click()}>Open log file…</button>
         {opened !== undefined && (
           <button type="button" onClick={() => setOpened(undefined)}>Back to live log</button>
         )}
         <input ref={fileInput} type="file" accept=".log,.lo_,.txt" hidden onChange={(event) => void openFile(event)} />
-        <span className="muted">{count.toLocaleString()} lines</span>
+        <span className="muted" aria-live="off">
+          {count.toLocaleString()} lines{selectedCount > 0 ? `, ${selectedCount.toLocaleString()} selected` : ''}
+        </span>
       </header>
       {count === 0 ? (
         <p className="empty">{filter === '' ? 'No synchronization has written to the log yet.' : 'No line matches the filter.'}</p>
       ) : (
-        <div className="log-lines" ref={scroller} onScroll={onScroll} role="log" aria-live="off">
-          <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-            {virtualizer.getVirtualItems().map((row) => {
-              const line = lineAt(row.index);
-              return (
-                <div key={row.key} className={`log-line log-${line?.severity ?? 'info'}`} style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${row.start}px)` }}>
-                  {line?.text}
-                </div>
-              );
-            })}
+        <div className="log-lines" ref={rows.ref} onScroll={onScroll} onKeyDown={onKeyDown} tabIndex={0} role="log" aria-live="off" aria-label="Log lines">
+          <div role="list" style={{ height: rows.totalHeight, position: 'relative' }}>
+            {visible}
           </div>
         </div>
       )}

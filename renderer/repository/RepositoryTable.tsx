@@ -1,10 +1,10 @@
 import { columnResizingFeature, columnSizingFeature, createColumnHelper, tableFeatures, useTable, type ColumnSizingState } from '@tanstack/react-table';
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useMemo, useState, type KeyboardEvent } from 'react';
 import type { UpdateRow } from '../../shared/contract';
 import { UpdateDetails } from './UpdateDetails';
 import type { RepositoryView } from '../store/console-store';
 import { useConsoleStore } from '../store/console-store';
+import { useFixedRowWindow } from '../virtual/fixed-row-window';
 
 const ROW_HEIGHT = 22;
 const COLUMN_WIDTHS_KEY = 'usc.repository.columnWidths';
@@ -34,13 +34,11 @@ const COLUMNS = column.columns([
 export function RepositoryTable({ filter }: { filter: { classificationId?: string; productId?: string } }) {
   const view = useConsoleStore((state) => state.repository);
   const rows = useConsoleStore((state) => state.repositoryRows);
-  useConsoleStore((state) => state.repositoryVersion);
   const load = useConsoleStore((state) => state.loadRepository);
   const ensureRows = useConsoleStore((state) => state.ensureRepositoryRows);
   const [search, setSearch] = useState(view.search);
   const [selected, setSelected] = useState<{ index: number; updateId: string | undefined } | undefined>();
   const [columnSizing, setColumnSizing] = useState<ColumnSizingState>(savedColumnWidths);
-  const scroller = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
     if (view.classificationId !== filter.classificationId || view.productId !== filter.productId) {
@@ -49,20 +47,27 @@ export function RepositoryTable({ filter }: { filter: { classificationId?: strin
   }, [filter.classificationId, filter.productId, view.classificationId, view.productId, load]);
 
   // A new query starts at its top with nothing selected.
+  const grid = useFixedRowWindow(view.loading ? 0 : view.total, ROW_HEIGHT, 8);
+  const { first, last, element } = grid;
   useEffect(() => {
     setSelected(undefined);
-    scroller.current?.scrollTo({ top: 0 });
-  }, [view.sort, view.direction, view.search, view.classificationId, view.productId, view.site]);
+    element?.scrollTo({ top: 0 });
+  }, [view.sort, view.direction, view.search, view.classificationId, view.productId, view.site, element]);
 
   useEffect(() => localStorage.setItem(COLUMN_WIDTHS_KEY, JSON.stringify(columnSizing)), [columnSizing]);
 
-  const virtualizer = useVirtualizer({ count: view.loading ? 0 : view.total, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 20 });
-  const items = virtualizer.getVirtualItems();
-  const first = items[0]?.index ?? 0;
-  const last = items.at(-1)?.index ?? -1;
   useEffect(() => ensureRows(first, last), [first, last, view.generation, view.total, ensureRows]);
 
-  const windowRows = useMemo(() => items.map((item) => rows.rowAt(item.index)).filter((row) => row !== undefined), [items, rows]);
+  const version = useConsoleStore((state) => state.repositoryVersion);
+  const windowRows = useMemo(() => {
+    const loaded: UpdateRow[] = [];
+    for (let index = first; index <= last; index++) {
+      const row = rows.rowAt(index);
+      if (row !== undefined) loaded.push(row);
+    }
+    return loaded;
+    // version: a page of this window arrived.
+  }, [first, last, rows, version]);
   const table = useTable({
     features,
     columns: COLUMNS,
@@ -78,14 +83,14 @@ export function RepositoryTable({ filter }: { filter: { classificationId?: strin
   const selectIndex = (index: number) => {
     const bounded = Math.max(0, Math.min(view.total - 1, index));
     setSelected({ index: bounded, updateId: rows.rowAt(bounded)?.updateId });
-    virtualizer.scrollToIndex(bounded);
+    grid.scrollToIndex(bounded);
   };
   // A row selected by keyboard before its page arrived gets its update once the page is in.
   const selectedId = selected?.updateId ?? (selected === undefined ? undefined : rows.rowAt(selected.index)?.updateId);
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     if (view.total === 0) return;
-    const page = Math.max(1, Math.floor((scroller.current?.clientHeight ?? ROW_HEIGHT * 10) / ROW_HEIGHT) - 1);
+    const page = Math.max(1, Math.floor((grid.viewportHeight || ROW_HEIGHT * 10) / ROW_HEIGHT) - 1);
     const current = selected?.index ?? first - 1;
     const moves: Record<string, number> = { ArrowDown: current + 1, ArrowUp: current - 1, PageDown: current + page, PageUp: current - page, Home: 0, End: view.total - 1 };
     const target = moves[event.key];
@@ -106,7 +111,7 @@ export function RepositoryTable({ filter }: { filter: { classificationId?: strin
         <button type="button" onClick={() => { setSearch(''); void load({ search: '' }); }}>Clear</button>
         <span className="muted" aria-live="polite">{status}</span>
       </form>
-      <div className="grid-scroller" ref={scroller} tabIndex={0} onKeyDown={onKeyDown} aria-label="Software updates list">
+      <div className="grid-scroller" ref={grid.ref} tabIndex={0} onKeyDown={onKeyDown} aria-label="Software updates list">
         <table className="list-view virtual-grid" aria-label="Software updates" aria-rowcount={view.total + 1} style={{ width: table.getTotalSize() }}>
           <thead>
             <tr aria-rowindex={1}>
@@ -131,14 +136,14 @@ export function RepositoryTable({ filter }: { filter: { classificationId?: strin
               })}
             </tr>
           </thead>
-          <tbody style={{ height: virtualizer.getTotalSize() }}>
-            {items.map((item) => {
-              const row = rows.rowAt(item.index);
-              const style = { height: ROW_HEIGHT, transform: `translateY(${item.start}px)` };
+          <tbody style={{ height: grid.totalHeight }}>
+            {windowIndexes(first, last).map((index) => {
+              const row = rows.rowAt(index);
+              const style = { height: ROW_HEIGHT, transform: `translateY(${index * ROW_HEIGHT}px)` };
               const tableRow = row === undefined ? undefined : tableRows.get(row.updateId);
               if (row === undefined || tableRow === undefined) {
                 return (
-                  <tr key={item.key} aria-rowindex={item.index + 2} className="row-pending" style={style}>
+                  <tr key={`pending-${index}`} aria-rowindex={index + 2} className="row-pending" style={style}>
                     <td style={{ width: table.getTotalSize() }}>Loading…</td>
                   </tr>
                 );
@@ -146,11 +151,11 @@ export function RepositoryTable({ filter }: { filter: { classificationId?: strin
               const isSelected = row.updateId === selectedId;
               return (
                 <tr
-                  key={item.key}
-                  aria-rowindex={item.index + 2}
+                  key={row.updateId}
+                  aria-rowindex={index + 2}
                   aria-selected={isSelected}
                   style={style}
-                  onClick={() => setSelected({ index: item.index, updateId: row.updateId })}
+                  onClick={() => setSelected({ index, updateId: row.updateId })}
                   className={`${row.state === 'expired' ? 'row-expired' : ''} ${row.superseded ? 'row-superseded' : ''} ${isSelected ? 'row-selected' : ''}`}
                 >
                   {tableRow.getAllCells().map((cell) => (
@@ -170,6 +175,10 @@ export function RepositoryTable({ filter }: { filter: { classificationId?: strin
       )}
     </div>
   );
+}
+
+function windowIndexes(first: number, last: number): number[] {
+  return Array.from({ length: Math.max(0, last - first + 1) }, (_, offset) => first + offset);
 }
 
 /** Column widths the administrator set last time (kept per browser profile). */

@@ -209,7 +209,7 @@ export const useConsoleStore = create<ConsoleState>((set, get) => ({
   logBuffers: new Map(),
   logBufferOf(site) {
     let buffer = get().logBuffers.get(site);
-    if (buffer === undefined) get().logBuffers.set(site, (buffer = new LogBuffer(LOG_BUFFER_LINES)));
+    if (buffer === undefined) get().logBuffers.set(site, (buffer = new LogBuffer(LOG_BUFFER_LINES, site)));
     return buffer;
   },
   logVersion: 0,
@@ -272,9 +272,8 @@ export const useConsoleStore = create<ConsoleState>((set, get) => ({
         void get().refresh();
         return;
       case 'log': {
-        const site = event.payload.site;
-        get().logBufferOf(site).push(event.payload.lines.map((line) => ({ site, text: line.text, severity: line.severity })));
-        set({ logVersion: get().logVersion + 1 });
+        get().logBufferOf(event.payload.site).push(event.payload.lines);
+        announceLogLines(set, get);
         return;
       }
       case 'progress':
@@ -324,6 +323,25 @@ async function reportFailure(get: () => ConsoleState, action: () => Promise<unkn
   } catch (error) {
     get().notify('error', error instanceof ApiError ? error.message : String(error));
   }
+}
+
+let logFramePending = false;
+
+/**
+ * Tells the log pane new lines arrived, at most once per frame: batches can arrive faster than the screen
+ * refreshes, and rendering each one would spend the main thread on frames nobody sees.
+ */
+function announceLogLines(set: (partial: Partial<ConsoleState>) => void, get: () => ConsoleState): void {
+  if (typeof requestAnimationFrame !== 'function') {
+    set({ logVersion: get().logVersion + 1 });
+    return;
+  }
+  if (logFramePending) return;
+  logFramePending = true;
+  requestAnimationFrame(() => {
+    logFramePending = false;
+    set({ logVersion: get().logVersion + 1 });
+  });
 }
 
 function showDesktopNotification(title: string, body: string): void {

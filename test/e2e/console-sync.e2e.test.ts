@@ -23,7 +23,7 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
     browser = await launchChromium();
     dataDir = mkdtempSync(join(tmpdir(), 'usc-e2e-'));
     web = await startUsc(['web', '--port', '0', '--data', dataDir]);
-    page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+    page = await browser.newPage({ viewport: { width: 1400, height: 860 }, permissions: ['clipboard-read', 'clipboard-write'] });
     await page.goto(web.firstLine);
     await page.getByRole('treeitem', { name: 'Update Repository', exact: true }).waitFor();
   });
@@ -65,6 +65,18 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
     await page.screenshot({ path: screenshotPath('sync-running') });
     await page.getByText(/Synchronization of CEN succeeded: \d+ new/).waitFor({ timeout: 60_000 });
     await log.getByText(/STATMSG: ID=6702/).first().waitFor();
+
+    // Lines picked with a click and a Shift+click are copied with Ctrl+C, in order.
+    const logLines = log.locator('.log-line');
+    await logLines.filter({ hasText: 'STATMSG: ID=6702' }).first().click();
+    await logLines.filter({ hasText: /^Sync time/ }).first().click({ modifiers: ['Shift'] });
+    await log.getByText(/lines, [2-9] selected/).waitFor();
+    await page.keyboard.press('Control+c');
+    await page.getByText(/^Copied [2-9] lines\.$/).waitFor();
+    await page.bringToFront();
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    expect(copied.split('\n')[0]).toContain('STATMSG: ID=6702');
+    expect(copied.split('\n').at(-1)).toMatch(/^Sync time/);
     const table = page.getByRole('table', { name: 'Software updates' });
     await table.getByRole('row').nth(1).waitFor();
     const total = Number((await table.getAttribute('aria-rowcount'))) - 1;

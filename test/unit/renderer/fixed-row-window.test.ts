@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { rowWindow, scrollTopFor } from '../../../renderer/virtual/fixed-row-window';
+
+describe('fixed-height row windows', () => {
+  it('renders the rows on screen plus the overscan, whatever the number of rows', () => {
+    expect(rowWindow(0, 180, 1_000_000, 18, 5)).toEqual({ first: 0, last: 15, totalHeight: 18_000_000 });
+    expect(rowWindow(18 * 500_000 + 9, 180, 1_000_000, 18, 5)).toEqual({ first: 499_995, last: 500_016, totalHeight: 18_000_000 });
+    expect(rowWindow(17_999_820, 180, 1_000_000, 18, 5).last).toBe(999_999);
+  });
+
+  it('has nothing to render in an empty list, and clamps a scroll position beyond the end', () => {
+    expect(rowWindow(0, 300, 0, 22, 8)).toEqual({ first: 0, last: -1, totalHeight: 0 });
+    expect(rowWindow(50_000, 220, 20, 22, 0)).toEqual({ first: 20, last: 19, totalHeight: 440 });
+  });
+
+  it('scrolls as little as possible to show a row, or puts it at an edge when asked', () => {
+    expect(scrollTopFor(5, 'nearest', 0, 220, 22)).toBe(0);
+    expect(scrollTopFor(20, 'nearest', 0, 220, 22)).toBe(22 * 21 - 220);
+    expect(scrollTopFor(2, 'nearest', 440, 220, 22)).toBe(44);
+    expect(scrollTopFor(100, 'start', 0, 220, 22)).toBe(2200);
+    expect(scrollTopFor(100, 'end', 0, 220, 22)).toBe(2222 - 220);
+  });
+});

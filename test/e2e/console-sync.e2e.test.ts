@@ -68,8 +68,8 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
 
     // Lines picked with a click and a Shift+click are copied with Ctrl+C, in order.
     const logLines = log.locator('.log-line');
-    await logLines.filter({ hasText: 'STATMSG: ID=6702' }).first().click();
-    await logLines.filter({ hasText: /^Sync time/ }).first().click({ modifiers: ['Shift'] });
+    await logLines.filter({ hasText: 'STATMSG: ID=6702' }).last().click();
+    await logLines.filter({ hasText: /^Sync time/ }).last().click({ modifiers: ['Shift'] });
     await log.getByText(/lines, [2-9] selected/).waitFor();
     await page.keyboard.press('Control+c');
     await page.getByText(/^Copied [2-9] lines\.$/).waitFor();

@@ -4,10 +4,11 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { app, BrowserWindow, ipcMain, protocol, session, shell } from 'electron';
+import { app, BrowserWindow, ipcMain, Notification, protocol, session, shell } from 'electron';
 import { APP_ORIGIN } from '../shared/bridge';
 import { startConsoleHost, type ConsoleHost } from './host/console-host';
 import { forwardConsoleEvents, registerConsoleIpc, TrustedSenders } from './host/electron-ipc';
+import { notifyFailedSyncs } from './host/failure-notifier';
 import { buildPaths, resolveDataDir } from './host/paths';
 import { contentTypeOf, rendererFileFor } from './host/renderer-files';
 import { PRODUCT_NAME } from './host/product';
@@ -79,6 +80,9 @@ async function start(): Promise<void> {
   host = await startConsoleHost({ dataDir, workerPath: paths.workerPath, sqlWasmPath: paths.sqlWasmPath });
   registerConsoleIpc(ipcMain, host.dispatch, senders);
   forwardConsoleEvents(host, () => BrowserWindow.getAllWindows().map((window) => window.webContents));
+  notifyFailedSyncs(host, ({ title, body }) => {
+    if (Notification.isSupported()) new Notification({ title, body }).show();
+  });
   createWindow();
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow();

@@ -2,6 +2,7 @@ import { useEffect, useMemo } from 'react';
 import { ConsoleTree } from './console-tree/ConsoleTree';
 import { buildConsoleTree, connectedSite, findNode } from './console-tree/tree-model';
 import { NewChildSiteDialog } from './dialogs/NewChildSiteDialog';
+import { SitePropertiesDialog } from './dialogs/SitePropertiesDialog';
 import { SupPropertiesDialog } from './properties/SupPropertiesDialog';
 import { LogPane } from './log-pane/LogPane';
 import { ResultPane } from './result-pane/ResultPane';
@@ -62,6 +63,7 @@ export function App() {
       <StatusBar />
       {dialog?.kind === 'newChildSite' && <NewChildSiteDialog parent={dialog.parent} />}
       {dialog?.kind === 'supProperties' && <SupPropertiesDialog site={dialog.site} />}
+      {dialog?.kind === 'siteProperties' && <SitePropertiesDialog key={dialog.site} site={dialog.site} />}
     </div>
   );
 }

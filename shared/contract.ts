@@ -135,6 +135,18 @@ export const apiMethods = {
   /** Retries a failed synchronization now: the one manual action allowed on a child site. */
   retrySynchronization: { params: SiteParams, result: z.object({ status: z.enum(['started', 'queued', 'coalesced']) }) },
   setSupConfig: { params: z.object({ site: SiteCodeSchema, config: SupConfigSchema }).strict(), result: SupConfigSchema },
+  /** What the proposed products and classifications would keep, drop and bring back, from the site database. */
+  previewSupScope: {
+    params: z.object({ site: SiteCodeSchema, config: SupConfigSchema }).strict(),
+    result: z.object({
+      current: z.number().int(),
+      kept: z.number().int(),
+      dropped: z.number().int(),
+      returning: z.number().int(),
+      newlySelected: z.array(z.string()),
+      unknown: z.array(z.string()),
+    }),
+  },
   /** Starts (or queues) a synchronization; a manual Run Synchronization is a delta sync. With wait, answers when it ends. */
   runSynchronization: {
     params: z

@@ -9,6 +9,7 @@ import { TraceLogWriter } from './log/trace-log-writer';
 import { SiteRegistry } from './sites/site-registry';
 import { loadSqlJs } from './sites/sqljs';
 import { inTransaction } from './sites/transaction';
+import { previewScope } from './sync/scope-preview';
 import { readSupConfig, writeSupConfig } from './sync/sup-config';
 import { acceleratedClock, systemClock, type Clock } from './schedule/clock';
 import { readSchedule, wallClockText, writeSchedule } from './schedule/schedule-store';
@@ -175,6 +176,7 @@ export class Engine {
       listSites: () => this.sites.list(),
       getSite: ({ site }) => this.sites.get(site),
       getSupConfig: ({ site }) => this.supConfigOf(site),
+      previewSupScope: ({ site, config }) => previewScope(this.sites.database(this.topLevelFor(site)).db, this.supConfigOf(site), config),
       setSupConfig: ({ site, config }) => {
         const database = this.sites.database(site);
         const entry = this.sites.get(site);

@@ -73,6 +73,9 @@ export function ConsoleTree({ root }: { root: TreeNode }) {
     } else if (event.key === 'ArrowLeft') {
       if (hasChildren && isExpanded) setExpanded(row.node.id, false);
       else if (row.parentId !== null) move(rows.findIndex((candidate) => candidate.node.id === row.parentId));
+    } else if (event.key === 'Enter' && event.altKey && row.node.site !== undefined && (row.node.kind === 'site' || row.node.kind === 'softwareUpdatePoint')) {
+      // Alt+Enter opens Properties, as in MMC.
+      openDialog(row.node.kind === 'site' ? { kind: 'siteProperties', site: row.node.site } : { kind: 'supProperties', site: row.node.site });
     } else if (event.key === 'Enter') {
       if (row.node.kind === 'softwareUpdatePoint' && row.node.site !== undefined) openDialog({ kind: 'supProperties', site: row.node.site });
       else if (hasChildren) setExpanded(row.node.id, !isExpanded);
@@ -139,6 +142,7 @@ export function ConsoleTree({ root }: { root: TreeNode }) {
             retrySync: (site) => void retrySync(site),
             newChildSite: (parent) => openDialog({ kind: 'newChildSite', parent: parent ?? 'CEN' }),
             properties: (site) => openDialog({ kind: 'supProperties', site }),
+            siteProperties: (site) => openDialog({ kind: 'siteProperties', site }),
             removeSite: (site) => {
               if (window.confirm(`Delete site ${site}? Its site database is kept aside as a file; the site leaves the hierarchy.`)) void removeSite(site);
             },

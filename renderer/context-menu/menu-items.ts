@@ -22,6 +22,7 @@ export interface MenuContext {
   newChildSite(parent?: string): void;
   removeSite(site: string): void;
   properties(site: string): void;
+  siteProperties(site: string): void;
 }
 
 /** Why a manual synchronization is not available on a site, or undefined when it is. */
@@ -47,7 +48,7 @@ export function menuItemsFor(node: TreeNode, context: MenuContext): MenuItem[] {
       items.push({ id: 'run-sync', label: 'Run Synchronization', run: () => context.runSync(site), ...(refusal === undefined ? {} : { disabled: true, reason: refusal }) });
     }
   }
-  if (node.kind === 'softwareUpdatePoint' && site !== undefined) items.push({ id: 'properties', label: 'Properties', shortcut: 'Enter', run: () => context.properties(site) });
+  if (node.kind === 'softwareUpdatePoint' && site !== undefined) items.push({ id: 'properties', label: 'Properties', shortcut: 'Alt+Enter', run: () => context.properties(site) });
   if (node.kind === 'site' && site !== undefined) {
     const entry = context.hierarchy.find((candidate) => candidate.site.code === site);
     if (entry?.lastRun?.outcome === 'failed' && !context.syncing(site)) items.push({ id: 'retry-sync', label: 'Retry Synchronization Now', run: () => context.retrySync(site) });
@@ -62,6 +63,7 @@ export function menuItemsFor(node: TreeNode, context: MenuContext): MenuItem[] {
       });
     }
   }
+  if (node.kind === 'site' && site !== undefined) items.push({ id: 'site-properties', label: 'Properties', shortcut: 'Alt+Enter', run: () => context.siteProperties(site) });
   if (node.kind === 'siteManagement') items.push({ id: 'new-child', label: 'New Child Site…', run: () => context.newChildSite() });
   if (node.children.length > 0) items.push({ id: 'expand', label: 'Expand', run: () => context.expand(node) });
   items.push({ id: 'refresh', label: 'Refresh', shortcut: 'F5', run: context.refresh });

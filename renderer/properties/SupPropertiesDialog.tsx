@@ -4,13 +4,14 @@ import { ApiError } from '../../shared/errors';
 import type { SyncSchedule } from '../../shared/schedule/schedule-model';
 import { useConsoleStore } from '../store/console-store';
 import { CustomScheduleDialog } from './CustomScheduleDialog';
+import { ProductsTree, type Category } from './ProductsTree';
+import { ScopeChange } from './ScopeChange';
 import { scheduleErrors } from './schedule-errors';
 import { SchedulePreview } from './SchedulePreview';
 
 const TABS = ['Sync Settings', 'Synchronization Schedule', 'Classifications', 'Products', 'Languages'] as const;
 type Tab = (typeof TABS)[number];
 const LANGUAGES: Array<[string, string]> = [['en', 'English'], ['de', 'German'], ['fr', 'French'], ['ja', 'Japanese']];
-type Category = { id: string; name: string; type: string; parentId: string | null };
 
 /** Software Update Point Properties: sync source, schedule, classifications, products and languages. */
 export function SupPropertiesDialog({ site }: { site: string }) {
@@ -21,6 +22,7 @@ export function SupPropertiesDialog({ site }: { site: string }) {
   const isChild = sites.find((candidate) => candidate.code === site)?.parentCode !== null;
   const [tab, setTab] = useState<Tab>('Sync Settings');
   const [config, setConfig] = useState<SupConfig | undefined>();
+  const [savedConfig, setSavedConfig] = useState<SupConfig | undefined>();
   const [schedule, setSchedule] = useState<SyncSchedule | undefined>();
   const [categories, setCategories] = useState<Category[]>([]);
   const [customizing, setCustomizing] = useState(false);
@@ -31,6 +33,7 @@ export function SupPropertiesDialog({ site }: { site: string }) {
     void Promise.all([api.getSupConfig({ site }), api.getSchedule({ site }), api.listCategories({ site })]).then(
       ([loaded, info, known]) => {
         setConfig(loaded);
+        setSavedConfig(loaded);
         setSchedule(info.schedule);
         setCategories(known);
       },
@@ -56,7 +59,7 @@ export function SupPropertiesDialog({ site }: { site: string }) {
     }
     setSaving(true);
     try {
-      await api.setSupConfig({ site, config });
+      setSavedConfig(await api.setSupConfig({ site, config }));
       if (!isChild) await api.setSchedule({ site, schedule });
       setError(undefined);
       notify('info', `Software Update Point settings of ${site} saved.`);
@@ -72,7 +75,6 @@ export function SupPropertiesDialog({ site }: { site: string }) {
   const toggle = (list: string[], value: string, on: boolean) => (on ? [...new Set([...list, value])] : list.filter((item) => item.toLowerCase() !== value.toLowerCase()));
   const selected = (list: string[], category: Category) => list.some((item) => item.toLowerCase() === category.name.toLowerCase() || item.toLowerCase() === category.id);
   const classifications = categories.filter((category) => category.type === 'UpdateClassification');
-  const families = categories.filter((category) => category.type === 'ProductFamily');
   const source = config.source;
   const setSource = (next: SyncSource) => setConfig({ ...config, source: next });
   const inherited = readOnly ? <p className="callout">These settings belong to the top-level site; child sites inherit them and always synchronize from their parent.</p> : null;
@@ -169,40 +171,10 @@ export function SupPropertiesDialog({ site }: { site: string }) {
             </fieldset>
           )}
           {tab === 'Products' && (
-            <fieldset disabled={readOnly}>
+            <div>
               {inherited}
-              <legend>Products to synchronize</legend>
-              {families.length === 0 && <p className="muted">The products are listed after the first synchronization. Selected now: {config.products.join(', ')}</p>}
-              {families.map((family) => {
-                const products = categories.filter((category) => category.type === 'Product' && category.parentId === family.id);
-                const count = products.filter((product) => selected(config.products, product)).length;
-                const all = selected(config.products, family) || (products.length > 0 && count === products.length);
-                return (
-                  <div key={family.id} className="product-family">
-                    <label className="inline block">
-                      <input
-                        type="checkbox"
-                        checked={all}
-                        ref={(element) => {
-                          if (element !== null) element.indeterminate = !all && count > 0;
-                        }}
-                        onChange={(event) => {
-                          const names = products.map((product) => product.name);
-                          const rest = config.products.filter((item) => !names.some((name) => name.toLowerCase() === item.toLowerCase()) && item.toLowerCase() !== family.name.toLowerCase());
-                          setConfig({ ...config, products: event.target.checked ? [...rest, ...names] : rest });
-                        }}
-                      />
-                      {family.name}
-                    </label>
-                    {products.map((product) => (
-                      <label key={product.id} className="inline block indent">
-                        <input type="checkbox" checked={all || selected(config.products, product)} onChange={(event) => setConfig({ ...config, products: toggle(config.products.filter((item) => item.toLowerCase() !== family.name.toLowerCase()), product.name, event.target.checked) })} /> {product.name}
-                      </label>
-                    ))}
-                  </div>
-                );
-              })}
-            </fieldset>
+              <ProductsTree categories={categories} products={config.products} disabled={readOnly} onChange={(products) => setConfig({ ...config, products })} />
+            </div>
           )}
           {tab === 'Languages' && (
             <fieldset disabled={readOnly}>
@@ -217,6 +189,7 @@ export function SupPropertiesDialog({ site }: { site: string }) {
             </fieldset>
           )}
         </div>
+        {!readOnly && <ScopeChange site={site} saved={savedConfig} proposed={config} />}
         {error !== undefined && <p className="field-error" role="alert">{error}</p>}
         <div className="dialog-buttons">
           <button type="button" disabled={saving} onClick={() => void apply().then((ok) => ok && close(undefined))}>OK</button>

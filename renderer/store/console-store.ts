@@ -42,7 +42,7 @@ export interface RepositoryFolders {
   products: Array<{ id: string; name: string; count: number }>;
 }
 
-export type Dialog = { kind: 'newChildSite'; parent: string } | { kind: 'supProperties'; site: string };
+export type Dialog = { kind: 'newChildSite'; parent: string } | { kind: 'supProperties'; site: string } | { kind: 'siteProperties'; site: string };
 
 export interface ConsoleState {
   dialog: Dialog | undefined;

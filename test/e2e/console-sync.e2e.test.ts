@@ -190,6 +190,25 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
     await expect(dialog.getByLabel('Next runs').getByRole('listitem').count()).resolves.toBe(5);
     await dialog.getByRole('tab', { name: 'Classifications' }).click();
     await expect(dialog.getByLabel('Security Updates').isChecked()).resolves.toBe(true);
+
+    // Narrowing the scope says, before Apply, how many updates of the repository it would drop.
+    await dialog.getByLabel('Security Updates').uncheck();
+    const scope = dialog.getByRole('status', { name: 'Scope change' });
+    await scope.getByText(/of the [\d,]+ updates in the repository, [\d,]+ stay and [1-9][\d,]* would be dropped/).waitFor();
+    await dialog.getByLabel('Security Updates').check();
+    await scope.waitFor({ state: 'detached' });
+
+    // Products: Company → Family → Product, tri-state, with a search box.
+    await dialog.getByRole('tab', { name: 'Products' }).click();
+    await dialog.getByLabel('Search products').fill('Windows 11');
+    const windows11 = dialog.getByRole('checkbox', { name: 'Windows 11', exact: true });
+    await windows11.waitFor();
+    await expect(dialog.getByRole('checkbox', { name: /^Windows Server/ }).count()).resolves.toBe(0);
+    await windows11.uncheck();
+    const family = dialog.getByRole('checkbox', { name: /^Windows \(\d+ of \d+\)$/ });
+    await expect(family.getAttribute('aria-checked')).resolves.toBe('mixed');
+    await scope.getByText(/would be dropped/).waitFor();
+    await page.screenshot({ path: screenshotPath('properties-products-scope-preview') });
     await dialog.getByRole('button', { name: 'Cancel' }).click();
   });
 
@@ -216,5 +235,18 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
     await expect(item.getAttribute('title')).resolves.toContain('Manual synchronization is not available on child sites: PR1 synchronizes when its parent site CEN asks it to');
     await page.screenshot({ path: screenshotPath('child-site-menu') });
     await page.keyboard.press('Escape');
+
+    // A site's Properties: renamed here; it cannot be moved below itself; an empty name is explained.
+    await page.getByRole('treeitem', { name: 'PR1 - Primary 1', exact: true }).first().click({ button: 'right' });
+    await page.getByRole('menu', { name: 'PR1 - Primary 1 actions' }).getByRole('menuitem', { name: 'Properties' }).click();
+    const properties = page.getByRole('dialog', { name: 'Site Properties — PR1' });
+    await expect(properties.getByLabel('Parent site').locator('option').allTextContents()).resolves.toEqual(['CEN - Central Site']);
+    await properties.getByLabel('Site name').fill('  ');
+    await properties.getByRole('button', { name: 'Apply' }).click();
+    await properties.getByText('A site needs a name').waitFor();
+    await properties.getByLabel('Site name').fill('Primary Site One');
+    await properties.getByRole('button', { name: 'OK' }).click();
+    await properties.waitFor({ state: 'detached' });
+    await page.getByRole('treeitem', { name: 'PR1 - Primary Site One', exact: true }).first().waitFor();
   });
 });

@@ -47,8 +47,15 @@ Object.assign(app, {
   exit: (code) => (report.exitCode = code),
 });
 
+class FakeNotification {
+  constructor(options) { this.options = options; }
+  static isSupported() { return true; }
+  show() { (report.notifications ??= []).push(this.options); }
+}
+
 const fakeElectron = {
   app,
+  Notification: FakeNotification,
   BrowserWindow: FakeBrowserWindow,
   ipcMain: {
     handle: (channel, listener) => ipcHandlers.set(channel, listener),

@@ -1,0 +1,57 @@
+/**
+ * What a change of products or classifications would do to a site's repository, worked out from the site
+ * database before the change is applied: which updates stay, which the next full synchronization marks removed,
+ * which removed ones the new scope covers again, and which selections are new (their updates are not in the
+ * database yet: only the upstream can count them, at the next full synchronization).
+ */
+import type { Database } from 'sql.js';
+import type { SupConfig } from '../../../shared/domain';
+import { resolveFilter } from './sup-config';
+
+export interface ScopePreview {
+  /** Updates in the repository now (deployable, not removed). */
+  current: number;
+  kept: number;
+  dropped: number;
+  /** Updates marked removed earlier that the new scope covers again (if the upstream still offers them). */
+  returning: number;
+  /** Names of the products and classifications selected now and not before. */
+  newlySelected: string[];
+  unknown: string[];
+}
+
+export function previewScope(db: Database, saved: SupConfig, proposed: SupConfig): ScopePreview {
+  const next = resolveFilter(db, proposed);
+  const before = resolveFilter(db, saved);
+  const placeholders = (count: number) => Array.from({ length: count }, () => '?').join(', ') || 'NULL';
+  // A temporary table keeps the product test one index lookup per update, however many products are selected.
+  db.run('CREATE TEMP TABLE IF NOT EXISTS scope_product (category_id TEXT PRIMARY KEY)');
+  try {
+    db.run('DELETE FROM scope_product');
+    for (const id of next.productIds) db.run('INSERT OR IGNORE INTO scope_product VALUES (?)', [id]);
+    const statement = db.prepare(`
+      SELECT
+        coalesce(sum(state != 'removed'), 0) AS current,
+        coalesce(sum(state != 'removed' AND in_scope), 0) AS kept,
+        coalesce(sum(state = 'removed' AND in_scope), 0) AS returning_count
+      FROM (
+        SELECT state,
+          classification_id IN (${placeholders(next.classificationIds.length)})
+          AND EXISTS (SELECT 1 FROM update_category AS link JOIN scope_product USING (category_id) WHERE link.update_id = software_update.update_id) AS in_scope
+        FROM software_update WHERE deployable = 1
+      )`);
+    try {
+      statement.bind(next.classificationIds);
+      statement.step();
+      const row = statement.getAsObject() as { current: number; kept: number; returning_count: number };
+      const names = new Map((db.exec('SELECT category_id, name FROM category')[0]?.values ?? []).map(([id, name]) => [String(id), String(name)]));
+      const wasSelected = new Set([...before.productIds, ...before.classificationIds]);
+      const newlySelected = [...next.productIds, ...next.classificationIds].filter((id) => !wasSelected.has(id)).map((id) => names.get(id) ?? id);
+      return { current: row.current, kept: row.kept, dropped: row.current - row.kept, returning: row.returning_count, newlySelected, unknown: next.unknown };
+    } finally {
+      statement.free();
+    }
+  } finally {
+    db.run('DELETE FROM scope_product');
+  }
+}

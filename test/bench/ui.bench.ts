@@ -1,15 +1,16 @@
 /// <reference lib="dom" />
 /**
- * Renderer benchmark: streams 1,000,000 log lines (a recorded wsyncmgr.log replayed by the web host) and a
- * synchronized 100,000-update repository into the console in Chromium, and prints the longest main-thread task
- * and the frame rate while scrolling. Usage: npm run bench -- ui [--updates N] [--lines N]
+ * Renderer benchmark: runs a 100,000-update synchronization from the console (renderer long tasks, host event-loop
+ * delay), then streams 1,000,000 log lines (a recorded wsyncmgr.log replayed by the web host) and browses the
+ * synchronized repository in Chromium, and prints the longest main-thread task and the frame rate while scrolling.
+ * Usage: npm run bench -- ui [--updates N] [--lines N]
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { chromium } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { formatTraceLine, formatTraceTime } from '../../shared/trace-log';
 import { PRODUCTS } from '../../electron/engine/upstream/service/catalog-data';
 import { CLASSIFICATIONS } from '../../electron/engine/upstream/soap/protocol-names';
@@ -32,34 +33,22 @@ async function main(): Promise<void> {
   const upstream = startUscProcess(['upstream', '--port', '0', '--updates', values.updates!, '--seed', '1']);
   const url = await upstream.firstLine;
   usc(['config', '--data', dataDir, '--source', url, '--products', PRODUCTS.map((p) => p.name).join(','), '--classifications', CLASSIFICATIONS.map((c) => c.name).join(','), '--languages', 'en']);
-  const synced = usc(['sync', '--data', dataDir, '--full', '--json']);
-  upstream.stop();
-  const summary = JSON.parse(synced.stdout) as { counts: { new: number }; durationMs: number };
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
+  let live: Awaited<ReturnType<typeof measureLiveSync>>;
+  try {
+    live = await measureLiveSync(browser, dataDir, join(work, 'event-loop.json'));
+  } catch (error) {
+    await browser.close();
+    throw error;
+  } finally {
+    upstream.stop();
+  }
 
   const web = startUscProcess(['web', '--port', '0', '--data', dataDir, '--replay', logFile]);
   const consoleUrl = await web.firstLine;
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await page.addInitScript(() => {
-      const w = window as unknown as { __longest: number; __tasks: number };
-      w.__longest = 0;
-      w.__tasks = 0;
-      new PerformanceObserver((list) => {
-        for (const entry of list.getEntries()) {
-          w.__tasks++;
-          w.__longest = Math.max(w.__longest, entry.duration);
-        }
-      }).observe({ type: 'longtask', buffered: true });
-    });
-    const takeLongTasks = () =>
-      page.evaluate(() => {
-        const w = window as unknown as { __longest: number; __tasks: number };
-        const result = { longest: w.__longest, tasks: w.__tasks };
-        w.__longest = 0;
-        w.__tasks = 0;
-        return result;
-      });
+    const takeLongTasks = await observeLongTasks(page);
     const started = Date.now();
     await page.goto(consoleUrl);
     // Loading the page (script evaluation, first render) is not caused by sync events: counted apart.
@@ -96,8 +85,10 @@ async function main(): Promise<void> {
     const sortMs = Date.now() - sortStarted;
     const repoFps = await scrollFps('.grid-scroller');
     const overall = await page.evaluate(() => (window as unknown as { __longest: number }).__longest);
-    printTable(`UI benchmark: ${lineCount.toLocaleString('en-US')} log lines, ${summary.counts.new.toLocaleString('en-US')}-revision repository (Chromium, headless)`, [
-      ['repository sync before the run', fmt.ms(summary.durationMs)],
+    printTable(`UI benchmark: ${lineCount.toLocaleString('en-US')} log lines, ${live.summary} (Chromium, headless)`, [
+      ['sync run from the console (Run Synchronization)', fmt.ms(live.syncMs)],
+      ['  longest renderer task during the sync', `${fmt.ms(live.longest)} (${live.tasks} tasks over 50 ms)`],
+      ['  host event-loop delay during the sync', `p99 ${live.eventLoop.p99.toFixed(1)} ms, max ${live.eventLoop.max.toFixed(0)} ms (SPEC: p99 < 20 ms)`],
       ['log lines streamed through the web host', `${fmt.ms(streamMs)} until all ${lineCount.toLocaleString('en-US')} were in the pane`],
       ['longest main-thread task loading the page', `${fmt.ms(loading.longest)} (${loading.tasks} tasks over 50 ms)`],
       ['longest main-thread task while streaming', `${fmt.ms(streaming.longest)} (${streaming.tasks} tasks over 50 ms)`],
@@ -111,6 +102,64 @@ async function main(): Promise<void> {
     await browser.close();
     web.stop();
     rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** Counts main-thread tasks over 50 ms from page load on; the returned function reads and resets the figures. */
+async function observeLongTasks(page: Page): Promise<() => Promise<{ longest: number; tasks: number }>> {
+  await page.addInitScript(() => {
+    const w = window as unknown as { __longest: number; __tasks: number };
+    w.__longest = 0;
+    w.__tasks = 0;
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) {
+        w.__tasks++;
+        w.__longest = Math.max(w.__longest, entry.duration);
+      }
+    }).observe({ type: 'longtask', buffered: true });
+  });
+  return () =>
+    page.evaluate(() => {
+      const w = window as unknown as { __longest: number; __tasks: number };
+      const result = { longest: w.__longest, tasks: w.__tasks };
+      w.__longest = 0;
+      w.__tasks = 0;
+      return result;
+    });
+}
+
+/**
+ * SPEC §8's responsiveness bar, measured on the real thing: the administrator right-clicks Update Repository → Run
+ * Synchronization and the whole catalog is synchronized while the console shows progress and the live log. Reports
+ * the renderer's long tasks and the host process's event-loop delay (the host stands in for Electron's main process).
+ */
+async function measureLiveSync(browser: Browser, dataDir: string, probeFile: string) {
+  const host = startUscProcess(['web', '--port', '0', '--data', dataDir], { nodeArgs: ['-r', join(ROOT, 'test', 'bench', 'event-loop-probe.cjs')], env: { USC_PROBE_FILE: probeFile } });
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  try {
+    const takeLongTasks = await observeLongTasks(page);
+    await page.goto(await host.firstLine);
+    const repository = page.getByRole('treeitem', { name: 'Update Repository', exact: true });
+    await repository.waitFor();
+    await repository.click();
+    await takeLongTasks();
+    host.child.kill('SIGUSR2');
+    const started = Date.now();
+    await repository.click({ button: 'right' });
+    await page.getByRole('menuitem', { name: 'Run Synchronization' }).click();
+    const done = page.getByText(/^Synchronization of CEN succeeded: /);
+    await done.waitFor({ timeout: 3_600_000 });
+    const syncMs = Date.now() - started;
+    const renderer = await takeLongTasks();
+    host.child.kill('SIGUSR2');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const eventLoop = JSON.parse(readFileSync(probeFile, 'utf8')) as { p99: number; max: number };
+    const summary = (await done.textContent())?.replace(/^Synchronization of CEN succeeded: /, '').replace(/\.$/, '') ?? '';
+    return { syncMs, ...renderer, eventLoop, summary };
+  } finally {
+    await page.close();
+    host.stop();
+    await host.exited;
   }
 }
 

@@ -47,7 +47,8 @@ export function RepositoryTable({ filter }: { filter: { classificationId?: strin
   }, [filter.classificationId, filter.productId, view.classificationId, view.productId, load]);
 
   // A new query starts at its top with nothing selected.
-  const grid = useFixedRowWindow(view.loading ? 0 : view.total, ROW_HEIGHT, 8);
+  // While a refresh loads, the grid keeps its size: the rows on screen show Loading… and the scroll position is kept.
+  const grid = useFixedRowWindow(view.total, ROW_HEIGHT, 8);
   const { first, last, element } = grid;
   useEffect(() => {
     setSelected(undefined);
@@ -56,7 +57,7 @@ export function RepositoryTable({ filter }: { filter: { classificationId?: strin
 
   useEffect(() => localStorage.setItem(COLUMN_WIDTHS_KEY, JSON.stringify(columnSizing)), [columnSizing]);
 
-  useEffect(() => ensureRows(first, last), [first, last, view.generation, view.total, ensureRows]);
+  useEffect(() => ensureRows(first, last), [first, last, view.generation, view.total, view.loading, ensureRows]);
 
   const version = useConsoleStore((state) => state.repositoryVersion);
   const windowRows = useMemo(() => {

@@ -93,6 +93,13 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
     await lastRow.and(page.locator('[aria-selected="true"]')).waitFor();
     await expect(lastRow.textContent()).resolves.not.toContain('Loading');
     await page.getByRole('region', { name: 'Update details' }).waitFor();
+    // A refresh keeps the place in the list: the same rows come back where they were.
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await page.waitForFunction((rowIndex) => {
+      const row = document.querySelector(`table[aria-label="Software updates"] tr[aria-rowindex="${rowIndex}"]`);
+      return row !== null && !row.textContent?.includes('Loading') && document.querySelector('.grid-scroller')!.scrollTop > 1000;
+    }, total + 1);
+    await page.getByLabel('Software updates list').focus();
     await page.keyboard.press('Home');
     await table.locator('tr[aria-rowindex="2"][aria-selected="true"]').waitFor();
 

@@ -56,7 +56,13 @@ export type ConsoleInfo = z.infer<typeof ConsoleInfoSchema>;
 export const SyncSourceSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('sample') }),
   z.object({ kind: z.literal('microsoft-update') }),
-  z.object({ kind: z.literal('upstream'), url: z.string().url().refine((url) => /^https?:\/\//.test(url), 'The upstream server URL must start with http:// or https://') }),
+  z.object({
+    kind: z.literal('upstream'),
+    url: z
+      .string()
+      .url('Enter the upstream server URL, for example https://wsus.corp.example:8531')
+      .refine((url) => /^https?:\/\//.test(url), 'The upstream server URL must start with http:// or https://'),
+  }),
   z.object({ kind: z.literal('none') }),
 ]);
 export type SyncSource = z.infer<typeof SyncSourceSchema>;
@@ -75,7 +81,7 @@ export function describeSyncSource(source: SyncSource): string {
 }
 
 export const ProxySchema = z.object({
-  url: z.string().url(),
+  url: z.string().url('Enter the proxy server URL, for example http://proxy.corp.example:8080'),
   username: z.string().optional(),
   password: z.string().optional(),
 });
@@ -86,7 +92,7 @@ export const SupConfigSchema = z.object({
   products: z.array(z.string().trim().min(1)),
   classifications: z.array(z.string().trim().min(1)),
   languages: z.array(z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]+)?$/, 'Languages are short codes such as en, de or zh-TW')).min(1, 'Select at least one language'),
-  retryMinutes: z.number().int().min(1).max(1440),
+  retryMinutes: z.number().int('Enter a whole number of minutes').min(1, 'Retry after 1 to 1,440 minutes (one day)').max(1440, 'Retry after 1 to 1,440 minutes (one day)'),
   proxy: ProxySchema.optional(),
   extraCaCertificates: z.array(z.string()).optional(),
 });

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { describeSyncSource, type SupConfig, type SyncSource } from '../../shared/domain';
+import { describeSyncSource, SupConfigSchema, type SupConfig, type SyncSource } from '../../shared/domain';
 import { ApiError } from '../../shared/errors';
 import type { SyncSchedule } from '../../shared/schedule/schedule-model';
 import { useConsoleStore } from '../store/console-store';
@@ -49,9 +49,16 @@ export function SupPropertiesDialog({ site }: { site: string }) {
     );
   }
   const errors = scheduleErrors(schedule);
+  const settingErrors = configErrors(config);
   const readOnly = isChild;
 
   const apply = async (): Promise<boolean> => {
+    const settingsTab = Object.keys(settingErrors).some((key) => key === 'languages') ? 'Languages' : 'Sync Settings';
+    if (Object.keys(settingErrors).length > 0) {
+      setTab(settingsTab);
+      setError('Some settings have invalid values; they are explained beside each field.');
+      return false;
+    }
     if (Object.keys(errors).length > 0) {
       setTab('Synchronization Schedule');
       setError('The schedule has invalid values; they are explained beside each field.');
@@ -109,17 +116,20 @@ export function SupPropertiesDialog({ site }: { site: string }) {
               {source.kind === 'upstream' && (
                 <label>
                   Upstream update server URL
-                  <input value={source.url} onChange={(event) => setSource({ kind: 'upstream', url: event.target.value })} />
+                  <input value={source.url} aria-invalid={settingErrors['source.url'] !== undefined} onChange={(event) => setSource({ kind: 'upstream', url: event.target.value })} />
                 </label>
               )}
+              <FieldError message={settingErrors['source.url']} />
               <label>
                 Proxy server (optional)
-                <input value={config.proxy?.url ?? ''} placeholder="http://proxy.corp.example:8080" onChange={(event) => setConfig({ ...config, proxy: event.target.value === '' ? undefined : { ...config.proxy, url: event.target.value } })} />
+                <input value={config.proxy?.url ?? ''} aria-invalid={settingErrors['proxy.url'] !== undefined} placeholder="http://proxy.corp.example:8080" onChange={(event) => setConfig({ ...config, proxy: event.target.value === '' ? undefined : { ...config.proxy, url: event.target.value } })} />
               </label>
+              <FieldError message={settingErrors['proxy.url']} />
               <label>
                 Retry a failed synchronization after (minutes)
-                <input type="number" value={config.retryMinutes} onChange={(event) => setConfig({ ...config, retryMinutes: Number(event.target.value) })} />
+                <input type="number" value={config.retryMinutes} aria-invalid={settingErrors.retryMinutes !== undefined} onChange={(event) => setConfig({ ...config, retryMinutes: Number(event.target.value) })} />
               </label>
+              <FieldError message={settingErrors.retryMinutes} />
             </fieldset>
           )}
           {tab === 'Synchronization Schedule' && (
@@ -185,7 +195,7 @@ export function SupPropertiesDialog({ site }: { site: string }) {
                   <input type="checkbox" checked={config.languages.includes(code)} onChange={(event) => setConfig({ ...config, languages: toggle(config.languages, code, event.target.checked) })} /> {name}
                 </label>
               ))}
-              {config.languages.length === 0 && <span className="field-error" role="alert">Select at least one language</span>}
+              <FieldError message={settingErrors.languages} />
             </fieldset>
           )}
         </div>
@@ -209,4 +219,17 @@ export function SupPropertiesDialog({ site }: { site: string }) {
       </div>
     </div>
   );
+}
+
+/** The settings' problems by field path (source.url, proxy.url, retryMinutes, languages), in the schema's words. */
+function configErrors(config: SupConfig): Record<string, string> {
+  const checked = SupConfigSchema.safeParse(config);
+  if (checked.success) return {};
+  const errors: Record<string, string> = {};
+  for (const issue of checked.error.issues) errors[issue.path.join('.')] ??= issue.message;
+  return errors;
+}
+
+function FieldError({ message }: { message: string | undefined }) {
+  return message === undefined ? null : <p className="field-error" role="alert">{message}</p>;
 }

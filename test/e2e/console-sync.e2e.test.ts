@@ -163,6 +163,20 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
       return dialog;
     };
     let dialog = await openProperties();
+    // Sync Settings: a bad URL and a retry interval out of range are explained beside their fields and not saved.
+    await dialog.getByRole('tab', { name: 'Sync Settings' }).click();
+    await dialog.getByLabel('Synchronize from an upstream update server').check();
+    await dialog.getByLabel('Upstream update server URL').fill('wsus01');
+    await dialog.getByText('Enter the upstream server URL, for example https://wsus.corp.example:8531').waitFor();
+    await dialog.getByLabel('Retry a failed synchronization after (minutes)').fill('0');
+    await dialog.getByText('Retry after 1 to 1,440 minutes (one day)').waitFor();
+    await dialog.getByRole('button', { name: 'Apply' }).click();
+    await dialog.getByText('Some settings have invalid values; they are explained beside each field.').waitFor();
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    dialog = await openProperties();
+    await dialog.getByRole('tab', { name: 'Sync Settings' }).click();
+    await expect(dialog.getByLabel('Built-in sample catalog').isChecked()).resolves.toBe(true);
+    await dialog.getByRole('tab', { name: 'Synchronization Schedule' }).click();
     await dialog.getByLabel('Enable synchronization on a schedule').check();
     await dialog.getByLabel('Simple schedule interval').fill('24');
     await dialog.getByLabel('Simple schedule unit').selectOption('hours');

@@ -1,10 +1,15 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import type { Database, SqlJsStatic } from 'sql.js';
 import type { SiteCode } from '../../../shared/domain';
 import { writeFileAtomic } from './atomic-file';
 import { LATEST_SCHEMA_VERSION, migrate, schemaVersionOf } from './migrations';
 import { findSqliteFileProblem } from './sqlite-file-check';
+import { readSetting, writeSetting } from './settings';
 import { inTransaction } from './transaction';
+import { JournalReplayError, replayJournal, WriteJournal } from './write-journal';
+
+/** Counts whole-file saves; the journal's lines name the generation they apply on top of. */
+const GENERATION_KEY = 'storage.generation';
 
 export interface SiteIdentity {
   code: SiteCode;
@@ -26,10 +31,25 @@ export class SiteDatabaseDamagedError extends Error {
 
 /** One site's sql.js database, held in memory by the engine and persisted with atomic writes. */
 export class SiteDatabase {
+  private journal: WriteJournal | undefined;
+
   private constructor(
     readonly file: string,
     readonly db: Database,
   ) {}
+
+  get journalFile(): string {
+    return `${this.file}.journal`;
+  }
+
+  private get generation(): number {
+    return readSetting<number>(this.db, GENERATION_KEY) ?? 0;
+  }
+
+  /** From here on, small saves go to the journal (see WriteJournal). */
+  private attachJournal(): void {
+    this.journal = new WriteJournal(this.db, this.journalFile, () => this.generation);
+  }
 
   static create(sql: SqlJsStatic, file: string, identity: SiteIdentity): SiteDatabase {
     if (existsSync(file)) throw new Error(`Refusing to create ${file}: a file of that name already exists.`);
@@ -46,6 +66,7 @@ export class SiteDatabase {
     });
     const site = new SiteDatabase(file, db);
     site.save();
+    site.attachJournal();
     return site;
   }
 
@@ -71,11 +92,22 @@ export class SiteDatabase {
     }
     prepareConnection(db);
     const site = new SiteDatabase(file, db);
+    // The journal holds saves made on top of this file (on its schema): replayed before any migration.
+    try {
+      replayJournal(db, site.journalFile, site.generation);
+    } catch (error) {
+      if (!(error instanceof JournalReplayError)) throw error;
+      const aside = `${site.journalFile}.unapplied-${Date.now()}`;
+      renameSync(site.journalFile, aside);
+      console.warn(`${file}: ${error.message}; the database was opened as of the save before it, the journal kept as ${aside}.`);
+      site.save();
+    }
     if (migrate(db) > 0) site.save();
     if (site.readIdentity() === undefined) {
       db.close();
       throw new SiteDatabaseDamagedError(file, 'it holds no site identity row');
     }
+    site.attachJournal();
     return site;
   }
 
@@ -95,9 +127,27 @@ export class SiteDatabase {
     };
   }
 
-  /** Writes the whole database to disk atomically, keeping the previous version as `.bak`. */
+  /**
+   * Persists what was written since the last save: nothing when nothing was, a journal line when only a few plain
+   * statements were, otherwise the whole file (atomically, the previous version kept as `.bak`).
+   */
   save(): void {
+    if (this.journal !== undefined && (this.journal.clean || this.journal.tryAppend())) return;
+    this.saveWhole();
+  }
+
+  /** Writes the whole database to disk atomically (the journal's saves included), keeping the previous version as `.bak`. */
+  saveWhole(): void {
+    writeSetting(this.db, GENERATION_KEY, this.generation + 1);
     writeFileAtomic(this.file, this.db.export(), { keepBackup: true });
+    // The new file holds every journaled save; a crash before this line leaves a journal of the older generation, which is skipped.
+    if (this.journal !== undefined) this.journal.discard();
+    else rmSync(this.journalFile, { force: true });
+  }
+
+  /** Folds the journal into the file, so the file alone holds everything (before it is moved or handed over). */
+  flush(): void {
+    if (this.journal?.hasLines === true || !(this.journal?.clean ?? true)) this.saveWhole();
   }
 
   close(): void {

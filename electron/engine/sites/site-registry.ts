@@ -51,9 +51,13 @@ export class SiteRegistry {
     const entry = this.entries.get(code);
     if (entry === undefined) throw new ApiError('NOT_FOUND', `There is no site with code ${code}.`);
     const file = entry.kind === 'open' ? entry.database.file : entry.file;
-    if (entry.kind === 'open') entry.database.close();
+    if (entry.kind === 'open') {
+      entry.database.flush();
+      entry.database.close();
+    }
     const aside = `${file}.removed-${now.toISOString().replace(/[:.]/g, '-')}`;
     renameSync(file, aside);
+    if (existsSync(`${file}.journal`)) renameSync(`${file}.journal`, `${aside}.journal`);
     this.entries.delete(code);
     return aside;
   }

@@ -24,34 +24,27 @@ export function previewScope(db: Database, saved: SupConfig, proposed: SupConfig
   const next = resolveFilter(db, proposed);
   const before = resolveFilter(db, saved);
   const placeholders = (count: number) => Array.from({ length: count }, () => '?').join(', ') || 'NULL';
-  // A temporary table keeps the product test one index lookup per update, however many products are selected.
-  db.run('CREATE TEMP TABLE IF NOT EXISTS scope_product (category_id TEXT PRIMARY KEY)');
+  // Read only: no temporary table, so a preview never turns the next small save into a whole-file one.
+  const statement = db.prepare(`
+    SELECT
+      coalesce(sum(state != 'removed'), 0) AS current,
+      coalesce(sum(state != 'removed' AND in_scope), 0) AS kept,
+      coalesce(sum(state = 'removed' AND in_scope), 0) AS returning_count
+    FROM (
+      SELECT state,
+        classification_id IN (${placeholders(next.classificationIds.length)})
+        AND EXISTS (SELECT 1 FROM update_category AS link WHERE link.update_id = software_update.update_id AND link.category_id IN (${placeholders(next.productIds.length)})) AS in_scope
+      FROM software_update WHERE deployable = 1
+    )`);
   try {
-    db.run('DELETE FROM scope_product');
-    for (const id of next.productIds) db.run('INSERT OR IGNORE INTO scope_product VALUES (?)', [id]);
-    const statement = db.prepare(`
-      SELECT
-        coalesce(sum(state != 'removed'), 0) AS current,
-        coalesce(sum(state != 'removed' AND in_scope), 0) AS kept,
-        coalesce(sum(state = 'removed' AND in_scope), 0) AS returning_count
-      FROM (
-        SELECT state,
-          classification_id IN (${placeholders(next.classificationIds.length)})
-          AND EXISTS (SELECT 1 FROM update_category AS link JOIN scope_product USING (category_id) WHERE link.update_id = software_update.update_id) AS in_scope
-        FROM software_update WHERE deployable = 1
-      )`);
-    try {
-      statement.bind(next.classificationIds);
-      statement.step();
-      const row = statement.getAsObject() as { current: number; kept: number; returning_count: number };
-      const names = new Map((db.exec('SELECT category_id, name FROM category')[0]?.values ?? []).map(([id, name]) => [String(id), String(name)]));
-      const wasSelected = new Set([...before.productIds, ...before.classificationIds]);
-      const newlySelected = [...next.productIds, ...next.classificationIds].filter((id) => !wasSelected.has(id)).map((id) => names.get(id) ?? id);
-      return { current: row.current, kept: row.kept, dropped: row.current - row.kept, returning: row.returning_count, newlySelected, unknown: next.unknown };
-    } finally {
-      statement.free();
-    }
+    statement.bind([...next.classificationIds, ...next.productIds]);
+    statement.step();
+    const row = statement.getAsObject() as { current: number; kept: number; returning_count: number };
+    const names = new Map((db.exec('SELECT category_id, name FROM category')[0]?.values ?? []).map(([id, name]) => [String(id), String(name)]));
+    const wasSelected = new Set([...before.productIds, ...before.classificationIds]);
+    const newlySelected = [...next.productIds, ...next.classificationIds].filter((id) => !wasSelected.has(id)).map((id) => names.get(id) ?? id);
+    return { current: row.current, kept: row.kept, dropped: row.current - row.kept, returning: row.returning_count, newlySelected, unknown: next.unknown };
   } finally {
-    db.run('DELETE FROM scope_product');
+    statement.free();
   }
 }

@@ -50,7 +50,7 @@ describe('site databases', () => {
     const site = SiteDatabase.create(sql, file, { code: 'PR1', name: 'Primary 1', parentCode: 'CEN', createdAt: 'now' });
     const firstVersion = readFileSync(file);
     site.db.run("INSERT INTO setting (key, value) VALUES ('source', 'sample')");
-    site.save();
+    site.saveWhole();
     site.close();
     expect(readdirSync(dataDir).sort()).toEqual(['PR1.sqlite', 'PR1.sqlite.bak']);
     expect(readFileSync(`${file}.bak`).equals(firstVersion)).toBe(true);
@@ -101,7 +101,7 @@ describe('site databases', () => {
     await (await Engine.open({ dataDir, now: fixedNow })).close();
     const file = join(dataDir, 'sites', 'CEN.sqlite');
     const site = SiteDatabase.open(sql, file);
-    site.save();
+    site.saveWhole();
     site.close();
     truncateSync(file, 5000);
     const engine = await Engine.open({ dataDir });

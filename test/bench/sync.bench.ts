@@ -50,8 +50,8 @@ async function main(): Promise<void> {
     const totalApplied = full.value.counts.new;
     rows.push(['full sync (first)', `${fmt.ms(full.ms)} for ${fmt.int(totalApplied)} revisions (${fmt.int((totalApplied / full.ms) * 1000)}/s)`]);
 
-    const database = (engine as unknown as { sites: { database(code: string): { save(): void; db: import('sql.js').Database } } }).sites.database('CEN');
-    const save = await timed(async () => database.save());
+    const database = (engine as unknown as { sites: { database(code: string): { saveWhole(): void; db: import('sql.js').Database } } }).sites.database('CEN');
+    const save = await timed(async () => database.saveWhole());
     const size = database.db.export().length;
     rows.push(['database save (export + atomic write)', `${fmt.ms(save.ms)} for ${(size / 2 ** 20).toFixed(0)} MiB`]);
 

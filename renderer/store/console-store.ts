@@ -362,6 +362,6 @@ function pushNotice(
 ): void {
   const id = noticeIds++;
   set({ notices: [...get().notices, { id, kind, text }].slice(-5) });
-  // Information goes away by itself; warnings and errors stay until dismissed.
-  if (kind === 'info') setTimeout(() => set({ notices: get().notices.filter((notice) => notice.id !== id) }), 8_000);
+  // Information and warnings go away by themselves (they float over the panes); errors stay until dismissed.
+  if (kind !== 'error') setTimeout(() => set({ notices: get().notices.filter((notice) => notice.id !== id) }), kind === 'info' ? 8_000 : 20_000);
 }

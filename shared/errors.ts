@@ -61,3 +61,8 @@ export function toApiErrorData(error: unknown): ApiErrorData {
   if (error instanceof ApiError) return error.toData();
   return { code: 'INTERNAL', message: 'The engine hit an unexpected error.', cause: describeCause(error) };
 }
+
+/** What the console shows for a failed call: the contract's own message, or the thrown value as text. */
+export function errorText(error: unknown): string {
+  return error instanceof ApiError ? error.message : String(error);
+}

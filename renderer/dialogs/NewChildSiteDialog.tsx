@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { ApiError } from '../../shared/errors';
+import { errorText } from '../../shared/errors';
 import { SiteCodeSchema } from '../../shared/domain';
 import { useConsoleStore } from '../store/console-store';
 
@@ -30,7 +30,7 @@ export function NewChildSiteDialog({ parent }: { parent: string }) {
       notify('info', `Site ${code.toUpperCase()} - ${name} was added below ${parentCode}.`);
       close(undefined);
     } catch (error) {
-      const message = error instanceof ApiError ? error.message : String(error);
+      const message = errorText(error);
       setErrors(/code/i.test(message) ? { code: message } : { form: message });
     }
   };

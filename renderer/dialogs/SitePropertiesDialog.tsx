@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { apiMethods } from '../../shared/contract';
-import { ApiError } from '../../shared/errors';
+import { errorText } from '../../shared/errors';
 import { describeIssues } from '../../shared/validate';
 import { useConsoleStore } from '../store/console-store';
 
@@ -52,7 +52,7 @@ export function SitePropertiesDialog({ site }: { site: string }) {
       notify('info', `Site ${updated.code} - ${updated.name} saved${updated.parentCode === null ? '' : ` (parent ${updated.parentCode})`}.`);
       return true;
     } catch (error) {
-      setErrors({ form: error instanceof ApiError ? error.message : String(error) });
+      setErrors({ form: errorText(error) });
       return false;
     } finally {
       setSaving(false);

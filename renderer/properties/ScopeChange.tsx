@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { ApiResult } from '../../shared/contract';
 import type { SupConfig } from '../../shared/domain';
-import { ApiError } from '../../shared/errors';
+import { errorText } from '../../shared/errors';
 import { useConsoleStore } from '../store/console-store';
 
 const sameItems = (a: string[], b: string[]) => a.length === b.length && a.every((item) => b.some((other) => other.toLowerCase() === item.toLowerCase()));
@@ -26,7 +26,7 @@ export function ScopeChange({ site, saved, proposed }: { site: string; saved: Su
     const timer = setTimeout(() => {
       api.previewSupScope({ site, config: proposed }).then(
         (result) => current && setPreview(result),
-        (error: unknown) => current && setPreview({ error: error instanceof ApiError ? error.message : String(error) }),
+        (error: unknown) => current && setPreview({ error: errorText(error) }),
       );
     }, 250);
     return () => {

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { describeSyncSource, SupConfigSchema, type SupConfig, type SyncSource } from '../../shared/domain';
-import { ApiError } from '../../shared/errors';
+import { errorText } from '../../shared/errors';
 import type { SyncSchedule } from '../../shared/schedule/schedule-model';
 import { useConsoleStore } from '../store/console-store';
 import { CustomScheduleDialog } from './CustomScheduleDialog';
@@ -37,7 +37,7 @@ export function SupPropertiesDialog({ site }: { site: string }) {
         setSchedule(info.schedule);
         setCategories(known);
       },
-      (failure: unknown) => setError(failure instanceof ApiError ? failure.message : String(failure)),
+      (failure: unknown) => setError(errorText(failure)),
     );
   }, [api, site]);
 
@@ -72,7 +72,7 @@ export function SupPropertiesDialog({ site }: { site: string }) {
       notify('info', `Software Update Point settings of ${site} saved.`);
       return true;
     } catch (failure) {
-      setError(failure instanceof ApiError ? failure.message : String(failure));
+      setError(errorText(failure));
       return false;
     } finally {
       setSaving(false);

@@ -2,7 +2,7 @@
 import { create } from 'zustand';
 import type { ApiParams, ConsoleApi, ConsoleEvent, HierarchyEntry, Progress, StatusMessage, UpdateRow } from '../../shared/contract';
 import type { ConsoleInfo, EngineStatus, Site } from '../../shared/domain';
-import { ApiError } from '../../shared/errors';
+import { errorText } from '../../shared/errors';
 import type { TransportKind } from '../../shared/bridge';
 import type { ConnectionState } from '../api/websocket-bridge';
 import { DEFAULT_EXPANDED } from '../console-tree/tree-model';
@@ -134,7 +134,7 @@ export const useConsoleStore = create<ConsoleState>((set, get) => ({
     } catch (error) {
       if (get().repository.generation !== view.generation) return;
       rows.forget(0);
-      const message = error instanceof ApiError ? error.message : String(error);
+      const message = errorText(error);
       set({ repository: { ...view, loading: false, error: message } });
       get().notify('error', message);
     }
@@ -154,7 +154,7 @@ export const useConsoleStore = create<ConsoleState>((set, get) => ({
         },
         (error: unknown) => {
           rows.forget(page);
-          if (get().repository.generation === view.generation) get().notify('error', error instanceof ApiError ? error.message : String(error));
+          if (get().repository.generation === view.generation) get().notify('error', errorText(error));
         },
       );
     }
@@ -166,7 +166,7 @@ export const useConsoleStore = create<ConsoleState>((set, get) => ({
     try {
       set({ statusMessages: await api.queryStatusMessages({ site, limit: 200 }) });
     } catch (error) {
-      get().notify('error', error instanceof ApiError ? error.message : String(error));
+      get().notify('error', errorText(error));
     }
   },
 
@@ -228,7 +228,7 @@ export const useConsoleStore = create<ConsoleState>((set, get) => ({
       set({ info, engine: info.engine, sites, hierarchy, loading: false, loadError: undefined });
       void get().loadRepository();
     } catch (error) {
-      set({ loading: false, loadError: error instanceof ApiError ? error.message : String(error) });
+      set({ loading: false, loadError: errorText(error) });
     }
   },
 
@@ -321,7 +321,7 @@ async function reportFailure(get: () => ConsoleState, action: () => Promise<unkn
   try {
     await action();
   } catch (error) {
-    get().notify('error', error instanceof ApiError ? error.message : String(error));
+    get().notify('error', errorText(error));
   }
 }
 

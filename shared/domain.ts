@@ -118,6 +118,8 @@ export const SyncCountsSchema = z.object({
   expired: z.number().int(),
   removed: z.number().int(),
   skipped: z.number().int(),
+  /** Revisions the sync set out to fetch that could not be fetched or read (the next sync fetches them). */
+  failed: z.number().int(),
 });
 export type SyncCounts = z.infer<typeof SyncCountsSchema>;
 

@@ -6,6 +6,7 @@ import type { SiteCode, SupConfig, SyncRun } from '../../shared/domain';
 import { acquireDataFolderLock, dataFolderLayout, ensureDataFolder, type DataFolder } from './data-folder';
 import { SYNC_COMPONENT } from './log/status-messages';
 import { TraceLogWriter } from './log/trace-log-writer';
+import type { SiteDatabase } from './sites/site-database';
 import { SiteRegistry } from './sites/site-registry';
 import { loadSqlJs } from './sites/sqljs';
 import { inTransaction } from './sites/transaction';
@@ -39,7 +40,6 @@ export type EngineHandlers = {
 export interface EngineTuning {
   /** Size and seed of the built-in sample catalog. */
   sampleCatalog?: { updates: number; seed: number };
-  checkpointMs?: number;
   logMaxBytes?: number;
   /** Fixed pause between retries of a transient upstream failure (default: exponential backoff). */
   retryDelayMs?: number;
@@ -102,7 +102,6 @@ export class Engine {
         now,
         clientSettings,
         loadConfig: () => this.hierarchy.configFor(site),
-        ...(options.checkpointMs === undefined ? {} : { checkpointMs: options.checkpointMs }),
       }),
       {
         progress: (payload) => this.emit({ name: 'progress', payload }),
@@ -318,6 +317,11 @@ export class Engine {
         syncing: this.syncs.isRunning(site.code),
       };
     });
+  }
+
+  /** A site's open database (tests, benchmarks, maintenance commands). */
+  siteDatabase(site: SiteCode): SiteDatabase {
+    return this.sites.database(site);
   }
 
   /** The site's wsyncmgr.log, under Logs/<site>/. */

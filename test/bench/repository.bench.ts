@@ -3,7 +3,11 @@
  * under 50 ms). Rows are written straight into a migrated site database (no sync) so the figure is about the
  * queries and indexes alone. Usage: npm run bench -- repository [--updates N]
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { BlobStore } from '../../electron/engine/sites/blob-store';
 import { loadSqlJs } from '../../electron/engine/sites/sqljs';
 import { migrate } from '../../electron/engine/sites/migrations';
 import { inTransaction } from '../../electron/engine/sites/transaction';
@@ -20,7 +24,8 @@ const total = Number(values.updates);
 async function main(): Promise<void> {
   const SQL = await loadSqlJs();
   const db = new SQL.Database();
-  migrate(db);
+  const folder = mkdtempSync(join(tmpdir(), 'usc-bench-'));
+  migrate(db, { blobs: BlobStore.open(join(folder, 'bench.blobs')) });
   const random = new SeededRandom(7);
   const insert = db.prepare(
     `INSERT INTO software_update (update_id, revision, title, kb, kb_number, bulletin, severity, severity_rank, classification_id, classification_name, product_names, released_at, revised_at, state, deployable, superseded)

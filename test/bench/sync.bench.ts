@@ -12,6 +12,7 @@ import initSqlJs from 'sql.js';
 import { Engine } from '../../electron/engine/engine';
 import { migrate } from '../../electron/engine/sites/migrations';
 import { inTransaction } from '../../electron/engine/sites/transaction';
+import { BlobStore } from '../../electron/engine/sites/blob-store';
 import { UpdateStore } from '../../electron/engine/sync/update-store';
 import { SampleCatalog } from '../../electron/engine/upstream/service/catalog';
 import { PRODUCTS } from '../../electron/engine/upstream/service/catalog-data';
@@ -37,7 +38,7 @@ async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'usc-bench-'));
   const rows: Array<[string, string]> = [];
   try {
-    const engine = await Engine.open({ dataDir, checkpointMs: 60_000 });
+    const engine = await Engine.open({ dataDir });
     await engine.call('setSupConfig', {
       site: 'CEN',
       config: { source: { kind: 'upstream', url }, products: PRODUCTS.map((p) => p.name), classifications: CLASSIFICATIONS.map((c) => c.name), languages: ['en'], retryMinutes: 60 },
@@ -50,7 +51,7 @@ async function main(): Promise<void> {
     const totalApplied = full.value.counts.new;
     rows.push(['full sync (first)', `${fmt.ms(full.ms)} for ${fmt.int(totalApplied)} revisions (${fmt.int((totalApplied / full.ms) * 1000)}/s)`]);
 
-    const database = (engine as unknown as { sites: { database(code: string): { saveWhole(): void; db: import('sql.js').Database } } }).sites.database('CEN');
+    const database = engine.siteDatabase('CEN');
     const save = await timed(async () => database.saveWhole());
     const size = database.db.export().length;
     rows.push(['database save (export + atomic write)', `${fmt.ms(save.ms)} for ${(size / 2 ** 20).toFixed(0)} MiB`]);
@@ -88,15 +89,17 @@ async function main(): Promise<void> {
     const parse = await timed(async () => texts.map((text) => parseUpdateXml(text)));
     const SQL = await initSqlJs();
     const db = new SQL.Database();
-    migrate(db);
+    const blobs = BlobStore.open(join(dataDir, 'floor.blobs'));
+    migrate(db, { blobs });
     const store = new UpdateStore(db);
+    const location = { offset: 0, length: 0 };
     const parsed = parse.value;
     const insert = await timed(async () => {
       for (let start = 0; start < parsed.length; start += 100) {
         inTransaction(db, () => {
           for (const item of parsed.slice(start, start + 100)) {
-            if (item.type === 'Category') store.applyCategory(item);
-            else store.applyUpdate(item, { runId: 1, languages: ['en'], now: new Date().toISOString(), rawXml: texts[0] });
+            if (item.type === 'Category') store.applyConfigRevision(item, location, 1);
+            else store.applyUpdate(item, { runId: 1, languages: ['en'], now: new Date().toISOString(), location });
           }
         });
       }

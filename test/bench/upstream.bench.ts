@@ -34,7 +34,7 @@ async function main(): Promise<void> {
     let compressed = 0;
     const fetch = await timed(() =>
       client.fetchMetadata(list.value.revisions, (batch) => {
-        parsed += batch.updates.length;
+        parsed += batch.revisions.length;
         failures += batch.failures.length;
         xmlChars += batch.xmlBytes;
         compressed += batch.compressed;

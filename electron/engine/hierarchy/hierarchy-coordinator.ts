@@ -4,13 +4,13 @@
  * which run full syncs (a few siblings at a time; one failing never holds up the others); a failed sync retries
  * on its own after the retry interval, backing off for repeated failures, until a success clears it.
  */
-import type { SiteCode, SupConfig, SyncRun } from '../../../shared/domain';
+import type { SiteCode, SyncRun } from '../../../shared/domain';
 import type { TraceLogWriter } from '../log/trace-log-writer';
 import type { Clock } from '../schedule/clock';
 import type { SiteDatabase } from '../sites/site-database';
 import { readSetting, writeSetting } from '../sites/settings';
 import { inTransaction } from '../sites/transaction';
-import { readSupConfig } from '../sync/sup-config';
+import { readSupConfig, type EffectiveConfig } from '../sync/sup-config';
 import type { SyncController } from '../sync/sync-controller';
 import { UpstreamService } from '../upstream/service/upstream-service';
 import { SiteCatalog } from './site-catalog';
@@ -42,15 +42,16 @@ export class HierarchyCoordinator {
   ) {}
 
   /** The settings a site's sync follows: the top-level site's, with the parent as source for a child. */
-  async configFor(site: SiteCode): Promise<SupConfig> {
+  async configFor(site: SiteCode): Promise<EffectiveConfig> {
     const own = readSupConfig(this.host.database(site).db);
     const parent = this.host.parentOf(site);
     if (parent === null) return own;
     const top = readSupConfig(this.host.database(this.host.topLevelOf(site)).db);
     // A child on another machine is pointed at its parent's URL with `usc config --source`; otherwise the
     // parent in this data folder serves it.
-    const source = own.source.kind === 'upstream' ? own.source : { kind: 'upstream' as const, url: await this.serve(parent) };
-    return { ...top, source, retryMinutes: own.retryMinutes };
+    if (own.source.kind === 'upstream') return { ...top, source: own.source, retryMinutes: own.retryMinutes };
+    // The parent in this data folder: named in the child's log as the site it is, not as a loopback URL.
+    return { ...top, source: { kind: 'upstream', url: await this.serve(parent) }, retryMinutes: own.retryMinutes, serverName: `${parent} (parent site)` };
   }
 
   /** Serves a site's database as an upstream update server (reused for every child sync). */
@@ -58,7 +59,7 @@ export class HierarchyCoordinator {
     const running = this.services.get(site);
     if (running !== undefined && port === 0) return running.url;
     const top = readSupConfig(this.host.database(this.host.topLevelOf(site)).db);
-    const service = new UpstreamService({ catalog: new SiteCatalog(() => this.host.database(site).db, top.languages) });
+    const service = new UpstreamService({ catalog: new SiteCatalog(() => this.host.database(site), top.languages) });
     const url = await service.listen(port, bind);
     if (running === undefined) this.services.set(site, { service, url });
     return url;

@@ -1,23 +1,27 @@
 /**
- * A site database served as an upstream catalog, so a parent site answers its child sites over the same
- * server-server protocol as Microsoft Update (and children run the same client code). Anchors name the parent's
- * sync runs: `<run id>,<start time>`; an update changed after an anchor has a change recorded in a later run.
+ * A site database served as an upstream catalog, so a parent site answers its child sites (or any downstream server
+ * that follows [MS-WSUSSS]) over the same protocol as Microsoft Update, with what its own upstream gave it: the same
+ * metadata XML, FileDigestList and file URLs, read from the site's blob store. Anchors name the site's successful
+ * sync runs (`<run id>,<start time>`); a revision changed after an anchor was written by a later run.
  */
-import { inflateRawSync } from 'node:zlib';
-import type { Database } from 'sql.js';
-import { AnchorMismatchError, type RevisionFilter } from '../upstream/service/catalog';
-import type { UpstreamCatalog } from '../upstream/service/upstream-service';
-import type { UpdateIdentity } from '../upstream/update-metadata';
+import { BlobStoreError } from '../sites/blob-store';
+import type { SiteDatabase } from '../sites/site-database';
 import { selectRows } from '../sync/sync-queries';
+import { AnchorMismatchError, RevisionUnavailableError, type RevisionData, type RevisionFilter, type UpstreamCatalog } from '../upstream/service/upstream-catalog';
+import type { UpdateIdentity } from '../upstream/update-metadata';
 
 export class SiteCatalog implements UpstreamCatalog {
   constructor(
-    private readonly db: () => Database,
+    private readonly site: () => SiteDatabase,
     readonly languages: readonly string[],
   ) {}
 
+  private get db() {
+    return this.site().db;
+  }
+
   private lastRun(): { runId: number; startedAt: string } {
-    const [row] = selectRows(this.db(), "SELECT run_id, started_at FROM sync_run WHERE outcome = 'succeeded' ORDER BY run_id DESC LIMIT 1");
+    const [row] = selectRows(this.db, "SELECT run_id, started_at FROM sync_run WHERE outcome = 'succeeded' ORDER BY run_id DESC LIMIT 1");
     return row === undefined ? { runId: 0, startedAt: '1970-01-01T00:00:00.000Z' } : { runId: Number(row.run_id), startedAt: String(row.started_at) };
   }
 
@@ -30,34 +34,41 @@ export class SiteCatalog implements UpstreamCatalog {
     const [idText, time] = anchor.split(',');
     const runId = Number(idText);
     if (runId === 0 && time === '1970-01-01 00:00:00.000') return 0;
-    const [row] = selectRows(this.db(), 'SELECT started_at FROM sync_run WHERE run_id = ?', [runId]);
+    const [row] = Number.isInteger(runId) ? selectRows(this.db, 'SELECT started_at FROM sync_run WHERE run_id = ?', [runId]) : [];
     if (row === undefined || String(row.started_at).replace('T', ' ').replace('Z', '') !== time) {
       throw new AnchorMismatchError(`Anchor ${anchor} was not issued by this site`);
     }
     return runId;
   }
 
-  listCategories(): UpdateIdentity[] {
-    return selectRows(this.db(), 'SELECT category_id, revision FROM category').map((row) => ({ updateId: String(row.category_id), revision: Number(row.revision) }));
+  /** Categories, classifications and detectoids, only those a run after the anchor's wrote when one is given. */
+  listConfigRevisions(sinceCounter?: number): UpdateIdentity[] {
+    const since = sinceCounter ?? -1;
+    return selectRows(
+      this.db,
+      'SELECT category_id AS id, revision FROM category WHERE changed_run > ? UNION ALL SELECT detectoid_id AS id, revision FROM detectoid WHERE changed_run > ?',
+      [since, since],
+    ).map((row) => ({ updateId: String(row.id), revision: Number(row.revision) }));
   }
 
   listUpdates(filter: RevisionFilter): UpdateIdentity[] {
-    const db = this.db();
+    const db = this.db;
     const products = new Map(filter.categories.map((item) => [item.id.toLowerCase(), item.delta]));
     const classifications = new Map(filter.classifications.map((item) => [item.id.toLowerCase(), item.delta]));
+    const unfiltered = products.size === 0 && classifications.size === 0;
     const changed =
       filter.sinceCounter === undefined
         ? undefined
         : new Set(selectRows(db, 'SELECT DISTINCT update_id FROM sync_change WHERE run_id > ?', [filter.sinceCounter]).map((row) => String(row.update_id)));
-    const links = groupPairs(selectRows(db, 'SELECT update_id AS key, category_id AS value FROM update_category'));
+    const links = unfiltered ? new Map<string, string[]>() : groupPairs(selectRows(db, 'SELECT update_id AS key, category_id AS value FROM update_category'));
     const children = groupPairs(selectRows(db, 'SELECT parent_id AS key, child_id AS value FROM bundle'));
     const revisions = new Map<string, { revision: number; state: string }>();
     for (const row of selectRows(db, 'SELECT update_id, revision, state FROM software_update')) revisions.set(String(row.update_id), { revision: Number(row.revision), state: String(row.state) });
     const result: UpdateIdentity[] = [];
     for (const row of selectRows(db, "SELECT update_id, revision, classification_id FROM software_update WHERE deployable = 1 AND state <> 'removed'")) {
       const id = String(row.update_id);
-      const classificationDelta = classifications.get(String(row.classification_id));
-      const productDelta = (links.get(id) ?? []).map((category) => products.get(category)).find((delta) => delta !== undefined);
+      const classificationDelta = unfiltered ? true : classifications.get(String(row.classification_id));
+      const productDelta = unfiltered ? true : (links.get(id) ?? []).map((category) => products.get(category)).find((delta) => delta !== undefined);
       if (classificationDelta === undefined || productDelta === undefined) continue;
       const everything = changed === undefined || !classificationDelta || !productDelta;
       if (!everything && !changed.has(id)) continue;
@@ -70,13 +81,22 @@ export class SiteCatalog implements UpstreamCatalog {
     return result;
   }
 
-  metadataXml(id: UpdateIdentity): string | undefined {
-    const [row] = selectRows(this.db(), 'SELECT xml_deflate FROM revision_blob WHERE update_id = ? AND revision = ?', [id.updateId.toLowerCase(), id.revision]);
-    return row === undefined ? undefined : inflateRawSync(row.xml_deflate as Uint8Array).toString('utf8');
+  /** The revision as this site received it, read from its blob store; only the latest revision of each is kept. */
+  revisionData(id: UpdateIdentity): RevisionData | undefined {
+    const updateId = id.updateId.toLowerCase();
+    const [row] = selectRows(this.db, 'SELECT revision, blob_offset, blob_length FROM revision_store WHERE update_id = ?', [updateId]);
+    if (row === undefined || Number(row.revision) !== id.revision) return undefined;
+    try {
+      const record = this.site().blobs.read({ offset: Number(row.blob_offset), length: Number(row.blob_length) }, { updateId, revision: id.revision });
+      return { xml: record.xml, fileDigests: record.fileDigests, fileUrls: record.fileUrls };
+    } catch (error) {
+      if (error instanceof BlobStoreError) throw new RevisionUnavailableError(error.message);
+      throw error;
+    }
   }
 
   updateCount(): number {
-    return Number(this.db().exec("SELECT count(*) FROM software_update WHERE deployable = 1 AND state <> 'removed'")[0]?.values[0]?.[0] ?? 0);
+    return Number(this.db.exec("SELECT count(*) FROM software_update WHERE deployable = 1 AND state <> 'removed'")[0]?.values[0]?.[0] ?? 0);
   }
 }
 

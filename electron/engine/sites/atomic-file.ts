@@ -1,5 +1,8 @@
-import { closeSync, existsSync, fsyncSync, linkSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { closeSync, existsSync, fsyncSync, linkSync, openSync, readdirSync, renameSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+/** Temp files are named `<file>.tmp-<pid>`. */
+const TEMP_MARKER = '.tmp-';
 
 /**
  * Replaces `file` with `bytes` so that a crash at any moment leaves either the old or the new content, never a mix:
@@ -7,22 +10,45 @@ import { dirname } from 'node:path';
  * rename over the original, then fsync the folder so the rename itself is durable.
  */
 export function writeFileAtomic(file: string, bytes: Uint8Array, options: { keepBackup?: boolean } = {}): void {
-  const temp = `${file}.tmp-${process.pid}`;
+  const temp = `${file}${TEMP_MARKER}${process.pid}`;
   const fd = openSync(temp, 'w');
   try {
     let offset = 0;
     while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset);
     fsyncSync(fd);
-  } finally {
+  } catch (error) {
+    // A full disk or a read-only folder: the original is untouched, and no partial copy stays behind.
     closeSync(fd);
+    rmSync(temp, { force: true });
+    throw error;
   }
+  closeSync(fd);
   if (options.keepBackup && existsSync(file)) {
     const backup = `${file}.bak`;
     if (existsSync(backup)) unlinkSync(backup);
     linkSync(file, backup);
   }
-  renameSync(temp, file);
+  try {
+    renameSync(temp, file);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw error;
+  }
   fsyncFolder(dirname(file));
+}
+
+/**
+ * Removes temp files a crash left in a folder (a kill during a save leaves one the size of the database). Only the
+ * engine that holds the data folder's lock calls this, so no other writer's temp file can be taken for a leftover.
+ */
+export function removeLeftoverTempFiles(folder: string): string[] {
+  const removed: string[] = [];
+  for (const name of readdirSync(folder)) {
+    if (!new RegExp(`\\${TEMP_MARKER}\\d+$`).test(name)) continue;
+    rmSync(join(folder, name), { force: true });
+    removed.push(name);
+  }
+  return removed;
 }
 
 function fsyncFolder(folder: string): void {

@@ -1,4 +1,6 @@
+import { inflateRawSync } from 'node:zlib';
 import type { Database } from 'sql.js';
+import type { BlobStore } from './blob-store';
 import { inTransaction } from './transaction';
 
 /**
@@ -8,7 +10,12 @@ import { inTransaction } from './transaction';
 export interface Migration {
   version: number;
   description: string;
-  up(db: Database): void;
+  up(db: Database, context: MigrationContext): void;
+}
+
+/** What a migration may touch besides the database: the site's blob store. */
+export interface MigrationContext {
+  blobs: BlobStore;
 }
 
 export const migrations: readonly Migration[] = [
@@ -145,6 +152,65 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 3,
+    description: 'raw metadata in the blob store; detectoids; per-revision failures; config revisions by run',
+    up(db, { blobs }) {
+      db.run(`
+        ALTER TABLE category ADD COLUMN changed_run INTEGER NOT NULL DEFAULT 0;
+        CREATE TABLE detectoid (
+          detectoid_id TEXT PRIMARY KEY,
+          revision     INTEGER NOT NULL,
+          name         TEXT NOT NULL,
+          changed_run  INTEGER NOT NULL DEFAULT 0
+        );
+        -- Where each revision's raw metadata (XML, FileDigestList, file URLs) lies in the blob store.
+        CREATE TABLE revision_store (
+          update_id   TEXT PRIMARY KEY,
+          revision    INTEGER NOT NULL,
+          blob_offset INTEGER NOT NULL,
+          blob_length INTEGER NOT NULL
+        );
+        -- Revisions a synchronization could not fetch or read: the next one fetches them first.
+        CREATE TABLE pending_revision (
+          update_id TEXT PRIMARY KEY,
+          revision  INTEGER NOT NULL,
+          config    INTEGER NOT NULL,
+          reason    TEXT NOT NULL,
+          run_id    INTEGER NOT NULL
+        );
+        CREATE TABLE sync_failure (
+          run_id    INTEGER NOT NULL,
+          update_id TEXT NOT NULL,
+          revision  INTEGER NOT NULL,
+          reason    TEXT NOT NULL,
+          PRIMARY KEY (run_id, update_id)
+        ) WITHOUT ROWID;
+        ALTER TABLE sync_run ADD COLUMN failed_count INTEGER NOT NULL DEFAULT 0;
+      `);
+      // Metadata stored inside the database by schema 2 moves to the blob store (its file URLs were not kept then).
+      const moved = db.prepare('SELECT update_id, revision, xml_deflate FROM revision_blob');
+      const insert = db.prepare('INSERT INTO revision_store (update_id, revision, blob_offset, blob_length) VALUES (?, ?, ?, ?)');
+      try {
+        let chunk: Array<{ updateId: string; revision: number; xml: string }> = [];
+        const flush = () => {
+          const locations = blobs.appendSync(chunk.map((entry) => ({ ...entry, fileDigests: [...entry.xml.matchAll(/Digest="([^"]+)"/g)].map((match) => match[1]!), fileUrls: [] })));
+          chunk.forEach((entry, index) => insert.run([entry.updateId, entry.revision, locations[index]!.offset, locations[index]!.length]));
+          chunk = [];
+        };
+        while (moved.step()) {
+          const [updateId, revision, deflated] = moved.get();
+          chunk.push({ updateId: String(updateId), revision: Number(revision), xml: inflateRawSync(deflated as Uint8Array).toString('utf8') });
+          if (chunk.length >= 1000) flush();
+        }
+        if (chunk.length > 0) flush();
+      } finally {
+        moved.free();
+        insert.free();
+      }
+      db.run('DROP TABLE revision_blob');
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations.reduce((max, m) => Math.max(max, m.version), 0);
@@ -155,13 +221,13 @@ export function schemaVersionOf(db: Database): number {
 }
 
 /** Applies every pending migration inside one transaction; returns how many ran. */
-export function migrate(db: Database): number {
+export function migrate(db: Database, context: MigrationContext): number {
   const current = schemaVersionOf(db);
   const pending = migrations.filter((m) => m.version > current);
   if (pending.length === 0) return 0;
   inTransaction(db, () => {
     for (const migration of pending) {
-      migration.up(db);
+      migration.up(db, context);
       db.run(`PRAGMA user_version = ${migration.version}`);
     }
   });

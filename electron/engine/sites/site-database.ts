@@ -1,15 +1,29 @@
-import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
+/**
+ * One site's database: the sql.js database the engine queries (held in memory, persisted with atomic writes and a
+ * journal of small saves), and beside it the blob store holding each revision's raw metadata.
+ */
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { Database, SqlJsStatic } from 'sql.js';
 import type { SiteCode } from '../../../shared/domain';
 import { writeFileAtomic } from './atomic-file';
+import { BlobStore } from './blob-store';
 import { LATEST_SCHEMA_VERSION, migrate, schemaVersionOf } from './migrations';
+import { SiteSaveError } from './save-error';
 import { findSqliteFileProblem } from './sqlite-file-check';
 import { readSetting, writeSetting } from './settings';
 import { inTransaction } from './transaction';
-import { JournalReplayError, replayJournal, WriteJournal } from './write-journal';
+import { JournalDamagedError, replayJournal, WriteJournal } from './write-journal';
 
 /** Counts whole-file saves; the journal's lines name the generation they apply on top of. */
 const GENERATION_KEY = 'storage.generation';
+/** Which blob store file the rows point into (compaction writes a new one). */
+const BLOB_GENERATION_KEY = 'storage.blobGeneration';
+
+/** At rest, a journal past this is folded into the file, so opening a site replays little. */
+export const JOURNAL_LIMIT_AT_REST = 8 * 1024 * 1024;
+/** During a synchronization, batches are journaled up to this before a whole-file checkpoint. */
+export const JOURNAL_LIMIT_DURING_SYNC = 64 * 1024 * 1024;
 
 export interface SiteIdentity {
   code: SiteCode;
@@ -29,9 +43,9 @@ export class SiteDatabaseDamagedError extends Error {
   }
 }
 
-/** One site's sql.js database, held in memory by the engine and persisted with atomic writes. */
 export class SiteDatabase {
   private journal: WriteJournal | undefined;
+  private blobStore: BlobStore | undefined;
 
   private constructor(
     readonly file: string,
@@ -42,31 +56,36 @@ export class SiteDatabase {
     return `${this.file}.journal`;
   }
 
-  private get generation(): number {
-    return readSetting<number>(this.db, GENERATION_KEY) ?? 0;
+  /** The blob store the rows point into. */
+  get blobs(): BlobStore {
+    if (this.blobStore === undefined) throw new Error(`The blob store of ${this.file} is not open.`);
+    return this.blobStore;
   }
 
-  /** From here on, small saves go to the journal (see WriteJournal). */
-  private attachJournal(): void {
-    this.journal = new WriteJournal(this.db, this.journalFile, () => this.generation);
+  get blobGeneration(): number {
+    return readSetting<number>(this.db, BLOB_GENERATION_KEY) ?? 1;
+  }
+
+  static blobFileOf(file: string, generation: number): string {
+    return `${file}.blobs.${generation}`;
+  }
+
+  private get generation(): number {
+    return readSetting<number>(this.db, GENERATION_KEY) ?? 0;
   }
 
   static create(sql: SqlJsStatic, file: string, identity: SiteIdentity): SiteDatabase {
     if (existsSync(file)) throw new Error(`Refusing to create ${file}: a file of that name already exists.`);
     const db = new sql.Database();
     prepareConnection(db);
-    migrate(db);
-    inTransaction(db, () => {
-      db.run('INSERT INTO site (code, name, parent_code, created_at) VALUES (?, ?, ?, ?)', [
-        identity.code,
-        identity.name,
-        identity.parentCode,
-        identity.createdAt,
-      ]);
-    });
     const site = new SiteDatabase(file, db);
-    site.save();
-    site.attachJournal();
+    site.openBlobs(1);
+    migrate(db, { blobs: site.blobs });
+    inTransaction(db, () => {
+      db.run('INSERT INTO site (code, name, parent_code, created_at) VALUES (?, ?, ?, ?)', [identity.code, identity.name, identity.parentCode, identity.createdAt]);
+    });
+    site.saveWhole();
+    site.attachJournal(0);
     return site;
   }
 
@@ -85,29 +104,33 @@ export class SiteDatabase {
     const version = schemaVersionOf(db);
     if (version > LATEST_SCHEMA_VERSION) {
       db.close();
-      throw new SiteDatabaseDamagedError(
-        file,
-        `it was written by a newer version of Update Sync Console (schema ${version}, this version knows ${LATEST_SCHEMA_VERSION})`,
-      );
+      throw new SiteDatabaseDamagedError(file, `it was written by a newer version of Update Sync Console (schema ${version}, this version knows ${LATEST_SCHEMA_VERSION})`);
     }
     prepareConnection(db);
     const site = new SiteDatabase(file, db);
     // The journal holds saves made on top of this file (on its schema): replayed before any migration.
+    let lastSeq: number;
     try {
-      replayJournal(db, site.journalFile, site.generation);
+      lastSeq = replayJournal(db, site.journalFile, site.generation);
     } catch (error) {
-      if (!(error instanceof JournalReplayError)) throw error;
-      const aside = `${site.journalFile}.unapplied-${Date.now()}`;
-      renameSync(site.journalFile, aside);
-      console.warn(`${file}: ${error.message}; the database was opened as of the save before it, the journal kept as ${aside}.`);
-      site.save();
-    }
-    if (migrate(db) > 0) site.save();
-    if (site.readIdentity() === undefined) {
       db.close();
+      if (error instanceof JournalDamagedError) {
+        throw new SiteDatabaseDamagedError(file, `${error.reason}; the journal ${site.journalFile} holds saves that cannot be applied, and it was left untouched`);
+      }
+      throw error;
+    }
+    site.openBlobs(site.blobGeneration);
+    if (migrate(db, { blobs: site.blobs }) > 0) {
+      // A migration that moved data out of the database leaves free pages: give them back before the whole save.
+      db.run('VACUUM');
+      site.saveWhole();
+      lastSeq = 0;
+    }
+    if (site.readIdentity() === undefined) {
+      site.close();
       throw new SiteDatabaseDamagedError(file, 'it holds no site identity row');
     }
-    site.attachJournal();
+    site.attachJournal(lastSeq);
     return site;
   }
 
@@ -119,27 +142,35 @@ export class SiteDatabase {
     const rows = this.db.exec('SELECT code, name, parent_code, created_at FROM site LIMIT 1');
     const row = rows[0]?.values[0];
     if (row === undefined) return undefined;
-    return {
-      code: String(row[0]),
-      name: String(row[1]),
-      parentCode: row[2] === null ? null : String(row[2]),
-      createdAt: String(row[3]),
-    };
+    return { code: String(row[0]), name: String(row[1]), parentCode: row[2] === null ? null : String(row[2]), createdAt: String(row[3]) };
   }
 
   /**
-   * Persists what was written since the last save: nothing when nothing was, a journal line when only a few plain
-   * statements were, otherwise the whole file (atomically, the previous version kept as `.bak`).
+   * Persists what was written since the last save: nothing when nothing was, a journal line when the journal can
+   * hold it and stays under `journalLimit`, otherwise the whole file (atomically, the previous version kept as
+   * `.bak`). A SiteSaveError (naming the file and the reason) when it could not be written; what is on disk is
+   * then as it was before.
    */
-  save(): void {
-    if (this.journal !== undefined && (this.journal.clean || this.journal.tryAppend())) return;
+  save(journalLimit = JOURNAL_LIMIT_AT_REST): void {
+    try {
+      if (this.journal !== undefined && (this.journal.clean || this.journal.tryAppend(journalLimit))) return;
+    } catch (error) {
+      throw new SiteSaveError(this.journalFile, error);
+    }
     this.saveWhole();
   }
 
   /** Writes the whole database to disk atomically (the journal's saves included), keeping the previous version as `.bak`. */
   saveWhole(): void {
-    writeSetting(this.db, GENERATION_KEY, this.generation + 1);
-    writeFileAtomic(this.file, this.db.export(), { keepBackup: true });
+    const previous = this.generation;
+    writeSetting(this.db, GENERATION_KEY, previous + 1);
+    try {
+      writeFileAtomic(this.file, this.db.export(), { keepBackup: true });
+    } catch (error) {
+      // The file on disk is still the previous generation: the journal lines written for it stay valid.
+      writeSetting(this.db, GENERATION_KEY, previous);
+      throw new SiteSaveError(this.file, error);
+    }
     // The new file holds every journaled save; a crash before this line leaves a journal of the older generation, which is skipped.
     if (this.journal !== undefined) this.journal.discard();
     else rmSync(this.journalFile, { force: true });
@@ -150,8 +181,40 @@ export class SiteDatabase {
     if (this.journal?.hasLines === true || !(this.journal?.clean ?? true)) this.saveWhole();
   }
 
+  /** Bytes of journal waiting to be folded into the file. */
+  get journalBytes(): number {
+    return this.journal?.bytes ?? 0;
+  }
+
+  /** Points the rows at a new blob store generation (compaction), in the caller's transaction. */
+  switchBlobGeneration(generation: number, store: BlobStore): BlobStore {
+    writeSetting(this.db, BLOB_GENERATION_KEY, generation);
+    const old = this.blobStore;
+    this.blobStore = store;
+    return old!;
+  }
+
   close(): void {
+    this.blobStore?.close();
+    this.blobStore = undefined;
     this.db.close();
+  }
+
+  /** From here on, saves go to the journal when they can (see WriteJournal). */
+  private attachJournal(lastSeq: number): void {
+    this.journal = new WriteJournal(this.db, this.journalFile, () => this.generation, lastSeq);
+  }
+
+  /** Opens the blob store the rows point into; removes stores of other generations a crashed compaction left. */
+  private openBlobs(current: number): void {
+    const prefix = `${basename(this.file)}.blobs.`;
+    for (const name of readdirSync(dirname(this.file))) {
+      if (!name.startsWith(prefix)) continue;
+      const generation = Number(name.slice(prefix.length));
+      // The generation before stays, so the `.bak` of the database can still be used.
+      if (Number.isInteger(generation) && generation !== current && generation !== current - 1) rmSync(join(dirname(this.file), name), { force: true });
+    }
+    this.blobStore = BlobStore.open(SiteDatabase.blobFileOf(this.file, current));
   }
 }
 

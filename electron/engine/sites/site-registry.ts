@@ -1,8 +1,9 @@
 import { existsSync, readdirSync, renameSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { SqlJsStatic } from 'sql.js';
 import { TOP_LEVEL_SITE, type Site, type SiteCode } from '../../../shared/domain';
 import { ApiError } from '../../../shared/errors';
+import { removeLeftoverTempFiles } from './atomic-file';
 import { SiteDatabase, SiteDatabaseDamagedError } from './site-database';
 
 const DATABASE_SUFFIX = '.sqlite';
@@ -24,6 +25,7 @@ export class SiteRegistry {
   /** Opens every site database; on first start creates the top-level site CEN - Central Site. */
   static load(sql: SqlJsStatic, sitesDir: string, now: Date = new Date()): SiteRegistry {
     const registry = new SiteRegistry(sql, sitesDir);
+    removeLeftoverTempFiles(sitesDir);
     const files = readdirSync(sitesDir).filter((name) => name.endsWith(DATABASE_SUFFIX));
     for (const name of files.sort()) registry.openFile(join(sitesDir, name));
     if (registry.entries.size === 0) {
@@ -58,6 +60,10 @@ export class SiteRegistry {
     const aside = `${file}.removed-${now.toISOString().replace(/[:.]/g, '-')}`;
     renameSync(file, aside);
     if (existsSync(`${file}.journal`)) renameSync(`${file}.journal`, `${aside}.journal`);
+    // The blob stores go with it (the database points into them).
+    for (const name of readdirSync(dirname(file)).filter((candidate) => candidate.startsWith(`${basename(file)}.blobs.`))) {
+      renameSync(join(dirname(file), name), `${aside}${name.slice(basename(file).length)}`);
+    }
     this.entries.delete(code);
     return aside;
   }

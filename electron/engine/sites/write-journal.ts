@@ -1,79 +1,124 @@
 /**
- * Small saves without rewriting the whole file. sql.js can persist a database only by exporting all of it (about
- * 4 s for a 460 MiB repository of 100,000 updates), so a save that follows only a few plain statements (a
- * synchronization that found nothing new, a schedule's last-fired time) appends those statements to
- * `<file>.journal` instead: one fsynced JSON line per save, replayed when the database is opened and dropped by the
- * next whole-file save.
+ * Saves without rewriting the whole file. sql.js can persist a database only by exporting all of it, so each
+ * committed change (a synchronization batch, a run row, a schedule's last-fired time) is appended to
+ * `<file>.journal` instead: one fsynced JSON line per save holding the statements since the previous one, replayed
+ * when the database is opened and dropped by the next whole-file save. This is what makes every applied batch of a
+ * synchronization durable the moment it is committed.
  *
- * A save falls back to the whole file whenever the journal could be incomplete or wrong: rows changed other than
- * through db.run (prepared statements, db.exec), a rolled-back transaction, a statement other than INSERT, UPDATE or
- * DELETE (a PRAGMA, a schema change), a parameter JSON cannot carry, or too much pending. SQLite's own count of changed rows (total_changes) is the check, so nothing written is ever
- * missing from what reaches the disk.
+ * The journal captures writes by wrapping the ways sql.js writes: `db.run`, and `run` of prepared INSERT, UPDATE,
+ * DELETE and REPLACE statements. Any other write (a DML statement stepped by hand, `db.exec` of something other than
+ * a query, a PRAGMA or schema change, a parameter JSON cannot carry) marks the journal incomplete, and the next save
+ * writes the whole file. A rolled-back transaction is dropped from what is pending.
+ *
+ * Replay is strict: each line is `<CRC-32 of the entry> <entry>`, the entry naming the generation of the file it
+ * applies to and its sequence number. A last line without its newline (a crash while appending) is ignored; any
+ * other line that is unreadable or fails its checksum, a gap in the sequence or a line of a newer generation means
+ * the journal does not belong to this file, and the site is reported damaged: nothing is replayed onto the wrong base.
  */
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
-import type { BindParams, Database } from 'sql.js';
+import { closeSync, existsSync, fdatasyncSync, fstatSync, ftruncateSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { crc32 } from 'node:zlib';
+import type { BindParams, Database, SqlValue, Statement } from 'sql.js';
 
-/** Statements captured since the last save; more than this and the whole file is written. */
-const MAX_PENDING_STATEMENTS = 2_000;
-/** A journal this large is folded into the whole file at the next save. */
-const MAX_JOURNAL_BYTES = 4 * 1024 * 1024;
+const DML = /^\s*(INSERT|UPDATE|DELETE|REPLACE)\b/i;
+const QUERY = /^\s*(SELECT|PRAGMA\s+(user_version|quick_check|integrity_check|table_info|page_count|page_size|freelist_count)\s*(\(|;|$))/i;
 
-const JOURNALED = /^\s*(INSERT|UPDATE|DELETE|REPLACE|BEGIN|COMMIT|END)\b/i;
-
-interface Statement {
+interface JournaledStatement {
   sql: string;
-  params: BindParams | null;
+  params: SqlValue[] | Record<string, SqlValue> | null;
 }
 
 interface JournalLine {
   generation: number;
-  statements: Statement[];
+  seq: number;
+  statements: JournaledStatement[];
+}
+
+export class JournalDamagedError extends Error {
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+  ) {
+    super(`The journal ${file} cannot be replayed: ${reason}`);
+    this.name = 'JournalDamagedError';
+  }
 }
 
 export class WriteJournal {
-  private pending: Statement[] = [];
-  private capturedChanges = 0;
-  private baseline: number;
+  private pending: JournaledStatement[] = [];
+  /** Where the open transaction's statements start in `pending` (to drop them on ROLLBACK). */
+  private transactionStart: number | undefined;
   private complete = true;
+  private changed = false;
+  private seq: number;
 
   constructor(
     private readonly db: Database,
     readonly file: string,
     private readonly generation: () => number,
+    /** The sequence number of the last line already in the journal (from replay). */
+    lastSeq = 0,
   ) {
+    this.seq = lastSeq;
     const run = db.run.bind(db);
-    this.baseline = totalChanges(db);
+    const prepare = db.prepare.bind(db);
+    const exec = db.exec.bind(db);
     db.run = (sql: string, params?: BindParams) => {
-      if (!this.complete) return run(sql, params);
-      const before = totalChanges(db);
-      const result = run(sql, params);
-      this.capturedChanges += totalChanges(db) - before;
-      this.pending.push({ sql, params: params ?? null });
-      // Only row changes and the transactions around them are journaled: a rollback, a PRAGMA or a schema change is
-      // saved with the whole file.
-      if (!JOURNALED.test(sql) || !carriesInJson(params) || this.pending.length > MAX_PENDING_STATEMENTS) this.complete = false;
-      return result;
+      if (params === undefined || params === null) run(sql);
+      else {
+        // Not through db.prepare (wrapped below), so the statement's own step is not taken for an uncaptured write.
+        const statement = prepare(sql);
+        try {
+          statement.run(params);
+        } finally {
+          statement.free();
+        }
+      }
+      this.record(sql, params);
+      return db;
+    };
+    db.prepare = (sql: string, params?: BindParams): Statement => {
+      const statement = prepare(sql, params);
+      if (DML.test(sql)) this.capture(statement, sql);
+      return statement;
+    };
+    db.exec = (sql: string, params?: BindParams) => {
+      if (!QUERY.test(sql)) this.complete = false;
+      return exec(sql, params);
     };
   }
 
   /** True when nothing was written since the last save. */
   get clean(): boolean {
-    return this.complete && totalChanges(this.db) === this.baseline && this.pending.every((statement) => /^\s*(BEGIN|COMMIT)/i.test(statement.sql));
+    return this.complete && !this.changed;
   }
 
-  /** Appends what was written since the last save, if the journal can hold it exactly; false means save the whole file. */
-  tryAppend(): boolean {
-    if (!this.complete || totalChanges(this.db) - this.baseline !== this.capturedChanges) return false;
-    const line = `${JSON.stringify({ generation: this.generation(), statements: this.pending } satisfies JournalLine)}\n`;
+  /**
+   * Appends what was written since the last save as one fsynced line, when the journal can hold it exactly and stays
+   * under `maxBytes`; false means the whole file must be written instead. A failed write is rolled back and thrown.
+   */
+  tryAppend(maxBytes: number): boolean {
+    if (!this.complete || this.transactionStart !== undefined) return false;
+    const entry = JSON.stringify({ generation: this.generation(), seq: this.seq + 1, statements: this.pending } satisfies JournalLine);
+    const line = `${checksumOf(entry)} ${entry}\n`;
     const size = existsSync(this.file) ? statSync(this.file).size : 0;
-    if (size + Buffer.byteLength(line) > MAX_JOURNAL_BYTES) return false;
+    if (size + Buffer.byteLength(line) > maxBytes) return false;
     const fd = openSync(this.file, 'a');
+    const before = fstatSync(fd).size;
     try {
       writeSync(fd, line);
-      fsyncSync(fd);
+      fdatasyncSync(fd);
+    } catch (error) {
+      // A partial line followed by later ones would read as damage: cut it off.
+      try {
+        ftruncateSync(fd, before);
+      } catch {
+        this.complete = false;
+      }
+      throw error;
     } finally {
       closeSync(fd);
     }
+    this.seq++;
     this.reset();
     return true;
   }
@@ -81,6 +126,7 @@ export class WriteJournal {
   /** After the whole file was written: the journal's lines are in it. */
   discard(): void {
     rmSync(this.file, { force: true });
+    this.seq = 0;
     this.reset();
   }
 
@@ -88,51 +134,115 @@ export class WriteJournal {
     return existsSync(this.file) && statSync(this.file).size > 0;
   }
 
+  get bytes(): number {
+    return existsSync(this.file) ? statSync(this.file).size : 0;
+  }
+
+  private capture(statement: Statement, sql: string): void {
+    const run = statement.run.bind(statement);
+    const step = statement.step.bind(statement);
+    let running = false;
+    statement.run = (params?: BindParams) => {
+      running = true;
+      try {
+        run(params);
+      } finally {
+        running = false;
+      }
+      this.record(sql, params);
+      return true;
+    };
+    statement.step = () => {
+      if (!running) this.complete = false;
+      return step();
+    };
+  }
+
+  private record(sql: string, params: BindParams | undefined): void {
+    const verb = /^\s*(\w+)/.exec(sql)?.[1]?.toUpperCase() ?? '';
+    if (verb === 'BEGIN') {
+      this.transactionStart = this.pending.length;
+      return;
+    }
+    if (verb === 'COMMIT' || verb === 'END') {
+      this.transactionStart = undefined;
+      return;
+    }
+    if (verb === 'ROLLBACK') {
+      if (this.transactionStart !== undefined) this.pending.length = this.transactionStart;
+      this.transactionStart = undefined;
+      return;
+    }
+    this.changed = true;
+    if (!DML.test(sql) || !carriesInJson(params)) {
+      this.complete = false;
+      return;
+    }
+    this.pending.push({ sql, params: (params as JournaledStatement['params'] | undefined) ?? null });
+  }
+
   private reset(): void {
     this.pending = [];
-    this.capturedChanges = 0;
+    this.transactionStart = undefined;
     this.complete = true;
-    this.baseline = totalChanges(this.db);
+    this.changed = false;
   }
 }
 
 /**
- * Applies the journal of a database just read from `file`: the lines written on top of this file's generation, in
- * order. A torn last line (a crash while appending) is ignored; lines of an older generation are already in the file.
- * Returns how many saves were replayed.
+ * Applies the journal of a database just read from its file: the lines written on top of this file's generation,
+ * in order, each as one transaction. Returns the sequence number of the last line applied (0 for none).
  */
 export function replayJournal(db: Database, journalFile: string, generation: number): number {
   if (!existsSync(journalFile)) return 0;
-  let replayed = 0;
-  for (const text of readFileSync(journalFile, 'utf8').split('\n')) {
-    let line: JournalLine;
-    try {
-      line = JSON.parse(text) as JournalLine;
-    } catch {
-      continue;
-    }
-    if (line.generation !== generation || !Array.isArray(line.statements)) continue;
-    // Each save was committed as a whole in memory, so it is replayed as one transaction (its own BEGIN and COMMIT
-    // left out): a save that cannot be applied leaves the database as of the save before it.
-    db.run('BEGIN IMMEDIATE');
-    try {
-      for (const statement of line.statements) {
-        if (!/^\s*(BEGIN|COMMIT|END)\b/i.test(statement.sql)) db.run(statement.sql, statement.params ?? undefined);
+  const text = readFileSync(journalFile, 'utf8');
+  const lines = text.split('\n');
+  // The text after the last newline is an entry whose append a crash cut short: it was never saved.
+  lines.pop();
+  let lastSeq = 0;
+  const statements = new Map<string, Statement>();
+  try {
+    lines.forEach((raw, index) => {
+      const where = `line ${index + 1}`;
+      const space = raw.indexOf(' ');
+      const entry = raw.slice(space + 1);
+      if (space !== 8 || raw.slice(0, 8) !== checksumOf(entry)) throw new JournalDamagedError(journalFile, `${where} fails its checksum (it was changed or corrupted on disk)`);
+      let line: JournalLine;
+      try {
+        line = JSON.parse(entry) as JournalLine;
+      } catch {
+        throw new JournalDamagedError(journalFile, `${where} is not a journal entry`);
       }
-      db.run('COMMIT');
-    } catch (error) {
-      db.run('ROLLBACK');
-      throw new JournalReplayError(`save ${replayed + 1} of the journal could not be applied: ${error instanceof Error ? error.message : String(error)}`);
-    }
-    replayed++;
+      if (typeof line !== 'object' || line === null || !Number.isInteger(line.generation) || !Number.isInteger(line.seq) || !Array.isArray(line.statements)) {
+        throw new JournalDamagedError(journalFile, `${where} is not a journal entry`);
+      }
+      // Lines of an older generation are in the file already (a crash between the whole save and the journal's removal).
+      if (line.generation < generation) return;
+      if (line.generation > generation) throw new JournalDamagedError(journalFile, `${where} belongs to a newer version of the database than the file (was the file replaced?)`);
+      if (line.seq !== lastSeq + 1) throw new JournalDamagedError(journalFile, `${where} is save ${line.seq}, but save ${lastSeq + 1} was expected`);
+      db.run('BEGIN IMMEDIATE');
+      try {
+        for (const statement of line.statements) {
+          if (typeof statement?.sql !== 'string' || !DML.test(statement.sql)) throw new Error('it holds a statement that is not a row change');
+          let prepared = statements.get(statement.sql);
+          if (prepared === undefined) statements.set(statement.sql, (prepared = db.prepare(statement.sql)));
+          prepared.run(statement.params ?? undefined);
+        }
+        db.run('COMMIT');
+      } catch (error) {
+        db.run('ROLLBACK');
+        throw new JournalDamagedError(journalFile, `${where} cannot be applied (${error instanceof Error ? error.message : String(error)})`);
+      }
+      lastSeq = line.seq;
+    });
+  } finally {
+    for (const statement of statements.values()) statement.free();
   }
-  return replayed;
+  return lastSeq;
 }
 
-export class JournalReplayError extends Error {}
-
-function totalChanges(db: Database): number {
-  return Number(db.exec('SELECT total_changes()')[0]?.values[0]?.[0] ?? 0);
+function checksumOf(entry: string): string {
+  return crc32(entry).toString(16).padStart(8, '0');
 }
 
 function carriesInJson(params: BindParams | undefined): boolean {

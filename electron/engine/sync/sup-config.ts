@@ -2,6 +2,7 @@
 import type { Database } from 'sql.js';
 import { DEFAULT_SUP_CONFIG, SupConfigSchema, type SupConfig } from '../../../shared/domain';
 import { readSetting, writeSetting } from '../sites/settings';
+import { MICROSOFT_UPDATE_URL } from '../upstream/soap/protocol-names';
 
 const KEY = 'sup.config';
 
@@ -12,6 +13,23 @@ export function readSupConfig(db: Database): SupConfig {
 
 export function writeSupConfig(db: Database, config: SupConfig): void {
   writeSetting(db, KEY, config);
+}
+
+/** The settings one sync follows, with the upstream server's name when the engine knows better than its URL. */
+export type EffectiveConfig = SupConfig & { serverName?: string };
+
+/** The upstream server's name as wsyncmgr.log writes it: its host (and port), not a description. */
+export function serverNameOf(config: SupConfig, url?: string): string {
+  switch (config.source.kind) {
+    case 'microsoft-update':
+      return new URL(MICROSOFT_UPDATE_URL).host;
+    case 'upstream':
+      return new URL(config.source.url).host;
+    case 'sample':
+      return url === undefined ? 'the built-in sample catalog' : `${new URL(url).host} (the built-in sample catalog)`;
+    case 'none':
+      return '(none: synchronization is turned off)';
+  }
 }
 
 /** What makes a full sync necessary when it changes (SPEC §3.3). */

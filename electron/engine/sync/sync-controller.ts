@@ -5,9 +5,7 @@
  */
 import type { Progress } from '../../../shared/contract';
 import type { SiteCode, SyncKind, SyncRun, SyncTrigger } from '../../../shared/domain';
-import { runSync, type SyncContext, type SyncRequest } from './sync-runner';
-
-export const SHUTDOWN = 'engine shutdown';
+import { runSync, SHUTDOWN, type SyncContext, type SyncRequest } from './sync-runner';
 
 interface Running {
   request: SyncRequest;
@@ -94,7 +92,8 @@ export class SyncController {
       }
     });
     this.running.set(site, { request, abort, done });
-    void done.then((run) => this.events.finished(run));
+    // A run that could not even be recorded (its site database cannot be written) reaches its waiters as an error.
+    void done.then((run) => this.events.finished(run)).catch(() => undefined);
     return done;
   }
 

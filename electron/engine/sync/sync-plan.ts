@@ -21,6 +21,8 @@ export interface SyncPlan {
   remove: string[];
   /** Listed revisions a delta sync leaves to the next full sync. */
   skipped: number;
+  /** Revisions earlier syncs could not fetch, fetched again by this one. */
+  pending: number;
 }
 
 export function planFullSync(stored: ReadonlyMap<string, StoredRevision>, listed: UpdateIdentity[]): SyncPlan {
@@ -41,10 +43,34 @@ export function planFullSync(stored: ReadonlyMap<string, StoredRevision>, listed
   }
   const remove: string[] = [];
   for (const [updateId, current] of stored) if (current.state !== 'removed' && !seen.has(updateId)) remove.push(updateId);
-  return { fetch, newCount, changedCount, remove, skipped: 0 };
+  return { fetch, newCount, changedCount, remove, skipped: 0, pending: 0 };
 }
 
 export function planDeltaSync(stored: ReadonlyMap<string, StoredRevision>, listedSinceAnchor: UpdateIdentity[]): SyncPlan {
   const fetch = listedSinceAnchor.filter((identity) => !stored.has(identity.updateId));
-  return { fetch, newCount: fetch.length, changedCount: 0, remove: [], skipped: listedSinceAnchor.length - fetch.length };
+  return { fetch, newCount: fetch.length, changedCount: 0, remove: [], skipped: listedSinceAnchor.length - fetch.length, pending: 0 };
+}
+
+/**
+ * Adds the revisions earlier syncs could not fetch (the next sync fetches exactly what is missing, whatever its
+ * kind): at the revision listed now, or at the failed one when this list does not name them. A complete list (a full
+ * one, no anchor) that does not name one means the upstream no longer offers it: it is not fetched.
+ */
+export function addPending(plan: SyncPlan, pending: ReadonlyMap<string, UpdateIdentity>, listed: UpdateIdentity[], listIsComplete: boolean): SyncPlan {
+  const planned = new Set(plan.fetch.map((identity) => identity.updateId));
+  const listedRevision = new Map(listed.map((identity) => [identity.updateId, identity.revision]));
+  const extra: UpdateIdentity[] = [];
+  let wasSkipped = 0;
+  let alreadyPlanned = 0;
+  for (const [updateId, failed] of pending) {
+    if (planned.has(updateId)) {
+      alreadyPlanned++;
+      continue;
+    }
+    const revision = listedRevision.get(updateId);
+    if (revision === undefined && listIsComplete) continue;
+    if (revision !== undefined) wasSkipped++;
+    extra.push({ updateId, revision: revision ?? failed.revision });
+  }
+  return { ...plan, fetch: [...plan.fetch, ...extra], skipped: Math.max(0, plan.skipped - wasSkipped), pending: plan.pending + alreadyPlanned + extra.length };
 }

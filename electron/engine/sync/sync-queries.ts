@@ -39,6 +39,7 @@ function toRun(site: SiteCode, row: Row): SyncRun {
       expired: Number(row.expired_count),
       removed: Number(row.removed_count),
       skipped: Number(row.skipped_count),
+      failed: Number(row.failed_count ?? 0),
     },
     anchorBefore: row.anchor_before === null ? null : String(row.anchor_before),
     anchorAfter: row.anchor_after === null ? null : String(row.anchor_after),

@@ -1,23 +1,33 @@
 /**
- * One synchronization of one site, start to finish (SPEC §3.4): connect, categories, update list, metadata
- * fetched and applied batch by batch (each batch one transaction, overlapping with the next fetches), finish
- * (anchors, history, status). Writes wsyncmgr.log and status messages 6701 → 6704 → 6705 → 6702 / 6703.
+ * One synchronization of one site, start to finish (SPEC §3.4): connect → categories (and detectoids) → update list
+ * → metadata fetched and applied batch by batch (each batch one transaction, durable as soon as it is committed,
+ * overlapping with the next fetches) → finish (anchors, history, status). Writes wsyncmgr.log and status messages
+ * 6701 → 6704 → 6705 → 6702 / 6703.
+ *
+ * The outcome is the truth: `succeeded` only when every revision the sync set out to fetch was applied and saved.
+ * A revision that could not be fetched or read fails the sync (6703 "Failed to sync some of the updates"); what did
+ * arrive is kept, the anchor stays where it was, and the next sync fetches exactly what is missing.
  */
+import { randomUUID } from 'node:crypto';
 import type { Progress, SyncPhase } from '../../../shared/contract';
-import { describeSyncSource, type SiteCode, type SupConfig, type SyncKind, type SyncRun, type SyncTrigger } from '../../../shared/domain';
+import type { SiteCode, SyncKind, SyncRun, SyncTrigger } from '../../../shared/domain';
 import { reportStatus } from '../log/status-messages';
 import type { TraceLogWriter } from '../log/trace-log-writer';
-import type { SiteDatabase } from '../sites/site-database';
+import { SiteSaveError } from '../sites/save-error';
+import { JOURNAL_LIMIT_AT_REST, JOURNAL_LIMIT_DURING_SYNC, type SiteDatabase } from '../sites/site-database';
 import { readSetting, writeSetting } from '../sites/settings';
 import { inTransaction } from '../sites/transaction';
+import type { MetadataBatch, MetadataFailure, RevisionList, UpstreamClient } from '../upstream/client/upstream-client';
 import { UpstreamError } from '../upstream/client/upstream-error';
-import type { UpstreamClient } from '../upstream/client/upstream-client';
 import type { ClientSettings, SyncSourceConnector } from '../upstream/sync-source';
-import { configFingerprint, describeConfigChange, readSupConfig, resolveFilter } from './sup-config';
-import { planDeltaSync, planFullSync } from './sync-plan';
-import { SHUTDOWN } from './sync-controller';
+import { titleOf } from '../upstream/update-metadata';
+import { configFingerprint, describeConfigChange, readSupConfig, resolveFilter, serverNameOf, type EffectiveConfig } from './sup-config';
+import { addPending, planDeltaSync, planFullSync, type SyncPlan } from './sync-plan';
 import { readRun } from './sync-queries';
 import { UpdateStore } from './update-store';
+
+/** The abort reason of an engine shutdown: the run stays `running` on disk, so the next start resumes it. */
+export const SHUTDOWN = 'engine shutdown';
 
 export interface SyncRequest {
   kind: SyncKind;
@@ -37,10 +47,8 @@ export interface SyncContext {
   signal: AbortSignal;
   onProgress: (progress: Progress) => void;
   clientSettings?: ClientSettings;
-  /** Save the database at least this often during a long sync (default 30 s). */
-  checkpointMs?: number;
   /** The settings this sync follows; a child site's come from the top-level site, its source is its parent. */
-  loadConfig?: () => Promise<SupConfig>;
+  loadConfig?: () => Promise<EffectiveConfig>;
 }
 
 export class SyncCancelled extends Error {}
@@ -55,7 +63,16 @@ class SyncFailure extends Error {
   }
 }
 
-const KEYS = { updateAnchor: 'sync.updateAnchor', fingerprint: 'sync.configFingerprint', contentVersion: 'sync.contentVersion' } as const;
+/** The upstream's identity changed mid-sync: anchors are reset and the sync starts over as a full one, once. */
+class ServerChanged extends Error {}
+
+export const SYNC_KEYS = {
+  updateAnchor: 'sync.updateAnchor',
+  configAnchor: 'sync.configAnchor',
+  fingerprint: 'sync.configFingerprint',
+  contentVersion: 'sync.contentVersion',
+  updateSourceId: 'sync.updateSourceId',
+} as const;
 
 const WAKEUP: Record<SyncTrigger, string[]> = {
   manual: ['Wakeup by inbox drop', 'Found local sync request file', 'Starting Sync', 'Performing sync on local request'],
@@ -72,259 +89,450 @@ export function formatSyncTime(ms: number): string {
   return `${Math.floor(seconds / 86400)}d${pad(Math.floor(seconds / 3600) % 24)}h${pad(Math.floor(seconds / 60) % 60)}m${pad(seconds % 60)}s`;
 }
 
-export async function runSync(context: SyncContext, request: SyncRequest): Promise<SyncRun> {
-  const { database, log, site } = context;
-  const db = database.db;
-  const startedAt = context.now();
-  const config = context.loadConfig === undefined ? readSupConfig(db) : await context.loadConfig();
-  const fingerprint = configFingerprint(config);
-  const previousFingerprint = readSetting<string>(db, KEYS.fingerprint);
-  const anchorBefore = readSetting<string>(db, KEYS.updateAnchor) ?? null;
-  let kind = request.kind;
-  let fullReason: string | null = null;
-  if (kind === 'delta' && anchorBefore === null) fullReason = 'no previous successful synchronization';
-  else if (kind === 'delta' && previousFingerprint !== undefined && previousFingerprint !== fingerprint) fullReason = describeConfigChange(previousFingerprint, fingerprint);
-  if (fullReason !== null) kind = 'full';
+export function runSync(context: SyncContext, request: SyncRequest): Promise<SyncRun> {
+  return new Synchronization(context, request).run();
+}
 
-  const runId = inTransaction(db, () => {
-    db.run('INSERT INTO sync_run (kind, trigger, scheduled_for, started_at, outcome, anchor_before, full_reason) VALUES (?, ?, ?, ?, ?, ?, ?)', [
-      kind,
-      request.trigger,
-      request.scheduledFor?.toISOString() ?? null,
-      startedAt.toISOString(),
-      'running',
-      anchorBefore,
-      fullReason,
-    ]);
-    return Number(db.exec('SELECT last_insert_rowid()')[0]!.values[0]![0]);
-  });
-  const counts = { new: 0, modified: 0, expired: 0, removed: 0, skipped: 0 };
-  const warnings: string[] = [];
-  const store = new UpdateStore(db);
-  const sourceName = describeSyncSource(config.source);
-  let client: UpstreamClient | undefined;
-  let phase: SyncPhase = 'connect';
-  let lastCheckpoint = Date.now();
+class Synchronization {
+  private readonly db;
+  private readonly startedAt: Date;
+  private kind: SyncKind;
+  private fullReason: string | null = null;
+  private runId = 0;
+  private anchorBefore: string | null = null;
+  private readonly counts = { new: 0, modified: 0, expired: 0, removed: 0, skipped: 0, failed: 0 };
+  private readonly warnings: string[] = [];
+  private readonly failures: Array<MetadataFailure & { config: boolean }> = [];
+  private store: UpdateStore | undefined;
+  private client: UpstreamClient | undefined;
+  private phase: SyncPhase = 'connect';
+  private config!: EffectiveConfig;
+  private serverName = '';
+  private serverChangedOnce = false;
 
-  const progress = (done: number, total: number, etaMs: number | null = null) =>
-    context.onProgress({ site, phase, done, total, percent: total === 0 ? 100 : Math.min(100, Math.round((done / total) * 1000) / 10), etaMs });
-  const checkCancelled = () => {
-    if (context.signal.aborted) throw new SyncCancelled('cancelled');
-  };
-  const saveCounts = () =>
-    db.run('UPDATE sync_run SET new_count = ?, modified_count = ?, expired_count = ?, removed_count = ?, skipped_count = ? WHERE run_id = ?', [
-      counts.new,
-      counts.modified,
-      counts.expired,
-      counts.removed,
-      counts.skipped,
-      runId,
-    ]);
+  constructor(
+    private readonly context: SyncContext,
+    private readonly request: SyncRequest,
+  ) {
+    this.db = context.database.db;
+    this.startedAt = context.now();
+    this.kind = request.kind;
+  }
 
-  try {
-    for (const line of WAKEUP[request.trigger]) log.write(line);
-    if (request.parent !== undefined) log.write(`Found parent sync notification file ${request.parent}.SYN.`);
-    if (fullReason !== null) log.write(`Full sync required due to ${fullReason}.`);
-    reportStatus(db, log, { id: 6701, severity: 'I', site, time: context.now() });
-    reportStatus(db, log, { id: 6704, severity: 'I', site, time: context.now() });
-    log.write(`Synchronizing WSUS server ${sourceName} ...`);
-    progress(0, 1);
+  async run(): Promise<SyncRun> {
+    const { log } = this.context;
+    let configError: unknown;
+    try {
+      this.config = this.context.loadConfig === undefined ? readSupConfig(this.db) : await this.context.loadConfig();
+    } catch (error) {
+      // Recorded as this run's failure, like any other: the run row is written first.
+      this.config = readSupConfig(this.db);
+      configError = error;
+    }
+    try {
+      this.begin();
+      if (configError !== undefined) throw configError;
+      for (const line of WAKEUP[this.request.trigger]) log.write(line);
+      if (this.request.parent !== undefined) log.write(`Found parent sync notification file ${this.request.parent}.SYN.`);
+      if (this.fullReason !== null) log.write(`Full sync required due to ${this.fullReason}.`);
+      this.status(6701);
+      this.status(6704);
+      await this.connect();
+      let list!: RevisionList;
+      let plan!: SyncPlan;
+      for (;;) {
+        try {
+          await this.syncConfigRevisions();
+          ({ list, plan } = await this.listUpdates());
+          log.write(`Done synchronizing WSUS Server ${this.serverName}`);
+          this.status(6705);
+          log.write(`Synchronizing SMS database with WSUS server ${this.serverName} ...`);
+          log.write('sync: Starting SMS database synchronization');
+          log.write(this.kind === 'full' ? 'Syncing all updates' : `Syncing updates arrived after ${this.anchorBefore?.split(',')[1] ?? 'the last sync'}`);
+          if (plan.skipped > 0) log.write(`Delta sync skipped ${plan.skipped} changed revisions of known updates; the next full sync applies them.`);
+          await this.fetchAndApply(plan);
+          break;
+        } catch (error) {
+          if (!(error instanceof ServerChanged)) throw error;
+        }
+      }
+      this.finish(list, plan);
+    } catch (error) {
+      this.fail(error);
+    } finally {
+      this.store?.close();
+      await this.client?.close().catch(() => undefined);
+    }
+    this.persistOutcome();
+    log.flush();
+    return { ...readRun(this.db, this.context.site, this.runId), warnings: this.warnings };
+  }
+
+  /** The run row, durable before anything else happens, so a sync killed at any moment is found and resumed. */
+  private begin(): void {
+    const fingerprint = configFingerprint(this.config);
+    const previousFingerprint = readSetting<string>(this.db, SYNC_KEYS.fingerprint);
+    this.anchorBefore = readSetting<string>(this.db, SYNC_KEYS.updateAnchor) ?? null;
+    if (this.kind === 'delta' && this.anchorBefore === null) this.fullReason = 'no previous successful synchronization';
+    else if (this.kind === 'delta' && previousFingerprint !== undefined && previousFingerprint !== fingerprint) this.fullReason = describeConfigChange(previousFingerprint, fingerprint);
+    if (this.fullReason !== null) this.kind = 'full';
+    this.runId = inTransaction(this.db, () => {
+      this.db.run('INSERT INTO sync_run (kind, trigger, scheduled_for, started_at, outcome, anchor_before, full_reason) VALUES (?, ?, ?, ?, ?, ?, ?)', [
+        this.kind,
+        this.request.trigger,
+        this.request.scheduledFor?.toISOString() ?? null,
+        this.startedAt.toISOString(),
+        'running',
+        this.anchorBefore,
+        this.fullReason,
+      ]);
+      return Number(this.db.exec('SELECT last_insert_rowid()')[0]!.values[0]![0]);
+    });
+    this.commit();
+    this.store = new UpdateStore(this.db);
+  }
+
+  private async connect(): Promise<void> {
+    const { config, context } = this;
+    this.progress(0, 1);
     if (config.source.kind === 'none') {
+      this.context.log.write(`Synchronizing WSUS server ${serverNameOf(config)} ...`);
       throw new SyncFailure('SOURCE_DISABLED', 'CWSyncMgr::DoSync', 'The Software Update Point is set to "Do not synchronize"');
     }
-    client = await context.connector.connect(config.source, {
+    this.client = await context.connector.connect(config.source, {
       ...context.clientSettings,
       ...(config.proxy === undefined ? {} : { proxy: config.proxy }),
       ...(config.extraCaCertificates === undefined ? {} : { extraCaCertificates: config.extraCaCertificates }),
-      onNotice: (message) => log.write(`sync: ${message}`),
+      onNotice: (message) => context.log.write(`sync: ${message}`),
     });
-    log.write('sync: Starting WSUS synchronization');
-    await client.getConfigData(undefined, context.signal);
+    this.serverName = config.serverName ?? serverNameOf(config, this.client.baseUrl);
+    context.log.write(`Synchronizing WSUS server ${this.serverName} ...`);
+    context.log.write('sync: Starting WSUS synchronization');
+    await this.upstream((client) => client.getConfigData(undefined, context.signal));
+  }
 
-    // Categories first: the product tree and classifications the filter is resolved against.
-    phase = 'categories';
-    log.write('sync: WSUS synchronizing categories');
-    const categoryList = await client.getCategoryRevisions(undefined, context.signal);
-    const categoryPlan = planFullSync(store.storedCategoryRevisions(), categoryList.revisions);
-    let categoriesDone = 0;
-    await client.fetchMetadata(
-      categoryPlan.fetch,
-      (batch) => {
-        inTransaction(db, () => {
-          for (const update of batch.updates) if (update.type === 'Category') store.applyCategory(update, batch.rawXml.get(update.updateId));
-        });
-        categoriesDone += batch.updates.length + batch.failures.length;
-        for (const failure of batch.failures) warnings.push(failure.message);
-        progress(categoriesDone, categoryPlan.fetch.length);
-      },
-      context.signal,
+  /** Categories, classifications and detectoids changed since the stored config anchor (everything without one). */
+  private async syncConfigRevisions(): Promise<void> {
+    const { context, store } = this;
+    this.phase = 'categories';
+    context.log.write('sync: WSUS synchronizing categories');
+    const anchor = readSetting<string>(this.db, SYNC_KEYS.configAnchor);
+    const list = await this.watchingServerChanged(anchor, (client) => client.getCategoryRevisions(anchor, context.signal));
+    const plan = addPending(planFullSync(store!.storedConfigRevisions(), list.revisions), store!.pendingRevisions(true), list.revisions, anchor === undefined);
+    let done = 0;
+    let failed = 0;
+    await this.watchingServerChanged(anchor, (client) =>
+      client.fetchMetadata(
+        plan.fetch,
+        async (batch) => {
+          const applied = await this.applyBatch(batch, true, (entry, location) => {
+            if (entry.metadata.type === 'Category' || entry.metadata.type === 'Detectoid') store!.applyConfigRevision(entry.metadata, location, this.runId);
+          });
+          done += applied.applied + applied.failed;
+          failed += applied.failed;
+          this.progress(done, plan.fetch.length);
+        },
+        context.signal,
+      ),
     );
-    store.reloadCategories();
-    log.write(`sync: WSUS synchronizing categories, processed ${categoryList.revisions.length} out of ${categoryList.revisions.length} items (100%)`);
+    store!.reloadCategories();
+    if (failed === 0) {
+      inTransaction(this.db, () => writeSetting(this.db, SYNC_KEYS.configAnchor, list.anchor));
+      this.commit();
+    }
+    context.log.write(`sync: WSUS synchronizing categories, processed ${list.revisions.length} out of ${list.revisions.length} items (100%)`);
+  }
 
-    const filter = resolveFilter(db, config);
+  private async listUpdates(): Promise<{ list: RevisionList; plan: SyncPlan }> {
+    const { context, store, config } = this;
+    const filter = resolveFilter(this.db, config);
     for (const unknown of filter.unknown) {
       const message = `The upstream server does not know the ${unknown} selected on the Software Update Point`;
-      warnings.push(message);
-      log.write(`WARNING: ${message}.`);
+      this.warnings.push(message);
+      context.log.write(`WARNING: ${message}.`);
     }
     if (filter.classificationIds.length === 0 || filter.productIds.length === 0) {
       const missing = filter.classificationIds.length === 0 ? 'classifications' : 'products';
       throw new SyncFailure('EMPTY_FILTER', 'CWSyncMgr::DoSync', `Request filter does not contain any known ${missing}. Sync will do nothing`);
     }
-
-    phase = 'list';
-    log.write('sync: WSUS synchronizing updates');
-    const deltaFlag = kind === 'delta';
-    const list = await client.getUpdateRevisions(
-      {
-        products: filter.productIds.map((id) => ({ id, delta: deltaFlag })),
-        classifications: filter.classificationIds.map((id) => ({ id, delta: deltaFlag })),
-        ...(kind === 'delta' && anchorBefore !== null ? { anchor: anchorBefore } : {}),
-      },
-      context.signal,
+    this.phase = 'list';
+    context.log.write('sync: WSUS synchronizing updates');
+    const delta = this.kind === 'delta';
+    const anchor = delta && this.anchorBefore !== null ? this.anchorBefore : undefined;
+    const list = await this.watchingServerChanged(anchor, (client) =>
+      client.getUpdateRevisions(
+        {
+          products: filter.productIds.map((id) => ({ id, delta })),
+          classifications: filter.classificationIds.map((id) => ({ id, delta })),
+          ...(anchor === undefined ? {} : { anchor }),
+        },
+        context.signal,
+      ),
     );
-    const plan =
-      kind === 'full'
-        ? planFullSync(store.storedRevisions(), list.revisions)
-        : planDeltaSync(store.storedRevisionsOf(list.revisions.map((identity) => identity.updateId)), list.revisions);
-    counts.skipped = plan.skipped;
-    log.write(kind === 'full' ? 'Syncing all updates' : `Syncing updates arrived after ${anchorBefore?.split(',')[1] ?? 'the last sync'}`);
-    if (plan.skipped > 0) log.write(`Delta sync skipped ${plan.skipped} changed revisions of known updates; the next full sync applies them.`);
-    checkCancelled();
+    const pending = store!.pendingRevisions(false);
+    let plan =
+      this.kind === 'full'
+        ? planFullSync(store!.storedRevisions(), list.revisions)
+        : planDeltaSync(store!.storedRevisionsOf(list.revisions.map((identity) => identity.updateId)), list.revisions);
+    // What earlier syncs could not fetch is fetched now, whatever kind of sync this is.
+    plan = addPending(plan, pending, list.revisions, this.kind === 'full');
+    if (this.kind === 'full') inTransaction(this.db, () => store!.dropPending([...pending.keys()].filter((id) => !plan.fetch.some((entry) => entry.updateId === id))));
+    if (plan.pending > 0) context.log.write(`${plan.pending} updates a previous synchronization could not fetch are fetched again.`);
+    this.counts.skipped = plan.skipped;
+    this.checkCancelled();
+    return { list, plan };
+  }
 
-    phase = 'metadata';
-    reportStatus(db, log, { id: 6705, severity: 'I', site, time: context.now() });
-    log.write(`Synchronizing SMS database with WSUS server ${sourceName} ...`);
-    log.write('sync: Starting SMS database synchronization');
-    log.write('sync: SMS synchronizing updates');
+  private async fetchAndApply(plan: SyncPlan): Promise<void> {
+    const { context, store } = this;
+    this.phase = 'metadata';
+    context.log.write('sync: SMS synchronizing updates');
     const total = plan.fetch.length;
     let done = 0;
     let lastLogged = -1;
     const fetchStarted = Date.now();
-    const nowIso = () => context.now().toISOString();
-    let failures = 0;
-    await client.fetchMetadata(
-      plan.fetch,
-      (batch) => {
-        checkCancelled();
-        phase = 'apply';
-        const languages = config.languages;
-        inTransaction(db, () => {
-          const now = nowIso();
-          for (const update of batch.updates) {
-            if (update.type === 'Category') {
-              store.applyCategory(update, batch.rawXml.get(update.updateId));
-              continue;
+    const languages = this.config.languages;
+    await this.watchingServerChanged(this.anchorBefore ?? undefined, (client) =>
+      client.fetchMetadata(
+        plan.fetch,
+        async (batch) => {
+          const applied = await this.applyBatch(batch, false, (entry, location, now) => {
+            const update = entry.metadata;
+            if (update.type === 'Category' || update.type === 'Detectoid') {
+              store!.applyConfigRevision(update, location, this.runId);
+              return;
             }
-            if (update.type === 'Detectoid') continue;
-            const change = store.applyUpdate(update, { runId, languages, now, rawXml: batch.rawXml.get(update.updateId) });
-            if (change === 'added') counts.new++;
-            else if (change === 'revised') counts.modified++;
-            else if (change === 'expired') counts.expired++;
+            const change = store!.applyUpdate(update, { runId: this.runId, languages, now, location });
+            if (change === 'added') this.counts.new++;
+            else if (change === 'revised') this.counts.modified++;
+            else if (change === 'expired') this.counts.expired++;
+            context.log.write(`Synchronizing update ${update.updateId} - ${titleOf(update, languages[0])}`);
+          });
+          done += applied.applied + applied.failed;
+          const elapsed = Date.now() - fetchStarted;
+          const etaMs = done > 0 ? Math.round((elapsed / done) * (total - done)) : null;
+          this.progress(done, total, etaMs);
+          const percent = Math.floor((done / Math.max(1, total)) * 100);
+          if (percent >= lastLogged + 10 || done === total) {
+            lastLogged = percent;
+            context.log.write(`sync: SMS synchronizing updates, processed ${done} out of ${total} items (${percent}%)${etaMs !== null && done < total ? `, ETA in ${formatEta(etaMs)}` : ''}`);
           }
-          saveCounts();
-        });
-        for (const failure of batch.failures) {
-          failures++;
-          log.write(`Failed to sync update ${failure.updateId}. Error: ${failure.message}`);
-        }
-        done += batch.updates.length + batch.failures.length;
-        const elapsed = Date.now() - fetchStarted;
-        const etaMs = done > 0 ? Math.round((elapsed / done) * (total - done)) : null;
-        progress(done, total, etaMs);
-        const percent = Math.floor((done / Math.max(1, total)) * 100);
-        if (percent >= lastLogged + 10 || done === total) {
-          lastLogged = percent;
-          log.write(`sync: SMS synchronizing updates, processed ${done} out of ${total} items (${percent}%)${etaMs !== null && done < total ? `, ETA in ${formatEta(etaMs)}` : ''}`);
-        }
-        phase = 'metadata';
-        if (Date.now() - lastCheckpoint >= (context.checkpointMs ?? 30_000)) {
-          database.save();
-          lastCheckpoint = Date.now();
-        }
-      },
-      context.signal,
+          this.phase = 'metadata';
+        },
+        context.signal,
+      ),
     );
-    checkCancelled();
-
-    phase = 'finish';
-    const contentVersion = (readSetting<number>(db, KEYS.contentVersion) ?? 0) + 1;
-    inTransaction(db, () => {
-      if (kind === 'full') counts.removed = store.markRemovedUpdates(plan.remove, runId, nowIso());
-      store.refreshSupersededFlags();
-      saveCounts();
-      if (failures === 0) writeSetting(db, KEYS.updateAnchor, list.anchor);
-      writeSetting(db, KEYS.fingerprint, fingerprint);
-      writeSetting(db, KEYS.contentVersion, contentVersion);
-      db.run("UPDATE sync_run SET outcome = 'succeeded', ended_at = ?, anchor_after = ? WHERE run_id = ?", [
-        nowIso(),
-        failures === 0 ? list.anchor : anchorBefore,
-        runId,
-      ]);
-      if (failures > 0) {
-        warnings.push(`${failures} updates could not be synchronized; the anchor was kept so the next sync asks for them again`);
-        db.run('UPDATE sync_run SET error_message = ? WHERE run_id = ?', [warnings.join('\n'), runId]);
-      } else if (warnings.length > 0) {
-        db.run('UPDATE sync_run SET error_message = ? WHERE run_id = ?', [warnings.join('\n'), runId]);
-      }
-    });
-    if (counts.removed > 0) {
-      log.write(`${counts.removed} updates are no longer offered by the upstream server for the configured products and classifications; marked removed.`);
-    }
-    log.write(`Done synchronizing SMS with WSUS Server ${sourceName}`);
-    log.write(`Set content version of update source for site ${site} to ${contentVersion}`);
-    reportStatus(db, log, { id: 6702, severity: 'I', site, time: context.now() });
-    log.write('Sync succeeded');
-    log.write(`Updated ${counts.new + counts.modified + counts.expired + counts.removed} items in SMS database, new update source content version is ${contentVersion}`);
-    if (request.parent !== undefined) log.write(`Successfully synced site with parent ${request.parent}, version ${contentVersion}`);
-    log.write(`Sync time: ${formatSyncTime(context.now().getTime() - startedAt.getTime())}`);
-    progress(1, 1);
-  } catch (error) {
-    if (context.signal.aborted && context.signal.reason === SHUTDOWN) {
-      log.write('Sync interrupted: the engine is shutting down. Batches already applied are kept; the sync resumes at the next start.');
-      inTransaction(db, saveCounts);
-      return { ...readRun(db, site, runId), warnings };
-    }
-    const cancelled = error instanceof SyncCancelled || context.signal.aborted;
-    const failure = cancelled ? undefined : describeFailure(error, phase);
-    inTransaction(db, () => {
-      saveCounts();
-      db.run('UPDATE sync_run SET outcome = ?, ended_at = ?, error_code = ?, error_message = ? WHERE run_id = ?', [
-        cancelled ? 'cancelled' : 'failed',
-        context.now().toISOString(),
-        cancelled ? 'CANCELLED' : failure!.code,
-        cancelled ? 'Cancelled by the administrator' : failure!.message,
-        runId,
-      ]);
-      if (!cancelled) {
-        reportStatus(db, log, { id: 6703, severity: 'E', site, time: context.now(), insertionStrings: [failure!.source, failure!.message] });
-      }
-    });
-    if (cancelled) {
-      log.write('Sync cancelled by the administrator. Batches already applied are kept; the next synchronization continues from them.');
-      log.write('Sync cancelled; it will not be retried');
-    } else {
-      log.write(`Sync failed: ${failure!.message}. Source: ${failure!.source}`);
-    }
-    log.write(`Sync time: ${formatSyncTime(context.now().getTime() - startedAt.getTime())}`);
-  } finally {
-    store.close();
-    await client?.close().catch(() => undefined);
-    try {
-      database.save();
-    } catch (error) {
-      // The data stays in memory and the next save retries; the administrator must know the file is behind.
-      log.write(`ERROR: Could not save the site database ${database.file}: ${error instanceof Error ? error.message : String(error)}`);
-    }
-    log.flush();
+    this.checkCancelled();
   }
-  const run = readRun(db, site, runId);
-  return { ...run, warnings };
+
+  /**
+   * One arrived batch: its raw metadata goes to the blob store (on disk first), then its rows in one transaction,
+   * then that transaction to the journal. A failed revision is recorded so the next sync fetches it.
+   */
+  private async applyBatch(
+    batch: MetadataBatch,
+    config: boolean,
+    apply: (entry: MetadataBatch['revisions'][number], location: { offset: number; length: number }, now: string) => void,
+  ): Promise<{ applied: number; failed: number }> {
+    this.checkCancelled();
+    const { context, store } = this;
+    let locations: Array<{ offset: number; length: number }>;
+    try {
+      locations = await context.database.blobs.append(
+        batch.revisions.map((entry) => ({ updateId: entry.metadata.updateId, revision: entry.metadata.revision, xml: entry.xml, fileDigests: entry.fileDigests, fileUrls: entry.fileUrls })),
+      );
+    } catch (error) {
+      throw new SiteSaveError(context.database.blobs.file, error);
+    }
+    this.checkCancelled();
+    this.phase = 'apply';
+    const now = context.now().toISOString();
+    inTransaction(this.db, () => {
+      batch.revisions.forEach((entry, index) => apply(entry, locations[index]!, now));
+      for (const failure of batch.failures) store!.recordFailure(failure, this.runId, config);
+      this.counts.failed += batch.failures.length;
+      this.saveCounts();
+    });
+    this.commit();
+    for (const failure of batch.failures) {
+      this.failures.push({ ...failure, config });
+      context.log.write(`Failed to sync update ${failure.updateId}. Error: ${failure.message}. Source: UpstreamServer.GetUpdateData`);
+    }
+    return { applied: batch.revisions.length, failed: batch.failures.length };
+  }
+
+  /** Anchors, removals, supersedence, history and status: the outcome, in one transaction. */
+  private finish(list: RevisionList, plan: SyncPlan): void {
+    const { context, store } = this;
+    this.phase = 'finish';
+    const complete = this.failures.length === 0;
+    const contentVersion = (readSetting<number>(this.db, SYNC_KEYS.contentVersion) ?? 0) + (complete ? 1 : 0);
+    const nowIso = context.now().toISOString();
+    inTransaction(this.db, () => {
+      if (this.kind === 'full') this.counts.removed = store!.markRemovedUpdates(plan.remove, this.runId, nowIso);
+      store!.refreshSupersededFlags();
+      this.saveCounts();
+      if (this.warnings.length > 0) this.db.run('UPDATE sync_run SET error_message = ? WHERE run_id = ?', [this.warnings.join('\n'), this.runId]);
+      if (!complete) return;
+      writeSetting(this.db, SYNC_KEYS.updateAnchor, list.anchor);
+      writeSetting(this.db, SYNC_KEYS.fingerprint, configFingerprint(this.config));
+      writeSetting(this.db, SYNC_KEYS.contentVersion, contentVersion);
+      this.db.run("UPDATE sync_run SET outcome = 'succeeded', ended_at = ?, anchor_after = ? WHERE run_id = ?", [nowIso, list.anchor, this.runId]);
+    });
+    if (this.counts.removed > 0) {
+      context.log.write(`${this.counts.removed} updates are no longer offered by the upstream server for the configured products and classifications; marked removed.`);
+    }
+    if (!complete) {
+      // The anchor stays where it was: what was missed is listed again, and fetched first, by the next sync.
+      throw new SyncFailure('UPDATES_FAILED', 'CWSyncMgr::DoSync', `Failed to sync some of the updates (${this.failures.length} of ${plan.fetch.length} could not be synchronized)`);
+    }
+    context.log.write(`Done synchronizing SMS with WSUS Server ${this.serverName}`);
+    context.log.write(`Set content version of update source {${this.updateSourceId()}} for site ${context.site} to ${contentVersion}`);
+    this.status(6702);
+    context.log.write('Sync succeeded');
+    const c = this.counts;
+    context.log.write(`Updated ${c.new + c.modified + c.expired + c.removed} items in SMS database, new update source content version is ${contentVersion}`);
+    if (this.request.parent !== undefined) context.log.write(`Successfully synced site with parent ${this.request.parent}, version ${contentVersion}`);
+    context.log.write(`Sync time: ${formatSyncTime(context.now().getTime() - this.startedAt.getTime())}`);
+    this.progress(1, 1);
+  }
+
+  private fail(error: unknown): void {
+    const { context } = this;
+    if (this.runId === 0) {
+      // Not even the run row could be written (the database cannot be saved): nothing to record it in.
+      throw error;
+    }
+    if (context.signal.aborted && context.signal.reason === SHUTDOWN) {
+      context.log.write('Sync interrupted: the engine is shutting down. Batches already applied are kept; the sync resumes at the next start.');
+      inTransaction(this.db, () => this.saveCounts());
+      return;
+    }
+    const cancelled = error instanceof SyncCancelled || (context.signal.aborted && !(error instanceof SiteSaveError));
+    if (cancelled) {
+      this.endRun('cancelled', 'CANCELLED', 'Cancelled by the administrator');
+      context.log.write('Sync cancelled by the administrator. Batches already applied are kept; the next synchronization continues from them.');
+      context.log.write('Sync cancelled; it will not be retried');
+    } else {
+      const failure = describeFailure(error, this.phase);
+      this.endRun('failed', failure.code, failure.message, failure.source);
+      context.log.write(`Sync failed: ${failure.message}. Source: ${failure.source}`);
+    }
+    context.log.write(`Sync time: ${formatSyncTime(context.now().getTime() - this.startedAt.getTime())}`);
+  }
+
+  private endRun(outcome: 'failed' | 'cancelled', code: string, message: string, source?: string): void {
+    inTransaction(this.db, () => {
+      this.saveCounts();
+      this.db.run('UPDATE sync_run SET outcome = ?, ended_at = ?, error_code = ?, error_message = ? WHERE run_id = ?', [outcome, this.context.now().toISOString(), code, message, this.runId]);
+      if (source !== undefined) this.status(6703, 'E', [source, message]);
+    });
+  }
+
+  /**
+   * The last save. A run is only as true as what reached the disk: when this save fails, the run is a failure
+   * (6703 naming the file and the reason), whatever it was about to report.
+   */
+  private persistOutcome(): void {
+    try {
+      this.context.database.save(JOURNAL_LIMIT_AT_REST);
+    } catch (error) {
+      const failure = describeFailure(error, 'finish');
+      this.context.log.write(`ERROR: ${failure.message}`);
+      const [row] = this.db.exec('SELECT outcome FROM sync_run WHERE run_id = ?', [this.runId])[0]?.values ?? [];
+      if (row?.[0] !== 'failed') {
+        this.endRun('failed', failure.code, failure.message, failure.source);
+        this.context.log.write(`Sync failed: ${failure.message}. Source: ${failure.source}`);
+      }
+      try {
+        this.context.database.save(JOURNAL_LIMIT_AT_REST);
+      } catch {
+        // Still failing: the run's outcome is in memory and in the log; the next successful save writes it.
+      }
+    }
+  }
+
+  /** Makes the last transaction durable (a journal line, or a whole-file checkpoint when the journal is long). */
+  private commit(): void {
+    this.context.database.save(JOURNAL_LIMIT_DURING_SYNC);
+  }
+
+  /**
+   * An upstream call during which the upstream may answer ServerChanged ([MS-WSUSSS] §2.2.9.3): every anchor is
+   * reset and the sync starts over as a full one (once; a second ServerChanged fails it). Batches already applied stay.
+   */
+  private async watchingServerChanged<T>(anchor: string | undefined, call: (client: UpstreamClient) => Promise<T>): Promise<T> {
+    try {
+      return await this.upstream(call);
+    } catch (error) {
+      if (!(error instanceof UpstreamError) || error.faultCode !== 'ServerChanged' || this.serverChangedOnce) throw error;
+      this.serverChangedOnce = true;
+      this.context.log.write(
+        `The upstream server ${this.serverName} has changed (ServerChanged${anchor === undefined ? '' : ` for anchor ${anchor}`}): its anchors were reset; listing every revision again as a full sync.`,
+      );
+      this.kind = 'full';
+      this.fullReason = 'a change of the upstream server (ServerChanged)';
+      inTransaction(this.db, () => {
+        writeSetting(this.db, SYNC_KEYS.updateAnchor, undefined);
+        writeSetting(this.db, SYNC_KEYS.configAnchor, undefined);
+        this.db.run('UPDATE sync_run SET kind = ?, full_reason = ? WHERE run_id = ?', [this.kind, this.fullReason, this.runId]);
+      });
+      this.anchorBefore = null;
+      this.commit();
+      throw new ServerChanged();
+    }
+  }
+
+  private upstream<T>(call: (client: UpstreamClient) => Promise<T>): Promise<T> {
+    return call(this.client!);
+  }
+
+  private updateSourceId(): string {
+    let id = readSetting<string>(this.db, SYNC_KEYS.updateSourceId);
+    if (id === undefined) {
+      id = randomUUID().toUpperCase();
+      const value = id;
+      inTransaction(this.db, () => writeSetting(this.db, SYNC_KEYS.updateSourceId, value));
+    }
+    return id;
+  }
+
+  private status(id: 6701 | 6702 | 6703 | 6704 | 6705, severity: 'I' | 'E' = 'I', insertionStrings?: string[]): void {
+    reportStatus(this.db, this.context.log, { id, severity, site: this.context.site, time: this.context.now(), ...(insertionStrings === undefined ? {} : { insertionStrings }) });
+  }
+
+  private progress(done: number, total: number, etaMs: number | null = null): void {
+    this.context.onProgress({
+      site: this.context.site,
+      phase: this.phase,
+      done,
+      total,
+      percent: total === 0 ? 100 : Math.min(100, Math.round((done / total) * 1000) / 10),
+      etaMs,
+    });
+  }
+
+  private checkCancelled(): void {
+    if (this.context.signal.aborted) throw new SyncCancelled('cancelled');
+  }
+
+  private saveCounts(): void {
+    const c = this.counts;
+    this.db.run('UPDATE sync_run SET new_count = ?, modified_count = ?, expired_count = ?, removed_count = ?, skipped_count = ?, failed_count = ? WHERE run_id = ?', [
+      c.new,
+      c.modified,
+      c.expired,
+      c.removed,
+      c.skipped,
+      c.failed,
+      this.runId,
+    ]);
+  }
 }
 
 function describeFailure(error: unknown, phase: SyncPhase): { code: string; source: string; message: string } {
   if (error instanceof SyncFailure) return { code: error.code, source: error.source, message: error.message };
+  if (error instanceof SiteSaveError) return { code: 'SAVE_FAILED', source: 'CWSyncMgr::SaveSiteDatabase', message: error.message };
   if (error instanceof UpstreamError) {
     return { code: error.faultCode ?? `UPSTREAM_${error.kind.toUpperCase()}`, source: `UpstreamServer.${error.operation}`, message: error.message };
   }

@@ -2,9 +2,9 @@
  * Writes synchronized metadata into a site database. Each batch is applied inside one transaction by the caller;
  * this class only knows the rows. It reports what each update's arrival changed, for the run's history.
  */
-import { deflateRawSync } from 'node:zlib';
 import type { Database, Statement } from 'sql.js';
-import type { UpdateMetadata } from '../upstream/update-metadata';
+import type { BlobLocation } from '../sites/blob-store';
+import type { UpdateIdentity, UpdateMetadata } from '../upstream/update-metadata';
 import type { StoredRevision } from './sync-plan';
 
 const SEVERITY_RANK: Record<string, number> = { Critical: 1, Important: 2, Moderate: 3, Low: 4 };
@@ -23,9 +23,13 @@ export class UpdateStore {
   private readonly hideLinks: Statement;
   private readonly insertSupersedence: Statement;
   private readonly insertBundle: Statement;
-  private readonly upsertBlob: Statement;
+  private readonly upsertLocation: Statement;
   private readonly insertChange: Statement;
   private readonly markRemoved: Statement;
+  private readonly upsertDetectoid: Statement;
+  private readonly upsertPending: Statement;
+  private readonly insertFailure: Statement;
+  private readonly resolvePending: Statement;
   private categoryNames = new Map<string, { name: string; type: string }>();
 
   constructor(private readonly db: Database) {
@@ -35,9 +39,17 @@ export class UpdateStore {
       return statement;
     };
     this.upsertCategory = prepare(
-      `INSERT INTO category (category_id, revision, category_type, name, parent_id) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (category_id) DO UPDATE SET revision = excluded.revision, category_type = excluded.category_type, name = excluded.name, parent_id = excluded.parent_id`,
+      `INSERT INTO category (category_id, revision, category_type, name, parent_id, changed_run) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (category_id) DO UPDATE SET revision = excluded.revision, category_type = excluded.category_type, name = excluded.name, parent_id = excluded.parent_id,
+         changed_run = excluded.changed_run`,
     );
+    this.upsertDetectoid = prepare(
+      `INSERT INTO detectoid (detectoid_id, revision, name, changed_run) VALUES (?, ?, ?, ?)
+       ON CONFLICT (detectoid_id) DO UPDATE SET revision = excluded.revision, name = excluded.name, changed_run = excluded.changed_run`,
+    );
+    this.upsertPending = prepare('INSERT OR REPLACE INTO pending_revision (update_id, revision, config, reason, run_id) VALUES (?, ?, ?, ?, ?)');
+    this.insertFailure = prepare('INSERT OR REPLACE INTO sync_failure (run_id, update_id, revision, reason) VALUES (?, ?, ?, ?)');
+    this.resolvePending = prepare('DELETE FROM pending_revision WHERE update_id = ? AND revision <= ?');
     this.selectUpdate = prepare('SELECT revision, state FROM software_update WHERE update_id = ?');
     this.upsertUpdate = prepare(
       `INSERT INTO software_update (update_id, revision, title, kb, kb_number, bulletin, severity, severity_rank, classification_id, classification_name, product_names, released_at, revised_at, state, deployable)
@@ -58,7 +70,7 @@ export class UpdateStore {
     this.hideLinks = prepare('UPDATE update_category SET visible = 0 WHERE update_id = ?');
     this.insertSupersedence = prepare('INSERT OR IGNORE INTO supersedence (update_id, superseded_id) VALUES (?, ?)');
     this.insertBundle = prepare('INSERT OR IGNORE INTO bundle (parent_id, child_id) VALUES (?, ?)');
-    this.upsertBlob = prepare('INSERT OR REPLACE INTO revision_blob (update_id, revision, xml_deflate) VALUES (?, ?, ?)');
+    this.upsertLocation = prepare('INSERT OR REPLACE INTO revision_store (update_id, revision, blob_offset, blob_length) VALUES (?, ?, ?, ?)');
     this.insertChange = prepare('INSERT OR REPLACE INTO sync_change (run_id, update_id, change) VALUES (?, ?, ?)');
     this.markRemoved = prepare("UPDATE software_update SET state = 'removed', revised_at = ? WHERE update_id = ? AND state <> 'removed'");
     this.reloadCategories();
@@ -99,23 +111,55 @@ export class UpdateStore {
     return stored;
   }
 
-  storedCategoryRevisions(): Map<string, StoredRevision> {
+  /** Stored categories, classifications and detectoids (the config revisions GetConfig lists). */
+  storedConfigRevisions(): Map<string, StoredRevision> {
     const stored = new Map<string, StoredRevision>();
-    for (const [id, revision] of this.db.exec('SELECT category_id, revision FROM category')[0]?.values ?? []) {
+    for (const [id, revision] of this.db.exec('SELECT category_id, revision FROM category UNION ALL SELECT detectoid_id, revision FROM detectoid')[0]?.values ?? []) {
       stored.set(String(id), { revision: Number(revision), state: 'published' });
     }
     return stored;
   }
 
-  applyCategory(category: UpdateMetadata, rawXml?: string): void {
-    const name = category.localized.find((text) => text.language === 'en')?.title ?? category.localized[0]!.title;
-    this.upsertCategory.run([category.updateId, category.revision, category.categoryType ?? 'Product', name, category.categoryGroups[0]?.[0] ?? null]);
-    if (rawXml !== undefined) this.upsertBlob.run([category.updateId, category.revision, deflateRawSync(rawXml, { level: 6 })]);
-    this.categoryNames.set(category.updateId, { name, type: category.categoryType ?? 'Product' });
+  /** A category, classification or detectoid. */
+  applyConfigRevision(entry: UpdateMetadata, location: BlobLocation, runId: number): void {
+    const name = entry.localized.find((text) => text.language === 'en')?.title ?? entry.localized[0]!.title;
+    if (entry.type === 'Detectoid') {
+      this.upsertDetectoid.run([entry.updateId, entry.revision, name, runId]);
+    } else {
+      this.upsertCategory.run([entry.updateId, entry.revision, entry.categoryType ?? 'Product', name, entry.categoryGroups[0]?.[0] ?? null, runId]);
+      this.categoryNames.set(entry.updateId, { name, type: entry.categoryType ?? 'Product' });
+    }
+    this.keep(entry, location);
+  }
+
+  /** A revision that could not be fetched or read: asked for again by the next synchronization. */
+  recordFailure(failure: UpdateIdentity & { message: string }, runId: number, config: boolean): void {
+    this.upsertPending.run([failure.updateId, failure.revision, config ? 1 : 0, failure.message, runId]);
+    this.insertFailure.run([runId, failure.updateId, failure.revision, failure.message]);
+  }
+
+  /** Revisions earlier synchronizations could not fetch or read, not applied since. */
+  pendingRevisions(config: boolean): Map<string, UpdateIdentity & { reason: string }> {
+    const pending = new Map<string, UpdateIdentity & { reason: string }>();
+    for (const [id, revision, reason] of this.db.exec('SELECT update_id, revision, reason FROM pending_revision WHERE config = ?', [config ? 1 : 0])[0]?.values ?? []) {
+      pending.set(String(id), { updateId: String(id), revision: Number(revision), reason: String(reason) });
+    }
+    return pending;
+  }
+
+  /** Forgets pending revisions the upstream no longer lists (a full sync's list is complete). */
+  dropPending(updateIds: Iterable<string>): void {
+    for (const updateId of updateIds) this.resolvePending.run([updateId, Number.MAX_SAFE_INTEGER]);
+  }
+
+  /** Where the revision's raw metadata lies in the blob store; it resolves an earlier failure of that revision. */
+  private keep(entry: UpdateIdentity, location: BlobLocation): void {
+    this.upsertLocation.run([entry.updateId, entry.revision, location.offset, location.length]);
+    this.resolvePending.run([entry.updateId, entry.revision]);
   }
 
   /** Inserts or updates one update; returns what changed for the history, or undefined for no visible change. */
-  applyUpdate(update: UpdateMetadata, options: { runId: number; languages: readonly string[]; now: string; rawXml?: string }): ChangeKind | undefined {
+  applyUpdate(update: UpdateMetadata, options: { runId: number; languages: readonly string[]; now: string; location: BlobLocation }): ChangeKind | undefined {
     this.selectUpdate.bind([update.updateId]);
     const before = this.selectUpdate.step() ? { revision: Number(this.selectUpdate.get()[0]), state: String(this.selectUpdate.get()[1]) } : undefined;
     this.selectUpdate.reset();
@@ -152,8 +196,8 @@ export class UpdateStore {
     this.replaceSearch.run([update.updateId]);
     for (const superseded of update.supersedes) this.insertSupersedence.run([update.updateId, superseded]);
     for (const child of update.bundled) this.insertBundle.run([update.updateId, child.updateId]);
-    // The metadata as received, kept so this site can serve it to its child sites (deflate: about a quarter of the size).
-    if (options.rawXml !== undefined) this.upsertBlob.run([update.updateId, update.revision, deflateRawSync(options.rawXml, { level: 6 })]);
+    // The metadata as received lies in the blob store, so this site can serve it to its child sites.
+    this.keep(update, options.location);
 
     let change: ChangeKind | undefined;
     if (before === undefined || before.state === 'removed') change = 'added';

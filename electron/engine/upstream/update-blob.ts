@@ -2,9 +2,13 @@
 import { CabinetError } from './cab/cab-error';
 import { readCabinet } from './cab/cabinet';
 
+/** The most metadata one update may carry (its XML, as characters); real updates stay far below a megabyte. */
+export const MAX_METADATA_CHARS = 64 * 1024 * 1024;
+
 export function decodeCompressedBlob(base64: string): string {
   const bytes = Buffer.from(base64.replace(/\s+/g, ''), 'base64');
-  const cabinet = readCabinet(bytes);
+  // UTF-16LE: two bytes per character of XML.
+  const cabinet = readCabinet(bytes, { maxBytes: 2 * MAX_METADATA_CHARS + 2 });
   const member = cabinet.files[0];
   if (member === undefined) throw new CabinetError('The compressed metadata cabinet holds no member');
   const data = Buffer.from(cabinet.extract(member));

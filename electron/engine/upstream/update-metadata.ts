@@ -8,6 +8,21 @@ export interface UpdateIdentity {
   revision: number;
 }
 
+/** One ServerSyncUrlData entry of a GetUpdateData answer: where a file can be downloaded. */
+export interface FileUrl {
+  /** Base64 SHA-1 of the file, as in FileDigestList. */
+  digest: string;
+  muUrl: string;
+  ussUrl?: string;
+}
+
+/** A revision as a GetUpdateData answer carries it: the metadata XML, its FileDigestList and its file URLs. */
+export interface RevisionPayload {
+  xml: string;
+  fileDigests: string[];
+  fileUrls: FileUrl[];
+}
+
 export interface LocalizedText {
   language: string;
   title: string;

@@ -30,7 +30,7 @@ describe('resume after a crash', () => {
     const config = { source: { kind: 'upstream' as const, url }, products: EVERY_PRODUCT, classifications: EVERY_CLASSIFICATION, languages: ['en'], retryMinutes: 60 };
 
     const dataDir = fixture.tempDir();
-    const host = await startConsoleHost({ dataDir, workerPath: paths.workerPath, sqlWasmPath: paths.sqlWasmPath, tuning: { checkpointMs: 0, retryDelayMs: 0 }, engine: { restartDelayMs: () => 10 } });
+    const host = await startConsoleHost({ dataDir, workerPath: paths.workerPath, sqlWasmPath: paths.sqlWasmPath, tuning: { retryDelayMs: 0 }, engine: { restartDelayMs: () => 10 } });
     hosts.push(host);
     expect(await host.dispatch('setSupConfig', { site: 'CEN', config })).toMatchObject({ ok: true });
     const applying = nextEvent(host, 'progress', (event) => event.payload.phase === 'apply' && event.payload.done >= 300);

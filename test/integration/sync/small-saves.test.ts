@@ -28,9 +28,14 @@ describe('a synchronization that finds nothing new', () => {
     const messages = (await reopened.call('queryStatusMessages', { site: 'CEN', limit: 50 })) as Array<{ id: number }>;
     expect(messages.filter((message) => message.id === 6702)).toHaveLength(2);
 
-    // The next synchronization with changes writes the whole file, journal included, and drops the journal.
-    service.churn({ add: 3 });
+    // A synchronization with changes is journaled batch by batch too: after a restart every applied update is there.
+    const added = service.churn({ add: 3 }).added;
     expect((await fixture.sync(reopened, 'delta')).counts.new).toBeGreaterThanOrEqual(3);
+    await reopened.close();
+    const third = await fixture.engine(dataDir);
+    for (const updateId of added) expect(await third.call('getUpdateDetails', { site: 'CEN', updateId })).toMatchObject({ update: { updateId } });
+    // Folding the journal into the file leaves the file alone holding everything.
+    third.siteDatabase('CEN').saveWhole();
     expect(existsSync(`${file}.journal`)).toBe(false);
   });
 });

@@ -30,7 +30,7 @@ describe('synchronization rules', () => {
     await fixture.configure(engine, url);
     const run = await fixture.sync(engine, 'delta');
     expect(run).toMatchObject({ kind: 'full', trigger: 'manual', outcome: 'succeeded', fullReason: 'no previous successful synchronization' });
-    expect(run.counts).toEqual({ new: listedCount(catalog), modified: 0, expired: 0, removed: 0, skipped: 0 });
+    expect(run.counts).toEqual({ new: listedCount(catalog), modified: 0, expired: 0, removed: 0, skipped: 0, failed: 0 });
     expect(run.anchorAfter).toBe(catalog.anchor());
     const page = (await engine.call('queryUpdates', { site: 'CEN', offset: 0, limit: 5, sort: 'title', direction: 'asc', includeBundled: false, includeRemoved: false })) as { total: number };
     expect(page.total).toBe(catalog.updates.filter((update) => update.parentId === undefined).length);
@@ -55,7 +55,7 @@ describe('synchronization rules', () => {
     const added = service.churn({ add: 6 }).added;
     const delta = await fixture.sync(engine, 'delta');
     expect(delta).toMatchObject({ kind: 'delta', fullReason: null, outcome: 'succeeded' });
-    expect(delta.counts).toEqual({ new: withChildren(catalog, added).length, modified: 0, expired: 0, removed: 0, skipped: 0 });
+    expect(delta.counts).toEqual({ new: withChildren(catalog, added).length, modified: 0, expired: 0, removed: 0, skipped: 0, failed: 0 });
     const changes = (await engine.call('querySyncChanges', { site: 'CEN', runId: delta.runId })) as Array<{ updateId: string; change: string }>;
     expect(changes.map((change) => change.updateId).sort()).toEqual(withChildren(catalog, added).sort());
 
@@ -84,6 +84,7 @@ describe('synchronization rules', () => {
       expired: withChildren(catalog, churn.expired).length,
       removed: withChildren(catalog, churn.removed).length,
       skipped: 0,
+      failed: 0,
     });
     const snapshot = await snapshotUpdates(engine);
     for (const id of churn.revised) expect(snapshot.find((line) => line.startsWith(id))).toContain(` ${catalog.update(id)!.revision} published`);
@@ -191,24 +192,33 @@ describe('wsyncmgr.log', () => {
     const { url } = await fixture.service({ updates: 120 });
     const engine = await fixture.engine(fixture.tempDir());
     await fixture.configure(engine, url);
-    await fixture.sync(engine, 'full');
+    const run = await fixture.sync(engine, 'full');
     const raw = readFileSync(join(engine.folder.logsDir, 'CEN', 'wsyncmgr.log'), 'utf8').split('\r\n').filter(Boolean);
     const lines = raw.map((line) => parseTraceLine(line));
     expect(lines.every((line) => line !== undefined && line.component === 'SMS_WSUS_SYNC_MANAGER')).toBe(true);
     expect(raw[0]).toMatch(/^Wakeup for scheduled regular sync {2}\$\$<SMS_WSUS_SYNC_MANAGER><\d\d-\d\d-\d{4} \d\d:\d\d:\d\d\.\d{3}[+-]\d{3}><thread=4404 \(0x1134\)>$/);
     const texts = lines.map((line) => line!.text);
+    const host = new URL(url).host;
     const order = [
       'Wakeup for scheduled regular sync',
       'Starting Sync',
       'Performing sync on regular schedule',
       'STATMSG: ID=6701',
       'STATMSG: ID=6704',
-      'Synchronizing WSUS server',
+      `Synchronizing WSUS server ${host} ...`,
+      'sync: Starting WSUS synchronization',
       'sync: WSUS synchronizing categories',
       'sync: WSUS synchronizing updates',
-      'Syncing all updates',
+      `Done synchronizing WSUS Server ${host}`,
       'STATMSG: ID=6705',
+      `Synchronizing SMS database with WSUS server ${host} ...`,
+      'sync: Starting SMS database synchronization',
+      'Syncing all updates',
+      'sync: SMS synchronizing updates',
+      'Synchronizing update ',
       'sync: SMS synchronizing updates, processed',
+      `Done synchronizing SMS with WSUS Server ${host}`,
+      'Set content version of update source {',
       'STATMSG: ID=6702',
       'Sync succeeded',
       'Updated ',
@@ -221,6 +231,12 @@ describe('wsyncmgr.log', () => {
       cursor = index + 1;
     }
     expect(texts.filter((text) => text.startsWith('sync: SMS synchronizing updates, processed')).at(-1)).toMatch(/processed (\d+) out of \1 items \(100%\)$/);
+    // One "Synchronizing update <guid> - <title>" line per update synchronized, never twice for one update.
+    const perUpdate = texts.filter((text) => text.startsWith('Synchronizing update ')).map((text) => /^Synchronizing update ([0-9a-f-]{36}) - .+$/.exec(text)?.[1]);
+    expect(perUpdate.every((id) => id !== undefined)).toBe(true);
+    expect(new Set(perUpdate).size).toBe(perUpdate.length);
+    expect(perUpdate.length).toBe(run.counts.new);
+    expect(texts.find((text) => text.startsWith('Set content version'))).toMatch(/^Set content version of update source \{[0-9A-F-]{36}\} for site CEN to 1$/);
   });
 
   it('rolls over to wsyncmgr.lo_ at the configured size', async () => {

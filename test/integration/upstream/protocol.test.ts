@@ -16,7 +16,7 @@ async function fetchAll(client: ReturnType<typeof upstream.client>, ids: UpdateI
   const batches: MetadataBatch[] = [];
   await client.fetchMetadata(ids, (batch) => void batches.push(batch));
   return {
-    updates: batches.flatMap((batch) => batch.updates),
+    updates: batches.flatMap((batch) => batch.revisions.map((revision) => revision.metadata)),
     failures: batches.flatMap((batch) => batch.failures),
     compressed: batches.reduce((sum, batch) => sum + batch.compressed, 0),
   };
@@ -82,7 +82,7 @@ describe('revision lists', () => {
     const { catalog, url } = await upstream.start();
     const client = upstream.client(url);
     const list = await client.getCategoryRevisions();
-    expect(list.revisions.length).toBe(catalog.categories.length);
+    expect(list.revisions.length).toBe(catalog.categories.length + catalog.detectoids.length);
     const { updates, failures } = await fetchAll(client, list.revisions);
     expect(failures).toEqual([]);
     const windows11 = updates.find((update) => update.updateId === WINDOWS_11)!;

@@ -52,7 +52,7 @@ describe('site databases', () => {
     site.db.run("INSERT INTO setting (key, value) VALUES ('source', 'sample')");
     site.saveWhole();
     site.close();
-    expect(readdirSync(dataDir).sort()).toEqual(['PR1.sqlite', 'PR1.sqlite.bak']);
+    expect(readdirSync(dataDir).sort()).toEqual(['PR1.sqlite', 'PR1.sqlite.bak', 'PR1.sqlite.blobs.1']);
     expect(readFileSync(`${file}.bak`).equals(firstVersion)).toBe(true);
     const reopened = SiteDatabase.open(sql, file);
     expect(reopened.db.exec("SELECT value FROM setting WHERE key = 'source'")[0]?.values).toEqual([['sample']]);
@@ -92,7 +92,7 @@ describe('site databases', () => {
     await engine.close();
 
     expect(readFileSync(file).equals(damagedBytes)).toBe(true);
-    expect(readdirSync(join(dataDir, 'sites'))).toEqual(['CEN.sqlite']);
+    expect(readdirSync(join(dataDir, 'sites')).sort()).toEqual(['CEN.sqlite', 'CEN.sqlite.blobs.1']);
   });
 
   it('points to the backup when a damaged database has one', async () => {

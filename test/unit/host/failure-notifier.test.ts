@@ -5,7 +5,7 @@ import { notifyFailedSyncs, type FailureNotice } from '../../../electron/host/fa
 
 const run = (outcome: SyncRun['outcome'], error: SyncRun['error'] = null): SyncRun => ({
   runId: 7, site: 'PR1', kind: 'full', trigger: 'schedule', outcome, scheduledFor: null, startedAt: '2026-11-23T02:00:00Z', endedAt: '2026-11-23T02:01:00Z', durationMs: 60_000,
-  counts: { new: 0, modified: 0, expired: 0, removed: 0, skipped: 0 }, anchorBefore: null, anchorAfter: null, fullReason: null, warnings: [], error,
+  counts: { new: 0, modified: 0, expired: 0, removed: 0, skipped: 0, failed: 0 }, anchorBefore: null, anchorAfter: null, fullReason: null, warnings: [], error,
 });
 
 describe('desktop notifications from the shell', () => {
@@ -16,7 +16,7 @@ describe('desktop notifications from the shell', () => {
     const emit = (event: ConsoleEvent) => listeners.forEach((listener) => listener(event));
     emit({ name: 'syncFinished', payload: run('succeeded') });
     emit({ name: 'syncFinished', payload: run('cancelled') });
-    emit({ name: 'progress', payload: { site: 'PR1', phase: 'updates', done: 1, total: 2, percent: 50, etaSeconds: null, message: '' } } as unknown as ConsoleEvent);
+    emit({ name: 'progress', payload: { site: 'PR1', phase: 'metadata', done: 1, total: 2, percent: 50, etaMs: null } });
     emit({ name: 'syncFinished', payload: run('failed', { code: 'UPSTREAM_UNREACHABLE', message: 'The upstream server did not answer.' }) });
     expect(shown).toEqual([{ title: 'Synchronization of PR1 failed', body: 'Full synchronization (schedule): The upstream server did not answer.' }]);
     stop();

@@ -17,8 +17,13 @@ const COMPRESS_NONE = 0;
 const COMPRESS_MSZIP = 1;
 const COMPRESS_QUANTUM = 2;
 const COMPRESS_LZX = 3;
-/** Update metadata is kilobytes; refuse to inflate anything absurd (a decompression bomb) into memory. */
-const MAX_FOLDER_BYTES = 512 * 1024 * 1024;
+/** Without a tighter limit from the caller, no folder may expand past this (a decompression bomb). */
+const DEFAULT_MAX_BYTES = 512 * 1024 * 1024;
+
+export interface ReadCabinetOptions {
+  /** The most bytes a folder or a member may declare or expand to; more is refused before anything is decoded. */
+  maxBytes?: number;
+}
 
 export interface CabinetFile {
   name: string;
@@ -82,7 +87,8 @@ class Cursor {
   }
 }
 
-export function readCabinet(bytes: Uint8Array): Cabinet {
+export function readCabinet(bytes: Uint8Array, options: ReadCabinetOptions = {}): Cabinet {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   const header = new Cursor(bytes, 0);
   if (bytes.length < 36 || header.u32('signature') !== SIGNATURE) throw new CabinetError('Not a cabinet: the MSCF signature is missing');
   header.u32('reserved');
@@ -129,6 +135,7 @@ export function readCabinet(bytes: Uint8Array): Cabinet {
     const attributes = fileTable.u16('file entry');
     const name = fileTable.cString('file name', (attributes & ATTRIBUTE_NAME_IS_UTF8) !== 0);
     if (folder >= folders.length) throw new CabinetError(`Cabinet member ${name} names folder ${folder}, which does not exist`);
+    if (size > maxBytes) throw new CabinetError(`Cabinet member ${name} declares ${size} bytes, more than the limit of ${maxBytes}; refusing it`);
     files.push({ name, size, folder, offsetInFolder });
   }
 
@@ -136,7 +143,7 @@ export function readCabinet(bytes: Uint8Array): Cabinet {
   const folderBytes = (index: number): Uint8Array => {
     let data = decoded.get(index);
     if (data === undefined) {
-      data = decodeFolder(bytes, folders[index]!, index, dataReserve);
+      data = decodeFolder(bytes, folders[index]!, index, dataReserve, maxBytes);
       decoded.set(index, data);
     }
     return data;
@@ -170,7 +177,7 @@ function describeCompression(type: number): Pick<CabinetFolder, 'compression' | 
   }
 }
 
-function decodeFolder(bytes: Uint8Array, folder: CabinetFolder, index: number, dataReserve: number): Uint8Array {
+function decodeFolder(bytes: Uint8Array, folder: CabinetFolder, index: number, dataReserve: number, maxBytes: number): Uint8Array {
   const blocks: Array<{ data: Uint8Array; uncompressedSize: number }> = [];
   const cursor = new Cursor(bytes, folder.dataOffset);
   let total = 0;
@@ -186,7 +193,7 @@ function decodeFolder(bytes: Uint8Array, folder: CabinetFolder, index: number, d
       if (cabChecksum(sizes, cabChecksum(data, 0)) !== checksum) throw new CabinetError(`Checksum mismatch in ${where}: the cabinet is corrupt`);
     }
     total += uncompressedSize;
-    if (total > MAX_FOLDER_BYTES) throw new CabinetError(`Folder ${index} expands to more than ${MAX_FOLDER_BYTES} bytes; refusing it`);
+    if (total > maxBytes) throw new CabinetError(`Folder ${index} declares more than ${maxBytes} bytes of data; refusing it`);
     blocks.push({ data, uncompressedSize });
   }
   switch (folder.compression) {

@@ -18,7 +18,8 @@ export function mszipDecompress(blocks: Array<{ data: Uint8Array; uncompressedSi
     const history = output.subarray(Math.max(0, written - HISTORY), written);
     let inflated: Buffer;
     try {
-      inflated = inflateRawSync(block.data.subarray(2), history.length > 0 ? { dictionary: history } : {});
+      // Never past what the block declares: a block that inflates further is refused, not expanded (a bomb).
+      inflated = inflateRawSync(block.data.subarray(2), { maxOutputLength: Math.max(1, block.uncompressedSize), ...(history.length > 0 ? { dictionary: history } : {}) });
     } catch (error) {
       throw new CabinetError(`MSZIP block ${index} is corrupt: ${(error as Error).message}`);
     }

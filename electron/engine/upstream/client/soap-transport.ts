@@ -30,7 +30,12 @@ export interface SoapCall {
   /** Streams these elements to onRecord instead of keeping them in the returned tree. */
   recordName?: string;
   onRecord?: (element: XmlElement) => void;
+  /** Text of any one element past this many characters is cut and the element marked oversize. */
+  maxTextLength?: number;
 }
+
+/** No answer the protocol defines comes near this; more is a broken or hostile server. */
+const MAX_RESPONSE_BYTES = 1024 * 1024 * 1024;
 
 export class SoapTransport {
   private readonly dispatcher: Dispatcher;
@@ -82,6 +87,7 @@ export class SoapTransport {
     const builder = new XmlTreeBuilder({
       ...(call.recordName === undefined ? {} : { recordName: call.recordName }),
       ...(call.onRecord === undefined ? {} : { onRecord: call.onRecord }),
+      ...(call.maxTextLength === undefined ? {} : { maxTextLength: call.maxTextLength }),
     });
     const decoder = new TextDecoder('utf-8');
     const contentType = String(response.headers['content-type'] ?? '');
@@ -93,7 +99,15 @@ export class SoapTransport {
     }
     let root: XmlElement;
     try {
-      for await (const chunk of response.body) builder.write(decoder.decode(chunk as Buffer, { stream: true }));
+      let received = 0;
+      for await (const chunk of response.body) {
+        received += (chunk as Buffer).length;
+        if (received > MAX_RESPONSE_BYTES) {
+          response.body.destroy();
+          throw new UpstreamError('malformed', call.operation, `The upstream server's answer to ${call.operation} is larger than ${MAX_RESPONSE_BYTES / (1024 * 1024)} MiB; refusing it`);
+        }
+        builder.write(decoder.decode(chunk as Buffer, { stream: true }));
+      }
       builder.write(decoder.decode());
       root = builder.close();
     } catch (error) {

@@ -6,8 +6,8 @@
 import { CabinetError } from '../cab/cab-error';
 import { requests, type AuthorizationCookie, type IdAndDelta, type SyncCookie } from '../soap/envelope';
 import type { SyncOperation } from '../soap/protocol-names';
-import { decodeCompressedBlob } from '../update-blob';
-import type { UpdateIdentity, UpdateMetadata } from '../update-metadata';
+import { decodeCompressedBlob, MAX_METADATA_CHARS } from '../update-blob';
+import type { FileUrl, RevisionPayload, UpdateIdentity, UpdateMetadata } from '../update-metadata';
 import { child, children, textAt, type XmlElement } from '../xml/element-tree';
 import { parseUpdateXml, UpdateXmlError } from '../xml/update-xml';
 import { SoapTransport, type TransportOptions } from './soap-transport';
@@ -55,14 +55,23 @@ export interface MetadataFailure {
   message: string;
 }
 
+/** A revision that arrived: what the engine reads from it, and what it keeps to serve it again unchanged. */
+export interface ReceivedRevision extends RevisionPayload {
+  metadata: UpdateMetadata;
+}
+
 export interface MetadataBatch {
-  updates: UpdateMetadata[];
+  revisions: ReceivedRevision[];
   failures: MetadataFailure[];
   /** Bytes of metadata XML received (after decompression), for throughput figures. */
   xmlBytes: number;
   compressed: number;
-  /** The raw XML of each update, kept so a parent site can serve it to its children. */
-  rawXml: Map<string, string>;
+}
+
+/** One GetUpdateData exchange: what arrived, what failed for its own reason, and what the answer left out. */
+export interface UpdateDataAnswer {
+  batch: MetadataBatch;
+  leftOut: UpdateIdentity[];
 }
 
 export interface ClientStats {
@@ -70,6 +79,12 @@ export interface ClientStats {
   retries: number;
   authentications: number;
   cookieRenewals: number;
+  /** Identities asked for again because an answer left them out. */
+  reasked: number;
+}
+
+function emptyBatch(): MetadataBatch {
+  return { revisions: [], failures: [], xmlBytes: 0, compressed: 0 };
 }
 
 const defaultSleep = (ms: number, signal?: AbortSignal) =>
@@ -86,7 +101,7 @@ export class UpstreamClient {
   private authCookie: AuthorizationCookie | undefined;
   private cookie: SyncCookie | undefined;
   private config: ServerConfig | undefined;
-  readonly stats: ClientStats = { requests: 0, retries: 0, authentications: 0, cookieRenewals: 0 };
+  readonly stats: ClientStats = { requests: 0, retries: 0, authentications: 0, cookieRenewals: 0, reasked: 0 };
 
   constructor(private readonly options: UpstreamClientOptions) {
     this.transport = new SoapTransport(options);
@@ -137,42 +152,103 @@ export class UpstreamClient {
 
   /**
    * Fetches and parses metadata for the given revisions, in requests of at most MaxNumberOfUpdatesPerRequest,
-   * with at most `concurrency` in flight. Each finished batch goes to onBatch (in completion order). An update
-   * whose metadata is malformed is reported in the batch's failures; it does not fail the others.
+   * with at most `concurrency` in flight. Each answer goes to onBatch (in completion order) as it arrives.
+   *
+   * Every revision ends up either in a batch's revisions or in its failures, never silently missing: identities an
+   * answer left out (a Windows upstream caps an answer at 2,000,000 bytes) are asked for again, and when an answer
+   * brings none of them, in halves; an answer that cannot be read at all is split the same way, so a bad record
+   * fails only its own update. An identity that alone still brings nothing has failed for a reason of its own.
    */
   async fetchMetadata(ids: UpdateIdentity[], onBatch: (batch: MetadataBatch) => void | Promise<void>, signal?: AbortSignal): Promise<void> {
     const config = this.config ?? (await this.getConfigData(undefined, signal));
     const size = config.maxUpdatesPerRequest;
-    const batches: UpdateIdentity[][] = [];
-    for (let start = 0; start < ids.length; start += size) batches.push(ids.slice(start, start + size));
-    let next = 0;
+    const queue: UpdateIdentity[][] = [];
+    for (let start = 0; start < ids.length; start += size) queue.push(ids.slice(start, start + size));
+    let inFlight = 0;
+    let stopped = false;
+    let wake: Array<() => void> = [];
+    const notify = () => {
+      const waiting = wake;
+      wake = [];
+      for (const resume of waiting) resume();
+    };
+    const split = (chunk: UpdateIdentity[]) => {
+      const half = Math.ceil(chunk.length / 2);
+      queue.unshift(chunk.slice(0, half), chunk.slice(half));
+    };
     const worker = async (): Promise<void> => {
-      while (next < batches.length) {
+      while (!stopped) {
         signal?.throwIfAborted();
-        const batch = batches[next++]!;
-        await onBatch(await this.getUpdateData(batch, signal));
+        const chunk = queue.shift();
+        if (chunk === undefined) {
+          if (inFlight === 0) return;
+          await new Promise<void>((resume) => wake.push(resume));
+          continue;
+        }
+        inFlight++;
+        try {
+          let answer: UpdateDataAnswer;
+          try {
+            answer = await this.getUpdateData(chunk, signal);
+          } catch (error) {
+            if (!(error instanceof UpstreamError) || error.kind !== 'malformed') throw error;
+            if (chunk.length > 1) {
+              this.notice(`The answer for ${chunk.length} updates could not be read (${error.message}); asking for them in smaller batches.`);
+              split(chunk);
+              continue;
+            }
+            answer = { batch: emptyBatch(), leftOut: [] };
+            answer.batch.failures.push({ ...chunk[0]!, message: `Update ${chunk[0]!.updateId}: ${error.message}` });
+          }
+          const { batch, leftOut } = answer;
+          if (leftOut.length > 0) {
+            if (leftOut.length < chunk.length) {
+              queue.unshift(leftOut);
+            } else if (chunk.length > 1) {
+              split(chunk);
+            } else {
+              batch.failures.push({ ...chunk[0]!, message: `Update ${chunk[0]!.updateId}: the upstream server returned no metadata for revision ${chunk[0]!.revision}, even when asked for it alone` });
+            }
+            this.stats.reasked += leftOut.length;
+          }
+          if (batch.revisions.length > 0 || batch.failures.length > 0) await onBatch(batch);
+        } catch (error) {
+          stopped = true;
+          throw error;
+        } finally {
+          inFlight--;
+          notify();
+        }
       }
     };
-    await Promise.all(Array.from({ length: Math.min(this.options.concurrency ?? 4, batches.length) }, worker));
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(this.options.concurrency ?? 4, queue.length)) }, worker));
   }
 
-  /** One GetUpdateData call, parsed. */
-  async getUpdateData(ids: UpdateIdentity[], signal?: AbortSignal): Promise<MetadataBatch> {
-    const batch: MetadataBatch = { updates: [], failures: [], xmlBytes: 0, compressed: 0, rawXml: new Map() };
+  /** One GetUpdateData call, parsed record by record as it streams in. */
+  async getUpdateData(ids: UpdateIdentity[], signal?: AbortSignal): Promise<UpdateDataAnswer> {
+    const batch = emptyBatch();
     const wanted = new Map(ids.map((id) => [id.updateId.toLowerCase(), id]));
+    const received = new Map<string, { revision: ReceivedRevision | undefined }>();
     const onRecord = (record: XmlElement) => {
       const updateId = (textAt(record, 'Id', 'UpdateID') ?? '').toLowerCase();
-      const revision = Number(textAt(record, 'Id', 'RevisionNumber'));
+      const asked = wanted.get(updateId);
+      if (asked === undefined || received.has(updateId)) return;
       try {
-        const compressed = textAt(record, 'XmlUpdateBlobCompressed');
-        const xml = compressed !== undefined ? decodeCompressedBlob(compressed) : child(record, 'XmlUpdateBlob')?.text;
+        const compressedElement = child(record, 'XmlUpdateBlobCompressed');
+        const plainElement = child(record, 'XmlUpdateBlob');
+        if (compressedElement?.oversize || plainElement?.oversize) {
+          throw new UpdateXmlError(updateId, `its metadata is larger than the limit of ${MAX_METADATA_CHARS / (1024 * 1024)} MiB; refusing it`);
+        }
+        const xml = compressedElement !== undefined ? decodeCompressedBlob(compressedElement.text) : plainElement?.text;
         if (xml === undefined) throw new UpdateXmlError(updateId, 'the server sent no metadata blob');
-        if (compressed !== undefined) batch.compressed++;
+        if (xml.length > MAX_METADATA_CHARS) throw new UpdateXmlError(updateId, `its metadata is larger than the limit of ${MAX_METADATA_CHARS / (1024 * 1024)} MiB; refusing it`);
+        if (compressedElement !== undefined) batch.compressed++;
         batch.xmlBytes += xml.length;
-        const update = parseUpdateXml(xml, { updateId, revision });
-        batch.updates.push(update);
-        batch.rawXml.set(updateId, xml);
-        wanted.delete(updateId);
+        const metadata = parseUpdateXml(xml, asked);
+        const fileDigests = children(child(record, 'FileDigestList'), 'base64Binary').map((digest) => digest.text.trim());
+        const revision: ReceivedRevision = { metadata, xml, fileDigests, fileUrls: [] };
+        batch.revisions.push(revision);
+        received.set(updateId, { revision });
       } catch (error) {
         const message =
           error instanceof CabinetError
@@ -180,27 +256,35 @@ export class UpstreamClient {
             : error instanceof Error
               ? error.message
               : String(error);
-        batch.failures.push({ updateId, revision, message });
-        wanted.delete(updateId);
+        batch.failures.push({ ...asked, message });
+        received.set(updateId, { revision: undefined });
       }
     };
     // A retried call must not keep the records of a failed attempt.
-    await this.authorizedCall('GetUpdateData', (cookie) => requests.getUpdateData(cookie, ids), signal, {
+    const result = await this.authorizedCall('GetUpdateData', (cookie) => requests.getUpdateData(cookie, ids), signal, {
       recordName: 'ServerSyncUpdateData',
       onRecord,
+      maxTextLength: MAX_METADATA_CHARS,
       reset: () => {
-        batch.updates = [];
-        batch.failures = [];
-        batch.xmlBytes = 0;
-        batch.compressed = 0;
-        batch.rawXml.clear();
-        for (const id of ids) wanted.set(id.updateId.toLowerCase(), id);
+        Object.assign(batch, emptyBatch());
+        received.clear();
       },
     });
-    for (const missing of wanted.values()) {
-      batch.failures.push({ ...missing, message: `Update ${missing.updateId}: the server returned no metadata for revision ${missing.revision}` });
+    // fileUrls follow the records: each revision keeps the URLs of the files its FileDigestList names.
+    const urls = new Map<string, FileUrl>();
+    for (const entry of children(child(child(result, 'GetUpdateDataResult'), 'fileUrls'), 'ServerSyncUrlData')) {
+      const digest = textAt(entry, 'FileDigest');
+      const muUrl = textAt(entry, 'MUUrl');
+      const ussUrl = textAt(entry, 'UssUrl');
+      if (digest !== undefined && muUrl !== undefined && !urls.has(digest)) urls.set(digest, { digest, muUrl, ...(ussUrl === undefined || ussUrl === '' ? {} : { ussUrl }) });
     }
-    return batch;
+    for (const revision of batch.revisions) {
+      revision.fileUrls = revision.fileDigests.flatMap((digest) => {
+        const url = urls.get(digest);
+        return url === undefined ? [] : [url];
+      });
+    }
+    return { batch, leftOut: ids.filter((id) => !received.has(id.updateId.toLowerCase())) };
   }
 
   async close(): Promise<void> {
@@ -228,7 +312,7 @@ export class UpstreamClient {
     operation: SyncOperation,
     build: (cookie: SyncCookie) => string,
     signal: AbortSignal | undefined,
-    stream: { recordName?: string; onRecord?: (element: XmlElement) => void; reset?: () => void } = {},
+    stream: { recordName?: string; onRecord?: (element: XmlElement) => void; maxTextLength?: number; reset?: () => void } = {},
   ): Promise<XmlElement> {
     let reauthorized = false;
     for (let attempt = 0; ; attempt++) {
@@ -243,6 +327,7 @@ export class UpstreamClient {
           ...(signal === undefined ? {} : { signal }),
           ...(stream.recordName === undefined ? {} : { recordName: stream.recordName }),
           ...(stream.onRecord === undefined ? {} : { onRecord: stream.onRecord }),
+          ...(stream.maxTextLength === undefined ? {} : { maxTextLength: stream.maxTextLength }),
         });
       } catch (error) {
         if (!(error instanceof UpstreamError)) throw error;

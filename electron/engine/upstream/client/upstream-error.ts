@@ -18,11 +18,15 @@ export class UpstreamError extends Error {
     return this.details.faultCode;
   }
 
-  /** Transient: worth another try after a pause (server busy, 5xx, timeouts, dropped connections). */
+  /**
+   * Transient: worth another try after a pause (server busy, 5xx, timeouts, dropped connections). A fault the
+   * protocol says must stop the protocol (InternalServerError, IncompatibleProtocolVersion, a fault without an
+   * ErrorCode) is not.
+   */
   get retryable(): boolean {
     if (this.kind === 'timeout' || this.kind === 'network') return true;
     if (this.kind === 'http') return (this.details.status ?? 0) >= 500;
-    if (this.kind === 'fault') return this.faultCode === 'ServerBusy' || this.faultCode === 'InternalServerError';
+    if (this.kind === 'fault') return this.faultCode === 'ServerBusy';
     return false;
   }
 }

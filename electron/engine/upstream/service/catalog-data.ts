@@ -85,4 +85,26 @@ export const SEVERITIES = ['Critical', 'Important', 'Moderate', 'Low'] as const;
 
 /** Summary-details languages the catalog carries text for. */
 export const CATALOG_LANGUAGES = ['en', 'de', 'fr', 'ja'] as const;
-export const LANGUAGE_NAMES: Record<string, string> = { en: 'English', de: 'German', fr: 'French', ja: 'Japanese' };
+
+export type Architecture = 'x64' | 'ARM64' | 'x86';
+
+export interface DetectoidDefinition extends CategoryDefinition {
+  /** The architecture whose updates name this detectoid as a prerequisite. */
+  architecture?: Architecture;
+}
+
+/**
+ * Detectoids (UpdateType="Detectoid"): applicability checks that updates name as plain prerequisites. Microsoft
+ * Update lists them with the categories (GetConfig = true); all GUIDs here are invented.
+ */
+export const DETECTOIDS: DetectoidDefinition[] = [
+  { ...invented('Detectoid: x64-based systems'), name: 'x64-based systems', architecture: 'x64' },
+  { ...invented('Detectoid: ARM64-based systems'), name: 'ARM64-based systems', architecture: 'ARM64' },
+  { ...invented('Detectoid: x86-based systems'), name: 'x86-based systems', architecture: 'x86' },
+  { ...invented('Detectoid: Windows 11 installed'), name: 'Windows 11 is installed' },
+  { ...invented('Detectoid: Windows 10 installed'), name: 'Windows 10 is installed' },
+  { ...invented('Detectoid: Windows Server installed'), name: 'Windows Server is installed' },
+  { ...invented('Detectoid: Office installed'), name: 'Microsoft Office is installed' },
+  { ...invented('Detectoid: SQL Server installed'), name: 'SQL Server is installed' },
+  { ...invented('Detectoid: .NET Framework 4.8 installed'), name: '.NET Framework 4.8 is installed' },
+];

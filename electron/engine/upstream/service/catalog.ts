@@ -9,52 +9,20 @@ import {
   CATALOG_LANGUAGES,
   CLASSIFICATION_MIX,
   COMPANY,
+  DETECTOIDS,
   FAMILIES,
   inventedGuid,
   PRODUCTS,
   SEVERITIES,
-  type CategoryDefinition,
   type ProductDefinition,
 } from './catalog-data';
+import type { CatalogCategory, CatalogDetectoid, CatalogUpdate } from './catalog-model';
 import { SeededRandom } from './random';
-import { categoryXml, updateXml } from './update-xml-writer';
+import { AnchorMismatchError, type RevisionData, type RevisionFilter, type UpstreamCatalog } from './upstream-catalog';
+import { categoryXml, detectoidXml, fileUrlsOf, updateFiles, updateXml } from './update-xml-writer';
 
-export type EntryState = 'published' | 'expired' | 'removed';
-
-export interface CatalogCategory extends CategoryDefinition {
-  revision: number;
-  categoryType: 'Company' | 'ProductFamily' | 'Product' | 'UpdateClassification';
-  parentId?: string;
-  lastChanged: number;
-}
-
-export interface CatalogUpdate {
-  id: string;
-  revision: number;
-  product: ProductDefinition;
-  classificationId: string;
-  classificationName: string;
-  kb: number;
-  date: Date;
-  sequence: number;
-  architecture: 'x64' | 'ARM64' | 'x86';
-  severity?: string;
-  bulletin?: string;
-  state: EntryState;
-  revised: boolean;
-  lastChanged: number;
-  supersedes: string[];
-  /** Bundled leaf updates (they carry the files and are not deployed on their own). */
-  childIds: string[];
-  parentId?: string;
-}
-
-export interface RevisionFilter {
-  /** Changes after this counter only, per category/classification unless its delta flag is false. */
-  sinceCounter?: number;
-  categories: Array<{ id: string; delta: boolean }>;
-  classifications: Array<{ id: string; delta: boolean }>;
-}
+export type { RevisionFilter } from './upstream-catalog';
+export { AnchorMismatchError } from './upstream-catalog';
 
 export interface ChurnStep {
   add?: number;
@@ -74,17 +42,19 @@ export interface ChurnResult {
   addedProduct?: string;
 }
 
-export class AnchorMismatchError extends Error {}
-
 const FIRST_DAY = Date.UTC(2016, 0, 12);
 const LAST_DAY = Date.UTC(2026, 9, 14);
 const DAY = 86_400_000;
 
-export class SampleCatalog {
+export class SampleCatalog implements UpstreamCatalog {
   readonly categories: CatalogCategory[] = [];
+  readonly detectoids: CatalogDetectoid[] = [];
   readonly updates: CatalogUpdate[] = [];
   private readonly byId = new Map<string, CatalogUpdate>();
   private readonly categoryById = new Map<string, CatalogCategory>();
+  private readonly detectoidById = new Map<string, CatalogDetectoid>();
+  /** Bumped when the server's identity changes (a restored or rebuilt server): every earlier anchor becomes unknown. */
+  private identity = 0;
   private readonly random: SeededRandom;
   private readonly lastOfChain = new Map<string, string>();
   private counter = 1;
@@ -106,6 +76,11 @@ export class SampleCatalog {
     for (const product of PRODUCTS) catalog.addProductCategory(product);
     for (const classification of CLASSIFICATIONS) {
       catalog.addCategory({ id: classification.id, name: classification.name, real: true, categoryType: 'UpdateClassification' });
+    }
+    for (const detectoid of DETECTOIDS) {
+      const entry: CatalogDetectoid = { ...detectoid, revision: 100, lastChanged: catalog.counter };
+      catalog.detectoids.push(entry);
+      catalog.detectoidById.set(entry.id, entry);
     }
     const span = LAST_DAY - FIRST_DAY;
     for (let index = 0; index < options.updates; index++) {
@@ -141,11 +116,19 @@ export class SampleCatalog {
     return this.categoryById.get(id.toLowerCase());
   }
 
-  /** Categories and classifications changed after the counter (all of them without one). */
-  listCategories(sinceCounter?: number): UpdateIdentity[] {
-    return this.categories
-      .filter((category) => sinceCounter === undefined || category.lastChanged > sinceCounter)
-      .map((category) => ({ updateId: category.id, revision: category.revision }));
+  /** Categories, classifications and detectoids changed after the counter (all of them without one). */
+  listConfigRevisions(sinceCounter?: number): UpdateIdentity[] {
+    return [...this.categories, ...this.detectoids]
+      .filter((entry) => sinceCounter === undefined || entry.lastChanged > sinceCounter)
+      .map((entry) => ({ updateId: entry.id, revision: entry.revision }));
+  }
+
+  /**
+   * The server's identity changes (as when a WSUS server is rebuilt or restored): anchors issued before are no
+   * longer recognized, so a client holding one gets ServerChanged and must list everything again.
+   */
+  changeIdentity(): void {
+    this.identity++;
   }
 
   /**
@@ -156,11 +139,12 @@ export class SampleCatalog {
   listUpdates(filter: RevisionFilter): UpdateIdentity[] {
     const categories = new Map(filter.categories.map((item) => [item.id.toLowerCase(), item.delta]));
     const classifications = new Map(filter.classifications.map((item) => [item.id.toLowerCase(), item.delta]));
+    const unfiltered = categories.size === 0 && classifications.size === 0;
     const result: UpdateIdentity[] = [];
     for (const update of this.updates) {
       if (update.state === 'removed' || update.parentId !== undefined) continue;
-      const productDelta = categories.get(update.product.id);
-      const classificationDelta = classifications.get(update.classificationId);
+      const productDelta = unfiltered ? true : categories.get(update.product.id);
+      const classificationDelta = unfiltered ? true : classifications.get(update.classificationId);
       if (productDelta === undefined || classificationDelta === undefined) continue;
       const everything = filter.sinceCounter === undefined || !productDelta || !classificationDelta;
       if (!everything && update.lastChanged <= filter.sinceCounter!) continue;
@@ -244,7 +228,7 @@ export class SampleCatalog {
   }
 
   private anchorTime(counter: number): string {
-    const time = new Date(Date.UTC(2026, 0, 1) + (this.seed % 100_000) * 60_000 + counter * 1_000);
+    const time = new Date(Date.UTC(2026, 0, 1) + (this.seed % 100_000) * 60_000 + this.identity * 86_400_000 + counter * 1_000);
     return time.toISOString().replace('T', ' ').replace('Z', '');
   }
 
@@ -300,14 +284,23 @@ export class SampleCatalog {
     return update;
   }
 
-  /** Metadata of a revision still in the catalog: the current one, or an older one of a still-listed update. */
-  metadataXml(id: UpdateIdentity): string | undefined {
+  /** A revision still in the catalog (the current one, or an older one of a still-listed update), as GetUpdateData carries it. */
+  revisionData(id: UpdateIdentity): RevisionData | undefined {
     const category = this.category(id.updateId);
-    if (category !== undefined) return id.revision === category.revision ? categoryXml(category) : undefined;
+    if (category !== undefined) return id.revision === category.revision ? { xml: categoryXml(category), fileDigests: [], fileUrls: [] } : undefined;
+    const detectoid = this.detectoidById.get(id.updateId.toLowerCase());
+    if (detectoid !== undefined) return id.revision === detectoid.revision ? { xml: detectoidXml(detectoid), fileDigests: [], fileUrls: [] } : undefined;
     const update = this.update(id.updateId);
     if (update === undefined || update.state === 'removed' || id.revision > update.revision) return undefined;
     const parent = update.parentId === undefined ? undefined : this.update(update.parentId);
-    return updateXml(update.revision === id.revision ? update : { ...update, revision: id.revision }, this.languages, parent);
+    const revision = update.revision === id.revision ? update : { ...update, revision: id.revision };
+    const files = updateFiles(revision, parent);
+    return { xml: updateXml(revision, this.languages, parent), fileDigests: files.map((file) => file.digest), fileUrls: fileUrlsOf(files, parent ?? revision) };
+  }
+
+  /** The metadata XML alone (tests and benchmarks). */
+  metadataXml(id: UpdateIdentity): string | undefined {
+    return this.revisionData(id)?.xml;
   }
 
   updateCount(): number {

@@ -2,7 +2,9 @@
 import { createHash } from 'node:crypto';
 import { escapeXml } from '../xml/element-tree';
 import { NS_CATEGORY_HANDLER, NS_UPDATE } from '../soap/protocol-names';
-import type { CatalogCategory, CatalogUpdate } from './catalog';
+import { DETECTOIDS } from './catalog-data';
+import type { CatalogCategory, CatalogDetectoid, CatalogUpdate } from './catalog-model';
+import type { FileUrl } from './upstream-catalog';
 import { englishDescription, englishTitle, localizedDescription, localizedTitle, type TitleFacts } from './catalog-text';
 
 const PUBLISHER = '395392a0-19c0-48b7-a927-f7c15066d905';
@@ -34,6 +36,45 @@ export function categoryXml(category: CatalogCategory): string {
     `</upd:Update>`
   );
 }
+
+export function detectoidXml(detectoid: CatalogDetectoid): string {
+  return (
+    `<upd:Update xmlns:upd="${NS_UPDATE}">` +
+    `<upd:UpdateIdentity UpdateID="${detectoid.id}" RevisionNumber="${detectoid.revision}"/>` +
+    `<upd:Properties UpdateType="Detectoid" DefaultPropertiesLanguage="en" PublicationState="Published" CreationDate="2015-07-01T00:00:00.000Z" PublisherID="${PUBLISHER}"/>` +
+    localizedBlock([{ language: 'en', title: detectoid.name }]) +
+    `<upd:ApplicabilityRules><upd:IsInstalled><bar:Processor xmlns:bar="http://schemas.microsoft.com/msus/2002/12/BaseApplicabilityRules" Architecture="${detectoid.architecture === 'ARM64' ? 12 : detectoid.architecture === 'x86' ? 0 : 9}"/></upd:IsInstalled></upd:ApplicabilityRules>` +
+    `</upd:Update>`
+  );
+}
+
+export interface UpdateFileEntry {
+  digest: string;
+  fileName: string;
+  size: number;
+}
+
+/**
+ * The payload files of a revision. Leaf updates carry them; large cumulative updates list one file per language
+ * pack, which is what makes their metadata exceed the 5,120 bytes above which servers compress it.
+ */
+export function updateFiles(update: CatalogUpdate, parent?: CatalogUpdate): UpdateFileEntry[] {
+  if (parent === undefined) return [];
+  const count = 1 + (parent.sequence % 3) * 12;
+  return Array.from({ length: count }, (_, index) => {
+    const digest = createHash('sha1').update(`${update.id}/${index}`).digest();
+    return { digest: digest.toString('base64'), fileName: `windows-kb${parent.kb}-${parent.architecture.toLowerCase()}_${index}_${digest.toString('hex')}.cab`, size: 1_000_000 + index * 4_096 };
+  });
+}
+
+/** Where Microsoft Update's download servers keep each file (the MUUrl of ServerSyncUrlData). */
+export function fileUrlsOf(files: UpdateFileEntry[], source: CatalogUpdate): FileUrl[] {
+  const folder = source.classificationName === 'Security Updates' ? 'secu' : source.classificationName === 'Critical Updates' ? 'crup' : 'updt';
+  const month = `${source.date.getUTCFullYear()}/${String(source.date.getUTCMonth() + 1).padStart(2, '0')}`;
+  return files.map((file) => ({ digest: file.digest, muUrl: `http://download.windowsupdate.com/d/msdownload/update/software/${folder}/${month}/${file.fileName}` }));
+}
+
+const ARCHITECTURE_DETECTOID = new Map(DETECTOIDS.filter((detectoid) => detectoid.architecture !== undefined).map((detectoid) => [detectoid.architecture!, detectoid.id]));
 
 export function updateXml(update: CatalogUpdate, languages: readonly string[], parent?: CatalogUpdate): string {
   const source = parent ?? update;
@@ -73,23 +114,22 @@ export function updateXml(update: CatalogUpdate, languages: readonly string[], p
     `<upd:KBArticleID>${source.kb}</upd:KBArticleID>` +
     `<upd:MoreInfoUrl>https://support.microsoft.com/kb/${source.kb}</upd:MoreInfoUrl>` +
     `</upd:Properties>`;
+  // Every update names its architecture's detectoid as a plain prerequisite, as Microsoft Update's updates do.
+  const detectoid = `<upd:UpdateIdentity UpdateID="${ARCHITECTURE_DETECTOID.get(source.architecture)}"/>`;
   const prerequisites = isLeaf
-    ? ''
-    : `<upd:Prerequisites><upd:AtLeastOne IsCategory="true"><upd:UpdateIdentity UpdateID="${source.product.id}"/></upd:AtLeastOne>` +
+    ? `<upd:Prerequisites>${detectoid}</upd:Prerequisites>`
+    : `<upd:Prerequisites>${detectoid}<upd:AtLeastOne IsCategory="true"><upd:UpdateIdentity UpdateID="${source.product.id}"/></upd:AtLeastOne>` +
       `<upd:AtLeastOne IsCategory="true"><upd:UpdateIdentity UpdateID="${source.classificationId}"/></upd:AtLeastOne></upd:Prerequisites>`;
   const bundled = update.childIds.length === 0 ? '' : `<upd:BundledUpdates>${update.childIds.map((id) => `<upd:UpdateIdentity UpdateID="${id}" RevisionNumber="${update.revision}"/>`).join('')}</upd:BundledUpdates>`;
   const superseded = update.supersedes.length === 0 ? '' : `<upd:SupersededUpdates>${update.supersedes.map((id) => `<upd:UpdateIdentity UpdateID="${id}"/>`).join('')}</upd:SupersededUpdates>`;
   const relationships = prerequisites + bundled + superseded === '' ? '' : `<upd:Relationships>${prerequisites}${bundled}${superseded}</upd:Relationships>`;
-  // Leaf updates carry the payload files; large cumulative updates list one file per language pack, which is
-  // what makes their metadata exceed the 5,120 bytes above which servers compress it.
-  const fileCount = isLeaf ? 1 + (source.sequence % 3) * 12 : 0;
+  const fileEntries = updateFiles(update, parent);
   const files =
-    fileCount === 0
+    fileEntries.length === 0
       ? ''
-      : `<upd:Files>${Array.from({ length: fileCount }, (_, index) => {
-          const digest = createHash('sha1').update(`${update.id}/${index}`).digest();
-          return `<upd:File Digest="${digest.toString('base64')}" DigestAlgorithm="SHA1" FileName="windows-kb${source.kb}-${source.architecture.toLowerCase()}_${index}_${digest.toString('hex')}.cab" Size="${1_000_000 + index * 4_096}" Modified="${source.date.toISOString()}"/>`;
-        }).join('')}</upd:Files>`;
+      : `<upd:Files>${fileEntries
+          .map((file) => `<upd:File Digest="${file.digest}" DigestAlgorithm="SHA1" FileName="${file.fileName}" Size="${file.size}" Modified="${source.date.toISOString()}"/>`)
+          .join('')}</upd:Files>`;
   return (
     `<upd:Update xmlns:upd="${NS_UPDATE}">` +
     `<upd:UpdateIdentity UpdateID="${update.id}" RevisionNumber="${update.revision}"/>` +

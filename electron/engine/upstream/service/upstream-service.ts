@@ -7,13 +7,15 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
+import { ALL_LANGUAGES_ENTRY, updateLanguage } from '../../../../shared/languages';
 import { writeCabinet } from '../cab/cabinet';
 import { envelope, faultEnvelope } from '../soap/envelope';
-import { DSS_AUTH_PATH, NS_DSS_AUTH, NS_SYNC, SERVER_SYNC_PATH, type FaultCode } from '../soap/protocol-names';
+import { DSS_AUTH_PATH, NS_DSS_AUTH, NS_SYNC, SERVER_SYNC_PATH, SERVER_SYNC_OPERATIONS, type FaultCode } from '../soap/protocol-names';
 import type { UpdateIdentity } from '../update-metadata';
 import { child, children, escapeXml, parseXml, textAt, type XmlElement } from '../xml/element-tree';
-import { AnchorMismatchError, type ChurnResult, type ChurnStep, type RevisionFilter } from './catalog';
-import { LANGUAGE_NAMES } from './catalog-data';
+import type { ChurnResult, ChurnStep } from './catalog';
+import { hostileCabinet, hostileXml } from './hostile-input';
+import { AnchorMismatchError, RevisionUnavailableError, type RevisionData, type UpstreamCatalog } from './upstream-catalog';
 
 export type InjectedFaultKind =
   | 'http500'
@@ -24,7 +26,25 @@ export type InjectedFaultKind =
   | 'malformedBlob'
   | 'brokenCabinet'
   | 'invalidCookie'
-  | 'serverChanged';
+  | 'serverChanged'
+  | 'withhold'
+  | 'cabinetBomb'
+  | 'deepXml';
+
+export const INJECTED_FAULT_KINDS: readonly InjectedFaultKind[] = [
+  'http500',
+  'serverBusy',
+  'internalServerError',
+  'hang',
+  'closeMidBody',
+  'malformedBlob',
+  'brokenCabinet',
+  'invalidCookie',
+  'serverChanged',
+  'withhold',
+  'cabinetBomb',
+  'deepXml',
+];
 
 export interface InjectedFault {
   kind: InjectedFaultKind;
@@ -32,28 +52,31 @@ export interface InjectedFault {
   operation?: string;
   /** How many requests it affects (default 1). */
   times?: number;
+  /** withhold: the update every GetUpdateData answer leaves out (as if it never fitted), `times` answers long. */
+  updateId?: string;
 }
 
-/** What the upstream service serves: the sample catalog, or a site database (a parent serving its children). */
-export interface UpstreamCatalog {
-  readonly languages: readonly string[];
-  anchor(): string;
-  /** The change counter an anchor stands for; AnchorMismatchError when this catalog never issued it. */
-  counterOf(anchor: string): number;
-  listCategories(sinceCounter?: number): UpdateIdentity[];
-  listUpdates(filter: RevisionFilter): UpdateIdentity[];
-  metadataXml(id: UpdateIdentity): string | undefined;
-  updateCount(): number;
+/** The answers a Windows upstream shapes, changeable while the service runs (tests, `/control/settings`). */
+export interface ServiceSettings {
+  maxUpdatesPerRequest: number;
+  /** Uncompressed metadata above this many bytes is sent as XmlUpdateBlobCompressed (Windows uses 5,120). */
+  compressAbove: number;
+  /** A GetUpdateData answer holds at most this many bytes of records; identities that do not fit are left out (Windows: 2,000,000). */
+  maxResponseBytes: number;
+}
+
+export { type UpstreamCatalog } from './upstream-catalog';
+
+/** A catalog the control interface can churn, or whose identity it can change (the sample catalog). */
+interface ChangeableCatalog extends UpstreamCatalog {
   churn?(step: ChurnStep): ChurnResult;
+  changeIdentity?(): void;
 }
 
-export interface UpstreamServiceOptions {
-  catalog: UpstreamCatalog;
+export interface UpstreamServiceOptions extends Partial<ServiceSettings> {
+  catalog: ChangeableCatalog;
   port?: number;
   host?: string;
-  maxUpdatesPerRequest?: number;
-  /** Uncompressed metadata above this many bytes is sent as XmlUpdateBlobCompressed (Windows uses 5,120). */
-  compressAbove?: number;
   cookieLifetimeMs?: number;
   now?: () => Date;
   /** Serve HTTPS with this key and certificate (PEM) instead of plain HTTP. */
@@ -66,28 +89,30 @@ export interface UpstreamServiceStats {
   compressedBlobs: number;
 }
 
-const LCID: Record<string, number> = { en: 1033, de: 1031, fr: 1036, ja: 1041 };
 const PROTOCOL_VERSION = '1.20';
+/** Windows caps one GetUpdateData answer at this many bytes ([MS-WSUSSS] §3.1.4.6, product behaviour note 37). */
+export const WINDOWS_MAX_RESPONSE_BYTES = 2_000_000;
 
 export class UpstreamService {
-  readonly catalog: UpstreamCatalog;
+  readonly catalog: ChangeableCatalog;
   private server: Server | undefined;
   private readonly secret = randomBytes(32);
-  private readonly faults: Array<Required<Pick<InjectedFault, 'kind'>> & InjectedFault & { remaining: number }> = [];
+  private readonly faults: Array<InjectedFault & { remaining: number }> = [];
   private readonly sockets = new Set<Socket>();
   readonly stats: UpstreamServiceStats = { requests: {}, updatesServed: 0, compressedBlobs: 0 };
-  private readonly options: Required<Omit<UpstreamServiceOptions, 'catalog' | 'port' | 'host' | 'tls'>>;
+  readonly settings: ServiceSettings;
+  private readonly options: { cookieLifetimeMs: number; now: () => Date };
   private readonly tls: UpstreamServiceOptions['tls'];
 
   constructor(options: UpstreamServiceOptions) {
     this.catalog = options.catalog;
     this.tls = options.tls;
-    this.options = {
+    this.settings = {
       maxUpdatesPerRequest: options.maxUpdatesPerRequest ?? 100,
       compressAbove: options.compressAbove ?? 5_120,
-      cookieLifetimeMs: options.cookieLifetimeMs ?? 240 * 60_000,
-      now: options.now ?? (() => new Date()),
+      maxResponseBytes: options.maxResponseBytes ?? WINDOWS_MAX_RESPONSE_BYTES,
     };
+    this.options = { cookieLifetimeMs: options.cookieLifetimeMs ?? 240 * 60_000, now: options.now ?? (() => new Date()) };
   }
 
   /** Starts listening; resolves with the base URL (e.g. http://127.0.0.1:41234). */
@@ -109,7 +134,22 @@ export class UpstreamService {
   }
 
   injectFault(fault: InjectedFault): void {
+    if (fault.kind === 'serverChanged' && this.catalog.changeIdentity !== undefined) {
+      // A real identity change: every anchor issued before is unknown from now on, so anchored lists get ServerChanged.
+      this.catalog.changeIdentity();
+      return;
+    }
     this.faults.push({ ...fault, remaining: fault.times ?? 1 });
+  }
+
+  /** Changes how answers are shaped (batch size, compression threshold, answer byte cap). */
+  configure(settings: Partial<ServiceSettings>): ServiceSettings {
+    for (const [key, value] of Object.entries(settings) as Array<[keyof ServiceSettings, unknown]>) {
+      if (!(key in this.settings)) throw new RangeError(`Unknown setting ${key}; the settings are ${Object.keys(this.settings).join(', ')}`);
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw new RangeError(`${key} must be a whole number of at least 1`);
+      this.settings[key] = value;
+    }
+    return { ...this.settings };
   }
 
   clearFaults(): void {
@@ -129,11 +169,15 @@ export class UpstreamService {
   }
 
   private takeFault(operation: string, kinds: InjectedFaultKind[]): InjectedFaultKind | undefined {
-    const index = this.faults.findIndex((fault) => kinds.includes(fault.kind) && (fault.operation === undefined || fault.operation === operation));
+    return this.takeFaultEntry(operation, kinds)?.kind;
+  }
+
+  private takeFaultEntry(operation: string, kinds: InjectedFaultKind[], accept: (fault: InjectedFault) => boolean = () => true): InjectedFault | undefined {
+    const index = this.faults.findIndex((fault) => kinds.includes(fault.kind) && (fault.operation === undefined || fault.operation === operation) && accept(fault));
     if (index < 0) return undefined;
     const fault = this.faults[index]!;
     if (--fault.remaining <= 0) this.faults.splice(index, 1);
-    return fault.kind;
+    return fault;
   }
 
   private async handle(request: IncomingMessage, response: ServerResponse, host: string): Promise<void> {
@@ -164,8 +208,15 @@ export class UpstreamService {
   }
 
   private async handleSync(request: IncomingMessage, response: ServerResponse, body: string): Promise<void> {
+    const action = String(request.headers.soapaction ?? '').replace(/"/g, '');
+    const actionOperation = action.startsWith(`${NS_SYNC}/`) ? action.slice(NS_SYNC.length + 1) : undefined;
+    if (actionOperation === undefined || !(SERVER_SYNC_OPERATIONS as readonly string[]).includes(actionOperation)) {
+      // What an ASMX service answers for a SOAPAction it does not know, with the protocol's detail.
+      this.count('unknown');
+      return send(response, 500, faultEnvelope('InvalidParameters', `Server did not recognize the value of HTTP Header SOAPAction: ${action}.`, 'SOAPAction', 'soap:Client'));
+    }
     const call = operationOf(body);
-    const operation = call?.name ?? 'unknown';
+    const operation = call?.name ?? actionOperation;
     this.count(operation);
     const injected = this.takeFault(operation, ['http500', 'serverBusy', 'internalServerError', 'hang', 'closeMidBody', 'invalidCookie', 'serverChanged']);
     if (injected === 'hang') return; // never answers: the client's timeout must end the wait
@@ -175,9 +226,7 @@ export class UpstreamService {
     if (injected === 'invalidCookie') return this.fault(response, 'InvalidCookie', 'The cookie is not valid (injected)', operation);
     if (injected === 'serverChanged') return this.fault(response, 'ServerChanged', 'The server was reset (injected)', operation);
     if (call === undefined) return this.fault(response, 'InvalidParameters', 'The request has no SOAP body', operation);
-    const expected = `${NS_SYNC}/${operation}`;
-    const action = String(request.headers.soapaction ?? '').replace(/"/g, '');
-    if (action !== expected) return this.fault(response, 'InvalidParameters', `SOAPAction must be ${expected}`, operation);
+    if (operation !== actionOperation) return this.fault(response, 'InvalidParameters', `The SOAP body holds ${operation}, but the SOAPAction names ${actionOperation}`, operation);
 
     let result: string;
     switch (operation) {
@@ -216,13 +265,14 @@ export class UpstreamService {
   private answer(operation: string, call: XmlElement): { body: string } | { fault: FaultCode; message: string } {
     switch (operation) {
       case 'GetConfigData': {
-        const languages = this.catalog.languages
-          .map((language) => `<ServerSyncLanguageData><LanguageID>${LCID[language] ?? 0}</LanguageID><ShortLanguage>${language}</ShortLanguage><LongLanguage>${LANGUAGE_NAMES[language] ?? language}</LongLanguage><Enabled>true</Enabled></ServerSyncLanguageData>`)
+        const offered = [ALL_LANGUAGES_ENTRY, ...this.catalog.languages.map((code) => updateLanguage(code) ?? { code, lcid: 0, name: code })];
+        const languages = offered
+          .map((language) => `<ServerSyncLanguageData><LanguageID>${language.lcid}</LanguageID><ShortLanguage>${language.code}</ShortLanguage><LongLanguage>${escapeXml(language.name)}</LongLanguage><Enabled>true</Enabled></ServerSyncLanguageData>`)
           .join('');
         return {
           body:
             `<GetConfigDataResponse xmlns="${NS_SYNC}"><GetConfigDataResult><CatalogOnlySync>true</CatalogOnlySync><LazySync>true</LazySync><ServerHostsPsfFiles>false</ServerHostsPsfFiles>` +
-            `<MaxNumberOfUpdatesPerRequest>${this.options.maxUpdatesPerRequest}</MaxNumberOfUpdatesPerRequest><MaxNumberOfDriverSetsPerRequest>100</MaxNumberOfDriverSetsPerRequest>` +
+            `<MaxNumberOfUpdatesPerRequest>${this.settings.maxUpdatesPerRequest}</MaxNumberOfUpdatesPerRequest><MaxNumberOfDriverSetsPerRequest>100</MaxNumberOfDriverSetsPerRequest>` +
             `<MaxNumberOfComputerIdsInRequest>200</MaxNumberOfComputerIdsInRequest><MaxNumberOfPnpHardwareIdsInRequest>450</MaxNumberOfPnpHardwareIdsInRequest>` +
             `<NewConfigAnchor>${this.catalog.anchor()}</NewConfigAnchor><ProtocolVersion>${PROTOCOL_VERSION}</ProtocolVersion><LanguageUpdateList>${languages}</LanguageUpdateList>` +
             `<MaxUpdatesPerRequestInGetUpdateDecryptionData>500</MaxUpdatesPerRequestInGetUpdateDecryptionData></GetConfigDataResult></GetConfigDataResponse>`,
@@ -244,7 +294,7 @@ export class UpstreamService {
           children(child(filter, name), 'IdAndDelta').map((item) => ({ id: textAt(item, 'Id') ?? '', delta: textAt(item, 'Delta') === 'true' }));
         let revisions: UpdateIdentity[];
         if (textAt(filter, 'GetConfig') === 'true') {
-          revisions = this.catalog.listCategories(since);
+          revisions = this.catalog.listConfigRevisions(since);
         } else {
           const categories = idAndDelta('Categories');
           const classifications = idAndDelta('Classifications');
@@ -261,63 +311,106 @@ export class UpstreamService {
           updateId: (textAt(item, 'UpdateID') ?? '').toLowerCase(),
           revision: Number(textAt(item, 'RevisionNumber')),
         }));
-        if (ids.length === 0 || ids.length > this.options.maxUpdatesPerRequest) {
-          return { fault: 'InvalidParameters', message: `updateIds must hold 1 to ${this.options.maxUpdatesPerRequest} identities, not ${ids.length}` };
+        if (ids.length === 0 || ids.length > this.settings.maxUpdatesPerRequest) {
+          return { fault: 'InvalidParameters', message: `updateIds must hold 1 to ${this.settings.maxUpdatesPerRequest} identities, not ${ids.length}` };
         }
-        const malformed = this.takeFault('GetUpdateData', ['malformedBlob']) !== undefined;
-        const brokenCab = this.takeFault('GetUpdateData', ['brokenCabinet']) !== undefined;
-        const records: string[] = [];
-        const urls: string[] = [];
-        ids.forEach((id, index) => {
-          let xml = this.metadataXml(id);
-          if (xml === undefined) return;
-          if (malformed && index === 0) xml = xml.slice(0, Math.floor(xml.length / 2));
-          const bytes = Buffer.byteLength(xml);
-          let blob: string;
-          if (bytes > this.options.compressAbove || (brokenCab && index === 0)) {
-            const cab = writeCabinet('blob.xml', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(xml, 'utf16le')]));
-            if (brokenCab && index === 0) cab[cab.length - 3]! ^= 0x5a;
-            blob = `<XmlUpdateBlobCompressed>${Buffer.from(cab).toString('base64')}</XmlUpdateBlobCompressed>`;
-            this.stats.compressedBlobs++;
-          } else {
-            blob = `<XmlUpdateBlob>${escapeXml(xml)}</XmlUpdateBlob>`;
-          }
-          const digests = [...xml.matchAll(/Digest="([^"]+)"/g)].map((match) => match[1]!);
-          const digestList = digests.length === 0 ? '' : `<FileDigestList>${digests.map((digest) => `<base64Binary>${digest}</base64Binary>`).join('')}</FileDigestList>`;
-          for (const digest of digests) {
-            urls.push(`<ServerSyncUrlData><FileDigest>${digest}</FileDigest><MUUrl>http://download.windowsupdate.com/d/msdownload/update/software/${Buffer.from(digest, 'base64').toString('hex')}.cab</MUUrl></ServerSyncUrlData>`);
-          }
-          records.push(`<ServerSyncUpdateData><Id><UpdateID>${id.updateId}</UpdateID><RevisionNumber>${id.revision}</RevisionNumber></Id>${blob}${digestList}</ServerSyncUpdateData>`);
-          this.stats.updatesServed++;
-        });
-        return { body: `<GetUpdateDataResponse xmlns="${NS_SYNC}"><GetUpdateDataResult><updates>${records.join('')}</updates><fileUrls>${urls.join('')}</fileUrls></GetUpdateDataResult></GetUpdateDataResponse>` };
+        return { body: this.updateDataAnswer(ids) };
       }
       default:
         return { fault: 'InvalidParameters', message: `The operation ${operation} is not implemented by this server` };
     }
   }
 
-  private metadataXml(id: UpdateIdentity): string | undefined {
-    return this.catalog.metadataXml(id);
+  /**
+   * The GetUpdateData answer: one ServerSyncUpdateData per revision found, elements in the schema's order (Id,
+   * XmlUpdateBlob, FileDigestList, XmlUpdateBlobCompressed), then the fileUrls. Like Windows, records stop being
+   * added once the answer would pass maxResponseBytes: the identities left out must be asked for again.
+   */
+  private updateDataAnswer(ids: UpdateIdentity[]): string {
+    const faulted = (kind: InjectedFaultKind) => this.takeFault('GetUpdateData', [kind]) !== undefined;
+    const malformed = faulted('malformedBlob');
+    const brokenCab = faulted('brokenCabinet');
+    const bomb = faulted('cabinetBomb');
+    const deep = faulted('deepXml');
+    const records: string[] = [];
+    const urls: string[] = [];
+    let bytes = 0;
+    ids.forEach((id, index) => {
+      if (this.takeFaultEntry('GetUpdateData', ['withhold'], (fault) => fault.updateId?.toLowerCase() === id.updateId) !== undefined) return;
+      let data: RevisionData | undefined;
+      try {
+        data = this.catalog.revisionData(id);
+      } catch (error) {
+        // A stored revision that cannot be read is left out; the client asks again and reports it.
+        if (error instanceof RevisionUnavailableError) return;
+        throw error;
+      }
+      if (data === undefined) return;
+      const first = index === 0;
+      let xml = data.xml;
+      if (malformed && first) xml = xml.slice(0, Math.floor(xml.length / 2));
+      if (deep && first) xml = hostileXml(200_000);
+      let blob: string;
+      if (bomb && first) {
+        blob = `<XmlUpdateBlobCompressed>${hostileCabinet(500 * 1024 * 1024).toString('base64')}</XmlUpdateBlobCompressed>`;
+      } else if (Buffer.byteLength(xml) > this.settings.compressAbove || (brokenCab && first)) {
+        const cab = writeCabinet('blob.xml', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(xml, 'utf16le')]));
+        if (brokenCab && first) cab[cab.length - 3]! ^= 0x5a;
+        blob = `<XmlUpdateBlobCompressed>${Buffer.from(cab).toString('base64')}</XmlUpdateBlobCompressed>`;
+        this.stats.compressedBlobs++;
+      } else {
+        blob = `<XmlUpdateBlob>${escapeXml(xml)}</XmlUpdateBlob>`;
+      }
+      const digestList = data.fileDigests.length === 0 ? '' : `<FileDigestList>${data.fileDigests.map((digest) => `<base64Binary>${digest}</base64Binary>`).join('')}</FileDigestList>`;
+      const compressed = blob.startsWith('<XmlUpdateBlobCompressed>');
+      const record = `<ServerSyncUpdateData><Id><UpdateID>${id.updateId}</UpdateID><RevisionNumber>${id.revision}</RevisionNumber></Id>${compressed ? '' : blob}${digestList}${compressed ? blob : ''}</ServerSyncUpdateData>`;
+      const recordUrls = data.fileUrls.map(
+        (url) => `<ServerSyncUrlData><FileDigest>${url.digest}</FileDigest><MUUrl>${escapeXml(url.muUrl)}</MUUrl>${url.ussUrl === undefined ? '' : `<UssUrl>${escapeXml(url.ussUrl)}</UssUrl>`}</ServerSyncUrlData>`,
+      );
+      const size = record.length + recordUrls.reduce((sum, url) => sum + url.length, 0);
+      // The first record always goes: a revision larger than the cap alone could never be synchronized otherwise.
+      if (records.length > 0 && bytes + size > this.settings.maxResponseBytes) return;
+      bytes += size;
+      records.push(record);
+      urls.push(...recordUrls);
+      this.stats.updatesServed++;
+    });
+    return `<GetUpdateDataResponse xmlns="${NS_SYNC}"><GetUpdateDataResult><updates>${records.join('')}</updates><fileUrls>${urls.join('')}</fileUrls></GetUpdateDataResult></GetUpdateDataResponse>`;
   }
 
   private async handleControl(request: IncomingMessage, response: ServerResponse, path: string, host: string): Promise<void> {
     if (!isLoopback(host) || !isLoopback(request.socket.remoteAddress ?? '')) return plain(response, 403, 'The control interface answers loopback clients only.');
     const body = request.method === 'POST' ? await readBody(request) : '';
-    const input = body === '' ? {} : (JSON.parse(body) as Record<string, unknown>);
-    switch (`${request.method} ${path}`) {
-      case 'GET /control/state':
-        return json(response, { anchor: this.catalog.anchor(), updates: this.catalog.updateCount(), stats: this.stats });
-      case 'POST /control/churn':
-        return json(response, this.churn(input as ChurnStep));
-      case 'POST /control/faults':
-        this.injectFault(input as unknown as InjectedFault);
-        return json(response, { injected: input });
-      case 'POST /control/faults/clear':
-        this.clearFaults();
-        return json(response, { cleared: true });
-      default:
-        return plain(response, 404, 'Control endpoints: GET /control/state, POST /control/churn, POST /control/faults, POST /control/faults/clear');
+    let input: Record<string, unknown>;
+    try {
+      const parsed: unknown = body === '' ? {} : JSON.parse(body);
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('the body must be a JSON object');
+      input = parsed as Record<string, unknown>;
+    } catch (error) {
+      return plain(response, 400, `Bad control request: ${(error as Error).message}`);
+    }
+    try {
+      switch (`${request.method} ${path}`) {
+        case 'GET /control/state':
+          return json(response, { anchor: this.catalog.anchor(), updates: this.catalog.updateCount(), settings: this.settings, stats: this.stats });
+        case 'POST /control/churn':
+          return json(response, this.churn(input as ChurnStep));
+        case 'POST /control/faults': {
+          if (!INJECTED_FAULT_KINDS.includes(input.kind as InjectedFaultKind)) throw new RangeError(`kind must be one of ${INJECTED_FAULT_KINDS.join(', ')}`);
+          this.injectFault(input as unknown as InjectedFault);
+          return json(response, { injected: input });
+        }
+        case 'POST /control/faults/clear':
+          this.clearFaults();
+          return json(response, { cleared: true });
+        case 'POST /control/settings':
+          return json(response, this.configure(input as Partial<ServiceSettings>));
+        default:
+          return plain(response, 404, 'Control endpoints: GET /control/state, POST /control/churn, POST /control/faults, POST /control/faults/clear, POST /control/settings');
+      }
+    } catch (error) {
+      if (error instanceof RangeError || (error instanceof Error && /cannot be churned/.test(error.message))) return plain(response, 400, error.message);
+      throw error;
     }
   }
 

@@ -78,9 +78,10 @@ export const requests = {
     envelope(`<GetUpdateData xmlns="${NS_SYNC}">${cookieXml(cookie)}<updateIds>${ids.map((id) => identityXml(id)).join('')}</updateIds></GetUpdateData>`),
 };
 
-export function faultEnvelope(errorCode: string, message: string, method: string): string {
+/** A SOAP 1.1 fault with the protocol's detail (ErrorCode, Message, ID; [MS-WSUSSS] §2.2.9.1). */
+export function faultEnvelope(errorCode: string, message: string, method: string, faultCode: 'soap:Server' | 'soap:Client' = 'soap:Server'): string {
   return envelope(
-    `<soap:Fault><faultcode>soap:Server</faultcode><faultstring>${escapeXml(`${errorCode}: ${message}`)}</faultstring>` +
+    `<soap:Fault><faultcode>${faultCode}</faultcode><faultstring>${escapeXml(`${errorCode}: ${message}`)}</faultstring>` +
       `<detail><ErrorCode>${errorCode}</ErrorCode><Message>${escapeXml(message)}</Message><ID>${crypto.randomUUID()}</ID><Method>${escapeXml(method)}</Method></detail></soap:Fault>`,
   );
 }

@@ -12,6 +12,21 @@ export const MICROSOFT_UPDATE_URL = 'https://sws.update.microsoft.com';
 
 export type SyncOperation = 'GetAuthConfig' | 'GetCookie' | 'GetConfigData' | 'GetRevisionIdList' | 'GetUpdateData';
 
+/** Every operation of the Server Sync Web Service's WSDL ([MS-WSUSSS] §6.1); the built-in service answers the first five. */
+export const SERVER_SYNC_OPERATIONS = [
+  'GetAuthConfig',
+  'GetCookie',
+  'GetConfigData',
+  'GetRevisionIdList',
+  'GetUpdateData',
+  'GetUpdateDecryptionData',
+  'DownloadFiles',
+  'GetDeployments',
+  'GetRelatedRevisionsForUpdates',
+  'GetDriverIdList',
+  'GetDriverSetData',
+] as const;
+
 export function soapActionFor(operation: SyncOperation | 'GetAuthorizationCookie'): string {
   return operation === 'GetAuthorizationCookie'
     ? `${NS_DSS_AUTH}/GetAuthorizationCookie`

@@ -12,7 +12,12 @@ export interface XmlElement {
   attributes: Record<string, string>;
   children: XmlElement[];
   text: string;
+  /** Set when the text passed maxTextLength: what was kept is only its beginning. */
+  oversize?: true;
 }
+
+/** Real update metadata nests a few dozen levels; a document far deeper is hostile (and costly to parse). */
+export const MAX_XML_DEPTH = 256;
 
 export class XmlParseError extends Error {
   constructor(message: string) {
@@ -25,6 +30,10 @@ export interface TreeBuilderOptions {
   /** Elements with this local name are passed to onRecord when complete and not kept in the tree. */
   recordName?: string;
   onRecord?: (element: XmlElement) => void;
+  /** Deeper nesting is an XmlParseError (default MAX_XML_DEPTH). */
+  maxDepth?: number;
+  /** An element's text stops growing at this many characters and the element is marked oversize. */
+  maxTextLength?: number;
 }
 
 /** Incremental parser: feed text chunks, then close() to get the root element. */
@@ -38,7 +47,19 @@ export class XmlTreeBuilder {
     this.parser.on('error', (error) => {
       this.error ??= new XmlParseError(error.message);
     });
+    const maxDepth = options.maxDepth ?? MAX_XML_DEPTH;
+    const maxText = options.maxTextLength ?? Number.POSITIVE_INFINITY;
+    const appendText = (text: string) => {
+      const current = this.stack[this.stack.length - 1];
+      if (current === undefined || current.oversize) return;
+      if (current.text.length + text.length > maxText) {
+        current.oversize = true;
+        return;
+      }
+      current.text += text;
+    };
     this.parser.on('opentag', (tag: SaxesTagNS) => {
+      if (this.stack.length >= maxDepth) throw new XmlParseError(`elements are nested deeper than ${maxDepth} levels`);
       const attributes: Record<string, string> = {};
       for (const attribute of Object.values(tag.attributes)) {
         if (attribute.prefix === 'xmlns' || attribute.name === 'xmlns') continue;
@@ -47,14 +68,8 @@ export class XmlTreeBuilder {
       const element: XmlElement = { name: tag.local, ns: tag.uri, attributes, children: [], text: '' };
       this.stack.push(element);
     });
-    this.parser.on('text', (text) => {
-      const current = this.stack[this.stack.length - 1];
-      if (current !== undefined) current.text += text;
-    });
-    this.parser.on('cdata', (text) => {
-      const current = this.stack[this.stack.length - 1];
-      if (current !== undefined) current.text += text;
-    });
+    this.parser.on('text', appendText);
+    this.parser.on('cdata', appendText);
     this.parser.on('closetag', () => {
       const element = this.stack.pop()!;
       const parent = this.stack[this.stack.length - 1];
@@ -69,7 +84,12 @@ export class XmlTreeBuilder {
 
   write(chunk: string): void {
     if (this.error !== undefined) throw this.error;
-    this.parser.write(chunk);
+    try {
+      this.parser.write(chunk);
+    } catch (error) {
+      // A limit refused from inside a handler: the parser is abandoned in whatever state it was.
+      this.error ??= error instanceof XmlParseError ? error : new XmlParseError(error instanceof Error ? error.message : String(error));
+    }
     if (this.error !== undefined) throw this.error;
   }
 
@@ -81,8 +101,8 @@ export class XmlTreeBuilder {
   }
 }
 
-export function parseXml(text: string): XmlElement {
-  const builder = new XmlTreeBuilder();
+export function parseXml(text: string, options: Pick<TreeBuilderOptions, 'maxDepth'> = {}): XmlElement {
+  const builder = new XmlTreeBuilder(options);
   builder.write(text);
   return builder.close();
 }

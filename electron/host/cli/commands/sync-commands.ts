@@ -103,7 +103,7 @@ export async function syncCommand(context: CliContext, options: { site: string; 
     const c = run.counts;
     context.io.out(`${run.kind === 'full' ? 'Full' : 'Delta'} synchronization of ${run.site} ${run.outcome} in ${((run.durationMs ?? 0) / 1000).toFixed(1)} s.`);
     if (run.fullReason !== null) context.io.out(`Full sync because of ${run.fullReason}.`);
-    context.io.out(`New ${c.new}, modified ${c.modified}, expired ${c.expired}, removed ${c.removed}, skipped ${c.skipped}.`);
+    context.io.out(`New ${c.new}, modified ${c.modified}, expired ${c.expired}, removed ${c.removed}, skipped ${c.skipped}${c.failed > 0 ? `, failed ${c.failed}` : ''}.`);
     for (const warning of run.warnings) context.io.err(`Warning: ${warning}`);
     if (run.error !== null) context.io.err(`${run.error.message} (${run.error.code})`);
   }

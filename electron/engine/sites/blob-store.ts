@@ -1,0 +1,230 @@
+/**
+ * The raw metadata of a site's revisions (update XML, FileDigestList, file URLs), kept beside the site database
+ * instead of inside it, so the sql.js database holds only what is queried and stays small.
+ *
+ * An append-only file of records, each checksummed: `USCB` | version | flags | header length (u16) | payload
+ * length (u32) | CRC-32 of the payload (u32) | payload = JSON header (identity, digests, URLs) + deflated XML.
+ * Records are written and flushed to disk before the rows that point at them are committed, so a row never points
+ * past what is on disk; a crash in between leaves an unreferenced record, which compaction drops. A damaged record
+ * is an error naming the update and the offset, never a silent skip.
+ */
+import { closeSync, fdatasyncSync, fstatSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
+import { open as openAsync, type FileHandle } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import { crc32, deflateRaw, deflateRawSync, inflateRawSync } from 'node:zlib';
+import type { FileUrl } from '../upstream/update-metadata';
+
+const MAGIC = 0x42435355; // "USCB" read as a little-endian u32
+const VERSION = 1;
+const HEADER_BYTES = 16;
+const deflateAsync = promisify(deflateRaw);
+
+export interface BlobRecord {
+  updateId: string;
+  revision: number;
+  xml: string;
+  fileDigests: string[];
+  fileUrls: FileUrl[];
+}
+
+/** Where a record lies in the store: its first byte and its whole length (header included). */
+export interface BlobLocation {
+  offset: number;
+  length: number;
+}
+
+export class BlobStoreError extends Error {
+  constructor(
+    readonly file: string,
+    readonly offset: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'BlobStoreError';
+  }
+}
+
+interface RecordHeader {
+  u: string;
+  r: number;
+  d: string[];
+  f: FileUrl[];
+}
+
+export class BlobStore {
+  private end: number;
+  private tail: Promise<unknown> = Promise.resolve();
+  private handle: Promise<FileHandle> | undefined;
+
+  private constructor(
+    readonly file: string,
+    private readonly fd: number,
+  ) {
+    this.end = fstatSync(fd).size;
+  }
+
+  /** Opens the store, creating an empty one when the file does not exist. */
+  static open(file: string): BlobStore {
+    return new BlobStore(file, openSync(file, 'a+'));
+  }
+
+  /** Bytes in the file, referenced or not. */
+  get size(): number {
+    return this.end;
+  }
+
+  /**
+   * Appends records and flushes them to disk; resolves with their locations once they are durable. Compression
+   * runs on the thread pool; appends are written one after the other in the order they were asked for.
+   */
+  async append(records: BlobRecord[]): Promise<BlobLocation[]> {
+    const payloads = await Promise.all(records.map(async (record) => encode(record, await deflateAsync(record.xml))));
+    return this.serialized(async () => {
+      const handle = await (this.handle ??= openAsync(this.file, 'a'));
+      return this.writeAll(payloads, async (buffer, start) => {
+        await handle.write(buffer, 0, buffer.length, start);
+        await handle.datasync();
+      });
+    });
+  }
+
+  /** The same as append, on the calling thread (migrations, compaction, tests). */
+  appendSync(records: BlobRecord[]): BlobLocation[] {
+    const payloads = records.map((record) => encode(record, deflateRawSync(record.xml)));
+    return this.writeAllSync(payloads);
+  }
+
+  /** Copies records of another store as they are (checked, not re-encoded); used by compaction. */
+  appendRawSync(records: Uint8Array[]): BlobLocation[] {
+    return this.writeAllSync(records);
+  }
+
+  /** Waits until every append asked for so far is on disk (or has failed). */
+  async drain(): Promise<void> {
+    await this.tail.catch(() => undefined);
+  }
+
+  /** Reads one record; a BlobStoreError when it is missing, damaged, or belongs to another revision. */
+  read(location: BlobLocation, expected?: { updateId: string; revision: number }): BlobRecord {
+    const raw = this.readRaw(location, expected?.updateId ?? 'unknown');
+    const headerLength = raw.readUInt16LE(6);
+    let header: RecordHeader;
+    try {
+      header = JSON.parse(raw.subarray(HEADER_BYTES, HEADER_BYTES + headerLength).toString('utf8')) as RecordHeader;
+    } catch {
+      throw this.damaged(location, expected?.updateId, 'its header is not readable');
+    }
+    if (expected !== undefined && (header.u !== expected.updateId || header.r !== expected.revision)) {
+      throw this.damaged(location, expected.updateId, `it holds ${header.u} revision ${header.r}, not revision ${expected.revision}`);
+    }
+    let xml: string;
+    try {
+      xml = inflateRawSync(raw.subarray(HEADER_BYTES + headerLength)).toString('utf8');
+    } catch (error) {
+      throw this.damaged(location, header.u, `its metadata does not decompress (${(error as Error).message})`);
+    }
+    return { updateId: header.u, revision: header.r, xml, fileDigests: header.d, fileUrls: header.f };
+  }
+
+  /** A record's bytes after checking its header and checksum. */
+  readRaw(location: BlobLocation, label = 'unknown'): Buffer {
+    if (location.offset < 0 || location.length < HEADER_BYTES || location.offset + location.length > this.end) {
+      throw this.damaged(location, label, `it lies beyond the end of ${this.file} (${this.end} bytes)`);
+    }
+    const raw = Buffer.allocUnsafe(location.length);
+    let read = 0;
+    while (read < location.length) {
+      const count = readSync(this.fd, raw, read, location.length - read, location.offset + read);
+      if (count === 0) throw this.damaged(location, label, 'the file ends inside it');
+      read += count;
+    }
+    if (raw.readUInt32LE(0) !== MAGIC || raw[4] !== VERSION) throw this.damaged(location, label, 'it does not start with a record header');
+    const payloadLength = raw.readUInt32LE(8);
+    if (HEADER_BYTES + payloadLength !== location.length) throw this.damaged(location, label, `its header says ${payloadLength} bytes of payload, the index says ${location.length - HEADER_BYTES}`);
+    if (crc32(raw.subarray(HEADER_BYTES)) !== raw.readUInt32LE(12)) throw this.damaged(location, label, 'its checksum does not match (the data was changed or corrupted on disk)');
+    return raw;
+  }
+
+  close(): void {
+    void this.handle?.then((handle) => handle.close()).catch(() => undefined);
+    this.handle = undefined;
+    closeSync(this.fd);
+  }
+
+  private damaged(location: BlobLocation, updateId: string | undefined, reason: string): BlobStoreError {
+    return new BlobStoreError(
+      this.file,
+      location.offset,
+      `The stored metadata of update ${updateId ?? 'unknown'} (record at byte ${location.offset} of ${this.file}) is damaged: ${reason}.`,
+    );
+  }
+
+  private serialized<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.tail.catch(() => undefined).then(work);
+    this.tail = result;
+    return result;
+  }
+
+  private async writeAll(payloads: Uint8Array[], write: (buffer: Buffer, start: number) => Promise<void>): Promise<BlobLocation[]> {
+    const { buffer, locations } = this.layout(payloads);
+    const start = this.end;
+    try {
+      await write(buffer, start);
+    } catch (error) {
+      this.rollBack(start);
+      throw error;
+    }
+    this.end = start + buffer.length;
+    return locations;
+  }
+
+  private writeAllSync(payloads: Uint8Array[]): BlobLocation[] {
+    const { buffer, locations } = this.layout(payloads);
+    const start = this.end;
+    try {
+      let written = 0;
+      while (written < buffer.length) written += writeSync(this.fd, buffer, written, buffer.length - written);
+      fdatasyncSync(this.fd);
+    } catch (error) {
+      this.rollBack(start);
+      throw error;
+    }
+    this.end = start + buffer.length;
+    return locations;
+  }
+
+  private layout(payloads: Uint8Array[]): { buffer: Buffer; locations: BlobLocation[] } {
+    const buffer = Buffer.concat(payloads);
+    const locations: BlobLocation[] = [];
+    let offset = this.end;
+    for (const payload of payloads) {
+      locations.push({ offset, length: payload.length });
+      offset += payload.length;
+    }
+    return { buffer, locations };
+  }
+
+  /** A failed append (a full disk) must not leave a partial record that later appends would follow. */
+  private rollBack(start: number): void {
+    try {
+      ftruncateSync(this.fd, start);
+    } catch {
+      // Unreferenced bytes past the last record are harmless: nothing points at them and compaction drops them.
+    }
+  }
+}
+
+function encode(record: BlobRecord, deflated: Uint8Array): Buffer {
+  const header = Buffer.from(JSON.stringify({ u: record.updateId, r: record.revision, d: record.fileDigests, f: record.fileUrls } satisfies RecordHeader), 'utf8');
+  if (header.length > 0xffff) throw new RangeError(`Update ${record.updateId} lists too many files to store (${header.length} bytes of digests and URLs)`);
+  const payload = Buffer.concat([header, deflated]);
+  const out = Buffer.allocUnsafe(HEADER_BYTES + payload.length);
+  out.writeUInt32LE(MAGIC, 0);
+  out[4] = VERSION;
+  out[5] = 0;
+  out.writeUInt16LE(header.length, 6);
+  out.writeUInt32LE(payload.length, 8);
+  out.writeUInt32LE(crc32(payload), 12);
+  payload.copy(out, HEADER_BYTES);
+  return out;
+}

@@ -138,8 +138,8 @@ export class Engine {
         },
         fire: (site, due, reason) => {
           const log = this.logFor(site);
-          if (reason === 'missed') log.write(`The scheduled synchronization due at ${due.toISOString()} was missed while the engine was not running; running it now.`);
-          else if (reason === 'first') log.write('Synchronization schedule saved with the default start: the first scheduled synchronization starts as soon as possible.');
+          if (reason === 'missed') log.writeNow(`The scheduled synchronization due at ${due.toISOString()} was missed while the engine was not running; running it now.`);
+          else if (reason === 'first') log.writeNow('Synchronization schedule saved with the default start: the first scheduled synchronization starts as soon as possible.');
           this.syncs.request(site, { kind: 'full', trigger: 'schedule', scheduledFor: due });
         },
       },
@@ -167,7 +167,7 @@ export class Engine {
           writeSetting(database.db, 'schedule.lastFired', normalized.startIsDefault ? undefined : keep);
         });
         database.save();
-        this.logFor(site).write(`Synchronization schedule changed: ${describeSchedule(normalized)}.`);
+        this.logFor(site).writeNow(`Synchronization schedule changed: ${describeSchedule(normalized)}.`);
         this.scheduler.reschedule();
         return scheduleInfo(normalized);
       },
@@ -366,7 +366,7 @@ export class Engine {
       inTransaction(db, () => db.run("UPDATE sync_run SET outcome = 'interrupted', ended_at = ?, error_code = 'INTERRUPTED', error_message = 'The engine stopped during this synchronization' WHERE outcome = 'running'", [this.clock.now().toISOString()]));
       this.sites.database(site.code).save();
       const kind = interrupted.some((run) => run.kind === 'full') ? 'full' : 'delta';
-      this.logFor(site.code).write(`The previous synchronization (run ${interrupted.map((run) => run.run_id).join(', ')}) was interrupted; resuming it as a ${kind} sync.`);
+      this.logFor(site.code).writeNow(`The previous synchronization (run ${interrupted.map((run) => run.run_id).join(', ')}) was interrupted; resuming it as a ${kind} sync.`);
       if (this.options.resumeInterrupted !== false) this.syncs.request(site.code, { kind, trigger: 'resume' });
     }
   }

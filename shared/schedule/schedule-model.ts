@@ -34,6 +34,10 @@ export const SyncScheduleSchema = z
     /** The start was left at its default (when the schedule was saved): the first run is as soon as possible. */
     startIsDefault: z.boolean(),
     recurrence: RecurrenceSchema,
+    /** How long each run may last (ConfigMgr schedule tokens carry it; a synchronization runs until it is done). */
+    duration: z
+      .object({ days: whole('The duration in days').min(0).max(31), hours: whole('The duration in hours').min(0).max(23), minutes: whole('The duration in minutes').min(0).max(59) })
+      .optional(),
   })
   .superRefine((schedule, context) => {
     const problem = (path: (string | number)[], message: string) => context.addIssue({ code: 'custom', path, message });

@@ -99,22 +99,50 @@ export function decodeScheduleToken(text: string): ScheduleToken {
 
 const pad = (value: number) => String(value).padStart(2, '0');
 
-/** The token of a synchronization schedule (no duration: a sync runs until it is done). */
+/** The start ConfigMgr writes for simple schedules: SMS_ScheduleToken's default StartTime, 1970-02-01 00:00. */
+const SIMPLE_START = { year: 1970, month: 2, day: 1, hour: 0, minute: 0 } as const;
+
+/** The token of a synchronization schedule. A simple schedule is written as ConfigMgr writes one: from 1970-02-01 00:00, local time. */
 export function scheduleToToken(schedule: SyncSchedule): string {
+  const duration = schedule.duration ?? { days: 0, hours: 0, minutes: 0 };
+  if (schedule.mode === 'simple') return encodeScheduleToken({ start: SIMPLE_START, isGmt: false, duration, recurrence: effectiveRecurrence(schedule) });
   const [date, time] = schedule.start.split('T') as [string, string];
   const [year, month, day] = date.split('-').map(Number) as [number, number, number];
   const [hour, minute] = time.split(':').map(Number) as [number, number];
-  return encodeScheduleToken({
-    start: { year, month, day, hour, minute },
-    isGmt: schedule.utc,
-    duration: { days: 0, hours: 0, minutes: 0 },
-    recurrence: effectiveRecurrence(schedule),
-  });
+  return encodeScheduleToken({ start: { year, month, day, hour, minute }, isGmt: schedule.utc, duration, recurrence: effectiveRecurrence(schedule) });
 }
 
+/**
+ * The tokens of a ConfigMgr schedule string: one or more 16-digit tokens written one after the other, as ConfigMgr
+ * stores several schedules in one property.
+ */
+export function splitScheduleString(text: string): string[] {
+  const compact = text.trim();
+  if (compact.length === 0 || compact.length % 16 !== 0 || !/^[0-9A-Fa-f]+$/.test(compact)) {
+    throw new ScheduleTokenError(`"${text}" is not a schedule string (one or more tokens of 16 hexadecimal digits)`);
+  }
+  return Array.from({ length: compact.length / 16 }, (_, index) => compact.slice(index * 16, index * 16 + 16).toUpperCase());
+}
+
+/** The schedule of one token; a token with ConfigMgr's simple-schedule start reads back as a simple schedule. */
 export function tokenToSchedule(text: string): SyncSchedule {
   const token = decodeScheduleToken(text);
-  const { start } = token;
+  const { start, recurrence } = token;
+  const isZero = token.duration.days === 0 && token.duration.hours === 0 && token.duration.minutes === 0;
+  const duration = isZero ? {} : { duration: token.duration };
+  const simple = isSimpleStart(token) ? simpleOf(recurrence) : undefined;
+  if (simple !== undefined) {
+    return {
+      enabled: true,
+      mode: 'simple',
+      simple,
+      start: `${start.year}-${pad(start.month)}-${pad(start.day)}T${pad(start.hour)}:${pad(start.minute)}`,
+      utc: false,
+      startIsDefault: true,
+      recurrence: { type: 'none' },
+      ...duration,
+    };
+  }
   return {
     enabled: true,
     mode: 'custom',
@@ -122,6 +150,20 @@ export function tokenToSchedule(text: string): SyncSchedule {
     start: `${start.year}-${pad(start.month)}-${pad(start.day)}T${pad(start.hour)}:${pad(start.minute)}`,
     utc: token.isGmt,
     startIsDefault: false,
-    recurrence: token.recurrence,
+    recurrence,
+    ...duration,
   };
+}
+
+function isSimpleStart(token: ScheduleToken): boolean {
+  const { start } = token;
+  return !token.isGmt && start.year === SIMPLE_START.year && start.month === SIMPLE_START.month && start.day === SIMPLE_START.day && start.hour === 0 && start.minute === 0;
+}
+
+function simpleOf(recurrence: Recurrence): SyncSchedule['simple'] | undefined {
+  if (recurrence.type !== 'interval') return undefined;
+  // Weeks are days in a token: a simple schedule of 1 week reads back as 7 days, the same schedule.
+  if (recurrence.unit === 'hours' && recurrence.every <= 23) return { every: recurrence.every, unit: 'hours' };
+  if (recurrence.unit === 'days' && recurrence.every <= 31) return { every: recurrence.every, unit: 'days' };
+  return undefined;
 }

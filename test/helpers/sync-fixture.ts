@@ -64,3 +64,25 @@ export async function snapshotUpdates(engine: Engine, expectedTotal?: number): P
   }
   return lines.sort();
 }
+
+/** `<updateId> <revision> <state>` of every update the site holds that is not removed. */
+export async function storedRevisions(engine: Engine, site = 'CEN'): Promise<string[]> {
+  const lines: string[] = [];
+  for (let offset = 0; ; offset += 1000) {
+    const { rows, total } = (await engine.call('queryUpdates', { site, offset, limit: 1000, includeBundled: true, includeRemoved: false, sort: 'title', direction: 'asc' })) as {
+      total: number;
+      rows: Array<{ updateId: string; revision: number; state: string }>;
+    };
+    lines.push(...rows.map((row) => `${row.updateId} ${row.revision} ${row.state}`));
+    if (offset + 1000 >= total) break;
+  }
+  return lines.sort();
+}
+
+/** The same lines for what the upstream catalog offers now (every product and classification). */
+export function offeredRevisions(catalog: SampleCatalog): string[] {
+  return catalog.updates
+    .filter((update) => update.state !== 'removed')
+    .map((update) => `${update.id} ${update.revision} ${update.state}`)
+    .sort();
+}

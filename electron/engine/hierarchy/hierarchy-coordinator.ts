@@ -59,7 +59,10 @@ export class HierarchyCoordinator {
     const running = this.services.get(site);
     if (running !== undefined && port === 0) return running.url;
     const top = readSupConfig(this.host.database(this.host.topLevelOf(site)).db);
-    const service = new UpstreamService({ catalog: new SiteCatalog(() => this.host.database(site), top.languages) });
+    const service = new UpstreamService({
+      catalog: new SiteCatalog(() => this.host.database(site), top.languages),
+      onServeProblem: (message) => this.host.logFor(site).writeNow(`ERROR: ${message}`),
+    });
     const url = await service.listen(port, bind);
     if (running === undefined) this.services.set(site, { service, url });
     return url;
@@ -72,7 +75,7 @@ export class HierarchyCoordinator {
       this.clearRetry(site);
       const children = this.host.childrenOf(site);
       if (children.length > 0) {
-        this.host.logFor(site).write(`Sending sync notification to child site(s): ${children.join(', ')}`);
+        this.host.logFor(site).writeNow(`Sending sync notification to child site(s): ${children.join(', ')}`);
         for (const child of children) this.childQueue.push({ child, parent: site });
         this.pumpChildren();
       }
@@ -137,7 +140,7 @@ export class HierarchyCoordinator {
       writeSetting(database.db, RETRY.next, at.toISOString());
     });
     database.save();
-    this.host.logFor(site).write(`Sync failed. Will retry in ${minutes} minutes`);
+    this.host.logFor(site).writeNow(`Sync failed. Will retry in ${minutes} minutes`);
     this.armRetry(site, at);
   }
 

@@ -15,10 +15,16 @@ export interface TraceLogWriterOptions {
   flushMs?: number;
 }
 
-/** Appends ConfigMgr site-server trace lines to a log file, with rollover, and streams them to the console. */
+/**
+ * Appends ConfigMgr site-server trace lines to a log file, with rollover, and streams them to the console. Lines are
+ * written to the file in batches (every `flushMs`, or sooner when 64 KiB are waiting): a full sync writes a line per
+ * update, and one append per line would cost more than the sync's own work.
+ */
 export class TraceLogWriter {
   private size: number;
   private pending: LogLine[] = [];
+  private unwritten: string[] = [];
+  private unwrittenBytes = 0;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: TraceLogWriterOptions) {
@@ -31,22 +37,48 @@ export class TraceLogWriter {
     const time = formatTraceTime(date, this.options.timezoneOffsetMinutes?.() ?? date.getTimezoneOffset());
     const formatted = formatTraceLine({ text, component: this.options.component, time, thread });
     const bytes = Buffer.byteLength(formatted) + 2;
-    if (this.size + bytes > (this.options.maxBytes ?? 250_000) && this.size > 0) this.rollOver();
-    appendFileSync(this.options.file, `${formatted}\r\n`);
+    if (this.size + bytes > (this.options.maxBytes ?? 250_000) && this.size > 0) {
+      this.writeOut();
+      this.rollOver();
+    }
+    this.unwritten.push(`${formatted}\r\n`);
+    this.unwrittenBytes += bytes;
     this.size += bytes;
+    if (this.unwrittenBytes >= 64 * 1024) this.writeOut();
     const line: LogLine = { text: formatted, component: this.options.component, time, thread, severity: severityOf(text) };
     this.pending.push(line);
     this.timer ??= setTimeout(() => this.flush(), this.options.flushMs ?? 100);
     return line;
   }
 
+  /** A line outside a synchronization's stream (a retry, a schedule change): on disk and in the console at once. */
+  writeNow(text: string): LogLine {
+    const line = this.write(text);
+    this.flush();
+    return line;
+  }
+
+  /** Writes waiting lines to the file and hands them to the console. */
   flush(): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
+    this.writeOut();
     if (this.pending.length === 0) return;
     const lines = this.pending;
     this.pending = [];
     this.options.onLines?.(lines);
+  }
+
+  private writeOut(): void {
+    if (this.unwritten.length === 0) return;
+    const text = this.unwritten.join('');
+    this.unwritten = [];
+    this.unwrittenBytes = 0;
+    try {
+      appendFileSync(this.options.file, text);
+    } catch {
+      // A log that cannot be written (a full disk) must not stop the sync; the lines still reach the console.
+    }
   }
 
   private rollOver(): void {

@@ -82,7 +82,11 @@ export class BlobStore {
     return this.serialized(async () => {
       const handle = await (this.handle ??= openAsync(this.file, 'a'));
       return this.writeAll(payloads, async (buffer, start) => {
-        await handle.write(buffer, 0, buffer.length, start);
+        // A write may be short (a file size limit, a nearly full disk): go on until all is written or it fails.
+        for (let written = 0; written < buffer.length; ) {
+          const { bytesWritten } = await handle.write(buffer, written, buffer.length - written, start + written);
+          written += bytesWritten;
+        }
         await handle.datasync();
       });
     });

@@ -105,7 +105,8 @@ export class WriteJournal {
     const fd = openSync(this.file, 'a');
     const before = fstatSync(fd).size;
     try {
-      writeSync(fd, line);
+      const bytes = Buffer.from(line, 'utf8');
+      for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written, bytes.length - written);
       fdatasyncSync(fd);
     } catch (error) {
       // A partial line followed by later ones would read as damage: cut it off.

@@ -345,7 +345,7 @@ class Synchronization {
       throw new SiteSaveError(context.database.blobs.file, error);
     }
     this.checkCancelled();
-    this.phase = 'apply';
+    if (!config) this.phase = 'apply';
     const now = context.now().toISOString();
     inTransaction(this.db, () => {
       batch.revisions.forEach((entry, index) => apply(entry, locations[index]!, now));

@@ -44,12 +44,14 @@ Commands:
   schedule --site CEN --set (--every "6 hours" | --token 16HEX | --custom JSON) | --disable
                                      Show or set the synchronization schedule (a scheduled sync is full).
                                      --token prints or takes a ConfigMgr schedule token.
-  upstream [--port N] [--bind ADDR] [--updates N] [--seed S] [--max-per-request N]
+  upstream [--port N] [--bind ADDR] [--updates N] [--seed S] [--max-per-request N] [--max-response-bytes N]
                                      Run the built-in upstream update service (sample catalog, default
-                                     2000 updates, seed 1) over the WSUS server-server protocol.
+                                     2000 updates, seed 1) over the WSUS server-server protocol. Like a
+                                     Windows upstream it caps each GetUpdateData answer (2,000,000 bytes).
                                      The first line printed is its URL. Churn and fault injection:
                                      POST <url>/control/churn {"add":N,"revise":M,"expire":K,"remove":J,
-                                     "addProduct":{"name":"..."}}, POST <url>/control/faults, GET <url>/control/state.
+                                     "addProduct":{"name":"..."}}, POST <url>/control/faults {"kind":...},
+                                     POST <url>/control/settings {"maxResponseBytes":N}, GET <url>/control/state.
   help                               Show this help.
 
 Options for every command:
@@ -73,6 +75,7 @@ export async function runCli(argv: string[], io: CliIo, outDir: string): Promise
         updates: { type: 'string', default: '2000' },
         seed: { type: 'string', default: '1' },
         'max-per-request': { type: 'string', default: '100' },
+        'max-response-bytes': { type: 'string', default: '2000000' },
         site: { type: 'string', default: 'CEN' },
         source: { type: 'string' },
         products: { type: 'string' },
@@ -160,6 +163,7 @@ export async function runCli(argv: string[], io: CliIo, outDir: string): Promise
           updates: parseCount('--updates', values.updates, 0, 500_000),
           seed: parseCount('--seed', values.seed, 0, 2 ** 31),
           maxPerRequest: parseCount('--max-per-request', values['max-per-request'], 1, 10_000),
+          maxResponseBytes: parseCount('--max-response-bytes', values['max-response-bytes'], 1, 2 ** 31),
         });
       default:
         io.err(`usc: unknown command "${command}". Run "usc help" for the list of commands.`);

@@ -23,6 +23,23 @@ describe('usc schedule', () => {
     expect(fromToken.nextRuns).toEqual(info.nextRuns);
   });
 
+  it('keeps a token exactly: the published example and ConfigMgr\'s simple schedule print back as they were set', async () => {
+    const data = tempDir();
+    for (const token of ['1033BC7B10100010', '0001200000100038']) {
+      const set = await runUsc(['schedule', '--data', data, '--set', '--token', token]);
+      expect(set.code, set.stderr).toBe(0);
+      expect((await runUsc(['schedule', '--data', data, '--token'])).stdout.trim()).toBe(token);
+    }
+    // Several tokens in one string, as ConfigMgr stores them: the first is used, and the others are named.
+    const several = await runUsc(['schedule', '--data', data, '--set', '--token', '1033BC7B101000100001200000100038', '--json']);
+    expect(several.code).toBe(0);
+    expect(several.stderr).toContain('holds 2 schedules');
+    expect(JSON.parse(several.stdout).token).toBe('1033BC7B10100010');
+    const bad = await runUsc(['schedule', '--data', data, '--set', '--token', '1033BC7B1010001']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/not a schedule string/);
+  });
+
   it('explains an out-of-range value and changes nothing', async () => {
     const data = tempDir();
     const bad = await runUsc(['schedule', '--data', data, '--set', '--every', '5 weeks']);

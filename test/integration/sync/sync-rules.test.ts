@@ -161,7 +161,7 @@ describe('synchronization rules', () => {
     expect(Date.now() - cancelledAt).toBeLessThan(1_000);
     expect(run).toMatchObject({ outcome: 'cancelled', error: { code: 'CANCELLED' } });
     expect(run.counts.new).toBeGreaterThan(0);
-    const db = (engine as unknown as { sites: { database(code: string): { db: import('sql.js').Database } } }).sites.database('CEN').db;
+    const db = engine.siteDatabase('CEN').db;
     const stored = Number(db.exec('SELECT count(*) FROM software_update')[0]!.values[0]![0]);
     expect(stored).toBe(run.counts.new);
     // Whole batches: every stored update has its text and its links.

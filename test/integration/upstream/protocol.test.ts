@@ -227,6 +227,25 @@ describe('faults', () => {
     expect(client.stats.retries).toBe(1);
   });
 
+  it('stops at InternalServerError without retrying, as the protocol says', async () => {
+    const { service, client, ids } = await setup();
+    service.injectFault({ kind: 'internalServerError', operation: 'GetUpdateData', times: 100 });
+    const error = (await client.getUpdateData(ids.slice(0, 5)).catch((e: unknown) => e)) as UpstreamError;
+    expect(error).toMatchObject({ kind: 'fault', faultCode: 'InternalServerError' });
+    expect(client.stats.retries).toBe(0);
+    expect(service.stats.requests.GetUpdateData).toBe(1);
+  });
+
+  it('asks again for the identities a capped answer left out, until each arrived', async () => {
+    const { service, client, ids } = await setup();
+    service.configure({ maxResponseBytes: 20_000 });
+    const { updates, failures } = await fetchAll(client, ids);
+    expect(failures).toEqual([]);
+    expect(updates.map(key).sort()).toEqual(ids.map(key).sort());
+    expect(service.stats.leftOutByCap).toBeGreaterThan(0);
+    expect(client.stats.reasked).toBe(service.stats.leftOutByCap);
+  });
+
   it('gives up after the bounded retries and names the cause', async () => {
     const { service, client, ids } = await setup({ maxRetries: 3 });
     service.injectFault({ kind: 'serverBusy', operation: 'GetUpdateData', times: 100 });

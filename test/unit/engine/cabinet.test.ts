@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CabinetError } from '../../../electron/engine/upstream/cab/cab-error';
 import { readCabinet, writeCabinet } from '../../../electron/engine/upstream/cab/cabinet';
+import { hostileCabinet } from '../../../electron/engine/upstream/service/hostile-input';
 import { ROOT } from '../../helpers/built';
 
 const FIXTURES = join(ROOT, 'test', 'fixtures', 'cab');
@@ -102,5 +103,35 @@ describe('cabinet decoder', () => {
       }
     }
     expect(failures).toBeGreaterThan(0);
+  });
+});
+
+describe('hostile cabinets', () => {
+  it('refuses a member that declares more than the limit, before decoding anything', () => {
+    const bomb = hostileCabinet(500 * 1024 * 1024);
+    expect(bomb.length).toBeLessThan(1024 * 1024);
+    expect(() => readCabinet(bomb, { maxBytes: 64 * 1024 * 1024 })).toThrow('Cabinet member blob.xml declares 524288000 bytes, more than the limit of 67108864; refusing it');
+  });
+
+  it('refuses data blocks that expand past the sizes their headers declare', () => {
+    // A cabinet whose member and block headers say 1,000 bytes, while its deflate stream holds 32 KiB.
+    const honest = writeCabinet('blob.xml', new Uint8Array(32_768));
+    const lying = Buffer.from(honest);
+    const view = new DataView(lying.buffer, lying.byteOffset, lying.byteLength);
+    const fileEntry = 36 + 8;
+    view.setUint32(fileEntry, 1_000, true);
+    const dataOffset = view.getUint32(36, true);
+    view.setUint32(dataOffset, 0, true); // no checksum, so the lie is not caught as corruption
+    view.setUint16(dataOffset + 6, 1_000, true);
+    const cabinet = readCabinet(lying);
+    expect(() => cabinet.extract(cabinet.files[0]!)).toThrow('MSZIP block 0 expands past the 1000 bytes its header declares; refusing it');
+  });
+
+  it('refuses a folder whose blocks declare more than the limit in all', () => {
+    // The member says 1,000 bytes; its folder's blocks say 200,000.
+    const big = Buffer.from(writeCabinet('blob.xml', new Uint8Array(200_000)));
+    big.writeUInt32LE(1_000, 36 + 8);
+    const cabinet = readCabinet(big, { maxBytes: 100_000 + 1 });
+    expect(() => cabinet.extract(cabinet.files[0]!)).toThrow(/declares more than 100001 bytes of data; refusing it/);
   });
 });

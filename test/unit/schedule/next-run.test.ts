@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { nextRunAfter, nextRuns } from '../../../shared/schedule/next-run';
 import { SyncScheduleSchema, type Recurrence, type SyncSchedule } from '../../../shared/schedule/schedule-model';
-import { decodeScheduleToken, encodeScheduleToken, scheduleToToken, tokenToSchedule } from '../../../shared/schedule/schedule-token';
+import { decodeScheduleToken, encodeScheduleToken, scheduleToToken, splitScheduleString, tokenToSchedule } from '../../../shared/schedule/schedule-token';
 
 function custom(start: string, recurrence: Recurrence, utc = false): SyncSchedule {
   return { enabled: true, mode: 'custom', simple: { every: 7, unit: 'days' }, start, utc, startIsDefault: false, recurrence };
@@ -159,6 +159,36 @@ describe('schedule tokens', () => {
       expect(token).toMatch(/^[0-9A-F]{16}$/);
       expect(tokenToSchedule(token)).toEqual(schedule);
     }
+  });
+
+  it('keeps the duration fields: 1033BC7B10100010 set as a schedule prints back as 1033BC7B10100010', () => {
+    const schedule = tokenToSchedule('1033BC7B10100010');
+    expect(schedule).toMatchObject({ mode: 'custom', start: '2019-11-19T01:04', duration: { days: 0, hours: 2, minutes: 59 }, recurrence: { type: 'interval', every: 2, unit: 'days' } });
+    expect(scheduleToToken(schedule)).toBe('1033BC7B10100010');
+  });
+
+  it('writes simple schedules with the start ConfigMgr uses for them (1970-02-01 00:00, local), and reads them back as simple', () => {
+    const simple = (every: number, unit: 'hours' | 'days'): SyncSchedule => ({
+      enabled: true,
+      mode: 'simple',
+      simple: { every, unit },
+      start: '2026-11-24T03:15',
+      utc: true,
+      startIsDefault: false,
+      recurrence: { type: 'none' },
+    });
+    // Every 7 days from 1970-02-01 00:00 is the token ConfigMgr writes for its default simple schedule.
+    expect(scheduleToToken(simple(7, 'days'))).toBe('0001200000100038');
+    expect(decodeScheduleToken(scheduleToToken(simple(6, 'hours')))).toMatchObject({ start: { year: 1970, month: 2, day: 1, hour: 0, minute: 0 }, isGmt: false, recurrence: { type: 'interval', every: 6, unit: 'hours' } });
+    expect(tokenToSchedule('0001200000100038')).toMatchObject({ mode: 'simple', simple: { every: 7, unit: 'days' }, startIsDefault: true });
+    expect(scheduleToToken({ ...simple(2, 'days'), mode: 'simple', simple: { every: 2, unit: 'weeks' } })).toBe(scheduleToToken(simple(14, 'days')));
+  });
+
+  it('reads schedule strings of several tokens, as ConfigMgr stores them', () => {
+    expect(splitScheduleString('0001200000100038')).toEqual(['0001200000100038']);
+    expect(splitScheduleString('00012000001000381033bc7b10100010')).toEqual(['0001200000100038', '1033BC7B10100010']);
+    expect(() => splitScheduleString('0001200000100038123')).toThrow(/not a schedule string/);
+    expect(() => splitScheduleString('')).toThrow(/not a schedule string/);
   });
 
   it('rejects malformed tokens', () => {

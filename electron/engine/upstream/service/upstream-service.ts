@@ -81,12 +81,16 @@ export interface UpstreamServiceOptions extends Partial<ServiceSettings> {
   now?: () => Date;
   /** Serve HTTPS with this key and certificate (PEM) instead of plain HTTP. */
   tls?: { key: string; cert: string };
+  /** Told about a revision that could not be served (its stored data is damaged); the answer goes on without it. */
+  onServeProblem?: (message: string) => void;
 }
 
 export interface UpstreamServiceStats {
   requests: Record<string, number>;
   updatesServed: number;
   compressedBlobs: number;
+  /** Identities GetUpdateData answers left out because they did not fit under maxResponseBytes. */
+  leftOutByCap: number;
 }
 
 const PROTOCOL_VERSION = '1.20';
@@ -99,14 +103,16 @@ export class UpstreamService {
   private readonly secret = randomBytes(32);
   private readonly faults: Array<InjectedFault & { remaining: number }> = [];
   private readonly sockets = new Set<Socket>();
-  readonly stats: UpstreamServiceStats = { requests: {}, updatesServed: 0, compressedBlobs: 0 };
+  readonly stats: UpstreamServiceStats = { requests: {}, updatesServed: 0, compressedBlobs: 0, leftOutByCap: 0 };
   readonly settings: ServiceSettings;
   private readonly options: { cookieLifetimeMs: number; now: () => Date };
   private readonly tls: UpstreamServiceOptions['tls'];
+  private readonly onServeProblem: ((message: string) => void) | undefined;
 
   constructor(options: UpstreamServiceOptions) {
     this.catalog = options.catalog;
     this.tls = options.tls;
+    this.onServeProblem = options.onServeProblem;
     this.settings = {
       maxUpdatesPerRequest: options.maxUpdatesPerRequest ?? 100,
       compressAbove: options.compressAbove ?? 5_120,
@@ -342,7 +348,10 @@ export class UpstreamService {
         data = this.catalog.revisionData(id);
       } catch (error) {
         // A stored revision that cannot be read is left out; the client asks again and reports it.
-        if (error instanceof RevisionUnavailableError) return;
+        if (error instanceof RevisionUnavailableError) {
+          this.onServeProblem?.(`Could not serve update ${id.updateId} revision ${id.revision} to a downstream server: ${error.message}`);
+          return;
+        }
         throw error;
       }
       if (data === undefined) return;
@@ -369,7 +378,10 @@ export class UpstreamService {
       );
       const size = record.length + recordUrls.reduce((sum, url) => sum + url.length, 0);
       // The first record always goes: a revision larger than the cap alone could never be synchronized otherwise.
-      if (records.length > 0 && bytes + size > this.settings.maxResponseBytes) return;
+      if (records.length > 0 && bytes + size > this.settings.maxResponseBytes) {
+        this.stats.leftOutByCap++;
+        return;
+      }
       bytes += size;
       records.push(record);
       urls.push(...recordUrls);

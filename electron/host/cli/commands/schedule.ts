@@ -1,7 +1,7 @@
 /** usc schedule: show or set the top-level site's synchronization schedule, also as a ConfigMgr schedule token. */
 import type { ScheduleInfo } from '../../../../shared/contract';
 import { SyncScheduleSchema, type SyncSchedule } from '../../../../shared/schedule/schedule-model';
-import { ScheduleTokenError, tokenToSchedule } from '../../../../shared/schedule/schedule-token';
+import { ScheduleTokenError, splitScheduleString, tokenToSchedule } from '../../../../shared/schedule/schedule-token';
 import { describeIssues } from '../../../../shared/validate';
 import { callApi, CliError, withHost, type CliContext } from '../cli-context';
 
@@ -30,7 +30,11 @@ export async function scheduleCommand(context: CliContext, options: ScheduleOpti
     let schedule: SyncSchedule = { ...current.schedule, enabled: !options.disable };
     if (options.token !== undefined) {
       try {
-        schedule = tokenToSchedule(options.token);
+        const [first, ...others] = splitScheduleString(options.token);
+        schedule = tokenToSchedule(first!);
+        if (others.length > 0) {
+          context.io.err(`The schedule string holds ${others.length + 1} schedules; a Software Update Point synchronizes on one, so the first (${first}) is used and ${others.join(', ')} ignored.`);
+        }
       } catch (error) {
         throw new CliError((error as ScheduleTokenError).message, 2);
       }

@@ -99,6 +99,8 @@ export async function syncCommand(context: CliContext, options: { site: string; 
   });
   if (options.json) {
     context.io.out(JSON.stringify(syncSummary(run)));
+    // Scripts read stdout; a person (or a log collector) reads stderr: the failure goes to both.
+    if (run.error !== null) context.io.err(`${run.error.message} (${run.error.code})`);
   } else {
     const c = run.counts;
     context.io.out(`${run.kind === 'full' ? 'Full' : 'Delta'} synchronization of ${run.site} ${run.outcome} in ${((run.durationMs ?? 0) / 1000).toFixed(1)} s.`);

@@ -8,6 +8,7 @@ export interface UpstreamOptions {
   updates: number;
   seed: number;
   maxPerRequest: number;
+  maxResponseBytes: number;
 }
 
 /**
@@ -21,7 +22,7 @@ export async function upstreamCommand(context: CliContext, options: UpstreamOpti
   } catch (error) {
     throw new CliError((error as Error).message, 2);
   }
-  const service = new UpstreamService({ catalog, maxUpdatesPerRequest: options.maxPerRequest });
+  const service = new UpstreamService({ catalog, maxUpdatesPerRequest: options.maxPerRequest, maxResponseBytes: options.maxResponseBytes });
   const stopRequested = new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);

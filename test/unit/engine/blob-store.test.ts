@@ -1,0 +1,84 @@
+import { openSync, readFileSync, statSync, writeSync, closeSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BlobStore, BlobStoreError, type BlobRecord } from '../../../electron/engine/sites/blob-store';
+import { SiteDatabase } from '../../../electron/engine/sites/site-database';
+import { loadSqlJs } from '../../../electron/engine/sites/sqljs';
+import { inTransaction } from '../../../electron/engine/sites/transaction';
+import { useTempDirs } from '../../helpers/temp-dir';
+
+const tempDir = useTempDirs();
+
+const record = (index: number): BlobRecord => ({
+  updateId: `00000000-0000-4000-8000-${String(index).padStart(12, '0')}`,
+  revision: 200 + index,
+  xml: `<upd:Update xmlns:upd="http://schemas.microsoft.com/msus/2002/12/Update"><upd:UpdateIdentity UpdateID="x" RevisionNumber="${index}"/>${'<upd:Files/>'.repeat(index)}</upd:Update>`,
+  fileDigests: index % 2 === 0 ? [] : [`digest${index}==`],
+  fileUrls: index % 2 === 0 ? [] : [{ digest: `digest${index}==`, muUrl: `http://download.windowsupdate.com/d/msdownload/update/software/secu/2026/11/file${index}.cab` }],
+});
+
+/** Overwrites one byte of a file in place. */
+function flipByte(file: string, offset: number): void {
+  const fd = openSync(file, 'r+');
+  const byte = readFileSync(file)[offset]!;
+  writeSync(fd, Buffer.from([byte ^ 0x40]), 0, 1, offset);
+  closeSync(fd);
+}
+
+describe('the blob store', () => {
+  it('appends records and reads each one back by its offset, the others left alone', async () => {
+    const file = join(tempDir(), 'CEN.sqlite.blobs.1');
+    const store = BlobStore.open(file);
+    const first = await store.append([record(1), record(2), record(3)]);
+    const second = store.appendSync([record(4)]);
+    expect(first.map((location) => location.offset)).toEqual([0, first[0]!.length, first[0]!.length + first[1]!.length]);
+    expect(second[0]!.offset).toBe(first[2]!.offset + first[2]!.length);
+    expect(statSync(file).size).toBe(second[0]!.offset + second[0]!.length);
+    store.close();
+
+    const reopened = BlobStore.open(file);
+    for (const [index, location] of [...first, ...second].entries()) {
+      expect(reopened.read(location, { updateId: record(index + 1).updateId, revision: record(index + 1).revision })).toEqual(record(index + 1));
+    }
+    reopened.close();
+  });
+
+  it('reports a damaged record with the update and the offset, and only that record', async () => {
+    const file = join(tempDir(), 'CEN.sqlite.blobs.1');
+    const store = BlobStore.open(file);
+    const locations = await store.append([record(1), record(2), record(3)]);
+    flipByte(file, locations[1]!.offset + locations[1]!.length - 3);
+    const expected = { updateId: record(2).updateId, revision: record(2).revision };
+    expect(() => store.read(locations[1]!, expected)).toThrow(BlobStoreError);
+    expect(() => store.read(locations[1]!, expected)).toThrow(
+      `The stored metadata of update ${record(2).updateId} (record at byte ${locations[1]!.offset} of ${file}) is damaged: its checksum does not match (the data was changed or corrupted on disk).`,
+    );
+    expect(store.read(locations[0]!)).toEqual(record(1));
+    expect(store.read(locations[2]!)).toEqual(record(3));
+    // A location past the end, or one that names another revision, is an error too, never a silent skip.
+    expect(() => store.read({ offset: statSync(file).size, length: 40 }, expected)).toThrow(/lies beyond the end/);
+    expect(() => store.read(locations[0]!, expected)).toThrow(/holds .* revision 201, not revision 202/);
+    store.close();
+  });
+
+  it('a crash between writing blobs and committing the rows leaves no row pointing at them, and the store still appends', async () => {
+    const sql = await loadSqlJs();
+    const file = join(tempDir(), 'CEN.sqlite');
+    const site = SiteDatabase.create(sql, file, { code: 'CEN', name: 'Central Site', parentCode: null, createdAt: 'now' });
+    const kept = await site.blobs.append([record(1)]);
+    inTransaction(site.db, () => site.db.run('INSERT INTO revision_store (update_id, revision, blob_offset, blob_length) VALUES (?, ?, ?, ?)', [record(1).updateId, record(1).revision, kept[0]!.offset, kept[0]!.length]));
+    site.save();
+    // Blobs written, then the process dies before their rows are committed: nothing reaches the database.
+    await site.blobs.append([record(2), record(3)]);
+    inTransaction(site.db, () => site.db.run('INSERT INTO revision_store (update_id, revision, blob_offset, blob_length) VALUES (?, ?, ?, ?)', [record(2).updateId, 202, 0, 1]));
+    site.close();
+
+    const reopened = SiteDatabase.open(sql, file);
+    const rows = reopened.db.exec('SELECT update_id, blob_offset, blob_length FROM revision_store')[0]!.values;
+    expect(rows).toEqual([[record(1).updateId, kept[0]!.offset, kept[0]!.length]]);
+    expect(reopened.blobs.read(kept[0]!, { updateId: record(1).updateId, revision: 201 })).toEqual(record(1));
+    const next = await reopened.blobs.append([record(4)]);
+    expect(reopened.blobs.read(next[0]!)).toEqual(record(4));
+    reopened.close();
+  });
+});

@@ -121,6 +121,8 @@ export const apiMethods = {
     result: SiteSchema,
   },
   removeSite: { params: SiteParams, result: z.object({ removed: SiteCodeSchema, keptAs: z.string() }) },
+  /** Puts a damaged site's previous version (`.bak`) back; the damaged file and its journal are kept aside. */
+  restoreSite: { params: SiteParams, result: z.object({ restoredFrom: z.string(), keptAside: z.array(z.string()) }) },
   getHierarchy: { params: NoParams, result: z.array(HierarchyEntrySchema) },
   /** Products (Company → Family → Product) and classifications known from the site's last category sync. */
   listCategories: {
@@ -183,6 +185,10 @@ export const apiMethods = {
       supersedes: z.array(z.object({ updateId: z.string(), title: z.string().nullable() })),
       supersededBy: z.array(z.object({ updateId: z.string(), title: z.string().nullable() })),
       bundled: z.array(z.object({ updateId: z.string(), title: z.string().nullable() })),
+      /** The payload files the metadata names, with the download URL the upstream gave for each. */
+      files: z.array(z.object({ fileName: z.string(), size: z.number(), digest: z.string(), url: z.string().nullable() })),
+      /** Why the stored metadata (text, files) could not be read, when it could not. */
+      metadataProblem: z.string().nullable(),
     }),
   },
   /** Counts of updates per classification and per product: the sub-folders of Update Repository. */

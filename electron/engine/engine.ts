@@ -24,7 +24,8 @@ import type { HierarchyEntry, ScheduleInfo } from '../../shared/contract';
 import { HierarchyCoordinator } from './hierarchy/hierarchy-coordinator';
 import { SyncController } from './sync/sync-controller';
 import { listRuns, listStatusMessages, runChanges, selectRows } from './sync/sync-queries';
-import { queryUpdates, repositoryFolders, updateDetails } from './sync/update-queries';
+import { queryUpdates, repositoryFolders } from './sync/update-queries';
+import { updateDetails } from './sync/update-details';
 import { SyncSourceConnector, type ClientSettings } from './upstream/sync-source';
 
 /** Calls answered by the host itself (they must work while the engine is down). */
@@ -242,6 +243,12 @@ export class Engine {
         this.publishSites();
         return { removed: site, keptAs };
       },
+      restoreSite: ({ site }) => {
+        const restored = this.sites.restoreSite(site, now());
+        this.logFor(site).writeNow(`Site database restored from ${restored.restoredFrom}; the damaged files were kept as ${restored.keptAside.join(', ') || '(none)'}.`);
+        this.publishSites();
+        return restored;
+      },
       getHierarchy: () => this.hierarchyView(),
       listCategories: ({ site }) =>
         selectRows(this.sites.database(this.topLevelFor(site)).db, 'SELECT category_id, name, category_type, parent_id FROM category ORDER BY category_type, name').map((row) => ({
@@ -265,7 +272,8 @@ export class Engine {
       querySyncChanges: ({ site, runId }) => runChanges(this.sites.database(site).db, runId),
       queryUpdates: (query) => queryUpdates(this.sites.database(query.site).db, query),
       getUpdateDetails: ({ site, updateId }) => {
-        const details = updateDetails(this.sites.database(site).db, updateId);
+        const database = this.sites.database(site);
+        const details = updateDetails(database, updateId, this.supConfigOf(site).languages);
         if (details === undefined) throw new ApiError('NOT_FOUND', `Site ${site} has no update ${updateId}.`);
         return details;
       },

@@ -1,4 +1,4 @@
-import { readFileSync, statSync, truncateSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, rmSync, statSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { builtPaths } from '../helpers/built';
@@ -58,5 +58,39 @@ describe('usc CLI', () => {
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('sites [--json]');
     expect(help.stdout).toContain('web [--port N]');
+  });
+});
+
+describe('a site database deleted while its backup is there', () => {
+  it('is reported damaged with the way out (exit 3), never recreated empty, and usc site restore puts the backup back', async () => {
+    builtPaths();
+    const data = tempDir();
+    const sites = join(data, 'sites');
+    expect((await runUsc(['site', 'add', '--data', data, '--code', 'PR1', '--name', 'Primary 1', '--parent', 'CEN'])).code).toBe(0);
+    // The previous version a whole-file save keeps, and a later change that only reached the journal.
+    copyFileSync(join(sites, 'CEN.sqlite'), join(sites, 'CEN.sqlite.bak'));
+    expect((await runUsc(['site', 'edit', '--data', data, '--site', 'CEN', '--name', 'Central Site HQ'])).code).toBe(0);
+    expect(existsSync(join(sites, 'CEN.sqlite.journal'))).toBe(true);
+    const backup = readFileSync(join(sites, 'CEN.sqlite.bak'));
+    rmSync(join(sites, 'CEN.sqlite'));
+
+    const listed = await runUsc(['sites', '--data', data, '--json']);
+    expect(listed.code).toBe(3);
+    const cen = (JSON.parse(listed.stdout) as Array<{ code: string; health: { state: string; message?: string } }>).find((site) => site.code === 'CEN')!;
+    expect(cen.health).toEqual({
+      state: 'damaged',
+      message: `The site database ${join(sites, 'CEN.sqlite')} cannot be opened: the database file is missing. Its previous version ${join(sites, 'CEN.sqlite')}.bak is there: restore it with "usc site restore --site CEN".`,
+    });
+    expect(existsSync(join(sites, 'CEN.sqlite'))).toBe(false);
+    expect(readFileSync(join(sites, 'CEN.sqlite.bak')).equals(backup)).toBe(true);
+    const refused = await runUsc(['history', '--data', data, '--site', 'CEN']);
+    expect(refused.code).toBe(3);
+
+    const restored = await runUsc(['site', 'restore', '--data', data, '--site', 'CEN']);
+    expect(restored.code, restored.stderr).toBe(0);
+    expect(restored.stdout).toContain(`Restored the site database of CEN from ${join(sites, 'CEN.sqlite')}.bak; kept aside: ${join(sites, 'CEN.sqlite')}.journal.damaged-`);
+    const after = JSON.parse((await runUsc(['sites', '--data', data, '--json'])).stdout) as Array<{ code: string; name: string; health: { state: string } }>;
+    expect(after.map((site) => [site.code, site.health.state])).toEqual([['CEN', 'ok'], ['PR1', 'ok']]);
+    expect(after[0]!.name).toBe('Central Site');
   });
 });

@@ -59,13 +59,27 @@ export class SiteCatalog implements UpstreamCatalog {
     const changed =
       filter.sinceCounter === undefined
         ? undefined
-        : new Set(selectRows(db, 'SELECT DISTINCT update_id FROM sync_change WHERE run_id > ?', [filter.sinceCounter]).map((row) => String(row.update_id)));
-    const links = unfiltered ? new Map<string, string[]>() : groupPairs(selectRows(db, 'SELECT update_id AS key, category_id AS value FROM update_category'));
-    const children = groupPairs(selectRows(db, 'SELECT parent_id AS key, child_id AS value FROM bundle'));
+        : new Set(
+            selectRows(db, 'SELECT DISTINCT u.update_id FROM sync_change c JOIN software_update u ON u.update_key = c.update_key WHERE c.run_id > ?', [filter.sinceCounter]).map((row) =>
+              String(row.update_id),
+            ),
+          );
+    const links = unfiltered
+      ? new Map<string, string[]>()
+      : groupPairs(
+          selectRows(
+            db,
+            'SELECT u.update_id AS key, c.category_id AS value FROM update_product p JOIN software_update u ON u.update_key = p.update_key JOIN category c ON c.category_key = p.category_key',
+          ),
+        );
+    const children = groupPairs(selectRows(db, 'SELECT p.update_id AS key, b.child_id AS value FROM bundle b JOIN software_update p ON p.update_key = b.parent_key'));
     const revisions = new Map<string, { revision: number; state: string }>();
     for (const row of selectRows(db, 'SELECT update_id, revision, state FROM software_update')) revisions.set(String(row.update_id), { revision: Number(row.revision), state: String(row.state) });
     const result: UpdateIdentity[] = [];
-    for (const row of selectRows(db, "SELECT update_id, revision, classification_id FROM software_update WHERE deployable = 1 AND state <> 'removed'")) {
+    for (const row of selectRows(
+      db,
+      "SELECT u.update_id, u.revision, c.category_id AS classification_id FROM software_update u LEFT JOIN category c ON c.category_key = u.classification_key WHERE u.deployable = 1 AND u.state <> 'removed'",
+    )) {
       const id = String(row.update_id);
       const classificationDelta = unfiltered ? true : classifications.get(String(row.classification_id));
       const productDelta = unfiltered ? true : (links.get(id) ?? []).map((category) => products.get(category)).find((delta) => delta !== undefined);
@@ -84,8 +98,14 @@ export class SiteCatalog implements UpstreamCatalog {
   /** The revision as this site received it, read from its blob store; only the latest revision of each is kept. */
   revisionData(id: UpdateIdentity): RevisionData | undefined {
     const updateId = id.updateId.toLowerCase();
-    const [row] = selectRows(this.db, 'SELECT revision, blob_offset, blob_length FROM revision_store WHERE update_id = ?', [updateId]);
-    if (row === undefined || Number(row.revision) !== id.revision) return undefined;
+    const [row] = selectRows(
+      this.db,
+      `SELECT revision, blob_offset, blob_length FROM software_update WHERE update_id = ?1
+       UNION ALL SELECT revision, blob_offset, blob_length FROM category WHERE category_id = ?1
+       UNION ALL SELECT revision, blob_offset, blob_length FROM detectoid WHERE detectoid_id = ?1`,
+      [updateId],
+    );
+    if (row === undefined || Number(row.revision) !== id.revision || row.blob_offset === null) return undefined;
     try {
       const record = this.site().blobs.read({ offset: Number(row.blob_offset), length: Number(row.blob_length) }, { updateId, revision: id.revision });
       return { xml: record.xml, fileDigests: record.fileDigests, fileUrls: record.fileUrls };

@@ -154,23 +154,98 @@ export const migrations: readonly Migration[] = [
   },
   {
     version: 3,
-    description: 'raw metadata in the blob store; detectoids; per-revision failures; config revisions by run',
+    description: 'the lean site database: integer keys, raw metadata in the blob store, detectoids, pending revisions',
     up(db, { blobs }) {
+      // Schema 2 kept every revision's XML (deflated) and every language's text inside the database, and keyed every
+      // link by GUID text; at catalog scale that made the database hundreds of megabytes. The XML moves to the blob
+      // store (localized text is read from it when the details pane asks), links use integer keys, and the search
+      // index reads its text from the update rows instead of keeping a copy.
       db.run(`
-        ALTER TABLE category ADD COLUMN changed_run INTEGER NOT NULL DEFAULT 0;
+        CREATE TABLE category3 (
+          category_key  INTEGER PRIMARY KEY,
+          category_id   TEXT NOT NULL UNIQUE,
+          revision      INTEGER NOT NULL,
+          category_type TEXT NOT NULL CHECK (category_type IN ('Company', 'ProductFamily', 'Product', 'UpdateClassification')),
+          name          TEXT NOT NULL,
+          parent_id     TEXT,
+          -- The sync run that last wrote it: a served site lists config revisions by anchor.
+          changed_run   INTEGER NOT NULL DEFAULT 0,
+          blob_offset   INTEGER,
+          blob_length   INTEGER
+        );
+        INSERT INTO category3 (category_id, revision, category_type, name, parent_id) SELECT category_id, revision, category_type, name, parent_id FROM category;
         CREATE TABLE detectoid (
-          detectoid_id TEXT PRIMARY KEY,
-          revision     INTEGER NOT NULL,
-          name         TEXT NOT NULL,
-          changed_run  INTEGER NOT NULL DEFAULT 0
+          detectoid_key INTEGER PRIMARY KEY,
+          detectoid_id  TEXT NOT NULL UNIQUE,
+          revision      INTEGER NOT NULL,
+          name          TEXT NOT NULL,
+          changed_run   INTEGER NOT NULL DEFAULT 0,
+          blob_offset   INTEGER,
+          blob_length   INTEGER
         );
-        -- Where each revision's raw metadata (XML, FileDigestList, file URLs) lies in the blob store.
-        CREATE TABLE revision_store (
-          update_id   TEXT PRIMARY KEY,
-          revision    INTEGER NOT NULL,
-          blob_offset INTEGER NOT NULL,
-          blob_length INTEGER NOT NULL
+        CREATE TABLE software_update3 (
+          update_key          INTEGER PRIMARY KEY,
+          update_id           TEXT NOT NULL UNIQUE,
+          revision            INTEGER NOT NULL,
+          title               TEXT NOT NULL,
+          kb                  TEXT,
+          kb_number           INTEGER,
+          bulletin            TEXT,
+          severity            TEXT,
+          severity_rank       INTEGER,
+          classification_key  INTEGER,
+          classification_name TEXT,
+          product_names       TEXT,
+          -- The category keys of its product links ("3,7"), so the links are found without an index of their own.
+          product_keys        TEXT,
+          released_at         TEXT,
+          revised_at          TEXT NOT NULL,
+          state               TEXT NOT NULL CHECK (state IN ('published', 'expired', 'removed')),
+          deployable          INTEGER NOT NULL,
+          superseded          INTEGER NOT NULL DEFAULT 0,
+          blob_offset         INTEGER,
+          blob_length         INTEGER
         );
+        INSERT INTO software_update3 (update_key, update_id, revision, title, kb, kb_number, bulletin, severity, severity_rank, classification_key,
+            classification_name, product_names, released_at, revised_at, state, deployable, superseded)
+          SELECT u.rowid, u.update_id, u.revision, u.title, u.kb, u.kb_number, u.bulletin, u.severity, u.severity_rank, c.category_key,
+            u.classification_name, u.product_names, u.released_at, u.revised_at, u.state, u.deployable, u.superseded
+          FROM software_update u LEFT JOIN category3 c ON c.category_id = u.classification_id;
+        -- Links to products (and families): the classification is a column. Title and visibility are copied so a
+        -- product folder's count and its pages in title order are each one range of this table.
+        CREATE TABLE update_product (
+          category_key INTEGER NOT NULL,
+          visible      INTEGER NOT NULL,
+          title        TEXT NOT NULL,
+          update_key   INTEGER NOT NULL,
+          PRIMARY KEY (category_key, visible, title, update_key)
+        ) WITHOUT ROWID;
+        INSERT OR IGNORE INTO update_product (category_key, visible, title, update_key)
+          SELECT c.category_key, l.visible, l.title, u.update_key FROM update_category l
+          JOIN category3 c ON c.category_id = l.category_id AND c.category_type <> 'UpdateClassification'
+          JOIN software_update3 u ON u.update_id = l.update_id;
+        CREATE INDEX update_product_migrating ON update_product (update_key);
+        UPDATE software_update3 SET product_keys = (SELECT group_concat(p.category_key) FROM update_product p WHERE p.update_key = software_update3.update_key);
+        DROP INDEX update_product_migrating;
+        CREATE TABLE supersedence3 (
+          superseded_id TEXT NOT NULL,
+          update_key    INTEGER NOT NULL,
+          PRIMARY KEY (superseded_id, update_key)
+        ) WITHOUT ROWID;
+        INSERT OR IGNORE INTO supersedence3 SELECT s.superseded_id, u.update_key FROM supersedence s JOIN software_update3 u ON u.update_id = s.update_id;
+        CREATE TABLE bundle3 (
+          parent_key INTEGER NOT NULL,
+          child_id   TEXT NOT NULL,
+          PRIMARY KEY (parent_key, child_id)
+        ) WITHOUT ROWID;
+        INSERT OR IGNORE INTO bundle3 SELECT u.update_key, b.child_id FROM bundle b JOIN software_update3 u ON u.update_id = b.parent_id;
+        CREATE TABLE sync_change3 (
+          run_id     INTEGER NOT NULL REFERENCES sync_run (run_id),
+          update_key INTEGER NOT NULL,
+          change     TEXT NOT NULL CHECK (change IN ('added', 'revised', 'expired', 'removed')),
+          PRIMARY KEY (run_id, update_key)
+        ) WITHOUT ROWID;
+        INSERT OR IGNORE INTO sync_change3 SELECT c.run_id, u.update_key, c.change FROM sync_change c JOIN software_update3 u ON u.update_id = c.update_id;
         -- Revisions a synchronization could not fetch or read: the next one fetches them first.
         CREATE TABLE pending_revision (
           update_id TEXT PRIMARY KEY,
@@ -188,14 +263,20 @@ export const migrations: readonly Migration[] = [
         ) WITHOUT ROWID;
         ALTER TABLE sync_run ADD COLUMN failed_count INTEGER NOT NULL DEFAULT 0;
       `);
-      // Metadata stored inside the database by schema 2 moves to the blob store (its file URLs were not kept then).
+      // The metadata schema 2 kept inside the database moves to the blob store (its file URLs were not kept then).
       const moved = db.prepare('SELECT update_id, revision, xml_deflate FROM revision_blob');
-      const insert = db.prepare('INSERT INTO revision_store (update_id, revision, blob_offset, blob_length) VALUES (?, ?, ?, ?)');
+      const place = {
+        update: db.prepare('UPDATE software_update3 SET blob_offset = ?, blob_length = ? WHERE update_id = ? AND revision = ?'),
+        category: db.prepare('UPDATE category3 SET blob_offset = ?, blob_length = ? WHERE category_id = ? AND revision = ?'),
+      };
       try {
         let chunk: Array<{ updateId: string; revision: number; xml: string }> = [];
         const flush = () => {
           const locations = blobs.appendSync(chunk.map((entry) => ({ ...entry, fileDigests: [...entry.xml.matchAll(/Digest="([^"]+)"/g)].map((match) => match[1]!), fileUrls: [] })));
-          chunk.forEach((entry, index) => insert.run([entry.updateId, entry.revision, locations[index]!.offset, locations[index]!.length]));
+          chunk.forEach((entry, index) => {
+            const { offset, length } = locations[index]!;
+            for (const statement of [place.update, place.category]) statement.run([offset, length, entry.updateId, entry.revision]);
+          });
           chunk = [];
         };
         while (moved.step()) {
@@ -206,9 +287,42 @@ export const migrations: readonly Migration[] = [
         if (chunk.length > 0) flush();
       } finally {
         moved.free();
-        insert.free();
+        place.update.free();
+        place.category.free();
       }
-      db.run('DROP TABLE revision_blob');
+      db.run(`
+        DROP TABLE revision_blob;
+        DROP TABLE update_search;
+        DROP TABLE update_text;
+        DROP TABLE update_category;
+        DROP TABLE supersedence;
+        DROP TABLE bundle;
+        DROP TABLE sync_change;
+        DROP TABLE software_update;
+        DROP TABLE category;
+        ALTER TABLE category3 RENAME TO category;
+        ALTER TABLE software_update3 RENAME TO software_update;
+        ALTER TABLE supersedence3 RENAME TO supersedence;
+        ALTER TABLE bundle3 RENAME TO bundle;
+        ALTER TABLE sync_change3 RENAME TO sync_change;
+        CREATE INDEX supersedence_by_update ON supersedence (update_key);
+        CREATE INDEX software_update_title ON software_update (deployable, title);
+        CREATE INDEX software_update_visible ON software_update (deployable, state);
+        CREATE INDEX software_update_classification ON software_update (classification_key, deployable, title);
+        CREATE INDEX software_update_classification_count ON software_update (classification_key, deployable, state);
+        -- One (deployable, column) index per sortable column: a page of the repository is read in order.
+        CREATE INDEX software_update_by_kb ON software_update (deployable, kb_number);
+        CREATE INDEX software_update_by_bulletin ON software_update (deployable, bulletin);
+        CREATE INDEX software_update_by_classification ON software_update (deployable, classification_name);
+        CREATE INDEX software_update_by_products ON software_update (deployable, product_names);
+        CREATE INDEX software_update_by_severity ON software_update (deployable, severity_rank);
+        CREATE INDEX software_update_by_released ON software_update (deployable, released_at);
+        CREATE INDEX software_update_by_revised ON software_update (deployable, revised_at);
+        CREATE INDEX software_update_by_superseded ON software_update (deployable, superseded);
+        -- Words of titles, article IDs and bulletin IDs, read from the update rows (docid = update_key): no second copy.
+        CREATE VIRTUAL TABLE update_search USING fts4(content="software_update", title, kb, bulletin);
+        INSERT INTO update_search (update_search) VALUES ('rebuild');
+      `);
     },
   },
 ];

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, renameSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, renameSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { SqlJsStatic } from 'sql.js';
 import { TOP_LEVEL_SITE, type Site, type SiteCode } from '../../../shared/domain';
@@ -8,7 +8,7 @@ import { SiteDatabase, SiteDatabaseDamagedError } from './site-database';
 
 const DATABASE_SUFFIX = '.sqlite';
 
-type Entry = { kind: 'open'; database: SiteDatabase } | { kind: 'damaged'; code: SiteCode; file: string; reason: string };
+type Entry = { kind: 'open'; database: SiteDatabase } | { kind: 'damaged'; code: SiteCode; file: string; reason: string; restorable?: boolean };
 
 /**
  * The sites of this data folder. Each site database names its own site, so the folder of databases is the
@@ -26,8 +26,18 @@ export class SiteRegistry {
   static load(sql: SqlJsStatic, sitesDir: string, now: Date = new Date()): SiteRegistry {
     const registry = new SiteRegistry(sql, sitesDir);
     removeLeftoverTempFiles(sitesDir);
-    const files = readdirSync(sitesDir).filter((name) => name.endsWith(DATABASE_SUFFIX));
+    const names = readdirSync(sitesDir);
+    const files = names.filter((name) => name.endsWith(DATABASE_SUFFIX));
     for (const name of files.sort()) registry.openFile(join(sitesDir, name));
+    // A database that is gone while its backup (or journal) is still there was lost, not never made: report it, and
+    // never create an empty one in its place (that would make the next save replace the backup).
+    for (const name of names.filter((candidate) => candidate.endsWith(`${DATABASE_SUFFIX}.bak`) || candidate.endsWith(`${DATABASE_SUFFIX}.journal`))) {
+      const file = join(sitesDir, name.replace(/\.(bak|journal)$/, ''));
+      const code = basename(file, DATABASE_SUFFIX).toUpperCase();
+      if (existsSync(file) || registry.entries.has(code)) continue;
+      const backup = existsSync(`${file}.bak`) ? ` Its previous version ${file}.bak is there: restore it with "usc site restore --site ${code}".` : '';
+      registry.entries.set(code, { kind: 'damaged', code, file, reason: `the database file is missing.${backup === '' ? ' Only its journal is left.' : backup}`, restorable: backup !== '' });
+    }
     if (registry.entries.size === 0) {
       registry.createSite({ code: TOP_LEVEL_SITE.code, name: TOP_LEVEL_SITE.name, parentCode: null }, now);
     }
@@ -86,6 +96,36 @@ export class SiteRegistry {
     return entry.database;
   }
 
+  /**
+   * Puts a damaged site's previous version (`.bak`) back: the damaged file and the journal (which belongs to the
+   * damaged file, not to the backup) are moved aside, never deleted, and the backup itself is kept.
+   */
+  restoreSite(code: SiteCode, now: Date = new Date()): { restoredFrom: string; keptAside: string[] } {
+    const entry = this.entries.get(code);
+    if (entry === undefined) throw new ApiError('NOT_FOUND', `There is no site with code ${code}.`);
+    if (entry.kind === 'open') throw new ApiError('NOT_ALLOWED', `The site database of ${code} is not damaged; there is nothing to restore.`);
+    const backup = `${entry.file}.bak`;
+    if (!existsSync(backup)) throw new ApiError('NOT_ALLOWED', `The site database of ${code} has no previous version (${backup}) to restore.`);
+    const stamp = now.toISOString().replace(/[:.]/g, '-');
+    const keptAside: string[] = [];
+    for (const file of [entry.file, `${entry.file}.journal`]) {
+      if (!existsSync(file)) continue;
+      const aside = `${file}.damaged-${stamp}`;
+      renameSync(file, aside);
+      keptAside.push(aside);
+    }
+    copyFileSync(backup, entry.file);
+    try {
+      const database = SiteDatabase.open(this.sql, entry.file);
+      this.entries.set(code, { kind: 'open', database });
+    } catch (error) {
+      if (!(error instanceof SiteDatabaseDamagedError)) throw error;
+      this.entries.set(code, { kind: 'damaged', code, file: entry.file, reason: `${error.reason} (after restoring ${backup})` });
+      throw new ApiError('SITE_DAMAGED', `The previous version ${backup} cannot be opened either: ${error.reason}.`);
+    }
+    return { restoredFrom: backup, keptAside };
+  }
+
   close(): void {
     for (const entry of this.entries.values()) if (entry.kind === 'open') entry.database.close();
     this.entries.clear();
@@ -105,11 +145,11 @@ export class SiteRegistry {
   }
 }
 
-function damagedMessage(entry: { file: string; reason: string }): string {
+function damagedMessage(entry: { file: string; reason: string; code?: string; restorable?: boolean }): string {
+  if (entry.restorable !== undefined) return `The site database ${entry.file} cannot be opened: ${entry.reason}`;
   const backup = `${entry.file}.bak`;
-  const hint = existsSync(backup)
-    ? ` The previous version is kept as ${backup}; to go back to it, close the console and replace the damaged file with it.`
-    : '';
+  const code = basename(entry.file, DATABASE_SUFFIX).toUpperCase();
+  const hint = existsSync(backup) ? ` The previous version is kept as ${backup}: restore from it with "usc site restore --site ${code}".` : '';
   return `The site database ${entry.file} cannot be opened: ${entry.reason}. The file was left untouched.${hint}`;
 }
 

@@ -32,8 +32,9 @@ export function previewScope(db: Database, saved: SupConfig, proposed: SupConfig
       coalesce(sum(state = 'removed' AND in_scope), 0) AS returning_count
     FROM (
       SELECT state,
-        classification_id IN (${placeholders(next.classificationIds.length)})
-        AND EXISTS (SELECT 1 FROM update_category AS link WHERE link.update_id = software_update.update_id AND link.category_id IN (${placeholders(next.productIds.length)})) AS in_scope
+        classification_key IN (SELECT category_key FROM category WHERE category_id IN (${placeholders(next.classificationIds.length)}))
+        AND update_key IN (SELECT link.update_key FROM update_product AS link
+          WHERE link.category_key IN (SELECT category_key FROM category WHERE category_id IN (${placeholders(next.productIds.length)}))) AS in_scope
       FROM software_update WHERE deployable = 1
     )`);
   try {

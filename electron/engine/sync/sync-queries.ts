@@ -62,8 +62,8 @@ export function listRuns(db: Database, site: SiteCode, limit: number): SyncRun[]
 export function runChanges(db: Database, runId: number) {
   return selectRows(
     db,
-    `SELECT c.update_id, c.change, u.title, u.kb, u.classification_name FROM sync_change c
-     LEFT JOIN software_update u ON u.update_id = c.update_id WHERE c.run_id = ? ORDER BY c.change, u.title`,
+    `SELECT u.update_id, c.change, u.title, u.kb, u.classification_name FROM sync_change c
+     JOIN software_update u ON u.update_key = c.update_key WHERE c.run_id = ? ORDER BY c.change, u.title`,
     [runId],
   ).map((row) => ({
     updateId: String(row.update_id),

@@ -25,26 +25,31 @@ export function queryUpdates(db: Database, query: UpdateQuery): { total: number;
   if (!query.includeBundled) where.push('u.deployable = 1');
   if (!query.includeRemoved) where.push("u.state <> 'removed'");
   if (query.classificationId !== undefined) {
-    where.push('u.classification_id = ?');
+    where.push('u.classification_key = (SELECT category_key FROM category WHERE category_id = ?)');
     params.push(query.classificationId.toLowerCase());
   }
   if (query.productId !== undefined) {
-    // One range of the (category_id, visible, update_id) index, not a probe per row.
-    where.push(`u.update_id IN (SELECT c.update_id FROM update_category c WHERE c.category_id = ?${query.includeBundled || query.includeRemoved ? '' : ' AND c.visible = 1'})`);
+    // One range of the (category_key, visible, …) key of the product links, not a probe per row.
+    where.push(
+      `u.update_key IN (SELECT p.update_key FROM update_product p WHERE p.category_key = (SELECT category_key FROM category WHERE category_id = ?)${query.includeBundled || query.includeRemoved ? '' : ' AND p.visible = 1'})`,
+    );
     params.push(query.productId.toLowerCase());
   }
   const words = (query.search ?? '').trim().split(/\s+/).filter(Boolean).map((word) => word.replace(/^KB(?=\d)/i, ''));
   const tokens = words.flatMap((word) => word.split(/[^\p{L}\p{N}]+/u)).filter(Boolean);
   if (tokens.length > 0) {
     // Every word, as a word prefix, in the title, article ID or bulletin ID (full-text index).
-    where.push('u.rowid IN (SELECT docid FROM update_search WHERE update_search MATCH ?)');
+    where.push('u.update_key IN (SELECT docid FROM update_search WHERE update_search MATCH ?)');
     params.push(tokens.map((token) => `${token.replace(/"/g, '')}*`).join(' '));
   }
   const whereSql = where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`;
   // A product folder alone is counted from its index range (visible mirrors the default filters).
   const productOnly = query.productId !== undefined && query.classificationId === undefined && tokens.length === 0 && !query.includeBundled && !query.includeRemoved;
   const total = productOnly
-    ? Number(db.exec('SELECT count(*) FROM update_category WHERE category_id = ? AND visible = 1', [query.productId!.toLowerCase()])[0]?.values[0]?.[0] ?? 0)
+    ? Number(
+        db.exec('SELECT count(*) FROM update_product WHERE category_key = (SELECT category_key FROM category WHERE category_id = ?) AND visible = 1', [query.productId!.toLowerCase()])[0]
+          ?.values[0]?.[0] ?? 0,
+      )
     : Number(db.exec(`SELECT count(*) FROM software_update u ${whereSql}`, params)[0]?.values[0]?.[0] ?? 0);
   const direction = query.direction === 'desc' ? 'DESC' : 'ASC';
   const columns = 'u.update_id, u.revision, u.title, u.kb, u.bulletin, u.classification_name, u.product_names, u.severity, u.released_at, u.revised_at, u.state, u.superseded';
@@ -53,13 +58,13 @@ export function queryUpdates(db: Database, query: UpdateQuery): { total: number;
       ? // The product folder's default view: read in title order straight from the link index.
         selectRows(
           db,
-          `SELECT ${columns} FROM update_category c JOIN software_update u ON u.update_id = c.update_id
-           WHERE c.category_id = ? AND c.visible = 1 ORDER BY c.title ${direction}, c.update_id ${direction} LIMIT ? OFFSET ?`,
+          `SELECT ${columns} FROM update_product p JOIN software_update u ON u.update_key = p.update_key
+           WHERE p.category_key = (SELECT category_key FROM category WHERE category_id = ?) AND p.visible = 1 ORDER BY p.title ${direction}, p.update_key ${direction} LIMIT ? OFFSET ?`,
           [query.productId!.toLowerCase(), query.limit, query.offset],
         )
       : selectRows(
           db,
-          `SELECT ${columns} FROM software_update u ${whereSql} ORDER BY ${SORT_SQL[query.sort]} ${direction}, u.rowid ${direction} LIMIT ? OFFSET ?`,
+          `SELECT ${columns} FROM software_update u ${whereSql} ORDER BY ${SORT_SQL[query.sort]} ${direction}, u.update_key ${direction} LIMIT ? OFFSET ?`,
           [...params, query.limit, query.offset],
         );
   return {
@@ -83,23 +88,24 @@ const toRow = (row: Record<string, SqlValue>): UpdateRow => ({
   superseded: Number(row.superseded) === 1,
 });
 
-/** Everything the details pane shows about one update. */
-export function updateDetails(db: Database, updateId: string) {
+/** The stored rows of one update, and where its raw metadata lies (the details pane reads its text from there). */
+export function updateDetailRows(db: Database, updateId: string) {
   const id = updateId.toLowerCase();
   const [row] = selectRows(db, 'SELECT * FROM software_update WHERE update_id = ?', [id]);
   if (row === undefined) return undefined;
-  const related = (sql: string) => selectRows(db, sql, [id]).map((item) => ({ updateId: String(item.id), title: item.title === null ? null : String(item.title) }));
+  const key = Number(row.update_key);
+  const related = (sql: string, param: SqlValue) => selectRows(db, sql, [param]).map((item) => ({ updateId: String(item.id), title: item.title === null ? null : String(item.title) }));
   return {
     update: toRow(row),
-    texts: selectRows(db, 'SELECT language, title, description FROM update_text WHERE update_id = ? ORDER BY language', [id]).map((text) => ({
-      language: String(text.language),
-      title: String(text.title),
-      description: text.description === null ? null : String(text.description),
-    })),
-    products: selectRows(db, "SELECT c.name FROM update_category l JOIN category c ON c.category_id = l.category_id WHERE l.update_id = ? AND c.category_type = 'Product' ORDER BY c.name", [id]).map((item) => String(item.name)),
-    supersedes: related('SELECT s.superseded_id AS id, u.title FROM supersedence s LEFT JOIN software_update u ON u.update_id = s.superseded_id WHERE s.update_id = ?'),
-    supersededBy: related('SELECT s.update_id AS id, u.title FROM supersedence s LEFT JOIN software_update u ON u.update_id = s.update_id WHERE s.superseded_id = ?'),
-    bundled: related('SELECT b.child_id AS id, u.title FROM bundle b LEFT JOIN software_update u ON u.update_id = b.child_id WHERE b.parent_id = ?'),
+    location: row.blob_offset === null ? undefined : { offset: Number(row.blob_offset), length: Number(row.blob_length), revision: Number(row.revision) },
+    products: selectRows(
+      db,
+      "SELECT name FROM category WHERE category_type = 'Product' AND instr(',' || coalesce(?, '') || ',', ',' || category_key || ',') > 0 ORDER BY name",
+      [row.product_keys ?? null],
+    ).map((item) => String(item.name)),
+    supersedes: related('SELECT s.superseded_id AS id, u.title FROM supersedence s LEFT JOIN software_update u ON u.update_id = s.superseded_id WHERE s.update_key = ?', key),
+    supersededBy: related('SELECT u.update_id AS id, u.title FROM supersedence s JOIN software_update u ON u.update_key = s.update_key WHERE s.superseded_id = ?', id),
+    bundled: related('SELECT b.child_id AS id, u.title FROM bundle b LEFT JOIN software_update u ON u.update_id = b.child_id WHERE b.parent_key = ?', key),
   };
 }
 
@@ -107,10 +113,16 @@ export function repositoryFolders(db: Database) {
   const count = (rows: Record<string, SqlValue>[]) => rows.map((item) => ({ id: String(item.id), name: String(item.name), count: Number(item.count) }));
   return {
     classifications: count(
-      selectRows(db, "SELECT c.category_id AS id, c.name, count(u.update_id) AS count FROM category c LEFT JOIN software_update u ON u.classification_id = c.category_id AND u.deployable = 1 AND u.state <> 'removed' WHERE c.category_type = 'UpdateClassification' GROUP BY c.category_id HAVING count(u.update_id) > 0 ORDER BY c.name"),
+      selectRows(
+        db,
+        "SELECT c.category_id AS id, c.name, count(u.update_key) AS count FROM category c LEFT JOIN software_update u ON u.classification_key = c.category_key AND u.deployable = 1 AND u.state <> 'removed' WHERE c.category_type = 'UpdateClassification' GROUP BY c.category_key HAVING count(u.update_key) > 0 ORDER BY c.name",
+      ),
     ),
     products: count(
-      selectRows(db, "SELECT c.category_id AS id, c.name, count(u.update_id) AS count FROM category c JOIN update_category l ON l.category_id = c.category_id JOIN software_update u ON u.update_id = l.update_id AND u.deployable = 1 AND u.state <> 'removed' WHERE c.category_type = 'Product' GROUP BY c.category_id ORDER BY c.name"),
+      selectRows(
+        db,
+        "SELECT c.category_id AS id, c.name, (SELECT count(*) FROM update_product p WHERE p.category_key = c.category_key AND p.visible = 1) AS count FROM category c WHERE c.category_type = 'Product' AND count > 0 ORDER BY c.name",
+      ),
     ),
   };
 }

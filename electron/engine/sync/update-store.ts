@@ -1,6 +1,9 @@
 /**
  * Writes synchronized metadata into a site database. Each batch is applied inside one transaction by the caller;
  * this class only knows the rows. It reports what each update's arrival changed, for the run's history.
+ *
+ * Updates get an integer key (assigned here, explicitly, so a journal replay gives every row the same key) that
+ * the links, the search index and the history use instead of the 36-character GUID.
  */
 import type { Database, Statement } from 'sql.js';
 import type { BlobLocation } from '../sites/blob-store';
@@ -11,26 +14,56 @@ const SEVERITY_RANK: Record<string, number> = { Critical: 1, Important: 2, Moder
 
 export type ChangeKind = 'added' | 'revised' | 'expired' | 'removed';
 
+interface CategoryEntry {
+  key: number;
+  name: string;
+  type: string;
+}
+
+/** What the store needs to know of a stored update to change it. */
+interface StoredUpdate {
+  key: number;
+  revision: number;
+  state: string;
+  title: string;
+  deployable: number;
+  productKeys: number[];
+}
+
+function keysOf(value: unknown): number[] {
+  return value === null || value === undefined || value === '' ? [] : String(value).split(',').map(Number);
+}
+
 export class UpdateStore {
   private readonly statements: Statement[] = [];
-  private readonly upsertCategory: Statement;
-  private readonly selectUpdate: Statement;
-  private readonly upsertUpdate: Statement;
-  private readonly deleteLinks: Statement[];
-  private readonly insertText: Statement;
-  private readonly insertCategoryLink: Statement;
-  private readonly replaceSearch: Statement;
-  private readonly hideLinks: Statement;
-  private readonly insertSupersedence: Statement;
-  private readonly insertBundle: Statement;
-  private readonly upsertLocation: Statement;
-  private readonly insertChange: Statement;
-  private readonly markRemoved: Statement;
-  private readonly upsertDetectoid: Statement;
-  private readonly upsertPending: Statement;
-  private readonly insertFailure: Statement;
-  private readonly resolvePending: Statement;
-  private categoryNames = new Map<string, { name: string; type: string }>();
+  private readonly sql: Record<
+    | 'upsertCategory'
+    | 'upsertDetectoid'
+    | 'selectUpdate'
+    | 'insertUpdate'
+    | 'updateUpdate'
+    | 'unindex'
+    | 'index'
+    | 'deleteProduct'
+    | 'insertProduct'
+    | 'deleteSupersedence'
+    | 'insertSupersedence'
+    | 'deleteBundle'
+    | 'insertBundle'
+    | 'insertChange'
+    | 'markRemoved'
+    | 'hideProduct'
+    | 'upsertPending'
+    | 'insertFailure'
+    | 'resolvePending',
+    Statement
+  >;
+  private categories = new Map<string, CategoryEntry>();
+  private nextKey: number;
+  /** Stored updates already looked up (a full sync reads them all once), kept current as they change. */
+  private readonly known = new Map<string, StoredUpdate | null>();
+  /** Whether earlier syncs left revisions to fetch again: when none did, there is nothing to resolve per update. */
+  private pendingLeft: boolean;
 
   constructor(private readonly db: Database) {
     const prepare = (sql: string) => {
@@ -38,62 +71,66 @@ export class UpdateStore {
       this.statements.push(statement);
       return statement;
     };
-    this.upsertCategory = prepare(
-      `INSERT INTO category (category_id, revision, category_type, name, parent_id, changed_run) VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT (category_id) DO UPDATE SET revision = excluded.revision, category_type = excluded.category_type, name = excluded.name, parent_id = excluded.parent_id,
-         changed_run = excluded.changed_run`,
-    );
-    this.upsertDetectoid = prepare(
-      `INSERT INTO detectoid (detectoid_id, revision, name, changed_run) VALUES (?, ?, ?, ?)
-       ON CONFLICT (detectoid_id) DO UPDATE SET revision = excluded.revision, name = excluded.name, changed_run = excluded.changed_run`,
-    );
-    this.upsertPending = prepare('INSERT OR REPLACE INTO pending_revision (update_id, revision, config, reason, run_id) VALUES (?, ?, ?, ?, ?)');
-    this.insertFailure = prepare('INSERT OR REPLACE INTO sync_failure (run_id, update_id, revision, reason) VALUES (?, ?, ?, ?)');
-    this.resolvePending = prepare('DELETE FROM pending_revision WHERE update_id = ? AND revision <= ?');
-    this.selectUpdate = prepare('SELECT revision, state FROM software_update WHERE update_id = ?');
-    this.upsertUpdate = prepare(
-      `INSERT INTO software_update (update_id, revision, title, kb, kb_number, bulletin, severity, severity_rank, classification_id, classification_name, product_names, released_at, revised_at, state, deployable)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (update_id) DO UPDATE SET revision = excluded.revision, title = excluded.title, kb = excluded.kb, kb_number = excluded.kb_number, severity_rank = excluded.severity_rank,
-         bulletin = excluded.bulletin, severity = excluded.severity, classification_id = excluded.classification_id, classification_name = excluded.classification_name,
-         product_names = excluded.product_names, released_at = excluded.released_at, revised_at = excluded.revised_at, state = excluded.state, deployable = excluded.deployable`,
-    );
-    this.deleteLinks = [
-      prepare('DELETE FROM update_text WHERE update_id = ?'),
-      prepare('DELETE FROM update_category WHERE update_id = ?'),
-      prepare('DELETE FROM supersedence WHERE update_id = ?'),
-      prepare('DELETE FROM bundle WHERE parent_id = ?'),
-    ];
-    this.insertText = prepare('INSERT OR REPLACE INTO update_text (update_id, language, title, description) VALUES (?, ?, ?, ?)');
-    this.insertCategoryLink = prepare('INSERT OR IGNORE INTO update_category (update_id, category_id, visible, title) VALUES (?, ?, ?, ?)');
-    this.replaceSearch = prepare('INSERT OR REPLACE INTO update_search (docid, title, kb, bulletin) SELECT rowid, title, kb, bulletin FROM software_update WHERE update_id = ?');
-    this.hideLinks = prepare('UPDATE update_category SET visible = 0 WHERE update_id = ?');
-    this.insertSupersedence = prepare('INSERT OR IGNORE INTO supersedence (update_id, superseded_id) VALUES (?, ?)');
-    this.insertBundle = prepare('INSERT OR IGNORE INTO bundle (parent_id, child_id) VALUES (?, ?)');
-    this.upsertLocation = prepare('INSERT OR REPLACE INTO revision_store (update_id, revision, blob_offset, blob_length) VALUES (?, ?, ?, ?)');
-    this.insertChange = prepare('INSERT OR REPLACE INTO sync_change (run_id, update_id, change) VALUES (?, ?, ?)');
-    this.markRemoved = prepare("UPDATE software_update SET state = 'removed', revised_at = ? WHERE update_id = ? AND state <> 'removed'");
+    const updateColumns =
+      'revision, title, kb, kb_number, bulletin, severity, severity_rank, classification_key, classification_name, product_names, product_keys, released_at, revised_at, state, deployable, blob_offset, blob_length';
+    this.sql = {
+      upsertCategory: prepare(
+        `INSERT INTO category (category_id, revision, category_type, name, parent_id, changed_run, blob_offset, blob_length) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (category_id) DO UPDATE SET revision = excluded.revision, category_type = excluded.category_type, name = excluded.name,
+           parent_id = excluded.parent_id, changed_run = excluded.changed_run, blob_offset = excluded.blob_offset, blob_length = excluded.blob_length`,
+      ),
+      upsertDetectoid: prepare(
+        `INSERT INTO detectoid (detectoid_id, revision, name, changed_run, blob_offset, blob_length) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (detectoid_id) DO UPDATE SET revision = excluded.revision, name = excluded.name, changed_run = excluded.changed_run,
+           blob_offset = excluded.blob_offset, blob_length = excluded.blob_length`,
+      ),
+      selectUpdate: prepare('SELECT update_key, revision, state, title, deployable, product_keys FROM software_update WHERE update_id = ?'),
+      insertUpdate: prepare(`INSERT INTO software_update (update_key, update_id, ${updateColumns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      updateUpdate: prepare(`UPDATE software_update SET (${updateColumns}) = (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) WHERE update_key = ?`),
+      // The search index reads its text from the update row: take the old words out before the row changes.
+      unindex: prepare('DELETE FROM update_search WHERE docid = ?'),
+      index: prepare('INSERT INTO update_search (docid, title, kb, bulletin) VALUES (?, ?, ?, ?)'),
+      // Links are found by their whole key (the old title and products are known), so they need no second index.
+      deleteProduct: prepare('DELETE FROM update_product WHERE category_key = ? AND visible = ? AND title = ? AND update_key = ?'),
+      insertProduct: prepare('INSERT OR IGNORE INTO update_product (category_key, visible, title, update_key) VALUES (?, ?, ?, ?)'),
+      deleteSupersedence: prepare('DELETE FROM supersedence WHERE update_key = ?'),
+      insertSupersedence: prepare('INSERT OR IGNORE INTO supersedence (superseded_id, update_key) VALUES (?, ?)'),
+      deleteBundle: prepare('DELETE FROM bundle WHERE parent_key = ?'),
+      insertBundle: prepare('INSERT OR IGNORE INTO bundle (parent_key, child_id) VALUES (?, ?)'),
+      insertChange: prepare('INSERT OR REPLACE INTO sync_change (run_id, update_key, change) VALUES (?, ?, ?)'),
+      markRemoved: prepare("UPDATE software_update SET state = 'removed', revised_at = ? WHERE update_key = ? AND state <> 'removed'"),
+      hideProduct: prepare('UPDATE update_product SET visible = 0 WHERE category_key = ? AND visible = 1 AND title = ? AND update_key = ?'),
+      upsertPending: prepare('INSERT OR REPLACE INTO pending_revision (update_id, revision, config, reason, run_id) VALUES (?, ?, ?, ?, ?)'),
+      insertFailure: prepare('INSERT OR REPLACE INTO sync_failure (run_id, update_id, revision, reason) VALUES (?, ?, ?, ?)'),
+      resolvePending: prepare('DELETE FROM pending_revision WHERE update_id = ? AND revision <= ?'),
+    };
+    this.nextKey = Number(db.exec('SELECT coalesce(max(update_key), 0) + 1 FROM software_update')[0]?.values[0]?.[0] ?? 1);
+    this.pendingLeft = Number(db.exec('SELECT count(*) FROM pending_revision')[0]?.values[0]?.[0] ?? 0) > 0;
     this.reloadCategories();
   }
 
   reloadCategories(): void {
-    this.categoryNames = new Map();
-    const rows = this.db.exec('SELECT category_id, name, category_type FROM category')[0]?.values ?? [];
-    for (const [id, name, type] of rows) this.categoryNames.set(String(id), { name: String(name), type: String(type) });
+    this.categories = new Map();
+    for (const [id, key, name, type] of this.db.exec('SELECT category_id, category_key, name, category_type FROM category')[0]?.values ?? []) {
+      this.categories.set(String(id), { key: Number(key), name: String(name), type: String(type) });
+    }
   }
 
-  /** Every stored update's revision and state (the input of a sync plan). */
+  /** Every stored update's revision and state (the input of a sync plan); what the store keeps to change them. */
   storedRevisions(): Map<string, StoredRevision> {
     const stored = new Map<string, StoredRevision>();
-    const statement = this.db.prepare('SELECT update_id, revision, state FROM software_update');
+    const statement = this.db.prepare('SELECT update_id, update_key, revision, state, title, deployable, product_keys FROM software_update');
     try {
       while (statement.step()) {
-        const [id, revision, state] = statement.get();
+        const [id, key, revision, state, title, deployable, productKeys] = statement.get();
         stored.set(String(id), { revision: Number(revision), state: state as StoredRevision['state'] });
+        this.known.set(String(id), { key: Number(key), revision: Number(revision), state: String(state), title: String(title), deployable: Number(deployable), productKeys: keysOf(productKeys) });
       }
     } finally {
       statement.free();
     }
+    // Anything not read here is not stored (until it is applied).
+    this.allKnown = true;
     return stored;
   }
 
@@ -101,12 +138,8 @@ export class UpdateStore {
   storedRevisionsOf(updateIds: string[]): Map<string, StoredRevision> {
     const stored = new Map<string, StoredRevision>();
     for (const updateId of updateIds) {
-      this.selectUpdate.bind([updateId]);
-      if (this.selectUpdate.step()) {
-        const [revision, state] = this.selectUpdate.get();
-        stored.set(updateId, { revision: Number(revision), state: state as StoredRevision['state'] });
-      }
-      this.selectUpdate.reset();
+      const found = this.find(updateId);
+      if (found !== undefined) stored.set(updateId, { revision: found.revision, state: found.state as StoredRevision['state'] });
     }
     return stored;
   }
@@ -124,18 +157,21 @@ export class UpdateStore {
   applyConfigRevision(entry: UpdateMetadata, location: BlobLocation, runId: number): void {
     const name = entry.localized.find((text) => text.language === 'en')?.title ?? entry.localized[0]!.title;
     if (entry.type === 'Detectoid') {
-      this.upsertDetectoid.run([entry.updateId, entry.revision, name, runId]);
+      this.sql.upsertDetectoid.run([entry.updateId, entry.revision, name, runId, location.offset, location.length]);
     } else {
-      this.upsertCategory.run([entry.updateId, entry.revision, entry.categoryType ?? 'Product', name, entry.categoryGroups[0]?.[0] ?? null, runId]);
-      this.categoryNames.set(entry.updateId, { name, type: entry.categoryType ?? 'Product' });
+      const type = entry.categoryType ?? 'Product';
+      this.sql.upsertCategory.run([entry.updateId, entry.revision, type, name, entry.categoryGroups[0]?.[0] ?? null, runId, location.offset, location.length]);
+      const key = this.categories.get(entry.updateId)?.key ?? Number(this.db.exec('SELECT category_key FROM category WHERE category_id = ?', [entry.updateId])[0]!.values[0]![0]);
+      this.categories.set(entry.updateId, { key, name, type });
     }
-    this.keep(entry, location);
+    if (this.pendingLeft) this.sql.resolvePending.run([entry.updateId, entry.revision]);
   }
 
   /** A revision that could not be fetched or read: asked for again by the next synchronization. */
   recordFailure(failure: UpdateIdentity & { message: string }, runId: number, config: boolean): void {
-    this.upsertPending.run([failure.updateId, failure.revision, config ? 1 : 0, failure.message, runId]);
-    this.insertFailure.run([runId, failure.updateId, failure.revision, failure.message]);
+    this.pendingLeft = true;
+    this.sql.upsertPending.run([failure.updateId, failure.revision, config ? 1 : 0, failure.message, runId]);
+    this.sql.insertFailure.run([runId, failure.updateId, failure.revision, failure.message]);
   }
 
   /** Revisions earlier synchronizations could not fetch or read, not applied since. */
@@ -149,85 +185,117 @@ export class UpdateStore {
 
   /** Forgets pending revisions the upstream no longer lists (a full sync's list is complete). */
   dropPending(updateIds: Iterable<string>): void {
-    for (const updateId of updateIds) this.resolvePending.run([updateId, Number.MAX_SAFE_INTEGER]);
-  }
-
-  /** Where the revision's raw metadata lies in the blob store; it resolves an earlier failure of that revision. */
-  private keep(entry: UpdateIdentity, location: BlobLocation): void {
-    this.upsertLocation.run([entry.updateId, entry.revision, location.offset, location.length]);
-    this.resolvePending.run([entry.updateId, entry.revision]);
+    for (const updateId of updateIds) this.sql.resolvePending.run([updateId, Number.MAX_SAFE_INTEGER]);
   }
 
   /** Inserts or updates one update; returns what changed for the history, or undefined for no visible change. */
   applyUpdate(update: UpdateMetadata, options: { runId: number; languages: readonly string[]; now: string; location: BlobLocation }): ChangeKind | undefined {
-    this.selectUpdate.bind([update.updateId]);
-    const before = this.selectUpdate.step() ? { revision: Number(this.selectUpdate.get()[0]), state: String(this.selectUpdate.get()[1]) } : undefined;
-    this.selectUpdate.reset();
+    const before = this.find(update.updateId);
     const state = update.publicationState === 'Expired' ? 'expired' : 'published';
-    const texts = update.localized.filter((text) => options.languages.includes(text.language));
     const display =
       options.languages.map((language) => update.localized.find((text) => text.language === language)).find((text) => text !== undefined) ??
       update.localized.find((text) => text.language === update.defaultLanguage) ??
       update.localized[0]!;
-    const linked = update.categoryGroups.flat();
-    const classification = linked.map((id) => ({ id, ...this.categoryNames.get(id) })).find((category) => category.type === 'UpdateClassification');
-    const products = linked.filter((id) => this.categoryNames.get(id)?.type === 'Product').map((id) => this.categoryNames.get(id)!.name);
-    this.upsertUpdate.run([
-      update.updateId,
+    const linked = update.categoryGroups.flat().flatMap((id) => {
+      const category = this.categories.get(id);
+      return category === undefined ? [] : [category];
+    });
+    const classification = linked.find((category) => category.type === 'UpdateClassification');
+    const products = linked.filter((category) => category.type !== 'UpdateClassification');
+    const productKeys = products.map((product) => product.key);
+    const kbNumber = update.kb !== undefined && /^\d+$/.test(update.kb) ? Number(update.kb) : null;
+    const values = [
       update.revision,
       display.title,
       update.kb ?? null,
-      update.kb !== undefined && /^\d+$/.test(update.kb) ? Number(update.kb) : null,
+      kbNumber,
       update.bulletin ?? null,
       update.msrcSeverity ?? null,
       SEVERITY_RANK[update.msrcSeverity ?? ''] ?? 5,
-      classification?.id ?? null,
+      classification?.key ?? null,
       classification?.name ?? null,
-      products.join(', ') || null,
+      products.filter((category) => category.type === 'Product').map((category) => category.name).join(', ') || null,
+      productKeys.join(',') || null,
       update.creationDate ?? null,
       options.now,
       state,
       update.explicitlyDeployable ? 1 : 0,
-    ]);
-    for (const statement of this.deleteLinks) statement.run([update.updateId]);
-    for (const text of texts.length > 0 ? texts : [display]) this.insertText.run([update.updateId, text.language, text.title, text.description ?? null]);
+      options.location.offset,
+      options.location.length,
+    ];
+    let key: number;
+    if (before === undefined) {
+      key = this.nextKey++;
+      this.sql.insertUpdate.run([key, update.updateId, ...values]);
+    } else {
+      key = before.key;
+      this.sql.unindex.run([key]);
+      const linkedVisible = before.deployable === 1 && before.state !== 'removed' ? 1 : 0;
+      for (const productKey of before.productKeys) this.sql.deleteProduct.run([productKey, linkedVisible, before.title, key]);
+      this.sql.updateUpdate.run([...values, key]);
+      this.sql.deleteSupersedence.run([key]);
+      this.sql.deleteBundle.run([key]);
+    }
+    this.sql.index.run([key, display.title, update.kb ?? null, update.bulletin ?? null]);
     const visible = update.explicitlyDeployable ? 1 : 0;
-    for (const categoryId of linked) this.insertCategoryLink.run([update.updateId, categoryId, visible, display.title]);
-    this.replaceSearch.run([update.updateId]);
-    for (const superseded of update.supersedes) this.insertSupersedence.run([update.updateId, superseded]);
-    for (const child of update.bundled) this.insertBundle.run([update.updateId, child.updateId]);
-    // The metadata as received lies in the blob store, so this site can serve it to its child sites.
-    this.keep(update, options.location);
+    for (const product of products) this.sql.insertProduct.run([product.key, visible, display.title, key]);
+    for (const superseded of update.supersedes) this.sql.insertSupersedence.run([superseded, key]);
+    for (const child of update.bundled) this.sql.insertBundle.run([key, child.updateId]);
+    if (this.pendingLeft) this.sql.resolvePending.run([update.updateId, update.revision]);
+    this.known.set(update.updateId, { key, revision: update.revision, state, title: display.title, deployable: visible, productKeys });
 
     let change: ChangeKind | undefined;
     if (before === undefined || before.state === 'removed') change = 'added';
     else if (state === 'expired' && before.state !== 'expired') change = 'expired';
     else if (update.revision > before.revision) change = 'revised';
-    if (change !== undefined) this.insertChange.run([options.runId, update.updateId, change]);
+    if (change !== undefined) this.sql.insertChange.run([options.runId, key, change]);
     return change;
   }
 
   markRemovedUpdates(updateIds: string[], runId: number, now: string): number {
     let removed = 0;
     for (const updateId of updateIds) {
-      this.markRemoved.run([now, updateId]);
-      if (this.db.getRowsModified() > 0) {
-        removed++;
-        this.hideLinks.run([updateId]);
-        this.insertChange.run([runId, updateId, 'removed']);
-      }
+      const found = this.find(updateId);
+      if (found === undefined || found.state === 'removed') continue;
+      this.sql.markRemoved.run([now, found.key]);
+      if (found.deployable === 1) for (const productKey of found.productKeys) this.sql.hideProduct.run([productKey, found.title, found.key]);
+      this.sql.insertChange.run([runId, found.key, 'removed']);
+      this.known.set(updateId, { ...found, state: 'removed' });
+      removed++;
     }
     return removed;
   }
 
-  /** Flags updates that a present update supersedes. */
+  /** Flags updates that a present update supersedes (writing only the rows whose flag changes). */
   refreshSupersededFlags(): void {
-    this.db.run(`UPDATE software_update SET superseded = CASE WHEN EXISTS (
-      SELECT 1 FROM supersedence s JOIN software_update newer ON newer.update_id = s.update_id AND newer.state <> 'removed'
-      WHERE s.superseded_id = software_update.update_id) THEN 1 ELSE 0 END`);
+    this.db.run(`UPDATE software_update SET superseded = 1 - superseded WHERE superseded <> EXISTS (
+      SELECT 1 FROM supersedence s JOIN software_update newer ON newer.update_key = s.update_key AND newer.state <> 'removed'
+      WHERE s.superseded_id = software_update.update_id)`);
   }
 
   close(): void {
     for (const statement of this.statements) statement.free();
+  }
+
+  private allKnown = false;
+
+  private find(updateId: string): StoredUpdate | undefined {
+    const cached = this.known.get(updateId);
+    if (cached !== undefined) return cached ?? undefined;
+    if (this.allKnown) return undefined;
+    const select = this.sql.selectUpdate;
+    select.bind([updateId]);
+    try {
+      if (!select.step()) {
+        this.known.set(updateId, null);
+        return undefined;
+      }
+      const [key, revision, state, title, deployable, productKeys] = select.get();
+      const found = { key: Number(key), revision: Number(revision), state: String(state), title: String(title), deployable: Number(deployable), productKeys: keysOf(productKeys) };
+      this.known.set(updateId, found);
+      return found;
+    } finally {
+      select.reset();
+    }
   }
 }

@@ -46,6 +46,10 @@ export async function callApi<M extends ApiMethodName>(
   params: ApiParams<M>,
 ): Promise<ApiResult<M>> {
   const outcome = await host.dispatch(method, params);
-  if (!outcome.ok) throw new CliError(ApiError.fromData(outcome.error).message);
+  if (!outcome.ok) {
+    const error = ApiError.fromData(outcome.error);
+    // Exit code 3: a site database is damaged (usc sites lists it; usc site restore puts its backup back).
+    throw new CliError(error.message, error.code === 'SITE_DAMAGED' ? 3 : 1);
+  }
   return outcome.value as ApiResult<M>;
 }

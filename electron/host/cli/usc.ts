@@ -37,6 +37,8 @@ Commands:
   site add --code PR1 --name "Primary 1" --parent CEN
   site edit --site PR1 [--name NAME] [--parent CODE] | site remove --site PR1
                                      Add, rename, move or remove child sites (a removed site's database is kept).
+  site restore --site CEN            Put a damaged site's previous version (<site>.sqlite.bak) back; the damaged
+                                     file and its journal are kept aside.
   serve --site CEN [--port N] [--bind ADDR]
                                      Serve a site's database as an upstream update server for child sites
                                      on other machines. The first line printed is its URL.

@@ -158,7 +158,7 @@ describe('a served site, read by a client that is not the engine', () => {
     expect((await fixture.sync(engine, 'full')).outcome).toBe('succeeded');
     await engine.call('addSite', { code: 'PR1', name: 'Primary 1', parent: 'CEN' });
     const parent = engine.siteDatabase('CEN');
-    const [victim] = parent.db.exec("SELECT s.update_id, s.blob_offset, s.blob_length FROM revision_store s JOIN software_update u USING (update_id) WHERE u.deployable = 1 LIMIT 1")[0]!.values;
+    const [victim] = parent.db.exec('SELECT update_id, blob_offset, blob_length FROM software_update WHERE deployable = 1 LIMIT 1')[0]!.values;
     const [updateId, offset, length] = [String(victim![0]), Number(victim![1]), Number(victim![2])];
     const fd = openSync(parent.blobs.file, 'r+');
     writeSync(fd, Buffer.from('XXXX'), 0, 4, offset + length - 8);

@@ -164,8 +164,9 @@ describe('synchronization rules', () => {
     const db = engine.siteDatabase('CEN').db;
     const stored = Number(db.exec('SELECT count(*) FROM software_update')[0]!.values[0]![0]);
     expect(stored).toBe(run.counts.new);
-    // Whole batches: every stored update has its text and its links.
-    expect(selectRows(db, 'SELECT update_id FROM software_update WHERE update_id NOT IN (SELECT update_id FROM update_text)')).toEqual([]);
+    // Whole batches: every stored update has its metadata in the blob store, and every deployable one its product.
+    expect(selectRows(db, 'SELECT update_id FROM software_update WHERE blob_offset IS NULL')).toEqual([]);
+    expect(selectRows(db, 'SELECT update_id FROM software_update u WHERE deployable = 1 AND NOT EXISTS (SELECT 1 FROM update_product p WHERE p.update_key = u.update_key)')).toEqual([]);
     expect((await statusIds(engine)).map((message) => message.id)).not.toContain(6703);
     const log = readFileSync(join(engine.folder.logsDir, 'CEN', 'wsyncmgr.log'), 'utf8');
     expect(log).toContain('Sync cancelled; it will not be retried');

@@ -66,15 +66,17 @@ describe('the blob store', () => {
     const file = join(tempDir(), 'CEN.sqlite');
     const site = SiteDatabase.create(sql, file, { code: 'CEN', name: 'Central Site', parentCode: null, createdAt: 'now' });
     const kept = await site.blobs.append([record(1)]);
-    inTransaction(site.db, () => site.db.run('INSERT INTO revision_store (update_id, revision, blob_offset, blob_length) VALUES (?, ?, ?, ?)', [record(1).updateId, record(1).revision, kept[0]!.offset, kept[0]!.length]));
+    const point = (entry: BlobRecord, offset: number, length: number) =>
+      site.db.run('INSERT INTO detectoid (detectoid_id, revision, name, blob_offset, blob_length) VALUES (?, ?, ?, ?, ?)', [entry.updateId, entry.revision, 'x64-based systems', offset, length]);
+    inTransaction(site.db, () => point(record(1), kept[0]!.offset, kept[0]!.length));
     site.save();
     // Blobs written, then the process dies before their rows are committed: nothing reaches the database.
     await site.blobs.append([record(2), record(3)]);
-    inTransaction(site.db, () => site.db.run('INSERT INTO revision_store (update_id, revision, blob_offset, blob_length) VALUES (?, ?, ?, ?)', [record(2).updateId, 202, 0, 1]));
+    inTransaction(site.db, () => point(record(2), 0, 1));
     site.close();
 
     const reopened = SiteDatabase.open(sql, file);
-    const rows = reopened.db.exec('SELECT update_id, blob_offset, blob_length FROM revision_store')[0]!.values;
+    const rows = reopened.db.exec('SELECT detectoid_id, blob_offset, blob_length FROM detectoid')[0]!.values;
     expect(rows).toEqual([[record(1).updateId, kept[0]!.offset, kept[0]!.length]]);
     expect(reopened.blobs.read(kept[0]!, { updateId: record(1).updateId, revision: 201 })).toEqual(record(1));
     const next = await reopened.blobs.append([record(4)]);

@@ -1,9 +1,12 @@
 /**
  * Reads the update metadata XML (`upd:Update`) of one revision: identity, properties, localized text,
- * relationships and files. Malformed or incomplete metadata is an UpdateXmlError naming the UpdateID.
+ * relationships and files. The XML is streamed through saxes and only the fields the engine keeps are collected
+ * (no element tree is built: a full sync reads hundreds of thousands of these). Malformed or incomplete metadata is
+ * an UpdateXmlError naming the UpdateID.
  */
+import { SaxesParser, type SaxesTag } from 'saxes';
 import type { CategoryType, LocalizedText, UpdateFile, UpdateIdentity, UpdateMetadata, UpdateType } from '../update-metadata';
-import { child, children, parseXml, textAt, XmlParseError, type XmlElement } from './element-tree';
+import { MAX_XML_DEPTH } from './element-tree';
 
 export class UpdateXmlError extends Error {
   constructor(
@@ -17,97 +20,158 @@ export class UpdateXmlError extends Error {
 
 const UPDATE_TYPES: readonly UpdateType[] = ['Software', 'Category', 'Detectoid', 'Driver'];
 const CATEGORY_TYPES: readonly CategoryType[] = ['Company', 'ProductFamily', 'Product', 'UpdateClassification'];
+/** Elements whose text is kept, by local name. */
+const TEXT_ELEMENTS = new Set(['Language', 'Title', 'Description', 'KBArticleID', 'SecurityBulletinID', 'MoreInfoUrl', 'SupportUrl']);
+
+const localName = (name: string) => {
+  const colon = name.indexOf(':');
+  return colon < 0 ? name : name.slice(colon + 1);
+};
+
+/** What the stream has collected so far. */
+class Collected {
+  rootName: string | undefined;
+  identity: Record<string, string> | undefined;
+  properties: Record<string, string> | undefined;
+  readonly propertyText: Record<string, string> = {};
+  categoryType: string | undefined;
+  readonly localized: LocalizedText[] = [];
+  readonly categoryGroups: string[][] = [];
+  readonly prerequisites: string[] = [];
+  readonly bundled: UpdateIdentity[] = [];
+  readonly supersedes: string[] = [];
+  readonly files: UpdateFile[] = [];
+}
 
 export function parseUpdateXml(xml: string, expected?: UpdateIdentity): UpdateMetadata {
   const label = expected?.updateId ?? 'unknown';
-  let root: XmlElement;
-  try {
-    root = parseXml(xml);
-  } catch (error) {
-    throw new UpdateXmlError(label, `metadata is not well-formed XML (${(error as XmlParseError).message})`);
-  }
-  if (root.name !== 'Update') throw new UpdateXmlError(label, `metadata root is <${root.name}>, not <Update>`);
-  const identity = child(root, 'UpdateIdentity');
-  const updateId = identity?.attributes.UpdateID?.toLowerCase();
-  const revision = Number(identity?.attributes.RevisionNumber);
+  const found = collect(xml, label);
+  if (found.rootName !== 'Update') throw new UpdateXmlError(label, `metadata root is <${found.rootName ?? ''}>, not <Update>`);
+  const updateId = found.identity?.UpdateID?.toLowerCase();
+  const revision = Number(found.identity?.RevisionNumber);
   if (updateId === undefined || !Number.isInteger(revision)) throw new UpdateXmlError(label, 'metadata has no valid UpdateIdentity');
   if (expected !== undefined && (updateId !== expected.updateId.toLowerCase() || revision !== expected.revision)) {
     throw new UpdateXmlError(label, `metadata describes ${updateId} revision ${revision}, not revision ${expected.revision}`);
   }
-
-  const properties = child(root, 'Properties');
+  const properties = found.properties;
   if (properties === undefined) throw new UpdateXmlError(updateId, 'metadata has no Properties');
-  const type = properties.attributes.UpdateType as UpdateType | undefined;
-  if (type === undefined || !UPDATE_TYPES.includes(type)) {
-    throw new UpdateXmlError(updateId, `unknown UpdateType ${JSON.stringify(properties.attributes.UpdateType)}`);
-  }
-  const categoryInfo = child(child(root, 'HandlerSpecificData'), 'CategoryInformation');
-  const categoryType = categoryInfo?.attributes.CategoryType as CategoryType | undefined;
+  const type = properties.UpdateType as UpdateType | undefined;
+  if (type === undefined || !UPDATE_TYPES.includes(type)) throw new UpdateXmlError(updateId, `unknown UpdateType ${JSON.stringify(properties.UpdateType)}`);
+  const categoryType = found.categoryType as CategoryType | undefined;
   if (type === 'Category' && (categoryType === undefined || !CATEGORY_TYPES.includes(categoryType))) {
     throw new UpdateXmlError(updateId, `category has unknown CategoryType ${JSON.stringify(categoryType)}`);
   }
-
-  const localized: LocalizedText[] = children(child(root, 'LocalizedPropertiesCollection'), 'LocalizedProperties').map((entry) => {
-    const description = textAt(entry, 'Description');
-    return {
-      language: textAt(entry, 'Language') ?? '',
-      title: textAt(entry, 'Title') ?? '',
-      ...(description === undefined || description === '' ? {} : { description }),
-    };
-  });
-  if (localized.length === 0 || localized.every((text) => text.title === '')) {
-    throw new UpdateXmlError(updateId, 'metadata has no title in any language');
-  }
-
-  const relationships = child(root, 'Relationships');
-  const prerequisites = child(relationships, 'Prerequisites');
-  const categoryGroups = children(prerequisites, 'AtLeastOne')
-    .filter((group) => group.attributes.IsCategory === 'true')
-    .map((group) => identitiesIn(group).map((id) => id.updateId));
-  const plainPrerequisites = [
-    ...children(prerequisites, 'UpdateIdentity'),
-    ...children(prerequisites, 'AtLeastOne')
-      .filter((group) => group.attributes.IsCategory !== 'true')
-      .flatMap((group) => children(group, 'UpdateIdentity')),
-  ].map((element) => (element.attributes.UpdateID ?? '').toLowerCase());
-  const bundledElement = child(relationships, 'BundledUpdates');
-  const bundled = [...identitiesIn(bundledElement), ...children(bundledElement, 'AtLeastOne').flatMap(identitiesIn)];
-
-  const files: UpdateFile[] = children(child(root, 'Files'), 'File').map((file) => ({
-    digest: file.attributes.Digest ?? '',
-    fileName: file.attributes.FileName ?? '',
-    size: Number(file.attributes.Size ?? 0),
-  }));
+  if (found.localized.length === 0 || found.localized.every((text) => text.title === '')) throw new UpdateXmlError(updateId, 'metadata has no title in any language');
 
   const optional = <K extends string>(key: K, value: string | undefined) => (value === undefined || value === '' ? {} : { [key]: value });
+  const text = found.propertyText;
   return {
     updateId,
     revision,
     type,
     ...(categoryType === undefined ? {} : { categoryType }),
-    defaultLanguage: properties.attributes.DefaultPropertiesLanguage ?? 'en',
-    localized,
-    ...optional('kb', textAt(properties, 'KBArticleID')),
-    ...optional('bulletin', textAt(properties, 'SecurityBulletinID')),
-    ...optional('msrcSeverity', properties.attributes.MsrcSeverity),
-    ...optional('creationDate', properties.attributes.CreationDate),
-    publicationState: properties.attributes.PublicationState === 'Expired' ? 'Expired' : 'Published',
-    explicitlyDeployable: properties.attributes.ExplicitlyDeployable !== 'false',
-    categoryGroups,
-    prerequisites: plainPrerequisites,
-    supersedes: children(child(relationships, 'SupersededUpdates'), 'UpdateIdentity').map((element) =>
-      (element.attributes.UpdateID ?? '').toLowerCase(),
-    ),
-    bundled,
-    files,
-    ...optional('moreInfoUrl', textAt(properties, 'MoreInfoUrl')),
-    ...optional('supportUrl', textAt(properties, 'SupportUrl')),
+    defaultLanguage: properties.DefaultPropertiesLanguage ?? 'en',
+    localized: found.localized,
+    ...optional('kb', text.KBArticleID),
+    ...optional('bulletin', text.SecurityBulletinID),
+    ...optional('msrcSeverity', properties.MsrcSeverity),
+    ...optional('creationDate', properties.CreationDate),
+    publicationState: properties.PublicationState === 'Expired' ? 'Expired' : 'Published',
+    explicitlyDeployable: properties.ExplicitlyDeployable !== 'false',
+    categoryGroups: found.categoryGroups,
+    prerequisites: found.prerequisites,
+    supersedes: found.supersedes,
+    bundled: found.bundled,
+    files: found.files,
+    ...optional('moreInfoUrl', text.MoreInfoUrl),
+    ...optional('supportUrl', text.SupportUrl),
   };
 }
 
-function identitiesIn(element: XmlElement | undefined): UpdateIdentity[] {
-  return children(element, 'UpdateIdentity').map((identity) => ({
-    updateId: (identity.attributes.UpdateID ?? '').toLowerCase(),
-    revision: Number(identity.attributes.RevisionNumber ?? 0),
-  }));
+/** One pass over the XML, keeping what parseUpdateXml needs; depth is capped (saxes is quadratic in nesting). */
+function collect(xml: string, label: string): Collected {
+  const found = new Collected();
+  const path: string[] = [];
+  let text: string | undefined;
+  let localizedEntry: Partial<Record<'Language' | 'Title' | 'Description', string>> | undefined;
+  let group: { category: boolean; ids: string[] } | undefined;
+  const parser = new SaxesParser({ position: false });
+  let failure: string | undefined;
+  parser.on('error', (error) => {
+    failure ??= error.message;
+  });
+  parser.on('opentag', (tag: SaxesTag) => {
+    if (path.length >= MAX_XML_DEPTH) throw new DepthError();
+    const name = localName(tag.name);
+    const parent = path[path.length - 1];
+    const grand = path[path.length - 2];
+    const attributes = tag.attributes as Record<string, string>;
+    path.push(name);
+    if (path.length === 1) {
+      found.rootName = name;
+      return;
+    }
+    if (TEXT_ELEMENTS.has(name)) text = '';
+    switch (name) {
+      case 'UpdateIdentity': {
+        const id = (attributes.UpdateID ?? '').toLowerCase();
+        if (path.length === 2) found.identity = attributes;
+        else if (parent === 'AtLeastOne' && group !== undefined) group.ids.push(id);
+        else if (parent === 'Prerequisites') found.prerequisites.push(id);
+        else if (parent === 'SupersededUpdates') found.supersedes.push(id);
+        else if (parent === 'BundledUpdates' || (parent === 'AtLeastOne' && grand === 'BundledUpdates')) found.bundled.push({ updateId: id, revision: Number(attributes.RevisionNumber ?? 0) });
+        break;
+      }
+      case 'Properties':
+        if (path.length === 2) found.properties = attributes;
+        break;
+      case 'CategoryInformation':
+        if (parent === 'HandlerSpecificData') found.categoryType = attributes.CategoryType;
+        break;
+      case 'LocalizedProperties':
+        localizedEntry = {};
+        break;
+      case 'AtLeastOne':
+        if (parent === 'Prerequisites') group = { category: attributes.IsCategory === 'true', ids: [] };
+        else if (parent === 'BundledUpdates') group = undefined;
+        break;
+      case 'File':
+        if (parent === 'Files') found.files.push({ digest: attributes.Digest ?? '', fileName: attributes.FileName ?? '', size: Number(attributes.Size ?? 0) });
+        break;
+    }
+  });
+  const addText = (chunk: string) => {
+    if (text !== undefined) text += chunk;
+  };
+  parser.on('text', addText);
+  parser.on('cdata', addText);
+  parser.on('closetag', () => {
+    const name = path.pop()!;
+    const parent = path[path.length - 1];
+    if (text !== undefined && TEXT_ELEMENTS.has(name)) {
+      const value = text.trim();
+      if (parent === 'LocalizedProperties' && localizedEntry !== undefined && (name === 'Language' || name === 'Title' || name === 'Description')) localizedEntry[name] = value;
+      else if (parent === 'Properties') found.propertyText[name] = value;
+      text = undefined;
+    }
+    if (name === 'LocalizedProperties' && localizedEntry !== undefined) {
+      const description = localizedEntry.Description;
+      found.localized.push({ language: localizedEntry.Language ?? '', title: localizedEntry.Title ?? '', ...(description === undefined || description === '' ? {} : { description }) });
+      localizedEntry = undefined;
+    } else if (name === 'AtLeastOne' && group !== undefined && parent === 'Prerequisites') {
+      if (group.category) found.categoryGroups.push(group.ids);
+      else found.prerequisites.push(...group.ids);
+      group = undefined;
+    }
+  });
+  try {
+    parser.write(xml).close();
+  } catch (error) {
+    if (error instanceof DepthError) throw new UpdateXmlError(label, `metadata is not well-formed XML (elements are nested deeper than ${MAX_XML_DEPTH} levels)`);
+    failure ??= error instanceof Error ? error.message : String(error);
+  }
+  if (failure !== undefined) throw new UpdateXmlError(label, `metadata is not well-formed XML (${failure})`);
+  return found;
 }
+
+class DepthError extends Error {}

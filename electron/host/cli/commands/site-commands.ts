@@ -21,11 +21,13 @@ export async function siteCommand(
         return callApi(host, 'updateSite', { site: options.site, ...(options.name === undefined ? {} : { name: options.name }), ...(options.parent === undefined ? {} : { parent: options.parent }) });
       case 'remove':
         return callApi(host, 'removeSite', { site: options.site });
+      case 'restore':
+        return callApi(host, 'restoreSite', { site: options.site });
       case 'list':
       case undefined:
         return callApi(host, 'getHierarchy', {});
       default:
-        throw new CliError(`usc site: unknown action "${action}" (add, edit, remove or list).`, 2);
+        throw new CliError(`usc site: unknown action "${action}" (add, edit, remove, restore or list).`, 2);
     }
   });
   if (options.json) context.io.out(JSON.stringify(result, null, 2));
@@ -37,6 +39,7 @@ export async function siteCommand(
       context.io.out(`${'  '.repeat(depth)}${siteDisplayName(entry.site)}: ${last}, content version ${entry.contentVersion}${entry.drift ? ' (behind its parent)' : ''}${retry}`);
     }
   } else if ('removed' in result) context.io.out(`Removed site ${result.removed}; its database was kept as ${result.keptAs}.`);
+  else if ('restoredFrom' in result) context.io.out(`Restored the site database of ${options.site} from ${result.restoredFrom}${result.keptAside.length > 0 ? `; kept aside: ${result.keptAside.join(', ')}` : ''}.`);
   else context.io.out(`${siteDisplayName(result)} (parent ${result.parentCode ?? 'none'}): ${result.databaseFile}`);
   return 0;
 }

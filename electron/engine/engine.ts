@@ -6,6 +6,7 @@ import type { SiteCode, SupConfig, SyncRun } from '../../shared/domain';
 import { acquireDataFolderLock, dataFolderLayout, ensureDataFolder, type DataFolder } from './data-folder';
 import { SYNC_COMPONENT } from './log/status-messages';
 import { TraceLogWriter } from './log/trace-log-writer';
+import { compactBlobStore } from './sites/blob-compaction';
 import type { SiteDatabase } from './sites/site-database';
 import { SiteRegistry } from './sites/site-registry';
 import { loadSqlJs } from './sites/sqljs';
@@ -108,6 +109,7 @@ export class Engine {
         progress: (payload) => this.emit({ name: 'progress', payload }),
         finished: (payload) => {
           this.emit({ name: 'syncFinished', payload });
+          this.compactIfWorthIt(payload.site);
           this.hierarchy.afterSync(payload);
         },
       },
@@ -325,6 +327,18 @@ export class Engine {
         syncing: this.syncs.isRunning(site.code),
       };
     });
+  }
+
+  /** After a sync: when superseded records make up most of the blob store, it is compacted (rare, and logged). */
+  private compactIfWorthIt(site: SiteCode): void {
+    try {
+      const result = compactBlobStore(this.sites.database(site));
+      if (result.compacted) {
+        this.logFor(site).writeNow(`Compacted the metadata store: ${result.liveRecords} records kept, ${Math.round(result.bytesBefore / 2 ** 20)} MiB down to ${Math.round(result.bytesAfter / 2 ** 20)} MiB.`);
+      }
+    } catch (error) {
+      this.logFor(site).writeNow(`WARNING: Could not compact the metadata store: ${error instanceof Error ? error.message : String(error)}. It stays as it was.`);
+    }
   }
 
   /** A site's open database (tests, benchmarks, maintenance commands). */

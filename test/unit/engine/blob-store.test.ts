@@ -1,5 +1,6 @@
-import { openSync, readFileSync, statSync, writeSync, closeSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, openSync, readdirSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { compactBlobStore } from '../../../electron/engine/sites/blob-compaction';
 import { describe, expect, it } from 'vitest';
 import { BlobStore, BlobStoreError, type BlobRecord } from '../../../electron/engine/sites/blob-store';
 import { SiteDatabase } from '../../../electron/engine/sites/site-database';
@@ -81,6 +82,48 @@ describe('the blob store', () => {
     expect(reopened.blobs.read(kept[0]!, { updateId: record(1).updateId, revision: 201 })).toEqual(record(1));
     const next = await reopened.blobs.append([record(4)]);
     expect(reopened.blobs.read(next[0]!)).toEqual(record(4));
+    reopened.close();
+  });
+});
+
+describe('blob store compaction', () => {
+  it('copies every live record to the next store, points the rows at it, and leaves a database that reopens', async () => {
+    const sql = await loadSqlJs();
+    const file = join(tempDir(), 'CEN.sqlite');
+    const site = SiteDatabase.create(sql, file, { code: 'CEN', name: 'Central Site', parentCode: null, createdAt: 'now' });
+    const point = (entry: BlobRecord, location: { offset: number; length: number }) =>
+      site.db.run(
+        'INSERT INTO detectoid (detectoid_id, revision, name, blob_offset, blob_length) VALUES (?, ?, ?, ?, ?) ON CONFLICT (detectoid_id) DO UPDATE SET revision = excluded.revision, blob_offset = excluded.blob_offset, blob_length = excluded.blob_length',
+        [entry.updateId, entry.revision, 'detectoid', location.offset, location.length],
+      );
+    // Ten records, each revised four times: the store holds 50 records, 10 of them live.
+    const latest = new Map<string, BlobRecord>();
+    for (let round = 0; round < 5; round++) {
+      const records = Array.from({ length: 10 }, (_, index) => ({ ...record(index + 1), revision: 300 + round, xml: `${record(index + 1).xml}<!-- round ${round} -->` }));
+      const locations = await site.blobs.append(records);
+      inTransaction(site.db, () => records.forEach((entry, index) => point(entry, locations[index]!)));
+      for (const entry of records) latest.set(entry.updateId, entry);
+    }
+    site.save();
+    const before = site.blobs.size;
+    const result = compactBlobStore(site, { force: true });
+    expect(result).toMatchObject({ compacted: true, liveRecords: 10, bytesBefore: before });
+    expect(result.bytesAfter).toBeLessThan(before / 4);
+    expect(site.blobGeneration).toBe(2);
+    const check = (database: SiteDatabase) => {
+      const rows = database.db.exec('SELECT detectoid_id, revision, blob_offset, blob_length FROM detectoid')[0]!.values;
+      expect(rows).toHaveLength(10);
+      for (const [id, revision, offset, length] of rows) {
+        expect(database.blobs.read({ offset: Number(offset), length: Number(length) }, { updateId: String(id), revision: Number(revision) })).toEqual(latest.get(String(id)));
+      }
+    };
+    check(site);
+    site.close();
+    // The old store stays beside the new one (the .bak of the database points into it).
+    expect(readdirSync(dirname(file)).filter((name) => name.includes('.blobs.')).sort()).toEqual(['CEN.sqlite.blobs.1', 'CEN.sqlite.blobs.2']);
+    const reopened = SiteDatabase.open(sql, file);
+    check(reopened);
+    expect(compactBlobStore(reopened)).toMatchObject({ compacted: false });
     reopened.close();
   });
 });

@@ -1,0 +1,99 @@
+/**
+ * Compaction of a site's blob store: every revision change appends a new record and leaves the old one behind, so
+ * when superseded records make up most of the file, the live records are copied (as they are, checksums included)
+ * into the next generation's file, the rows are pointed at it and the database saved whole, in that order. Until
+ * that save the old file is what the database on disk points into; a crash at any step leaves a usable pair.
+ */
+import { closeSync, openSync, readSync, rmSync, statSync } from 'node:fs';
+import { BlobStore } from './blob-store';
+import { SiteDatabase } from './site-database';
+import { inTransaction } from './transaction';
+
+/** Tables whose rows point into the blob store, with their key column. */
+const POINTING = [
+  ['software_update', 'update_id'],
+  ['category', 'category_id'],
+  ['detectoid', 'detectoid_id'],
+] as const;
+
+export interface CompactionResult {
+  compacted: boolean;
+  liveRecords: number;
+  bytesBefore: number;
+  bytesAfter: number;
+}
+
+/**
+ * Compacts when unreferenced records are more than half of a store of at least `minimumBytes` (or always, when
+ * `force`). A damaged record is copied as it is: compaction neither repairs nor hides damage.
+ */
+export function compactBlobStore(site: SiteDatabase, options: { force?: boolean; minimumBytes?: number } = {}): CompactionResult {
+  const db = site.db;
+  const live: Array<{ table: string; key: string; id: string; offset: number; length: number }> = [];
+  for (const [table, key] of POINTING) {
+    for (const [id, offset, length] of db.exec(`SELECT ${key}, blob_offset, blob_length FROM ${table} WHERE blob_offset IS NOT NULL`)[0]?.values ?? []) {
+      live.push({ table, key, id: String(id), offset: Number(offset), length: Number(length) });
+    }
+  }
+  const bytesBefore = site.blobs.size;
+  const liveBytes = live.reduce((sum, record) => sum + record.length, 0);
+  const worthIt = bytesBefore >= (options.minimumBytes ?? 64 * 1024 * 1024) && liveBytes * 2 < bytesBefore;
+  if (!options.force && !worthIt) return { compacted: false, liveRecords: live.length, bytesBefore, bytesAfter: bytesBefore };
+
+  live.sort((a, b) => a.offset - b.offset);
+  const oldGeneration = site.blobGeneration;
+  const nextFile = SiteDatabase.blobFileOf(site.file, oldGeneration + 1);
+  rmSync(nextFile, { force: true });
+  const next = BlobStore.open(nextFile);
+  const moved: number[] = [];
+  const source = openSync(site.blobs.file, 'r');
+  try {
+    for (let start = 0; start < live.length; start += 1000) {
+      const chunk = live.slice(start, start + 1000).map((record) => {
+        const bytes = Buffer.allocUnsafe(record.length);
+        for (let read = 0; read < record.length; ) {
+          const count = readSync(source, bytes, read, record.length - read, record.offset + read);
+          if (count === 0) break;
+          read += count;
+        }
+        return bytes;
+      });
+      moved.push(...next.appendRawSync(chunk).map((location) => location.offset));
+    }
+  } catch (error) {
+    next.close();
+    rmSync(nextFile, { force: true });
+    throw error;
+  } finally {
+    closeSync(source);
+  }
+
+  const point = (offsets: (index: number) => number) => {
+    const statements = POINTING.map(([table, key]) => [table, db.prepare(`UPDATE ${table} SET blob_offset = ? WHERE ${key} = ?`)] as const);
+    try {
+      live.forEach((record, index) => statements.find(([table]) => table === record.table)![1].run([offsets(index), record.id]));
+    } finally {
+      for (const [, statement] of statements) statement.free();
+    }
+  };
+  const previous = inTransaction(db, () => {
+    point((index) => moved[index]!);
+    return site.switchBlobGeneration(oldGeneration + 1, next);
+  });
+  try {
+    site.saveWhole();
+  } catch (error) {
+    // The file on disk still points into the old store: put the memory back the same way.
+    inTransaction(db, () => {
+      point((index) => live[index]!.offset);
+      site.switchBlobGeneration(oldGeneration, previous);
+    });
+    next.close();
+    rmSync(nextFile, { force: true });
+    throw error;
+  }
+  // The store before stays (the database's .bak points into it); the one before that goes.
+  previous.close();
+  rmSync(SiteDatabase.blobFileOf(site.file, oldGeneration - 1), { force: true });
+  return { compacted: true, liveRecords: live.length, bytesBefore, bytesAfter: statSync(nextFile).size };
+}

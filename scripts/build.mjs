@@ -30,6 +30,7 @@ await Promise.all([
   esbuild({ ...node, entryPoints: [join(root, 'electron/main.ts')], outfile: join(out, 'main/main.js') }),
   esbuild({ ...node, entryPoints: [join(root, 'electron/preload.ts')], outfile: join(out, 'preload/preload.js'), sourcemap: false }),
   esbuild({ ...node, entryPoints: [join(root, 'electron/engine/worker.ts')], outfile: join(out, 'engine/worker.js') }),
+  esbuild({ ...node, entryPoints: [join(root, 'electron/engine/upstream/fetch/fetch-worker.ts')], outfile: join(out, 'engine/fetch-worker.js') }),
   esbuild({ ...node, entryPoints: [join(root, 'electron/host/cli/main.ts')], outfile: join(out, 'cli/usc.js') }),
 ]);
 mkdirSync(join(out, 'engine'), { recursive: true });

@@ -57,6 +57,8 @@ export interface EngineTuning {
 export interface EngineOptions extends EngineTuning {
   dataDir: string;
   sqlWasmPath?: string;
+  /** The built metadata fetch worker (out/engine/fetch-worker.js); without it metadata is fetched on the engine thread. */
+  fetchWorkerPath?: string;
   now?: () => Date;
   clock?: Clock;
 }
@@ -104,6 +106,15 @@ export class Engine {
         now,
         clientSettings,
         loadConfig: () => this.hierarchy.configFor(site),
+        ...(options.fetchWorkerPath === undefined
+          ? {}
+          : {
+              fetchWorker: {
+                path: options.fetchWorkerPath,
+                ...(options.retryDelayMs === undefined ? {} : { retryDelayMs: options.retryDelayMs }),
+                ...(options.upstreamTimeoutMs === undefined ? {} : { timeoutMs: options.upstreamTimeoutMs }),
+              },
+            }),
       }),
       {
         progress: (payload) => this.emit({ name: 'progress', payload }),

@@ -1,4 +1,6 @@
 /** Entry point of the engine worker thread: calls in, results and events out. */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { toApiErrorData } from '../../shared/errors';
 import { CallMessageSchema } from '../../shared/protocol';
@@ -15,9 +17,11 @@ function send(message: WorkerToHost): void {
 
 async function main(): Promise<void> {
   const options = workerData as EngineWorkerData;
+  // The fetch worker is built beside this file; running from source there is none, and the engine fetches itself.
+  const fetchWorkerPath = join(__dirname, 'fetch-worker.js');
   let engine: Engine;
   try {
-    engine = await Engine.open(options);
+    engine = await Engine.open({ ...options, ...(existsSync(fetchWorkerPath) ? { fetchWorkerPath } : {}) });
   } catch (error) {
     send({ type: 'fatal', error: toApiErrorData(error) });
     return;

@@ -36,6 +36,7 @@ describe('packaging', () => {
     }
     expect(files.some((file) => file.startsWith('/node_modules/'))).toBe(false); // everything is bundled
     expect(existsSync(join(resources, 'app.asar.unpacked', 'out', 'engine', 'worker.js'))).toBe(true);
+    expect(existsSync(join(resources, 'app.asar.unpacked', 'out', 'engine', 'fetch-worker.js'))).toBe(true);
     expect(existsSync(join(resources, 'app.asar.unpacked', 'out', 'engine', 'sql-wasm.wasm'))).toBe(true);
     expect(existsSync(join(work, 'release', 'linux-unpacked', 'update-sync-console'))).toBe(true);
   }, 120_000);

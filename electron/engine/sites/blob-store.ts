@@ -78,10 +78,14 @@ export class BlobStore {
    * runs on the thread pool; appends are written one after the other in the order they were asked for.
    */
   async append(records: BlobRecord[]): Promise<BlobLocation[]> {
-    const payloads = await Promise.all(records.map(async (record) => encode(record, await deflateAsync(record.xml))));
+    return this.appendEncoded(await Promise.all(records.map(async (record) => encode(record, await deflateAsync(record.xml)))));
+  }
+
+  /** Appends records encoded elsewhere (the fetch worker compresses them) and flushes them to disk. */
+  async appendEncoded(records: Uint8Array[]): Promise<BlobLocation[]> {
     return this.serialized(async () => {
       const handle = await (this.handle ??= openAsync(this.file, 'a'));
-      return this.writeAll(payloads, async (buffer, start) => {
+      return this.writeAll(records, async (buffer, start) => {
         // A write may be short (a file size limit, a nearly full disk): go on until all is written or it fails.
         for (let written = 0; written < buffer.length; ) {
           const { bytesWritten } = await handle.write(buffer, written, buffer.length - written, start + written);
@@ -216,6 +220,11 @@ export class BlobStore {
       // Unreferenced bytes past the last record are harmless: nothing points at them and compaction drops them.
     }
   }
+}
+
+/** One record as the store writes it, compressed on the calling thread (the fetch worker's). */
+export function encodeBlobRecord(record: BlobRecord): Uint8Array {
+  return encode(record, deflateRawSync(record.xml));
 }
 
 function encode(record: BlobRecord, deflated: Uint8Array): Buffer {

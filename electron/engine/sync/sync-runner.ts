@@ -17,10 +17,19 @@ import { SiteSaveError } from '../sites/save-error';
 import { JOURNAL_LIMIT_AT_REST, JOURNAL_LIMIT_DURING_SYNC, type SiteDatabase } from '../sites/site-database';
 import { readSetting, writeSetting } from '../sites/settings';
 import { inTransaction } from '../sites/transaction';
-import type { MetadataBatch, MetadataFailure, RevisionList, UpstreamClient } from '../upstream/client/upstream-client';
+import type { MetadataFailure, RevisionList, UpstreamClient } from '../upstream/client/upstream-client';
+import type { FetchedBatch } from '../upstream/fetch/fetch-protocol';
+import { fetchInWorker } from '../upstream/fetch/remote-fetcher';
+import type { RevisionPayload, UpdateIdentity, UpdateMetadata } from '../upstream/update-metadata';
 import { UpstreamError } from '../upstream/client/upstream-error';
 import type { ClientSettings, SyncSourceConnector } from '../upstream/sync-source';
 import { titleOf } from '../upstream/update-metadata';
+
+/** A batch as the sync applies it: from the in-thread client (the raw payload) or the fetch worker (the encoded record). */
+interface ArrivedBatch {
+  revisions: Array<{ metadata: UpdateMetadata; payload?: RevisionPayload; record?: Uint8Array }>;
+  failures: MetadataFailure[];
+}
 import { configFingerprint, describeConfigChange, readSupConfig, resolveFilter, serverNameOf, type EffectiveConfig } from './sup-config';
 import { addPending, planDeltaSync, planFullSync, type SyncPlan } from './sync-plan';
 import { readRun } from './sync-queries';
@@ -49,6 +58,11 @@ export interface SyncContext {
   clientSettings?: ClientSettings;
   /** The settings this sync follows; a child site's come from the top-level site, its source is its parent. */
   loadConfig?: () => Promise<EffectiveConfig>;
+  /**
+   * Fetch metadata in a worker thread of its own (the built fetch-worker.js), so parsing and compression run beside
+   * the engine's writes; without it (running from source) the in-thread client fetches.
+   */
+  fetchWorker?: { path: string; retryDelayMs?: number; timeoutMs?: number };
 }
 
 export class SyncCancelled extends Error {}
@@ -221,8 +235,8 @@ class Synchronization {
     const plan = addPending(planFullSync(store!.storedConfigRevisions(), list.revisions), store!.pendingRevisions(true), list.revisions, anchor === undefined);
     let done = 0;
     let failed = 0;
-    await this.watchingServerChanged(anchor, (client) =>
-      client.fetchMetadata(
+    await this.watchingServerChanged(anchor, () =>
+      this.fetchRevisions(
         plan.fetch,
         async (batch) => {
           const applied = await this.applyBatch(batch, true, (entry, location) => {
@@ -232,7 +246,6 @@ class Synchronization {
           failed += applied.failed;
           this.progress(done, plan.fetch.length);
         },
-        context.signal,
       ),
     );
     store!.reloadCategories();
@@ -292,8 +305,8 @@ class Synchronization {
     let lastLogged = -1;
     const fetchStarted = Date.now();
     const languages = this.config.languages;
-    await this.watchingServerChanged(this.anchorBefore ?? undefined, (client) =>
-      client.fetchMetadata(
+    await this.watchingServerChanged(this.anchorBefore ?? undefined, () =>
+      this.fetchRevisions(
         plan.fetch,
         async (batch) => {
           const applied = await this.applyBatch(batch, false, (entry, location, now) => {
@@ -319,7 +332,6 @@ class Synchronization {
           }
           this.phase = 'metadata';
         },
-        context.signal,
       ),
     );
     this.checkCancelled();
@@ -330,17 +342,21 @@ class Synchronization {
    * then that transaction to the journal. A failed revision is recorded so the next sync fetches it.
    */
   private async applyBatch(
-    batch: MetadataBatch,
+    batch: ArrivedBatch,
     config: boolean,
-    apply: (entry: MetadataBatch['revisions'][number], location: { offset: number; length: number }, now: string) => void,
+    apply: (entry: ArrivedBatch['revisions'][number], location: { offset: number; length: number }, now: string) => void,
   ): Promise<{ applied: number; failed: number }> {
     this.checkCancelled();
     const { context, store } = this;
     let locations: Array<{ offset: number; length: number }>;
     try {
-      locations = await context.database.blobs.append(
-        batch.revisions.map((entry) => ({ updateId: entry.metadata.updateId, revision: entry.metadata.revision, xml: entry.xml, fileDigests: entry.fileDigests, fileUrls: entry.fileUrls })),
-      );
+      const encoded = batch.revisions.flatMap((entry) => (entry.record === undefined ? [] : [entry.record]));
+      locations =
+        encoded.length === batch.revisions.length
+          ? await context.database.blobs.appendEncoded(encoded)
+          : await context.database.blobs.append(
+              batch.revisions.map(({ metadata, payload }) => ({ updateId: metadata.updateId, revision: metadata.revision, xml: payload!.xml, fileDigests: payload!.fileDigests, fileUrls: payload!.fileUrls })),
+            );
     } catch (error) {
       throw new SiteSaveError(context.database.blobs.file, error);
     }
@@ -485,6 +501,29 @@ class Synchronization {
 
   private upstream<T>(call: (client: UpstreamClient) => Promise<T>): Promise<T> {
     return call(this.client!);
+  }
+
+  /** Fetches and parses revisions, in the fetch worker when there is one, handing each batch to `apply`. */
+  private fetchRevisions(ids: UpdateIdentity[], apply: (batch: ArrivedBatch) => Promise<void>): Promise<void> {
+    const { context, config } = this;
+    const worker = context.fetchWorker;
+    if (worker === undefined || ids.length === 0) {
+      return this.client!.fetchMetadata(ids, (batch) => apply({ revisions: batch.revisions.map((revision) => ({ metadata: revision.metadata, payload: revision })), failures: batch.failures }), context.signal);
+    }
+    return fetchInWorker(
+      worker.path,
+      {
+        baseUrl: this.client!.baseUrl,
+        ...(worker.timeoutMs === undefined ? {} : { timeoutMs: worker.timeoutMs }),
+        ...(worker.retryDelayMs === undefined ? {} : { retryDelayMs: worker.retryDelayMs }),
+        ...(config.proxy === undefined ? {} : { proxy: config.proxy }),
+        ...(config.extraCaCertificates === undefined ? {} : { extraCaCertificates: config.extraCaCertificates }),
+      },
+      ids,
+      (batch: FetchedBatch) => apply(batch),
+      (notice) => context.log.write(`sync: ${notice}`),
+      context.signal,
+    );
   }
 
   private updateSourceId(): string {

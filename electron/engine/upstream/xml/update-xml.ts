@@ -23,6 +23,12 @@ const CATEGORY_TYPES: readonly CategoryType[] = ['Company', 'ProductFamily', 'Pr
 /** Elements whose text is kept, by local name. */
 const TEXT_ELEMENTS = new Set(['Language', 'Title', 'Description', 'KBArticleID', 'SecurityBulletinID', 'MoreInfoUrl', 'SupportUrl']);
 
+/**
+ * A copy of a string that does not share memory with the document it was cut from: saxes hands out slices of the
+ * whole XML, and an id or a title kept for the rest of a sync would otherwise keep every update's XML alive.
+ */
+const detach = (text: string): string => Buffer.from(text, 'utf8').toString('utf8');
+
 const localName = (name: string) => {
   const colon = name.indexOf(':');
   return colon < 0 ? name : name.slice(colon + 1);
@@ -105,7 +111,9 @@ function collect(xml: string, label: string): Collected {
     const name = localName(tag.name);
     const parent = path[path.length - 1];
     const grand = path[path.length - 2];
-    const attributes = tag.attributes as Record<string, string>;
+    const raw = tag.attributes as Record<string, string>;
+    const attributes: Record<string, string> = {};
+    for (const key in raw) attributes[key] = detach(raw[key]!);
     path.push(name);
     if (path.length === 1) {
       found.rootName = name;
@@ -149,7 +157,7 @@ function collect(xml: string, label: string): Collected {
     const name = path.pop()!;
     const parent = path[path.length - 1];
     if (text !== undefined && TEXT_ELEMENTS.has(name)) {
-      const value = text.trim();
+      const value = detach(text.trim());
       if (parent === 'LocalizedProperties' && localizedEntry !== undefined && (name === 'Language' || name === 'Title' || name === 'Description')) localizedEntry[name] = value;
       else if (parent === 'Properties') found.propertyText[name] = value;
       text = undefined;

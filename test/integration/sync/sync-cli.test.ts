@@ -5,6 +5,7 @@ import { builtPaths } from '../../helpers/built';
 import { useTempDirs } from '../../helpers/temp-dir';
 import { runUsc } from '../../helpers/usc-process';
 import { useUpstream } from '../../helpers/upstream';
+import { CLASSIFICATIONS } from '../../../electron/engine/upstream/soap/protocol-names';
 
 const tempDir = useTempDirs();
 const upstream = useUpstream();
@@ -53,6 +54,28 @@ describe('usc config / sync / updates / history / status', () => {
     } finally {
       server.close();
     }
+  });
+
+  it('fetches in its worker thread as the engine does in-process: capped answers arrive, a withheld update fails the sync, the next one completes it', async () => {
+    const { service, catalog, url } = await upstream.start({ updates: 200, seed: 17 });
+    service.configure({ maxResponseBytes: 60_000 });
+    const data = tempDir();
+    await runUsc(['config', '--data', data, '--source', url, '--products', 'Microsoft', '--classifications', CLASSIFICATIONS.map((c) => c.name).join(','), '--languages', 'en']);
+    const first = JSON.parse((await runUsc(['sync', '--data', data, '--full', '--json'])).stdout);
+    expect(first).toMatchObject({ outcome: 'succeeded', counts: { new: catalog.updates.length, failed: 0 } });
+    expect(service.stats.leftOutByCap).toBeGreaterThan(0);
+
+    const missing = service.churn({ add: 3 }).added[1]!;
+    service.injectFault({ kind: 'withhold', updateId: missing, times: 100 });
+    const failed = await runUsc(['sync', '--data', data, '--delta', '--json']);
+    expect(failed.code).toBe(1);
+    expect(JSON.parse(failed.stdout)).toMatchObject({ outcome: 'failed', counts: { failed: 1 }, error: { code: 'UPDATES_FAILED' } });
+    expect(failed.stderr).toContain('Failed to sync some of the updates (1 of');
+    service.clearFaults();
+    const next = JSON.parse((await runUsc(['sync', '--data', data, '--delta', '--json'])).stdout);
+    expect(next).toMatchObject({ outcome: 'succeeded', counts: { failed: 0, new: 1 + catalog.update(missing)!.childIds.length } });
+    const listed = JSON.parse((await runUsc(['updates', '--data', data, '--all', '--json'])).stdout) as Array<{ updateId: string }>;
+    expect(listed.map((row) => row.updateId).sort()).toEqual(catalog.updates.filter((update) => update.state !== 'removed').map((update) => update.id).sort());
   });
 
   it('refuses contradictory options and bad sources', async () => {

@@ -7,6 +7,7 @@ import { rootCertificates } from 'node:tls';
 import { Agent, ProxyAgent, request, type Dispatcher } from 'undici';
 import { DSS_AUTH_PATH, NS_SOAP, SERVER_SYNC_PATH, soapActionFor, type SyncOperation } from '../soap/protocol-names';
 import { child, textAt, XmlParseError, XmlTreeBuilder, type XmlElement } from '../xml/element-tree';
+import type { BlobPrescan } from './blob-prescan';
 import { UpstreamError } from './upstream-error';
 
 export interface ProxySettings {
@@ -32,6 +33,8 @@ export interface SoapCall {
   onRecord?: (element: XmlElement) => void;
   /** Text of any one element past this many characters is cut and the element marked oversize. */
   maxTextLength?: number;
+  /** Takes metadata blobs out of the answer before the parser sees it (see BlobPrescan). */
+  prescan?: BlobPrescan;
 }
 
 /** No answer the protocol defines comes near this; more is a broken or hostile server. */
@@ -106,9 +109,11 @@ export class SoapTransport {
           response.body.destroy();
           throw new UpstreamError('malformed', call.operation, `The upstream server's answer to ${call.operation} is larger than ${MAX_RESPONSE_BYTES / (1024 * 1024)} MiB; refusing it`);
         }
-        builder.write(decoder.decode(chunk as Buffer, { stream: true }));
+        const text = decoder.decode(chunk as Buffer, { stream: true });
+        builder.write(call.prescan === undefined ? text : call.prescan.feed(text));
       }
-      builder.write(decoder.decode());
+      const rest = decoder.decode();
+      builder.write(call.prescan === undefined ? rest : call.prescan.feed(rest) + call.prescan.end());
       root = builder.close();
     } catch (error) {
       if (error instanceof XmlParseError) {

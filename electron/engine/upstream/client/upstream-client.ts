@@ -4,6 +4,7 @@
  * retried with backoff; an expired or refused cookie re-runs the authorization flow.
  */
 import { CabinetError } from '../cab/cab-error';
+import { BLOB_REFERENCE, BlobPrescan } from './blob-prescan';
 import { requests, type AuthorizationCookie, type IdAndDelta, type SyncCookie } from '../soap/envelope';
 import type { SyncOperation } from '../soap/protocol-names';
 import { decodeCompressedBlob, MAX_METADATA_CHARS } from '../update-blob';
@@ -229,6 +230,13 @@ export class UpstreamClient {
     const batch = emptyBatch();
     const wanted = new Map(ids.map((id) => [id.updateId.toLowerCase(), id]));
     const received = new Map<string, { revision: ReceivedRevision | undefined }>();
+    const prescan = new BlobPrescan(MAX_METADATA_CHARS);
+    /** A blob's text: taken out of the answer by the prescan, or (when it could not be) as the parser read it. */
+    const blobText = (element: XmlElement | undefined) => {
+      if (element === undefined) return undefined;
+      const reference = element.attributes[BLOB_REFERENCE];
+      return reference === undefined ? element.text : prescan.take(reference);
+    };
     const onRecord = (record: XmlElement) => {
       const updateId = (textAt(record, 'Id', 'UpdateID') ?? '').toLowerCase();
       const asked = wanted.get(updateId);
@@ -236,10 +244,12 @@ export class UpstreamClient {
       try {
         const compressedElement = child(record, 'XmlUpdateBlobCompressed');
         const plainElement = child(record, 'XmlUpdateBlob');
-        if (compressedElement?.oversize || plainElement?.oversize) {
+        const oversize = (element: XmlElement | undefined) => element?.oversize === true || element?.attributes[BLOB_REFERENCE] === 'oversize';
+        if (oversize(compressedElement) || oversize(plainElement)) {
           throw new UpdateXmlError(updateId, `its metadata is larger than the limit of ${MAX_METADATA_CHARS / (1024 * 1024)} MiB; refusing it`);
         }
-        const xml = compressedElement !== undefined ? decodeCompressedBlob(compressedElement.text) : plainElement?.text;
+        const compressedText = blobText(compressedElement);
+        const xml = compressedText !== undefined ? decodeCompressedBlob(compressedText) : blobText(plainElement);
         if (xml === undefined) throw new UpdateXmlError(updateId, 'the server sent no metadata blob');
         if (xml.length > MAX_METADATA_CHARS) throw new UpdateXmlError(updateId, `its metadata is larger than the limit of ${MAX_METADATA_CHARS / (1024 * 1024)} MiB; refusing it`);
         if (compressedElement !== undefined) batch.compressed++;
@@ -265,9 +275,11 @@ export class UpstreamClient {
       recordName: 'ServerSyncUpdateData',
       onRecord,
       maxTextLength: MAX_METADATA_CHARS,
+      prescan,
       reset: () => {
         Object.assign(batch, emptyBatch());
         received.clear();
+        prescan.reset();
       },
     });
     // fileUrls follow the records: each revision keeps the URLs of the files its FileDigestList names.
@@ -312,7 +324,7 @@ export class UpstreamClient {
     operation: SyncOperation,
     build: (cookie: SyncCookie) => string,
     signal: AbortSignal | undefined,
-    stream: { recordName?: string; onRecord?: (element: XmlElement) => void; maxTextLength?: number; reset?: () => void } = {},
+    stream: { recordName?: string; onRecord?: (element: XmlElement) => void; maxTextLength?: number; prescan?: BlobPrescan; reset?: () => void } = {},
   ): Promise<XmlElement> {
     let reauthorized = false;
     for (let attempt = 0; ; attempt++) {
@@ -328,6 +340,7 @@ export class UpstreamClient {
           ...(stream.recordName === undefined ? {} : { recordName: stream.recordName }),
           ...(stream.onRecord === undefined ? {} : { onRecord: stream.onRecord }),
           ...(stream.maxTextLength === undefined ? {} : { maxTextLength: stream.maxTextLength }),
+          ...(stream.prescan === undefined ? {} : { prescan: stream.prescan }),
         });
       } catch (error) {
         if (!(error instanceof UpstreamError)) throw error;

@@ -18,6 +18,7 @@ const POINTING = [
 
 export interface CompactionResult {
   compacted: boolean;
+  /** Records copied (-1 when compaction was not worth it and they were not counted). */
   liveRecords: number;
   bytesBefore: number;
   bytesAfter: number;
@@ -29,17 +30,18 @@ export interface CompactionResult {
  */
 export function compactBlobStore(site: SiteDatabase, options: { force?: boolean; minimumBytes?: number } = {}): CompactionResult {
   const db = site.db;
+  const bytesBefore = site.blobs.size;
+  if (!options.force) {
+    // Most syncs end here: the sums are read in SQL, the rows only when compaction is worth it.
+    const liveBytes = POINTING.reduce((sum, [table]) => sum + Number(db.exec(`SELECT coalesce(sum(blob_length), 0) FROM ${table}`)[0]?.values[0]?.[0] ?? 0), 0);
+    if (bytesBefore < (options.minimumBytes ?? 64 * 1024 * 1024) || liveBytes * 2 >= bytesBefore) return { compacted: false, liveRecords: -1, bytesBefore, bytesAfter: bytesBefore };
+  }
   const live: Array<{ table: string; key: string; id: string; offset: number; length: number }> = [];
   for (const [table, key] of POINTING) {
     for (const [id, offset, length] of db.exec(`SELECT ${key}, blob_offset, blob_length FROM ${table} WHERE blob_offset IS NOT NULL`)[0]?.values ?? []) {
       live.push({ table, key, id: String(id), offset: Number(offset), length: Number(length) });
     }
   }
-  const bytesBefore = site.blobs.size;
-  const liveBytes = live.reduce((sum, record) => sum + record.length, 0);
-  const worthIt = bytesBefore >= (options.minimumBytes ?? 64 * 1024 * 1024) && liveBytes * 2 < bytesBefore;
-  if (!options.force && !worthIt) return { compacted: false, liveRecords: live.length, bytesBefore, bytesAfter: bytesBefore };
-
   live.sort((a, b) => a.offset - b.offset);
   const oldGeneration = site.blobGeneration;
   const nextFile = SiteDatabase.blobFileOf(site.file, oldGeneration + 1);

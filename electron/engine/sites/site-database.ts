@@ -22,8 +22,12 @@ const BLOB_GENERATION_KEY = 'storage.blobGeneration';
 
 /** At rest, a journal past this is folded into the file, so opening a site replays little. */
 export const JOURNAL_LIMIT_AT_REST = 8 * 1024 * 1024;
-/** During a synchronization, batches are journaled up to this before a whole-file checkpoint. */
-export const JOURNAL_LIMIT_DURING_SYNC = 64 * 1024 * 1024;
+/**
+ * During a synchronization, batches are journaled up to this before a whole-file checkpoint: each checkpoint exports
+ * the whole database (a second copy in memory, seconds at catalog scale), and a journal is only ever replayed after
+ * a crash.
+ */
+export const JOURNAL_LIMIT_DURING_SYNC = 256 * 1024 * 1024;
 
 export interface SiteIdentity {
   code: SiteCode;

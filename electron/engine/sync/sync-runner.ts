@@ -123,6 +123,7 @@ class Synchronization {
   private config!: EffectiveConfig;
   private serverName = '';
   private serverChangedOnce = false;
+  private appliedAny = false;
 
   constructor(
     private readonly context: SyncContext,
@@ -363,6 +364,7 @@ class Synchronization {
     this.checkCancelled();
     if (!config) this.phase = 'apply';
     const now = context.now().toISOString();
+    if (batch.revisions.length > 0) this.appliedAny = true;
     inTransaction(this.db, () => {
       batch.revisions.forEach((entry, index) => apply(entry, locations[index]!, now));
       for (const failure of batch.failures) store!.recordFailure(failure, this.runId, config);
@@ -386,7 +388,9 @@ class Synchronization {
     const nowIso = context.now().toISOString();
     inTransaction(this.db, () => {
       if (this.kind === 'full') this.counts.removed = store!.markRemovedUpdates(plan.remove, this.runId, nowIso);
-      store!.refreshSupersededFlags();
+      // Supersedence only changes when updates arrive or leave: a sync that changed nothing leaves the flags alone
+      // (recomputing them reads every update, most of the cost of a delta with nothing new at catalog scale).
+      if (this.appliedAny || this.counts.removed > 0) store!.refreshSupersededFlags();
       this.saveCounts();
       if (this.warnings.length > 0) this.db.run('UPDATE sync_run SET error_message = ? WHERE run_id = ?', [this.warnings.join('\n'), this.runId]);
       if (!complete) return;

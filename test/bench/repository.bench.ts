@@ -27,11 +27,19 @@ async function main(): Promise<void> {
   const folder = mkdtempSync(join(tmpdir(), 'usc-bench-'));
   migrate(db, { blobs: BlobStore.open(join(folder, 'bench.blobs')) });
   const random = new SeededRandom(7);
+  const categoryKeys = new Map<string, number>();
+  inTransaction(db, () => {
+    for (const [id, name, type] of [...PRODUCTS.map((p) => [p.id, p.name, 'Product']), ...CLASSIFICATIONS.map((c) => [c.id, c.name, 'UpdateClassification'])]) {
+      db.run('INSERT INTO category (category_id, revision, category_type, name) VALUES (?, 100, ?, ?)', [id!, type!, name!]);
+      categoryKeys.set(id!, Number(db.exec('SELECT last_insert_rowid()')[0]!.values[0]![0]));
+    }
+  });
   const insert = db.prepare(
-    `INSERT INTO software_update (update_id, revision, title, kb, kb_number, bulletin, severity, severity_rank, classification_id, classification_name, product_names, released_at, revised_at, state, deployable, superseded)
-     VALUES (?, 200, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO software_update (update_key, update_id, revision, title, kb, kb_number, bulletin, severity, severity_rank, classification_key, classification_name, product_names, product_keys,
+       released_at, revised_at, state, deployable, superseded)
+     VALUES (?, ?, 200, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  const link = db.prepare('INSERT INTO update_category (update_id, category_id, visible, title) VALUES (?, ?, ?, ?)');
+  const link = db.prepare('INSERT INTO update_product (category_key, visible, title, update_key) VALUES (?, ?, ?, ?)');
   const started = performance.now();
   inTransaction(db, () => {
     for (let i = 0; i < total; i++) {
@@ -43,7 +51,9 @@ async function main(): Promise<void> {
       const deployable = random.next() < 0.6 ? 1 : 0;
       const date = new Date(Date.UTC(2016, 0, 1) + Math.floor(random.next() * 3_900) * 86_400_000).toISOString();
       const title = `${date.slice(0, 7)} Cumulative Update for ${product.titleName} for x64-based Systems (KB${kb})`;
+      const productKey = categoryKeys.get(product.id)!;
       insert.run([
+        i + 1,
         id,
         title,
         String(kb),
@@ -51,19 +61,19 @@ async function main(): Promise<void> {
         i % 7 === 0 ? `MS16-${String(i % 160).padStart(3, '0')}` : null,
         severity,
         { Critical: 1, Important: 2, Moderate: 3, Low: 4 }[severity ?? ''] ?? 5,
-        classification.id,
+        categoryKeys.get(classification.id)!,
         classification.name,
         product.name,
+        String(productKey),
         date,
         date,
         random.next() < 0.05 ? 'expired' : 'published',
         deployable,
         random.next() < 0.6 ? 1 : 0,
       ]);
-      link.run([id, product.id, deployable, title]);
-      link.run([id, classification.id, deployable, title]);
+      link.run([productKey, deployable, title, i + 1]);
     }
-    db.run('INSERT INTO update_search (docid, title, kb, bulletin) SELECT rowid, title, kb, bulletin FROM software_update');
+    db.run("INSERT INTO update_search (update_search) VALUES ('rebuild')");
   });
   insert.free();
   link.free();

@@ -10,8 +10,13 @@ export interface UscResult {
 
 /** Runs `usc` as a user would and collects its output. */
 export function runUsc(args: string[], env: NodeJS.ProcessEnv = {}): Promise<UscResult> {
+  return runCommand(process.execPath, [USC_BIN, ...args], env);
+}
+
+/** Runs any command (a shell that limits `usc`, say) and collects its output. */
+export function runCommand(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<UscResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [USC_BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

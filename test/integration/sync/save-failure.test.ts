@@ -3,7 +3,6 @@
  * file size limit (RLIMIT_FSIZE, `ulimit -f`): writes past it fail with EFBIG, as they would with ENOSPC on a full
  * disk, and it needs no privileges.
  */
-import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
@@ -11,23 +10,15 @@ import { describe, expect, it } from 'vitest';
 import { builtPaths, ROOT, USC_BIN } from '../../helpers/built';
 import { useTempDirs } from '../../helpers/temp-dir';
 import { useUpstream } from '../../helpers/upstream';
-import { runUsc, type UscResult } from '../../helpers/usc-process';
+import { runCommand, runUsc, type UscResult } from '../../helpers/usc-process';
 
 const tempDir = useTempDirs();
 const upstream = useUpstream();
 
 /** Runs a command with a file size limit of `kib` KiB. */
 function runLimited(kib: number, command: string[], env: NodeJS.ProcessEnv = {}): Promise<UscResult> {
-  return new Promise((resolve, reject) => {
-    const quoted = command.map((part) => `'${part.replace(/'/g, "'\\''")}'`).join(' ');
-    const child = spawn('bash', ['-c', `ulimit -f ${kib} && exec ${quoted}`], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  const quoted = command.map((part) => `'${part.replace(/'/g, "'\\''")}'`).join(' ');
+  return runCommand('bash', ['-c', `ulimit -f ${kib} && exec ${quoted}`], env);
 }
 
 const tempFiles = (folder: string) => readdirSync(folder).filter((name) => /\.tmp-\d+$/.test(name));

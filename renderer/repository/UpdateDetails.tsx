@@ -20,6 +20,11 @@ export function UpdateDetails({ site, updateId, onClose }: { site: string; updat
         <h3>{update.title}</h3>
         <button type="button" aria-label="Close details" onClick={onClose}>×</button>
       </header>
+      {details.metadataProblem !== null && (
+        <p className="metadata-problem" role="alert">
+          {details.metadataProblem}
+        </p>
+      )}
       <p>{english?.description ?? ''}</p>
       <dl className="details">
         <dt>Update ID / revision</dt>
@@ -36,6 +41,20 @@ export function UpdateDetails({ site, updateId, onClose }: { site: string; updat
         <dd>{list(details.supersededBy)}</dd>
         <dt>Bundled updates</dt>
         <dd>{list(details.bundled)}</dd>
+        <dt>Files</dt>
+        <dd>
+          {details.files.length === 0 ? (
+            <span className="muted">none (the bundled updates carry the files)</span>
+          ) : (
+            <ul>
+              {details.files.map((file) => (
+                <li key={file.digest} title={`SHA-1 ${file.digest}`}>
+                  {file.url === null ? file.fileName : <a href={file.url}>{file.fileName}</a>} ({Math.round(file.size / 1024).toLocaleString('en-US')} KB)
+                </li>
+              ))}
+            </ul>
+          )}
+        </dd>
       </dl>
     </section>
   );

@@ -22,7 +22,9 @@ export function updateDetails(database: SiteDatabase, updateId: string, language
       const record = database.blobs.read(location, { updateId: rows.update.updateId, revision: location.revision });
       const metadata = parseUpdateXml(record.xml);
       const wanted = metadata.localized.filter((text) => languages.includes(text.language));
-      texts = (wanted.length > 0 ? wanted : metadata.localized).map((text) => ({ language: text.language, title: text.title, description: text.description ?? null }));
+      texts = (wanted.length > 0 ? wanted : metadata.localized)
+        .map((text) => ({ language: text.language, title: text.title, description: text.description ?? null }))
+        .sort((a, b) => a.language.localeCompare(b.language));
       const urls = new Map(record.fileUrls.map((url) => [url.digest, url.muUrl]));
       files = metadata.files.map((file) => ({ fileName: file.fileName, size: file.size, digest: file.digest, url: urls.get(file.digest) ?? null }));
     } catch (error) {

@@ -25,7 +25,6 @@ interface StoredUpdate {
   key: number;
   revision: number;
   state: string;
-  title: string;
   deployable: number;
   productKeys: number[];
 }
@@ -40,6 +39,7 @@ export class UpdateStore {
     | 'upsertCategory'
     | 'upsertDetectoid'
     | 'selectUpdate'
+    | 'selectTitle'
     | 'insertUpdate'
     | 'updateUpdate'
     | 'unindex'
@@ -84,7 +84,9 @@ export class UpdateStore {
          ON CONFLICT (detectoid_id) DO UPDATE SET revision = excluded.revision, name = excluded.name, changed_run = excluded.changed_run,
            blob_offset = excluded.blob_offset, blob_length = excluded.blob_length`,
       ),
-      selectUpdate: prepare('SELECT update_key, revision, state, title, deployable, product_keys FROM software_update WHERE update_id = ?'),
+      selectUpdate: prepare('SELECT update_key, revision, state, deployable, product_keys FROM software_update WHERE update_id = ?'),
+      // The title the product links were written with: read when they change, not kept for every update (memory).
+      selectTitle: prepare('SELECT title FROM software_update WHERE update_key = ?'),
       insertUpdate: prepare(`INSERT INTO software_update (update_key, update_id, ${updateColumns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       updateUpdate: prepare(`UPDATE software_update SET (${updateColumns}) = (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) WHERE update_key = ?`),
       // The search index reads its text from the update row: take the old words out before the row changes.
@@ -119,12 +121,12 @@ export class UpdateStore {
   /** Every stored update's revision and state (the input of a sync plan); what the store keeps to change them. */
   storedRevisions(): Map<string, StoredRevision> {
     const stored = new Map<string, StoredRevision>();
-    const statement = this.db.prepare('SELECT update_id, update_key, revision, state, title, deployable, product_keys FROM software_update');
+    const statement = this.db.prepare('SELECT update_id, update_key, revision, state, deployable, product_keys FROM software_update');
     try {
       while (statement.step()) {
-        const [id, key, revision, state, title, deployable, productKeys] = statement.get();
+        const [id, key, revision, state, deployable, productKeys] = statement.get();
         stored.set(String(id), { revision: Number(revision), state: state as StoredRevision['state'] });
-        this.known.set(String(id), { key: Number(key), revision: Number(revision), state: String(state), title: String(title), deployable: Number(deployable), productKeys: keysOf(productKeys) });
+        this.known.set(String(id), { key: Number(key), revision: Number(revision), state: String(state), deployable: Number(deployable), productKeys: keysOf(productKeys) });
       }
     } finally {
       statement.free();
@@ -231,7 +233,8 @@ export class UpdateStore {
       key = before.key;
       this.sql.unindex.run([key]);
       const linkedVisible = before.deployable === 1 && before.state !== 'removed' ? 1 : 0;
-      for (const productKey of before.productKeys) this.sql.deleteProduct.run([productKey, linkedVisible, before.title, key]);
+      const title = this.titleOf(key);
+      for (const productKey of before.productKeys) this.sql.deleteProduct.run([productKey, linkedVisible, title, key]);
       this.sql.updateUpdate.run([...values, key]);
       this.sql.deleteSupersedence.run([key]);
       this.sql.deleteBundle.run([key]);
@@ -242,7 +245,7 @@ export class UpdateStore {
     for (const superseded of update.supersedes) this.sql.insertSupersedence.run([superseded, key]);
     for (const child of update.bundled) this.sql.insertBundle.run([key, child.updateId]);
     if (this.pendingLeft) this.sql.resolvePending.run([update.updateId, update.revision]);
-    this.known.set(update.updateId, { key, revision: update.revision, state, title: display.title, deployable: visible, productKeys });
+    this.known.set(update.updateId, { key, revision: update.revision, state, deployable: visible, productKeys });
 
     let change: ChangeKind | undefined;
     if (before === undefined || before.state === 'removed') change = 'added';
@@ -258,7 +261,10 @@ export class UpdateStore {
       const found = this.find(updateId);
       if (found === undefined || found.state === 'removed') continue;
       this.sql.markRemoved.run([now, found.key]);
-      if (found.deployable === 1) for (const productKey of found.productKeys) this.sql.hideProduct.run([productKey, found.title, found.key]);
+      if (found.deployable === 1) {
+        const title = this.titleOf(found.key);
+        for (const productKey of found.productKeys) this.sql.hideProduct.run([productKey, title, found.key]);
+      }
       this.sql.insertChange.run([runId, found.key, 'removed']);
       this.known.set(updateId, { ...found, state: 'removed' });
       removed++;
@@ -279,6 +285,16 @@ export class UpdateStore {
 
   private allKnown = false;
 
+  private titleOf(key: number): string {
+    const select = this.sql.selectTitle;
+    select.bind([key]);
+    try {
+      return select.step() ? String(select.get()[0]) : '';
+    } finally {
+      select.reset();
+    }
+  }
+
   private find(updateId: string): StoredUpdate | undefined {
     const cached = this.known.get(updateId);
     if (cached !== undefined) return cached ?? undefined;
@@ -290,8 +306,8 @@ export class UpdateStore {
         this.known.set(updateId, null);
         return undefined;
       }
-      const [key, revision, state, title, deployable, productKeys] = select.get();
-      const found = { key: Number(key), revision: Number(revision), state: String(state), title: String(title), deployable: Number(deployable), productKeys: keysOf(productKeys) };
+      const [key, revision, state, deployable, productKeys] = select.get();
+      const found = { key: Number(key), revision: Number(revision), state: String(state), deployable: Number(deployable), productKeys: keysOf(productKeys) };
       this.known.set(updateId, found);
       return found;
     } finally {

@@ -92,6 +92,15 @@ describe('synchronization rules', () => {
     for (const id of churn.removed) expect(snapshot.find((line) => line.startsWith(id))).toContain(' removed ');
     const changes = (await engine.call('querySyncChanges', { site: 'CEN', runId: run.runId })) as Array<{ updateId: string; change: string }>;
     expect(changes.filter((change) => change.change === 'removed').map((change) => change.updateId).sort()).toEqual(withChildren(catalog, churn.removed).sort());
+    // The product folders follow: revised updates are listed once, removed ones no more.
+    const folders = (await engine.call('getRepositoryFolders', { site: 'CEN' })) as { products: Array<{ id: string; count: number }> };
+    const offered = new Map<string, number>();
+    for (const update of catalog.updates) if (update.parentId === undefined && update.state !== 'removed') offered.set(update.product.id, (offered.get(update.product.id) ?? 0) + 1);
+    expect(Object.fromEntries(folders.products.map((folder) => [folder.id, folder.count]))).toEqual(Object.fromEntries(offered));
+    for (const id of churn.revised) {
+      const page = (await engine.call('queryUpdates', { site: 'CEN', offset: 0, limit: 1000, sort: 'title', direction: 'asc', includeBundled: false, includeRemoved: false, productId: catalog.update(id)!.product.id })) as { rows: Array<{ updateId: string }> };
+      expect(page.rows.filter((row) => row.updateId === id)).toHaveLength(1);
+    }
   });
 
   it('turns a delta into a full sync after a configuration change, and says why', async () => {

@@ -82,7 +82,11 @@ async function main(): Promise<void> {
   const rows: Array<[string, string]> = [[`build ${total.toLocaleString('en-US')} rows`, fmt.ms(buildMs)]];
   const time = (label: string, query: Record<string, unknown>) => {
     const parsed = UpdateQuerySchema.parse({ site: 'CEN', ...query });
+    // The first page of a filter counts its matches; the pages after it (scrolling, another sort) reuse the count.
+    db.run("INSERT OR REPLACE INTO setting (key, value) VALUES ('bench.touch', '1')");
+    const first = performance.now();
     queryUpdates(db, parsed);
+    const firstMs = performance.now() - first;
     const runs: number[] = [];
     for (let i = 0; i < 5; i++) {
       const t = performance.now();
@@ -90,7 +94,7 @@ async function main(): Promise<void> {
       runs.push(performance.now() - t);
     }
     runs.sort((a, b) => a - b);
-    rows.push([label, `median ${runs[2]!.toFixed(1)} ms, worst ${runs[4]!.toFixed(1)} ms`]);
+    rows.push([label, `first page ${firstMs.toFixed(1)} ms; next pages median ${runs[2]!.toFixed(1)} ms, worst ${runs[4]!.toFixed(1)} ms`]);
   };
   for (const sort of UPDATE_SORT_COLUMNS) time(`page of 200 sorted by ${sort}`, { sort });
   time('sorted by article ID, descending', { sort: 'kb', direction: 'desc' });

@@ -45,12 +45,14 @@ export function queryUpdates(db: Database, query: UpdateQuery): { total: number;
   const whereSql = where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`;
   // A product folder alone is counted from its index range (visible mirrors the default filters).
   const productOnly = query.productId !== undefined && query.classificationId === undefined && tokens.length === 0 && !query.includeBundled && !query.includeRemoved;
-  const total = productOnly
-    ? Number(
-        db.exec('SELECT count(*) FROM update_product WHERE category_key = (SELECT category_key FROM category WHERE category_id = ?) AND visible = 1', [query.productId!.toLowerCase()])[0]
-          ?.values[0]?.[0] ?? 0,
-      )
-    : Number(db.exec(`SELECT count(*) FROM software_update u ${whereSql}`, params)[0]?.values[0]?.[0] ?? 0);
+  const total = countOnce(db, `${productOnly ? 'product' : whereSql}|${JSON.stringify(params)}`, () =>
+    productOnly
+      ? Number(
+          db.exec('SELECT count(*) FROM update_product WHERE category_key = (SELECT category_key FROM category WHERE category_id = ?) AND visible = 1', [query.productId!.toLowerCase()])[0]
+            ?.values[0]?.[0] ?? 0,
+        )
+      : Number(db.exec(`SELECT count(*) FROM software_update u ${whereSql}`, params)[0]?.values[0]?.[0] ?? 0),
+  );
   const direction = query.direction === 'desc' ? 'DESC' : 'ASC';
   const columns = 'u.update_id, u.revision, u.title, u.kb, u.bulletin, u.classification_name, u.product_names, u.severity, u.released_at, u.revised_at, u.state, u.superseded';
   const rows =
@@ -71,6 +73,26 @@ export function queryUpdates(db: Database, query: UpdateQuery): { total: number;
     total,
     rows: rows.map(toRow),
   };
+}
+
+/**
+ * Counting a filter's matches reads every match (tens of milliseconds at catalog scale), and the grid asks for page
+ * after page of the same filter while it scrolls: a count is kept until the database changes (SQLite's count of
+ * changes made on this connection tells).
+ */
+const counts = new WeakMap<Database, { changes: number; totals: Map<string, number> }>();
+
+function countOnce(db: Database, key: string, count: () => number): number {
+  const changes = Number(db.exec('SELECT total_changes()')[0]?.values[0]?.[0] ?? 0);
+  let cache = counts.get(db);
+  if (cache === undefined || cache.changes !== changes) counts.set(db, (cache = { changes, totals: new Map() }));
+  let total = cache.totals.get(key);
+  if (total === undefined) {
+    total = count();
+    if (cache.totals.size >= 64) cache.totals.clear();
+    cache.totals.set(key, total);
+  }
+  return total;
 }
 
 const toRow = (row: Record<string, SqlValue>): UpdateRow => ({

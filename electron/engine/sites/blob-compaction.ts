@@ -4,7 +4,7 @@
  * into the next generation's file, the rows are pointed at it and the database saved whole, in that order. Until
  * that save the old file is what the database on disk points into; a crash at any step leaves a usable pair.
  */
-import { closeSync, openSync, readSync, rmSync, statSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
 import { BlobStore } from './blob-store';
 import { SiteDatabase } from './site-database';
 import { inTransaction } from './transaction';
@@ -26,7 +26,8 @@ export interface CompactionResult {
 
 /**
  * Compacts when unreferenced records are more than half of a store of at least `minimumBytes` (or always, when
- * `force`). A damaged record is copied as it is: compaction neither repairs nor hides damage.
+ * `force`). A damaged record is copied as it is (compaction neither repairs nor hides damage); one the file does not
+ * hold whole stops the compaction, which then changes nothing.
  */
 export function compactBlobStore(site: SiteDatabase, options: { force?: boolean; minimumBytes?: number } = {}): CompactionResult {
   const db = site.db;
@@ -48,26 +49,15 @@ export function compactBlobStore(site: SiteDatabase, options: { force?: boolean;
   rmSync(nextFile, { force: true });
   const next = BlobStore.open(nextFile);
   const moved: number[] = [];
-  const source = openSync(site.blobs.file, 'r');
   try {
     for (let start = 0; start < live.length; start += 1000) {
-      const chunk = live.slice(start, start + 1000).map((record) => {
-        const bytes = Buffer.allocUnsafe(record.length);
-        for (let read = 0; read < record.length; ) {
-          const count = readSync(source, bytes, read, record.length - read, record.offset + read);
-          if (count === 0) break;
-          read += count;
-        }
-        return bytes;
-      });
+      const chunk = live.slice(start, start + 1000).map((record) => site.blobs.readStored(record, record.id));
       moved.push(...next.appendRawSync(chunk).map((location) => location.offset));
     }
   } catch (error) {
     next.close();
     rmSync(nextFile, { force: true });
     throw error;
-  } finally {
-    closeSync(source);
   }
 
   const point = (offsets: (index: number) => number) => {

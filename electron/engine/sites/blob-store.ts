@@ -87,31 +87,33 @@ export class BlobStore {
   async appendEncoded(records: Uint8Array[]): Promise<BlobLocation[]> {
     return this.serialized(async () => {
       const handle = await (this.handle ??= openAsync(this.file, 'a'));
-      return this.writeAll(records, async (buffer, start) => {
+      const { buffer, locations } = this.layout(records);
+      const start = this.end;
+      try {
         // A write may be short (a file size limit, a nearly full disk): go on until all is written or it fails.
         for (let written = 0; written < buffer.length; ) {
           const { bytesWritten } = await handle.write(buffer, written, buffer.length - written, start + written);
           written += bytesWritten;
         }
         await handle.datasync();
-      });
+      } catch (error) {
+        this.rollBack(start);
+        throw error;
+      }
+      this.end = start + buffer.length;
+      return locations;
     });
   }
 
-  /** The same as append, on the calling thread (migrations, compaction, tests). */
+  /** The same as append, on the calling thread (migrations, tests). */
   appendSync(records: BlobRecord[]): BlobLocation[] {
     const payloads = records.map((record) => encode(record, deflateRawSync(record.xml, DEFLATE)));
     return this.writeAllSync(payloads);
   }
 
-  /** Copies records of another store as they are (checked, not re-encoded); used by compaction. */
+  /** Copies records of another store byte for byte (not checked, not re-encoded); used by compaction. */
   appendRawSync(records: Uint8Array[]): BlobLocation[] {
     return this.writeAllSync(records);
-  }
-
-  /** Waits until every append asked for so far is on disk (or has failed). */
-  async drain(): Promise<void> {
-    await this.tail.catch(() => undefined);
   }
 
   /** Reads one record; a BlobStoreError when it is missing, damaged, or belongs to another revision. */
@@ -136,8 +138,8 @@ export class BlobStore {
     return { updateId: header.u, revision: header.r, xml, fileDigests: header.d, fileUrls: header.f };
   }
 
-  /** A record's bytes after checking its header and checksum. */
-  readRaw(location: BlobLocation, label = 'unknown'): Buffer {
+  /** A record's bytes as they are on disk, unchecked (compaction copies them so); an error when the file does not hold them. */
+  readStored(location: BlobLocation, label = 'unknown'): Buffer {
     if (location.offset < 0 || location.length < HEADER_BYTES || location.offset + location.length > this.end) {
       throw this.damaged(location, label, `it lies beyond the end of ${this.file} (${this.end} bytes)`);
     }
@@ -148,6 +150,12 @@ export class BlobStore {
       if (count === 0) throw this.damaged(location, label, 'the file ends inside it');
       read += count;
     }
+    return raw;
+  }
+
+  /** A record's bytes after checking its header and checksum. */
+  private readRaw(location: BlobLocation, label: string): Buffer {
+    const raw = this.readStored(location, label);
     if (raw.readUInt32LE(0) !== MAGIC || raw[4] !== VERSION) throw this.damaged(location, label, 'it does not start with a record header');
     const payloadLength = raw.readUInt32LE(8);
     if (HEADER_BYTES + payloadLength !== location.length) throw this.damaged(location, label, `its header says ${payloadLength} bytes of payload, the index says ${location.length - HEADER_BYTES}`);
@@ -173,19 +181,6 @@ export class BlobStore {
     const result = this.tail.catch(() => undefined).then(work);
     this.tail = result;
     return result;
-  }
-
-  private async writeAll(payloads: Uint8Array[], write: (buffer: Buffer, start: number) => Promise<void>): Promise<BlobLocation[]> {
-    const { buffer, locations } = this.layout(payloads);
-    const start = this.end;
-    try {
-      await write(buffer, start);
-    } catch (error) {
-      this.rollBack(start);
-      throw error;
-    }
-    this.end = start + buffer.length;
-    return locations;
   }
 
   private writeAllSync(payloads: Uint8Array[]): BlobLocation[] {

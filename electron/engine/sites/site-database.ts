@@ -187,11 +187,6 @@ export class SiteDatabase {
     if (this.journal?.hasLines === true || !(this.journal?.clean ?? true)) this.saveWhole();
   }
 
-  /** Bytes of journal waiting to be folded into the file. */
-  get journalBytes(): number {
-    return this.journal?.bytes ?? 0;
-  }
-
   /** Points the rows at a new blob store generation (compaction), in the caller's transaction. */
   switchBlobGeneration(generation: number, store: BlobStore): BlobStore {
     writeSetting(this.db, BLOB_GENERATION_KEY, generation);

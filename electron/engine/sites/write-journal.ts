@@ -99,13 +99,14 @@ export class WriteJournal {
   tryAppend(maxBytes: number): boolean {
     if (!this.complete || this.transactionStart !== undefined) return false;
     const entry = JSON.stringify({ generation: this.generation(), seq: this.seq + 1, statements: this.pending } satisfies JournalLine);
-    const line = `${checksumOf(entry)} ${entry}\n`;
-    const size = existsSync(this.file) ? statSync(this.file).size : 0;
-    if (size + Buffer.byteLength(line) > maxBytes) return false;
+    const bytes = Buffer.from(`${checksumOf(entry)} ${entry}\n`, 'utf8');
     const fd = openSync(this.file, 'a');
     const before = fstatSync(fd).size;
+    if (before + bytes.length > maxBytes) {
+      closeSync(fd);
+      return false;
+    }
     try {
-      const bytes = Buffer.from(line, 'utf8');
       for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written, bytes.length - written);
       fdatasyncSync(fd);
     } catch (error) {
@@ -133,10 +134,6 @@ export class WriteJournal {
 
   get hasLines(): boolean {
     return existsSync(this.file) && statSync(this.file).size > 0;
-  }
-
-  get bytes(): number {
-    return existsSync(this.file) ? statSync(this.file).size : 0;
   }
 
   private capture(statement: Statement, sql: string): void {

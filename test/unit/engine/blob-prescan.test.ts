@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BLOB_REFERENCE, BlobPrescan } from '../../../electron/engine/upstream/client/blob-prescan';
+import { BLOB_REFERENCE, BlobPrescan, decodeText } from '../../../electron/engine/upstream/client/blob-prescan';
 import { child, children, XmlTreeBuilder, type XmlElement } from '../../../electron/engine/upstream/xml/element-tree';
 
 const blob = '<upd:Update xmlns:upd="u"><upd:Title>Security &amp; "quality" \'update\' for x64 &lt;KB5000001&gt;</upd:Title>\r\n<a>caf\u00e9 &#233; &#x1F600;</a></upd:Update>';
@@ -30,6 +30,14 @@ function read(text: string, size: number, withPrescan: boolean): string[] {
 }
 
 describe('taking metadata blobs out of a GetUpdateData answer', () => {
+  it('decodes entities exactly as the XML parser does, an escaped entity or a referenced ampersand read only once', () => {
+    const texts = ['&amp;lt; &amp;amp;', '&#38;amp; &#38;lt;', '&amp;#65; &amp;#x41;', 'a\r\nb\rc', '&quot;&apos;&lt;&gt;&amp;', 'plain', '&#233;&#x1F600;'];
+    for (const text of texts) {
+      const parsed = read(answer([record(1, `<XmlUpdateBlob>${text}</XmlUpdateBlob>`)]), 10_000, false)[0];
+      expect(decodeText(text)).toBe(parsed);
+    }
+  });
+
   it('gives the same text as the XML parser, however the answer is cut into chunks', () => {
     const text = answer([
       record(1, `<XmlUpdateBlob>${escaped}</XmlUpdateBlob><FileDigestList><base64Binary>abc=</base64Binary></FileDigestList>`),

@@ -29,6 +29,12 @@ const TEXT_ELEMENTS = new Set(['Language', 'Title', 'Description', 'KBArticleID'
  */
 const detach = (text: string): string => Buffer.from(text, 'utf8').toString('utf8');
 
+const detachAll = (attributes: Record<string, string>): Record<string, string> => {
+  const copy: Record<string, string> = {};
+  for (const key in attributes) copy[key] = detach(attributes[key]!);
+  return copy;
+};
+
 const localName = (name: string) => {
   const colon = name.indexOf(':');
   return colon < 0 ? name : name.slice(colon + 1);
@@ -111,9 +117,8 @@ function collect(xml: string, label: string): Collected {
     const name = localName(tag.name);
     const parent = path[path.length - 1];
     const grand = path[path.length - 2];
-    const raw = tag.attributes as Record<string, string>;
-    const attributes: Record<string, string> = {};
-    for (const key in raw) attributes[key] = detach(raw[key]!);
+    // Only the attributes of the few elements read below are copied out of the document (see detach).
+    const attributes = tag.attributes as Record<string, string>;
     path.push(name);
     if (path.length === 1) {
       found.rootName = name;
@@ -122,8 +127,8 @@ function collect(xml: string, label: string): Collected {
     if (TEXT_ELEMENTS.has(name)) text = '';
     switch (name) {
       case 'UpdateIdentity': {
-        const id = (attributes.UpdateID ?? '').toLowerCase();
-        if (path.length === 2) found.identity = attributes;
+        const id = detach((attributes.UpdateID ?? '').toLowerCase());
+        if (path.length === 2) found.identity = detachAll(attributes);
         else if (parent === 'AtLeastOne' && group !== undefined) group.ids.push(id);
         else if (parent === 'Prerequisites') found.prerequisites.push(id);
         else if (parent === 'SupersededUpdates') found.supersedes.push(id);
@@ -131,10 +136,10 @@ function collect(xml: string, label: string): Collected {
         break;
       }
       case 'Properties':
-        if (path.length === 2) found.properties = attributes;
+        if (path.length === 2) found.properties = detachAll(attributes);
         break;
       case 'CategoryInformation':
-        if (parent === 'HandlerSpecificData') found.categoryType = attributes.CategoryType;
+        if (parent === 'HandlerSpecificData') found.categoryType = attributes.CategoryType === undefined ? undefined : detach(attributes.CategoryType);
         break;
       case 'LocalizedProperties':
         localizedEntry = {};
@@ -144,7 +149,7 @@ function collect(xml: string, label: string): Collected {
         else if (parent === 'BundledUpdates') group = undefined;
         break;
       case 'File':
-        if (parent === 'Files') found.files.push({ digest: attributes.Digest ?? '', fileName: attributes.FileName ?? '', size: Number(attributes.Size ?? 0) });
+        if (parent === 'Files') found.files.push({ digest: detach(attributes.Digest ?? ''), fileName: detach(attributes.FileName ?? ''), size: Number(attributes.Size ?? 0) });
         break;
     }
   });

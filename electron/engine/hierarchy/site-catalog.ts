@@ -108,7 +108,7 @@ export class SiteCatalog implements UpstreamCatalog {
     if (row === undefined || Number(row.revision) !== id.revision || row.blob_offset === null) return undefined;
     try {
       const record = this.site().blobs.read({ offset: Number(row.blob_offset), length: Number(row.blob_length) }, { updateId, revision: id.revision });
-      return { xml: record.xml, fileDigests: record.fileDigests, fileUrls: record.fileUrls };
+      return { xml: record.xml, fileDigests: record.fileDigests, fileUrls: record.fileUrls, ...(record.cabinet === undefined ? {} : { cabinet: record.cabinet }) };
     } catch (error) {
       if (error instanceof BlobStoreError) throw new RevisionUnavailableError(error.message);
       throw error;

@@ -3,7 +3,9 @@
  * instead of inside it, so the sql.js database holds only what is queried and stays small.
  *
  * An append-only file of records, each checksummed: `USCB` | version | flags | header length (u16) | payload
- * length (u32) | CRC-32 of the payload (u32) | payload = JSON header (identity, digests, URLs) + deflated XML.
+ * length (u32) | CRC-32 of the payload (u32) | payload = JSON header (identity, digests, URLs) + body. The body is
+ * the deflated XML, or (flag CABINET) the cabinet the upstream sent it in, kept as it arrived: compressing again
+ * what is already compressed would cost a full sync more than parsing it.
  * Records are written and flushed to disk before the rows that point at them are committed, so a row never points
  * past what is on disk; a crash in between leaves an unreferenced record, which compaction drops. A damaged record
  * is an error naming the update and the offset, never a silent skip.
@@ -12,6 +14,7 @@ import { closeSync, fdatasyncSync, fstatSync, ftruncateSync, openSync, readSync,
 import { open as openAsync, type FileHandle } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { crc32, deflateRaw, deflateRawSync, inflateRawSync } from 'node:zlib';
+import { xmlFromCabinet } from '../upstream/update-blob';
 import type { FileUrl } from '../upstream/update-metadata';
 
 const MAGIC = 0x42435355; // "USCB" read as a little-endian u32
@@ -20,6 +23,8 @@ const HEADER_BYTES = 16;
 const deflateAsync = promisify(deflateRaw);
 /** zlib's default level: level 1 was measured no faster here (the fetch worker waits on parsing and the network). */
 const DEFLATE = { level: 6 } as const;
+/** Flag: the body is the upstream's cabinet (UTF-16LE XML, MSZIP or LZX), not deflated UTF-8. */
+const CABINET = 0x01;
 
 export interface BlobRecord {
   updateId: string;
@@ -27,6 +32,8 @@ export interface BlobRecord {
   xml: string;
   fileDigests: string[];
   fileUrls: FileUrl[];
+  /** The cabinet the XML arrived in, when it arrived compressed: stored instead of the XML. */
+  cabinet?: Uint8Array;
 }
 
 /** Where a record lies in the store: its first byte and its whole length (header included). */
@@ -80,7 +87,7 @@ export class BlobStore {
    * runs on the thread pool; appends are written one after the other in the order they were asked for.
    */
   async append(records: BlobRecord[]): Promise<BlobLocation[]> {
-    return this.appendEncoded(await Promise.all(records.map(async (record) => encode(record, await deflateAsync(record.xml, DEFLATE)))));
+    return this.appendEncoded(await Promise.all(records.map(encodeBlobRecordAsync)));
   }
 
   /** Appends records encoded elsewhere (the fetch worker compresses them) and flushes them to disk. */
@@ -107,7 +114,7 @@ export class BlobStore {
 
   /** The same as append, on the calling thread (migrations, tests). */
   appendSync(records: BlobRecord[]): BlobLocation[] {
-    const payloads = records.map((record) => encode(record, deflateRawSync(record.xml, DEFLATE)));
+    const payloads = records.map(encodeBlobRecord);
     return this.writeAllSync(payloads);
   }
 
@@ -129,13 +136,15 @@ export class BlobStore {
     if (expected !== undefined && (header.u !== expected.updateId || header.r !== expected.revision)) {
       throw this.damaged(location, expected.updateId, `it holds ${header.u} revision ${header.r}, not revision ${expected.revision}`);
     }
+    const body = raw.subarray(HEADER_BYTES + headerLength);
+    const cabinet = (raw[5]! & CABINET) !== 0 ? body : undefined;
     let xml: string;
     try {
-      xml = inflateRawSync(raw.subarray(HEADER_BYTES + headerLength)).toString('utf8');
+      xml = cabinet === undefined ? inflateRawSync(body).toString('utf8') : xmlFromCabinet(cabinet);
     } catch (error) {
       throw this.damaged(location, header.u, `its metadata does not decompress (${(error as Error).message})`);
     }
-    return { updateId: header.u, revision: header.r, xml, fileDigests: header.d, fileUrls: header.f };
+    return { updateId: header.u, revision: header.r, xml, fileDigests: header.d, fileUrls: header.f, ...(cabinet === undefined ? {} : { cabinet }) };
   }
 
   /** A record's bytes as they are on disk, unchecked (compaction copies them so); an error when the file does not hold them. */
@@ -224,17 +233,22 @@ export class BlobStore {
  * (async deflate per record) was slower here, its hand-offs costing more than the compression.
  */
 export function encodeBlobRecord(record: BlobRecord): Uint8Array {
-  return encode(record, deflateRawSync(record.xml, DEFLATE));
+  return record.cabinet === undefined ? encode(record, deflateRawSync(record.xml, DEFLATE)) : encode(record, record.cabinet, CABINET);
 }
 
-function encode(record: BlobRecord, deflated: Uint8Array): Buffer {
+/** The same, compressed on the thread pool: the calling thread goes on parsing while zlib works on another core. */
+export async function encodeBlobRecordAsync(record: BlobRecord): Promise<Uint8Array> {
+  return record.cabinet === undefined ? encode(record, await deflateAsync(record.xml, DEFLATE)) : encode(record, record.cabinet, CABINET);
+}
+
+function encode(record: BlobRecord, body: Uint8Array, flags = 0): Buffer {
   const header = Buffer.from(JSON.stringify({ u: record.updateId, r: record.revision, d: record.fileDigests, f: record.fileUrls } satisfies RecordHeader), 'utf8');
   if (header.length > 0xffff) throw new RangeError(`Update ${record.updateId} lists too many files to store (${header.length} bytes of digests and URLs)`);
-  const payload = Buffer.concat([header, deflated]);
+  const payload = Buffer.concat([header, body]);
   const out = Buffer.allocUnsafe(HEADER_BYTES + payload.length);
   out.writeUInt32LE(MAGIC, 0);
   out[4] = VERSION;
-  out[5] = 0;
+  out[5] = flags;
   out.writeUInt16LE(header.length, 6);
   out.writeUInt32LE(payload.length, 8);
   out.writeUInt32LE(crc32(payload), 12);

@@ -356,7 +356,7 @@ class Synchronization {
         encoded.length === batch.revisions.length
           ? await context.database.blobs.appendEncoded(encoded)
           : await context.database.blobs.append(
-              batch.revisions.map(({ metadata, payload }) => ({ updateId: metadata.updateId, revision: metadata.revision, xml: payload!.xml, fileDigests: payload!.fileDigests, fileUrls: payload!.fileUrls })),
+              batch.revisions.map(({ metadata, payload }) => ({ updateId: metadata.updateId, revision: metadata.revision, xml: payload!.xml, fileDigests: payload!.fileDigests, fileUrls: payload!.fileUrls, ...(payload!.cabinet === undefined ? {} : { cabinet: payload!.cabinet }) })),
             );
     } catch (error) {
       throw new SiteSaveError(context.database.blobs.file, error);

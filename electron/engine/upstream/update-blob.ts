@@ -6,7 +6,17 @@ import { readCabinet } from './cab/cabinet';
 export const MAX_METADATA_CHARS = 64 * 1024 * 1024;
 
 export function decodeCompressedBlob(base64: string): string {
-  const bytes = Buffer.from(base64.replace(/\s+/g, ''), 'base64');
+  return readCompressedBlob(base64).xml;
+}
+
+/** The XML of a compressed blob and the cabinet's bytes as they arrived (the blob store keeps those, not a copy). */
+export function readCompressedBlob(base64: string): { xml: string; cabinet: Buffer } {
+  const cabinet = Buffer.from(base64.replace(/\s+/g, ''), 'base64');
+  return { xml: xmlFromCabinet(cabinet), cabinet };
+}
+
+/** The metadata XML a cabinet holds, under the same limits as when it arrived. */
+export function xmlFromCabinet(bytes: Uint8Array): string {
   // UTF-16LE: two bytes per character of XML.
   const cabinet = readCabinet(bytes, { maxBytes: 2 * MAX_METADATA_CHARS + 2 });
   const member = cabinet.files[0];

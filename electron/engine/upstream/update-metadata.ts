@@ -21,6 +21,8 @@ export interface RevisionPayload {
   xml: string;
   fileDigests: string[];
   fileUrls: FileUrl[];
+  /** The cabinet the XML arrived in (XmlUpdateBlobCompressed), kept as it is instead of compressing the XML again. */
+  cabinet?: Uint8Array;
 }
 
 export interface LocalizedText {

@@ -13,6 +13,15 @@ import { storedRevisions, useSyncFixture } from '../../helpers/sync-fixture';
 const fixture = useSyncFixture();
 const NS = 'http://www.microsoft.com/SoftwareDistribution';
 
+interface ServedRecord {
+  order: string[];
+  xml: string;
+  /** The XmlUpdateBlobCompressed text as sent. */
+  cabinet?: string;
+  digests: string[];
+  urls: Record<string, string>;
+}
+
 /** Just enough of a downstream server to read everything an upstream serves. */
 class PlainClient {
   private cookie = '';
@@ -62,8 +71,8 @@ class PlainClient {
   }
 
   /** Every revision's record, asking again for what an answer left out. */
-  async updateData(ids: string[]): Promise<Map<string, { order: string[]; xml: string; digests: string[]; urls: Record<string, string> }>> {
-    const records = new Map<string, { order: string[]; xml: string; digests: string[]; urls: Record<string, string> }>();
+  async updateData(ids: string[]): Promise<Map<string, ServedRecord>> {
+    const records = new Map<string, ServedRecord>();
     let waiting = [...ids];
     while (waiting.length > 0) {
       const batch = waiting.slice(0, 100);
@@ -76,7 +85,13 @@ class PlainClient {
         const compressed = textAt(record, 'XmlUpdateBlobCompressed');
         const xml = compressed === undefined ? child(record, 'XmlUpdateBlob')!.text : decodeCabinet(compressed);
         const digests = children(child(record, 'FileDigestList'), 'base64Binary').map((digest) => digest.text);
-        records.set(id, { order: record.children.map((element) => element.name), xml, digests, urls: Object.fromEntries(digests.map((digest) => [digest, urls.get(digest) ?? 'MISSING'])) });
+        records.set(id, {
+          order: record.children.map((element) => element.name),
+          xml,
+          ...(compressed === undefined ? {} : { cabinet: compressed }),
+          digests,
+          urls: Object.fromEntries(digests.map((digest) => [digest, urls.get(digest) ?? 'MISSING'])),
+        });
       }
       const answered = new Set(records.keys());
       const left = batch.filter((id) => !answered.has(id));
@@ -149,6 +164,28 @@ describe('a served site, read by a client that is not the engine', () => {
       { id: 1036, short: 'fr' },
       { id: 1041, short: 'ja' },
     ]);
+  });
+
+  it('passes on the cabinets its upstream sent, as they arrived, and keeps them so in its blob store', async () => {
+    const { service, url: upstreamUrl } = await fixture.service({ updates: 60, seed: 23 });
+    // This upstream compresses everything over 1 byte: a served site that compressed again by its own threshold
+    // (5,120 bytes) would answer small updates as plain XML.
+    service.configure({ compressAbove: 1 });
+    const engine = await fixture.engine(fixture.tempDir());
+    await fixture.configure(engine, upstreamUrl);
+    expect((await fixture.sync(engine, 'full')).outcome).toBe('succeeded');
+    const { url: servedUrl } = (await engine.call('serveSite', { site: 'CEN', port: 0 })) as { url: string };
+    const original = new PlainClient(upstreamUrl);
+    const served = new PlainClient(servedUrl);
+    await original.authorize();
+    await served.authorize();
+    const ids = (await original.revisions(false)).ids;
+    const fromOriginal = await original.updateData(ids);
+    const fromServed = await served.updateData(ids);
+    for (const id of ids) {
+      expect(fromServed.get(id)!.order, id).toEqual(['Id', ...(fromOriginal.get(id)!.digests.length > 0 ? ['FileDigestList'] : []), 'XmlUpdateBlobCompressed']);
+      expect(fromServed.get(id)!.cabinet, id).toBe(fromOriginal.get(id)!.cabinet);
+    }
   });
 
   it('a damaged record in the parent\'s blob store fails that update only for the child, and the parent\'s log says why', async () => {

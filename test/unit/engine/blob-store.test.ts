@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { compactBlobStore } from '../../../electron/engine/sites/blob-compaction';
 import { describe, expect, it } from 'vitest';
 import { BlobStore, BlobStoreError, type BlobRecord } from '../../../electron/engine/sites/blob-store';
+import { writeCabinet } from '../../../electron/engine/upstream/cab/cabinet';
 import { SiteDatabase } from '../../../electron/engine/sites/site-database';
 import { loadSqlJs } from '../../../electron/engine/sites/sqljs';
 import { inTransaction } from '../../../electron/engine/sites/transaction';
@@ -42,6 +43,24 @@ describe('the blob store', () => {
       expect(reopened.read(location, { updateId: record(index + 1).updateId, revision: record(index + 1).revision })).toEqual(record(index + 1));
     }
     reopened.close();
+  });
+
+  it('keeps a cabinet as the upstream sent it (not compressed again) and reads its XML back', async () => {
+    const file = join(tempDir(), 'CEN.sqlite.blobs.1');
+    const store = BlobStore.open(file);
+    const xml = record(7).xml;
+    const cabinet = writeCabinet('blob.xml', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(xml, 'utf16le')]));
+    const [async] = await store.append([{ ...record(7), cabinet }]);
+    const [sync] = store.appendSync([{ ...record(8), cabinet }]);
+    const bytes = readFileSync(file);
+    // The cabinet's bytes are in the file verbatim, once per record.
+    expect(bytes.subarray(async!.offset, async!.offset + async!.length).indexOf(Buffer.from(cabinet))).toBeGreaterThan(0);
+    expect(bytes.subarray(sync!.offset, sync!.offset + sync!.length).indexOf(Buffer.from(cabinet))).toBeGreaterThan(0);
+    const read = store.read(async!, { updateId: record(7).updateId, revision: record(7).revision });
+    expect(read.xml).toBe(xml);
+    expect(Buffer.from(read.cabinet!)).toEqual(Buffer.from(cabinet));
+    expect(store.read(sync!).xml).toBe(xml);
+    store.close();
   });
 
   it('reports a damaged record with the update and the offset, and only that record', async () => {

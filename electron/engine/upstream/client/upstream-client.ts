@@ -7,7 +7,7 @@ import { CabinetError } from '../cab/cab-error';
 import { BLOB_REFERENCE, BlobPrescan } from './blob-prescan';
 import { requests, type AuthorizationCookie, type IdAndDelta, type SyncCookie } from '../soap/envelope';
 import type { SyncOperation } from '../soap/protocol-names';
-import { decodeCompressedBlob, MAX_METADATA_CHARS } from '../update-blob';
+import { MAX_METADATA_CHARS, readCompressedBlob } from '../update-blob';
 import type { FileUrl, RevisionPayload, UpdateIdentity, UpdateMetadata } from '../update-metadata';
 import { child, children, textAt, type XmlElement } from '../xml/element-tree';
 import { parseUpdateXml, UpdateXmlError } from '../xml/update-xml';
@@ -249,14 +249,15 @@ export class UpstreamClient {
           throw new UpdateXmlError(updateId, `its metadata is larger than the limit of ${MAX_METADATA_CHARS / (1024 * 1024)} MiB; refusing it`);
         }
         const compressedText = blobText(compressedElement);
-        const xml = compressedText !== undefined ? decodeCompressedBlob(compressedText) : blobText(plainElement);
+        const compressed = compressedText === undefined ? undefined : readCompressedBlob(compressedText);
+        const xml = compressed !== undefined ? compressed.xml : blobText(plainElement);
         if (xml === undefined) throw new UpdateXmlError(updateId, 'the server sent no metadata blob');
         if (xml.length > MAX_METADATA_CHARS) throw new UpdateXmlError(updateId, `its metadata is larger than the limit of ${MAX_METADATA_CHARS / (1024 * 1024)} MiB; refusing it`);
         if (compressedElement !== undefined) batch.compressed++;
         batch.xmlBytes += xml.length;
         const metadata = parseUpdateXml(xml, asked);
         const fileDigests = children(child(record, 'FileDigestList'), 'base64Binary').map((digest) => digest.text.trim());
-        const revision: ReceivedRevision = { metadata, xml, fileDigests, fileUrls: [] };
+        const revision: ReceivedRevision = { metadata, xml, fileDigests, fileUrls: [], ...(compressed === undefined ? {} : { cabinet: compressed.cabinet }) };
         batch.revisions.push(revision);
         received.set(updateId, { revision });
       } catch (error) {

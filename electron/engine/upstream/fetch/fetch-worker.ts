@@ -61,7 +61,7 @@ async function run(message: Extract<EngineToFetcher, { type: 'fetch' }>): Promis
       async (batch) => {
         const revisions = batch.revisions.map((revision) => ({
           metadata: revision.metadata,
-          record: encodeBlobRecord({ updateId: revision.metadata.updateId, revision: revision.metadata.revision, xml: revision.xml, fileDigests: revision.fileDigests, fileUrls: revision.fileUrls }),
+          record: encodeBlobRecord({ updateId: revision.metadata.updateId, revision: revision.metadata.revision, xml: revision.xml, fileDigests: revision.fileDigests, fileUrls: revision.fileUrls, ...(revision.cabinet === undefined ? {} : { cabinet: revision.cabinet }) }),
         }));
         while (credits === 0 && !abort.signal.aborted) await new Promise<void>((resume) => waiting.push(resume));
         abort.signal.throwIfAborted();

@@ -362,6 +362,10 @@ export class UpstreamService {
       let blob: string;
       if (bomb && first) {
         blob = `<XmlUpdateBlobCompressed>${hostileCabinet(500 * 1024 * 1024).toString('base64')}</XmlUpdateBlobCompressed>`;
+      } else if (data.cabinet !== undefined && xml === data.xml && !(brokenCab && first)) {
+        // A served site passes on the cabinet its upstream sent, as Windows passes on what it stored.
+        blob = `<XmlUpdateBlobCompressed>${Buffer.from(data.cabinet).toString('base64')}</XmlUpdateBlobCompressed>`;
+        this.stats.compressedBlobs++;
       } else if (Buffer.byteLength(xml) > this.settings.compressAbove || (brokenCab && first)) {
         const cab = writeCabinet('blob.xml', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(xml, 'utf16le')]));
         if (brokenCab && first) cab[cab.length - 3]! ^= 0x5a;

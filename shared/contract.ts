@@ -206,6 +206,15 @@ export const apiMethods = {
 } as const;
 
 export type ApiMethodName = keyof typeof apiMethods;
+
+/** Calls answered by the console host itself (they must work while the engine is down); the engine answers the rest. */
+export const HOST_METHODS = ['getInfo'] as const satisfies readonly ApiMethodName[];
+export type HostMethodName = (typeof HOST_METHODS)[number];
+export type EngineMethodName = Exclude<ApiMethodName, HostMethodName>;
+
+export function isHostMethod(method: ApiMethodName): method is HostMethodName {
+  return (HOST_METHODS as readonly string[]).includes(method);
+}
 export type ApiParams<M extends ApiMethodName> = z.input<(typeof apiMethods)[M]['params']>;
 export type ApiResult<M extends ApiMethodName> = z.output<(typeof apiMethods)[M]['result']>;
 

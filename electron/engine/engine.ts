@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { apiMethods, type ApiMethodName, type ApiResult, type ConsoleEvent } from '../../shared/contract';
+import { apiMethods, isHostMethod, type ApiMethodName, type ApiResult, type ConsoleEvent, type EngineMethodName } from '../../shared/contract';
 import { ApiError } from '../../shared/errors';
 import { join } from 'node:path';
 import type { SiteCode, SupConfig, SyncRun } from '../../shared/domain';
@@ -29,9 +29,6 @@ import { queryUpdates, repositoryFolders } from './sync/update-queries';
 import { updateDetails } from './sync/update-details';
 import { SyncSourceConnector, type ClientSettings } from './upstream/sync-source';
 
-/** Calls answered by the host itself (they must work while the engine is down). */
-export const HOST_METHODS = ['getInfo'] as const satisfies readonly ApiMethodName[];
-export type EngineMethodName = Exclude<ApiMethodName, (typeof HOST_METHODS)[number]>;
 
 type ParsedParams<M extends ApiMethodName> = z.output<(typeof apiMethods)[M]['params']>;
 export type EngineHandlers = {
@@ -441,7 +438,7 @@ export class Engine {
 
   /** Runs one call whose params were already validated against the contract. */
   async call(method: ApiMethodName, params: unknown): Promise<unknown> {
-    if (!isEngineMethod(method)) {
+    if (isHostMethod(method)) {
       throw new ApiError('BAD_REQUEST', `${method} is answered by the console host, not the engine.`);
     }
     const handler = this.handlers[method] as (params: unknown) => unknown;
@@ -467,8 +464,4 @@ export class Engine {
     this.sites.close();
     this.releaseLock();
   }
-}
-
-function isEngineMethod(method: ApiMethodName): method is EngineMethodName {
-  return !(HOST_METHODS as readonly string[]).includes(method);
 }

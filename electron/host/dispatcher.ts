@@ -1,10 +1,7 @@
-import type { ApiMethodName, ApiResult } from '../../shared/contract';
+import { isHostMethod, type ApiMethodName, type ApiResult, type HostMethodName } from '../../shared/contract';
 import { toApiErrorData } from '../../shared/errors';
 import type { CallOutcome } from '../../shared/protocol';
 import { checkCall, checkResult } from '../../shared/validate';
-import { HOST_METHODS } from '../engine/engine';
-
-type HostMethodName = (typeof HOST_METHODS)[number];
 
 export interface EngineBackend {
   call(method: ApiMethodName, params: unknown): Promise<CallOutcome>;
@@ -30,8 +27,4 @@ export function createDispatcher(engine: EngineBackend, host: HostHandlers): Dis
       return { ok: false, error: toApiErrorData(error) };
     }
   };
-}
-
-function isHostMethod(method: ApiMethodName): method is HostMethodName {
-  return (HOST_METHODS as readonly string[]).includes(method);
 }

@@ -4,12 +4,12 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { CallMessageSchema, type EventMessage, type ResultMessage } from '../../shared/protocol';
-import type { ConsoleHost } from './console-host';
+import type { HostConnection } from './engine-endpoint';
 import { parseTraceLine, severityOf } from '../../shared/trace-log';
 import { contentTypeOf, rendererFileFor } from './renderer-files';
 
 export interface WebHostOptions {
-  host: ConsoleHost;
+  host: HostConnection;
   rendererDir: string;
   port?: number;
   /** Loopback only unless the operator explicitly asks for another address. */
@@ -62,6 +62,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     sockets.add(ws);
     if (options.replayLog !== undefined) void replay(ws, options.replayLog);
     ws.on('close', () => sockets.delete(ws));
+    // A frame over maxPayload or a text frame that is not UTF-8: ws closes that socket (1009 / 1007) and reports it
+    // here. Without a listener the error would take down the host and its engine.
+    ws.on('error', () => sockets.delete(ws));
     ws.on('message', (data: RawData) => void answer(ws, data));
   }
 

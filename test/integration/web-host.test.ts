@@ -95,6 +95,38 @@ describe('web host', () => {
     ws.close();
   });
 
+  it('survives a frame over 1 MiB and a frame of invalid UTF-8: those sockets are closed, the host goes on serving', async () => {
+    const { base, token } = await startWeb();
+    const api = `${base.replace('http', 'ws')}/api?token=${token}`;
+    const closed = (ws: WebSocket) => new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
+
+    const big = await openSocket(api);
+    big.on('error', () => undefined);
+    const bigClosed = closed(big);
+    big.send('x'.repeat(2 * 1024 * 1024));
+    expect(await bigClosed).toBe(1009);
+
+    const garbled = await openSocket(api);
+    garbled.on('error', () => undefined);
+    const garbledClosed = closed(garbled);
+    // A text frame whose bytes are not UTF-8 (0xC3 0x28 is an invalid two-byte sequence).
+    garbled.send(Buffer.from([0x7b, 0xc3, 0x28, 0x7d]), { binary: false });
+    expect(await garbledClosed).toBe(1007);
+
+    const healthy = await openSocket(api);
+    expect(await call(healthy, 1, 'listSites', {})).toMatchObject({ ok: true });
+    healthy.close();
+  });
+
+  it('refuses to serve a site beyond loopback when the console asks (only usc serve --bind may)', async () => {
+    const { base, token } = await startWeb();
+    const ws = await openSocket(`${base.replace('http', 'ws')}/api?token=${token}`);
+    const answer = (await call(ws, 1, 'serveSite', { site: 'CEN', port: 0, bind: '0.0.0.0' })) as { ok: boolean; error?: { code: string; message: string } };
+    expect(answer).toMatchObject({ ok: false, error: { code: 'NOT_ALLOWED' } });
+    expect(answer.error!.message).toContain('usc serve --site <code> --bind 0.0.0.0');
+    ws.close();
+  });
+
   it('stops cleanly on SIGTERM', async () => {
     const { usc } = await startWeb();
     running.pop();

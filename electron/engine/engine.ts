@@ -45,6 +45,12 @@ export interface EngineTuning {
   upstreamTimeoutMs?: number;
   /** Resume interrupted synchronizations when the engine starts (default true). */
   resumeInterrupted?: boolean;
+  /**
+   * `service` (default): the engine of a console or of `usc service`: scheduler, retries, resumed syncs, child
+   * notifications. `command`: started for one CLI command where no engine runs: it reads what it is asked to read and
+   * writes what it is asked to write; it starts no synchronization of its own.
+   */
+  mode?: 'service' | 'command';
   /** IANA time zone for local-time schedules (default: the system's). */
   timeZone?: string;
   /** Run on virtual time: `speed` times faster than real time from `origin` (integration tests). */
@@ -133,6 +139,7 @@ export class Engine {
       },
       this.syncs,
       this.clock,
+      options.mode !== 'command',
     );
     this.scheduler = new SyncScheduler(
       {
@@ -272,13 +279,13 @@ export class Engine {
         return { url: await this.hierarchy.serve(site, port, bind) };
       },
       retrySynchronization: ({ site }) => {
-        const runs = listRuns(this.sites.database(site).db, site, 1);
+        const runs = this.runsOf(site, 1);
         if (runs[0]?.outcome !== 'failed') {
           throw new ApiError('NOT_ALLOWED', `Site ${site} has no failed synchronization to retry${runs[0] === undefined ? '' : ` (its last one ${runs[0].outcome})`}.`);
         }
         return { status: this.hierarchy.retryNow(site).status };
       },
-      querySyncHistory: ({ site, limit }) => listRuns(this.sites.database(site).db, site, limit),
+      querySyncHistory: ({ site, limit }) => this.runsOf(site, limit),
       querySyncChanges: ({ site, runId }) => runChanges(this.sites.database(site).db, runId),
       queryUpdates: (query) => queryUpdates(this.sites.database(query.site).db, query),
       getUpdateDetails: ({ site, updateId }) => {
@@ -298,6 +305,18 @@ export class Engine {
     if (this.sites.get(site).parentCode === null) return top;
     const own = readSupConfig(this.sites.database(site).db);
     return { ...top, source: own.source.kind === 'upstream' ? own.source : { kind: 'sample' }, retryMinutes: own.retryMinutes };
+  }
+
+  /**
+   * A site's runs, newest first. A run still marked running that this engine is not running was interrupted (this
+   * engine holds the data folder, so nobody else runs it); a command's engine says so without writing it.
+   */
+  private runsOf(site: SiteCode, limit: number): SyncRun[] {
+    return listRuns(this.sites.database(site).db, site, limit).map((run) =>
+      run.outcome === 'running' && !this.syncs.isRunning(site)
+        ? { ...run, outcome: 'interrupted', error: { code: 'INTERRUPTED', message: 'The engine stopped during this synchronization' } }
+        : run,
+    );
   }
 
   private publishSites(): void {
@@ -320,7 +339,7 @@ export class Engine {
       if (site.health.state !== 'ok') {
         return { site, lastRun: null, contentVersion: 0, parentContentVersion: null, drift: false, nextRetry: null, failures: 0, syncing: false };
       }
-      const [last] = listRuns(this.sites.database(site.code).db, site.code, 1);
+      const [last] = this.runsOf(site.code, 1);
       const parent = site.parentCode;
       const parentLast = parent === null ? undefined : lastSuccessOf(parent);
       const ownLast = lastSuccessOf(site.code);
@@ -426,9 +445,11 @@ export class Engine {
       const sql = await loadSqlJs(options.sqlWasmPath);
       const sites = SiteRegistry.load(sql, folder.sitesDir, now());
       const engine = new Engine(folder, sites, release, options);
-      engine.resumeInterrupted();
-      engine.hierarchy.restoreRetries();
-      engine.scheduler.start();
+      if (options.mode !== 'command') {
+        engine.resumeInterrupted();
+        engine.hierarchy.restoreRetries();
+        engine.scheduler.start();
+      }
       return engine;
     } catch (error) {
       release();

@@ -2,15 +2,16 @@ import type { ConsoleEvent } from '../../shared/contract';
 import type { ConsoleInfo } from '../../shared/domain';
 import type { EngineTuning } from '../engine/engine';
 import { checkEvent } from '../../shared/validate';
-import { createDispatcher, type Dispatch } from './dispatcher';
+import { createDispatcher } from './dispatcher';
+import { listenEngineEndpoint, type EndpointServer, type HostConnection } from './engine-endpoint';
 import { EngineClient, type EngineClientOptions } from './engine-client';
 import { PRODUCT_NAME, PRODUCT_VERSION } from './product';
 
-export interface ConsoleHost {
-  dispatch: Dispatch;
-  onEvent(listener: (event: ConsoleEvent) => void): () => void;
+export interface ConsoleHost extends HostConnection {
   info(): ConsoleInfo;
   engine: EngineClient;
+  /** Where other clients of this data folder attach (undefined when the engine did not start or listening failed). */
+  endpoint: string | undefined;
   stop(): Promise<void>;
 }
 
@@ -22,6 +23,8 @@ export interface ConsoleHostOptions {
   tuning?: EngineTuning;
   /** Where to report engine events that break the contract (they are dropped, never forwarded). */
   reportProblem?: (message: string) => void;
+  /** Listen for other clients of the data folder (default true). */
+  endpoint?: boolean;
 }
 
 /** The engine worker plus the dispatcher: what every transport (Electron IPC, web host, CLI) serves. */
@@ -53,15 +56,29 @@ export async function startConsoleHost(options: ConsoleHostOptions): Promise<Con
     engine: engine.status,
   });
   const dispatch = createDispatcher(engine, { getInfo: info });
+  const onEvent = (listener: (event: ConsoleEvent) => void) => {
+    listeners.add(listener);
+    return () => listeners.delete(listener);
+  };
   await engine.start();
+  let endpoint: EndpointServer | undefined;
+  if (engine.status.state === 'ready' && options.endpoint !== false) {
+    try {
+      endpoint = await listenEngineEndpoint({ dispatch, onEvent }, options.dataDir, options.reportProblem);
+    } catch (error) {
+      // The console still works; other clients are refused the folder as before, with the reason logged.
+      options.reportProblem?.(`Other clients cannot attach to this engine: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
   return {
     dispatch,
     engine,
     info,
-    onEvent(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
+    endpoint: endpoint?.endpoint,
+    onEvent,
+    async stop() {
+      await endpoint?.close();
+      await engine.stop();
     },
-    stop: () => engine.stop(),
   };
 }

@@ -46,6 +46,11 @@ export class EngineClient {
     return this.currentStatus;
   }
 
+  /** Why the engine refused to start (the data folder is in use, cannot be created…), if it did. */
+  get startFailure(): ApiErrorData | undefined {
+    return this.fatalError;
+  }
+
   /** Starts the worker; resolves once it is ready or has refused to start. */
   start(): Promise<EngineStatus> {
     this.spawn();

@@ -38,6 +38,8 @@ export class HierarchyCoordinator {
     private readonly host: HierarchyHost,
     private readonly syncs: SyncController,
     private readonly clock: Clock,
+    /** False for an engine started for one command: failures are recorded for the next running engine to retry, but no timer is armed and no child is notified. */
+    private readonly automatic = true,
     private readonly siblingLimit = 2,
   ) {}
 
@@ -74,7 +76,11 @@ export class HierarchyCoordinator {
     if (run.outcome === 'succeeded') {
       this.clearRetry(site);
       const children = this.host.childrenOf(site);
-      if (children.length > 0) {
+      if (children.length > 0 && !this.automatic) {
+        this.host
+          .logFor(site)
+          .writeNow(`Child site(s) ${children.join(', ')} were not notified: no console or service is running, and a command's engine starts no other synchronization. They follow on the next synchronization of ${site} run by the console or by usc service.`);
+      } else if (children.length > 0) {
         this.host.logFor(site).writeNow(`Sending sync notification to child site(s): ${children.join(', ')}`);
         for (const child of children) this.childQueue.push({ child, parent: site });
         this.pumpChildren();
@@ -145,6 +151,7 @@ export class HierarchyCoordinator {
   }
 
   private armRetry(site: SiteCode, at: Date): void {
+    if (!this.automatic) return;
     this.retryTimers.get(site)?.();
     this.retryTimers.set(
       site,

@@ -22,6 +22,8 @@ export class SyncScheduler {
   private cancelTimer: (() => void) | undefined;
   private armedFor: { site: SiteCode; due: Date } | undefined;
 
+  private active = false;
+
   constructor(
     private readonly host: SchedulerHost,
     private readonly clock: Clock,
@@ -30,6 +32,7 @@ export class SyncScheduler {
 
   /** At engine start: catch up missed runs once, then arm the timer. */
   start(): void {
+    this.active = true;
     const now = this.clock.now();
     for (const site of this.host.scheduledSites()) {
       const due = this.nextDue(site);
@@ -43,6 +46,8 @@ export class SyncScheduler {
 
   /** After a schedule was saved: fire what is due now (a default start means "as soon as possible"), re-arm. */
   reschedule(): void {
+    // An engine started for one command never starts a sync: the schedule is saved and taken up by the next engine that runs it.
+    if (!this.active) return;
     const now = this.clock.now();
     for (const site of this.host.scheduledSites()) {
       const due = this.nextDue(site);

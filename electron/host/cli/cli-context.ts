@@ -1,6 +1,7 @@
 import type { ApiMethodName, ApiParams, ApiResult } from '../../../shared/contract';
 import { ApiError } from '../../../shared/errors';
-import { startConsoleHost, type ConsoleHost } from '../console-host';
+import { startConsoleHost } from '../console-host';
+import { attachToEngine, type HostConnection } from '../engine-endpoint';
 import type { BuildPaths } from '../paths';
 
 export interface CliIo {
@@ -24,28 +25,51 @@ export class CliError extends Error {
   }
 }
 
-export async function withHost<T>(context: CliContext, work: (host: ConsoleHost) => Promise<T>): Promise<T> {
-  const host = await startConsoleHost({
-    dataDir: context.dataDir,
-    workerPath: context.paths.workerPath,
-    sqlWasmPath: context.paths.sqlWasmPath,
-    reportProblem: (message) => context.io.err(message),
-  });
-  try {
-    if (host.engine.status.state !== 'ready') throw new CliError(host.engine.status.message);
-    return await work(host);
-  } finally {
-    await host.stop();
+/** How long a command waits for another command's engine to answer on the data folder before giving up. */
+const ATTACH_PATIENCE_MS = 5_000;
+
+/**
+ * Runs a command through the engine of the data folder: the running one (console, usc web, usc service, another
+ * command) when there is one, else an engine started for this command alone, which starts no synchronization of its
+ * own (no scheduler, no resumed sync, no retry, no child notification) and is stopped after it.
+ */
+export async function withHost<T>(context: CliContext, work: (host: HostConnection) => Promise<T>): Promise<T> {
+  const deadline = Date.now() + ATTACH_PATIENCE_MS;
+  for (;;) {
+    const attached = await attachToEngine(context.dataDir);
+    if (attached !== undefined) {
+      try {
+        return await work(attached);
+      } finally {
+        attached.close();
+      }
+    }
+    const host = await startConsoleHost({
+      dataDir: context.dataDir,
+      workerPath: context.paths.workerPath,
+      sqlWasmPath: context.paths.sqlWasmPath,
+      tuning: { mode: 'command' },
+      reportProblem: (message) => context.io.err(message),
+    });
+    try {
+      if (host.engine.status.state === 'ready') return await work(host);
+      // Another engine took the folder between our look and our start: attach to it once it listens.
+      if (host.engine.startFailure?.code !== 'DATA_FOLDER_IN_USE' || Date.now() > deadline) throw new CliError(host.engine.status.message);
+    } finally {
+      await host.stop();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
 
 /** Calls the contract and unwraps the outcome; a failed call becomes a CliError with the engine's message. */
 export async function callApi<M extends ApiMethodName>(
-  host: ConsoleHost,
+  host: HostConnection,
   method: M,
   params: ApiParams<M>,
 ): Promise<ApiResult<M>> {
-  const outcome = await host.dispatch(method, params);
+  // The command line is the administrator's own: trusted with what the console may not do (serving beyond loopback).
+  const outcome = await host.dispatch(method, params, { trusted: true });
   if (!outcome.ok) {
     const error = ApiError.fromData(outcome.error);
     // Exit code 3: a site database is damaged (usc sites lists it; usc site restore puts its backup back).

@@ -6,7 +6,8 @@ import { CliError, type CliContext, type CliIo } from './cli-context';
 import { sitesCommand } from './commands/sites';
 import { configCommand, historyCommand, statusCommand, syncCommand, updatesCommand } from './commands/sync-commands';
 import { scheduleCommand } from './commands/schedule';
-import { serveCommand, siteCommand } from './commands/site-commands';
+import { siteCommand } from './commands/site-commands';
+import { serveCommand, serviceCommand } from './commands/service';
 import { upstreamCommand } from './commands/upstream';
 import { webCommand } from './commands/web';
 
@@ -41,7 +42,11 @@ Commands:
                                      file and its journal are kept aside.
   serve --site CEN [--port N] [--bind ADDR]
                                      Serve a site's database as an upstream update server for child sites
-                                     on other machines. The first line printed is its URL.
+                                     on other machines. The first line printed is its URL. With an engine
+                                     running on the data folder, that engine serves it; otherwise this runs
+                                     the engine as "usc service" does until Ctrl+C.
+  service                            Run the engine with no window: scheduled synchronizations, retries and
+                                     child sites, until Ctrl+C. The console and usc commands attach to it.
   schedule --site CEN [--show] [--json] [--token]
   schedule --site CEN --set (--every "6 hours" | --token 16HEX | --custom JSON) | --disable
                                      Show or set the synchronization schedule (a scheduled sync is full).
@@ -58,6 +63,9 @@ Commands:
 
 Options for every command:
   --data DIR                         Data folder (default: $USC_DATA_DIR, else the desktop console's folder).
+
+One engine owns a data folder. A command finds the running one (the console, usc web, usc service) and
+works through it; where none runs, it starts an engine for itself that starts no synchronization of its own.
 `;
 
 export async function runCli(argv: string[], io: CliIo, outDir: string): Promise<number> {
@@ -146,6 +154,8 @@ export async function runCli(argv: string[], io: CliIo, outDir: string): Promise
         return await statusCommand(context, { site: values.site, json: values.json, limit: parseCount('--limit', values.limit, 1, 1000) });
       case 'site':
         return await siteCommand(context, positionals[1], { site: values.site, json: values.json, ...defined({ code: values.code, name: values.name, parent: values.parent }) });
+      case 'service':
+        return await serviceCommand(context);
       case 'serve':
         return await serveCommand(context, { site: values.site, port: parsePort(values.port), bind: values.bind });
       case 'schedule': {

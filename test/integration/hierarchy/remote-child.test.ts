@@ -1,4 +1,6 @@
 /** A downstream console on "another machine" synchronizing from a site served with `usc serve`, over loopback HTTP. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { builtPaths } from '../../helpers/built';
 import { useTempDirs } from '../../helpers/temp-dir';
@@ -53,6 +55,15 @@ describe('usc serve and usc site', () => {
     const owned = await runUsc(['config', '--data', data, '--site', 'PR1', '--languages', 'de']);
     expect(owned.stderr).toContain('You cannot change the languages of the Software Update Point on PR1: it is a child site.');
 
+    // With no engine running, a command's engine notifies no child site, and says so in the parent's log.
+    expect((await runUsc(['sync', '--data', data, '--site', 'CEN', '--full'])).code).toBe(0);
+    expect(JSON.parse((await runUsc(['history', '--data', data, '--site', 'PR1', '--json'])).stdout)).toEqual([]);
+    expect(readFileSync(join(data, 'Logs', 'CEN', 'wsyncmgr.log'), 'utf8')).toContain('Child site(s) PR1 were not notified: no console or service is running');
+
+    // With usc service running, the same command goes through its engine, which notifies PR1; the command waits for it.
+    const service = await startUsc(['service', '--data', data]);
+    running.push(service);
+    expect(service.firstLine).toContain('the engine of');
     expect((await runUsc(['sync', '--data', data, '--site', 'CEN', '--full'])).code).toBe(0);
     const history = JSON.parse((await runUsc(['history', '--data', data, '--site', 'PR1', '--json'])).stdout) as Array<{ trigger: string; outcome: string; counts: { new: number } }>;
     expect(history[0]).toMatchObject({ trigger: 'parent', outcome: 'succeeded' });

@@ -1,8 +1,6 @@
-/** usc site add|edit|remove and usc serve: the site hierarchy from the command line. */
+/** usc site add|edit|remove|restore: the site hierarchy from the command line. */
 import { siteDisplayName } from '../../../../shared/domain';
 import { callApi, CliError, withHost, type CliContext } from '../cli-context';
-import { startConsoleHost } from '../../console-host';
-import { ApiError } from '../../../../shared/errors';
 
 export async function siteCommand(
   context: CliContext,
@@ -56,21 +54,3 @@ function depthOf(code: string, sites: Array<{ code: string; parentCode: string |
 }
 
 /** Serves a site's database as an upstream update server until interrupted; the first line is its URL. */
-export async function serveCommand(context: CliContext, options: { site: string; port: number; bind: string }): Promise<number> {
-  const host = await startConsoleHost({ dataDir: context.dataDir, workerPath: context.paths.workerPath, sqlWasmPath: context.paths.sqlWasmPath });
-  const stopRequested = new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
-  try {
-    const outcome = await host.dispatch('serveSite', { site: options.site, port: options.port, bind: options.bind });
-    if (!outcome.ok) throw new CliError(ApiError.fromData(outcome.error).message);
-    const { url } = outcome.value as { url: string };
-    context.io.out(url);
-    context.io.err(`Site ${options.site} is served as an upstream update server at ${url}. Point a child site at it with: usc config --site <child> --source ${url}`);
-    await stopRequested;
-  } finally {
-    await host.stop();
-  }
-  return 0;
-}

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { startConsoleHost } from '../../console-host';
+import { attachToEngine, type HostConnection } from '../../engine-endpoint';
 import { startWebHost } from '../../web-host';
 import { CliError, type CliContext } from '../cli-context';
 
@@ -13,12 +14,18 @@ export interface WebOptions {
 
 /** Serves the console to a browser until interrupted. The first stdout line is the console URL. */
 export async function webCommand(context: CliContext, options: WebOptions): Promise<number> {
-  const host = await startConsoleHost({
-    dataDir: context.dataDir,
-    workerPath: context.paths.workerPath,
-    sqlWasmPath: context.paths.sqlWasmPath,
-    reportProblem: (message) => context.io.err(message),
-  });
+  // With an engine already running on the folder (the desktop console, usc service), the browser console uses it.
+  const attached = await attachToEngine(context.dataDir);
+  const owned =
+    attached !== undefined
+      ? undefined
+      : await startConsoleHost({
+          dataDir: context.dataDir,
+          workerPath: context.paths.workerPath,
+          sqlWasmPath: context.paths.sqlWasmPath,
+          reportProblem: (message) => context.io.err(message),
+        });
+  const host: HostConnection & { stop(): Promise<void> } = owned ?? { dispatch: attached!.dispatch, onEvent: attached!.onEvent, stop: async () => attached!.close() };
   let web;
   try {
     web = await startWebHost({
@@ -40,7 +47,8 @@ export async function webCommand(context: CliContext, options: WebOptions): Prom
   context.io.out(web.url);
   context.io.err(`Update Sync Console is served at ${web.url}`);
   context.io.err(`Data folder: ${context.dataDir}. Press Ctrl+C to stop.`);
-  if (host.engine.status.state !== 'ready') context.io.err(`Warning: ${host.engine.status.message}`);
+  if (attached !== undefined) context.io.err(`Using the engine already running on this data folder (${attached.endpoint}).`);
+  else if (owned !== undefined && owned.engine.status.state !== 'ready') context.io.err(`Warning: ${owned.engine.status.message}`);
   if (options.open) openInBrowser(web.url, context);
 
   await stopRequested;

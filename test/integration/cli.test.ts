@@ -1,7 +1,9 @@
 import { copyFileSync, existsSync, readFileSync, rmSync, statSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { builtPaths } from '../helpers/built';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { builtPaths, ROOT } from '../helpers/built';
 import { useTempDirs } from '../helpers/temp-dir';
 import { runUsc } from '../helpers/usc-process';
 
@@ -92,5 +94,33 @@ describe('a site database deleted while its backup is there', () => {
     const after = JSON.parse((await runUsc(['sites', '--data', data, '--json'])).stdout) as Array<{ code: string; name: string; health: { state: string } }>;
     expect(after.map((site) => [site.code, site.health.state])).toEqual([['CEN', 'ok'], ['PR1', 'ok']]);
     expect(after[0]!.name).toBe('Central Site');
+  });
+});
+
+describe('npm start where the Electron runtime is missing', () => {
+  it('says so in one line and starts the browser console, printing its URL first', async () => {
+    const child = spawn(process.execPath, [join(ROOT, 'scripts', 'start.mjs'), '--no-build', '--data', tempDir(), '--port', '0'], {
+      env: { ...process.env, USC_ELECTRON: 'none', USC_NO_BROWSER: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    try {
+      const firstLine = await new Promise<string>((resolve, reject) => {
+        createInterface({ input: child.stdout! }).once('line', resolve);
+        child.once('exit', (code) => reject(new Error(`npm start ended (${code}) before printing a URL: ${stderr}`)));
+      });
+      expect(firstLine).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=/);
+      const page = await fetch(firstLine);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('<div id="root">');
+      expect(stderr.split('\n')[0]).toBe(
+        'The Electron runtime is not installed on this machine (its installer downloads it from outside the npm registry): starting the browser console instead.',
+      );
+    } finally {
+      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    }
   });
 });

@@ -15,6 +15,8 @@ export const ApiErrorCodeSchema = z.enum([
   'ENGINE_RESTARTED',
   'ENGINE_UNAVAILABLE',
   'TIMEOUT',
+  /** A file or folder could not be read or written (permissions, a read-only or full disk, a path that cannot exist). */
+  'FILE_ERROR',
   'INTERNAL',
 ]);
 export type ApiErrorCode = z.infer<typeof ApiErrorCodeSchema>;
@@ -56,10 +58,31 @@ export function describeCause(cause: unknown): string {
   return String(cause);
 }
 
+/** What an administrator checks for each file-system error code. */
+const FILE_ERROR_REASONS: Record<string, string> = {
+  EACCES: 'permission denied: the account running Update Sync Console may not write there',
+  EPERM: 'the operation is not permitted for the account running Update Sync Console',
+  EROFS: 'the file system is read-only',
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is used up',
+  ENOTDIR: 'a part of the path is a file, not a folder',
+  ENOENT: 'a part of the path does not exist',
+  EISDIR: 'it is a folder, not a file',
+  EEXIST: 'something already exists there',
+  EMFILE: 'too many files are open',
+  ENAMETOOLONG: 'the path is too long',
+  EIO: 'the disk reported an input/output error',
+};
+
 /** Turns anything thrown into the error shape the contract carries. */
 export function toApiErrorData(error: unknown): ApiErrorData {
   if (error instanceof ApiError) return error.toData();
-  return { code: 'INTERNAL', message: 'The engine hit an unexpected error.', cause: describeCause(error) };
+  const system = error as { code?: unknown; path?: unknown; syscall?: unknown } | undefined;
+  if (typeof system?.code === 'string' && typeof system.path === 'string' && FILE_ERROR_REASONS[system.code] !== undefined) {
+    const action = typeof system.syscall === 'string' ? `${system.syscall} ` : 'use ';
+    return { code: 'FILE_ERROR', message: `Could not ${action}${system.path}: ${FILE_ERROR_REASONS[system.code]} (${system.code}).`, cause: describeCause(error) };
+  }
+  return { code: 'INTERNAL', message: `The engine hit an unexpected error: ${describeCause(error)}`, cause: describeCause(error) };
 }
 
 /** What the console shows for a failed call: the contract's own message, or the thrown value as text. */

@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, readFileSync, rmSync, statSync, truncateSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
@@ -121,6 +121,19 @@ describe('npm start where the Electron runtime is missing', () => {
       const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
+    }
+  });
+});
+
+describe('a data folder that cannot be created', () => {
+  it('fails every kind of command at once, naming the path and the reason', async () => {
+    const data = join(tempDir(), 'a-file');
+    writeFileSync(data, 'not a folder');
+    for (const args of [['sites'], ['sync', '--full'], ['service'], ['web', '--port', '0']]) {
+      // A command that spun or served forever (as usc web once did here) would end this test by its timeout.
+      const result = await runUsc([...args, '--data', join(data, 'usc')]);
+      expect(result.code, args.join(' ')).toBe(1);
+      expect(result.stderr, args.join(' ')).toContain(`usc: Could not mkdir ${join(data, 'usc')}: a part of the path is a file, not a folder (ENOTDIR).`);
     }
   });
 });

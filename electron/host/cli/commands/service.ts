@@ -55,8 +55,9 @@ async function startService(context: CliContext): Promise<ConsoleHost> {
     reportProblem: (message) => context.io.err(message),
   });
   if (host.engine.status.state !== 'ready') {
+    const reason = host.engine.status.message;
     await host.stop();
-    throw new CliError(host.engine.status.message);
+    throw new CliError(reason);
   }
   return host;
 }

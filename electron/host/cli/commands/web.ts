@@ -25,6 +25,12 @@ export async function webCommand(context: CliContext, options: WebOptions): Prom
           sqlWasmPath: context.paths.sqlWasmPath,
           reportProblem: (message) => context.io.err(message),
         });
+  if (owned !== undefined && owned.engine.status.state !== 'ready') {
+    // A console whose engine cannot start (a data folder that cannot be created or written) would only show that.
+    const reason = owned.engine.status.message;
+    await owned.stop();
+    throw new CliError(reason);
+  }
   const host: HostConnection & { stop(): Promise<void> } = owned ?? { dispatch: attached!.dispatch, onEvent: attached!.onEvent, stop: async () => attached!.close() };
   let web;
   try {
@@ -48,7 +54,6 @@ export async function webCommand(context: CliContext, options: WebOptions): Prom
   context.io.err(`Update Sync Console is served at ${web.url}`);
   context.io.err(`Data folder: ${context.dataDir}. Press Ctrl+C to stop.`);
   if (attached !== undefined) context.io.err(`Using the engine already running on this data folder (${attached.endpoint}).`);
-  else if (owned !== undefined && owned.engine.status.state !== 'ready') context.io.err(`Warning: ${owned.engine.status.message}`);
   if (options.open) openInBrowser(web.url, context);
 
   await stopRequested;

@@ -83,7 +83,10 @@ export function describeSyncSource(source: SyncSource): string {
 export const ProxySchema = z.object({
   url: z.string().url('Enter the proxy server URL, for example http://proxy.corp.example:8080'),
   username: z.string().optional(),
+  /** Only ever sent to the engine: a new password ('' forgets the saved one; absent keeps it). Never sent back. */
   password: z.string().optional(),
+  /** Only ever sent by the engine: a password is saved for this proxy. */
+  passwordSaved: z.boolean().optional(),
 });
 
 /** Software Update Point settings of a site. Products and classifications are named or given by GUID. */

@@ -12,7 +12,8 @@ import { SiteRegistry } from './sites/site-registry';
 import { loadSqlJs } from './sites/sqljs';
 import { inTransaction } from './sites/transaction';
 import { previewScope } from './sync/scope-preview';
-import { readSupConfig, writeSupConfig } from './sync/sup-config';
+import { childSupConfig, readSupConfig, withoutSecrets, writeSupConfig } from './sync/sup-config';
+import { CredentialStore } from './sites/credential-store';
 import { acceleratedClock, systemClock, type Clock } from './schedule/clock';
 import { readSchedule, wallClockText, writeSchedule } from './schedule/schedule-store';
 import { SyncScheduler } from './schedule/sync-scheduler';
@@ -74,6 +75,7 @@ export class Engine {
   private readonly handlers: EngineHandlers;
   private readonly logs = new Map<SiteCode, TraceLogWriter>();
   private readonly connector: SyncSourceConnector;
+  private readonly credentials: CredentialStore;
   readonly syncs: SyncController;
   readonly scheduler: SyncScheduler;
   readonly hierarchy: HierarchyCoordinator;
@@ -94,6 +96,7 @@ export class Engine {
           ? { ...systemClock, now: options.now }
           : systemClock);
     const now = () => this.clock.now();
+    this.credentials = new CredentialStore(join(folder.root, 'credentials.json'));
     this.timeZone = options.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC';
     this.connector = new SyncSourceConnector(options.sampleCatalog);
     const clientSettings: ClientSettings = {
@@ -136,6 +139,7 @@ export class Engine {
         database: (site) => this.sites.database(site),
         logFor: (site) => this.logFor(site),
         siteCodes: () => this.sites.list().filter((entry) => entry.health.state === 'ok').map((entry) => entry.code),
+        proxyPassword: (site) => this.credentials.proxyPassword(site),
       },
       this.syncs,
       this.clock,
@@ -199,7 +203,7 @@ export class Engine {
         const entry = this.sites.get(site);
         if (entry.parentCode !== null) {
           // A child keeps only its source (its parent, or a parent elsewhere) and its retry interval.
-          const top = readSupConfig(this.sites.database(this.topLevelFor(site)).db);
+          const top = this.supConfigOf(this.topLevelFor(site));
           const owned = (['products', 'classifications', 'languages'] as const).filter((key) => JSON.stringify(config[key]) !== JSON.stringify(top[key]));
           if (owned.length > 0) this.requireTopLevel(site, `change the ${owned.join(', ')} of the Software Update Point`);
           if (config.source.kind !== 'upstream' && config.source.kind !== 'sample') {
@@ -211,9 +215,13 @@ export class Engine {
           database.save();
           return this.supConfigOf(site);
         }
-        inTransaction(database.db, () => writeSupConfig(database.db, config));
+        // The password goes to the credential store: absent keeps the saved one (the console never has it), '' forgets it.
+        const password = config.proxy?.password;
+        if (config.proxy === undefined) this.credentials.setProxyPassword(site, undefined);
+        else if (password !== undefined) this.credentials.setProxyPassword(site, password === '' ? undefined : password);
+        inTransaction(database.db, () => writeSupConfig(database.db, withoutSecrets(config)));
         database.save();
-        return readSupConfig(database.db);
+        return this.supConfigOf(site);
       },
       runSynchronization: async ({ site, kind, trigger, wait }) => {
         this.sites.database(site);
@@ -299,12 +307,27 @@ export class Engine {
     };
   }
 
-  /** A site's Software Update Point settings; a child's come from the top-level site, except its source and retry interval. */
+  /** A site's Software Update Point settings as a console sees them: a child's follow the top-level site's; no password. */
   private supConfigOf(site: SiteCode): SupConfig {
-    const top = readSupConfig(this.sites.database(this.topLevelFor(site)).db);
-    if (this.sites.get(site).parentCode === null) return top;
-    const own = readSupConfig(this.sites.database(site).db);
-    return { ...top, source: own.source.kind === 'upstream' ? own.source : { kind: 'sample' }, retryMinutes: own.retryMinutes };
+    const topSite = this.topLevelFor(site);
+    const top = readSupConfig(this.sites.database(topSite).db);
+    const config = this.sites.get(site).parentCode === null ? top : childSupConfig(top, readSupConfig(this.sites.database(site).db));
+    if (config.proxy === undefined) return config;
+    return { ...withoutSecrets(config), proxy: { ...withoutSecrets(config).proxy!, passwordSaved: this.credentials.proxyPassword(topSite) !== undefined } };
+  }
+
+  /** Passwords an earlier version kept inside a site database move to the owner-only credential store. */
+  private moveSecretsOutOfDatabases(): void {
+    for (const site of this.sites.list()) {
+      if (site.health.state !== 'ok') continue;
+      const database = this.sites.database(site.code);
+      const stored = readSupConfig(database.db);
+      const password = stored.proxy?.password;
+      if (password === undefined) continue;
+      this.credentials.setProxyPassword(site.code, password === '' ? undefined : password);
+      inTransaction(database.db, () => writeSupConfig(database.db, withoutSecrets(stored)));
+      database.save();
+    }
   }
 
   /**
@@ -445,6 +468,7 @@ export class Engine {
       const sql = await loadSqlJs(options.sqlWasmPath);
       const sites = SiteRegistry.load(sql, folder.sitesDir, now());
       const engine = new Engine(folder, sites, release, options);
+      engine.moveSecretsOutOfDatabases();
       if (options.mode !== 'command') {
         engine.resumeInterrupted();
         engine.hierarchy.restoreRetries();

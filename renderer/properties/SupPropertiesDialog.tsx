@@ -125,6 +125,25 @@ export function SupPropertiesDialog({ site }: { site: string }) {
                 <input value={config.proxy?.url ?? ''} aria-invalid={settingErrors['proxy.url'] !== undefined} placeholder="http://proxy.corp.example:8080" onChange={(event) => setConfig({ ...config, proxy: event.target.value === '' ? undefined : { ...config.proxy, url: event.target.value } })} />
               </label>
               <FieldError message={settingErrors['proxy.url']} />
+              {config.proxy !== undefined && (
+                <>
+                  <label>
+                    Proxy user name (optional)
+                    <input value={config.proxy.username ?? ''} autoComplete="off" onChange={(event) => setConfig({ ...config, proxy: { ...config.proxy!, username: event.target.value === '' ? undefined : event.target.value } })} />
+                  </label>
+                  <label>
+                    Proxy password
+                    {/* The saved password never comes back to the console: type a new one to replace it. */}
+                    <input
+                      type="password"
+                      autoComplete="new-password"
+                      value={config.proxy.password ?? ''}
+                      placeholder={config.proxy.passwordSaved ? '•••••••• (saved; type to replace)' : 'none'}
+                      onChange={(event) => setConfig({ ...config, proxy: { ...config.proxy!, password: event.target.value === '' ? undefined : event.target.value } })}
+                    />
+                  </label>
+                </>
+              )}
               <label>
                 Retry a failed synchronization after (minutes)
                 <input type="number" value={config.retryMinutes} aria-invalid={settingErrors.retryMinutes !== undefined} onChange={(event) => setConfig({ ...config, retryMinutes: Number(event.target.value) })} />

@@ -10,7 +10,7 @@ import type { Clock } from '../schedule/clock';
 import type { SiteDatabase } from '../sites/site-database';
 import { readSetting, writeSetting } from '../sites/settings';
 import { inTransaction } from '../sites/transaction';
-import { readSupConfig, type EffectiveConfig } from '../sync/sup-config';
+import { childSupConfig, readSupConfig, type EffectiveConfig } from '../sync/sup-config';
 import type { SyncController } from '../sync/sync-controller';
 import { UpstreamService } from '../upstream/service/upstream-service';
 import { SiteCatalog } from './site-catalog';
@@ -22,6 +22,8 @@ export interface HierarchyHost {
   database(site: SiteCode): SiteDatabase;
   logFor(site: SiteCode): TraceLogWriter;
   siteCodes(): SiteCode[];
+  /** The saved proxy password of a top-level site, if any. */
+  proxyPassword(site: SiteCode): string | undefined;
 }
 
 const RETRY = { next: 'retry.next', failures: 'retry.failures' } as const;
@@ -47,13 +49,15 @@ export class HierarchyCoordinator {
   async configFor(site: SiteCode): Promise<EffectiveConfig> {
     const own = readSupConfig(this.host.database(site).db);
     const parent = this.host.parentOf(site);
-    if (parent === null) return own;
-    const top = readSupConfig(this.host.database(this.host.topLevelOf(site)).db);
-    // A child on another machine is pointed at its parent's URL with `usc config --source`; otherwise the
-    // parent in this data folder serves it.
-    if (own.source.kind === 'upstream') return { ...top, source: own.source, retryMinutes: own.retryMinutes };
-    // The parent in this data folder: named in the child's log as the site it is, not as a loopback URL.
-    return { ...top, source: { kind: 'upstream', url: await this.serve(parent) }, retryMinutes: own.retryMinutes, serverName: `${parent} (parent site)` };
+    const topSite = this.host.topLevelOf(site);
+    const effective = parent === null ? own : childSupConfig(readSupConfig(this.host.database(topSite).db), own);
+    // The proxy is the top-level site's, and so is its password.
+    const password = effective.proxy === undefined ? undefined : this.host.proxyPassword(topSite);
+    const config = password === undefined ? effective : { ...effective, proxy: { ...effective.proxy!, password } };
+    // A child on another machine is pointed at its parent's URL with `usc config --source`; otherwise the parent in
+    // this data folder serves it, named in the child's log as the site it is, not as a loopback URL.
+    if (parent === null || config.source.kind === 'upstream') return config;
+    return { ...config, source: { kind: 'upstream', url: await this.serve(parent) }, serverName: `${parent} (parent site)` };
   }
 
   /** Serves a site's database as an upstream update server (reused for every child sync). */

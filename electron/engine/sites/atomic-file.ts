@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fsyncSync, linkSync, openSync, readdirSync, renameSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fchmodSync, fsyncSync, linkSync, openSync, readdirSync, renameSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 /** Temp files are named `<file>.tmp-<pid>`. */
@@ -9,10 +9,12 @@ const TEMP_MARKER = '.tmp-';
  * write a temp file, fsync it, keep the previous version as `<file>.bak` (a hard link, so no window without a file),
  * rename over the original, then fsync the folder so the rename itself is durable.
  */
-export function writeFileAtomic(file: string, bytes: Uint8Array, options: { keepBackup?: boolean } = {}): void {
+export function writeFileAtomic(file: string, bytes: Uint8Array, options: { keepBackup?: boolean; mode?: number } = {}): void {
   const temp = `${file}${TEMP_MARKER}${process.pid}`;
-  const fd = openSync(temp, 'w');
+  const fd = openSync(temp, 'w', options.mode ?? 0o666);
   try {
+    // A temp file left by a crash keeps its old permissions through 'w': set them before any byte is written.
+    if (options.mode !== undefined) fchmodSync(fd, options.mode);
     let offset = 0;
     while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset);
     fsyncSync(fd);

@@ -15,6 +15,21 @@ export function writeSupConfig(db: Database, config: SupConfig): void {
   writeSetting(db, KEY, config);
 }
 
+/**
+ * A child site's settings: the top-level site's products, classifications, languages and proxy, with its own
+ * source (a parent on another machine, else its parent here) and retry interval. The one place this rule lives.
+ */
+export function childSupConfig(top: SupConfig, own: SupConfig): SupConfig {
+  return { ...top, source: own.source.kind === 'upstream' ? own.source : { kind: 'sample' }, retryMinutes: own.retryMinutes };
+}
+
+/** A configuration as it is stored: the proxy's password lives in the credential store, never in a database. */
+export function withoutSecrets(config: SupConfig): SupConfig {
+  if (config.proxy === undefined) return config;
+  const { password: _password, passwordSaved: _saved, ...proxy } = config.proxy;
+  return { ...config, proxy };
+}
+
 /** The settings one sync follows, with the upstream server's name when the engine knows better than its URL. */
 export type EffectiveConfig = SupConfig & { serverName?: string };
 

@@ -1,10 +1,13 @@
 /** HTTPS with certificate checks, extra CA certificates, and an authenticating proxy, all on 127.0.0.1. */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SupConfig } from '../../../shared/domain';
+import { Engine } from '../../../electron/engine/engine';
+import { writeSupConfig } from '../../../electron/engine/sync/sup-config';
 import { useTempDirs } from '../../helpers/temp-dir';
 import { useUpstream } from '../../helpers/upstream';
 
@@ -80,5 +83,48 @@ describe('transport security', () => {
     const { url } = await upstream.start();
     const client = upstream.client(url, { maxRetries: 0, proxy: { url: proxy.url, username: 'sup-account', password: 'wrong' } });
     await expect(client.getConfigData()).rejects.toMatchObject({ message: expect.stringMatching(/proxy refused the proxy credentials \(HTTP 407\)/) });
+  });
+
+  it('keeps a proxy password out of the site database and away from the console (owner-only file), and syncs with it', async () => {
+    const { url } = await upstream.start({ updates: 30, tls: { key: certificates.key, cert: certificates.cert } });
+    const dataDir = tempDir();
+    let engine = await Engine.open({ dataDir, retryDelayMs: 0, upstreamTimeoutMs: 5_000, resumeInterrupted: false });
+    try {
+      const config = {
+        source: { kind: 'upstream' as const, url },
+        products: ['Windows'],
+        classifications: ['Security Updates'],
+        languages: ['en'],
+        retryMinutes: 60,
+        extraCaCertificates: [certificates.ca],
+        proxy: { url: proxy.url, username: 'sup-account', password: 's3cret' },
+      };
+      const saved = (await engine.call('setSupConfig', { site: 'CEN', config })) as SupConfig;
+      expect(saved.proxy).toEqual({ url: proxy.url, username: 'sup-account', passwordSaved: true });
+      expect(await engine.call('getSupConfig', { site: 'CEN' })).toMatchObject({ proxy: { passwordSaved: true } });
+      expect(JSON.stringify(await engine.call('getSupConfig', { site: 'CEN' }))).not.toContain('s3cret');
+      const credentials = join(dataDir, 'credentials.json');
+      expect(statSync(credentials).mode & 0o777).toBe(0o600);
+      expect(readFileSync(credentials, 'utf8')).toContain('s3cret');
+      // Nowhere in the site's files: database, backup, journal, blob store.
+      for (const file of readdirSync(join(dataDir, 'sites'))) expect(readFileSync(join(dataDir, 'sites', file)).includes('s3cret'), file).toBe(false);
+
+      // The console sends back what it got (no password): the saved one is kept and used.
+      await engine.call('setSupConfig', { site: 'CEN', config: { ...saved, retryMinutes: 30 } });
+      const run = (await engine.call('runSynchronization', { site: 'CEN', kind: 'full', trigger: 'manual', wait: true })) as { run: { outcome: string } };
+      expect(run.run.outcome).toBe('succeeded');
+      expect(proxy.tunnels).toContain(new URL(url).host);
+
+      // A password an earlier version stored inside the database moves to the credential store when the engine opens.
+      const database = engine.siteDatabase('CEN');
+      writeSupConfig(database.db, { ...config, proxy: { url: proxy.url, username: 'sup-account', password: 'older-s3cret' } });
+      database.save();
+      await engine.close();
+      engine = await Engine.open({ dataDir, retryDelayMs: 0, resumeInterrupted: false });
+      expect(readFileSync(credentials, 'utf8')).toContain('older-s3cret');
+      expect(readFileSync(join(dataDir, 'sites', 'CEN.sqlite')).includes('older-s3cret')).toBe(false);
+    } finally {
+      await engine.close();
+    }
   });
 });

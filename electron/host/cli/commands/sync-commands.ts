@@ -44,7 +44,7 @@ export async function configCommand(context: CliContext, options: ConfigOptions)
     return callApi(host, 'setSupConfig', { site: options.site, config: { ...current, ...changes } });
   });
   if (options.json) {
-    context.io.out(JSON.stringify({ ...config, proxy: config.proxy === undefined ? undefined : { ...config.proxy, password: config.proxy.password ? '********' : undefined } }, null, 2));
+    context.io.out(JSON.stringify(config, null, 2));
   } else {
     context.io.out(`Software Update Point of ${options.site}`);
     context.io.out(`  Sync source:      ${describeSyncSource(config.source)}`);
@@ -52,7 +52,7 @@ export async function configCommand(context: CliContext, options: ConfigOptions)
     context.io.out(`  Classifications:  ${config.classifications.join(', ') || '(none)'}`);
     context.io.out(`  Languages:        ${config.languages.join(', ')}`);
     context.io.out(`  Retry after:      ${config.retryMinutes} minutes`);
-    if (config.proxy !== undefined) context.io.out(`  Proxy:            ${config.proxy.url}${config.proxy.username ? ` (as ${config.proxy.username})` : ''}`);
+    if (config.proxy !== undefined) context.io.out(`  Proxy:            ${config.proxy.url}${config.proxy.username ? ` (as ${config.proxy.username})` : ''}${config.proxy.passwordSaved ? ', password saved' : ''}`);
   }
   return 0;
 }

@@ -88,13 +88,21 @@ function emptyBatch(): MetadataBatch {
   return { revisions: [], failures: [], xmlBytes: 0, compressed: 0 };
 }
 
-const defaultSleep = (ms: number, signal?: AbortSignal) =>
+/**
+ * A pause between retries that a cancel ends early. Its abort listener is removed when the pause ends: the sync's
+ * signal lives for the whole sync, and one listener left per retry made Node warn (MaxListenersExceededWarning).
+ */
+export const defaultSleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
+    const onAbort = () => {
       clearTimeout(timer);
       reject(new UpstreamError('cancelled', 'wait', 'Cancelled'));
-    }, { once: true });
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 
 export class UpstreamClient {

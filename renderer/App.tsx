@@ -44,9 +44,11 @@ export function App() {
         <label className="site-picker">
           Site database:
           <select value={connected} onChange={(event) => connectTo(event.target.value)} aria-label="Connected site">
-            {sites.filter((site) => site.health.state === 'ok').map((site) => (
-              <option key={site.code} value={site.code}>{`${site.code} - ${site.name}`}</option>
-            ))}
+            {sites
+              .filter((site) => site.health.state === 'ok')
+              .map((site) => (
+                <option key={site.code} value={site.code}>{`${site.code} - ${site.name}`}</option>
+              ))}
           </select>
         </label>
       </header>

@@ -8,7 +8,9 @@ import { build } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const [name, ...args] = process.argv.slice(2);
-const available = readdirSync(join(root, 'test', 'bench')).filter((file) => file.endsWith('.bench.ts')).map((file) => file.replace('.bench.ts', ''));
+const available = readdirSync(join(root, 'test', 'bench'))
+  .filter((file) => file.endsWith('.bench.ts'))
+  .map((file) => file.replace('.bench.ts', ''));
 if (name === undefined || !available.includes(name)) {
   console.error(`Usage: npm run bench -- <${available.join('|')}> [options]`);
   process.exit(2);

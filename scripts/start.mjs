@@ -29,7 +29,9 @@ if (!noBuild) {
 const binary = process.env.USC_ELECTRON === 'none' ? undefined : electronBinary();
 if (binary === undefined) {
   // One line on stderr, so the first line on stdout is the console's URL (scripts and people both look there).
-  console.error('The Electron runtime is not installed on this machine (its installer downloads it from outside the npm registry): starting the browser console instead.');
+  console.error(
+    'The Electron runtime is not installed on this machine (its installer downloads it from outside the npm registry): starting the browser console instead.',
+  );
   // Open the default browser where there is one to open (never in CI or when told not to).
   const open = process.env.CI === undefined && process.env.USC_NO_BROWSER === undefined ? ['--open'] : [];
   const web = spawn(process.execPath, [join(root, 'bin', 'usc.js'), 'web', ...open, ...passOn], { stdio: 'inherit' });

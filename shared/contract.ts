@@ -4,22 +4,24 @@
  * carry any call of this map unchanged.
  */
 import { z } from 'zod';
-import {
-  ConsoleInfoSchema,
-  EngineStatusSchema,
-  SiteCodeSchema,
-  SiteSchema,
-  SupConfigSchema,
-  SyncKindSchema,
-  SyncRunSchema,
-  SyncTriggerSchema,
-} from './domain';
+import { ConsoleInfoSchema, EngineStatusSchema, SiteCodeSchema, SiteSchema, SupConfigSchema, SyncKindSchema, SyncRunSchema, SyncTriggerSchema } from './domain';
 import { SyncScheduleSchema } from './schedule/schedule-model';
 
 const NoParams = z.object({}).strict();
 const SiteParams = z.object({ site: SiteCodeSchema }).strict();
 
-export const UPDATE_SORT_COLUMNS = ['title', 'kb', 'bulletin', 'classification', 'products', 'severity', 'releasedAt', 'revisedAt', 'state', 'superseded'] as const;
+export const UPDATE_SORT_COLUMNS = [
+  'title',
+  'kb',
+  'bulletin',
+  'classification',
+  'products',
+  'severity',
+  'releasedAt',
+  'revisedAt',
+  'state',
+  'superseded',
+] as const;
 
 export const UpdateQuerySchema = z
   .object({
@@ -117,7 +119,9 @@ export const apiMethods = {
   },
   /** Renames a site, or moves a child site under another parent. */
   updateSite: {
-    params: z.object({ site: SiteCodeSchema, name: z.string().trim().min(1, 'A site needs a name').max(50).optional(), parent: SiteCodeSchema.optional() }).strict(),
+    params: z
+      .object({ site: SiteCodeSchema, name: z.string().trim().min(1, 'A site needs a name').max(50).optional(), parent: SiteCodeSchema.optional() })
+      .strict(),
     result: SiteSchema,
   },
   removeSite: { params: SiteParams, result: z.object({ removed: SiteCodeSchema, keptAs: z.string() }) },
@@ -127,7 +131,14 @@ export const apiMethods = {
   /** Products (Company → Family → Product) and classifications known from the site's last category sync. */
   listCategories: {
     params: SiteParams,
-    result: z.array(z.object({ id: z.string(), name: z.string(), type: z.enum(['Company', 'ProductFamily', 'Product', 'UpdateClassification']), parentId: z.string().nullable() })),
+    result: z.array(
+      z.object({
+        id: z.string(),
+        name: z.string(),
+        type: z.enum(['Company', 'ProductFamily', 'Product', 'UpdateClassification']),
+        parentId: z.string().nullable(),
+      }),
+    ),
   },
   /** Serves a site's database as an upstream update server (for child sites on other machines). */
   serveSite: {
@@ -240,15 +251,7 @@ export const LogLineSchema = z.object({
 });
 export type LogLine = z.infer<typeof LogLineSchema>;
 
-export const SyncPhaseSchema = z.enum([
-  'connect',
-  'categories',
-  'list',
-  'metadata',
-  'apply',
-  'finish',
-  'notify',
-]);
+export const SyncPhaseSchema = z.enum(['connect', 'categories', 'list', 'metadata', 'apply', 'finish', 'notify']);
 export type SyncPhase = z.infer<typeof SyncPhaseSchema>;
 
 export const ProgressSchema = z.object({

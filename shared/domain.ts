@@ -94,8 +94,14 @@ export const SupConfigSchema = z.object({
   source: SyncSourceSchema,
   products: z.array(z.string().trim().min(1)),
   classifications: z.array(z.string().trim().min(1)),
-  languages: z.array(z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]+)?$/, 'Languages are short codes such as en, de or zh-TW')).min(1, 'Select at least one language'),
-  retryMinutes: z.number().int('Enter a whole number of minutes').min(1, 'Retry after 1 to 1,440 minutes (one day)').max(1440, 'Retry after 1 to 1,440 minutes (one day)'),
+  languages: z
+    .array(z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]+)?$/, 'Languages are short codes such as en, de or zh-TW'))
+    .min(1, 'Select at least one language'),
+  retryMinutes: z
+    .number()
+    .int('Enter a whole number of minutes')
+    .min(1, 'Retry after 1 to 1,440 minutes (one day)')
+    .max(1440, 'Retry after 1 to 1,440 minutes (one day)'),
   proxy: ProxySchema.optional(),
   extraCaCertificates: z.array(z.string()).optional(),
 });

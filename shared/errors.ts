@@ -42,9 +42,7 @@ export class ApiError extends Error {
   }
 
   toData(): ApiErrorData {
-    return this.causeText === undefined
-      ? { code: this.code, message: this.message }
-      : { code: this.code, message: this.message, cause: this.causeText };
+    return this.causeText === undefined ? { code: this.code, message: this.message } : { code: this.code, message: this.message, cause: this.causeText };
   }
 
   static fromData(data: ApiErrorData): ApiError {
@@ -80,7 +78,11 @@ export function toApiErrorData(error: unknown): ApiErrorData {
   const system = error as { code?: unknown; path?: unknown; syscall?: unknown } | undefined;
   if (typeof system?.code === 'string' && typeof system.path === 'string' && FILE_ERROR_REASONS[system.code] !== undefined) {
     const action = typeof system.syscall === 'string' ? `${system.syscall} ` : 'use ';
-    return { code: 'FILE_ERROR', message: `Could not ${action}${system.path}: ${FILE_ERROR_REASONS[system.code]} (${system.code}).`, cause: describeCause(error) };
+    return {
+      code: 'FILE_ERROR',
+      message: `Could not ${action}${system.path}: ${FILE_ERROR_REASONS[system.code]} (${system.code}).`,
+      cause: describeCause(error),
+    };
   }
   return { code: 'INTERNAL', message: `The engine hit an unexpected error: ${describeCause(error)}`, cause: describeCause(error) };
 }

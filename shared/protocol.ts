@@ -20,10 +20,7 @@ export const CallOutcomeSchema = z.discriminatedUnion('ok', [
   z.object({ ok: z.literal(false), error: ApiErrorSchema }),
 ]);
 
-export const ResultMessageSchema = z.intersection(
-  z.object({ type: z.literal('result'), id: z.number().int().nonnegative() }),
-  CallOutcomeSchema,
-);
+export const ResultMessageSchema = z.intersection(z.object({ type: z.literal('result'), id: z.number().int().nonnegative() }), CallOutcomeSchema);
 export type ResultMessage = { type: 'result'; id: number } & CallOutcome;
 
 export const EventMessageSchema = z.object({

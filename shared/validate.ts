@@ -1,21 +1,12 @@
 /** Runtime checks at each boundary of the contract. Bad input becomes a BAD_REQUEST with a readable reason. */
 import { z } from 'zod';
-import {
-  apiMethods,
-  eventSchemas,
-  isApiMethodName,
-  isEventName,
-  type ApiMethodName,
-  type ConsoleEvent,
-} from './contract';
+import { apiMethods, eventSchemas, isApiMethodName, isEventName, type ApiMethodName, type ConsoleEvent } from './contract';
 import type { ApiErrorData } from './errors';
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; error: ApiErrorData };
 
 export function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
-    .join('; ');
+  return error.issues.map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message)).join('; ');
 }
 
 export function checkCall(method: unknown, params: unknown): Checked<{ method: ApiMethodName; params: unknown }> {

@@ -30,7 +30,6 @@ import { queryUpdates, repositoryFolders } from './sync/update-queries';
 import { updateDetails } from './sync/update-details';
 import { SyncSourceConnector, type ClientSettings } from './upstream/sync-source';
 
-
 type ParsedParams<M extends ApiMethodName> = z.output<(typeof apiMethods)[M]['params']>;
 export type EngineHandlers = {
   [M in EngineMethodName]: (params: ParsedParams<M>) => Promise<ApiResult<M>> | ApiResult<M>;
@@ -134,11 +133,19 @@ export class Engine {
     this.hierarchy = new HierarchyCoordinator(
       {
         parentOf: (site) => this.sites.get(site).parentCode,
-        childrenOf: (site) => this.sites.list().filter((entry) => entry.parentCode === site && entry.health.state === 'ok').map((entry) => entry.code),
+        childrenOf: (site) =>
+          this.sites
+            .list()
+            .filter((entry) => entry.parentCode === site && entry.health.state === 'ok')
+            .map((entry) => entry.code),
         topLevelOf: (site) => this.topLevelFor(site),
         database: (site) => this.sites.database(site),
         logFor: (site) => this.logFor(site),
-        siteCodes: () => this.sites.list().filter((entry) => entry.health.state === 'ok').map((entry) => entry.code),
+        siteCodes: () =>
+          this.sites
+            .list()
+            .filter((entry) => entry.health.state === 'ok')
+            .map((entry) => entry.code),
         proxyPassword: (site) => this.credentials.proxyPassword(site),
       },
       this.syncs,
@@ -147,7 +154,11 @@ export class Engine {
     );
     this.scheduler = new SyncScheduler(
       {
-        scheduledSites: () => this.sites.list().filter((site) => site.parentCode === null && site.health.state === 'ok').map((site) => site.code),
+        scheduledSites: () =>
+          this.sites
+            .list()
+            .filter((site) => site.parentCode === null && site.health.state === 'ok')
+            .map((site) => site.code),
         readSchedule: (site) => readSchedule(this.sites.database(site).db),
         readLastFired: (site) => {
           const text = readSetting<string>(this.sites.database(site).db, 'schedule.lastFired');
@@ -160,8 +171,10 @@ export class Engine {
         },
         fire: (site, due, reason) => {
           const log = this.logFor(site);
-          if (reason === 'missed') log.writeNow(`The scheduled synchronization due at ${due.toISOString()} was missed while the engine was not running; running it now.`);
-          else if (reason === 'first') log.writeNow('Synchronization schedule saved with the default start: the first scheduled synchronization starts as soon as possible.');
+          if (reason === 'missed')
+            log.writeNow(`The scheduled synchronization due at ${due.toISOString()} was missed while the engine was not running; running it now.`);
+          else if (reason === 'first')
+            log.writeNow('Synchronization schedule saved with the default start: the first scheduled synchronization starts as soon as possible.');
           this.syncs.request(site, { kind: 'full', trigger: 'schedule', scheduledFor: due });
         },
       },
@@ -180,7 +193,9 @@ export class Engine {
       setSchedule: ({ site, schedule }) => {
         this.requireTopLevel(site, 'change the synchronization schedule');
         const database = this.sites.database(site);
-        const normalized = schedule.startIsDefault ? { ...schedule, start: wallClockText(toWallClock(now().getTime(), schedule.utc ? 'UTC' : this.timeZone)) } : schedule;
+        const normalized = schedule.startIsDefault
+          ? { ...schedule, start: wallClockText(toWallClock(now().getTime(), schedule.utc ? 'UTC' : this.timeZone)) }
+          : schedule;
         inTransaction(database.db, () => {
           writeSchedule(database.db, normalized);
           // A new default start fires at once; otherwise runs before now are not "missed".
@@ -193,7 +208,11 @@ export class Engine {
         this.scheduler.reschedule();
         return scheduleInfo(normalized);
       },
-      previewSchedule: ({ schedule, count }) => scheduleInfo(schedule.startIsDefault ? { ...schedule, start: wallClockText(toWallClock(now().getTime(), schedule.utc ? 'UTC' : this.timeZone)) } : schedule, count),
+      previewSchedule: ({ schedule, count }) =>
+        scheduleInfo(
+          schedule.startIsDefault ? { ...schedule, start: wallClockText(toWallClock(now().getTime(), schedule.utc ? 'UTC' : this.timeZone)) } : schedule,
+          count,
+        ),
       listSites: () => this.sites.list(),
       getSite: ({ site }) => this.sites.get(site),
       getSupConfig: ({ site }) => this.supConfigOf(site),
@@ -211,7 +230,9 @@ export class Engine {
           }
           const own = readSupConfig(database.db);
           const source = config.source.kind === 'upstream' ? config.source : own.source;
-          inTransaction(database.db, () => writeSupConfig(database.db, { ...own, source: config.source.kind === 'sample' ? { kind: 'sample' } : source, retryMinutes: config.retryMinutes }));
+          inTransaction(database.db, () =>
+            writeSupConfig(database.db, { ...own, source: config.source.kind === 'sample' ? { kind: 'sample' } : source, retryMinutes: config.retryMinutes }),
+          );
           database.save();
           return this.supConfigOf(site);
         }
@@ -270,13 +291,18 @@ export class Engine {
       },
       restoreSite: ({ site }) => {
         const restored = this.sites.restoreSite(site, now());
-        this.logFor(site).writeNow(`Site database restored from ${restored.restoredFrom}; the damaged files were kept as ${restored.keptAside.join(', ') || '(none)'}.`);
+        this.logFor(site).writeNow(
+          `Site database restored from ${restored.restoredFrom}; the damaged files were kept as ${restored.keptAside.join(', ') || '(none)'}.`,
+        );
         this.publishSites();
         return restored;
       },
       getHierarchy: () => this.hierarchyView(),
       listCategories: ({ site }) =>
-        selectRows(this.sites.database(this.topLevelFor(site)).db, 'SELECT category_id, name, category_type, parent_id FROM category ORDER BY category_type, name').map((row) => ({
+        selectRows(
+          this.sites.database(this.topLevelFor(site)).db,
+          'SELECT category_id, name, category_type, parent_id FROM category ORDER BY category_type, name',
+        ).map((row) => ({
           id: String(row.category_id),
           name: String(row.name),
           type: String(row.category_type) as 'Company' | 'ProductFamily' | 'Product' | 'UpdateClassification',
@@ -289,7 +315,10 @@ export class Engine {
       retrySynchronization: ({ site }) => {
         const runs = this.runsOf(site, 1);
         if (runs[0]?.outcome !== 'failed') {
-          throw new ApiError('NOT_ALLOWED', `Site ${site} has no failed synchronization to retry${runs[0] === undefined ? '' : ` (its last one ${runs[0].outcome})`}.`);
+          throw new ApiError(
+            'NOT_ALLOWED',
+            `Site ${site} has no failed synchronization to retry${runs[0] === undefined ? '' : ` (its last one ${runs[0].outcome})`}.`,
+          );
         }
         return { status: this.hierarchy.retryNow(site).status };
       },
@@ -368,7 +397,10 @@ export class Engine {
       const ownLast = lastSuccessOf(site.code);
       return {
         site,
-        lastRun: last === undefined ? null : { outcome: last.outcome, kind: last.kind, trigger: last.trigger, at: last.endedAt ?? last.startedAt, error: last.error?.message ?? null },
+        lastRun:
+          last === undefined
+            ? null
+            : { outcome: last.outcome, kind: last.kind, trigger: last.trigger, at: last.endedAt ?? last.startedAt, error: last.error?.message ?? null },
         contentVersion: contentVersion(site.code),
         parentContentVersion: parent === null ? null : contentVersion(parent),
         // Behind when the parent has synchronized since the child last did.
@@ -384,10 +416,14 @@ export class Engine {
     try {
       const result = compactBlobStore(this.sites.database(site));
       if (result.compacted) {
-        this.logFor(site).writeNow(`Compacted the metadata store: ${result.liveRecords} records kept, ${Math.round(result.bytesBefore / 2 ** 20)} MiB down to ${Math.round(result.bytesAfter / 2 ** 20)} MiB.`);
+        this.logFor(site).writeNow(
+          `Compacted the metadata store: ${result.liveRecords} records kept, ${Math.round(result.bytesBefore / 2 ** 20)} MiB down to ${Math.round(result.bytesAfter / 2 ** 20)} MiB.`,
+        );
       }
     } catch (error) {
-      this.logFor(site).writeNow(`WARNING: Could not compact the metadata store: ${error instanceof Error ? error.message : String(error)}. It stays as it was.`);
+      this.logFor(site).writeNow(
+        `WARNING: Could not compact the metadata store: ${error instanceof Error ? error.message : String(error)}. It stays as it was.`,
+      );
     }
   }
 
@@ -435,10 +471,17 @@ export class Engine {
       const db = this.sites.database(site.code).db;
       const interrupted = selectRows(db, "SELECT run_id, kind FROM sync_run WHERE outcome = 'running'");
       if (interrupted.length === 0) continue;
-      inTransaction(db, () => db.run("UPDATE sync_run SET outcome = 'interrupted', ended_at = ?, error_code = 'INTERRUPTED', error_message = 'The engine stopped during this synchronization' WHERE outcome = 'running'", [this.clock.now().toISOString()]));
+      inTransaction(db, () =>
+        db.run(
+          "UPDATE sync_run SET outcome = 'interrupted', ended_at = ?, error_code = 'INTERRUPTED', error_message = 'The engine stopped during this synchronization' WHERE outcome = 'running'",
+          [this.clock.now().toISOString()],
+        ),
+      );
       this.sites.database(site.code).save();
       const kind = interrupted.some((run) => run.kind === 'full') ? 'full' : 'delta';
-      this.logFor(site.code).writeNow(`The previous synchronization (run ${interrupted.map((run) => run.run_id).join(', ')}) was interrupted; resuming it as a ${kind} sync.`);
+      this.logFor(site.code).writeNow(
+        `The previous synchronization (run ${interrupted.map((run) => run.run_id).join(', ')}) was interrupted; resuming it as a ${kind} sync.`,
+      );
       if (this.options.resumeInterrupted !== false) this.syncs.request(site.code, { kind, trigger: 'resume' });
     }
   }

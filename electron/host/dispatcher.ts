@@ -29,9 +29,7 @@ export function createDispatcher(engine: EngineBackend, host: HostHandlers): Dis
     const name = checked.value.method;
     try {
       refuseUntrusted(checked.value, caller);
-      const outcome = isHostMethod(name)
-        ? { ok: true as const, value: await host[name]() }
-        : await engine.call(name, checked.value.params);
+      const outcome = isHostMethod(name) ? { ok: true as const, value: await host[name]() } : await engine.call(name, checked.value.params);
       if (!outcome.ok) return outcome;
       return checkResult(name, outcome.value);
     } catch (error) {

@@ -128,9 +128,7 @@ export class EngineClient {
         return;
       case 'ready': {
         const message =
-          this.restarts === 0
-            ? 'The sync engine is ready.'
-            : `The sync engine was restarted after it stopped unexpectedly (restart ${this.restarts}).`;
+          this.restarts === 0 ? 'The sync engine is ready.' : `The sync engine was restarted after it stopped unexpectedly (restart ${this.restarts}).`;
         this.setStatus('ready', message);
         this.releaseWaiters();
         return;

@@ -44,7 +44,10 @@ export function endpointFor(dataDir: string): string {
   } catch {
     // Not created yet: nobody listens there.
   }
-  const hash = createHash('sha256').update(process.platform === 'win32' ? folder.toLowerCase() : folder).digest('hex').slice(0, 24);
+  const hash = createHash('sha256')
+    .update(process.platform === 'win32' ? folder.toLowerCase() : folder)
+    .digest('hex')
+    .slice(0, 24);
   if (process.platform === 'win32') return `\\\\.\\pipe\\update-sync-console-${hash}`;
   const inFolder = join(folder, 'engine.sock');
   return Buffer.byteLength(inFolder) <= MAX_SOCKET_PATH ? inFolder : join(tmpdir(), `usc-engine-${hash}.sock`);
@@ -62,11 +65,16 @@ export async function listenEngineEndpoint(host: HostConnection, dataDir: string
     socket.on('close', () => sockets.delete(socket));
     // A client that goes away mid-answer is not the engine's problem.
     socket.on('error', () => socket.destroy());
-    readLines(socket, MAX_CALL_LINE_BYTES, (line) => void answer(socket, line), (reason) => {
-      reportProblem?.(`Closed a connection to the engine endpoint: ${reason}`);
-      writeLine(socket, { type: 'event', name: 'endpointError', payload: { message: reason } });
-      socket.end();
-    });
+    readLines(
+      socket,
+      MAX_CALL_LINE_BYTES,
+      (line) => void answer(socket, line),
+      (reason) => {
+        reportProblem?.(`Closed a connection to the engine endpoint: ${reason}`);
+        writeLine(socket, { type: 'event', name: 'endpointError', payload: { message: reason } });
+        socket.end();
+      },
+    );
   });
   async function answer(socket: Socket, line: string): Promise<void> {
     let raw: unknown;
@@ -78,7 +86,11 @@ export async function listenEngineEndpoint(host: HostConnection, dataDir: string
     }
     const call = CallMessageSchema.safeParse(raw);
     if (!call.success) {
-      writeLine(socket, { type: 'event', name: 'endpointError', payload: { message: 'Each line must be a call: {"type":"call","id":N,"method":"…","params":{…}}.' } });
+      writeLine(socket, {
+        type: 'event',
+        name: 'endpointError',
+        payload: { message: 'Each line must be a call: {"type":"call","id":N,"method":"…","params":{…}}.' },
+      });
       return;
     }
     // Whoever can open this socket is the folder's owner, the same person who could run usc: a trusted caller.

@@ -87,7 +87,13 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     for (let start = 0; start < lines.length && ws.readyState === ws.OPEN; start += 2_000) {
       const batch = lines.slice(start, start + 2_000).map((text) => {
         const parsed = parseTraceLine(text);
-        return { text, component: parsed?.component ?? 'SMS_WSUS_SYNC_MANAGER', time: parsed?.time ?? '', thread: parsed?.thread ?? 0, severity: parsed?.severity ?? severityOf(text) };
+        return {
+          text,
+          component: parsed?.component ?? 'SMS_WSUS_SYNC_MANAGER',
+          time: parsed?.time ?? '',
+          thread: parsed?.thread ?? 0,
+          severity: parsed?.severity ?? severityOf(text),
+        };
       });
       const message: EventMessage = { type: 'event', name: 'log', payload: { site: source.site, file: 'wsyncmgr.log', lines: batch } };
       ws.send(JSON.stringify(message));
@@ -125,13 +131,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   };
 }
 
-async function serveHttp(
-  request: IncomingMessage,
-  response: ServerResponse,
-  rendererDir: string,
-  token: string,
-  port: number,
-): Promise<void> {
+async function serveHttp(request: IncomingMessage, response: ServerResponse, rendererDir: string, token: string, port: number): Promise<void> {
   const url = new URL(request.url ?? '/', 'http://localhost');
   if (!isLoopbackHost(request.headers.host, port)) return refuse(response, 421, 'Unknown host.');
   if (!hasValidToken(request, url, token)) {

@@ -49,8 +49,7 @@ export function connectedSite(sites: Site[]): Site | undefined {
 
 export function buildConsoleTree(sites: Site[], connectedCode?: string, folders: FolderCounts = { classifications: [], products: [] }): TreeNode {
   const top = sites.find((site) => site.code === connectedCode && site.health.state === 'ok') ?? connectedSite(sites);
-  const childrenOf = (parent: SiteCode | null): Site[] =>
-    sites.filter((site) => site.parentCode === parent).sort((a, b) => a.code.localeCompare(b.code));
+  const childrenOf = (parent: SiteCode | null): Site[] => sites.filter((site) => site.parentCode === parent).sort((a, b) => a.code.localeCompare(b.code));
   // Sites whose parent is unknown still appear, at the top, so nothing is hidden.
   const known = new Set(sites.map((site) => site.code));
   const roots = sites.filter((site) => site.parentCode === null || !known.has(site.parentCode));
@@ -64,11 +63,23 @@ export function buildConsoleTree(sites: Site[], connectedCode?: string, folders:
       [
         ...(site.health.state === 'ok'
           ? [
-              node(`site:${site.code}/settings`, 'Site Settings', 'siteSettings', 'folder', [
-                node(`site:${site.code}/components`, 'Component Configuration', 'componentConfiguration', 'folder', [
-                  node(`site:${site.code}/sup`, 'Software Update Point', 'softwareUpdatePoint', 'component', [], site.code),
-                ], site.code),
-              ], site.code),
+              node(
+                `site:${site.code}/settings`,
+                'Site Settings',
+                'siteSettings',
+                'folder',
+                [
+                  node(
+                    `site:${site.code}/components`,
+                    'Component Configuration',
+                    'componentConfiguration',
+                    'folder',
+                    [node(`site:${site.code}/sup`, 'Software Update Point', 'softwareUpdatePoint', 'component', [], site.code)],
+                    site.code,
+                  ),
+                ],
+                site.code,
+              ),
             ]
           : []),
         ...childrenOf(site.code).map(siteNode),
@@ -77,41 +88,81 @@ export function buildConsoleTree(sites: Site[], connectedCode?: string, folders:
     );
 
   const statusNode = (site: Site): TreeNode =>
-    node(`status:${site.code}`, siteDisplayName(site), 'siteStatusSite', 'site', [
-      node(`status:${site.code}/components`, 'Component Status', 'componentStatus', 'status', [
-        node(`status:${site.code}/wsyncmgr`, 'SMS_WSUS_SYNC_MANAGER', 'syncManagerStatus', 'status', [], site.code),
-      ], site.code),
-    ], site.code);
+    node(
+      `status:${site.code}`,
+      siteDisplayName(site),
+      'siteStatusSite',
+      'site',
+      [
+        node(
+          `status:${site.code}/components`,
+          'Component Status',
+          'componentStatus',
+          'status',
+          [node(`status:${site.code}/wsyncmgr`, 'SMS_WSUS_SYNC_MANAGER', 'syncManagerStatus', 'status', [], site.code)],
+          site.code,
+        ),
+      ],
+      site.code,
+    );
 
   const databaseLabel = top === undefined ? 'Site Database' : `Site Database  (${siteDisplayName(top)})`;
   return node('console', 'Update Sync Console', 'console', 'console', [
-    node('sitedb', databaseLabel, 'siteDatabase', 'database', [
-      node('site-management', 'Site Management', 'siteManagement', 'folder', roots.map(siteNode)),
-      node('computer-management', 'Computer Management', 'computerManagement', 'folder', [
-        node('software-updates', 'Software Updates', 'softwareUpdates', 'folder', [
+    node(
+      'sitedb',
+      databaseLabel,
+      'siteDatabase',
+      'database',
+      [
+        node('site-management', 'Site Management', 'siteManagement', 'folder', roots.map(siteNode)),
+        node('computer-management', 'Computer Management', 'computerManagement', 'folder', [
           node(
-            'update-repository',
-            'Update Repository',
-            'updateRepository',
-            'repository',
-            folders.classifications.length + folders.products.length === 0
-              ? []
-              : [
-                  node('repository-classifications', 'Update Classifications', 'repositoryFolder', 'folder', folders.classifications.map((item) =>
-                    ({ ...node(`repository-classification:${item.id}`, `${item.name} (${item.count})`, 'repositoryFilter', 'repository', [], top?.code), filter: { classificationId: item.id } }),
-                  ), top?.code),
-                  node('repository-products', 'Products', 'repositoryFolder', 'folder', folders.products.map((item) =>
-                    ({ ...node(`repository-product:${item.id}`, `${item.name} (${item.count})`, 'repositoryFilter', 'repository', [], top?.code), filter: { productId: item.id } }),
-                  ), top?.code),
-                ],
+            'software-updates',
+            'Software Updates',
+            'softwareUpdates',
+            'folder',
+            [
+              node(
+                'update-repository',
+                'Update Repository',
+                'updateRepository',
+                'repository',
+                folders.classifications.length + folders.products.length === 0
+                  ? []
+                  : [
+                      node(
+                        'repository-classifications',
+                        'Update Classifications',
+                        'repositoryFolder',
+                        'folder',
+                        folders.classifications.map((item) => ({
+                          ...node(`repository-classification:${item.id}`, `${item.name} (${item.count})`, 'repositoryFilter', 'repository', [], top?.code),
+                          filter: { classificationId: item.id },
+                        })),
+                        top?.code,
+                      ),
+                      node(
+                        'repository-products',
+                        'Products',
+                        'repositoryFolder',
+                        'folder',
+                        folders.products.map((item) => ({
+                          ...node(`repository-product:${item.id}`, `${item.name} (${item.count})`, 'repositoryFilter', 'repository', [], top?.code),
+                          filter: { productId: item.id },
+                        })),
+                        top?.code,
+                      ),
+                    ],
+                top?.code,
+              ),
+            ],
             top?.code,
           ),
-        ], top?.code),
-      ]),
-      node('system-status', 'System Status', 'systemStatus', 'folder', [
-        node('site-status', 'Site Status', 'siteStatus', 'folder', sites.map(statusNode)),
-      ]),
-    ], top?.code),
+        ]),
+        node('system-status', 'System Status', 'systemStatus', 'folder', [node('site-status', 'Site Status', 'siteStatus', 'folder', sites.map(statusNode))]),
+      ],
+      top?.code,
+    ),
   ]);
 }
 

@@ -45,13 +45,20 @@ export function menuItemsFor(node: TreeNode, context: MenuContext): MenuItem[] {
       items.push({ id: 'cancel-sync', label: 'Cancel Synchronization', run: () => context.cancelSync(site) });
     } else {
       const refusal = manualSyncRefusal(site, context.hierarchy);
-      items.push({ id: 'run-sync', label: 'Run Synchronization', run: () => context.runSync(site), ...(refusal === undefined ? {} : { disabled: true, reason: refusal }) });
+      items.push({
+        id: 'run-sync',
+        label: 'Run Synchronization',
+        run: () => context.runSync(site),
+        ...(refusal === undefined ? {} : { disabled: true, reason: refusal }),
+      });
     }
   }
-  if (node.kind === 'softwareUpdatePoint' && site !== undefined) items.push({ id: 'properties', label: 'Properties', shortcut: 'Alt+Enter', run: () => context.properties(site) });
+  if (node.kind === 'softwareUpdatePoint' && site !== undefined)
+    items.push({ id: 'properties', label: 'Properties', shortcut: 'Alt+Enter', run: () => context.properties(site) });
   if (node.kind === 'site' && site !== undefined) {
     const entry = context.hierarchy.find((candidate) => candidate.site.code === site);
-    if (entry?.lastRun?.outcome === 'failed' && !context.syncing(site)) items.push({ id: 'retry-sync', label: 'Retry Synchronization Now', run: () => context.retrySync(site) });
+    if (entry?.lastRun?.outcome === 'failed' && !context.syncing(site))
+      items.push({ id: 'retry-sync', label: 'Retry Synchronization Now', run: () => context.retrySync(site) });
     if (entry?.site.health.state === 'ok') items.push({ id: 'new-child', label: 'New Child Site…', run: () => context.newChildSite(site) });
     if (entry !== undefined && entry.site.parentCode !== null) {
       const hasChildren = context.hierarchy.some((candidate) => candidate.site.parentCode === site);
@@ -63,7 +70,8 @@ export function menuItemsFor(node: TreeNode, context: MenuContext): MenuItem[] {
       });
     }
   }
-  if (node.kind === 'site' && site !== undefined) items.push({ id: 'site-properties', label: 'Properties', shortcut: 'Alt+Enter', run: () => context.siteProperties(site) });
+  if (node.kind === 'site' && site !== undefined)
+    items.push({ id: 'site-properties', label: 'Properties', shortcut: 'Alt+Enter', run: () => context.siteProperties(site) });
   if (node.kind === 'siteManagement') items.push({ id: 'new-child', label: 'New Child Site…', run: () => context.newChildSite() });
   if (node.children.length > 0) items.push({ id: 'expand', label: 'Expand', run: () => context.expand(node) });
   items.push({ id: 'refresh', label: 'Refresh', shortcut: 'F5', run: context.refresh });

@@ -37,13 +37,31 @@ export function NewChildSiteDialog({ parent }: { parent: string }) {
 
   return (
     <div className="modal-backdrop" role="presentation">
-      <form className="dialog" role="dialog" aria-modal="true" aria-labelledby="new-site-title" onSubmit={(event) => void submit(event)} onKeyDown={(event) => event.key === 'Escape' && close(undefined)}>
+      <form
+        className="dialog"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="new-site-title"
+        onSubmit={(event) => void submit(event)}
+        onKeyDown={(event) => event.key === 'Escape' && close(undefined)}
+      >
         <h2 id="new-site-title">New Child Site</h2>
         <label>
           Site code
-          <input ref={first} value={code} maxLength={3} onChange={(event) => setCode(event.target.value)} aria-invalid={errors.code !== undefined} aria-describedby="site-code-error" />
+          <input
+            ref={first}
+            value={code}
+            maxLength={3}
+            onChange={(event) => setCode(event.target.value)}
+            aria-invalid={errors.code !== undefined}
+            aria-describedby="site-code-error"
+          />
         </label>
-        {errors.code !== undefined && <p id="site-code-error" className="field-error">{errors.code}</p>}
+        {errors.code !== undefined && (
+          <p id="site-code-error" className="field-error">
+            {errors.code}
+          </p>
+        )}
         <label>
           Site name
           <input value={name} onChange={(event) => setName(event.target.value)} aria-invalid={errors.name !== undefined} />
@@ -52,15 +70,23 @@ export function NewChildSiteDialog({ parent }: { parent: string }) {
         <label>
           Parent site
           <select value={parentCode} onChange={(event) => setParentCode(event.target.value)}>
-            {sites.filter((site) => site.health.state === 'ok').map((site) => (
-              <option key={site.code} value={site.code}>{`${site.code} - ${site.name}`}</option>
-            ))}
+            {sites
+              .filter((site) => site.health.state === 'ok')
+              .map((site) => (
+                <option key={site.code} value={site.code}>{`${site.code} - ${site.name}`}</option>
+              ))}
           </select>
         </label>
-        {errors.form !== undefined && <p className="field-error" role="alert">{errors.form}</p>}
+        {errors.form !== undefined && (
+          <p className="field-error" role="alert">
+            {errors.form}
+          </p>
+        )}
         <div className="dialog-buttons">
           <button type="submit">OK</button>
-          <button type="button" onClick={() => close(undefined)}>Cancel</button>
+          <button type="button" onClick={() => close(undefined)}>
+            Cancel
+          </button>
         </div>
       </form>
     </div>

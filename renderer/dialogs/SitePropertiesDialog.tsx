@@ -26,7 +26,7 @@ export function SitePropertiesDialog({ site }: { site: string }) {
 
   // A site cannot move below itself: its own subtree is not offered as a parent.
   const below = new Set([site]);
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const candidate of sites) {
       if (candidate.parentCode !== null && below.has(candidate.parentCode) && !below.has(candidate.code)) {
@@ -80,9 +80,20 @@ export function SitePropertiesDialog({ site }: { site: string }) {
         </label>
         <label>
           Site name
-          <input ref={first} value={name} maxLength={60} onChange={(event) => setName(event.target.value)} aria-invalid={errors.name !== undefined} aria-describedby="site-name-error" />
+          <input
+            ref={first}
+            value={name}
+            maxLength={60}
+            onChange={(event) => setName(event.target.value)}
+            aria-invalid={errors.name !== undefined}
+            aria-describedby="site-name-error"
+          />
         </label>
-        {errors.name !== undefined && <p id="site-name-error" className="field-error">{errors.name}</p>}
+        {errors.name !== undefined && (
+          <p id="site-name-error" className="field-error">
+            {errors.name}
+          </p>
+        )}
         <label>
           Parent site
           {entry.parentCode === null ? (
@@ -99,15 +110,29 @@ export function SitePropertiesDialog({ site }: { site: string }) {
           <dt>Site database</dt>
           <dd className="mono">{entry.databaseFile}</dd>
           <dt>Last synchronization</dt>
-          <dd>{status?.lastRun === null || status?.lastRun === undefined ? 'never' : `${status.lastRun.outcome} (${status.lastRun.kind}) ${when(status.lastRun.at)}`}</dd>
+          <dd>
+            {status?.lastRun === null || status?.lastRun === undefined
+              ? 'never'
+              : `${status.lastRun.outcome} (${status.lastRun.kind}) ${when(status.lastRun.at)}`}
+          </dd>
           <dt>Content version</dt>
           <dd>{status?.contentVersion ?? 0}</dd>
         </dl>
-        {errors.form !== undefined && <p className="field-error" role="alert">{errors.form}</p>}
+        {errors.form !== undefined && (
+          <p className="field-error" role="alert">
+            {errors.form}
+          </p>
+        )}
         <div className="dialog-buttons">
-          <button type="submit" disabled={saving}>OK</button>
-          <button type="button" onClick={() => close(undefined)}>Cancel</button>
-          <button type="button" disabled={saving} onClick={() => void apply()}>Apply</button>
+          <button type="submit" disabled={saving}>
+            OK
+          </button>
+          <button type="button" onClick={() => close(undefined)}>
+            Cancel
+          </button>
+          <button type="button" disabled={saving} onClick={() => void apply()}>
+            Apply
+          </button>
         </div>
       </form>
     </div>

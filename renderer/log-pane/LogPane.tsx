@@ -62,10 +62,13 @@ export function LogPane({ site }: { site: string | undefined }) {
     const file = event.target.files?.[0];
     if (file === undefined) return;
     const text = await file.text();
-    const lines = text.split(/\r?\n/).filter((raw) => raw.trim() !== '').map((raw) => {
-      const parsed = parseTraceLine(raw);
-      return { text: parsed === undefined ? raw : `${parsed.text}  [${parsed.component}  ${parsed.time}]`, severity: parsed?.severity ?? severityOf(raw) };
-    });
+    const lines = text
+      .split(/\r?\n/)
+      .filter((raw) => raw.trim() !== '')
+      .map((raw) => {
+        const parsed = parseTraceLine(raw);
+        return { text: parsed === undefined ? raw : `${parsed.text}  [${parsed.component}  ${parsed.time}]`, severity: parsed?.severity ?? severityOf(raw) };
+      });
     const sized = new LogBuffer(Math.max(1, lines.length), file.name);
     sized.push(lines);
     setOpened({ name: file.name, buffer: sized });
@@ -78,7 +81,12 @@ export function LogPane({ site }: { site: string | undefined }) {
     const picked = selectedText(view, buffer, selection, COPY_LIMIT);
     try {
       await copyToClipboard(picked.text);
-      notify(picked.truncated ? 'warning' : 'info', picked.truncated ? `Copied the first ${picked.lines.toLocaleString()} selected lines; a copy holds at most ${COPY_LIMIT.toLocaleString()}.` : `Copied ${picked.lines.toLocaleString()} line${picked.lines === 1 ? '' : 's'}.`);
+      notify(
+        picked.truncated ? 'warning' : 'info',
+        picked.truncated
+          ? `Copied the first ${picked.lines.toLocaleString()} selected lines; a copy holds at most ${COPY_LIMIT.toLocaleString()}.`
+          : `Copied ${picked.lines.toLocaleString()} line${picked.lines === 1 ? '' : 's'}.`,
+      );
     } catch (error) {
       notify('error', `Could not copy to the clipboard: ${error instanceof Error ? error.message : String(error)}`);
     }
@@ -111,7 +119,14 @@ export function LogPane({ site }: { site: string | undefined }) {
     }
     const focusIndex = selection === undefined ? Math.floor((element?.scrollTop ?? 0) / ROW_HEIGHT) - 1 : view.indexOfSeq(selection.focus);
     const page = Math.max(1, Math.floor(rows.viewportHeight / ROW_HEIGHT) - 1);
-    const moves: Record<string, number> = { ArrowDown: focusIndex + 1, ArrowUp: focusIndex - 1, PageDown: focusIndex + page, PageUp: focusIndex - page, Home: 0, End: count - 1 };
+    const moves: Record<string, number> = {
+      ArrowDown: focusIndex + 1,
+      ArrowUp: focusIndex - 1,
+      PageDown: focusIndex + page,
+      PageUp: focusIndex - page,
+      Home: 0,
+      End: count - 1,
+    };
     const target = moves[event.key];
     if (target === undefined) return;
     event.preventDefault();
@@ -123,7 +138,10 @@ export function LogPane({ site }: { site: string | undefined }) {
     setSelection((current) => ({ anchor: event.shiftKey && current !== undefined ? current.anchor : seq, focus: seq }));
   };
 
-  const selectedCount = selection === undefined ? 0 : view.indexOfSeq(Math.max(selection.anchor, selection.focus) + 1) - view.indexOfSeq(Math.min(selection.anchor, selection.focus));
+  const selectedCount =
+    selection === undefined
+      ? 0
+      : view.indexOfSeq(Math.max(selection.anchor, selection.focus) + 1) - view.indexOfSeq(Math.min(selection.anchor, selection.focus));
   const visible = [];
   for (let index = rows.first; index <= rows.last; index++) {
     const seq = view.seqAt(index);
@@ -147,13 +165,24 @@ export function LogPane({ site }: { site: string | undefined }) {
     <section className="log-pane" aria-label="Sync log">
       <header className="pane-title small">
         <h2>{opened === undefined ? `wsyncmgr.log${site === undefined ? '' : ` — ${site}`}` : opened.name}</h2>
-        <input className="log-filter" type="search" placeholder="Filter lines" aria-label="Filter log lines" value={filter} onChange={(event) => setFilter(event.target.value)} />
+        <input
+          className="log-filter"
+          type="search"
+          placeholder="Filter lines"
+          aria-label="Filter log lines"
+          value={filter}
+          onChange={(event) => setFilter(event.target.value)}
+        />
         <button type="button" disabled={selectedCount === 0} onClick={() => void copySelection()} title="Copy the selected lines (Ctrl+C)">
           Copy
         </button>
-        <button type="button" onClick={() => fileInput.current?.click()}>Open log file…</button>
+        <button type="button" onClick={() => fileInput.current?.click()}>
+          Open log file…
+        </button>
         {opened !== undefined && (
-          <button type="button" onClick={() => setOpened(undefined)}>Back to live log</button>
+          <button type="button" onClick={() => setOpened(undefined)}>
+            Back to live log
+          </button>
         )}
         <input ref={fileInput} type="file" accept=".log,.lo_,.txt" hidden onChange={(event) => void openFile(event)} />
         <span className="muted" aria-live="off">

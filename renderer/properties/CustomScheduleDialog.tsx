@@ -12,10 +12,21 @@ export function CustomScheduleDialog({ site, initial, onDone }: { site: string; 
   const recurrence = schedule.recurrence;
   const setRecurrence = (next: Recurrence) => setSchedule({ ...schedule, recurrence: next });
   const [date, time] = schedule.start.split('T') as [string, string];
-  const field = (path: string) => (errors[path] === undefined ? null : <span className="field-error" role="alert">{errors[path]}</span>);
+  const field = (path: string) =>
+    errors[path] === undefined ? null : (
+      <span className="field-error" role="alert">
+        {errors[path]}
+      </span>
+    );
   return (
     <div className="modal-backdrop" role="presentation">
-      <div className="dialog wide" role="dialog" aria-modal="true" aria-labelledby="custom-schedule-title" onKeyDown={(event) => event.key === 'Escape' && onDone(undefined)}>
+      <div
+        className="dialog wide"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="custom-schedule-title"
+        onKeyDown={(event) => event.key === 'Escape' && onDone(undefined)}
+      >
         <h2 id="custom-schedule-title">Custom Schedule</h2>
         <fieldset>
           <legend>Start</legend>
@@ -38,20 +49,47 @@ export function CustomScheduleDialog({ site, initial, onDone }: { site: string; 
             <input type="radio" name="recurrence" checked={recurrence.type === 'none'} onChange={() => setRecurrence({ type: 'none' })} /> None
           </label>
           <label className="inline">
-            <input type="radio" name="recurrence" checked={recurrence.type === 'interval'} onChange={() => setRecurrence({ type: 'interval', every: 1, unit: 'days' })} /> Custom interval
+            <input
+              type="radio"
+              name="recurrence"
+              checked={recurrence.type === 'interval'}
+              onChange={() => setRecurrence({ type: 'interval', every: 1, unit: 'days' })}
+            />{' '}
+            Custom interval
           </label>
           <label className="inline">
-            <input type="radio" name="recurrence" checked={recurrence.type === 'weekly'} onChange={() => setRecurrence({ type: 'weekly', everyWeeks: 1, weekday: 2 })} /> Weekly
+            <input
+              type="radio"
+              name="recurrence"
+              checked={recurrence.type === 'weekly'}
+              onChange={() => setRecurrence({ type: 'weekly', everyWeeks: 1, weekday: 2 })}
+            />{' '}
+            Weekly
           </label>
           <label className="inline">
-            <input type="radio" name="recurrence" checked={recurrence.type === 'monthlyByDate' || recurrence.type === 'monthlyByWeekday'} onChange={() => setRecurrence({ type: 'monthlyByDate', day: 1, everyMonths: 1 })} /> Monthly
+            <input
+              type="radio"
+              name="recurrence"
+              checked={recurrence.type === 'monthlyByDate' || recurrence.type === 'monthlyByWeekday'}
+              onChange={() => setRecurrence({ type: 'monthlyByDate', day: 1, everyMonths: 1 })}
+            />{' '}
+            Monthly
           </label>
           <div className="recurrence-detail">
             {recurrence.type === 'interval' && (
               <div className="row">
                 Recur every
-                <input aria-label="Interval" type="number" value={Number.isNaN(recurrence.every) ? '' : recurrence.every} onChange={(event) => setRecurrence({ ...recurrence, every: number(event.target.value) })} />
-                <select aria-label="Interval unit" value={recurrence.unit} onChange={(event) => setRecurrence({ ...recurrence, unit: event.target.value as 'minutes' | 'hours' | 'days' })}>
+                <input
+                  aria-label="Interval"
+                  type="number"
+                  value={Number.isNaN(recurrence.every) ? '' : recurrence.every}
+                  onChange={(event) => setRecurrence({ ...recurrence, every: number(event.target.value) })}
+                />
+                <select
+                  aria-label="Interval unit"
+                  value={recurrence.unit}
+                  onChange={(event) => setRecurrence({ ...recurrence, unit: event.target.value as 'minutes' | 'hours' | 'days' })}
+                >
                   <option value="minutes">minutes</option>
                   <option value="hours">hours</option>
                   <option value="days">days</option>
@@ -62,11 +100,22 @@ export function CustomScheduleDialog({ site, initial, onDone }: { site: string; 
             {recurrence.type === 'weekly' && (
               <div className="row">
                 Recur every
-                <input aria-label="Weeks" type="number" value={Number.isNaN(recurrence.everyWeeks) ? '' : recurrence.everyWeeks} onChange={(event) => setRecurrence({ ...recurrence, everyWeeks: number(event.target.value) })} />
+                <input
+                  aria-label="Weeks"
+                  type="number"
+                  value={Number.isNaN(recurrence.everyWeeks) ? '' : recurrence.everyWeeks}
+                  onChange={(event) => setRecurrence({ ...recurrence, everyWeeks: number(event.target.value) })}
+                />
                 weeks on
-                <select aria-label="Weekday" value={recurrence.weekday} onChange={(event) => setRecurrence({ ...recurrence, weekday: Number(event.target.value) })}>
+                <select
+                  aria-label="Weekday"
+                  value={recurrence.weekday}
+                  onChange={(event) => setRecurrence({ ...recurrence, weekday: Number(event.target.value) })}
+                >
                   {WEEKDAYS.map((day, index) => (
-                    <option key={day} value={index}>{day}</option>
+                    <option key={day} value={index}>
+                      {day}
+                    </option>
                   ))}
                 </select>
                 {field('recurrence.everyWeeks')}
@@ -75,31 +124,75 @@ export function CustomScheduleDialog({ site, initial, onDone }: { site: string; 
             {(recurrence.type === 'monthlyByDate' || recurrence.type === 'monthlyByWeekday') && (
               <div className="column">
                 <div className="row">
-                  <input type="radio" name="monthly" aria-label="On a day of the month" checked={recurrence.type === 'monthlyByDate'} onChange={() => setRecurrence({ type: 'monthlyByDate', day: 1, everyMonths: recurrence.everyMonths })} />
+                  <input
+                    type="radio"
+                    name="monthly"
+                    aria-label="On a day of the month"
+                    checked={recurrence.type === 'monthlyByDate'}
+                    onChange={() => setRecurrence({ type: 'monthlyByDate', day: 1, everyMonths: recurrence.everyMonths })}
+                  />
                   Day
-                  <input aria-label="Day of the month" type="number" disabled={recurrence.type !== 'monthlyByDate'} value={recurrence.type === 'monthlyByDate' && recurrence.day !== 0 && !Number.isNaN(recurrence.day) ? recurrence.day : ''} onChange={(event) => recurrence.type === 'monthlyByDate' && setRecurrence({ ...recurrence, day: number(event.target.value) })} />
+                  <input
+                    aria-label="Day of the month"
+                    type="number"
+                    disabled={recurrence.type !== 'monthlyByDate'}
+                    value={recurrence.type === 'monthlyByDate' && recurrence.day !== 0 && !Number.isNaN(recurrence.day) ? recurrence.day : ''}
+                    onChange={(event) => recurrence.type === 'monthlyByDate' && setRecurrence({ ...recurrence, day: number(event.target.value) })}
+                  />
                   <label className="inline">
-                    <input type="checkbox" aria-label="Last day of the month" disabled={recurrence.type !== 'monthlyByDate'} checked={recurrence.type === 'monthlyByDate' && recurrence.day === 0} onChange={(event) => recurrence.type === 'monthlyByDate' && setRecurrence({ ...recurrence, day: event.target.checked ? 0 : 1 })} /> Last day of the month
+                    <input
+                      type="checkbox"
+                      aria-label="Last day of the month"
+                      disabled={recurrence.type !== 'monthlyByDate'}
+                      checked={recurrence.type === 'monthlyByDate' && recurrence.day === 0}
+                      onChange={(event) => recurrence.type === 'monthlyByDate' && setRecurrence({ ...recurrence, day: event.target.checked ? 0 : 1 })}
+                    />{' '}
+                    Last day of the month
                   </label>
                   {field('recurrence.day')}
                 </div>
                 <div className="row">
-                  <input type="radio" name="monthly" aria-label="On a weekday of the month" checked={recurrence.type === 'monthlyByWeekday'} onChange={() => setRecurrence({ type: 'monthlyByWeekday', week: 2, weekday: 2, everyMonths: recurrence.everyMonths })} />
+                  <input
+                    type="radio"
+                    name="monthly"
+                    aria-label="On a weekday of the month"
+                    checked={recurrence.type === 'monthlyByWeekday'}
+                    onChange={() => setRecurrence({ type: 'monthlyByWeekday', week: 2, weekday: 2, everyMonths: recurrence.everyMonths })}
+                  />
                   The
-                  <select aria-label="Week of the month" disabled={recurrence.type !== 'monthlyByWeekday'} value={recurrence.type === 'monthlyByWeekday' ? recurrence.week : 1} onChange={(event) => recurrence.type === 'monthlyByWeekday' && setRecurrence({ ...recurrence, week: Number(event.target.value) })}>
+                  <select
+                    aria-label="Week of the month"
+                    disabled={recurrence.type !== 'monthlyByWeekday'}
+                    value={recurrence.type === 'monthlyByWeekday' ? recurrence.week : 1}
+                    onChange={(event) => recurrence.type === 'monthlyByWeekday' && setRecurrence({ ...recurrence, week: Number(event.target.value) })}
+                  >
                     {[1, 2, 3, 4, 0].map((week) => (
-                      <option key={week} value={week}>{WEEK_ORDERS[week]}</option>
+                      <option key={week} value={week}>
+                        {WEEK_ORDERS[week]}
+                      </option>
                     ))}
                   </select>
-                  <select aria-label="Weekday of the month" disabled={recurrence.type !== 'monthlyByWeekday'} value={recurrence.type === 'monthlyByWeekday' ? recurrence.weekday : 2} onChange={(event) => recurrence.type === 'monthlyByWeekday' && setRecurrence({ ...recurrence, weekday: Number(event.target.value) })}>
+                  <select
+                    aria-label="Weekday of the month"
+                    disabled={recurrence.type !== 'monthlyByWeekday'}
+                    value={recurrence.type === 'monthlyByWeekday' ? recurrence.weekday : 2}
+                    onChange={(event) => recurrence.type === 'monthlyByWeekday' && setRecurrence({ ...recurrence, weekday: Number(event.target.value) })}
+                  >
                     {WEEKDAYS.map((day, index) => (
-                      <option key={day} value={index}>{day}</option>
+                      <option key={day} value={index}>
+                        {day}
+                      </option>
                     ))}
                   </select>
                 </div>
                 <div className="row">
                   Recur every
-                  <input aria-label="Months" type="number" value={Number.isNaN(recurrence.everyMonths) ? '' : recurrence.everyMonths} onChange={(event) => setRecurrence({ ...recurrence, everyMonths: number(event.target.value) })} />
+                  <input
+                    aria-label="Months"
+                    type="number"
+                    value={Number.isNaN(recurrence.everyMonths) ? '' : recurrence.everyMonths}
+                    onChange={(event) => setRecurrence({ ...recurrence, everyMonths: number(event.target.value) })}
+                  />
                   months
                   {field('recurrence.everyMonths')}
                 </div>
@@ -109,8 +202,12 @@ export function CustomScheduleDialog({ site, initial, onDone }: { site: string; 
         </fieldset>
         <SchedulePreview site={site} schedule={schedule} valid={Object.keys(errors).length === 0} />
         <div className="dialog-buttons">
-          <button type="button" disabled={Object.keys(errors).length > 0} onClick={() => onDone(schedule)}>OK</button>
-          <button type="button" onClick={() => onDone(undefined)}>Cancel</button>
+          <button type="button" disabled={Object.keys(errors).length > 0} onClick={() => onDone(schedule)}>
+            OK
+          </button>
+          <button type="button" onClick={() => onDone(undefined)}>
+            Cancel
+          </button>
         </div>
       </div>
     </div>

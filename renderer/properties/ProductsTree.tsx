@@ -7,14 +7,25 @@ export type Category = { id: string; name: string; type: string; parentId: strin
  * as a company or family name covers every product below it; a change is saved as product names, and names that
  * match no known category (chosen before the first synchronization listed them) are kept as they are.
  */
-export function ProductsTree({ categories, products, onChange, disabled }: { categories: Category[]; products: string[]; onChange(products: string[]): void; disabled: boolean }) {
+export function ProductsTree({
+  categories,
+  products,
+  onChange,
+  disabled,
+}: {
+  categories: Category[];
+  products: string[];
+  onChange(products: string[]): void;
+  disabled: boolean;
+}) {
   const [search, setSearch] = useState('');
   const byParent = (id: string) => categories.filter((category) => category.parentId === id && category.type !== 'UpdateClassification');
   const productsUnder = (node: Category): Category[] => (node.type === 'Product' ? [node] : byParent(node.id).flatMap(productsUnder));
   const named = (node: Category) => products.some((item) => item.toLowerCase() === node.name.toLowerCase() || item.toLowerCase() === node.id);
   const byId = new Map(categories.map((category) => [category.id, category]));
   const isChosen = (product: Category): boolean => {
-    for (let node: Category | undefined = product; node !== undefined; node = node.parentId === null ? undefined : byId.get(node.parentId)) if (named(node)) return true;
+    for (let node: Category | undefined = product; node !== undefined; node = node.parentId === null ? undefined : byId.get(node.parentId))
+      if (named(node)) return true;
     return false;
   };
   const chosen = new Set(categories.filter((category) => category.type === 'Product' && isChosen(category)).map((category) => category.id));
@@ -64,8 +75,17 @@ export function ProductsTree({ categories, products, onChange, disabled }: { cat
   return (
     <fieldset disabled={disabled}>
       <legend>Products</legend>
-      <input type="search" className="products-search" placeholder="Search products" aria-label="Search products" value={search} onChange={(event) => setSearch(event.target.value)} />
-      {companies.length + orphans.length === 0 && <p className="muted">The products are listed after the first synchronization. Selected now: {products.join(', ')}</p>}
+      <input
+        type="search"
+        className="products-search"
+        placeholder="Search products"
+        aria-label="Search products"
+        value={search}
+        onChange={(event) => setSearch(event.target.value)}
+      />
+      {companies.length + orphans.length === 0 && (
+        <p className="muted">The products are listed after the first synchronization. Selected now: {products.join(', ')}</p>
+      )}
       {unknownNames.length > 0 && companies.length > 0 && <p className="muted">Also selected, not in the last category list: {unknownNames.join(', ')}</p>}
       <div className="products-tree">{[...companies.map((company) => row(company, 0)), ...orphans.map((family) => row(family, 0))]}</div>
     </fieldset>

@@ -11,7 +11,10 @@ export function SchedulePreview({ site, schedule, valid }: { site: string; sched
     if (!valid || api === undefined) return;
     let current = true;
     const timer = setTimeout(() => {
-      api.previewSchedule({ site, schedule, count: 5 }).then((info) => current && setRuns(info), () => current && setRuns(undefined));
+      api.previewSchedule({ site, schedule, count: 5 }).then(
+        (info) => current && setRuns(info),
+        () => current && setRuns(undefined),
+      );
     }, 150);
     return () => {
       current = false;
@@ -28,7 +31,18 @@ export function SchedulePreview({ site, schedule, valid }: { site: string; sched
       ) : (
         <ol>
           {runs.nextRuns.map((run) => (
-            <li key={run}>{new Date(run).toLocaleString(undefined, { timeZone: runs.timeZone, weekday: 'short', year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' })}</li>
+            <li key={run}>
+              {new Date(run).toLocaleString(undefined, {
+                timeZone: runs.timeZone,
+                weekday: 'short',
+                year: 'numeric',
+                month: 'short',
+                day: 'numeric',
+                hour: '2-digit',
+                minute: '2-digit',
+                timeZoneName: 'short',
+              })}
+            </li>
           ))}
         </ol>
       )}

@@ -47,8 +47,16 @@ export function ScopeChange({ site, saved, proposed }: { site: string; saved: Su
         <>
           <strong>This change of scope:</strong> of the {n(preview.current)} updates in the repository, {n(preview.kept)} stay and{' '}
           <strong>{n(preview.dropped)} would be dropped</strong> (marked removed by the next full synchronization)
-          {preview.returning > 0 ? <>; <strong>{n(preview.returning)} removed earlier would be added back</strong></> : ''}.
-          {preview.newlySelected.length > 0 && ` Newly selected: ${preview.newlySelected.join(', ')} — their updates are added by the next full synchronization (the upstream server counts them).`}
+          {preview.returning > 0 ? (
+            <>
+              ; <strong>{n(preview.returning)} removed earlier would be added back</strong>
+            </>
+          ) : (
+            ''
+          )}
+          .
+          {preview.newlySelected.length > 0 &&
+            ` Newly selected: ${preview.newlySelected.join(', ')} — their updates are added by the next full synchronization (the upstream server counts them).`}
           {preview.unknown.length > 0 && ` Not in the last category list: ${preview.unknown.join(', ')}.`}
         </>
       )}

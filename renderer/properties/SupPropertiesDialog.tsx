@@ -11,7 +11,12 @@ import { SchedulePreview } from './SchedulePreview';
 
 const TABS = ['Sync Settings', 'Synchronization Schedule', 'Classifications', 'Products', 'Languages'] as const;
 type Tab = (typeof TABS)[number];
-const LANGUAGES: Array<[string, string]> = [['en', 'English'], ['de', 'German'], ['fr', 'French'], ['ja', 'Japanese']];
+const LANGUAGES: Array<[string, string]> = [
+  ['en', 'English'],
+  ['de', 'German'],
+  ['fr', 'French'],
+  ['ja', 'Japanese'],
+];
 
 /** Software Update Point Properties: sync source, schedule, classifications, products and languages. */
 export function SupPropertiesDialog({ site }: { site: string }) {
@@ -44,7 +49,9 @@ export function SupPropertiesDialog({ site }: { site: string }) {
   if (config === undefined || schedule === undefined) {
     return (
       <div className="modal-backdrop" role="presentation">
-        <div className="dialog" role="dialog" aria-label="Software Update Point Properties">{error ?? 'Loading…'}</div>
+        <div className="dialog" role="dialog" aria-label="Software Update Point Properties">
+          {error ?? 'Loading…'}
+        </div>
       </div>
     );
   }
@@ -79,20 +86,37 @@ export function SupPropertiesDialog({ site }: { site: string }) {
     }
   };
 
-  const toggle = (list: string[], value: string, on: boolean) => (on ? [...new Set([...list, value])] : list.filter((item) => item.toLowerCase() !== value.toLowerCase()));
-  const selected = (list: string[], category: Category) => list.some((item) => item.toLowerCase() === category.name.toLowerCase() || item.toLowerCase() === category.id);
+  const toggle = (list: string[], value: string, on: boolean) =>
+    on ? [...new Set([...list, value])] : list.filter((item) => item.toLowerCase() !== value.toLowerCase());
+  const selected = (list: string[], category: Category) =>
+    list.some((item) => item.toLowerCase() === category.name.toLowerCase() || item.toLowerCase() === category.id);
   const classifications = categories.filter((category) => category.type === 'UpdateClassification');
   const source = config.source;
   const setSource = (next: SyncSource) => setConfig({ ...config, source: next });
-  const inherited = readOnly ? <p className="callout">These settings belong to the top-level site; child sites inherit them and always synchronize from their parent.</p> : null;
+  const inherited = readOnly ? (
+    <p className="callout">These settings belong to the top-level site; child sites inherit them and always synchronize from their parent.</p>
+  ) : null;
 
   return (
     <div className="modal-backdrop" role="presentation">
-      <div className="dialog properties" role="dialog" aria-modal="true" aria-labelledby="sup-title" onKeyDown={(event) => event.key === 'Escape' && !customizing && close(undefined)}>
+      <div
+        className="dialog properties"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="sup-title"
+        onKeyDown={(event) => event.key === 'Escape' && !customizing && close(undefined)}
+      >
         <h2 id="sup-title">Software Update Point Properties — {site}</h2>
         <div role="tablist" aria-label="Property pages">
           {TABS.map((name) => (
-            <button key={name} type="button" role="tab" aria-selected={tab === name} className={tab === name ? 'tab active' : 'tab'} onClick={() => setTab(name)}>
+            <button
+              key={name}
+              type="button"
+              role="tab"
+              aria-selected={tab === name}
+              className={tab === name ? 'tab active' : 'tab'}
+              onClick={() => setTab(name)}
+            >
               {name}
             </button>
           ))}
@@ -116,20 +140,35 @@ export function SupPropertiesDialog({ site }: { site: string }) {
               {source.kind === 'upstream' && (
                 <label>
                   Upstream update server URL
-                  <input value={source.url} aria-invalid={settingErrors['source.url'] !== undefined} onChange={(event) => setSource({ kind: 'upstream', url: event.target.value })} />
+                  <input
+                    value={source.url}
+                    aria-invalid={settingErrors['source.url'] !== undefined}
+                    onChange={(event) => setSource({ kind: 'upstream', url: event.target.value })}
+                  />
                 </label>
               )}
               <FieldError message={settingErrors['source.url']} />
               <label>
                 Proxy server (optional)
-                <input value={config.proxy?.url ?? ''} aria-invalid={settingErrors['proxy.url'] !== undefined} placeholder="http://proxy.corp.example:8080" onChange={(event) => setConfig({ ...config, proxy: event.target.value === '' ? undefined : { ...config.proxy, url: event.target.value } })} />
+                <input
+                  value={config.proxy?.url ?? ''}
+                  aria-invalid={settingErrors['proxy.url'] !== undefined}
+                  placeholder="http://proxy.corp.example:8080"
+                  onChange={(event) => setConfig({ ...config, proxy: event.target.value === '' ? undefined : { ...config.proxy, url: event.target.value } })}
+                />
               </label>
               <FieldError message={settingErrors['proxy.url']} />
               {config.proxy !== undefined && (
                 <>
                   <label>
                     Proxy user name (optional)
-                    <input value={config.proxy.username ?? ''} autoComplete="off" onChange={(event) => setConfig({ ...config, proxy: { ...config.proxy!, username: event.target.value === '' ? undefined : event.target.value } })} />
+                    <input
+                      value={config.proxy.username ?? ''}
+                      autoComplete="off"
+                      onChange={(event) =>
+                        setConfig({ ...config, proxy: { ...config.proxy!, username: event.target.value === '' ? undefined : event.target.value } })
+                      }
+                    />
                   </label>
                   <label>
                     Proxy password
@@ -139,14 +178,21 @@ export function SupPropertiesDialog({ site }: { site: string }) {
                       autoComplete="new-password"
                       value={config.proxy.password ?? ''}
                       placeholder={config.proxy.passwordSaved ? '•••••••• (saved; type to replace)' : 'none'}
-                      onChange={(event) => setConfig({ ...config, proxy: { ...config.proxy!, password: event.target.value === '' ? undefined : event.target.value } })}
+                      onChange={(event) =>
+                        setConfig({ ...config, proxy: { ...config.proxy!, password: event.target.value === '' ? undefined : event.target.value } })
+                      }
                     />
                   </label>
                 </>
               )}
               <label>
                 Retry a failed synchronization after (minutes)
-                <input type="number" value={config.retryMinutes} aria-invalid={settingErrors.retryMinutes !== undefined} onChange={(event) => setConfig({ ...config, retryMinutes: Number(event.target.value) })} />
+                <input
+                  type="number"
+                  value={config.retryMinutes}
+                  aria-invalid={settingErrors.retryMinutes !== undefined}
+                  onChange={(event) => setConfig({ ...config, retryMinutes: Number(event.target.value) })}
+                />
               </label>
               <FieldError message={settingErrors.retryMinutes} />
             </fieldset>
@@ -156,10 +202,18 @@ export function SupPropertiesDialog({ site }: { site: string }) {
               {inherited}
               <fieldset disabled={readOnly}>
                 <label className="inline block">
-                  <input type="checkbox" checked={schedule.enabled} onChange={(event) => setSchedule({ ...schedule, enabled: event.target.checked })} /> Enable synchronization on a schedule
+                  <input type="checkbox" checked={schedule.enabled} onChange={(event) => setSchedule({ ...schedule, enabled: event.target.checked })} /> Enable
+                  synchronization on a schedule
                 </label>
                 <label className="inline block">
-                  <input type="radio" name="mode" disabled={!schedule.enabled} checked={schedule.mode === 'simple'} onChange={() => setSchedule({ ...schedule, mode: 'simple', startIsDefault: true })} /> Simple schedule
+                  <input
+                    type="radio"
+                    name="mode"
+                    disabled={!schedule.enabled}
+                    checked={schedule.mode === 'simple'}
+                    onChange={() => setSchedule({ ...schedule, mode: 'simple', startIsDefault: true })}
+                  />{' '}
+                  Simple schedule
                 </label>
                 <div className="row indent">
                   Run every
@@ -168,20 +222,40 @@ export function SupPropertiesDialog({ site }: { site: string }) {
                     type="number"
                     disabled={!schedule.enabled || schedule.mode !== 'simple'}
                     value={Number.isNaN(schedule.simple.every) ? '' : schedule.simple.every}
-                    onChange={(event) => setSchedule({ ...schedule, simple: { ...schedule.simple, every: event.target.value === '' ? Number.NaN : Number(event.target.value) } })}
+                    onChange={(event) =>
+                      setSchedule({ ...schedule, simple: { ...schedule.simple, every: event.target.value === '' ? Number.NaN : Number(event.target.value) } })
+                    }
                   />
-                  <select aria-label="Simple schedule unit" disabled={!schedule.enabled || schedule.mode !== 'simple'} value={schedule.simple.unit} onChange={(event) => setSchedule({ ...schedule, simple: { ...schedule.simple, unit: event.target.value as 'hours' | 'days' | 'weeks' } })}>
+                  <select
+                    aria-label="Simple schedule unit"
+                    disabled={!schedule.enabled || schedule.mode !== 'simple'}
+                    value={schedule.simple.unit}
+                    onChange={(event) => setSchedule({ ...schedule, simple: { ...schedule.simple, unit: event.target.value as 'hours' | 'days' | 'weeks' } })}
+                  >
                     <option value="hours">hours</option>
                     <option value="days">days</option>
                     <option value="weeks">weeks</option>
                   </select>
-                  {errors['simple.every'] !== undefined && <span className="field-error" role="alert">{errors['simple.every']}</span>}
+                  {errors['simple.every'] !== undefined && (
+                    <span className="field-error" role="alert">
+                      {errors['simple.every']}
+                    </span>
+                  )}
                 </div>
                 <label className="inline block">
-                  <input type="radio" name="mode" disabled={!schedule.enabled} checked={schedule.mode === 'custom'} onChange={() => setSchedule({ ...schedule, mode: 'custom' })} /> Custom schedule
+                  <input
+                    type="radio"
+                    name="mode"
+                    disabled={!schedule.enabled}
+                    checked={schedule.mode === 'custom'}
+                    onChange={() => setSchedule({ ...schedule, mode: 'custom' })}
+                  />{' '}
+                  Custom schedule
                 </label>
                 <div className="row indent">
-                  <button type="button" disabled={!schedule.enabled || schedule.mode !== 'custom'} onClick={() => setCustomizing(true)}>Customize…</button>
+                  <button type="button" disabled={!schedule.enabled || schedule.mode !== 'custom'} onClick={() => setCustomizing(true)}>
+                    Customize…
+                  </button>
                 </div>
               </fieldset>
               <SchedulePreview site={site} schedule={schedule} valid={Object.keys(errors).length === 0} />
@@ -191,10 +265,17 @@ export function SupPropertiesDialog({ site }: { site: string }) {
             <fieldset disabled={readOnly}>
               {inherited}
               <legend>Update classifications to synchronize</legend>
-              {classifications.length === 0 && <p className="muted">The classifications are listed after the first synchronization. Selected now: {config.classifications.join(', ')}</p>}
+              {classifications.length === 0 && (
+                <p className="muted">The classifications are listed after the first synchronization. Selected now: {config.classifications.join(', ')}</p>
+              )}
               {classifications.map((category) => (
                 <label key={category.id} className="inline block">
-                  <input type="checkbox" checked={selected(config.classifications, category)} onChange={(event) => setConfig({ ...config, classifications: toggle(config.classifications, category.name, event.target.checked) })} /> {category.name}
+                  <input
+                    type="checkbox"
+                    checked={selected(config.classifications, category)}
+                    onChange={(event) => setConfig({ ...config, classifications: toggle(config.classifications, category.name, event.target.checked) })}
+                  />{' '}
+                  {category.name}
                 </label>
               ))}
             </fieldset>
@@ -202,7 +283,12 @@ export function SupPropertiesDialog({ site }: { site: string }) {
           {tab === 'Products' && (
             <div>
               {inherited}
-              <ProductsTree categories={categories} products={config.products} disabled={readOnly} onChange={(products) => setConfig({ ...config, products })} />
+              <ProductsTree
+                categories={categories}
+                products={config.products}
+                disabled={readOnly}
+                onChange={(products) => setConfig({ ...config, products })}
+              />
             </div>
           )}
           {tab === 'Languages' && (
@@ -211,7 +297,12 @@ export function SupPropertiesDialog({ site }: { site: string }) {
               <legend>Summary details languages</legend>
               {LANGUAGES.map(([code, name]) => (
                 <label key={code} className="inline block">
-                  <input type="checkbox" checked={config.languages.includes(code)} onChange={(event) => setConfig({ ...config, languages: toggle(config.languages, code, event.target.checked) })} /> {name}
+                  <input
+                    type="checkbox"
+                    checked={config.languages.includes(code)}
+                    onChange={(event) => setConfig({ ...config, languages: toggle(config.languages, code, event.target.checked) })}
+                  />{' '}
+                  {name}
                 </label>
               ))}
               <FieldError message={settingErrors.languages} />
@@ -219,11 +310,21 @@ export function SupPropertiesDialog({ site }: { site: string }) {
           )}
         </div>
         {!readOnly && <ScopeChange site={site} saved={savedConfig} proposed={config} />}
-        {error !== undefined && <p className="field-error" role="alert">{error}</p>}
+        {error !== undefined && (
+          <p className="field-error" role="alert">
+            {error}
+          </p>
+        )}
         <div className="dialog-buttons">
-          <button type="button" disabled={saving} onClick={() => void apply().then((ok) => ok && close(undefined))}>OK</button>
-          <button type="button" onClick={() => close(undefined)}>Cancel</button>
-          <button type="button" disabled={saving} onClick={() => void apply()}>Apply</button>
+          <button type="button" disabled={saving} onClick={() => void apply().then((ok) => ok && close(undefined))}>
+            OK
+          </button>
+          <button type="button" onClick={() => close(undefined)}>
+            Cancel
+          </button>
+          <button type="button" disabled={saving} onClick={() => void apply()}>
+            Apply
+          </button>
         </div>
         {customizing && (
           <CustomScheduleDialog
@@ -250,5 +351,9 @@ function configErrors(config: SupConfig): Record<string, string> {
 }
 
 function FieldError({ message }: { message: string | undefined }) {
-  return message === undefined ? null : <p className="field-error" role="alert">{message}</p>;
+  return message === undefined ? null : (
+    <p className="field-error" role="alert">
+      {message}
+    </p>
+  );
 }

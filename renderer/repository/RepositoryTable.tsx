@@ -93,24 +93,54 @@ export function RepositoryTable({ filter }: { filter: { classificationId?: strin
     if (view.total === 0) return;
     const page = Math.max(1, Math.floor((grid.viewportHeight || ROW_HEIGHT * 10) / ROW_HEIGHT) - 1);
     const current = selected?.index ?? first - 1;
-    const moves: Record<string, number> = { ArrowDown: current + 1, ArrowUp: current - 1, PageDown: current + page, PageUp: current - page, Home: 0, End: view.total - 1 };
+    const moves: Record<string, number> = {
+      ArrowDown: current + 1,
+      ArrowUp: current - 1,
+      PageDown: current + page,
+      PageUp: current - page,
+      Home: 0,
+      End: view.total - 1,
+    };
     const target = moves[event.key];
     if (target === undefined) return;
     event.preventDefault();
     selectIndex(target);
   };
 
-  const status = view.loading ? 'Loading…' : view.error !== undefined ? `Could not load the updates: ${view.error}` : view.total === 0 ? 'No updates' : `${view.total.toLocaleString()} updates${selected === undefined ? '' : ` — ${(selected.index + 1).toLocaleString()} selected`}`;
+  const status = view.loading
+    ? 'Loading…'
+    : view.error !== undefined
+      ? `Could not load the updates: ${view.error}`
+      : view.total === 0
+        ? 'No updates'
+        : `${view.total.toLocaleString()} updates${selected === undefined ? '' : ` — ${(selected.index + 1).toLocaleString()} selected`}`;
   return (
     <div className="repository">
-      <form className="search-bar" role="search" onSubmit={(event) => { event.preventDefault(); void load({ search }); }}>
+      <form
+        className="search-bar"
+        role="search"
+        onSubmit={(event) => {
+          event.preventDefault();
+          void load({ search });
+        }}
+      >
         <label>
           Look for:
           <input type="search" value={search} placeholder="Title, article ID or bulletin ID" onChange={(event) => setSearch(event.target.value)} />
         </label>
         <button type="submit">Find Now</button>
-        <button type="button" onClick={() => { setSearch(''); void load({ search: '' }); }}>Clear</button>
-        <span className="muted" aria-live="polite">{status}</span>
+        <button
+          type="button"
+          onClick={() => {
+            setSearch('');
+            void load({ search: '' });
+          }}
+        >
+          Clear
+        </button>
+        <span className="muted" aria-live="polite">
+          {status}
+        </span>
       </form>
       <div className="grid-scroller" ref={grid.ref} tabIndex={0} onKeyDown={onKeyDown} aria-label="Software updates list">
         <table className="list-view virtual-grid" aria-label="Software updates" aria-rowcount={view.total + 1} style={{ width: table.getTotalSize() }}>
@@ -119,7 +149,11 @@ export function RepositoryTable({ filter }: { filter: { classificationId?: strin
               {table.getFlatHeaders().map((header) => {
                 const key = header.column.id as RepositoryView['sort'];
                 return (
-                  <th key={header.id} style={{ width: header.getSize() }} aria-sort={view.sort === key ? (view.direction === 'asc' ? 'ascending' : 'descending') : 'none'}>
+                  <th
+                    key={header.id}
+                    style={{ width: header.getSize() }}
+                    aria-sort={view.sort === key ? (view.direction === 'asc' ? 'ascending' : 'descending') : 'none'}
+                  >
                     <button type="button" className="column-sort" onClick={() => sortBy(key)}>
                       {String(header.column.columnDef.header)}
                       {view.sort === key ? (view.direction === 'asc' ? ' ▲' : ' ▼') : ''}
@@ -187,7 +221,9 @@ function savedColumnWidths(): ColumnSizingState {
   try {
     const saved: unknown = JSON.parse(localStorage.getItem(COLUMN_WIDTHS_KEY) ?? '{}');
     if (typeof saved !== 'object' || saved === null) return {};
-    return Object.fromEntries(Object.entries(saved).filter((entry): entry is [string, number] => typeof entry[1] === 'number' && entry[1] >= 40 && entry[1] <= 2000));
+    return Object.fromEntries(
+      Object.entries(saved).filter((entry): entry is [string, number] => typeof entry[1] === 'number' && entry[1] >= 40 && entry[1] <= 2000),
+    );
   } catch {
     return {};
   }

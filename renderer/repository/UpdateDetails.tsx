@@ -13,12 +13,22 @@ export function UpdateDetails({ site, updateId, onClose }: { site: string; updat
   const { update } = details;
   const english = details.texts.find((text) => text.language === 'en') ?? details.texts[0];
   const list = (items: Array<{ updateId: string; title: string | null }>) =>
-    items.length === 0 ? <span className="muted">none</span> : <ul>{items.map((item) => <li key={item.updateId}>{item.title ?? `${item.updateId} (not in this site database)`}</li>)}</ul>;
+    items.length === 0 ? (
+      <span className="muted">none</span>
+    ) : (
+      <ul>
+        {items.map((item) => (
+          <li key={item.updateId}>{item.title ?? `${item.updateId} (not in this site database)`}</li>
+        ))}
+      </ul>
+    );
   return (
     <section className="update-details" aria-label="Update details">
       <header>
         <h3>{update.title}</h3>
-        <button type="button" aria-label="Close details" onClick={onClose}>×</button>
+        <button type="button" aria-label="Close details" onClick={onClose}>
+          ×
+        </button>
       </header>
       {details.metadataProblem !== null && (
         <p className="metadata-problem" role="alert">
@@ -30,7 +40,10 @@ export function UpdateDetails({ site, updateId, onClose }: { site: string; updat
         <dt>Update ID / revision</dt>
         <dd className="mono">{`${update.updateId} / ${update.revision}`}</dd>
         <dt>State</dt>
-        <dd>{update.state === 'expired' ? 'Expired' : update.state === 'removed' ? 'Removed from the upstream' : 'Published'}{update.superseded ? ', superseded' : ''}</dd>
+        <dd>
+          {update.state === 'expired' ? 'Expired' : update.state === 'removed' ? 'Removed from the upstream' : 'Published'}
+          {update.superseded ? ', superseded' : ''}
+        </dd>
         <dt>Products</dt>
         <dd>{details.products.join(', ') || 'none'}</dd>
         <dt>Languages</dt>

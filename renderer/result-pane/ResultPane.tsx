@@ -20,12 +20,13 @@ export function ResultPane({ node }: { node: TreeNode | undefined }) {
       body = <HierarchyTable />;
       break;
     case 'site':
-      body = site === undefined ? null : (
-        <>
-          <SiteDetails site={site} />
-          <SyncHistory site={site.code} />
-        </>
-      );
+      body =
+        site === undefined ? null : (
+          <>
+            <SiteDetails site={site} />
+            <SyncHistory site={site.code} />
+          </>
+        );
       break;
     case 'siteDatabase':
       body = (
@@ -114,12 +115,16 @@ function HierarchyTable() {
             <td>{site.code}</td>
             <td>{site.name}</td>
             <td>{site.parentCode ?? '(top-level site)'}</td>
-            <td title={lastRun?.error ?? undefined}>{syncing ? 'Synchronizing…' : lastRun === null ? 'Never' : `${lastRun.outcome} (${lastRun.kind}, ${lastRun.trigger}) ${when(lastRun.at)}`}</td>
+            <td title={lastRun?.error ?? undefined}>
+              {syncing ? 'Synchronizing…' : lastRun === null ? 'Never' : `${lastRun.outcome} (${lastRun.kind}, ${lastRun.trigger}) ${when(lastRun.at)}`}
+            </td>
             <td>{`${contentVersion}${parentContentVersion === null ? '' : ` (parent ${parentContentVersion})`}${drift ? ' — behind its parent' : ''}`}</td>
             <td>
               {nextRetry === null ? '' : when(nextRetry)}
               {lastRun?.outcome === 'failed' && !syncing && (
-                <button type="button" className="link-button" onClick={() => void retry(site.code)}>Retry now</button>
+                <button type="button" className="link-button" onClick={() => void retry(site.code)}>
+                  Retry now
+                </button>
               )}
             </td>
             <td>{site.health.state === 'ok' ? 'OK' : 'Database damaged'}</td>

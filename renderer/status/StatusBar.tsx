@@ -45,11 +45,17 @@ export function StatusBar() {
           <progress max={100} value={current.percent} aria-label="Synchronization progress" />
           <span>{current.total > 1 ? `${current.done.toLocaleString()} / ${current.total.toLocaleString()}` : ''}</span>
           <span>{current.etaMs !== null && current.etaMs > 0 ? `ETA ${Math.ceil(current.etaMs / 1000)} s` : ''}</span>
-          <button type="button" onClick={() => void cancel(connected)}>Cancel</button>
+          <button type="button" onClick={() => void cancel(connected)}>
+            Cancel
+          </button>
         </span>
       )}
       {others.map((entry) => (
-        <span key={entry!.site} className="status-cell" title={`${entry!.site}: ${PHASES[entry!.phase]}`}>{`${entry!.site} ${Math.round(entry!.percent)}%`}</span>
+        <span
+          key={entry!.site}
+          className="status-cell"
+          title={`${entry!.site}: ${PHASES[entry!.phase]}`}
+        >{`${entry!.site} ${Math.round(entry!.percent)}%`}</span>
       ))}
       <span className={`status-cell connection-${connection}`}>{connectionText}</span>
       <span className={`status-cell engine-${engine?.state ?? 'starting'}`} title={engine?.message}>

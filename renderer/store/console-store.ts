@@ -103,7 +103,18 @@ export const useConsoleStore = create<ConsoleState>((set, get) => ({
   connectedSite: 'CEN',
   hierarchy: [],
   progress: {},
-  repository: { site: 'CEN', total: 0, generation: 0, sort: 'title', direction: 'asc', search: '', classificationId: undefined, productId: undefined, loading: false, error: undefined },
+  repository: {
+    site: 'CEN',
+    total: 0,
+    generation: 0,
+    sort: 'title',
+    direction: 'asc',
+    search: '',
+    classificationId: undefined,
+    productId: undefined,
+    loading: false,
+    error: undefined,
+  },
   repositoryRows: new RowCache<UpdateRow>(REPOSITORY_PAGE_SIZE, REPOSITORY_CACHED_PAGES),
   repositoryVersion: 0,
   folders: { classifications: [], products: [] },
@@ -118,7 +129,14 @@ export const useConsoleStore = create<ConsoleState>((set, get) => ({
     const { api } = get();
     if (api === undefined) return;
     const rows = new RowCache<UpdateRow>(REPOSITORY_PAGE_SIZE, REPOSITORY_CACHED_PAGES);
-    const view: RepositoryView = { ...get().repository, ...changes, site: get().connectedSite, generation: get().repository.generation + 1, loading: true, error: undefined };
+    const view: RepositoryView = {
+      ...get().repository,
+      ...changes,
+      site: get().connectedSite,
+      generation: get().repository.generation + 1,
+      loading: true,
+      error: undefined,
+    };
     set({ repository: view, repositoryRows: rows, repositoryVersion: get().repositoryVersion + 1 });
     try {
       // The folder counts change only with a sync: fetched on refresh, not with every sort or search.
@@ -150,7 +168,10 @@ export const useConsoleStore = create<ConsoleState>((set, get) => ({
           if (get().repository.generation !== view.generation) return;
           rows.put(page, result.rows);
           // The repository can change under a scrolling grid (a sync finished): the newest count wins.
-          set({ repositoryVersion: get().repositoryVersion + 1, ...(result.total === get().repository.total ? {} : { repository: { ...get().repository, total: result.total } }) });
+          set({
+            repositoryVersion: get().repositoryVersion + 1,
+            ...(result.total === get().repository.total ? {} : { repository: { ...get().repository, total: result.total } }),
+          });
         },
         (error: unknown) => {
           rows.forget(page);
@@ -173,7 +194,10 @@ export const useConsoleStore = create<ConsoleState>((set, get) => ({
   async runSync(site) {
     await reportFailure(get, async () => {
       const result = await get().api!.runSynchronization({ site });
-      get().notify('info', result.status === 'started' ? `Synchronization of ${site} started.` : `Synchronization of ${site} queued: it starts when the running one ends.`);
+      get().notify(
+        'info',
+        result.status === 'started' ? `Synchronization of ${site} started.` : `Synchronization of ${site} queued: it starts when the running one ends.`,
+      );
     });
   },
 
@@ -288,7 +312,12 @@ export const useConsoleStore = create<ConsoleState>((set, get) => ({
           showDesktopNotification('Software update synchronization failed', text);
         } else if (run.outcome === 'succeeded') {
           const c = run.counts;
-          pushNotice(set, get, 'info', `Synchronization of ${run.site} succeeded: ${c.new} new, ${c.modified} modified, ${c.expired} expired, ${c.removed} removed${c.skipped > 0 ? `, ${c.skipped} skipped` : ''}.`);
+          pushNotice(
+            set,
+            get,
+            'info',
+            `Synchronization of ${run.site} succeeded: ${c.new} new, ${c.modified} modified, ${c.expired} expired, ${c.removed} removed${c.skipped > 0 ? `, ${c.skipped} skipped` : ''}.`,
+          );
         } else if (run.outcome === 'cancelled') {
           pushNotice(set, get, 'warning', `Synchronization of ${run.site} was cancelled.`);
         }
@@ -354,12 +383,7 @@ function showDesktopNotification(title: string, body: string): void {
   }
 }
 
-function pushNotice(
-  set: (partial: Partial<ConsoleState>) => void,
-  get: () => ConsoleState,
-  kind: Notice['kind'],
-  text: string,
-): void {
+function pushNotice(set: (partial: Partial<ConsoleState>) => void, get: () => ConsoleState, kind: Notice['kind'], text: string): void {
   const id = noticeIds++;
   set({ notices: [...get().notices, { id, kind, text }].slice(-5) });
   // Information and warnings go away by themselves (they float over the panes); errors stay until dismissed.

@@ -46,7 +46,10 @@ export function useFixedRowWindow(count: number, rowHeight: number, overscan = 1
 
   useLayoutEffect(() => {
     if (element === null) return;
-    const update = () => setViewport((previous) => (previous.top === element.scrollTop && previous.height === element.clientHeight ? previous : { top: element.scrollTop, height: element.clientHeight }));
+    const update = () =>
+      setViewport((previous) =>
+        previous.top === element.scrollTop && previous.height === element.clientHeight ? previous : { top: element.scrollTop, height: element.clientHeight },
+      );
     update();
     element.addEventListener('scroll', update, { passive: true });
     const observer = new ResizeObserver(update);

@@ -56,7 +56,10 @@ export function nextRuns(schedule: SyncSchedule, after: Date, timeZone: string, 
       const step = recurrence.every * (recurrence.unit === 'minutes' ? 1 : 60) * MINUTE;
       for (let k = Math.max(0, Math.floor((afterWall - startWall) / step) - 2); ; k++) {
         const wall = new Date(startWall + k * step);
-        if (accept({ year: wall.getUTCFullYear(), month: wall.getUTCMonth() + 1, day: wall.getUTCDate(), hour: wall.getUTCHours(), minute: wall.getUTCMinutes() })) return runs;
+        if (
+          accept({ year: wall.getUTCFullYear(), month: wall.getUTCMonth() + 1, day: wall.getUTCDate(), hour: wall.getUTCHours(), minute: wall.getUTCMinutes() })
+        )
+          return runs;
       }
     }
     case 'weekly': {
@@ -73,7 +76,8 @@ export function nextRuns(schedule: SyncSchedule, after: Date, timeZone: string, 
         const index = start.month - 1 + k * recurrence.everyMonths;
         const year = start.year + Math.floor(index / 12);
         const month = (index % 12) + 1;
-        const day = recurrence.type === 'monthlyByDate' ? dayOfMonth(year, month, recurrence.day) : nthWeekday(year, month, recurrence.week, recurrence.weekday);
+        const day =
+          recurrence.type === 'monthlyByDate' ? dayOfMonth(year, month, recurrence.day) : nthWeekday(year, month, recurrence.week, recurrence.weekday);
         if (accept({ year, month, day, hour: start.hour, minute: start.minute })) return runs;
       }
       return runs;

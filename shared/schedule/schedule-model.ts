@@ -17,7 +17,12 @@ export const RecurrenceSchema = z.discriminatedUnion('type', [
   /** day 0 means the last day of the month. */
   z.object({ type: z.literal('monthlyByDate'), day: whole('The day of the month'), everyMonths: whole('Every … months') }),
   /** week 0 means the last such weekday of the month, 1–4 the first to fourth. */
-  z.object({ type: z.literal('monthlyByWeekday'), week: whole('The week').min(0).max(4), weekday: whole('The weekday').min(0).max(6), everyMonths: whole('Every … months') }),
+  z.object({
+    type: z.literal('monthlyByWeekday'),
+    week: whole('The week').min(0).max(4),
+    weekday: whole('The weekday').min(0).max(6),
+    everyMonths: whole('Every … months'),
+  }),
 ]);
 export type Recurrence = z.infer<typeof RecurrenceSchema>;
 
@@ -36,7 +41,11 @@ export const SyncScheduleSchema = z
     recurrence: RecurrenceSchema,
     /** How long each run may last (ConfigMgr schedule tokens carry it; a synchronization runs until it is done). */
     duration: z
-      .object({ days: whole('The duration in days').min(0).max(31), hours: whole('The duration in hours').min(0).max(23), minutes: whole('The duration in minutes').min(0).max(59) })
+      .object({
+        days: whole('The duration in days').min(0).max(31),
+        hours: whole('The duration in hours').min(0).max(23),
+        minutes: whole('The duration in minutes').min(0).max(59),
+      })
       .optional(),
   })
   .superRefine((schedule, context) => {
@@ -48,7 +57,8 @@ export const SyncScheduleSchema = z
     if (match !== null) {
       const [, y, mo, d, h, mi] = match.map(Number) as number[];
       const date = new Date(Date.UTC(y!, mo! - 1, d!, h!, mi!));
-      if (date.getUTCMonth() !== mo! - 1 || date.getUTCDate() !== d! || h! > 23 || mi! > 59) problem(['start'], `${schedule.start} is not a valid date and time`);
+      if (date.getUTCMonth() !== mo! - 1 || date.getUTCDate() !== d! || h! > 23 || mi! > 59)
+        problem(['start'], `${schedule.start} is not a valid date and time`);
     }
     const recurrence = schedule.recurrence;
     switch (recurrence.type) {

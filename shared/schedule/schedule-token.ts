@@ -48,7 +48,10 @@ export function encodeScheduleToken(token: ScheduleToken): string {
       low += field(recurrence.weekday + 1, 3, 'Weekday') * 2 ** 16 + field(recurrence.everyWeeks, 3, 'Weeks') * 2 ** 13;
       break;
     case 'monthlyByWeekday':
-      low += field(recurrence.weekday + 1, 3, 'Weekday') * 2 ** 16 + field(recurrence.everyMonths, 4, 'Months') * 2 ** 12 + field(recurrence.week, 3, 'Week order') * 2 ** 9;
+      low +=
+        field(recurrence.weekday + 1, 3, 'Weekday') * 2 ** 16 +
+        field(recurrence.everyMonths, 4, 'Months') * 2 ** 12 +
+        field(recurrence.week, 3, 'Week order') * 2 ** 9;
       break;
     case 'monthlyByDate':
       low += field(recurrence.day, 5, 'Month day') * 2 ** 14 + field(recurrence.everyMonths, 4, 'Months') * 2 ** 10;
@@ -74,7 +77,12 @@ export function decodeScheduleToken(text: string): ScheduleToken {
       const minutes = bits(low, 13, 6);
       const hours = bits(low, 19, 5);
       const days = bits(low, 24, 5);
-      recurrence = minutes > 0 ? { type: 'interval', every: minutes, unit: 'minutes' } : hours > 0 ? { type: 'interval', every: hours, unit: 'hours' } : { type: 'interval', every: days, unit: 'days' };
+      recurrence =
+        minutes > 0
+          ? { type: 'interval', every: minutes, unit: 'minutes' }
+          : hours > 0
+            ? { type: 'interval', every: hours, unit: 'hours' }
+            : { type: 'interval', every: days, unit: 'days' };
       break;
     }
     case 3:
@@ -157,7 +165,14 @@ export function tokenToSchedule(text: string): SyncSchedule {
 
 function isSimpleStart(token: ScheduleToken): boolean {
   const { start } = token;
-  return !token.isGmt && start.year === SIMPLE_START.year && start.month === SIMPLE_START.month && start.day === SIMPLE_START.day && start.hour === 0 && start.minute === 0;
+  return (
+    !token.isGmt &&
+    start.year === SIMPLE_START.year &&
+    start.month === SIMPLE_START.month &&
+    start.day === SIMPLE_START.day &&
+    start.hour === 0 &&
+    start.minute === 0
+  );
 }
 
 function simpleOf(recurrence: Recurrence): SyncSchedule['simple'] | undefined {

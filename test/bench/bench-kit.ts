@@ -40,7 +40,10 @@ export function printTable(title: string, rows: Array<[string, string]>): void {
 
 /** Starts a built `usc` command in its own process (a separate machine, in effect) and returns its first line. */
 export function startUscProcess(args: string[], options: { nodeArgs?: string[]; env?: NodeJS.ProcessEnv } = {}) {
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), join(ROOT, 'bin', 'usc.js'), ...args], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...options.env } });
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), join(ROOT, 'bin', 'usc.js'), ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, ...options.env },
+  });
   const firstLine = new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`usc ${args[0]} exited with ${code}`)));

@@ -86,12 +86,22 @@ async function fetchFloor(url: string): Promise<{ ms: number; bytes: number; req
   };
   const payload = (text: string) => child(parseXml(text), 'Body')!.children[0]!;
   await call('GetAuthConfig', requests.getAuthConfig());
-  const authorization = textAt(payload(await call('GetAuthorizationCookie', requests.getAuthorizationCookie('bench.local', '00000000-0000-0000-0000-000000000000'))), 'GetAuthorizationCookieResult', 'CookieData')!;
-  const cookieResult = child(payload(await call('GetCookie', requests.getCookie({ plugInId: 'DssTargeting', cookieData: authorization }, undefined, '1.20'))), 'GetCookieResult')!;
+  const authorization = textAt(
+    payload(await call('GetAuthorizationCookie', requests.getAuthorizationCookie('bench.local', '00000000-0000-0000-0000-000000000000'))),
+    'GetAuthorizationCookieResult',
+    'CookieData',
+  )!;
+  const cookieResult = child(
+    payload(await call('GetCookie', requests.getCookie({ plugInId: 'DssTargeting', cookieData: authorization }, undefined, '1.20'))),
+    'GetCookieResult',
+  )!;
   const cookie: SyncCookie = { expiration: textAt(cookieResult, 'Expiration')!, encryptedData: textAt(cookieResult, 'EncryptedData')! };
   const list = (getConfig: boolean) =>
     call('GetRevisionIdList', requests.getRevisionIdList(cookie, { getConfig })).then((text) =>
-      [...text.matchAll(/<UpdateID>([^<]+)<\/UpdateID><RevisionNumber>(\d+)<\/RevisionNumber>/g)].map((match) => ({ updateId: match[1]!, revision: Number(match[2]) })),
+      [...text.matchAll(/<UpdateID>([^<]+)<\/UpdateID><RevisionNumber>(\d+)<\/RevisionNumber>/g)].map((match) => ({
+        updateId: match[1]!,
+        revision: Number(match[2]),
+      })),
     );
   const ids: UpdateIdentity[] = [...(await list(true)), ...(await list(false))];
   const started = performance.now();
@@ -145,7 +155,15 @@ async function insertFloor(catalog: SampleCatalog): Promise<{ insertMs: number; 
   const started = performance.now();
   db.run('BEGIN');
   catalog.updates.forEach((update, index) => {
-    insertUpdate.run([index + 1, update.id, update.revision, `Update for ${update.product.titleName} (KB${update.kb})`, String(update.kb), update.classificationName, update.parentId === undefined ? 1 : 0]);
+    insertUpdate.run([
+      index + 1,
+      update.id,
+      update.revision,
+      `Update for ${update.product.titleName} (KB${update.kb})`,
+      String(update.kb),
+      update.classificationName,
+      update.parentId === undefined ? 1 : 0,
+    ]);
     if (update.parentId === undefined) insertLink.run([update.product.id, index + 1]);
   });
   db.run('COMMIT');
@@ -172,13 +190,31 @@ async function main(): Promise<void> {
     const parse = parseFloor(catalog);
     const insert = await insertFloor(catalog);
     const floor = fetched.ms + parse.ms + insert.insertMs + insert.exportMs;
-    rows.push(['floor: fetch every blob (4 in flight)', `${fmt.ms(fetched.ms)} (${fmt.int(fetched.requests)} requests, ${(fetched.bytes / 2 ** 20).toFixed(0)} MiB of answers)`]);
-    rows.push(['floor: parse every blob once (saxes)', `${fmt.ms(parse.ms)} (${fmt.int(parse.documents)} documents, ${parse.megabytes.toFixed(0)} MiB of XML)`]);
+    rows.push([
+      'floor: fetch every blob (4 in flight)',
+      `${fmt.ms(fetched.ms)} (${fmt.int(fetched.requests)} requests, ${(fetched.bytes / 2 ** 20).toFixed(0)} MiB of answers)`,
+    ]);
+    rows.push([
+      'floor: parse every blob once (saxes)',
+      `${fmt.ms(parse.ms)} (${fmt.int(parse.documents)} documents, ${parse.megabytes.toFixed(0)} MiB of XML)`,
+    ]);
     rows.push(['floor: insert rows + product links, one transaction', fmt.ms(insert.insertMs)]);
     rows.push(['floor: export', `${fmt.ms(insert.exportMs)} (${insert.megabytes.toFixed(0)} MiB)`]);
     rows.push(['floor total (sequential)', fmt.ms(floor)]);
 
-    const configured = await usc(['config', '--data', data, '--source', url, '--products', 'Microsoft', '--classifications', EVERY_CLASSIFICATION, '--languages', 'en']);
+    const configured = await usc([
+      'config',
+      '--data',
+      data,
+      '--source',
+      url,
+      '--products',
+      'Microsoft',
+      '--classifications',
+      EVERY_CLASSIFICATION,
+      '--languages',
+      'en',
+    ]);
     if (configured.code !== 0) throw new Error(configured.stderr);
     const full = await syncCommand(data, 'full');
     rows.push([
@@ -200,7 +236,10 @@ async function main(): Promise<void> {
     rows.push(['usc sync --full, nothing new (whole command)', `${fmt.ms(fullNothing.ms)}, peak RSS ${fmt.mib(fullNothing.maxRssMiB)}`]);
     await fetch(`${url}/control/churn`, { method: 'POST', body: JSON.stringify({ add: 1000 }) });
     const deltaThousand = await syncCommand(data, 'delta');
-    rows.push(['usc sync --delta after 1,000 new (whole command)', `${fmt.ms(deltaThousand.ms)} (new ${fmt.int(deltaThousand.summary.counts.new!)} incl. bundled)`]);
+    rows.push([
+      'usc sync --delta after 1,000 new (whole command)',
+      `${fmt.ms(deltaThousand.ms)} (new ${fmt.int(deltaThousand.summary.counts.new!)} incl. bundled)`,
+    ]);
 
     const engine = await Engine.open({ dataDir: data, resumeInterrupted: false });
     const base = { site: 'CEN', offset: 0, limit: 200, sort: 'title', direction: 'asc', includeBundled: false, includeRemoved: false };
@@ -218,7 +257,10 @@ async function main(): Promise<void> {
       rows.push([`repository page of 200: ${label}`, fmt.ms(pages.ms / 5)]);
     }
     await engine.close();
-    printTable(`Sync benchmark: ${fmt.int(updates)} updates (${fmt.int(revisions)} revisions with bundled children), built-in upstream in its own process`, rows);
+    printTable(
+      `Sync benchmark: ${fmt.int(updates)} updates (${fmt.int(revisions)} revisions with bundled children), built-in upstream in its own process`,
+      rows,
+    );
   } finally {
     upstream.stop();
     rmSync(data, { recursive: true, force: true });

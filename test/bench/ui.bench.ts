@@ -24,16 +24,44 @@ async function main(): Promise<void> {
   const dataDir = join(work, 'data');
   const logFile = join(work, 'wsyncmgr.log');
   const lineCount = Number(values.lines);
-  const texts = ['sync: SMS synchronizing updates, processed 100 out of 1000 items (10%)', 'Synchronizing update 9f1c1c4f - Security Update for Windows (KB5000001)', 'WARNING: Request filter does not contain any known classifications.', 'Sync failed: The upstream server did not answer GetUpdateData. Source: UpstreamServer.GetUpdateData'];
+  const texts = [
+    'sync: SMS synchronizing updates, processed 100 out of 1000 items (10%)',
+    'Synchronizing update 9f1c1c4f - Security Update for Windows (KB5000001)',
+    'WARNING: Request filter does not contain any known classifications.',
+    'Sync failed: The upstream server did not answer GetUpdateData. Source: UpstreamServer.GetUpdateData',
+  ];
   const base = Date.parse('2026-11-23T08:00:00Z');
   const out: string[] = [];
-  for (let i = 0; i < lineCount; i++) out.push(formatTraceLine({ text: `${texts[i % 17 === 0 ? 3 : i % 11 === 0 ? 2 : i % 2]} #${i}`, component: 'SMS_WSUS_SYNC_MANAGER', time: formatTraceTime(new Date(base + i), 0), thread: 4404 }));
+  for (let i = 0; i < lineCount; i++)
+    out.push(
+      formatTraceLine({
+        text: `${texts[i % 17 === 0 ? 3 : i % 11 === 0 ? 2 : i % 2]} #${i}`,
+        component: 'SMS_WSUS_SYNC_MANAGER',
+        time: formatTraceTime(new Date(base + i), 0),
+        thread: 4404,
+      }),
+    );
   writeFileSync(logFile, out.join('\r\n'));
 
   const upstream = startUscProcess(['upstream', '--port', '0', '--updates', values.updates!, '--seed', '1']);
   const url = await upstream.firstLine;
-  usc(['config', '--data', dataDir, '--source', url, '--products', PRODUCTS.map((p) => p.name).join(','), '--classifications', CLASSIFICATIONS.map((c) => c.name).join(','), '--languages', 'en']);
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
+  usc([
+    'config',
+    '--data',
+    dataDir,
+    '--source',
+    url,
+    '--products',
+    PRODUCTS.map((p) => p.name).join(','),
+    '--classifications',
+    CLASSIFICATIONS.map((c) => c.name).join(','),
+    '--languages',
+    'en',
+  ]);
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
   let live: Awaited<ReturnType<typeof measureLiveSync>>;
   try {
     live = await measureLiveSync(browser, dataDir, join(work, 'event-loop.json'));
@@ -80,8 +108,14 @@ async function main(): Promise<void> {
     await page.getByRole('table', { name: 'Software updates' }).getByRole('row').nth(1).waitFor();
     const pageMs = Date.now() - pageStarted;
     const sortStarted = Date.now();
-    await page.getByRole('table', { name: 'Software updates' }).getByRole('button', { name: /Article ID/ }).click();
-    await page.waitForFunction(() => document.querySelector('th[aria-sort="ascending"]')?.textContent?.includes('Article ID') === true && !document.body.textContent?.includes('Loading…'));
+    await page
+      .getByRole('table', { name: 'Software updates' })
+      .getByRole('button', { name: /Article ID/ })
+      .click();
+    await page.waitForFunction(
+      () =>
+        document.querySelector('th[aria-sort="ascending"]')?.textContent?.includes('Article ID') === true && !document.body.textContent?.includes('Loading…'),
+    );
     const sortMs = Date.now() - sortStarted;
     const repoFps = await scrollFps('.grid-scroller');
     const overall = await page.evaluate(() => (window as unknown as { __longest: number }).__longest);
@@ -134,7 +168,10 @@ async function observeLongTasks(page: Page): Promise<() => Promise<{ longest: nu
  * the renderer's long tasks and the host process's event-loop delay (the host stands in for Electron's main process).
  */
 async function measureLiveSync(browser: Browser, dataDir: string, probeFile: string) {
-  const host = startUscProcess(['web', '--port', '0', '--data', dataDir], { nodeArgs: ['-r', join(ROOT, 'test', 'bench', 'event-loop-probe.cjs')], env: { USC_PROBE_FILE: probeFile } });
+  const host = startUscProcess(['web', '--port', '0', '--data', dataDir], {
+    nodeArgs: ['-r', join(ROOT, 'test', 'bench', 'event-loop-probe.cjs')],
+    env: { USC_PROBE_FILE: probeFile },
+  });
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   try {
     const takeLongTasks = await observeLongTasks(page);

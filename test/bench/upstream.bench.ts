@@ -47,7 +47,7 @@ async function main(): Promise<void> {
       ['category list', `${fmt.ms(categories.ms)} (${categories.value.revisions.length} categories)`],
       ['update list (GetRevisionIdList)', `${fmt.ms(list.ms)} (${fmt.int(list.value.revisions.length)} revisions incl. bundled)`],
       ['metadata fetch + parse', fmt.ms(fetch.ms)],
-      ['  throughput', `${fmt.int((parsed / fetch.ms) * 1000)} updates/s, ${((xmlChars / 2 ** 20) / (fetch.ms / 1000)).toFixed(1)} MB/s of metadata XML`],
+      ['  throughput', `${fmt.int((parsed / fetch.ms) * 1000)} updates/s, ${(xmlChars / 2 ** 20 / (fetch.ms / 1000)).toFixed(1)} MB/s of metadata XML`],
       ['  parsed / failed / compressed', `${fmt.int(parsed)} / ${failures} / ${fmt.int(compressed)}`],
       ['  GetUpdateData requests', fmt.int(client.stats.requests)],
       ['peak client memory (RSS / heap+buffers)', `${fmt.mib(peak.rssMiB)} / ${fmt.mib(peak.heapMiB)}`],

@@ -75,9 +75,7 @@ describe.skipIf(skipE2e)('console in Chromium', () => {
     await page.keyboard.press('ArrowDown'); // Software Updates
     await page.keyboard.press('ArrowDown'); // Update Repository
     expect(await focused()).toContain('Update Repository');
-    await expect(
-      tree.getByRole('treeitem', { name: 'Update Repository', exact: true }).getAttribute('aria-selected'),
-    ).resolves.toBe('true');
+    await expect(tree.getByRole('treeitem', { name: 'Update Repository', exact: true }).getAttribute('aria-selected')).resolves.toBe('true');
     await page.getByRole('heading', { name: 'Update Repository' }).waitFor();
 
     await page.keyboard.press('Shift+F10');

@@ -53,23 +53,37 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
   it('runs a synchronization from Update Repository: progress, live log lines, a filled repository, and 6702', async () => {
     await page.getByRole('treeitem', { name: 'Update Repository', exact: true }).click();
     await (await openMenu('Update Repository')).getByRole('menuitem', { name: 'Run Synchronization' }).click();
-    await page.getByRole('status').getByLabel('Synchronization progress').waitFor().catch(async (error: unknown) => {
-      await page.screenshot({ path: screenshotPath('failure-no-progress') });
-      throw error;
-    });
+    await page
+      .getByRole('status')
+      .getByLabel('Synchronization progress')
+      .waitFor()
+      .catch(async (error: unknown) => {
+        await page.screenshot({ path: screenshotPath('failure-no-progress') });
+        throw error;
+      });
     const log = page.getByRole('region', { name: 'Sync log' });
-    await log.getByText(/STATMSG: ID=6701/).first().waitFor().catch(async (error: unknown) => {
-      await page.screenshot({ path: screenshotPath('failure-no-log') });
-      throw error;
-    });
+    await log
+      .getByText(/STATMSG: ID=6701/)
+      .first()
+      .waitFor()
+      .catch(async (error: unknown) => {
+        await page.screenshot({ path: screenshotPath('failure-no-log') });
+        throw error;
+      });
     await page.screenshot({ path: screenshotPath('sync-running') });
     await page.getByText(/Synchronization of CEN succeeded: \d+ new/).waitFor({ timeout: 60_000 });
-    await log.getByText(/STATMSG: ID=6702/).first().waitFor();
+    await log
+      .getByText(/STATMSG: ID=6702/)
+      .first()
+      .waitFor();
 
     // Lines picked with a click and a Shift+click are copied with Ctrl+C, in order.
     const logLines = log.locator('.log-line');
     await logLines.filter({ hasText: 'STATMSG: ID=6702' }).last().click();
-    await logLines.filter({ hasText: /^Sync time/ }).last().click({ modifiers: ['Shift'] });
+    await logLines
+      .filter({ hasText: /^Sync time/ })
+      .last()
+      .click({ modifiers: ['Shift'] });
     await log.getByText(/lines, [2-9] selected/).waitFor();
     await page.keyboard.press('Control+c');
     await page.getByText(/^Copied [2-9] lines\.$/).waitFor();
@@ -79,7 +93,7 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
     expect(copied.split('\n').at(-1)).toMatch(/^Sync time/);
     const table = page.getByRole('table', { name: 'Software updates' });
     await table.getByRole('row').nth(1).waitFor();
-    const total = Number((await table.getAttribute('aria-rowcount'))) - 1;
+    const total = Number(await table.getAttribute('aria-rowcount')) - 1;
     expect(total).toBeGreaterThan(500);
     await expect(page.getByText(`${total.toLocaleString('en-US')} updates`, { exact: true }).count()).resolves.toBe(1);
     // Only the rows on screen exist in the page, whatever the size of the repository.
@@ -108,7 +122,9 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
     await expect(table.getByRole('columnheader', { name: /Article ID/ }).getAttribute('aria-sort')).resolves.toBe('ascending');
     await page.getByRole('search').getByRole('searchbox').fill('Cumulative');
     await page.getByRole('button', { name: 'Find Now' }).click();
-    await page.waitForFunction(() => [...document.querySelectorAll('table[aria-label="Software updates"] tbody tr td:first-child')].every((cell) => cell.textContent?.includes('Cumulative')));
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('table[aria-label="Software updates"] tbody tr td:first-child')].every((cell) => cell.textContent?.includes('Cumulative')),
+    );
 
     await page.getByRole('treeitem', { name: 'System Status', exact: true }).click();
     await page.keyboard.press('ArrowRight');
@@ -124,7 +140,7 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
     await expect(messages.getByRole('cell', { name: 'WSUS Synchronization done.' }).count()).resolves.toBeGreaterThan(0);
   });
 
-  it('browses the repository by classification, shows an update\'s details, and a run\'s changes in the history', async () => {
+  it("browses the repository by classification, shows an update's details, and a run's changes in the history", async () => {
     const tree = page.getByRole('tree', { name: 'Console tree' });
     await tree.getByRole('treeitem', { name: 'Update Repository', exact: true }).click();
     await page.keyboard.press('ArrowRight');
@@ -146,7 +162,11 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
     const history = page.getByRole('table', { name: 'Synchronization history' });
     await history.getByRole('cell', { name: 'succeeded', exact: true }).first().waitFor();
     await history.getByRole('button', { name: 'What changed' }).first().click();
-    await page.getByRole('list', { name: /Changes of run/ }).getByText('added').first().waitFor();
+    await page
+      .getByRole('list', { name: /Changes of run/ })
+      .getByText('added')
+      .first()
+      .waitFor();
   });
 
   it('sets a custom weekly schedule in Software Update Point Properties, keeps it, and refuses an invalid value', async () => {
@@ -253,7 +273,9 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
     const menu = await openMenu('Update Repository');
     const item = menu.getByRole('menuitem', { name: 'Run Synchronization' });
     await expect(item.getAttribute('aria-disabled')).resolves.toBe('true');
-    await expect(item.getAttribute('title')).resolves.toContain('Manual synchronization is not available on child sites: PR1 synchronizes when its parent site CEN asks it to');
+    await expect(item.getAttribute('title')).resolves.toContain(
+      'Manual synchronization is not available on child sites: PR1 synchronizes when its parent site CEN asks it to',
+    );
     await page.screenshot({ path: screenshotPath('child-site-menu') });
     await page.keyboard.press('Escape');
 

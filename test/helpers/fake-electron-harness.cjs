@@ -20,9 +20,15 @@ class FakeWebContents extends EventEmitter {
     this.sent = [];
     this.openHandler = undefined;
   }
-  isDestroyed() { return false; }
-  send(channel, message) { this.sent.push({ channel, message }); }
-  setWindowOpenHandler(handler) { this.openHandler = handler; }
+  isDestroyed() {
+    return false;
+  }
+  send(channel, message) {
+    this.sent.push({ channel, message });
+  }
+  setWindowOpenHandler(handler) {
+    this.openHandler = handler;
+  }
 }
 
 const windows = [];
@@ -33,9 +39,14 @@ class FakeBrowserWindow extends EventEmitter {
     this.webContents = new FakeWebContents(windows.length + 1);
     windows.push(this);
   }
-  loadURL(url) { this.url = url; return Promise.resolve(); }
+  loadURL(url) {
+    this.url = url;
+    return Promise.resolve();
+  }
   show() {}
-  static getAllWindows() { return windows; }
+  static getAllWindows() {
+    return windows;
+  }
 }
 
 const app = new EventEmitter();
@@ -48,9 +59,15 @@ Object.assign(app, {
 });
 
 class FakeNotification {
-  constructor(options) { this.options = options; }
-  static isSupported() { return true; }
-  show() { (report.notifications ??= []).push(this.options); }
+  constructor(options) {
+    this.options = options;
+  }
+  static isSupported() {
+    return true;
+  }
+  show() {
+    (report.notifications ??= []).push(this.options);
+  }
 }
 
 const fakeElectron = {
@@ -113,6 +130,6 @@ async function main() {
 }
 
 main().catch((error) => {
-  process.stdout.write(JSON.stringify({ error: String(error && error.stack || error) }));
+  process.stdout.write(JSON.stringify({ error: String((error && error.stack) || error) }));
   process.exitCode = 1;
 });

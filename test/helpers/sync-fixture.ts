@@ -54,7 +54,15 @@ export function useSyncFixture() {
 export async function snapshotUpdates(engine: Engine, expectedTotal?: number): Promise<string[]> {
   const lines: string[] = [];
   for (let offset = 0; ; offset += 1000) {
-    const { rows, total } = (await engine.call('queryUpdates', { site: 'CEN', offset, limit: 1000, includeBundled: true, includeRemoved: true, sort: 'title', direction: 'asc' })) as {
+    const { rows, total } = (await engine.call('queryUpdates', {
+      site: 'CEN',
+      offset,
+      limit: 1000,
+      includeBundled: true,
+      includeRemoved: true,
+      sort: 'title',
+      direction: 'asc',
+    })) as {
       total: number;
       rows: Array<{ updateId: string; revision: number; state: string; title: string; superseded: boolean }>;
     };
@@ -69,7 +77,15 @@ export async function snapshotUpdates(engine: Engine, expectedTotal?: number): P
 export async function storedRevisions(engine: Engine, site = 'CEN'): Promise<string[]> {
   const lines: string[] = [];
   for (let offset = 0; ; offset += 1000) {
-    const { rows, total } = (await engine.call('queryUpdates', { site, offset, limit: 1000, includeBundled: true, includeRemoved: false, sort: 'title', direction: 'asc' })) as {
+    const { rows, total } = (await engine.call('queryUpdates', {
+      site,
+      offset,
+      limit: 1000,
+      includeBundled: true,
+      includeRemoved: false,
+      sort: 'title',
+      direction: 'asc',
+    })) as {
       total: number;
       rows: Array<{ updateId: string; revision: number; state: string }>;
     };

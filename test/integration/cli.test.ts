@@ -90,9 +90,14 @@ describe('a site database deleted while its backup is there', () => {
 
     const restored = await runUsc(['site', 'restore', '--data', data, '--site', 'CEN']);
     expect(restored.code, restored.stderr).toBe(0);
-    expect(restored.stdout).toContain(`Restored the site database of CEN from ${join(sites, 'CEN.sqlite')}.bak; kept aside: ${join(sites, 'CEN.sqlite')}.journal.damaged-`);
+    expect(restored.stdout).toContain(
+      `Restored the site database of CEN from ${join(sites, 'CEN.sqlite')}.bak; kept aside: ${join(sites, 'CEN.sqlite')}.journal.damaged-`,
+    );
     const after = JSON.parse((await runUsc(['sites', '--data', data, '--json'])).stdout) as Array<{ code: string; name: string; health: { state: string } }>;
-    expect(after.map((site) => [site.code, site.health.state])).toEqual([['CEN', 'ok'], ['PR1', 'ok']]);
+    expect(after.map((site) => [site.code, site.health.state])).toEqual([
+      ['CEN', 'ok'],
+      ['PR1', 'ok'],
+    ]);
     expect(after[0]!.name).toBe('Central Site');
   });
 });

@@ -52,7 +52,7 @@ async function configure(data: string, url: string): Promise<void> {
 }
 
 describe('one engine per data folder', () => {
-  it('runs usc sync through the open console\'s engine, and the console shows that sync live', async () => {
+  it("runs usc sync through the open console's engine, and the console shows that sync live", async () => {
     const { url } = await upstream.start({ updates: 120 });
     const data = tempDir();
     const { ws, events } = await openConsole(data);
@@ -67,7 +67,9 @@ describe('one engine per data folder', () => {
     // The console's own socket saw the command's sync: progress, log lines and the end.
     await expect.poll(() => events.some((event) => event.name === 'syncFinished' && event.payload.trigger === 'cli')).toBe(true);
     expect(events.some((event) => event.name === 'progress' && event.payload.site === 'CEN')).toBe(true);
-    expect(events.some((event) => event.name === 'log' && event.payload.lines!.some((line) => line.text.includes('Done synchronizing WSUS Server')))).toBe(true);
+    expect(events.some((event) => event.name === 'log' && event.payload.lines!.some((line) => line.text.includes('Done synchronizing WSUS Server')))).toBe(
+      true,
+    );
     // And a read command beside it reads the same database.
     const history = await runUsc(['history', '--data', data, '--json']);
     expect((JSON.parse(history.stdout) as Array<{ trigger: string; outcome: string }>)[0]).toMatchObject({ trigger: 'cli', outcome: 'succeeded' });
@@ -114,13 +116,20 @@ describe('one engine per data folder', () => {
     service.injectFault({ kind: 'hang', operation: 'GetUpdateData', times: 1_000 });
     const child = spawn(process.execPath, [USC_BIN, 'sync', '--data', data, '--full'], { stdio: 'ignore' });
     await expect
-      .poll(async () => (JSON.parse((await runUsc(['history', '--data', data, '--json'])).stdout || '[]') as Array<{ outcome: string }>)[0]?.outcome, { timeout: 15_000, interval: 200 })
+      .poll(async () => (JSON.parse((await runUsc(['history', '--data', data, '--json'])).stdout || '[]') as Array<{ outcome: string }>)[0]?.outcome, {
+        timeout: 15_000,
+        interval: 200,
+      })
       .toBe('running');
     child.kill('SIGKILL');
     await new Promise((resolve) => child.once('exit', resolve));
 
     for (let look = 0; look < 2; look++) {
-      const runs = JSON.parse((await runUsc(['history', '--data', data, '--json'])).stdout) as Array<{ outcome: string; trigger: string; error: { code: string } | null }>;
+      const runs = JSON.parse((await runUsc(['history', '--data', data, '--json'])).stdout) as Array<{
+        outcome: string;
+        trigger: string;
+        error: { code: string } | null;
+      }>;
       // Shown as what it is, never resumed by a reading command.
       expect(runs).toHaveLength(1);
       expect(runs[0]).toMatchObject({ trigger: 'cli', outcome: 'interrupted', error: { code: 'INTERRUPTED' } });
@@ -135,7 +144,14 @@ describe('one engine per data folder', () => {
     const { createConnection } = await import('node:net');
     const socket = createConnection(endpointFor(data));
     const lines: string[] = [];
-    socket.on('data', (chunk: Buffer) => lines.push(...chunk.toString().split('\n').filter((line) => line !== '')));
+    socket.on('data', (chunk: Buffer) =>
+      lines.push(
+        ...chunk
+          .toString()
+          .split('\n')
+          .filter((line) => line !== ''),
+      ),
+    );
     await new Promise((resolve) => socket.once('connect', resolve));
     socket.write('not json\n');
     socket.write('{"type":"call","id":7,"method":"listSites","params":{}}\n');

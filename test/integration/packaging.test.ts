@@ -24,11 +24,10 @@ describe('packaging', () => {
     writeFileSync(join(stub, 'version'), 'v45.4.1');
     writeFileSync(join(stub, 'LICENSE'), '');
     const builder = join(ROOT, 'node_modules', 'electron-builder', 'cli.js');
-    await promisify(execFile)(
-      process.execPath,
-      [builder, '--linux', '--dir', `-c.electronDist=${stub}`, `-c.directories.output=${join(work, 'release')}`],
-      { cwd: ROOT, env: { ...process.env, CI: 'true' } },
-    );
+    await promisify(execFile)(process.execPath, [builder, '--linux', '--dir', `-c.electronDist=${stub}`, `-c.directories.output=${join(work, 'release')}`], {
+      cwd: ROOT,
+      env: { ...process.env, CI: 'true' },
+    });
     const resources = join(work, 'release', 'linux-unpacked', 'resources');
     const files = listPackage(join(resources, 'app.asar'), { isPack: false });
     for (const file of ['/out/main/main.js', '/out/preload/preload.js', '/out/renderer/index.html', '/out/cli/usc.js', '/package.json']) {

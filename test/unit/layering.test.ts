@@ -35,7 +35,11 @@ describe('layering', () => {
   it('shared/ imports nothing from the other folders and nothing from Node', () => {
     const offenders = files
       .filter((file) => layer(file) === 'shared')
-      .flatMap((file) => importsOf(file).filter((spec) => spec.startsWith('..') || spec.startsWith('node:')).map((spec) => `${relative(ROOT, file)} -> ${spec}`));
+      .flatMap((file) =>
+        importsOf(file)
+          .filter((spec) => spec.startsWith('..') || spec.startsWith('node:'))
+          .map((spec) => `${relative(ROOT, file)} -> ${spec}`),
+      );
     expect(offenders).toEqual([]);
   });
 
@@ -53,7 +57,11 @@ describe('layering', () => {
   it('the engine never imports the hosts', () => {
     const offenders = files
       .filter((file) => relative(ROOT, file).startsWith(join('electron', 'engine')))
-      .flatMap((file) => importsOf(file).filter((spec) => spec.includes('/host/')).map((spec) => `${relative(ROOT, file)} -> ${spec}`));
+      .flatMap((file) =>
+        importsOf(file)
+          .filter((spec) => spec.includes('/host/'))
+          .map((spec) => `${relative(ROOT, file)} -> ${spec}`),
+      );
     expect(offenders).toEqual([]);
   });
 });

@@ -83,7 +83,9 @@ export class HierarchyCoordinator {
       if (children.length > 0 && !this.automatic) {
         this.host
           .logFor(site)
-          .writeNow(`Child site(s) ${children.join(', ')} were not notified: no console or service is running, and a command's engine starts no other synchronization. They follow on the next synchronization of ${site} run by the console or by usc service.`);
+          .writeNow(
+            `Child site(s) ${children.join(', ')} were not notified: no console or service is running, and a command's engine starts no other synchronization. They follow on the next synchronization of ${site} run by the console or by usc service.`,
+          );
       } else if (children.length > 0) {
         this.host.logFor(site).writeNow(`Sending sync notification to child site(s): ${children.join(', ')}`);
         for (const child of children) this.childQueue.push({ child, parent: site });
@@ -122,7 +124,9 @@ export class HierarchyCoordinator {
   }
 
   private retryRequest(site: SiteCode) {
-    return this.host.parentOf(site) === null ? { kind: 'full' as const, trigger: 'retry' as const } : { kind: 'full' as const, trigger: 'retry' as const, parent: this.host.parentOf(site)! };
+    return this.host.parentOf(site) === null
+      ? { kind: 'full' as const, trigger: 'retry' as const }
+      : { kind: 'full' as const, trigger: 'retry' as const, parent: this.host.parentOf(site)! };
   }
 
   private pumpChildren(): void {

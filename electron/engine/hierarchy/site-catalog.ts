@@ -7,7 +7,13 @@
 import { BlobStoreError } from '../sites/blob-store';
 import type { SiteDatabase } from '../sites/site-database';
 import { selectRows } from '../sync/sync-queries';
-import { AnchorMismatchError, RevisionUnavailableError, type RevisionData, type RevisionFilter, type UpstreamCatalog } from '../upstream/service/upstream-catalog';
+import {
+  AnchorMismatchError,
+  RevisionUnavailableError,
+  type RevisionData,
+  type RevisionFilter,
+  type UpstreamCatalog,
+} from '../upstream/service/upstream-catalog';
 import type { UpdateIdentity } from '../upstream/update-metadata';
 
 export class SiteCatalog implements UpstreamCatalog {
@@ -60,9 +66,9 @@ export class SiteCatalog implements UpstreamCatalog {
       filter.sinceCounter === undefined
         ? undefined
         : new Set(
-            selectRows(db, 'SELECT DISTINCT u.update_id FROM sync_change c JOIN software_update u ON u.update_key = c.update_key WHERE c.run_id > ?', [filter.sinceCounter]).map((row) =>
-              String(row.update_id),
-            ),
+            selectRows(db, 'SELECT DISTINCT u.update_id FROM sync_change c JOIN software_update u ON u.update_key = c.update_key WHERE c.run_id > ?', [
+              filter.sinceCounter,
+            ]).map((row) => String(row.update_id)),
           );
     const links = unfiltered
       ? new Map<string, string[]>()
@@ -72,9 +78,12 @@ export class SiteCatalog implements UpstreamCatalog {
             'SELECT u.update_id AS key, c.category_id AS value FROM update_product p JOIN software_update u ON u.update_key = p.update_key JOIN category c ON c.category_key = p.category_key',
           ),
         );
-    const children = groupPairs(selectRows(db, 'SELECT p.update_id AS key, b.child_id AS value FROM bundle b JOIN software_update p ON p.update_key = b.parent_key'));
+    const children = groupPairs(
+      selectRows(db, 'SELECT p.update_id AS key, b.child_id AS value FROM bundle b JOIN software_update p ON p.update_key = b.parent_key'),
+    );
     const revisions = new Map<string, { revision: number; state: string }>();
-    for (const row of selectRows(db, 'SELECT update_id, revision, state FROM software_update')) revisions.set(String(row.update_id), { revision: Number(row.revision), state: String(row.state) });
+    for (const row of selectRows(db, 'SELECT update_id, revision, state FROM software_update'))
+      revisions.set(String(row.update_id), { revision: Number(row.revision), state: String(row.state) });
     const result: UpdateIdentity[] = [];
     for (const row of selectRows(
       db,
@@ -89,7 +98,8 @@ export class SiteCatalog implements UpstreamCatalog {
       result.push({ updateId: id, revision: Number(row.revision) });
       for (const childId of children.get(id) ?? []) {
         const child = revisions.get(childId);
-        if (child !== undefined && child.state !== 'removed' && (everything || changed!.has(childId))) result.push({ updateId: childId, revision: child.revision });
+        if (child !== undefined && child.state !== 'removed' && (everything || changed!.has(childId)))
+          result.push({ updateId: childId, revision: child.revision });
       }
     }
     return result;
@@ -108,7 +118,12 @@ export class SiteCatalog implements UpstreamCatalog {
     if (row === undefined || Number(row.revision) !== id.revision || row.blob_offset === null) return undefined;
     try {
       const record = this.site().blobs.read({ offset: Number(row.blob_offset), length: Number(row.blob_length) }, { updateId, revision: id.revision });
-      return { xml: record.xml, fileDigests: record.fileDigests, fileUrls: record.fileUrls, ...(record.cabinet === undefined ? {} : { cabinet: record.cabinet }) };
+      return {
+        xml: record.xml,
+        fileDigests: record.fileDigests,
+        fileUrls: record.fileUrls,
+        ...(record.cabinet === undefined ? {} : { cabinet: record.cabinet }),
+      };
     } catch (error) {
       if (error instanceof BlobStoreError) throw new RevisionUnavailableError(error.message);
       throw error;

@@ -35,7 +35,8 @@ export function compactBlobStore(site: SiteDatabase, options: { force?: boolean;
   if (!options.force) {
     // Most syncs end here: the sums are read in SQL, the rows only when compaction is worth it.
     const liveBytes = POINTING.reduce((sum, [table]) => sum + Number(db.exec(`SELECT coalesce(sum(blob_length), 0) FROM ${table}`)[0]?.values[0]?.[0] ?? 0), 0);
-    if (bytesBefore < (options.minimumBytes ?? 64 * 1024 * 1024) || liveBytes * 2 >= bytesBefore) return { compacted: false, liveRecords: -1, bytesBefore, bytesAfter: bytesBefore };
+    if (bytesBefore < (options.minimumBytes ?? 64 * 1024 * 1024) || liveBytes * 2 >= bytesBefore)
+      return { compacted: false, liveRecords: -1, bytesBefore, bytesAfter: bytesBefore };
   }
   const live: Array<{ table: string; key: string; id: string; offset: number; length: number }> = [];
   for (const [table, key] of POINTING) {

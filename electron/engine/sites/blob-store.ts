@@ -98,7 +98,7 @@ export class BlobStore {
       const start = this.end;
       try {
         // A write may be short (a file size limit, a nearly full disk): go on until all is written or it fails.
-        for (let written = 0; written < buffer.length; ) {
+        for (let written = 0; written < buffer.length;) {
           const { bytesWritten } = await handle.write(buffer, written, buffer.length - written, start + written);
           written += bytesWritten;
         }
@@ -167,8 +167,10 @@ export class BlobStore {
     const raw = this.readStored(location, label);
     if (raw.readUInt32LE(0) !== MAGIC || raw[4] !== VERSION) throw this.damaged(location, label, 'it does not start with a record header');
     const payloadLength = raw.readUInt32LE(8);
-    if (HEADER_BYTES + payloadLength !== location.length) throw this.damaged(location, label, `its header says ${payloadLength} bytes of payload, the index says ${location.length - HEADER_BYTES}`);
-    if (crc32(raw.subarray(HEADER_BYTES)) !== raw.readUInt32LE(12)) throw this.damaged(location, label, 'its checksum does not match (the data was changed or corrupted on disk)');
+    if (HEADER_BYTES + payloadLength !== location.length)
+      throw this.damaged(location, label, `its header says ${payloadLength} bytes of payload, the index says ${location.length - HEADER_BYTES}`);
+    if (crc32(raw.subarray(HEADER_BYTES)) !== raw.readUInt32LE(12))
+      throw this.damaged(location, label, 'its checksum does not match (the data was changed or corrupted on disk)');
     return raw;
   }
 
@@ -242,7 +244,10 @@ export async function encodeBlobRecordAsync(record: BlobRecord): Promise<Uint8Ar
 }
 
 function encode(record: BlobRecord, body: Uint8Array, flags = 0): Buffer {
-  const header = Buffer.from(JSON.stringify({ u: record.updateId, r: record.revision, d: record.fileDigests, f: record.fileUrls } satisfies RecordHeader), 'utf8');
+  const header = Buffer.from(
+    JSON.stringify({ u: record.updateId, r: record.revision, d: record.fileDigests, f: record.fileUrls } satisfies RecordHeader),
+    'utf8',
+  );
   if (header.length > 0xffff) throw new RangeError(`Update ${record.updateId} lists too many files to store (${header.length} bytes of digests and URLs)`);
   const payload = Buffer.concat([header, body]);
   const out = Buffer.allocUnsafe(HEADER_BYTES + payload.length);

@@ -272,7 +272,9 @@ export const migrations: readonly Migration[] = [
       try {
         let chunk: Array<{ updateId: string; revision: number; xml: string }> = [];
         const flush = () => {
-          const locations = blobs.appendSync(chunk.map((entry) => ({ ...entry, fileDigests: [...entry.xml.matchAll(/Digest="([^"]+)"/g)].map((match) => match[1]!), fileUrls: [] })));
+          const locations = blobs.appendSync(
+            chunk.map((entry) => ({ ...entry, fileDigests: [...entry.xml.matchAll(/Digest="([^"]+)"/g)].map((match) => match[1]!), fileUrls: [] })),
+          );
           chunk.forEach((entry, index) => {
             const { offset, length } = locations[index]!;
             for (const statement of [place.update, place.category]) statement.run([offset, length, entry.updateId, entry.revision]);

@@ -86,7 +86,12 @@ export class SiteDatabase {
     site.openBlobs(1);
     migrate(db, { blobs: site.blobs });
     inTransaction(db, () => {
-      db.run('INSERT INTO site (code, name, parent_code, created_at) VALUES (?, ?, ?, ?)', [identity.code, identity.name, identity.parentCode, identity.createdAt]);
+      db.run('INSERT INTO site (code, name, parent_code, created_at) VALUES (?, ?, ?, ?)', [
+        identity.code,
+        identity.name,
+        identity.parentCode,
+        identity.createdAt,
+      ]);
     });
     site.saveWhole();
     site.attachJournal(0);
@@ -110,7 +115,10 @@ export class SiteDatabase {
     }
     if (version > LATEST_SCHEMA_VERSION) {
       db.close();
-      throw new SiteDatabaseDamagedError(file, `it was written by a newer version of Update Sync Console (schema ${version}, this version knows ${LATEST_SCHEMA_VERSION})`);
+      throw new SiteDatabaseDamagedError(
+        file,
+        `it was written by a newer version of Update Sync Console (schema ${version}, this version knows ${LATEST_SCHEMA_VERSION})`,
+      );
     }
     prepareConnection(db);
     const site = new SiteDatabase(file, db);
@@ -121,7 +129,10 @@ export class SiteDatabase {
     } catch (error) {
       db.close();
       if (error instanceof JournalDamagedError) {
-        throw new SiteDatabaseDamagedError(file, `${error.reason}; the journal ${site.journalFile} holds saves that cannot be applied, and it was left untouched`);
+        throw new SiteDatabaseDamagedError(
+          file,
+          `${error.reason}; the journal ${site.journalFile} holds saves that cannot be applied, and it was left untouched`,
+        );
       }
       throw error;
     }

@@ -36,7 +36,13 @@ export class SiteRegistry {
       const code = basename(file, DATABASE_SUFFIX).toUpperCase();
       if (existsSync(file) || registry.entries.has(code)) continue;
       const backup = existsSync(`${file}.bak`) ? ` Its previous version ${file}.bak is there: restore it with "usc site restore --site ${code}".` : '';
-      registry.entries.set(code, { kind: 'damaged', code, file, reason: `the database file is missing.${backup === '' ? ' Only its journal is left.' : backup}`, restorable: backup !== '' });
+      registry.entries.set(code, {
+        kind: 'damaged',
+        code,
+        file,
+        reason: `the database file is missing.${backup === '' ? ' Only its journal is left.' : backup}`,
+        restorable: backup !== '',
+      });
     }
     if (registry.entries.size === 0) {
       registry.createSite({ code: TOP_LEVEL_SITE.code, name: TOP_LEVEL_SITE.name, parentCode: null }, now);

@@ -107,7 +107,7 @@ export class WriteJournal {
       return false;
     }
     try {
-      for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written, bytes.length - written);
+      for (let written = 0; written < bytes.length;) written += writeSync(fd, bytes, written, bytes.length - written);
       fdatasyncSync(fd);
     } catch (error) {
       // A partial line followed by later ones would read as damage: cut it off.
@@ -204,7 +204,8 @@ export function replayJournal(db: Database, journalFile: string, generation: num
       const where = `line ${index + 1}`;
       const space = raw.indexOf(' ');
       const entry = raw.slice(space + 1);
-      if (space !== 8 || raw.slice(0, 8) !== checksumOf(entry)) throw new JournalDamagedError(journalFile, `${where} fails its checksum (it was changed or corrupted on disk)`);
+      if (space !== 8 || raw.slice(0, 8) !== checksumOf(entry))
+        throw new JournalDamagedError(journalFile, `${where} fails its checksum (it was changed or corrupted on disk)`);
       let line: JournalLine;
       try {
         line = JSON.parse(entry) as JournalLine;
@@ -216,7 +217,8 @@ export function replayJournal(db: Database, journalFile: string, generation: num
       }
       // Lines of an older generation are in the file already (a crash between the whole save and the journal's removal).
       if (line.generation < generation) return;
-      if (line.generation > generation) throw new JournalDamagedError(journalFile, `${where} belongs to a newer version of the database than the file (was the file replaced?)`);
+      if (line.generation > generation)
+        throw new JournalDamagedError(journalFile, `${where} belongs to a newer version of the database than the file (was the file replaced?)`);
       if (line.seq !== lastSeq + 1) throw new JournalDamagedError(journalFile, `${where} is save ${line.seq}, but save ${lastSeq + 1} was expected`);
       db.run('BEGIN IMMEDIATE');
       try {
@@ -246,5 +248,7 @@ function checksumOf(entry: string): string {
 function carriesInJson(params: BindParams | undefined): boolean {
   if (params === undefined || params === null) return true;
   const values = Array.isArray(params) ? params : Object.values(params);
-  return values.every((value) => value === null || typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value)) || typeof value === 'boolean');
+  return values.every(
+    (value) => value === null || typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value)) || typeof value === 'boolean',
+  );
 }

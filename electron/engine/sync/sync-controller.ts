@@ -56,7 +56,11 @@ export class SyncController {
     return true;
   }
 
-  state(site: SiteCode): { running: { kind: SyncKind; trigger: SyncTrigger } | null; pending: { kind: SyncKind; trigger: SyncTrigger } | null; progress: Progress | null } {
+  state(site: SiteCode): {
+    running: { kind: SyncKind; trigger: SyncTrigger } | null;
+    pending: { kind: SyncKind; trigger: SyncTrigger } | null;
+    progress: Progress | null;
+  } {
     const running = this.running.get(site);
     const pending = this.pending.get(site);
     return {

@@ -189,7 +189,8 @@ class Synchronization {
     const previousFingerprint = readSetting<string>(this.db, SYNC_KEYS.fingerprint);
     this.anchorBefore = readSetting<string>(this.db, SYNC_KEYS.updateAnchor) ?? null;
     if (this.kind === 'delta' && this.anchorBefore === null) this.fullReason = 'no previous successful synchronization';
-    else if (this.kind === 'delta' && previousFingerprint !== undefined && previousFingerprint !== fingerprint) this.fullReason = describeConfigChange(previousFingerprint, fingerprint);
+    else if (this.kind === 'delta' && previousFingerprint !== undefined && previousFingerprint !== fingerprint)
+      this.fullReason = describeConfigChange(previousFingerprint, fingerprint);
     if (this.fullReason !== null) this.kind = 'full';
     this.runId = inTransaction(this.db, () => {
       this.db.run('INSERT INTO sync_run (kind, trigger, scheduled_for, started_at, outcome, anchor_before, full_reason) VALUES (?, ?, ?, ?, ?, ?, ?)', [
@@ -237,17 +238,14 @@ class Synchronization {
     let done = 0;
     let failed = 0;
     await this.watchingServerChanged(anchor, () =>
-      this.fetchRevisions(
-        plan.fetch,
-        async (batch) => {
-          const applied = await this.applyBatch(batch, true, (entry, location) => {
-            if (entry.metadata.type === 'Category' || entry.metadata.type === 'Detectoid') store!.applyConfigRevision(entry.metadata, location, this.runId);
-          });
-          done += applied.applied + applied.failed;
-          failed += applied.failed;
-          this.progress(done, plan.fetch.length);
-        },
-      ),
+      this.fetchRevisions(plan.fetch, async (batch) => {
+        const applied = await this.applyBatch(batch, true, (entry, location) => {
+          if (entry.metadata.type === 'Category' || entry.metadata.type === 'Detectoid') store!.applyConfigRevision(entry.metadata, location, this.runId);
+        });
+        done += applied.applied + applied.failed;
+        failed += applied.failed;
+        this.progress(done, plan.fetch.length);
+      }),
     );
     store!.reloadCategories();
     if (failed === 0) {
@@ -290,7 +288,8 @@ class Synchronization {
         : planDeltaSync(store!.storedRevisionsOf(list.revisions.map((identity) => identity.updateId)), list.revisions);
     // What earlier syncs could not fetch is fetched now, whatever kind of sync this is.
     plan = addPending(plan, pending, list.revisions, this.kind === 'full');
-    if (this.kind === 'full') inTransaction(this.db, () => store!.dropPending([...pending.keys()].filter((id) => !plan.fetch.some((entry) => entry.updateId === id))));
+    if (this.kind === 'full')
+      inTransaction(this.db, () => store!.dropPending([...pending.keys()].filter((id) => !plan.fetch.some((entry) => entry.updateId === id))));
     if (plan.pending > 0) context.log.write(`${plan.pending} updates a previous synchronization could not fetch are fetched again.`);
     this.counts.skipped = plan.skipped;
     this.checkCancelled();
@@ -307,33 +306,32 @@ class Synchronization {
     const fetchStarted = Date.now();
     const languages = this.config.languages;
     await this.watchingServerChanged(this.anchorBefore ?? undefined, () =>
-      this.fetchRevisions(
-        plan.fetch,
-        async (batch) => {
-          const applied = await this.applyBatch(batch, false, (entry, location, now) => {
-            const update = entry.metadata;
-            if (update.type === 'Category' || update.type === 'Detectoid') {
-              store!.applyConfigRevision(update, location, this.runId);
-              return;
-            }
-            const change = store!.applyUpdate(update, { runId: this.runId, languages, now, location });
-            if (change === 'added') this.counts.new++;
-            else if (change === 'revised') this.counts.modified++;
-            else if (change === 'expired') this.counts.expired++;
-            context.log.write(`Synchronizing update ${update.updateId} - ${titleOf(update, languages[0])}`);
-          });
-          done += applied.applied + applied.failed;
-          const elapsed = Date.now() - fetchStarted;
-          const etaMs = done > 0 ? Math.round((elapsed / done) * (total - done)) : null;
-          this.progress(done, total, etaMs);
-          const percent = Math.floor((done / Math.max(1, total)) * 100);
-          if (percent >= lastLogged + 10 || done === total) {
-            lastLogged = percent;
-            context.log.write(`sync: SMS synchronizing updates, processed ${done} out of ${total} items (${percent}%)${etaMs !== null && done < total ? `, ETA in ${formatEta(etaMs)}` : ''}`);
+      this.fetchRevisions(plan.fetch, async (batch) => {
+        const applied = await this.applyBatch(batch, false, (entry, location, now) => {
+          const update = entry.metadata;
+          if (update.type === 'Category' || update.type === 'Detectoid') {
+            store!.applyConfigRevision(update, location, this.runId);
+            return;
           }
-          this.phase = 'metadata';
-        },
-      ),
+          const change = store!.applyUpdate(update, { runId: this.runId, languages, now, location });
+          if (change === 'added') this.counts.new++;
+          else if (change === 'revised') this.counts.modified++;
+          else if (change === 'expired') this.counts.expired++;
+          context.log.write(`Synchronizing update ${update.updateId} - ${titleOf(update, languages[0])}`);
+        });
+        done += applied.applied + applied.failed;
+        const elapsed = Date.now() - fetchStarted;
+        const etaMs = done > 0 ? Math.round((elapsed / done) * (total - done)) : null;
+        this.progress(done, total, etaMs);
+        const percent = Math.floor((done / Math.max(1, total)) * 100);
+        if (percent >= lastLogged + 10 || done === total) {
+          lastLogged = percent;
+          context.log.write(
+            `sync: SMS synchronizing updates, processed ${done} out of ${total} items (${percent}%)${etaMs !== null && done < total ? `, ETA in ${formatEta(etaMs)}` : ''}`,
+          );
+        }
+        this.phase = 'metadata';
+      }),
     );
     this.checkCancelled();
   }
@@ -356,7 +354,14 @@ class Synchronization {
         encoded.length === batch.revisions.length
           ? await context.database.blobs.appendEncoded(encoded)
           : await context.database.blobs.append(
-              batch.revisions.map(({ metadata, payload }) => ({ updateId: metadata.updateId, revision: metadata.revision, xml: payload!.xml, fileDigests: payload!.fileDigests, fileUrls: payload!.fileUrls, ...(payload!.cabinet === undefined ? {} : { cabinet: payload!.cabinet }) })),
+              batch.revisions.map(({ metadata, payload }) => ({
+                updateId: metadata.updateId,
+                revision: metadata.revision,
+                xml: payload!.xml,
+                fileDigests: payload!.fileDigests,
+                fileUrls: payload!.fileUrls,
+                ...(payload!.cabinet === undefined ? {} : { cabinet: payload!.cabinet }),
+              })),
             );
     } catch (error) {
       throw new SiteSaveError(context.database.blobs.file, error);
@@ -400,11 +405,17 @@ class Synchronization {
       this.db.run("UPDATE sync_run SET outcome = 'succeeded', ended_at = ?, anchor_after = ? WHERE run_id = ?", [nowIso, list.anchor, this.runId]);
     });
     if (this.counts.removed > 0) {
-      context.log.write(`${this.counts.removed} updates are no longer offered by the upstream server for the configured products and classifications; marked removed.`);
+      context.log.write(
+        `${this.counts.removed} updates are no longer offered by the upstream server for the configured products and classifications; marked removed.`,
+      );
     }
     if (!complete) {
       // The anchor stays where it was: what was missed is listed again, and fetched first, by the next sync.
-      throw new SyncFailure('UPDATES_FAILED', 'CWSyncMgr::DoSync', `Failed to sync some of the updates (${this.failures.length} of ${plan.fetch.length} could not be synchronized)`);
+      throw new SyncFailure(
+        'UPDATES_FAILED',
+        'CWSyncMgr::DoSync',
+        `Failed to sync some of the updates (${this.failures.length} of ${plan.fetch.length} could not be synchronized)`,
+      );
     }
     context.log.write(`Done synchronizing SMS with WSUS Server ${this.serverName}`);
     context.log.write(`Set content version of update source {${this.updateSourceId()}} for site ${context.site} to ${contentVersion}`);
@@ -444,7 +455,13 @@ class Synchronization {
   private endRun(outcome: 'failed' | 'cancelled', code: string, message: string, source?: string): void {
     inTransaction(this.db, () => {
       this.saveCounts();
-      this.db.run('UPDATE sync_run SET outcome = ?, ended_at = ?, error_code = ?, error_message = ? WHERE run_id = ?', [outcome, this.context.now().toISOString(), code, message, this.runId]);
+      this.db.run('UPDATE sync_run SET outcome = ?, ended_at = ?, error_code = ?, error_message = ? WHERE run_id = ?', [
+        outcome,
+        this.context.now().toISOString(),
+        code,
+        message,
+        this.runId,
+      ]);
       if (source !== undefined) this.status(6703, 'E', [source, message]);
     });
   }
@@ -512,7 +529,11 @@ class Synchronization {
     const { context, config } = this;
     const worker = context.fetchWorker;
     if (worker === undefined || ids.length === 0) {
-      return this.client!.fetchMetadata(ids, (batch) => apply({ revisions: batch.revisions.map((revision) => ({ metadata: revision.metadata, payload: revision })), failures: batch.failures }), context.signal);
+      return this.client!.fetchMetadata(
+        ids,
+        (batch) => apply({ revisions: batch.revisions.map((revision) => ({ metadata: revision.metadata, payload: revision })), failures: batch.failures }),
+        context.signal,
+      );
     }
     return fetchInWorker(
       worker.path,
@@ -541,7 +562,13 @@ class Synchronization {
   }
 
   private status(id: 6701 | 6702 | 6703 | 6704 | 6705, severity: 'I' | 'E' = 'I', insertionStrings?: string[]): void {
-    reportStatus(this.db, this.context.log, { id, severity, site: this.context.site, time: this.context.now(), ...(insertionStrings === undefined ? {} : { insertionStrings }) });
+    reportStatus(this.db, this.context.log, {
+      id,
+      severity,
+      site: this.context.site,
+      time: this.context.now(),
+      ...(insertionStrings === undefined ? {} : { insertionStrings }),
+    });
   }
 
   private progress(done: number, total: number, etaMs: number | null = null): void {
@@ -561,15 +588,10 @@ class Synchronization {
 
   private saveCounts(): void {
     const c = this.counts;
-    this.db.run('UPDATE sync_run SET new_count = ?, modified_count = ?, expired_count = ?, removed_count = ?, skipped_count = ?, failed_count = ? WHERE run_id = ?', [
-      c.new,
-      c.modified,
-      c.expired,
-      c.removed,
-      c.skipped,
-      c.failed,
-      this.runId,
-    ]);
+    this.db.run(
+      'UPDATE sync_run SET new_count = ?, modified_count = ?, expired_count = ?, removed_count = ?, skipped_count = ?, failed_count = ? WHERE run_id = ?',
+      [c.new, c.modified, c.expired, c.removed, c.skipped, c.failed, this.runId],
+    );
   }
 }
 

@@ -35,7 +35,11 @@ export function queryUpdates(db: Database, query: UpdateQuery): { total: number;
     );
     params.push(query.productId.toLowerCase());
   }
-  const words = (query.search ?? '').trim().split(/\s+/).filter(Boolean).map((word) => word.replace(/^KB(?=\d)/i, ''));
+  const words = (query.search ?? '')
+    .trim()
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((word) => word.replace(/^KB(?=\d)/i, ''));
   const tokens = words.flatMap((word) => word.split(/[^\p{L}\p{N}]+/u)).filter(Boolean);
   if (tokens.length > 0) {
     // Every word, as a word prefix, in the title, article ID or bulletin ID (full-text index).
@@ -44,17 +48,20 @@ export function queryUpdates(db: Database, query: UpdateQuery): { total: number;
   }
   const whereSql = where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`;
   // A product folder alone is counted from its index range (visible mirrors the default filters).
-  const productOnly = query.productId !== undefined && query.classificationId === undefined && tokens.length === 0 && !query.includeBundled && !query.includeRemoved;
+  const productOnly =
+    query.productId !== undefined && query.classificationId === undefined && tokens.length === 0 && !query.includeBundled && !query.includeRemoved;
   const total = countOnce(db, `${productOnly ? 'product' : whereSql}|${JSON.stringify(params)}`, () =>
     productOnly
       ? Number(
-          db.exec('SELECT count(*) FROM update_product WHERE category_key = (SELECT category_key FROM category WHERE category_id = ?) AND visible = 1', [query.productId!.toLowerCase()])[0]
-            ?.values[0]?.[0] ?? 0,
+          db.exec('SELECT count(*) FROM update_product WHERE category_key = (SELECT category_key FROM category WHERE category_id = ?) AND visible = 1', [
+            query.productId!.toLowerCase(),
+          ])[0]?.values[0]?.[0] ?? 0,
         )
       : Number(db.exec(`SELECT count(*) FROM software_update u ${whereSql}`, params)[0]?.values[0]?.[0] ?? 0),
   );
   const direction = query.direction === 'desc' ? 'DESC' : 'ASC';
-  const columns = 'u.update_id, u.revision, u.title, u.kb, u.bulletin, u.classification_name, u.product_names, u.severity, u.released_at, u.revised_at, u.state, u.superseded';
+  const columns =
+    'u.update_id, u.revision, u.title, u.kb, u.bulletin, u.classification_name, u.product_names, u.severity, u.released_at, u.revised_at, u.state, u.superseded';
   const rows =
     productOnly && query.sort === 'title'
       ? // The product folder's default view: read in title order straight from the link index.
@@ -116,7 +123,8 @@ export function updateDetailRows(db: Database, updateId: string) {
   const [row] = selectRows(db, 'SELECT * FROM software_update WHERE update_id = ?', [id]);
   if (row === undefined) return undefined;
   const key = Number(row.update_key);
-  const related = (sql: string, param: SqlValue) => selectRows(db, sql, [param]).map((item) => ({ updateId: String(item.id), title: item.title === null ? null : String(item.title) }));
+  const related = (sql: string, param: SqlValue) =>
+    selectRows(db, sql, [param]).map((item) => ({ updateId: String(item.id), title: item.title === null ? null : String(item.title) }));
   return {
     update: toRow(row),
     location: row.blob_offset === null ? undefined : { offset: Number(row.blob_offset), length: Number(row.blob_length), revision: Number(row.revision) },
@@ -125,8 +133,14 @@ export function updateDetailRows(db: Database, updateId: string) {
       "SELECT name FROM category WHERE category_type = 'Product' AND instr(',' || coalesce(?, '') || ',', ',' || category_key || ',') > 0 ORDER BY name",
       [row.product_keys ?? null],
     ).map((item) => String(item.name)),
-    supersedes: related('SELECT s.superseded_id AS id, u.title FROM supersedence s LEFT JOIN software_update u ON u.update_id = s.superseded_id WHERE s.update_key = ?', key),
-    supersededBy: related('SELECT u.update_id AS id, u.title FROM supersedence s JOIN software_update u ON u.update_key = s.update_key WHERE s.superseded_id = ?', id),
+    supersedes: related(
+      'SELECT s.superseded_id AS id, u.title FROM supersedence s LEFT JOIN software_update u ON u.update_id = s.superseded_id WHERE s.update_key = ?',
+      key,
+    ),
+    supersededBy: related(
+      'SELECT u.update_id AS id, u.title FROM supersedence s JOIN software_update u ON u.update_key = s.update_key WHERE s.superseded_id = ?',
+      id,
+    ),
     bundled: related('SELECT b.child_id AS id, u.title FROM bundle b LEFT JOIN software_update u ON u.update_id = b.child_id WHERE b.parent_key = ?', key),
   };
 }

@@ -87,7 +87,9 @@ export class UpdateStore {
       selectUpdate: prepare('SELECT update_key, revision, state, deployable, product_keys FROM software_update WHERE update_id = ?'),
       // The title the product links were written with: read when they change, not kept for every update (memory).
       selectTitle: prepare('SELECT title FROM software_update WHERE update_key = ?'),
-      insertUpdate: prepare(`INSERT INTO software_update (update_key, update_id, ${updateColumns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      insertUpdate: prepare(
+        `INSERT INTO software_update (update_key, update_id, ${updateColumns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
       updateUpdate: prepare(`UPDATE software_update SET (${updateColumns}) = (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) WHERE update_key = ?`),
       // The search index reads its text from the update row: take the old words out before the row changes.
       unindex: prepare('DELETE FROM update_search WHERE docid = ?'),
@@ -126,7 +128,13 @@ export class UpdateStore {
       while (statement.step()) {
         const [id, key, revision, state, deployable, productKeys] = statement.get();
         stored.set(String(id), { revision: Number(revision), state: state as StoredRevision['state'] });
-        this.known.set(String(id), { key: Number(key), revision: Number(revision), state: String(state), deployable: Number(deployable), productKeys: keysOf(productKeys) });
+        this.known.set(String(id), {
+          key: Number(key),
+          revision: Number(revision),
+          state: String(state),
+          deployable: Number(deployable),
+          productKeys: keysOf(productKeys),
+        });
       }
     } finally {
       statement.free();
@@ -149,7 +157,8 @@ export class UpdateStore {
   /** Stored categories, classifications and detectoids (the config revisions GetConfig lists). */
   storedConfigRevisions(): Map<string, StoredRevision> {
     const stored = new Map<string, StoredRevision>();
-    for (const [id, revision] of this.db.exec('SELECT category_id, revision FROM category UNION ALL SELECT detectoid_id, revision FROM detectoid')[0]?.values ?? []) {
+    for (const [id, revision] of this.db.exec('SELECT category_id, revision FROM category UNION ALL SELECT detectoid_id, revision FROM detectoid')[0]?.values ??
+      []) {
       stored.set(String(id), { revision: Number(revision), state: 'published' });
     }
     return stored;
@@ -163,7 +172,9 @@ export class UpdateStore {
     } else {
       const type = entry.categoryType ?? 'Product';
       this.sql.upsertCategory.run([entry.updateId, entry.revision, type, name, entry.categoryGroups[0]?.[0] ?? null, runId, location.offset, location.length]);
-      const key = this.categories.get(entry.updateId)?.key ?? Number(this.db.exec('SELECT category_key FROM category WHERE category_id = ?', [entry.updateId])[0]!.values[0]![0]);
+      const key =
+        this.categories.get(entry.updateId)?.key ??
+        Number(this.db.exec('SELECT category_key FROM category WHERE category_id = ?', [entry.updateId])[0]!.values[0]![0]);
       this.categories.set(entry.updateId, { key, name, type });
     }
     if (this.pendingLeft) this.sql.resolvePending.run([entry.updateId, entry.revision]);
@@ -179,7 +190,8 @@ export class UpdateStore {
   /** Revisions earlier synchronizations could not fetch or read, not applied since. */
   pendingRevisions(config: boolean): Map<string, UpdateIdentity & { reason: string }> {
     const pending = new Map<string, UpdateIdentity & { reason: string }>();
-    for (const [id, revision, reason] of this.db.exec('SELECT update_id, revision, reason FROM pending_revision WHERE config = ?', [config ? 1 : 0])[0]?.values ?? []) {
+    for (const [id, revision, reason] of this.db.exec('SELECT update_id, revision, reason FROM pending_revision WHERE config = ?', [config ? 1 : 0])[0]
+      ?.values ?? []) {
       pending.set(String(id), { updateId: String(id), revision: Number(revision), reason: String(reason) });
     }
     return pending;
@@ -216,7 +228,10 @@ export class UpdateStore {
       SEVERITY_RANK[update.msrcSeverity ?? ''] ?? 5,
       classification?.key ?? null,
       classification?.name ?? null,
-      products.filter((category) => category.type === 'Product').map((category) => category.name).join(', ') || null,
+      products
+        .filter((category) => category.type === 'Product')
+        .map((category) => category.name)
+        .join(', ') || null,
       productKeys.join(',') || null,
       update.creationDate ?? null,
       options.now,

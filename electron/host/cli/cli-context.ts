@@ -63,11 +63,7 @@ export async function withHost<T>(context: CliContext, work: (host: HostConnecti
 }
 
 /** Calls the contract and unwraps the outcome; a failed call becomes a CliError with the engine's message. */
-export async function callApi<M extends ApiMethodName>(
-  host: HostConnection,
-  method: M,
-  params: ApiParams<M>,
-): Promise<ApiResult<M>> {
+export async function callApi<M extends ApiMethodName>(host: HostConnection, method: M, params: ApiParams<M>): Promise<ApiResult<M>> {
   // The command line is the administrator's own: trusted with what the console may not do (serving beyond loopback).
   const outcome = await host.dispatch(method, params, { trusted: true });
   if (!outcome.ok) {

@@ -1,8 +1,6 @@
 /** Fixed-width text table for terminal output. */
 export function formatTable(headers: string[], rows: string[][]): string {
-  const widths = headers.map((header, column) =>
-    Math.max(header.length, ...rows.map((row) => (row[column] ?? '').length)),
-  );
+  const widths = headers.map((header, column) => Math.max(header.length, ...rows.map((row) => (row[column] ?? '').length)));
   const line = (cells: string[]): string =>
     cells
       .map((cell, column) => cell.padEnd(widths[column] ?? 0))

@@ -137,12 +137,27 @@ export async function runCli(argv: string[], io: CliIo, outDir: string): Promise
       case 'sites':
         return await sitesCommand(context, { json: values.json });
       case 'web':
-        return await webCommand(context, { port: parsePort(values.port), open: values.open, bind: values.bind, ...defined({ replay: values.replay }), replaySite: values.site });
+        return await webCommand(context, {
+          port: parsePort(values.port),
+          open: values.open,
+          bind: values.bind,
+          ...defined({ replay: values.replay }),
+          replaySite: values.site,
+        });
       case 'config':
         return await configCommand(context, {
           site: values.site,
           json: values.json,
-          ...defined({ source: values.source, products: values.products, classifications: values.classifications, languages: values.languages, retryMinutes: values['retry-minutes'], proxy: values.proxy, proxyUser: values['proxy-user'], proxyPassword: values['proxy-password'] }),
+          ...defined({
+            source: values.source,
+            products: values.products,
+            classifications: values.classifications,
+            languages: values.languages,
+            retryMinutes: values['retry-minutes'],
+            proxy: values.proxy,
+            proxyUser: values['proxy-user'],
+            proxyPassword: values['proxy-password'],
+          }),
         });
       case 'sync':
         return await syncCommand(context, { site: values.site, full: values.full, delta: values.delta, json: values.json, verbose: values.verbose });
@@ -153,7 +168,11 @@ export async function runCli(argv: string[], io: CliIo, outDir: string): Promise
       case 'status':
         return await statusCommand(context, { site: values.site, json: values.json, limit: parseCount('--limit', values.limit, 1, 1000) });
       case 'site':
-        return await siteCommand(context, positionals[1], { site: values.site, json: values.json, ...defined({ code: values.code, name: values.name, parent: values.parent }) });
+        return await siteCommand(context, positionals[1], {
+          site: values.site,
+          json: values.json,
+          ...defined({ code: values.code, name: values.name, parent: values.parent }),
+        });
       case 'service':
         return await serviceCommand(context);
       case 'serve':

@@ -10,7 +10,15 @@ import { useSyncFixture } from '../../helpers/sync-fixture';
 const fixture = useSyncFixture();
 
 async function snapshot(engine: Engine, site: string): Promise<string[]> {
-  const { rows } = (await engine.call('queryUpdates', { site, offset: 0, limit: 1000, includeBundled: true, includeRemoved: false, sort: 'title', direction: 'asc' })) as {
+  const { rows } = (await engine.call('queryUpdates', {
+    site,
+    offset: 0,
+    limit: 1000,
+    includeBundled: true,
+    includeRemoved: false,
+    sort: 'title',
+    direction: 'asc',
+  })) as {
     rows: Array<{ updateId: string; revision: number; state: string }>;
   };
   return rows.map((row) => `${row.updateId} ${row.revision} ${row.state}`).sort();
@@ -88,14 +96,23 @@ describe('site hierarchy', () => {
     const { engine } = await hierarchy();
     await expect(engine.call('runSynchronization', { site: 'PR1', kind: 'delta', trigger: 'manual', wait: false })).rejects.toMatchObject({
       code: 'NOT_ALLOWED',
-      message: expect.stringContaining('You cannot run a manual synchronization on PR1: it is a child site. Child sites synchronize when their parent site CEN asks them to'),
+      message: expect.stringContaining(
+        'You cannot run a manual synchronization on PR1: it is a child site. Child sites synchronize when their parent site CEN asks them to',
+      ),
     });
-    await expect(engine.call('setSupConfig', { site: 'SE1', config: { source: { kind: 'sample' }, products: [], classifications: [], languages: ['en'], retryMinutes: 60 } })).rejects.toMatchObject({ code: 'NOT_ALLOWED' });
+    await expect(
+      engine.call('setSupConfig', {
+        site: 'SE1',
+        config: { source: { kind: 'sample' }, products: [], classifications: [], languages: ['en'], retryMinutes: 60 },
+      }),
+    ).rejects.toMatchObject({ code: 'NOT_ALLOWED' });
   });
 
   it('validates sites: unique codes, a known parent, no removal of a parent or of the top-level site', async () => {
     const { engine } = await hierarchy();
-    await expect(engine.call('addSite', { code: 'PR1', name: 'Again', parent: 'CEN' })).rejects.toMatchObject({ message: 'A site with code PR1 already exists.' });
+    await expect(engine.call('addSite', { code: 'PR1', name: 'Again', parent: 'CEN' })).rejects.toMatchObject({
+      message: 'A site with code PR1 already exists.',
+    });
     await expect(engine.call('addSite', { code: 'PR9', name: 'Orphan', parent: 'XYZ' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(engine.call('removeSite', { site: 'PR1' })).rejects.toMatchObject({ message: 'Site PR1 has child sites (SE1); remove or move them first.' });
     await expect(engine.call('removeSite', { site: 'CEN' })).rejects.toMatchObject({ code: 'NOT_ALLOWED' });
@@ -112,7 +129,10 @@ describe('site hierarchy', () => {
     const pr2 = (await engine.call('getSupConfig', { site: 'PR2' })) as Record<string, unknown>;
     const database = (engine as unknown as { sites: { database(code: string): { db: import('sql.js').Database; save(): void } } }).sites.database('PR2');
     const { writeSupConfig } = await import('../../../electron/engine/sync/sup-config');
-    writeSupConfig(database.db, { ...(pr2 as unknown as import('../../../shared/domain').SupConfig), source: { kind: 'upstream', url: `http://127.0.0.1:${port}` } });
+    writeSupConfig(database.db, {
+      ...(pr2 as unknown as import('../../../shared/domain').SupConfig),
+      source: { kind: 'upstream', url: `http://127.0.0.1:${port}` },
+    });
 
     const all = finished(engine, ['CEN', 'PR1', 'PR2', 'SE1']);
     await engine.call('runSynchronization', { site: 'CEN', kind: 'full', trigger: 'schedule', wait: false });
@@ -121,7 +141,10 @@ describe('site hierarchy', () => {
     expect(runs.get('PR1')).toMatchObject({ outcome: 'succeeded' });
     expect(runs.get('SE1')).toMatchObject({ outcome: 'succeeded' });
     const status = (await engine.call('queryStatusMessages', { site: 'PR2', limit: 1 })) as Array<{ id: number; insertionStrings: string[] }>;
-    expect(status[0]).toMatchObject({ id: 6703, insertionStrings: ['UpstreamServer.GetAuthConfig', expect.stringContaining('Could not reach the upstream server')] });
+    expect(status[0]).toMatchObject({
+      id: 6703,
+      insertionStrings: ['UpstreamServer.GetAuthConfig', expect.stringContaining('Could not reach the upstream server')],
+    });
     let view = (await engine.call('getHierarchy', {})) as HierarchyEntry[];
     expect(view.find((entry) => entry.site.code === 'PR2')).toMatchObject({ nextRetry: '2026-11-23T09:00:00.000Z', failures: 1, drift: true });
 

@@ -28,7 +28,17 @@ describe('usc serve and usc site', () => {
     expect(served.firstLine).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
 
     const child = tempDir();
-    await runUsc(['config', '--data', child, '--source', served.firstLine, '--products', 'Windows', '--classifications', 'Security Updates,Critical Updates,Updates']);
+    await runUsc([
+      'config',
+      '--data',
+      child,
+      '--source',
+      served.firstLine,
+      '--products',
+      'Windows',
+      '--classifications',
+      'Security Updates,Critical Updates,Updates',
+    ]);
     const result = JSON.parse((await runUsc(['sync', '--data', child, '--full', '--json'])).stdout);
     expect(result).toMatchObject({ outcome: 'succeeded', counts: { new: parentUpdates.length } });
     await served.stop();
@@ -65,7 +75,11 @@ describe('usc serve and usc site', () => {
     running.push(service);
     expect(service.firstLine).toContain('the engine of');
     expect((await runUsc(['sync', '--data', data, '--site', 'CEN', '--full'])).code).toBe(0);
-    const history = JSON.parse((await runUsc(['history', '--data', data, '--site', 'PR1', '--json'])).stdout) as Array<{ trigger: string; outcome: string; counts: { new: number } }>;
+    const history = JSON.parse((await runUsc(['history', '--data', data, '--site', 'PR1', '--json'])).stdout) as Array<{
+      trigger: string;
+      outcome: string;
+      counts: { new: number };
+    }>;
     expect(history[0]).toMatchObject({ trigger: 'parent', outcome: 'succeeded' });
     expect(history[0]!.counts.new).toBeGreaterThan(0);
   });
@@ -83,10 +97,14 @@ describe('usc serve and usc site', () => {
     const blocked = await runUsc(['site', 'remove', '--data', data, '--site', 'PR1']);
     expect(blocked.stderr).toContain('Site PR1 has child sites (SE1); remove or move them first.');
     expect((await runUsc(['site', 'remove', '--data', data, '--site', 'SE1'])).stdout).toContain('Removed site SE1; its database was kept as');
-    expect((await runUsc(['site', 'add', '--data', data, '--code', 'toolong', '--name', 'x', '--parent', 'CEN'])).stderr).toContain('A site code is exactly three letters or digits');
+    expect((await runUsc(['site', 'add', '--data', data, '--code', 'toolong', '--name', 'x', '--parent', 'CEN'])).stderr).toContain(
+      'A site code is exactly three letters or digits',
+    );
     await runUsc(['site', 'add', '--data', data, '--code', 'PR2', '--name', 'Primary 2', '--parent', 'CEN']);
     await runUsc(['site', 'add', '--data', data, '--code', 'SE2', '--name', 'Secondary 2', '--parent', 'PR2']);
-    expect((await runUsc(['site', 'edit', '--data', data, '--site', 'PR2', '--parent', 'SE2'])).stderr).toContain('SE2 is below PR2; a site cannot move under itself.');
+    expect((await runUsc(['site', 'edit', '--data', data, '--site', 'PR2', '--parent', 'SE2'])).stderr).toContain(
+      'SE2 is below PR2; a site cannot move under itself.',
+    );
     expect((await runUsc(['site', 'edit', '--data', data, '--site', 'SE2', '--parent', 'PR1', '--name', 'Secondary Two'])).code).toBe(0);
     expect((await runUsc(['site', 'list', '--data', data])).stdout).toContain('    SE2 - Secondary Two');
   });

@@ -28,7 +28,12 @@ class PlainClient {
 
   constructor(private readonly base: string) {}
 
-  async call(operation: string, body: string, path = '/ServerSyncWebService/ServerSyncWebService.asmx', action = `${NS}/${operation}`): Promise<{ status: number; payload: XmlElement }> {
+  async call(
+    operation: string,
+    body: string,
+    path = '/ServerSyncWebService/ServerSyncWebService.asmx',
+    action = `${NS}/${operation}`,
+  ): Promise<{ status: number; payload: XmlElement }> {
     const response = await fetch(`${this.base}${path}`, {
       method: 'POST',
       headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: `"${action}"` },
@@ -47,7 +52,10 @@ class PlainClient {
       `${NS}/Server/DssAuthWebService/GetAuthorizationCookie`,
     );
     const cookieData = textAt(auth.payload, 'GetAuthorizationCookieResult', 'CookieData')!;
-    const cookie = await this.call('GetCookie', `<GetCookie xmlns="${NS}"><authCookies><AuthorizationCookie><PlugInId>DssTargeting</PlugInId><CookieData>${cookieData}</CookieData></AuthorizationCookie></authCookies><protocolVersion>1.20</protocolVersion></GetCookie>`);
+    const cookie = await this.call(
+      'GetCookie',
+      `<GetCookie xmlns="${NS}"><authCookies><AuthorizationCookie><PlugInId>DssTargeting</PlugInId><CookieData>${cookieData}</CookieData></AuthorizationCookie></authCookies><protocolVersion>1.20</protocolVersion></GetCookie>`,
+    );
     const result = child(cookie.payload, 'GetCookieResult')!;
     this.cookie = `<cookie><Expiration>${textAt(result, 'Expiration')}</Expiration><EncryptedData>${textAt(result, 'EncryptedData')}</EncryptedData></cookie>`;
   }
@@ -76,7 +84,9 @@ class PlainClient {
     let waiting = [...ids];
     while (waiting.length > 0) {
       const batch = waiting.slice(0, 100);
-      const body = batch.map((id) => `<UpdateIdentity><UpdateID>${id.split('@')[0]}</UpdateID><RevisionNumber>${id.split('@')[1]}</RevisionNumber></UpdateIdentity>`).join('');
+      const body = batch
+        .map((id) => `<UpdateIdentity><UpdateID>${id.split('@')[0]}</UpdateID><RevisionNumber>${id.split('@')[1]}</RevisionNumber></UpdateIdentity>`)
+        .join('');
       const { payload } = await this.call('GetUpdateData', `<GetUpdateData xmlns="${NS}">${this.cookie}<updateIds>${body}</updateIds></GetUpdateData>`);
       const result = child(payload, 'GetUpdateDataResult')!;
       const urls = new Map(children(child(result, 'fileUrls'), 'ServerSyncUrlData').map((entry) => [textAt(entry, 'FileDigest')!, textAt(entry, 'MUUrl')!]));
@@ -188,7 +198,7 @@ describe('a served site, read by a client that is not the engine', () => {
     }
   });
 
-  it('a damaged record in the parent\'s blob store fails that update only for the child, and the parent\'s log says why', async () => {
+  it("a damaged record in the parent's blob store fails that update only for the child, and the parent's log says why", async () => {
     const { url } = await fixture.service({ updates: 120, seed: 22 });
     const engine = await fixture.engine(fixture.tempDir());
     await fixture.configure(engine, url);
@@ -206,9 +216,7 @@ describe('a served site, read by a client that is not the engine', () => {
     const child = await storedRevisions(engine, 'PR1');
     const parentRows = await storedRevisions(engine, 'CEN');
     expect(child).toEqual(parentRows.filter((line) => !line.startsWith(updateId)));
-    expect(readFileSync(join(engine.folder.logsDir, 'CEN', 'wsyncmgr.log'), 'utf8')).toContain(
-      `ERROR: Could not serve update ${updateId} revision`,
-    );
+    expect(readFileSync(join(engine.folder.logsDir, 'CEN', 'wsyncmgr.log'), 'utf8')).toContain(`ERROR: Could not serve update ${updateId} revision`);
     expect(readFileSync(join(engine.folder.logsDir, 'CEN', 'wsyncmgr.log'), 'utf8')).toMatch(/is damaged: its checksum does not match/);
   });
 

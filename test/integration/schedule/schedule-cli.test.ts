@@ -9,10 +9,23 @@ describe('usc schedule', () => {
   it('sets a custom schedule, prints its ConfigMgr token, and sets the same schedule back from the token', async () => {
     builtPaths();
     const data = tempDir();
-    const set = await runUsc(['schedule', '--data', data, '--site', 'CEN', '--set', '--custom', '{"start":"2026-12-01T03:00","utc":true,"recurrence":{"type":"weekly","everyWeeks":2,"weekday":2}}', '--json']);
+    const set = await runUsc([
+      'schedule',
+      '--data',
+      data,
+      '--site',
+      'CEN',
+      '--set',
+      '--custom',
+      '{"start":"2026-12-01T03:00","utc":true,"recurrence":{"type":"weekly","everyWeeks":2,"weekday":2}}',
+      '--json',
+    ]);
     expect(set.code).toBe(0);
     const info = JSON.parse(set.stdout);
-    expect(info).toMatchObject({ description: 'Every 2 weeks on Tuesday from 2026-12-01 03:00 UTC', nextRuns: ['2026-12-01T03:00:00.000Z', '2026-12-15T03:00:00.000Z', '2026-12-29T03:00:00.000Z', '2027-01-12T03:00:00.000Z', '2027-01-26T03:00:00.000Z'] });
+    expect(info).toMatchObject({
+      description: 'Every 2 weeks on Tuesday from 2026-12-01 03:00 UTC',
+      nextRuns: ['2026-12-01T03:00:00.000Z', '2026-12-15T03:00:00.000Z', '2026-12-29T03:00:00.000Z', '2027-01-12T03:00:00.000Z', '2027-01-26T03:00:00.000Z'],
+    });
     const token = (await runUsc(['schedule', '--data', data, '--token'])).stdout.trim();
     expect(token).toBe(info.token);
     expect(token).toMatch(/^[0-9A-F]{16}$/);
@@ -23,7 +36,7 @@ describe('usc schedule', () => {
     expect(fromToken.nextRuns).toEqual(info.nextRuns);
   });
 
-  it('keeps a token exactly: the published example and ConfigMgr\'s simple schedule print back as they were set', async () => {
+  it("keeps a token exactly: the published example and ConfigMgr's simple schedule print back as they were set", async () => {
     const data = tempDir();
     for (const token of ['1033BC7B10100010', '0001200000100038']) {
       const set = await runUsc(['schedule', '--data', data, '--set', '--token', token]);

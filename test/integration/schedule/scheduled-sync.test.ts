@@ -51,9 +51,24 @@ describe('scheduled synchronization in the engine', () => {
   it('refuses an invalid schedule with the field named, and keeps the old one', async () => {
     const engine = await fixture.engine(fixture.tempDir());
     await engine.call('setSchedule', { site: 'CEN', schedule: everySixHours });
-    const host = { dispatch: (await import('../../../electron/host/dispatcher')).createDispatcher({ call: async (method, params) => ({ ok: true, value: await engine.call(method, params) }) }, { getInfo: () => { throw new Error('unused'); } }) };
-    const outcome = await host.dispatch('setSchedule', { site: 'CEN', schedule: { ...everySixHours, recurrence: { type: 'interval', every: 24, unit: 'hours' } } });
-    expect(outcome).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', message: expect.stringContaining('schedule.recurrence.every: A custom interval runs every 1 to 23 hours') } });
+    const host = {
+      dispatch: (await import('../../../electron/host/dispatcher')).createDispatcher(
+        { call: async (method, params) => ({ ok: true, value: await engine.call(method, params) }) },
+        {
+          getInfo: () => {
+            throw new Error('unused');
+          },
+        },
+      ),
+    };
+    const outcome = await host.dispatch('setSchedule', {
+      site: 'CEN',
+      schedule: { ...everySixHours, recurrence: { type: 'interval', every: 24, unit: 'hours' } },
+    });
+    expect(outcome).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_REQUEST', message: expect.stringContaining('schedule.recurrence.every: A custom interval runs every 1 to 23 hours') },
+    });
     expect(await engine.call('getSchedule', { site: 'CEN' })).toMatchObject({ schedule: everySixHours });
   });
 });
@@ -71,7 +86,10 @@ describe('scheduled synchronization in the real worker, on an accelerated clock'
       tuning: { acceleratedClock: { origin, speed }, retryDelayMs: 0 },
     });
     hosts.push(host);
-    await host.dispatch('setSupConfig', { site: 'CEN', config: { source: { kind: 'upstream', url }, products: EVERY_PRODUCT, classifications: EVERY_CLASSIFICATION, languages: ['en'], retryMinutes: 60 } });
+    await host.dispatch('setSupConfig', {
+      site: 'CEN',
+      config: { source: { kind: 'upstream', url }, products: EVERY_PRODUCT, classifications: EVERY_CLASSIFICATION, languages: ['en'], retryMinutes: 60 },
+    });
     expect(await host.dispatch('setSchedule', { site: 'CEN', schedule: everySixHours })).toMatchObject({ ok: true });
     const weekLater = Date.parse(origin) + 7 * 86_400_000;
     await new Promise<void>((resolve) => {
@@ -83,7 +101,7 @@ describe('scheduled synchronization in the real worker, on an accelerated clock'
       });
     });
     const outcome = await host.dispatch('querySyncHistory', { site: 'CEN', limit: 100 });
-    const runs = ((outcome as { value: SyncRun[] }).value).slice().reverse();
+    const runs = (outcome as { value: SyncRun[] }).value.slice().reverse();
     expect(runs).toHaveLength(28);
     runs.forEach((run, index) => {
       const due = Date.parse(origin) + (index + 1) * 6 * 3_600_000;

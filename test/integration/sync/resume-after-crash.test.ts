@@ -12,7 +12,11 @@ afterEach(async () => {
   for (const host of hosts.splice(0)) await host.stop();
 });
 
-function nextEvent<E extends ConsoleEvent['name']>(host: ConsoleHost, name: E, accept: (event: Extract<ConsoleEvent, { name: E }>) => boolean): Promise<Extract<ConsoleEvent, { name: E }>> {
+function nextEvent<E extends ConsoleEvent['name']>(
+  host: ConsoleHost,
+  name: E,
+  accept: (event: Extract<ConsoleEvent, { name: E }>) => boolean,
+): Promise<Extract<ConsoleEvent, { name: E }>> {
   return new Promise((resolve) => {
     const off = host.onEvent((event) => {
       if (event.name === name && accept(event as Extract<ConsoleEvent, { name: E }>)) {
@@ -27,15 +31,30 @@ describe('resume after a crash', () => {
   it('records a sync killed right after its first batch as interrupted, keeps that batch, resumes it and ends with the same database', async () => {
     const paths = builtPaths();
     const { url } = await fixture.service({ updates: 1200, maxUpdatesPerRequest: 20 });
-    const config = { source: { kind: 'upstream' as const, url }, products: EVERY_PRODUCT, classifications: EVERY_CLASSIFICATION, languages: ['en'], retryMinutes: 60 };
+    const config = {
+      source: { kind: 'upstream' as const, url },
+      products: EVERY_PRODUCT,
+      classifications: EVERY_CLASSIFICATION,
+      languages: ['en'],
+      retryMinutes: 60,
+    };
 
     const dataDir = fixture.tempDir();
-    const host = await startConsoleHost({ dataDir, workerPath: paths.workerPath, sqlWasmPath: paths.sqlWasmPath, tuning: { retryDelayMs: 0 }, engine: { restartDelayMs: () => 10 } });
+    const host = await startConsoleHost({
+      dataDir,
+      workerPath: paths.workerPath,
+      sqlWasmPath: paths.sqlWasmPath,
+      tuning: { retryDelayMs: 0 },
+      engine: { restartDelayMs: () => 10 },
+    });
     hosts.push(host);
     expect(await host.dispatch('setSupConfig', { site: 'CEN', config })).toMatchObject({ ok: true });
     // The first batch committed: long before any checkpoint a whole-file save would have made.
     const applying = nextEvent(host, 'progress', (event) => event.payload.phase === 'apply' && event.payload.done >= 1);
-    expect(await host.dispatch('runSynchronization', { site: 'CEN', kind: 'full', trigger: 'schedule' })).toMatchObject({ ok: true, value: { status: 'started' } });
+    expect(await host.dispatch('runSynchronization', { site: 'CEN', kind: 'full', trigger: 'schedule' })).toMatchObject({
+      ok: true,
+      value: { status: 'started' },
+    });
     await applying;
     const resumed = nextEvent(host, 'syncFinished', (event) => event.payload.trigger === 'resume');
     await host.engine.crashForTest();
@@ -43,7 +62,13 @@ describe('resume after a crash', () => {
     expect(run).toMatchObject({ outcome: 'succeeded', kind: 'full', trigger: 'resume' });
 
     const history = await host.dispatch('querySyncHistory', { site: 'CEN' });
-    expect(history).toMatchObject({ ok: true, value: [{ trigger: 'resume', outcome: 'succeeded' }, { trigger: 'schedule', outcome: 'interrupted' }] });
+    expect(history).toMatchObject({
+      ok: true,
+      value: [
+        { trigger: 'resume', outcome: 'succeeded' },
+        { trigger: 'schedule', outcome: 'interrupted' },
+      ],
+    });
     const interrupted = (history as { value: SyncRun[] }).value[1]!;
     // Every batch committed before the kill was on disk.
     expect(interrupted.counts.new).toBeGreaterThanOrEqual(20);

@@ -28,7 +28,21 @@ describe('a save that fails', () => {
     builtPaths();
     const { service, catalog, url } = await upstream.start({ updates: 300, seed: 31 });
     const data = tempDir();
-    expect((await runUsc(['config', '--data', data, '--source', url, '--products', 'Windows 11,Windows 10', '--classifications', 'Security Updates,Critical Updates,Updates'])).code).toBe(0);
+    expect(
+      (
+        await runUsc([
+          'config',
+          '--data',
+          data,
+          '--source',
+          url,
+          '--products',
+          'Windows 11,Windows 10',
+          '--classifications',
+          'Security Updates,Critical Updates,Updates',
+        ])
+      ).code,
+    ).toBe(0);
     expect((await runUsc(['sync', '--data', data, '--full'])).code).toBe(0);
     const sites = join(data, 'sites');
     const database = join(sites, 'CEN.sqlite');
@@ -42,7 +56,9 @@ describe('a save that fails', () => {
     expect(failed.code).toBe(1);
     const summary = JSON.parse(failed.stdout);
     expect(summary).toMatchObject({ outcome: 'failed', error: { code: 'SAVE_FAILED' } });
-    const reason = /Could not save (\S+): the file would be larger than the system allows\. What is on disk is as it was before this save \(SAVE_FAILED\)/.exec(failed.stderr);
+    const reason = /Could not save (\S+): the file would be larger than the system allows\. What is on disk is as it was before this save \(SAVE_FAILED\)/.exec(
+      failed.stderr,
+    );
     expect(files).toContain(reason?.[1]);
     expect(tempFiles(sites)).toEqual([]);
     expect(readFileSync(database).equals(databaseBefore)).toBe(true);

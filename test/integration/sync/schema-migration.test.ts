@@ -17,7 +17,15 @@ describe('a schema 2 site database', () => {
 
     const engine = await fixture.engine(dataDir);
     expect((await engine.call('getSite', { site: 'CEN' })) as { schemaVersion: number }).toMatchObject({ schemaVersion: 3, health: { state: 'ok' } });
-    const { rows, total } = (await engine.call('queryUpdates', { site: 'CEN', offset: 0, limit: 1000, sort: 'title', direction: 'asc', includeBundled: true, includeRemoved: true })) as {
+    const { rows, total } = (await engine.call('queryUpdates', {
+      site: 'CEN',
+      offset: 0,
+      limit: 1000,
+      sort: 'title',
+      direction: 'asc',
+      includeBundled: true,
+      includeRemoved: true,
+    })) as {
       total: number;
       rows: Array<{ updateId: string; revision: number; state: string; title: string }>;
     };
@@ -25,11 +33,23 @@ describe('a schema 2 site database', () => {
     expect(rows.map((row) => [row.updateId, row.revision, row.state, row.title]).sort()).toEqual(expected);
     // Every update's metadata moved to the blob store: the details pane reads its text, files and no problem.
     for (const [updateId] of expected.slice(0, 20)) {
-      const details = (await engine.call('getUpdateDetails', { site: 'CEN', updateId })) as { texts: Array<{ language: string }>; metadataProblem: string | null };
+      const details = (await engine.call('getUpdateDetails', { site: 'CEN', updateId })) as {
+        texts: Array<{ language: string }>;
+        metadataProblem: string | null;
+      };
       expect(details.metadataProblem).toBeNull();
       expect(details.texts.map((text) => text.language)).toEqual(['de', 'en']);
     }
-    const search = (await engine.call('queryUpdates', { site: 'CEN', offset: 0, limit: 5, sort: 'title', direction: 'asc', includeBundled: false, includeRemoved: false, search: expected[0]![3].split(' ').slice(0, 3).join(' ') })) as { total: number };
+    const search = (await engine.call('queryUpdates', {
+      site: 'CEN',
+      offset: 0,
+      limit: 5,
+      sort: 'title',
+      direction: 'asc',
+      includeBundled: false,
+      includeRemoved: false,
+      search: expected[0]![3].split(' ').slice(0, 3).join(' '),
+    })) as { total: number };
     expect(search.total).toBeGreaterThan(0);
 
     // The upstream it was synchronized from (same seed): a delta finds nothing, then new updates arrive as usual.
@@ -41,7 +61,13 @@ describe('a schema 2 site database', () => {
     const added = service.churn({ add: 30 }).added;
     const delta = await fixture.sync(engine, 'delta');
     expect(delta.outcome).toBe('succeeded');
-    const inScope = added.filter((id) => ['Windows 11', 'Windows 10, version 1903 and later', 'Windows Server 2019'].includes(catalog.update(id)!.product.name));
-    expect(delta.counts.new).toBe(inScope.flatMap((id) => [id, ...catalog.update(id)!.childIds]).filter((id) => ['Security Updates', 'Critical Updates', 'Updates'].includes(catalog.update(id)!.classificationName)).length);
+    const inScope = added.filter((id) =>
+      ['Windows 11', 'Windows 10, version 1903 and later', 'Windows Server 2019'].includes(catalog.update(id)!.product.name),
+    );
+    expect(delta.counts.new).toBe(
+      inScope
+        .flatMap((id) => [id, ...catalog.update(id)!.childIds])
+        .filter((id) => ['Security Updates', 'Critical Updates', 'Updates'].includes(catalog.update(id)!.classificationName)).length,
+    );
   });
 });

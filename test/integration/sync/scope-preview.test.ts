@@ -14,7 +14,13 @@ describe('scope preview (products and classifications, before they are applied)'
     const saved = (await engine.call('getSupConfig', { site: 'CEN' })) as SupConfig;
 
     const narrower: SupConfig = { ...saved, products: EVERY_PRODUCT.slice(1), classifications: EVERY_CLASSIFICATION.slice(1) };
-    const preview = (await engine.call('previewSupScope', { site: 'CEN', config: narrower })) as { current: number; kept: number; dropped: number; returning: number; newlySelected: string[] };
+    const preview = (await engine.call('previewSupScope', { site: 'CEN', config: narrower })) as {
+      current: number;
+      kept: number;
+      dropped: number;
+      returning: number;
+      newlySelected: string[];
+    };
     expect(preview.current).toBeGreaterThan(100);
     expect(preview.dropped).toBeGreaterThan(0);
     expect(preview.kept + preview.dropped).toBe(preview.current);
@@ -27,12 +33,25 @@ describe('scope preview (products and classifications, before they are applied)'
     const narrowed = await fixture.sync(engine, 'full');
     expect(narrowed.outcome).toBe('succeeded');
     // The repository lists exactly what the preview said would stay (the run's own count also has the bundled updates).
-    const listed = (await engine.call('queryUpdates', { site: 'CEN', offset: 0, limit: 1, sort: 'title', direction: 'asc', includeBundled: false, includeRemoved: false })) as { total: number };
+    const listed = (await engine.call('queryUpdates', {
+      site: 'CEN',
+      offset: 0,
+      limit: 1,
+      sort: 'title',
+      direction: 'asc',
+      includeBundled: false,
+      includeRemoved: false,
+    })) as { total: number };
     expect(listed.total).toBe(preview.kept);
     expect(narrowed.counts.removed).toBeGreaterThanOrEqual(preview.dropped);
 
     // Widening again: the removed updates are known to come back; the selection is named as new.
-    const back = (await engine.call('previewSupScope', { site: 'CEN', config: saved })) as { current: number; dropped: number; returning: number; newlySelected: string[] };
+    const back = (await engine.call('previewSupScope', { site: 'CEN', config: saved })) as {
+      current: number;
+      dropped: number;
+      returning: number;
+      newlySelected: string[];
+    };
     expect(back).toMatchObject({ current: preview.kept, dropped: 0, returning: preview.dropped });
     expect(back.newlySelected).toEqual(expect.arrayContaining([EVERY_PRODUCT[0], EVERY_CLASSIFICATION[0]]));
   });

@@ -24,7 +24,10 @@ describe('a synchronization that finds nothing new', () => {
 
     const reopened = await fixture.engine(dataDir);
     const history = (await reopened.call('querySyncHistory', { site: 'CEN', limit: 10 })) as Array<{ runId: number; kind: string; outcome: string }>;
-    expect(history.map((run) => [run.runId, run.kind, run.outcome])).toEqual([[delta.runId, 'delta', 'succeeded'], [delta.runId - 1, 'full', 'succeeded']]);
+    expect(history.map((run) => [run.runId, run.kind, run.outcome])).toEqual([
+      [delta.runId, 'delta', 'succeeded'],
+      [delta.runId - 1, 'full', 'succeeded'],
+    ]);
     const messages = (await reopened.call('queryStatusMessages', { site: 'CEN', limit: 50 })) as Array<{ id: number }>;
     expect(messages.filter((message) => message.id === 6702)).toHaveLength(2);
 

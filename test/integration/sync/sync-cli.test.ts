@@ -15,14 +15,39 @@ describe('usc config / sync / updates / history / status', () => {
     builtPaths();
     const { service, url } = await upstream.start({ updates: 300, seed: 8 });
     const data = tempDir();
-    const configured = await runUsc(['config', '--data', data, '--site', 'CEN', '--source', url, '--products', 'Windows 11,Windows Server 2022', '--classifications', 'Security Updates,Critical Updates', '--languages', 'en,de', '--json']);
+    const configured = await runUsc([
+      'config',
+      '--data',
+      data,
+      '--site',
+      'CEN',
+      '--source',
+      url,
+      '--products',
+      'Windows 11,Windows Server 2022',
+      '--classifications',
+      'Security Updates,Critical Updates',
+      '--languages',
+      'en,de',
+      '--json',
+    ]);
     expect(configured.code).toBe(0);
-    expect(JSON.parse(configured.stdout)).toMatchObject({ source: { kind: 'upstream', url }, products: ['Windows 11', 'Windows Server 2022'], languages: ['en', 'de'] });
+    expect(JSON.parse(configured.stdout)).toMatchObject({
+      source: { kind: 'upstream', url },
+      products: ['Windows 11', 'Windows Server 2022'],
+      languages: ['en', 'de'],
+    });
 
     const first = await runUsc(['sync', '--data', data, '--site', 'CEN', '--full', '--json']);
     expect(first.code).toBe(0);
     const summary = JSON.parse(first.stdout);
-    expect(summary).toMatchObject({ site: 'CEN', kind: 'full', trigger: 'cli', outcome: 'succeeded', anchor: expect.stringMatching(/^\d+,\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}$/) });
+    expect(summary).toMatchObject({
+      site: 'CEN',
+      kind: 'full',
+      trigger: 'cli',
+      outcome: 'succeeded',
+      anchor: expect.stringMatching(/^\d+,\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}$/),
+    });
     expect(summary.counts.new).toBeGreaterThan(0);
     expect(summary.warnings).toBeUndefined(); // "Windows Server 2022" is known under its Microsoft Update name
 
@@ -50,7 +75,10 @@ describe('usc config / sync / updates / history / status', () => {
       await runUsc(['config', '--data', data, '--source', `http://127.0.0.1:${(server.address() as AddressInfo).port}`]);
       const result = await runUsc(['sync', '--data', data, '--json']);
       expect(result.code).toBe(1);
-      expect(JSON.parse(result.stdout)).toMatchObject({ outcome: 'failed', error: { code: 'UPSTREAM_HTTP', message: 'The upstream server answered GetAuthConfig with HTTP 404: <h1>Not Found</h1>' } });
+      expect(JSON.parse(result.stdout)).toMatchObject({
+        outcome: 'failed',
+        error: { code: 'UPSTREAM_HTTP', message: 'The upstream server answered GetAuthConfig with HTTP 404: <h1>Not Found</h1>' },
+      });
     } finally {
       server.close();
     }
@@ -60,7 +88,19 @@ describe('usc config / sync / updates / history / status', () => {
     const { service, catalog, url } = await upstream.start({ updates: 200, seed: 17 });
     service.configure({ maxResponseBytes: 60_000 });
     const data = tempDir();
-    await runUsc(['config', '--data', data, '--source', url, '--products', 'Microsoft', '--classifications', CLASSIFICATIONS.map((c) => c.name).join(','), '--languages', 'en']);
+    await runUsc([
+      'config',
+      '--data',
+      data,
+      '--source',
+      url,
+      '--products',
+      'Microsoft',
+      '--classifications',
+      CLASSIFICATIONS.map((c) => c.name).join(','),
+      '--languages',
+      'en',
+    ]);
     const first = JSON.parse((await runUsc(['sync', '--data', data, '--full', '--json'])).stdout);
     expect(first).toMatchObject({ outcome: 'succeeded', counts: { new: catalog.updates.length, failed: 0 } });
     expect(service.stats.leftOutByCap).toBeGreaterThan(0);
@@ -75,11 +115,18 @@ describe('usc config / sync / updates / history / status', () => {
     const next = JSON.parse((await runUsc(['sync', '--data', data, '--delta', '--json'])).stdout);
     expect(next).toMatchObject({ outcome: 'succeeded', counts: { failed: 0, new: 1 + catalog.update(missing)!.childIds.length } });
     const listed = JSON.parse((await runUsc(['updates', '--data', data, '--all', '--json'])).stdout) as Array<{ updateId: string }>;
-    expect(listed.map((row) => row.updateId).sort()).toEqual(catalog.updates.filter((update) => update.state !== 'removed').map((update) => update.id).sort());
+    expect(listed.map((row) => row.updateId).sort()).toEqual(
+      catalog.updates
+        .filter((update) => update.state !== 'removed')
+        .map((update) => update.id)
+        .sort(),
+    );
   });
 
   it('refuses contradictory options and bad sources', async () => {
     expect((await runUsc(['sync', '--full', '--delta', '--data', tempDir()])).stderr).toContain('Choose --full or --delta, not both.');
-    expect((await runUsc(['config', '--source', 'wsus01', '--data', tempDir()])).stderr).toContain('--source must be sample, microsoft-update, none or an http(s):// URL');
+    expect((await runUsc(['config', '--source', 'wsus01', '--data', tempDir()])).stderr).toContain(
+      '--source must be sample, microsoft-update, none or an http(s):// URL',
+    );
   });
 });

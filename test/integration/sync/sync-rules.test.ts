@@ -32,16 +32,42 @@ describe('synchronization rules', () => {
     expect(run).toMatchObject({ kind: 'full', trigger: 'manual', outcome: 'succeeded', fullReason: 'no previous successful synchronization' });
     expect(run.counts).toEqual({ new: listedCount(catalog), modified: 0, expired: 0, removed: 0, skipped: 0, failed: 0 });
     expect(run.anchorAfter).toBe(catalog.anchor());
-    const page = (await engine.call('queryUpdates', { site: 'CEN', offset: 0, limit: 5, sort: 'title', direction: 'asc', includeBundled: false, includeRemoved: false })) as { total: number };
+    const page = (await engine.call('queryUpdates', {
+      site: 'CEN',
+      offset: 0,
+      limit: 5,
+      sort: 'title',
+      direction: 'asc',
+      includeBundled: false,
+      includeRemoved: false,
+    })) as { total: number };
     expect(page.total).toBe(catalog.updates.filter((update) => update.parentId === undefined).length);
     // Product and classification folders, and the search box, agree with the catalog.
     const windows11 = '72e7624a-5b00-45d2-b92f-e561c0a6a160';
-    const byProduct = (await engine.call('queryUpdates', { site: 'CEN', offset: 0, limit: 1000, sort: 'title', direction: 'asc', includeBundled: false, includeRemoved: false, productId: windows11 })) as { total: number; rows: Array<{ products: string }> };
+    const byProduct = (await engine.call('queryUpdates', {
+      site: 'CEN',
+      offset: 0,
+      limit: 1000,
+      sort: 'title',
+      direction: 'asc',
+      includeBundled: false,
+      includeRemoved: false,
+      productId: windows11,
+    })) as { total: number; rows: Array<{ products: string }> };
     expect(byProduct.total).toBe(catalog.updates.filter((update) => update.parentId === undefined && update.product.id === windows11).length);
     expect(byProduct.rows).toHaveLength(byProduct.total);
     expect(byProduct.rows.every((row) => row.products === 'Windows 11')).toBe(true);
     const someKb = catalog.updates[10]!.kb;
-    const found = (await engine.call('queryUpdates', { site: 'CEN', offset: 0, limit: 10, sort: 'title', direction: 'asc', includeBundled: false, includeRemoved: false, search: `KB${someKb}` })) as { total: number; rows: Array<{ kb: string }> };
+    const found = (await engine.call('queryUpdates', {
+      site: 'CEN',
+      offset: 0,
+      limit: 10,
+      sort: 'title',
+      direction: 'asc',
+      includeBundled: false,
+      includeRemoved: false,
+      search: `KB${someKb}`,
+    })) as { total: number; rows: Array<{ kb: string }> };
     expect(found.rows.map((row) => row.kb)).toContain(String(someKb));
     expect((await statusIds(engine)).map((message) => message.id)).toEqual([6701, 6704, 6705, 6702]);
   });
@@ -53,7 +79,17 @@ describe('synchronization rules', () => {
     await fixture.sync(engine, 'full');
 
     const visible = async () =>
-      ((await engine.call('queryUpdates', { site: 'CEN', offset: 0, limit: 10, sort: 'title', direction: 'asc', includeBundled: false, includeRemoved: false })) as { total: number }).total;
+      (
+        (await engine.call('queryUpdates', {
+          site: 'CEN',
+          offset: 0,
+          limit: 10,
+          sort: 'title',
+          direction: 'asc',
+          includeBundled: false,
+          includeRemoved: false,
+        })) as { total: number }
+      ).total;
     const before = await visible();
     const added = service.churn({ add: 6 }).added;
     const delta = await fixture.sync(engine, 'delta');
@@ -96,14 +132,29 @@ describe('synchronization rules', () => {
     for (const id of churn.expired) expect(snapshot.find((line) => line.startsWith(id))).toContain(' expired ');
     for (const id of churn.removed) expect(snapshot.find((line) => line.startsWith(id))).toContain(' removed ');
     const changes = (await engine.call('querySyncChanges', { site: 'CEN', runId: run.runId })) as Array<{ updateId: string; change: string }>;
-    expect(changes.filter((change) => change.change === 'removed').map((change) => change.updateId).sort()).toEqual(withChildren(catalog, churn.removed).sort());
+    expect(
+      changes
+        .filter((change) => change.change === 'removed')
+        .map((change) => change.updateId)
+        .sort(),
+    ).toEqual(withChildren(catalog, churn.removed).sort());
     // The product folders follow: revised updates are listed once, removed ones no more.
     const folders = (await engine.call('getRepositoryFolders', { site: 'CEN' })) as { products: Array<{ id: string; count: number }> };
     const offered = new Map<string, number>();
-    for (const update of catalog.updates) if (update.parentId === undefined && update.state !== 'removed') offered.set(update.product.id, (offered.get(update.product.id) ?? 0) + 1);
+    for (const update of catalog.updates)
+      if (update.parentId === undefined && update.state !== 'removed') offered.set(update.product.id, (offered.get(update.product.id) ?? 0) + 1);
     expect(Object.fromEntries(folders.products.map((folder) => [folder.id, folder.count]))).toEqual(Object.fromEntries(offered));
     for (const id of churn.revised) {
-      const page = (await engine.call('queryUpdates', { site: 'CEN', offset: 0, limit: 1000, sort: 'title', direction: 'asc', includeBundled: false, includeRemoved: false, productId: catalog.update(id)!.product.id })) as { rows: Array<{ updateId: string }> };
+      const page = (await engine.call('queryUpdates', {
+        site: 'CEN',
+        offset: 0,
+        limit: 1000,
+        sort: 'title',
+        direction: 'asc',
+        includeBundled: false,
+        includeRemoved: false,
+        productId: catalog.update(id)!.product.id,
+      })) as { rows: Array<{ updateId: string }> };
       expect(page.rows.filter((row) => row.updateId === id)).toHaveLength(1);
     }
   });
@@ -135,7 +186,10 @@ describe('synchronization rules', () => {
     const bad = await fixture.engine(fixture.tempDir());
     await fixture.configure(bad, url, { classifications: ['Hotfixes'] });
     const failed = await fixture.sync(bad, 'full');
-    expect(failed).toMatchObject({ outcome: 'failed', error: { code: 'EMPTY_FILTER', message: 'Request filter does not contain any known classifications. Sync will do nothing' } });
+    expect(failed).toMatchObject({
+      outcome: 'failed',
+      error: { code: 'EMPTY_FILTER', message: 'Request filter does not contain any known classifications. Sync will do nothing' },
+    });
   });
 
   it('ends an upstream failure in 6703 with the cause, keeping the data already synchronized', async () => {
@@ -180,7 +234,12 @@ describe('synchronization rules', () => {
     expect(stored).toBe(run.counts.new);
     // Whole batches: every stored update has its metadata in the blob store, and every deployable one its product.
     expect(selectRows(db, 'SELECT update_id FROM software_update WHERE blob_offset IS NULL')).toEqual([]);
-    expect(selectRows(db, 'SELECT update_id FROM software_update u WHERE deployable = 1 AND NOT EXISTS (SELECT 1 FROM update_product p WHERE p.update_key = u.update_key)')).toEqual([]);
+    expect(
+      selectRows(
+        db,
+        'SELECT update_id FROM software_update u WHERE deployable = 1 AND NOT EXISTS (SELECT 1 FROM update_product p WHERE p.update_key = u.update_key)',
+      ),
+    ).toEqual([]);
     expect((await statusIds(engine)).map((message) => message.id)).not.toContain(6703);
     const log = readFileSync(join(engine.folder.logsDir, 'CEN', 'wsyncmgr.log'), 'utf8');
     expect(log).toContain('Sync cancelled; it will not be retried');
@@ -208,10 +267,14 @@ describe('wsyncmgr.log', () => {
     const engine = await fixture.engine(fixture.tempDir());
     await fixture.configure(engine, url);
     const run = await fixture.sync(engine, 'full');
-    const raw = readFileSync(join(engine.folder.logsDir, 'CEN', 'wsyncmgr.log'), 'utf8').split('\r\n').filter(Boolean);
+    const raw = readFileSync(join(engine.folder.logsDir, 'CEN', 'wsyncmgr.log'), 'utf8')
+      .split('\r\n')
+      .filter(Boolean);
     const lines = raw.map((line) => parseTraceLine(line));
     expect(lines.every((line) => line !== undefined && line.component === 'SMS_WSUS_SYNC_MANAGER')).toBe(true);
-    expect(raw[0]).toMatch(/^Wakeup for scheduled regular sync {2}\$\$<SMS_WSUS_SYNC_MANAGER><\d\d-\d\d-\d{4} \d\d:\d\d:\d\d\.\d{3}[+-]\d{3}><thread=4404 \(0x1134\)>$/);
+    expect(raw[0]).toMatch(
+      /^Wakeup for scheduled regular sync {2}\$\$<SMS_WSUS_SYNC_MANAGER><\d\d-\d\d-\d{4} \d\d:\d\d:\d\d\.\d{3}[+-]\d{3}><thread=4404 \(0x1134\)>$/,
+    );
     const texts = lines.map((line) => line!.text);
     const host = new URL(url).host;
     const order = [
@@ -247,7 +310,9 @@ describe('wsyncmgr.log', () => {
     }
     expect(texts.filter((text) => text.startsWith('sync: SMS synchronizing updates, processed')).at(-1)).toMatch(/processed (\d+) out of \1 items \(100%\)$/);
     // One "Synchronizing update <guid> - <title>" line per update synchronized, never twice for one update.
-    const perUpdate = texts.filter((text) => text.startsWith('Synchronizing update ')).map((text) => /^Synchronizing update ([0-9a-f-]{36}) - .+$/.exec(text)?.[1]);
+    const perUpdate = texts
+      .filter((text) => text.startsWith('Synchronizing update '))
+      .map((text) => /^Synchronizing update ([0-9a-f-]{36}) - .+$/.exec(text)?.[1]);
     expect(perUpdate.every((id) => id !== undefined)).toBe(true);
     expect(new Set(perUpdate).size).toBe(perUpdate.length);
     expect(perUpdate.length).toBe(run.counts.new);

@@ -51,14 +51,20 @@ describe('an update that cannot be fetched', () => {
     expect(failed.error!.message).toMatch(/^Failed to sync some of the updates \(1 of \d+ could not be synchronized\)$/);
     // The anchor did not move past what was missed.
     expect(failed.anchorAfter).toBeNull();
-    expect(((await engine.call('querySyncHistory', { site: 'CEN', limit: 1 })) as Array<{ anchorBefore: string }>)[0]!.anchorBefore).toBe(anchor[0]!.anchorAfter);
+    expect(((await engine.call('querySyncHistory', { site: 'CEN', limit: 1 })) as Array<{ anchorBefore: string }>)[0]!.anchorBefore).toBe(
+      anchor[0]!.anchorAfter,
+    );
     const stored = await storedRevisions(engine);
     expect(stored.some((line) => line.startsWith(missing))).toBe(false);
     expect(stored).toEqual(offeredRevisions(catalog).filter((line) => !line.startsWith(missing)));
     const last = (await statusMessages(engine)).at(-1)!;
     expect(last).toMatchObject({ id: 6703, insertionStrings: ['CWSyncMgr::DoSync', failed.error!.message] });
     const log = logOf(engine);
-    expect(log).toMatch(new RegExp(`Failed to sync update ${missing}\\. Error: Update ${missing}: the upstream server returned no metadata for revision \\d+, even when asked for it alone`));
+    expect(log).toMatch(
+      new RegExp(
+        `Failed to sync update ${missing}\\. Error: Update ${missing}: the upstream server returned no metadata for revision \\d+, even when asked for it alone`,
+      ),
+    );
     expect(log).toContain('Sync failed: Failed to sync some of the updates (1 of');
 
     service.clearFaults();

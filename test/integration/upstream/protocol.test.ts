@@ -87,7 +87,10 @@ describe('revision lists', () => {
     expect(failures).toEqual([]);
     const windows11 = updates.find((update) => update.updateId === WINDOWS_11)!;
     expect(windows11).toMatchObject({ type: 'Category', categoryType: 'Product', categoryGroups: [['6964aab4-c5b5-43bd-a17d-ffb4346a8e1d']] });
-    expect(updates.find((update) => update.updateId === SECURITY)).toMatchObject({ categoryType: 'UpdateClassification', localized: [{ title: 'Security Updates' }] });
+    expect(updates.find((update) => update.updateId === SECURITY)).toMatchObject({
+      categoryType: 'UpdateClassification',
+      localized: [{ title: 'Security Updates' }],
+    });
     expect(updates.filter((update) => update.categoryType === 'Company').map((update) => update.localized[0]!.title)).toEqual(['Microsoft']);
   });
 
@@ -131,7 +134,10 @@ describe('revision lists', () => {
       expect(delta.anchor).not.toBe(anchor);
       anchor = delta.anchor;
       if (change.expired.length > 0) {
-        const { updates } = await fetchAll(client, delta.revisions.filter((id) => change.expired.includes(id.updateId)));
+        const { updates } = await fetchAll(
+          client,
+          delta.revisions.filter((id) => change.expired.includes(id.updateId)),
+        );
         expect(updates.every((update) => update.publicationState === 'Expired')).toBe(true);
       }
     }

@@ -46,7 +46,9 @@ function startProxy(user: string, password: string): Promise<{ url: string; tunn
     target.on('error', () => clientSocket.destroy());
     clientSocket.on('error', () => target.destroy());
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, tunnels, server })));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, tunnels, server })),
+  );
 }
 
 describe('transport security', () => {

@@ -2,11 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { BLOB_REFERENCE, BlobPrescan, decodeText } from '../../../electron/engine/upstream/client/blob-prescan';
 import { child, children, XmlTreeBuilder, type XmlElement } from '../../../electron/engine/upstream/xml/element-tree';
 
-const blob = '<upd:Update xmlns:upd="u"><upd:Title>Security &amp; "quality" \'update\' for x64 &lt;KB5000001&gt;</upd:Title>\r\n<a>caf\u00e9 &#233; &#x1F600;</a></upd:Update>';
+const blob =
+  '<upd:Update xmlns:upd="u"><upd:Title>Security &amp; "quality" \'update\' for x64 &lt;KB5000001&gt;</upd:Title>\r\n<a>caf\u00e9 &#233; &#x1F600;</a></upd:Update>';
 const escaped = blob.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const answer = (records: string[]) =>
   `<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><GetUpdateDataResponse xmlns="http://www.microsoft.com/SoftwareDistribution"><GetUpdateDataResult><updates>${records.join('')}</updates><fileUrls/></GetUpdateDataResult></GetUpdateDataResponse></s:Body></s:Envelope>`;
-const record = (id: number, inner: string) => `<ServerSyncUpdateData><Id><UpdateID>${id}</UpdateID><RevisionNumber>1</RevisionNumber></Id>${inner}</ServerSyncUpdateData>`;
+const record = (id: number, inner: string) =>
+  `<ServerSyncUpdateData><Id><UpdateID>${id}</UpdateID><RevisionNumber>1</RevisionNumber></Id>${inner}</ServerSyncUpdateData>`;
 
 /** The blob texts of each record, read with or without the prescan, the answer cut into chunks of `size`. */
 function read(text: string, size: number, withPrescan: boolean): string[] {

@@ -16,7 +16,10 @@ const record = (index: number): BlobRecord => ({
   revision: 200 + index,
   xml: `<upd:Update xmlns:upd="http://schemas.microsoft.com/msus/2002/12/Update"><upd:UpdateIdentity UpdateID="x" RevisionNumber="${index}"/>${'<upd:Files/>'.repeat(index)}</upd:Update>`,
   fileDigests: index % 2 === 0 ? [] : [`digest${index}==`],
-  fileUrls: index % 2 === 0 ? [] : [{ digest: `digest${index}==`, muUrl: `http://download.windowsupdate.com/d/msdownload/update/software/secu/2026/11/file${index}.cab` }],
+  fileUrls:
+    index % 2 === 0
+      ? []
+      : [{ digest: `digest${index}==`, muUrl: `http://download.windowsupdate.com/d/msdownload/update/software/secu/2026/11/file${index}.cab` }],
 });
 
 /** Overwrites one byte of a file in place. */
@@ -87,7 +90,13 @@ describe('the blob store', () => {
     const site = SiteDatabase.create(sql, file, { code: 'CEN', name: 'Central Site', parentCode: null, createdAt: 'now' });
     const kept = await site.blobs.append([record(1)]);
     const point = (entry: BlobRecord, offset: number, length: number) =>
-      site.db.run('INSERT INTO detectoid (detectoid_id, revision, name, blob_offset, blob_length) VALUES (?, ?, ?, ?, ?)', [entry.updateId, entry.revision, 'x64-based systems', offset, length]);
+      site.db.run('INSERT INTO detectoid (detectoid_id, revision, name, blob_offset, blob_length) VALUES (?, ?, ?, ?, ?)', [
+        entry.updateId,
+        entry.revision,
+        'x64-based systems',
+        offset,
+        length,
+      ]);
     inTransaction(site.db, () => point(record(1), kept[0]!.offset, kept[0]!.length));
     site.save();
     // Blobs written, then the process dies before their rows are committed: nothing reaches the database.
@@ -118,7 +127,11 @@ describe('blob store compaction', () => {
     // Ten records, each revised four times: the store holds 50 records, 10 of them live.
     const latest = new Map<string, BlobRecord>();
     for (let round = 0; round < 5; round++) {
-      const records = Array.from({ length: 10 }, (_, index) => ({ ...record(index + 1), revision: 300 + round, xml: `${record(index + 1).xml}<!-- round ${round} -->` }));
+      const records = Array.from({ length: 10 }, (_, index) => ({
+        ...record(index + 1),
+        revision: 300 + round,
+        xml: `${record(index + 1).xml}<!-- round ${round} -->`,
+      }));
       const locations = await site.blobs.append(records);
       inTransaction(site.db, () => records.forEach((entry, index) => point(entry, locations[index]!)));
       for (const entry of records) latest.set(entry.updateId, entry);
@@ -133,13 +146,19 @@ describe('blob store compaction', () => {
       const rows = database.db.exec('SELECT detectoid_id, revision, blob_offset, blob_length FROM detectoid')[0]!.values;
       expect(rows).toHaveLength(10);
       for (const [id, revision, offset, length] of rows) {
-        expect(database.blobs.read({ offset: Number(offset), length: Number(length) }, { updateId: String(id), revision: Number(revision) })).toEqual(latest.get(String(id)));
+        expect(database.blobs.read({ offset: Number(offset), length: Number(length) }, { updateId: String(id), revision: Number(revision) })).toEqual(
+          latest.get(String(id)),
+        );
       }
     };
     check(site);
     site.close();
     // The old store stays beside the new one (the .bak of the database points into it).
-    expect(readdirSync(dirname(file)).filter((name) => name.includes('.blobs.')).sort()).toEqual(['CEN.sqlite.blobs.1', 'CEN.sqlite.blobs.2']);
+    expect(
+      readdirSync(dirname(file))
+        .filter((name) => name.includes('.blobs.'))
+        .sort(),
+    ).toEqual(['CEN.sqlite.blobs.1', 'CEN.sqlite.blobs.2']);
     const reopened = SiteDatabase.open(sql, file);
     check(reopened);
     expect(compactBlobStore(reopened)).toMatchObject({ compacted: false });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultSleep } from '../../../electron/engine/upstream/client/upstream-client';
 
 describe('the pause between retries', () => {
-  it('leaves no listener on the sync\'s signal however many retries it waits for, so Node never warns', async () => {
+  it("leaves no listener on the sync's signal however many retries it waits for, so Node never warns", async () => {
     const sync = new AbortController();
     const warnings: string[] = [];
     const onWarning = (warning: Error) => warnings.push(warning.name);

@@ -64,9 +64,7 @@ describe('site databases', () => {
     const sql = await loadSqlJs();
     const file = join(dataDir, 'CEN.sqlite');
     writeFileSync(file, 'precious');
-    expect(() => SiteDatabase.create(sql, file, { code: 'CEN', name: 'x', parentCode: null, createdAt: 'now' })).toThrow(
-      /already exists/,
-    );
+    expect(() => SiteDatabase.create(sql, file, { code: 'CEN', name: 'x', parentCode: null, createdAt: 'now' })).toThrow(/already exists/);
     expect(readFileSync(file, 'utf8')).toBe('precious');
   });
 

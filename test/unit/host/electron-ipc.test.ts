@@ -1,13 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../../../shared/bridge';
 import type { ConsoleEvent } from '../../../shared/contract';
-import {
-  forwardConsoleEvents,
-  registerConsoleIpc,
-  TrustedSenders,
-  type IpcInvokeEventLike,
-  type IpcMainLike,
-} from '../../../electron/host/electron-ipc';
+import { forwardConsoleEvents, registerConsoleIpc, TrustedSenders, type IpcInvokeEventLike, type IpcMainLike } from '../../../electron/host/electron-ipc';
 import type { Dispatch } from '../../../electron/host/dispatcher';
 
 /** A stand-in for Electron's ipcMain with the two members the adapter uses, plus a way to invoke. */

@@ -4,15 +4,30 @@ import type { SyncRun } from '../../../shared/domain';
 import { notifyFailedSyncs, type FailureNotice } from '../../../electron/host/failure-notifier';
 
 const run = (outcome: SyncRun['outcome'], error: SyncRun['error'] = null): SyncRun => ({
-  runId: 7, site: 'PR1', kind: 'full', trigger: 'schedule', outcome, scheduledFor: null, startedAt: '2026-11-23T02:00:00Z', endedAt: '2026-11-23T02:01:00Z', durationMs: 60_000,
-  counts: { new: 0, modified: 0, expired: 0, removed: 0, skipped: 0, failed: 0 }, anchorBefore: null, anchorAfter: null, fullReason: null, warnings: [], error,
+  runId: 7,
+  site: 'PR1',
+  kind: 'full',
+  trigger: 'schedule',
+  outcome,
+  scheduledFor: null,
+  startedAt: '2026-11-23T02:00:00Z',
+  endedAt: '2026-11-23T02:01:00Z',
+  durationMs: 60_000,
+  counts: { new: 0, modified: 0, expired: 0, removed: 0, skipped: 0, failed: 0 },
+  anchorBefore: null,
+  anchorAfter: null,
+  fullReason: null,
+  warnings: [],
+  error,
 });
 
 describe('desktop notifications from the shell', () => {
   it('notifies a failed synchronization with its site, kind, trigger and reason, and nothing else', () => {
     const listeners: Array<(event: ConsoleEvent) => void> = [];
     const shown: FailureNotice[] = [];
-    const stop = notifyFailedSyncs({ onEvent: (listener) => (listeners.push(listener), () => listeners.splice(listeners.indexOf(listener), 1)) }, (notice) => shown.push(notice));
+    const stop = notifyFailedSyncs({ onEvent: (listener) => (listeners.push(listener), () => listeners.splice(listeners.indexOf(listener), 1)) }, (notice) =>
+      shown.push(notice),
+    );
     const emit = (event: ConsoleEvent) => listeners.forEach((listener) => listener(event));
     emit({ name: 'syncFinished', payload: run('succeeded') });
     emit({ name: 'syncFinished', payload: run('cancelled') });

@@ -26,9 +26,13 @@ describe('console store', () => {
     const api = fakeApi();
     useConsoleStore.getState().attach(api, 'websocket');
     useConsoleStore.getState().handleEvent({ name: 'engineStatus', payload: status('ready', 'The sync engine is ready.') });
-    useConsoleStore.getState().handleEvent({ name: 'engineStatus', payload: status('restarting', 'The sync engine stopped unexpectedly (exit code 1). Restarting it…') });
+    useConsoleStore
+      .getState()
+      .handleEvent({ name: 'engineStatus', payload: status('restarting', 'The sync engine stopped unexpectedly (exit code 1). Restarting it…') });
     expect(useConsoleStore.getState().notices).toMatchObject([{ kind: 'warning', text: expect.stringContaining('stopped unexpectedly') }]);
-    useConsoleStore.getState().handleEvent({ name: 'engineStatus', payload: status('ready', 'The sync engine was restarted after it stopped unexpectedly (restart 1).') });
+    useConsoleStore
+      .getState()
+      .handleEvent({ name: 'engineStatus', payload: status('ready', 'The sync engine was restarted after it stopped unexpectedly (restart 1).') });
     expect(useConsoleStore.getState().notices.map((notice) => notice.kind)).toEqual(['warning', 'info']);
     expect(api.listSites).toHaveBeenCalled();
   });
@@ -61,16 +65,37 @@ describe('console store', () => {
 });
 
 describe('console store: the repository grid', () => {
-  const row = (n: number) => ({ updateId: `u${n}`, revision: 1, title: `Update ${n}`, kb: null, bulletin: null, classification: null, products: null, severity: null, releasedAt: null, revisedAt: '2026-01-01T00:00:00Z', state: 'published' as const, superseded: false });
-  const pageOf = (offset: number, limit: number, total: number) => ({ total, rows: Array.from({ length: Math.max(0, Math.min(limit, total - offset)) }, (_, n) => row(offset + n)) });
+  const row = (n: number) => ({
+    updateId: `u${n}`,
+    revision: 1,
+    title: `Update ${n}`,
+    kb: null,
+    bulletin: null,
+    classification: null,
+    products: null,
+    severity: null,
+    releasedAt: null,
+    revisedAt: '2026-01-01T00:00:00Z',
+    state: 'published' as const,
+    superseded: false,
+  });
+  const pageOf = (offset: number, limit: number, total: number) => ({
+    total,
+    rows: Array.from({ length: Math.max(0, Math.min(limit, total - offset)) }, (_, n) => row(offset + n)),
+  });
 
   it('fetches the pages a scrolled-to window needs, once each, and drops answers to an earlier query', async () => {
     const answers: Array<{ offset: number; sort: string | undefined; resolve(): void }> = [];
     const queryUpdates = vi.fn(
       (params: { offset?: number; limit?: number; sort?: string }) =>
-        new Promise<{ total: number; rows: ReturnType<typeof row>[] }>((resolve) => answers.push({ offset: params.offset ?? 0, sort: params.sort, resolve: () => resolve(pageOf(params.offset ?? 0, params.limit ?? 200, 1000)) })),
+        new Promise<{ total: number; rows: ReturnType<typeof row>[] }>((resolve) =>
+          answers.push({ offset: params.offset ?? 0, sort: params.sort, resolve: () => resolve(pageOf(params.offset ?? 0, params.limit ?? 200, 1000)) }),
+        ),
     );
-    const api = fakeApi({ queryUpdates: queryUpdates as unknown as ConsoleApi['queryUpdates'], getRepositoryFolders: vi.fn(async () => ({ classifications: [], products: [] })) });
+    const api = fakeApi({
+      queryUpdates: queryUpdates as unknown as ConsoleApi['queryUpdates'],
+      getRepositoryFolders: vi.fn(async () => ({ classifications: [], products: [] })),
+    });
     const store = useConsoleStore;
     store.getState().attach(api, 'websocket');
     const loading = store.getState().loadRepository({ sort: 'title' });

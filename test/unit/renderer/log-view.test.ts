@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { LogBuffer } from '../../../renderer/log-pane/log-buffer';
 import { AllLines, logViewOf, MatchingLines, selectedText } from '../../../renderer/log-pane/log-view';
 
-const lines = (from: number, count: number) => Array.from({ length: count }, (_, n) => ({ text: `${(from + n) % 3 === 0 ? 'WARNING ' : ''}line ${from + n}`, severity: 'info' as const }));
+const lines = (from: number, count: number) =>
+  Array.from({ length: count }, (_, n) => ({ text: `${(from + n) % 3 === 0 ? 'WARNING ' : ''}line ${from + n}`, severity: 'info' as const }));
 
 describe('log pane views', () => {
   it('names each line by a sequence number that survives the ring dropping its oldest lines', () => {
@@ -48,7 +49,11 @@ describe('log pane views', () => {
     const buffer = new LogBuffer(100, 'CEN');
     buffer.push(lines(0, 20));
     const warnings = logViewOf(buffer, 'WARNING');
-    expect(selectedText(warnings, buffer, { anchor: 10, focus: 2 }, 100)).toEqual({ text: 'WARNING line 3\nWARNING line 6\nWARNING line 9', lines: 3, truncated: false });
+    expect(selectedText(warnings, buffer, { anchor: 10, focus: 2 }, 100)).toEqual({
+      text: 'WARNING line 3\nWARNING line 6\nWARNING line 9',
+      lines: 3,
+      truncated: false,
+    });
     expect(selectedText(logViewOf(buffer, ''), buffer, { anchor: 4, focus: 7 }, 2)).toEqual({ text: 'line 4\nline 5', lines: 2, truncated: true });
   });
 });

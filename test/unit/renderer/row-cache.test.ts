@@ -6,7 +6,10 @@ describe('repository row cache', () => {
     const cache = new RowCache<number>(200, 3);
     expect(cache.missingPages(150, 450)).toEqual([0, 1, 2]);
     cache.markPending(1);
-    cache.put(0, Array.from({ length: 200 }, (_, n) => n));
+    cache.put(
+      0,
+      Array.from({ length: 200 }, (_, n) => n),
+    );
     expect(cache.missingPages(150, 450)).toEqual([2]);
     expect(cache.rowAt(199)).toBe(199);
     expect(cache.rowAt(200)).toBeUndefined();

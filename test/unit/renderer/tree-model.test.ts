@@ -48,7 +48,13 @@ describe('console tree', () => {
   it('has SMS_WSUS_SYNC_MANAGER under System Status / Site Status / <site> / Component Status for every site', () => {
     for (const code of ['CEN', 'PR1', 'SE1']) {
       const labels = labelsOfPath(tree, `status:${code}/wsyncmgr`);
-      expect(labels.slice(2)).toEqual(['System Status', 'Site Status', expect.stringMatching(new RegExp(`^${code} - `)), 'Component Status', 'SMS_WSUS_SYNC_MANAGER']);
+      expect(labels.slice(2)).toEqual([
+        'System Status',
+        'Site Status',
+        expect.stringMatching(new RegExp(`^${code} - `)),
+        'Component Status',
+        'SMS_WSUS_SYNC_MANAGER',
+      ]);
     }
   });
 

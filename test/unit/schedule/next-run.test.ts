@@ -16,7 +16,11 @@ describe('schedule validation', () => {
     [{ recurrence: { type: 'interval', every: 60, unit: 'minutes' } }, 'recurrence.every', 'A custom interval runs every 1 to 59 minutes'],
     [{ recurrence: { type: 'weekly', everyWeeks: 5, weekday: 2 } }, 'recurrence.everyWeeks', 'A weekly schedule recurs every 1 to 4 weeks'],
     [{ recurrence: { type: 'monthlyByDate', day: 32, everyMonths: 1 } }, 'recurrence.day', 'The day of the month is 1 to 31, or the last day'],
-    [{ recurrence: { type: 'monthlyByWeekday', week: 2, weekday: 2, everyMonths: 13 } }, 'recurrence.everyMonths', 'A monthly schedule recurs every 1 to 12 months'],
+    [
+      { recurrence: { type: 'monthlyByWeekday', week: 2, weekday: 2, everyMonths: 13 } },
+      'recurrence.everyMonths',
+      'A monthly schedule recurs every 1 to 12 months',
+    ],
     [{ start: '2026-02-30T03:00' }, 'start', '2026-02-30T03:00 is not a valid date and time'],
   ])('rejects %j naming the field', (change, path, message) => {
     const schedule = { ...custom('2026-01-01T03:00', { type: 'none' }), ...change };
@@ -39,8 +43,20 @@ describe('next runs', () => {
 
   it('starts a simple schedule left at its default start as soon as possible, then every 7 days', () => {
     const saved = at('2026-11-23T21:10:00Z');
-    const schedule: SyncSchedule = { enabled: true, mode: 'simple', simple: { every: 7, unit: 'days' }, start: '2026-11-23T21:10', utc: true, startIsDefault: true, recurrence: { type: 'none' } };
-    expect(iso(nextRuns(schedule, new Date(saved.getTime() - 1), 'Europe/Berlin', 3))).toEqual(['2026-11-23T21:10:00.000Z', '2026-11-30T21:10:00.000Z', '2026-12-07T21:10:00.000Z']);
+    const schedule: SyncSchedule = {
+      enabled: true,
+      mode: 'simple',
+      simple: { every: 7, unit: 'days' },
+      start: '2026-11-23T21:10',
+      utc: true,
+      startIsDefault: true,
+      recurrence: { type: 'none' },
+    };
+    expect(iso(nextRuns(schedule, new Date(saved.getTime() - 1), 'Europe/Berlin', 3))).toEqual([
+      '2026-11-23T21:10:00.000Z',
+      '2026-11-30T21:10:00.000Z',
+      '2026-12-07T21:10:00.000Z',
+    ]);
   });
 
   it('keeps the wall-clock time of an every-6-hours schedule across spring-forward (Europe/Berlin)', () => {
@@ -89,7 +105,11 @@ describe('next runs', () => {
 
   it('runs every 2 weeks on the chosen weekday, from the first one on or after the start', () => {
     const schedule = custom('2026-01-01T04:00', { type: 'weekly', everyWeeks: 2, weekday: 1 }, true);
-    expect(iso(nextRuns(schedule, at('2025-12-01T00:00Z'), 'UTC', 3))).toEqual(['2026-01-05T04:00:00.000Z', '2026-01-19T04:00:00.000Z', '2026-02-02T04:00:00.000Z']);
+    expect(iso(nextRuns(schedule, at('2025-12-01T00:00Z'), 'UTC', 3))).toEqual([
+      '2026-01-05T04:00:00.000Z',
+      '2026-01-19T04:00:00.000Z',
+      '2026-02-02T04:00:00.000Z',
+    ]);
   });
 
   it('runs a day-31 monthly schedule on the last day of shorter months, and handles leap years', () => {
@@ -107,17 +127,30 @@ describe('next runs', () => {
 
   it('runs monthly every 3 months from the start month', () => {
     const schedule = custom('2026-02-15T06:00', { type: 'monthlyByDate', day: 15, everyMonths: 3 }, true);
-    expect(iso(nextRuns(schedule, at('2026-03-01T00:00Z'), 'UTC', 3))).toEqual(['2026-05-15T06:00:00.000Z', '2026-08-15T06:00:00.000Z', '2026-11-15T06:00:00.000Z']);
+    expect(iso(nextRuns(schedule, at('2026-03-01T00:00Z'), 'UTC', 3))).toEqual([
+      '2026-05-15T06:00:00.000Z',
+      '2026-08-15T06:00:00.000Z',
+      '2026-11-15T06:00:00.000Z',
+    ]);
   });
 
   it('runs on the second Tuesday (Patch Tuesday) at 03:00 Berlin time', () => {
     const schedule = custom('2026-01-01T03:00', { type: 'monthlyByWeekday', week: 2, weekday: 2, everyMonths: 1 });
-    expect(iso(nextRuns(schedule, at('2026-01-01T00:00Z'), 'Europe/Berlin', 3))).toEqual(['2026-01-13T02:00:00.000Z', '2026-02-10T02:00:00.000Z', '2026-03-10T02:00:00.000Z']);
+    expect(iso(nextRuns(schedule, at('2026-01-01T00:00Z'), 'Europe/Berlin', 3))).toEqual([
+      '2026-01-13T02:00:00.000Z',
+      '2026-02-10T02:00:00.000Z',
+      '2026-03-10T02:00:00.000Z',
+    ]);
   });
 
   it('finds the last Friday of every month, in 30- and 31-day months and in a leap February', () => {
     const schedule = custom('2028-01-01T22:00', { type: 'monthlyByWeekday', week: 0, weekday: 5, everyMonths: 1 }, true);
-    expect(iso(nextRuns(schedule, at('2028-01-01T00:00Z'), 'UTC', 4))).toEqual(['2028-01-28T22:00:00.000Z', '2028-02-25T22:00:00.000Z', '2028-03-31T22:00:00.000Z', '2028-04-28T22:00:00.000Z']);
+    expect(iso(nextRuns(schedule, at('2028-01-01T00:00Z'), 'UTC', 4))).toEqual([
+      '2028-01-28T22:00:00.000Z',
+      '2028-02-25T22:00:00.000Z',
+      '2028-03-31T22:00:00.000Z',
+      '2028-04-28T22:00:00.000Z',
+    ]);
   });
 
   it('ignores the local time zone for UTC schedules', () => {
@@ -163,7 +196,12 @@ describe('schedule tokens', () => {
 
   it('keeps the duration fields: 1033BC7B10100010 set as a schedule prints back as 1033BC7B10100010', () => {
     const schedule = tokenToSchedule('1033BC7B10100010');
-    expect(schedule).toMatchObject({ mode: 'custom', start: '2019-11-19T01:04', duration: { days: 0, hours: 2, minutes: 59 }, recurrence: { type: 'interval', every: 2, unit: 'days' } });
+    expect(schedule).toMatchObject({
+      mode: 'custom',
+      start: '2019-11-19T01:04',
+      duration: { days: 0, hours: 2, minutes: 59 },
+      recurrence: { type: 'interval', every: 2, unit: 'days' },
+    });
     expect(scheduleToToken(schedule)).toBe('1033BC7B10100010');
   });
 
@@ -179,7 +217,11 @@ describe('schedule tokens', () => {
     });
     // Every 7 days from 1970-02-01 00:00 is the token ConfigMgr writes for its default simple schedule.
     expect(scheduleToToken(simple(7, 'days'))).toBe('0001200000100038');
-    expect(decodeScheduleToken(scheduleToToken(simple(6, 'hours')))).toMatchObject({ start: { year: 1970, month: 2, day: 1, hour: 0, minute: 0 }, isGmt: false, recurrence: { type: 'interval', every: 6, unit: 'hours' } });
+    expect(decodeScheduleToken(scheduleToToken(simple(6, 'hours')))).toMatchObject({
+      start: { year: 1970, month: 2, day: 1, hour: 0, minute: 0 },
+      isGmt: false,
+      recurrence: { type: 'interval', every: 6, unit: 'hours' },
+    });
     expect(tokenToSchedule('0001200000100038')).toMatchObject({ mode: 'simple', simple: { every: 7, unit: 'days' }, startIsDefault: true });
     expect(scheduleToToken({ ...simple(2, 'days'), mode: 'simple', simple: { every: 2, unit: 'weeks' } })).toBe(scheduleToToken(simple(14, 'days')));
   });

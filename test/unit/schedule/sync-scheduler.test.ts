@@ -4,7 +4,15 @@ import type { SyncSchedule } from '../../../shared/schedule/schedule-model';
 import { ManualClock } from '../../helpers/manual-clock';
 
 function everySixHours(start = '2026-11-23T00:00'): SyncSchedule {
-  return { enabled: true, mode: 'custom', simple: { every: 7, unit: 'days' }, start, utc: true, startIsDefault: false, recurrence: { type: 'interval', every: 6, unit: 'hours' } };
+  return {
+    enabled: true,
+    mode: 'custom',
+    simple: { every: 7, unit: 'days' },
+    start,
+    utc: true,
+    startIsDefault: false,
+    recurrence: { type: 'interval', every: 6, unit: 'hours' },
+  };
 }
 
 function setup(schedule: SyncSchedule | undefined, lastFired?: string) {
@@ -31,7 +39,11 @@ describe('sync scheduler', () => {
     expect(clock.armed).toBe(1);
     clock.advanceTo('2026-11-24T00:00:00Z');
     expect(fired).toEqual(
-      ['2026-11-23T06:00', '2026-11-23T12:00', '2026-11-23T18:00', '2026-11-24T00:00'].map((time) => ({ due: `${time}:00.000Z`, at: `${time}:00.000Z`, reason: 'due' })),
+      ['2026-11-23T06:00', '2026-11-23T12:00', '2026-11-23T18:00', '2026-11-24T00:00'].map((time) => ({
+        due: `${time}:00.000Z`,
+        at: `${time}:00.000Z`,
+        reason: 'due',
+      })),
     );
     expect(clock.armed).toBe(1);
   });

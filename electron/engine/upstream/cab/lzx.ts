@@ -155,7 +155,7 @@ export function lzxDecompress(input: Uint8Array, windowBits: number, outputSize:
     const pretreeLengths = new Uint8Array(PRETREE_SIZE);
     for (let i = 0; i < PRETREE_SIZE; i++) pretreeLengths[i] = bits.read(4);
     const pretree = HuffmanTable.build(pretreeLengths, PRETREE_SIZE, 'pre-tree');
-    for (let x = first; x < last; ) {
+    for (let x = first; x < last;) {
       const code = bits.symbol(pretree);
       if (code === 17 || code === 18) {
         const run = code === 17 ? bits.read(4) + 4 : bits.read(5) + 20;
@@ -258,7 +258,7 @@ export function lzxDecompress(input: Uint8Array, windowBits: number, outputSize:
       if (offset > written) throw new CabinetError('LZX match refers to data before the start of the stream');
       if (offset > windowSize) throw new CabinetError('LZX match reaches further back than the window');
       if (written + matchLength > window.length) throw new CabinetError('LZX match runs past the end of the data');
-      for (let from = written - offset, end = written + matchLength; written < end; ) window[written++] = window[from++]!;
+      for (let from = written - offset, end = written + matchLength; written < end;) window[written++] = window[from++]!;
     }
     return written - start;
   };
@@ -290,7 +290,7 @@ function undoCallTranslation(data: Uint8Array, fileSize: number): void {
     const length = Math.min(FRAME_SIZE, data.length - start);
     if (length <= 10) continue;
     const last = start + length - 10;
-    for (let i = start; i < last; ) {
+    for (let i = start; i < last;) {
       if (data[i] !== 0xe8) {
         i++;
         continue;

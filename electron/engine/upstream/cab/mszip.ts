@@ -19,7 +19,10 @@ export function mszipDecompress(blocks: Array<{ data: Uint8Array; uncompressedSi
     let inflated: Buffer;
     try {
       // Never past what the block declares: a block that inflates further is refused, not expanded (a bomb).
-      inflated = inflateRawSync(block.data.subarray(2), { maxOutputLength: Math.max(1, block.uncompressedSize), ...(history.length > 0 ? { dictionary: history } : {}) });
+      inflated = inflateRawSync(block.data.subarray(2), {
+        maxOutputLength: Math.max(1, block.uncompressedSize),
+        ...(history.length > 0 ? { dictionary: history } : {}),
+      });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
         throw new CabinetError(`MSZIP block ${index} expands past the ${block.uncompressedSize} bytes its header declares; refusing it`);

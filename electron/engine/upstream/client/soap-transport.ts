@@ -96,9 +96,14 @@ export class SoapTransport {
     const contentType = String(response.headers['content-type'] ?? '');
     if (!contentType.includes('xml')) {
       const text = (await response.body.text().catch(() => '')).slice(0, 200);
-      throw new UpstreamError('http', call.operation, `The upstream server answered ${call.operation} with HTTP ${response.statusCode}${text ? `: ${text.trim()}` : ''}`, {
-        status: response.statusCode,
-      });
+      throw new UpstreamError(
+        'http',
+        call.operation,
+        `The upstream server answered ${call.operation} with HTTP ${response.statusCode}${text ? `: ${text.trim()}` : ''}`,
+        {
+          status: response.statusCode,
+        },
+      );
     }
     let root: XmlElement;
     try {
@@ -107,7 +112,11 @@ export class SoapTransport {
         received += (chunk as Buffer).length;
         if (received > MAX_RESPONSE_BYTES) {
           response.body.destroy();
-          throw new UpstreamError('malformed', call.operation, `The upstream server's answer to ${call.operation} is larger than ${MAX_RESPONSE_BYTES / (1024 * 1024)} MiB; refusing it`);
+          throw new UpstreamError(
+            'malformed',
+            call.operation,
+            `The upstream server's answer to ${call.operation} is larger than ${MAX_RESPONSE_BYTES / (1024 * 1024)} MiB; refusing it`,
+          );
         }
         const text = decoder.decode(chunk as Buffer, { stream: true });
         builder.write(call.prescan === undefined ? text : call.prescan.feed(text));
@@ -117,7 +126,9 @@ export class SoapTransport {
       root = builder.close();
     } catch (error) {
       if (error instanceof XmlParseError) {
-        throw new UpstreamError('malformed', call.operation, `The upstream server's answer to ${call.operation} is not valid XML (${error.message})`, { cause: error });
+        throw new UpstreamError('malformed', call.operation, `The upstream server's answer to ${call.operation} is not valid XML (${error.message})`, {
+          cause: error,
+        });
       }
       throw this.describe(error, call, signal);
     }
@@ -133,7 +144,9 @@ export class SoapTransport {
       });
     }
     if (response.statusCode >= 400) {
-      throw new UpstreamError('http', call.operation, `The upstream server answered ${call.operation} with HTTP ${response.statusCode}`, { status: response.statusCode });
+      throw new UpstreamError('http', call.operation, `The upstream server answered ${call.operation} with HTTP ${response.statusCode}`, {
+        status: response.statusCode,
+      });
     }
     return payload;
   }
@@ -148,10 +161,17 @@ export class SoapTransport {
     const code = (error as { code?: string }).code ?? '';
     const name = (error as { name?: string }).name ?? '';
     if (signal.aborted || name === 'TimeoutError' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
-      return new UpstreamError('timeout', call.operation, `The upstream server did not answer ${call.operation} within ${Math.round(this.timeoutMs / 1000)} s`, { cause: error });
+      return new UpstreamError(
+        'timeout',
+        call.operation,
+        `The upstream server did not answer ${call.operation} within ${Math.round(this.timeoutMs / 1000)} s`,
+        { cause: error },
+      );
     }
     if (/CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code)) {
-      return new UpstreamError('tls', call.operation, `The upstream server's certificate is not trusted (${code}); add its root CA to the sync settings`, { cause: error });
+      return new UpstreamError('tls', call.operation, `The upstream server's certificate is not trusted (${code}); add its root CA to the sync settings`, {
+        cause: error,
+      });
     }
     const message = error instanceof Error ? error.message : String(error);
     const proxyStatus = /Proxy response \((\d+)\)/.exec(message)?.[1];
@@ -160,6 +180,11 @@ export class SoapTransport {
       const reason = status === 407 ? 'the proxy refused the proxy credentials (HTTP 407)' : `the proxy answered HTTP ${status}`;
       return new UpstreamError('http', call.operation, `Could not reach the upstream server for ${call.operation}: ${reason}`, { status, cause: error });
     }
-    return new UpstreamError('network', call.operation, `Could not reach the upstream server for ${call.operation}: ${code ? `${code} (${message})` : message}`, { cause: error });
+    return new UpstreamError(
+      'network',
+      call.operation,
+      `Could not reach the upstream server for ${call.operation}: ${code ? `${code} (${message})` : message}`,
+      { cause: error },
+    );
   }
 }

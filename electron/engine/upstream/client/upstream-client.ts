@@ -216,7 +216,10 @@ export class UpstreamClient {
             } else if (chunk.length > 1) {
               split(chunk);
             } else {
-              batch.failures.push({ ...chunk[0]!, message: `Update ${chunk[0]!.updateId}: the upstream server returned no metadata for revision ${chunk[0]!.revision}, even when asked for it alone` });
+              batch.failures.push({
+                ...chunk[0]!,
+                message: `Update ${chunk[0]!.updateId}: the upstream server returned no metadata for revision ${chunk[0]!.revision}, even when asked for it alone`,
+              });
             }
             this.stats.reasked += leftOut.length;
           }
@@ -260,7 +263,8 @@ export class UpstreamClient {
         const compressed = compressedText === undefined ? undefined : readCompressedBlob(compressedText);
         const xml = compressed !== undefined ? compressed.xml : blobText(plainElement);
         if (xml === undefined) throw new UpdateXmlError(updateId, 'the server sent no metadata blob');
-        if (xml.length > MAX_METADATA_CHARS) throw new UpdateXmlError(updateId, `its metadata is larger than the limit of ${MAX_METADATA_CHARS / (1024 * 1024)} MiB; refusing it`);
+        if (xml.length > MAX_METADATA_CHARS)
+          throw new UpdateXmlError(updateId, `its metadata is larger than the limit of ${MAX_METADATA_CHARS / (1024 * 1024)} MiB; refusing it`);
         if (compressedElement !== undefined) batch.compressed++;
         batch.xmlBytes += xml.length;
         const metadata = parseUpdateXml(xml, asked);
@@ -297,7 +301,8 @@ export class UpstreamClient {
       const digest = textAt(entry, 'FileDigest');
       const muUrl = textAt(entry, 'MUUrl');
       const ussUrl = textAt(entry, 'UssUrl');
-      if (digest !== undefined && muUrl !== undefined && !urls.has(digest)) urls.set(digest, { digest, muUrl, ...(ussUrl === undefined || ussUrl === '' ? {} : { ussUrl }) });
+      if (digest !== undefined && muUrl !== undefined && !urls.has(digest))
+        urls.set(digest, { digest, muUrl, ...(ussUrl === undefined || ussUrl === '' ? {} : { ussUrl }) });
     }
     for (const revision of batch.revisions) {
       revision.fileUrls = revision.fileDigests.flatMap((digest) => {
@@ -397,15 +402,24 @@ export class UpstreamClient {
 
   private async authorize(signal?: AbortSignal): Promise<void> {
     this.stats.authentications++;
-    const config = await this.retrying(() => this.transport.call({ operation: 'GetAuthConfig', body: requests.getAuthConfig(), ...(signal ? { signal } : {}) }), signal);
+    const config = await this.retrying(
+      () => this.transport.call({ operation: 'GetAuthConfig', body: requests.getAuthConfig(), ...(signal ? { signal } : {}) }),
+      signal,
+    );
     const plugIns = children(child(child(config, 'GetAuthConfigResult'), 'AuthInfo'), 'AuthPlugInInfo').map((info) => textAt(info, 'PlugInID'));
     if (!plugIns.includes('DssTargeting')) {
-      throw new UpstreamError('malformed', 'GetAuthConfig', `The upstream server offers no DssTargeting authorization (it offers: ${plugIns.join(', ') || 'nothing'})`);
+      throw new UpstreamError(
+        'malformed',
+        'GetAuthConfig',
+        `The upstream server offers no DssTargeting authorization (it offers: ${plugIns.join(', ') || 'nothing'})`,
+      );
     }
     const account = this.options.accountName ?? 'update-sync-console.local';
     const guid = this.options.accountGuid ?? '00000000-0000-0000-0000-000000000000';
-    const answer = await this.retrying(() =>
-      this.transport.call({ operation: 'GetAuthorizationCookie', body: requests.getAuthorizationCookie(account, guid), ...(signal ? { signal } : {}) }), signal);
+    const answer = await this.retrying(
+      () => this.transport.call({ operation: 'GetAuthorizationCookie', body: requests.getAuthorizationCookie(account, guid), ...(signal ? { signal } : {}) }),
+      signal,
+    );
     const result = child(answer, 'GetAuthorizationCookieResult');
     const cookieData = textAt(result, 'CookieData');
     if (cookieData === undefined) throw new UpstreamError('malformed', 'GetAuthorizationCookie', 'The upstream server returned no authorization cookie');
@@ -414,8 +428,15 @@ export class UpstreamClient {
 
   private async getCookie(signal?: AbortSignal): Promise<SyncCookie> {
     if (this.cookie !== undefined) this.stats.cookieRenewals++;
-    const answer = await this.retrying(() =>
-      this.transport.call({ operation: 'GetCookie', body: requests.getCookie(this.authCookie!, this.cookie, this.options.protocolVersion ?? '1.20'), ...(signal ? { signal } : {}) }), signal);
+    const answer = await this.retrying(
+      () =>
+        this.transport.call({
+          operation: 'GetCookie',
+          body: requests.getCookie(this.authCookie!, this.cookie, this.options.protocolVersion ?? '1.20'),
+          ...(signal ? { signal } : {}),
+        }),
+      signal,
+    );
     const result = child(answer, 'GetCookieResult');
     const expiration = textAt(result, 'Expiration');
     const encryptedData = textAt(result, 'EncryptedData');

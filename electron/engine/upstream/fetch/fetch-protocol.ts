@@ -26,10 +26,7 @@ export interface FetchedBatch {
   failures: MetadataFailure[];
 }
 
-export type EngineToFetcher =
-  | { type: 'fetch'; client: FetchClientOptions; ids: UpdateIdentity[] }
-  | { type: 'ack' }
-  | { type: 'cancel' };
+export type EngineToFetcher = { type: 'fetch'; client: FetchClientOptions; ids: UpdateIdentity[] } | { type: 'ack' } | { type: 'cancel' };
 
 export type FetcherToEngine =
   | { type: 'batch'; batch: FetchedBatch }

@@ -40,7 +40,13 @@ port.on('message', (message: EngineToFetcher) => {
             type: 'error',
             error:
               error instanceof UpstreamError
-                ? { kind: error.kind, operation: error.operation, message: error.message, ...(error.faultCode === undefined ? {} : { faultCode: error.faultCode }), ...(error.details.status === undefined ? {} : { status: error.details.status }) }
+                ? {
+                    kind: error.kind,
+                    operation: error.operation,
+                    message: error.message,
+                    ...(error.faultCode === undefined ? {} : { faultCode: error.faultCode }),
+                    ...(error.details.status === undefined ? {} : { status: error.details.status }),
+                  }
                 : { message: error instanceof Error ? error.message : String(error) },
           }),
       );
@@ -61,12 +67,22 @@ async function run(message: Extract<EngineToFetcher, { type: 'fetch' }>): Promis
       async (batch) => {
         const revisions = batch.revisions.map((revision) => ({
           metadata: revision.metadata,
-          record: encodeBlobRecord({ updateId: revision.metadata.updateId, revision: revision.metadata.revision, xml: revision.xml, fileDigests: revision.fileDigests, fileUrls: revision.fileUrls, ...(revision.cabinet === undefined ? {} : { cabinet: revision.cabinet }) }),
+          record: encodeBlobRecord({
+            updateId: revision.metadata.updateId,
+            revision: revision.metadata.revision,
+            xml: revision.xml,
+            fileDigests: revision.fileDigests,
+            fileUrls: revision.fileUrls,
+            ...(revision.cabinet === undefined ? {} : { cabinet: revision.cabinet }),
+          }),
         }));
         while (credits === 0 && !abort.signal.aborted) await new Promise<void>((resume) => waiting.push(resume));
         abort.signal.throwIfAborted();
         credits--;
-        send({ type: 'batch', batch: { revisions, failures: batch.failures } }, revisions.map((revision) => revision.record.buffer as ArrayBuffer));
+        send(
+          { type: 'batch', batch: { revisions, failures: batch.failures } },
+          revisions.map((revision) => revision.record.buffer as ArrayBuffer),
+        );
       },
       abort.signal,
     );

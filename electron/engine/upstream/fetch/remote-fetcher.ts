@@ -61,7 +61,10 @@ export function fetchInWorker(
           const error =
             kind === undefined
               ? new Error(text)
-              : new UpstreamError(kind, operation ?? 'GetUpdateData', text, { ...(faultCode === undefined ? {} : { faultCode }), ...(status === undefined ? {} : { status }) });
+              : new UpstreamError(kind, operation ?? 'GetUpdateData', text, {
+                  ...(faultCode === undefined ? {} : { faultCode }),
+                  ...(status === undefined ? {} : { status }),
+                });
           void applying.then(() => finish(error));
           break;
         }

@@ -84,7 +84,10 @@ export class SampleCatalog implements UpstreamCatalog {
     }
     const span = LAST_DAY - FIRST_DAY;
     for (let index = 0; index < options.updates; index++) {
-      catalog.createUpdate(new Date(FIRST_DAY + Math.floor((span * index) / Math.max(1, options.updates))), catalog.random.weighted(PRODUCTS.map((p) => [p, p.weight] as const)));
+      catalog.createUpdate(
+        new Date(FIRST_DAY + Math.floor((span * index) / Math.max(1, options.updates))),
+        catalog.random.weighted(PRODUCTS.map((p) => [p, p.weight] as const)),
+      );
     }
     return catalog;
   }
@@ -258,9 +261,15 @@ export class SampleCatalog implements UpstreamCatalog {
       kb: this.nextKb++,
       date,
       sequence,
-      architecture: random.weighted([['x64', 80], ['ARM64', 12], ['x86', 8]] as const),
+      architecture: random.weighted([
+        ['x64', 80],
+        ['ARM64', 12],
+        ['x86', 8],
+      ] as const),
       ...(security ? { severity: random.weighted(SEVERITIES.map((s, i) => [s, [25, 50, 20, 5][i]!] as const)) } : {}),
-      ...(security && date.getUTCFullYear() < 2017 ? { bulletin: `MS${String(date.getUTCFullYear()).slice(2)}-${String(1 + (sequence % 160)).padStart(3, '0')}` } : {}),
+      ...(security && date.getUTCFullYear() < 2017
+        ? { bulletin: `MS${String(date.getUTCFullYear()).slice(2)}-${String(1 + (sequence % 160)).padStart(3, '0')}` }
+        : {}),
       state: 'published',
       revised: false,
       lastChanged: this.counter,

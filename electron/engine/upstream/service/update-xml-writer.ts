@@ -25,7 +25,10 @@ export function categoryXml(category: CatalogCategory): string {
     category.parentId === undefined
       ? ''
       : `<upd:Relationships><upd:Prerequisites><upd:AtLeastOne IsCategory="true"><upd:UpdateIdentity UpdateID="${category.parentId}"/></upd:AtLeastOne></upd:Prerequisites></upd:Relationships>`;
-  const prohibits = category.categoryType === 'UpdateClassification' ? 'ProhibitsSubcategories="true" ProhibitsUpdates="false"' : 'ProhibitsSubcategories="false" ProhibitsUpdates="false"';
+  const prohibits =
+    category.categoryType === 'UpdateClassification'
+      ? 'ProhibitsSubcategories="true" ProhibitsUpdates="false"'
+      : 'ProhibitsSubcategories="false" ProhibitsUpdates="false"';
   return (
     `<upd:Update xmlns:upd="${NS_UPDATE}" xmlns:cat="${NS_CATEGORY_HANDLER}">` +
     `<upd:UpdateIdentity UpdateID="${category.id}" RevisionNumber="${category.revision}"/>` +
@@ -63,7 +66,11 @@ export function updateFiles(update: CatalogUpdate, parent?: CatalogUpdate): Upda
   const count = 1 + (parent.sequence % 3) * 12;
   return Array.from({ length: count }, (_, index) => {
     const digest = createHash('sha1').update(`${update.id}/${index}`).digest();
-    return { digest: digest.toString('base64'), fileName: `windows-kb${parent.kb}-${parent.architecture.toLowerCase()}_${index}_${digest.toString('hex')}.cab`, size: 1_000_000 + index * 4_096 };
+    return {
+      digest: digest.toString('base64'),
+      fileName: `windows-kb${parent.kb}-${parent.architecture.toLowerCase()}_${index}_${digest.toString('hex')}.cab`,
+      size: 1_000_000 + index * 4_096,
+    };
   });
 }
 
@@ -71,10 +78,15 @@ export function updateFiles(update: CatalogUpdate, parent?: CatalogUpdate): Upda
 export function fileUrlsOf(files: UpdateFileEntry[], source: CatalogUpdate): FileUrl[] {
   const folder = source.classificationName === 'Security Updates' ? 'secu' : source.classificationName === 'Critical Updates' ? 'crup' : 'updt';
   const month = `${source.date.getUTCFullYear()}/${String(source.date.getUTCMonth() + 1).padStart(2, '0')}`;
-  return files.map((file) => ({ digest: file.digest, muUrl: `http://download.windowsupdate.com/d/msdownload/update/software/${folder}/${month}/${file.fileName}` }));
+  return files.map((file) => ({
+    digest: file.digest,
+    muUrl: `http://download.windowsupdate.com/d/msdownload/update/software/${folder}/${month}/${file.fileName}`,
+  }));
 }
 
-const ARCHITECTURE_DETECTOID = new Map(DETECTOIDS.filter((detectoid) => detectoid.architecture !== undefined).map((detectoid) => [detectoid.architecture!, detectoid.id]));
+const ARCHITECTURE_DETECTOID = new Map(
+  DETECTOIDS.filter((detectoid) => detectoid.architecture !== undefined).map((detectoid) => [detectoid.architecture!, detectoid.id]),
+);
 
 export function updateXml(update: CatalogUpdate, languages: readonly string[], parent?: CatalogUpdate): string {
   const source = parent ?? update;
@@ -120,15 +132,24 @@ export function updateXml(update: CatalogUpdate, languages: readonly string[], p
     ? `<upd:Prerequisites>${detectoid}</upd:Prerequisites>`
     : `<upd:Prerequisites>${detectoid}<upd:AtLeastOne IsCategory="true"><upd:UpdateIdentity UpdateID="${source.product.id}"/></upd:AtLeastOne>` +
       `<upd:AtLeastOne IsCategory="true"><upd:UpdateIdentity UpdateID="${source.classificationId}"/></upd:AtLeastOne></upd:Prerequisites>`;
-  const bundled = update.childIds.length === 0 ? '' : `<upd:BundledUpdates>${update.childIds.map((id) => `<upd:UpdateIdentity UpdateID="${id}" RevisionNumber="${update.revision}"/>`).join('')}</upd:BundledUpdates>`;
-  const superseded = update.supersedes.length === 0 ? '' : `<upd:SupersededUpdates>${update.supersedes.map((id) => `<upd:UpdateIdentity UpdateID="${id}"/>`).join('')}</upd:SupersededUpdates>`;
+  const bundled =
+    update.childIds.length === 0
+      ? ''
+      : `<upd:BundledUpdates>${update.childIds.map((id) => `<upd:UpdateIdentity UpdateID="${id}" RevisionNumber="${update.revision}"/>`).join('')}</upd:BundledUpdates>`;
+  const superseded =
+    update.supersedes.length === 0
+      ? ''
+      : `<upd:SupersededUpdates>${update.supersedes.map((id) => `<upd:UpdateIdentity UpdateID="${id}"/>`).join('')}</upd:SupersededUpdates>`;
   const relationships = prerequisites + bundled + superseded === '' ? '' : `<upd:Relationships>${prerequisites}${bundled}${superseded}</upd:Relationships>`;
   const fileEntries = updateFiles(update, parent);
   const files =
     fileEntries.length === 0
       ? ''
       : `<upd:Files>${fileEntries
-          .map((file) => `<upd:File Digest="${file.digest}" DigestAlgorithm="SHA1" FileName="${file.fileName}" Size="${file.size}" Modified="${source.date.toISOString()}"/>`)
+          .map(
+            (file) =>
+              `<upd:File Digest="${file.digest}" DigestAlgorithm="SHA1" FileName="${file.fileName}" Size="${file.size}" Modified="${source.date.toISOString()}"/>`,
+          )
           .join('')}</upd:Files>`;
   return (
     `<upd:Update xmlns:upd="${NS_UPDATE}">` +

@@ -179,7 +179,9 @@ export class UpstreamService {
   }
 
   private takeFaultEntry(operation: string, kinds: InjectedFaultKind[], accept: (fault: InjectedFault) => boolean = () => true): InjectedFault | undefined {
-    const index = this.faults.findIndex((fault) => kinds.includes(fault.kind) && (fault.operation === undefined || fault.operation === operation) && accept(fault));
+    const index = this.faults.findIndex(
+      (fault) => kinds.includes(fault.kind) && (fault.operation === undefined || fault.operation === operation) && accept(fault),
+    );
     if (index < 0) return undefined;
     const fault = this.faults[index]!;
     if (--fault.remaining <= 0) this.faults.splice(index, 1);
@@ -210,7 +212,10 @@ export class UpstreamService {
       return this.fault(response, 'InvalidParameters', 'accountName must be the downstream server name', 'GetAuthorizationCookie');
     }
     const cookieData = this.sign({ kind: 'auth', account, exp: this.options.now().getTime() + 24 * 3600_000 });
-    soap(response, `<GetAuthorizationCookieResponse xmlns="${NS_DSS_AUTH}"><GetAuthorizationCookieResult><PlugInId>DssTargeting</PlugInId><CookieData>${cookieData}</CookieData></GetAuthorizationCookieResult></GetAuthorizationCookieResponse>`);
+    soap(
+      response,
+      `<GetAuthorizationCookieResponse xmlns="${NS_DSS_AUTH}"><GetAuthorizationCookieResult><PlugInId>DssTargeting</PlugInId><CookieData>${cookieData}</CookieData></GetAuthorizationCookieResult></GetAuthorizationCookieResponse>`,
+    );
   }
 
   private async handleSync(request: IncomingMessage, response: ServerResponse, body: string): Promise<void> {
@@ -219,7 +224,11 @@ export class UpstreamService {
     if (actionOperation === undefined || !(SERVER_SYNC_OPERATIONS as readonly string[]).includes(actionOperation)) {
       // What an ASMX service answers for a SOAPAction it does not know, with the protocol's detail.
       this.count('unknown');
-      return send(response, 500, faultEnvelope('InvalidParameters', `Server did not recognize the value of HTTP Header SOAPAction: ${action}.`, 'SOAPAction', 'soap:Client'));
+      return send(
+        response,
+        500,
+        faultEnvelope('InvalidParameters', `Server did not recognize the value of HTTP Header SOAPAction: ${action}.`, 'SOAPAction', 'soap:Client'),
+      );
     }
     const call = operationOf(body);
     const operation = call?.name ?? actionOperation;
@@ -232,7 +241,8 @@ export class UpstreamService {
     if (injected === 'invalidCookie') return this.fault(response, 'InvalidCookie', 'The cookie is not valid (injected)', operation);
     if (injected === 'serverChanged') return this.fault(response, 'ServerChanged', 'The server was reset (injected)', operation);
     if (call === undefined) return this.fault(response, 'InvalidParameters', 'The request has no SOAP body', operation);
-    if (operation !== actionOperation) return this.fault(response, 'InvalidParameters', `The SOAP body holds ${operation}, but the SOAPAction names ${actionOperation}`, operation);
+    if (operation !== actionOperation)
+      return this.fault(response, 'InvalidParameters', `The SOAP body holds ${operation}, but the SOAPAction names ${actionOperation}`, operation);
 
     let result: string;
     switch (operation) {
@@ -273,7 +283,10 @@ export class UpstreamService {
       case 'GetConfigData': {
         const offered = [ALL_LANGUAGES_ENTRY, ...this.catalog.languages.map((code) => updateLanguage(code) ?? { code, lcid: 0, name: code })];
         const languages = offered
-          .map((language) => `<ServerSyncLanguageData><LanguageID>${language.lcid}</LanguageID><ShortLanguage>${language.code}</ShortLanguage><LongLanguage>${escapeXml(language.name)}</LongLanguage><Enabled>true</Enabled></ServerSyncLanguageData>`)
+          .map(
+            (language) =>
+              `<ServerSyncLanguageData><LanguageID>${language.lcid}</LanguageID><ShortLanguage>${language.code}</ShortLanguage><LongLanguage>${escapeXml(language.name)}</LongLanguage><Enabled>true</Enabled></ServerSyncLanguageData>`,
+          )
           .join('');
         return {
           body:
@@ -309,8 +322,12 @@ export class UpstreamService {
           }
           revisions = this.catalog.listUpdates({ categories, classifications, ...(since === undefined ? {} : { sinceCounter: since }) });
         }
-        const items = revisions.map((id) => `<UpdateIdentity><UpdateID>${id.updateId}</UpdateID><RevisionNumber>${id.revision}</RevisionNumber></UpdateIdentity>`).join('');
-        return { body: `<GetRevisionIdListResponse xmlns="${NS_SYNC}"><GetRevisionIdListResult><Anchor>${this.catalog.anchor()}</Anchor><NewRevisions>${items}</NewRevisions></GetRevisionIdListResult></GetRevisionIdListResponse>` };
+        const items = revisions
+          .map((id) => `<UpdateIdentity><UpdateID>${id.updateId}</UpdateID><RevisionNumber>${id.revision}</RevisionNumber></UpdateIdentity>`)
+          .join('');
+        return {
+          body: `<GetRevisionIdListResponse xmlns="${NS_SYNC}"><GetRevisionIdListResult><Anchor>${this.catalog.anchor()}</Anchor><NewRevisions>${items}</NewRevisions></GetRevisionIdListResult></GetRevisionIdListResponse>`,
+        };
       }
       case 'GetUpdateData': {
         const ids = children(child(call, 'updateIds'), 'UpdateIdentity').map((item) => ({
@@ -374,11 +391,15 @@ export class UpstreamService {
       } else {
         blob = `<XmlUpdateBlob>${escapeXml(xml)}</XmlUpdateBlob>`;
       }
-      const digestList = data.fileDigests.length === 0 ? '' : `<FileDigestList>${data.fileDigests.map((digest) => `<base64Binary>${digest}</base64Binary>`).join('')}</FileDigestList>`;
+      const digestList =
+        data.fileDigests.length === 0
+          ? ''
+          : `<FileDigestList>${data.fileDigests.map((digest) => `<base64Binary>${digest}</base64Binary>`).join('')}</FileDigestList>`;
       const compressed = blob.startsWith('<XmlUpdateBlobCompressed>');
       const record = `<ServerSyncUpdateData><Id><UpdateID>${id.updateId}</UpdateID><RevisionNumber>${id.revision}</RevisionNumber></Id>${compressed ? '' : blob}${digestList}${compressed ? blob : ''}</ServerSyncUpdateData>`;
       const recordUrls = data.fileUrls.map(
-        (url) => `<ServerSyncUrlData><FileDigest>${url.digest}</FileDigest><MUUrl>${escapeXml(url.muUrl)}</MUUrl>${url.ussUrl === undefined ? '' : `<UssUrl>${escapeXml(url.ussUrl)}</UssUrl>`}</ServerSyncUrlData>`,
+        (url) =>
+          `<ServerSyncUrlData><FileDigest>${url.digest}</FileDigest><MUUrl>${escapeXml(url.muUrl)}</MUUrl>${url.ussUrl === undefined ? '' : `<UssUrl>${escapeXml(url.ussUrl)}</UssUrl>`}</ServerSyncUrlData>`,
       );
       const size = record.length + recordUrls.reduce((sum, url) => sum + url.length, 0);
       // The first record always goes: a revision larger than the cap alone could never be synchronized otherwise.
@@ -395,7 +416,8 @@ export class UpstreamService {
   }
 
   private async handleControl(request: IncomingMessage, response: ServerResponse, path: string, host: string): Promise<void> {
-    if (!isLoopback(host) || !isLoopback(request.socket.remoteAddress ?? '')) return plain(response, 403, 'The control interface answers loopback clients only.');
+    if (!isLoopback(host) || !isLoopback(request.socket.remoteAddress ?? ''))
+      return plain(response, 403, 'The control interface answers loopback clients only.');
     const body = request.method === 'POST' ? await readBody(request) : '';
     let input: Record<string, unknown>;
     try {
@@ -422,7 +444,11 @@ export class UpstreamService {
         case 'POST /control/settings':
           return json(response, this.configure(input as Partial<ServiceSettings>));
         default:
-          return plain(response, 404, 'Control endpoints: GET /control/state, POST /control/churn, POST /control/faults, POST /control/faults/clear, POST /control/settings');
+          return plain(
+            response,
+            404,
+            'Control endpoints: GET /control/state, POST /control/churn, POST /control/faults, POST /control/faults/clear, POST /control/settings',
+          );
       }
     } catch (error) {
       if (error instanceof RangeError || (error instanceof Error && /cannot be churned/.test(error.message))) return plain(response, 400, error.message);

@@ -28,9 +28,7 @@ export const SERVER_SYNC_OPERATIONS = [
 ] as const;
 
 export function soapActionFor(operation: SyncOperation | 'GetAuthorizationCookie'): string {
-  return operation === 'GetAuthorizationCookie'
-    ? `${NS_DSS_AUTH}/GetAuthorizationCookie`
-    : `${NS_SYNC}/${operation}`;
+  return operation === 'GetAuthorizationCookie' ? `${NS_DSS_AUTH}/GetAuthorizationCookie` : `${NS_SYNC}/${operation}`;
 }
 
 /** ErrorCode values a server puts in a fault's detail. */

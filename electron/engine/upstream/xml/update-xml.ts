@@ -73,7 +73,8 @@ export function parseUpdateXml(xml: string, expected?: UpdateIdentity): UpdateMe
   if (type === 'Category' && (categoryType === undefined || !CATEGORY_TYPES.includes(categoryType))) {
     throw new UpdateXmlError(updateId, `category has unknown CategoryType ${JSON.stringify(categoryType)}`);
   }
-  if (found.localized.length === 0 || found.localized.every((text) => text.title === '')) throw new UpdateXmlError(updateId, 'metadata has no title in any language');
+  if (found.localized.length === 0 || found.localized.every((text) => text.title === ''))
+    throw new UpdateXmlError(updateId, 'metadata has no title in any language');
 
   const optional = <K extends string>(key: K, value: string | undefined) => (value === undefined || value === '' ? {} : { [key]: value });
   const text = found.propertyText;
@@ -132,7 +133,8 @@ function collect(xml: string, label: string): Collected {
         else if (parent === 'AtLeastOne' && group !== undefined) group.ids.push(id);
         else if (parent === 'Prerequisites') found.prerequisites.push(id);
         else if (parent === 'SupersededUpdates') found.supersedes.push(id);
-        else if (parent === 'BundledUpdates' || (parent === 'AtLeastOne' && grand === 'BundledUpdates')) found.bundled.push({ updateId: id, revision: Number(attributes.RevisionNumber ?? 0) });
+        else if (parent === 'BundledUpdates' || (parent === 'AtLeastOne' && grand === 'BundledUpdates'))
+          found.bundled.push({ updateId: id, revision: Number(attributes.RevisionNumber ?? 0) });
         break;
       }
       case 'Properties':
@@ -149,7 +151,8 @@ function collect(xml: string, label: string): Collected {
         else if (parent === 'BundledUpdates') group = undefined;
         break;
       case 'File':
-        if (parent === 'Files') found.files.push({ digest: detach(attributes.Digest ?? ''), fileName: detach(attributes.FileName ?? ''), size: Number(attributes.Size ?? 0) });
+        if (parent === 'Files')
+          found.files.push({ digest: detach(attributes.Digest ?? ''), fileName: detach(attributes.FileName ?? ''), size: Number(attributes.Size ?? 0) });
         break;
     }
   });
@@ -163,13 +166,18 @@ function collect(xml: string, label: string): Collected {
     const parent = path[path.length - 1];
     if (text !== undefined && TEXT_ELEMENTS.has(name)) {
       const value = detach(text.trim());
-      if (parent === 'LocalizedProperties' && localizedEntry !== undefined && (name === 'Language' || name === 'Title' || name === 'Description')) localizedEntry[name] = value;
+      if (parent === 'LocalizedProperties' && localizedEntry !== undefined && (name === 'Language' || name === 'Title' || name === 'Description'))
+        localizedEntry[name] = value;
       else if (parent === 'Properties') found.propertyText[name] = value;
       text = undefined;
     }
     if (name === 'LocalizedProperties' && localizedEntry !== undefined) {
       const description = localizedEntry.Description;
-      found.localized.push({ language: localizedEntry.Language ?? '', title: localizedEntry.Title ?? '', ...(description === undefined || description === '' ? {} : { description }) });
+      found.localized.push({
+        language: localizedEntry.Language ?? '',
+        title: localizedEntry.Title ?? '',
+        ...(description === undefined || description === '' ? {} : { description }),
+      });
       localizedEntry = undefined;
     } else if (name === 'AtLeastOne' && group !== undefined && parent === 'Prerequisites') {
       if (group.category) found.categoryGroups.push(group.ids);
@@ -180,7 +188,8 @@ function collect(xml: string, label: string): Collected {
   try {
     parser.write(xml).close();
   } catch (error) {
-    if (error instanceof DepthError) throw new UpdateXmlError(label, `metadata is not well-formed XML (elements are nested deeper than ${MAX_XML_DEPTH} levels)`);
+    if (error instanceof DepthError)
+      throw new UpdateXmlError(label, `metadata is not well-formed XML (elements are nested deeper than ${MAX_XML_DEPTH} levels)`);
     failure ??= error instanceof Error ? error.message : String(error);
   }
   if (failure !== undefined) throw new UpdateXmlError(label, `metadata is not well-formed XML (${failure})`);

@@ -33,7 +33,9 @@ export async function scheduleCommand(context: CliContext, options: ScheduleOpti
         const [first, ...others] = splitScheduleString(options.token);
         schedule = tokenToSchedule(first!);
         if (others.length > 0) {
-          context.io.err(`The schedule string holds ${others.length + 1} schedules; a Software Update Point synchronizes on one, so the first (${first}) is used and ${others.join(', ')} ignored.`);
+          context.io.err(
+            `The schedule string holds ${others.length + 1} schedules; a Software Update Point synchronizes on one, so the first (${first}) is used and ${others.join(', ')} ignored.`,
+          );
         }
       } catch (error) {
         throw new CliError((error as ScheduleTokenError).message, 2);
@@ -45,7 +47,10 @@ export async function scheduleCommand(context: CliContext, options: ScheduleOpti
       try {
         parsed = JSON.parse(options.custom);
       } catch {
-        throw new CliError('--custom takes a JSON object: {"start":"2026-11-24T03:00","utc":false,"recurrence":{"type":"weekly","everyWeeks":1,"weekday":2}}', 2);
+        throw new CliError(
+          '--custom takes a JSON object: {"start":"2026-11-24T03:00","utc":false,"recurrence":{"type":"weekly","everyWeeks":1,"weekday":2}}',
+          2,
+        );
       }
       schedule = { ...schedule, enabled: true, mode: 'custom', startIsDefault: false, ...(parsed as Partial<SyncSchedule>) };
     }

@@ -38,7 +38,9 @@ export async function serveCommand(context: CliContext, options: { site: string;
   try {
     const { url } = await callApi(host, 'serveSite', { site: options.site, port: options.port, bind: options.bind });
     context.io.out(url);
-    context.io.err(`Site ${options.site} is served as an upstream update server at ${url}. Point a child site at it with: usc config --site <child> --source ${url}`);
+    context.io.err(
+      `Site ${options.site} is served as an upstream update server at ${url}. Point a child site at it with: usc config --site <child> --source ${url}`,
+    );
     context.io.err('The engine keeps synchronizing on its schedule while it serves. Press Ctrl+C to stop.');
     await stopRequested;
   } finally {

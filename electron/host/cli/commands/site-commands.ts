@@ -16,7 +16,11 @@ export async function siteCommand(
         return callApi(host, 'addSite', { code: options.code, name: options.name, parent: options.parent });
       case 'edit':
         if (options.name === undefined && options.parent === undefined) throw new CliError('usc site edit needs --site and --name and/or --parent.', 2);
-        return callApi(host, 'updateSite', { site: options.site, ...(options.name === undefined ? {} : { name: options.name }), ...(options.parent === undefined ? {} : { parent: options.parent }) });
+        return callApi(host, 'updateSite', {
+          site: options.site,
+          ...(options.name === undefined ? {} : { name: options.name }),
+          ...(options.parent === undefined ? {} : { parent: options.parent }),
+        });
       case 'remove':
         return callApi(host, 'removeSite', { site: options.site });
       case 'restore':
@@ -31,13 +35,21 @@ export async function siteCommand(
   if (options.json) context.io.out(JSON.stringify(result, null, 2));
   else if (Array.isArray(result)) {
     for (const entry of result) {
-      const depth = depthOf(entry.site.code, result.map((item) => item.site));
+      const depth = depthOf(
+        entry.site.code,
+        result.map((item) => item.site),
+      );
       const last = entry.lastRun === null ? 'never synchronized' : `${entry.lastRun.outcome} ${entry.lastRun.at}`;
       const retry = entry.nextRetry === null ? '' : `, retry at ${entry.nextRetry}`;
-      context.io.out(`${'  '.repeat(depth)}${siteDisplayName(entry.site)}: ${last}, content version ${entry.contentVersion}${entry.drift ? ' (behind its parent)' : ''}${retry}`);
+      context.io.out(
+        `${'  '.repeat(depth)}${siteDisplayName(entry.site)}: ${last}, content version ${entry.contentVersion}${entry.drift ? ' (behind its parent)' : ''}${retry}`,
+      );
     }
   } else if ('removed' in result) context.io.out(`Removed site ${result.removed}; its database was kept as ${result.keptAs}.`);
-  else if ('restoredFrom' in result) context.io.out(`Restored the site database of ${options.site} from ${result.restoredFrom}${result.keptAside.length > 0 ? `; kept aside: ${result.keptAside.join(', ')}` : ''}.`);
+  else if ('restoredFrom' in result)
+    context.io.out(
+      `Restored the site database of ${options.site} from ${result.restoredFrom}${result.keptAside.length > 0 ? `; kept aside: ${result.keptAside.join(', ')}` : ''}.`,
+    );
   else context.io.out(`${siteDisplayName(result)} (parent ${result.parentCode ?? 'none'}): ${result.databaseFile}`);
   return 0;
 }

@@ -18,7 +18,11 @@ export interface ConfigOptions {
   json: boolean;
 }
 
-const list = (text: string) => text.split(',').map((item) => item.trim()).filter(Boolean);
+const list = (text: string) =>
+  text
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
 
 export function parseSource(text: string): SyncSource {
   if (text === 'sample') return { kind: 'sample' };
@@ -38,7 +42,14 @@ export async function configCommand(context: CliContext, options: ConfigOptions)
     if (options.languages !== undefined) changes.languages = list(options.languages);
     if (options.retryMinutes !== undefined) changes.retryMinutes = Number(options.retryMinutes);
     if (options.proxy !== undefined) {
-      changes.proxy = options.proxy === '' ? undefined : { url: options.proxy, ...(options.proxyUser ? { username: options.proxyUser } : {}), ...(options.proxyPassword ? { password: options.proxyPassword } : {}) };
+      changes.proxy =
+        options.proxy === ''
+          ? undefined
+          : {
+              url: options.proxy,
+              ...(options.proxyUser ? { username: options.proxyUser } : {}),
+              ...(options.proxyPassword ? { password: options.proxyPassword } : {}),
+            };
     }
     if (Object.keys(changes).length === 0) return current;
     return callApi(host, 'setSupConfig', { site: options.site, config: { ...current, ...changes } });
@@ -52,7 +63,10 @@ export async function configCommand(context: CliContext, options: ConfigOptions)
     context.io.out(`  Classifications:  ${config.classifications.join(', ') || '(none)'}`);
     context.io.out(`  Languages:        ${config.languages.join(', ')}`);
     context.io.out(`  Retry after:      ${config.retryMinutes} minutes`);
-    if (config.proxy !== undefined) context.io.out(`  Proxy:            ${config.proxy.url}${config.proxy.username ? ` (as ${config.proxy.username})` : ''}${config.proxy.passwordSaved ? ', password saved' : ''}`);
+    if (config.proxy !== undefined)
+      context.io.out(
+        `  Proxy:            ${config.proxy.url}${config.proxy.username ? ` (as ${config.proxy.username})` : ''}${config.proxy.passwordSaved ? ', password saved' : ''}`,
+      );
   }
   return 0;
 }
@@ -72,7 +86,10 @@ export function syncSummary(run: SyncRun) {
   };
 }
 
-export async function syncCommand(context: CliContext, options: { site: string; full: boolean; delta: boolean; json: boolean; verbose: boolean }): Promise<number> {
+export async function syncCommand(
+  context: CliContext,
+  options: { site: string; full: boolean; delta: boolean; json: boolean; verbose: boolean },
+): Promise<number> {
   if (options.full && options.delta) throw new CliError('Choose --full or --delta, not both.', 2);
   const kind = options.full ? 'full' : 'delta';
   const run = await withHost(context, async (host) => {
@@ -84,7 +101,7 @@ export async function syncCommand(context: CliContext, options: { site: string; 
     try {
       const result = await callApi(host, 'runSynchronization', { site: options.site, kind, trigger: 'cli', wait: true });
       // The child syncs this one triggered belong to it: wait for them before the engine stops.
-      for (let announced = false; ; ) {
+      for (let announced = false; ;) {
         const hierarchy = await callApi(host, 'getHierarchy', {});
         if (!hierarchy.some((entry) => entry.syncing)) break;
         if (!announced && !options.json) context.io.err('Waiting for the child sites to synchronize…');
@@ -103,9 +120,13 @@ export async function syncCommand(context: CliContext, options: { site: string; 
     if (run.error !== null) context.io.err(`${run.error.message} (${run.error.code})`);
   } else {
     const c = run.counts;
-    context.io.out(`${run.kind === 'full' ? 'Full' : 'Delta'} synchronization of ${run.site} ${run.outcome} in ${((run.durationMs ?? 0) / 1000).toFixed(1)} s.`);
+    context.io.out(
+      `${run.kind === 'full' ? 'Full' : 'Delta'} synchronization of ${run.site} ${run.outcome} in ${((run.durationMs ?? 0) / 1000).toFixed(1)} s.`,
+    );
     if (run.fullReason !== null) context.io.out(`Full sync because of ${run.fullReason}.`);
-    context.io.out(`New ${c.new}, modified ${c.modified}, expired ${c.expired}, removed ${c.removed}, skipped ${c.skipped}${c.failed > 0 ? `, failed ${c.failed}` : ''}.`);
+    context.io.out(
+      `New ${c.new}, modified ${c.modified}, expired ${c.expired}, removed ${c.removed}, skipped ${c.skipped}${c.failed > 0 ? `, failed ${c.failed}` : ''}.`,
+    );
     for (const warning of run.warnings) context.io.err(`Warning: ${warning}`);
     if (run.error !== null) context.io.err(`${run.error.message} (${run.error.code})`);
   }
@@ -129,9 +150,27 @@ export async function updatesCommand(context: CliContext, options: { site: strin
     }
   });
   if (options.json) {
-    context.io.out(JSON.stringify(rows.map((row) => ({ updateId: row.updateId, revision: row.revision, title: row.title, kb: row.kb, classification: row.classification, products: row.products, severity: row.severity, state: row.state }))));
+    context.io.out(
+      JSON.stringify(
+        rows.map((row) => ({
+          updateId: row.updateId,
+          revision: row.revision,
+          title: row.title,
+          kb: row.kb,
+          classification: row.classification,
+          products: row.products,
+          severity: row.severity,
+          state: row.state,
+        })),
+      ),
+    );
   } else {
-    context.io.out(formatTable(['Article ID', 'Classification', 'Severity', 'State', 'Title'], rows.map((row) => [row.kb ?? '', row.classification ?? '', row.severity ?? '', row.state + (row.superseded ? ', superseded' : ''), row.title])));
+    context.io.out(
+      formatTable(
+        ['Article ID', 'Classification', 'Severity', 'State', 'Title'],
+        rows.map((row) => [row.kb ?? '', row.classification ?? '', row.severity ?? '', row.state + (row.superseded ? ', superseded' : ''), row.title]),
+      ),
+    );
     context.io.out(`${rows.length} updates`);
   }
   return 0;
@@ -144,7 +183,15 @@ export async function historyCommand(context: CliContext, options: { site: strin
     context.io.out(
       formatTable(
         ['Run', 'Started', 'Kind', 'Trigger', 'Outcome', 'New', 'Modified', 'Expired', 'Removed', 'Skipped', 'Error'],
-        runs.map((run) => [String(run.runId), run.startedAt, run.kind, run.trigger, run.outcome, ...Object.values(run.counts).map(String), run.error?.message ?? '']),
+        runs.map((run) => [
+          String(run.runId),
+          run.startedAt,
+          run.kind,
+          run.trigger,
+          run.outcome,
+          ...Object.values(run.counts).map(String),
+          run.error?.message ?? '',
+        ]),
       ),
     );
   }
@@ -161,6 +208,11 @@ export async function statusCommand(context: CliContext, options: { site: string
   }
   if (state.nextRetry !== null) context.io.out(`A failed synchronization of ${options.site} will be retried at ${state.nextRetry}.`);
   if (state.running !== null) context.io.out(`Synchronizing now (${state.running.kind}, ${state.running.trigger}).`);
-  context.io.out(formatTable(['Severity', 'Time', 'Message ID', 'Description'], messages.map((message) => [message.severity, message.time, String(message.id), message.description])));
+  context.io.out(
+    formatTable(
+      ['Severity', 'Time', 'Message ID', 'Description'],
+      messages.map((message) => [message.severity, message.time, String(message.id), message.description]),
+    ),
+  );
   return 0;
 }

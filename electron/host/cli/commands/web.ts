@@ -31,7 +31,11 @@ export async function webCommand(context: CliContext, options: WebOptions): Prom
     await owned.stop();
     throw new CliError(reason);
   }
-  const host: HostConnection & { stop(): Promise<void> } = owned ?? { dispatch: attached!.dispatch, onEvent: attached!.onEvent, stop: async () => attached!.close() };
+  const host: HostConnection & { stop(): Promise<void> } = owned ?? {
+    dispatch: attached!.dispatch,
+    onEvent: attached!.onEvent,
+    stop: async () => attached!.close(),
+  };
   let web;
   try {
     web = await startWebHost({

@@ -2,6 +2,7 @@ import { copyFileSync, existsSync, readdirSync, renameSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { SqlJsStatic } from 'sql.js';
 import { TOP_LEVEL_SITE, type Site, type SiteCode } from '../../../shared/domain';
+import { inTransaction } from './transaction';
 import { ApiError } from '../../../shared/errors';
 import { removeLeftoverTempFiles } from './atomic-file';
 import { SiteDatabase, SiteDatabaseDamagedError } from './site-database';
@@ -92,6 +93,16 @@ export class SiteRegistry {
     const entry = this.entries.get(code);
     if (entry === undefined) throw new ApiError('NOT_FOUND', `There is no site with code ${code}.`);
     return describeEntry(entry);
+  }
+
+  /** Renames a site or moves it under another parent (its own database holds both). */
+  editSite(code: SiteCode, changes: { name?: string; parentCode?: SiteCode }): void {
+    const database = this.database(code);
+    inTransaction(database.db, () => {
+      if (changes.name !== undefined) database.db.run('UPDATE site SET name = ?', [changes.name]);
+      if (changes.parentCode !== undefined) database.db.run('UPDATE site SET parent_code = ?', [changes.parentCode]);
+    });
+    database.save();
   }
 
   /** The open database of a site, or an error that says why it cannot be used. */

@@ -99,3 +99,24 @@ export function listStatusMessages(db: Database, site: SiteCode, limit: number) 
     };
   });
 }
+
+/** When the site's last successful synchronization started (ISO text), if it has had one. */
+export function lastSuccessfulRunStart(db: Database): string | undefined {
+  const [row] = selectRows(db, "SELECT started_at FROM sync_run WHERE outcome = 'succeeded' ORDER BY run_id DESC LIMIT 1");
+  return row === undefined ? undefined : String(row.started_at);
+}
+
+/** Marks the runs still 'running' as interrupted (the engine stopped during them); returns their ids and kinds. */
+export function markRunsInterrupted(db: Database, at: Date): Array<{ runId: number; kind: string }> {
+  const runs = selectRows(db, "SELECT run_id, kind FROM sync_run WHERE outcome = 'running'").map((row) => ({
+    runId: Number(row.run_id),
+    kind: String(row.kind),
+  }));
+  if (runs.length > 0) {
+    db.run(
+      "UPDATE sync_run SET outcome = 'interrupted', ended_at = ?, error_code = 'INTERRUPTED', error_message = 'The engine stopped during this synchronization' WHERE outcome = 'running'",
+      [at.toISOString()],
+    );
+  }
+  return runs;
+}

@@ -2,6 +2,7 @@
 import type { Database, SqlValue } from 'sql.js';
 import type { z } from 'zod';
 import type { UpdateQuerySchema, UpdateRow } from '../../../shared/contract';
+import type { CategoryType } from '../upstream/update-metadata';
 import { selectRows } from './sync-queries';
 
 type UpdateQuery = z.output<typeof UpdateQuerySchema>;
@@ -161,4 +162,14 @@ export function repositoryFolders(db: Database) {
       ),
     ),
   };
+}
+
+/** Every category (companies, product families, products, classifications), for the Products and Classifications tabs. */
+export function listCategories(db: Database) {
+  return selectRows(db, 'SELECT category_id, name, category_type, parent_id FROM category ORDER BY category_type, name').map((row) => ({
+    id: String(row.category_id),
+    name: String(row.name),
+    type: String(row.category_type) as CategoryType,
+    parentId: row.parent_id === null ? null : String(row.parent_id),
+  }));
 }

@@ -1,0 +1,44 @@
+/** The Synchronization Schedule tab: read, preview and save a top-level site's schedule. */
+import type { ScheduleInfo } from '../../../shared/contract';
+import { nextRuns } from '../../../shared/schedule/next-run';
+import { defaultSchedule, describeSchedule, type SyncSchedule } from '../../../shared/schedule/schedule-model';
+import { scheduleToToken } from '../../../shared/schedule/schedule-token';
+import { toWallClock } from '../../../shared/schedule/time-zone';
+import { readSchedule, wallClockText, writeSchedule } from '../schedule/schedule-store';
+import { readSetting, writeSetting } from '../sites/settings';
+import { inTransaction } from '../sites/transaction';
+import type { EngineContext, EngineHandlers } from './engine-context';
+
+export function scheduleHandlers(engine: EngineContext): Pick<EngineHandlers, 'getSchedule' | 'setSchedule' | 'previewSchedule'> {
+  const info = (schedule: SyncSchedule, count = 5): ScheduleInfo => ({
+    schedule,
+    description: describeSchedule(schedule),
+    token: scheduleToToken(schedule),
+    nextRuns: nextRuns(schedule, engine.now(), engine.timeZone, count).map((date) => date.toISOString()),
+    timeZone: engine.timeZone,
+  });
+  /** "Start as soon as possible" is stored as the moment it was saved, in the schedule's own time zone. */
+  const withStart = (schedule: SyncSchedule): SyncSchedule =>
+    schedule.startIsDefault ? { ...schedule, start: wallClockText(toWallClock(engine.now().getTime(), schedule.utc ? 'UTC' : engine.timeZone)) } : schedule;
+
+  return {
+    getSchedule: ({ site }) => info(readSchedule(engine.sites.database(engine.topLevelOf(site)).db) ?? defaultSchedule(engine.now())),
+    setSchedule: ({ site, schedule }) => {
+      engine.requireTopLevel(site, 'change the synchronization schedule');
+      const database = engine.sites.database(site);
+      const normalized = withStart(schedule);
+      inTransaction(database.db, () => {
+        writeSchedule(database.db, normalized);
+        // A new default start fires at once; otherwise runs before now are not "missed".
+        const previous = readSetting<string>(database.db, 'schedule.lastFired');
+        const keep = previous !== undefined && Date.parse(previous) > engine.now().getTime() ? previous : engine.now().toISOString();
+        writeSetting(database.db, 'schedule.lastFired', normalized.startIsDefault ? undefined : keep);
+      });
+      database.save();
+      engine.logFor(site).writeNow(`Synchronization schedule changed: ${describeSchedule(normalized)}.`);
+      engine.scheduler.reschedule();
+      return info(normalized);
+    },
+    previewSchedule: ({ schedule, count }) => info(withStart(schedule), count),
+  };
+}

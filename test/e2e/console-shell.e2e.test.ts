@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 /** Drives the real console, served by `usc web`, in Debian's Chromium. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { builtPaths } from '../helpers/built';
 import { chromiumMissingReason, launchChromium, screenshotPath, skipE2e } from '../helpers/browser';
@@ -12,37 +12,36 @@ import { startUsc, type RunningUsc } from '../helpers/usc-process';
 if (skipE2e) console.warn(`Skipping the end-to-end tests: ${chromiumMissingReason}`);
 
 describe.skipIf(skipE2e)('console in Chromium', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'usc-e2e-'));
   let browser: Browser;
-  let web: RunningUsc;
-  let page: Page;
+  const opened: Array<{ web: RunningUsc; page: Page; dataDir: string }> = [];
 
   beforeAll(async () => {
     builtPaths();
     browser = await launchChromium();
   });
+  afterEach(async () => {
+    for (const { web, page, dataDir } of opened.splice(0)) {
+      await page.close();
+      await web.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
   afterAll(async () => {
     await browser?.close();
   });
 
+  /** Each test gets its own data folder, web host and page: none depends on what another left behind. */
   async function open(): Promise<Page> {
-    web = await startUsc(['web', '--port', '0', '--data', dataDir]);
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const dataDir = mkdtempSync(join(tmpdir(), 'usc-e2e-'));
+    const web = await startUsc(['web', '--port', '0', '--data', dataDir]);
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    opened.push({ web, page, dataDir });
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     await page.goto(web.firstLine);
     await page.getByRole('treeitem', { name: 'Update Sync Console', exact: true }).waitFor();
     expect(errors).toEqual([]);
     return page;
-  }
-
-  afterAllPages();
-  function afterAllPages() {
-    afterAll(async () => {
-      await page?.close();
-      await web?.stop();
-      rmSync(dataDir, { recursive: true, force: true });
-    });
   }
 
   it('shows the site from the engine in the tree, the status bar and Site Management', async () => {
@@ -59,6 +58,7 @@ describe.skipIf(skipE2e)('console in Chromium', () => {
   });
 
   it('is navigated with the keyboard down to Update Repository, whose context menu opens with Shift+F10', async () => {
+    const page = await open();
     const tree = page.getByRole('tree', { name: 'Console tree' });
     await tree.getByRole('treeitem', { name: 'Site Database (CEN - Central Site)', exact: true }).click();
     const focused = () => page.evaluate(() => document.activeElement?.textContent ?? '');
@@ -89,6 +89,7 @@ describe.skipIf(skipE2e)('console in Chromium', () => {
   });
 
   it('opens a CMTrace log file of either format in the log pane, colours errors, and filters', async () => {
+    const page = await open();
     const log = page.getByRole('region', { name: 'Sync log' });
     const text = [
       'Sync failed: WSUS server not configured. Source: CWSyncMgr::DoSync  $$<SMS_WSUS_SYNC_MANAGER><11-23-2026 08:00:00.000+000><thread=3404 (0xD4C)>',
@@ -108,6 +109,7 @@ describe.skipIf(skipE2e)('console in Chromium', () => {
   });
 
   it('opens the same menu with a right-click, and its Refresh item works', async () => {
+    const page = await open();
     const item = page.getByRole('treeitem', { name: 'Update Repository', exact: true });
     await item.click({ button: 'right' });
     const menu = page.getByRole('menu', { name: 'Update Repository actions' });

@@ -1,38 +1,59 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
 /** The console's synchronization flow in Chromium against the web host and the built-in sample upstream. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { builtPaths } from '../helpers/built';
 import { chromiumMissingReason, launchChromium, screenshotPath, skipE2e } from '../helpers/browser';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startUsc, type RunningUsc } from '../helpers/usc-process';
+import { SampleCatalog } from '../../electron/engine/upstream/service/catalog';
+import { UpstreamService } from '../../electron/engine/upstream/service/upstream-service';
+import { runUsc, startUsc, type RunningUsc } from '../helpers/usc-process';
 
 if (skipE2e) console.warn(`Skipping the end-to-end tests: ${chromiumMissingReason}`);
 
 describe.skipIf(skipE2e)('synchronizing from the console', () => {
-  let dataDir: string;
   let browser: Browser;
-  let web: RunningUsc;
   let page: Page;
+  const opened: Array<{ web: RunningUsc; page: Page; dataDir: string }> = [];
+  const services: UpstreamService[] = [];
 
   beforeAll(async () => {
     builtPaths();
     browser = await launchChromium();
-    dataDir = mkdtempSync(join(tmpdir(), 'usc-e2e-'));
-    web = await startUsc(['web', '--port', '0', '--data', dataDir]);
-    page = await browser.newPage({ viewport: { width: 1400, height: 860 }, permissions: ['clipboard-read', 'clipboard-write'] });
-    await page.goto(web.firstLine);
-    await page.getByRole('treeitem', { name: 'Update Repository', exact: true }).waitFor();
+  });
+  afterEach(async () => {
+    for (const entry of opened.splice(0)) {
+      await entry.page.close();
+      await entry.web.stop();
+      rmSync(entry.dataDir, { recursive: true, force: true });
+    }
+    for (const service of services.splice(0)) await service.close();
   });
   afterAll(async () => {
-    await page?.close();
     await browser?.close();
-    await web?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
   });
+
+  /**
+   * Each test gets its own data folder, web host and page. `synced`: the repository is filled first by
+   * `usc sync --full` (the built-in sample catalog), for the tests about what a sync leaves behind.
+   */
+  async function openConsole(options: { synced?: boolean; source?: string } = {}): Promise<Page> {
+    const dataDir = mkdtempSync(join(tmpdir(), 'usc-e2e-'));
+    if (options.source !== undefined) expect((await runUsc(['config', '--data', dataDir, '--source', options.source])).code).toBe(0);
+    if (options.synced) {
+      const synced = await runUsc(['sync', '--data', dataDir, '--full']);
+      expect(synced.code, synced.stderr).toBe(0);
+    }
+    const web = await startUsc(['web', '--port', '0', '--data', dataDir]);
+    page = await browser.newPage({ viewport: { width: 1400, height: 860 }, permissions: ['clipboard-read', 'clipboard-write'] });
+    opened.push({ web, page, dataDir });
+    await page.goto(web.firstLine);
+    await page.getByRole('treeitem', { name: 'Update Repository', exact: true }).waitFor();
+    return page;
+  }
 
   const openMenu = async (name: string) => {
     await page.getByRole('treeitem', { name, exact: true }).click({ button: 'right' });
@@ -42,6 +63,11 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
   };
 
   it('cancels a running synchronization from the status bar', async () => {
+    // An upstream that stops answering once metadata is asked for: the sync runs until it is cancelled, never ends first.
+    const service = new UpstreamService({ catalog: SampleCatalog.generate({ updates: 200, seed: 3 }) });
+    services.push(service);
+    service.injectFault({ kind: 'hang', operation: 'GetUpdateData', times: 10_000 });
+    await openConsole({ source: await service.listen() });
     await (await openMenu('Update Repository')).getByRole('menuitem', { name: 'Run Synchronization' }).click();
     const bar = page.getByRole('status').getByLabel('Synchronization of CEN');
     await bar.waitFor();
@@ -51,6 +77,7 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
   });
 
   it('runs a synchronization from Update Repository: progress, live log lines, a filled repository, and 6702', async () => {
+    await openConsole();
     await page.getByRole('treeitem', { name: 'Update Repository', exact: true }).click();
     await (await openMenu('Update Repository')).getByRole('menuitem', { name: 'Run Synchronization' }).click();
     await page
@@ -141,6 +168,7 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
   });
 
   it("browses the repository by classification, shows an update's details, and a run's changes in the history", async () => {
+    await openConsole({ synced: true });
     const tree = page.getByRole('tree', { name: 'Console tree' });
     await tree.getByRole('treeitem', { name: 'Update Repository', exact: true }).click();
     await page.keyboard.press('ArrowRight');
@@ -170,6 +198,7 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
   });
 
   it('sets a custom weekly schedule in Software Update Point Properties, keeps it, and refuses an invalid value', async () => {
+    await openConsole({ synced: true });
     const tree = page.getByRole('tree', { name: 'Console tree' });
     for (const name of ['Site Management', 'CEN - Central Site', 'Site Settings', 'Component Configuration']) {
       const item = tree.getByRole('treeitem', { name, exact: true }).first();
@@ -254,6 +283,7 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
   });
 
   it('adds a child site, shows the hierarchy, and disables Run Synchronization on it with the reason', async () => {
+    await openConsole();
     await (await openMenu('Site Management')).getByRole('menuitem', { name: 'New Child Site…' }).click();
     const dialog = page.getByRole('dialog', { name: 'New Child Site' });
     await dialog.getByLabel('Site code').fill('P-1');
@@ -280,6 +310,11 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
     await page.keyboard.press('Escape');
 
     // A site's Properties: renamed here; it cannot be moved below itself; an empty name is explained.
+    for (const name of ['Site Management', 'CEN - Central Site']) {
+      const folder = page.getByRole('treeitem', { name, exact: true }).first();
+      await folder.click();
+      if ((await folder.getAttribute('aria-expanded')) === 'false') await page.keyboard.press('ArrowRight');
+    }
     await page.getByRole('treeitem', { name: 'PR1 - Primary 1', exact: true }).first().click({ button: 'right' });
     await page.getByRole('menu', { name: 'PR1 - Primary 1 actions' }).getByRole('menuitem', { name: 'Properties' }).click();
     const properties = page.getByRole('dialog', { name: 'Site Properties — PR1' });

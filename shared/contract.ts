@@ -108,6 +108,17 @@ export const SyncStateSchema = z.object({
   nextRetry: z.string().nullable(),
 });
 
+export const LogSeveritySchema = z.enum(['info', 'warning', 'error']);
+export const LogLineSchema = z.object({
+  /** The line as written to the log file. */
+  text: z.string(),
+  component: z.string(),
+  time: z.string(),
+  thread: z.number().int(),
+  severity: LogSeveritySchema,
+});
+export type LogLine = z.infer<typeof LogLineSchema>;
+
 export const apiMethods = {
   getInfo: { params: NoParams, result: ConsoleInfoSchema },
   listSites: { params: NoParams, result: z.array(SiteSchema) },
@@ -214,6 +225,16 @@ export const apiMethods = {
     params: z.object({ site: SiteCodeSchema, limit: z.number().int().min(1).max(1000).default(100) }).strict(),
     result: z.array(StatusMessageSchema),
   },
+  /** The last lines of a site's wsyncmgr.log as they are on disk (the log pane loads them when it opens). */
+  readLogTail: {
+    params: z.object({ site: SiteCodeSchema, maxLines: z.number().int().min(1).max(100_000).default(10_000) }).strict(),
+    result: z.object({
+      file: z.string(),
+      lines: z.array(LogLineSchema),
+      /** More lines were on disk than were returned. */
+      truncated: z.boolean(),
+    }),
+  },
 } as const;
 
 export type ApiMethodName = keyof typeof apiMethods;
@@ -239,17 +260,6 @@ export type ConsoleApi = {
 export function isApiMethodName(name: unknown): name is ApiMethodName {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(apiMethods, name);
 }
-
-export const LogSeveritySchema = z.enum(['info', 'warning', 'error']);
-export const LogLineSchema = z.object({
-  /** The line as written to the log file. */
-  text: z.string(),
-  component: z.string(),
-  time: z.string(),
-  thread: z.number().int(),
-  severity: LogSeveritySchema,
-});
-export type LogLine = z.infer<typeof LogLineSchema>;
 
 export const SyncPhaseSchema = z.enum(['connect', 'categories', 'list', 'metadata', 'apply', 'finish', 'notify']);
 export type SyncPhase = z.infer<typeof SyncPhaseSchema>;

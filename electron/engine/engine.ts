@@ -5,6 +5,7 @@ import type { SiteCode, SyncRun } from '../../shared/domain';
 import { acquireDataFolderLock, dataFolderLayout, ensureDataFolder, type DataFolder } from './data-folder';
 import { engineContext, type EngineContext, type EngineHandlers } from './handlers/engine-context';
 import { hierarchyHandlers } from './handlers/hierarchy-handlers';
+import { logHandlers } from './handlers/log-handlers';
 import { repositoryHandlers } from './handlers/repository-handlers';
 import { scheduleHandlers } from './handlers/schedule-handlers';
 import { siteHandlers } from './handlers/site-handlers';
@@ -193,6 +194,7 @@ export class Engine {
       ...syncHandlers(this.context),
       ...repositoryHandlers(this.context),
       ...hierarchyHandlers(this.context),
+      ...logHandlers(this.context),
     } satisfies EngineHandlers;
   }
 

@@ -27,6 +27,12 @@ export function LogPane({ site }: { site: string | undefined }) {
   const [selection, setSelection] = useState<LineSelection | undefined>();
   const fileInput = useRef<HTMLInputElement>(null);
   const buffer = opened?.buffer ?? live;
+  const api = useConsoleStore((state) => state.api);
+  const loadLogTail = useConsoleStore((state) => state.loadLogTail);
+  // What the log already holds on disk (earlier syncs, before a restart or a reload) comes first, then live lines.
+  useEffect(() => {
+    if (site !== undefined && api !== undefined) void loadLogTail(site);
+  }, [site, api, loadLogTail]);
 
   const view = useMemo(() => logViewOf(buffer, filter), [buffer, filter]);
   view.update();

@@ -101,6 +101,10 @@ export interface LogSlice {
   logBufferOf(site: string): LogBuffer;
   logVersion: number;
   appendLog(site: string, lines: Parameters<LogBuffer['push']>[0]): void;
+  /** Loads what the site's wsyncmgr.log already holds on disk, once per site and connection, before the live lines. */
+  loadLogTail(site: string): Promise<void>;
+  /** After a reconnection: the tails are read again (lines written while disconnected were never sent). */
+  forgetLogTails(): void;
 }
 
 export interface EventSlice {

@@ -59,7 +59,11 @@ export const siteSlice: Slice<SiteSlice> = (set, get) => ({
   setConnection(connection) {
     const previous = get().connection;
     set({ connection });
-    if (connection === 'open' && previous === 'closed') void get().refresh();
+    if (connection === 'open' && previous === 'closed') {
+      get().forgetLogTails();
+      void get().loadLogTail(get().connectedSite);
+      void get().refresh();
+    }
   },
 
   openDialog(dialog) {

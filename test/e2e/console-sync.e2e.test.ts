@@ -167,6 +167,24 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
     await expect(messages.getByRole('cell', { name: 'WSUS Synchronization done.' }).count()).resolves.toBeGreaterThan(0);
   });
 
+  it('shows what earlier syncs wrote to wsyncmgr.log when it opens, and again after a reload, without doubling a line', async () => {
+    // The sync ran before this console started (as after a restart): only the file on disk has its lines.
+    await openConsole({ synced: true });
+    const log = page.getByRole('region', { name: 'Sync log' });
+    await log
+      .getByText(/STATMSG: ID=6702/)
+      .first()
+      .waitFor();
+    await expect(log.getByText('No synchronization has written to the log yet.').count()).resolves.toBe(0);
+    await page.reload();
+    await page.getByRole('treeitem', { name: 'Update Repository', exact: true }).waitFor();
+    await log
+      .getByText(/STATMSG: ID=6702/)
+      .first()
+      .waitFor();
+    await expect(log.getByText(/STATMSG: ID=6702/).count()).resolves.toBe(1);
+  });
+
   it("browses the repository by classification, shows an update's details, and a run's changes in the history", async () => {
     await openConsole({ synced: true });
     const tree = page.getByRole('tree', { name: 'Console tree' });

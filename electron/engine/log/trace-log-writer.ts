@@ -32,6 +32,11 @@ export class TraceLogWriter {
     this.size = existsSync(options.file) ? statSync(options.file).size : 0;
   }
 
+  /** The log file written to. */
+  get file(): string {
+    return this.options.file;
+  }
+
   write(text: string, thread = 4_404): LogLine {
     const date = (this.options.now ?? (() => new Date()))();
     const time = formatTraceTime(date, this.options.timezoneOffsetMinutes?.() ?? date.getTimezoneOffset());

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { LogLine } from '../../../shared/contract';
 import type { SampleCatalog } from '../../../electron/engine/upstream/service/catalog';
 import { parseTraceLine } from '../../../shared/trace-log';
 import { selectRows } from '../../../electron/engine/sync/sync-queries';
@@ -328,5 +329,34 @@ describe('wsyncmgr.log', () => {
     const previous = readFileSync(join(engine.folder.logsDir, 'CEN', 'wsyncmgr.lo_'), 'utf8');
     expect(previous.length).toBeGreaterThan(0);
     expect(previous.length).toBeLessThanOrEqual(3_000);
+  });
+
+  it('reads the log back from disk for a console that opens later: the rolled-over .lo_ first, parsed into columns', async () => {
+    const { url } = await fixture.service({ updates: 50 });
+    const engine = await fixture.engine(fixture.tempDir(), { logMaxBytes: 3_000 });
+    await fixture.configure(engine, url);
+    await fixture.sync(engine, 'full');
+    const logs = join(engine.folder.logsDir, 'CEN');
+    const onDisk = [readFileSync(join(logs, 'wsyncmgr.lo_'), 'utf8'), readFileSync(join(logs, 'wsyncmgr.log'), 'utf8')]
+      .join('')
+      .split(/\r?\n/)
+      .filter((line) => line !== '');
+    const current = readFileSync(join(logs, 'wsyncmgr.log'), 'utf8')
+      .split(/\r?\n/)
+      .filter((line) => line !== '');
+
+    const all = (await engine.call('readLogTail', { site: 'CEN', maxLines: 100_000 })) as { file: string; lines: LogLine[]; truncated: boolean };
+    expect(all.file).toBe(join(logs, 'wsyncmgr.log'));
+    expect(all.truncated).toBe(false);
+    expect(all.lines.map((line) => line.text)).toEqual(onDisk);
+    expect(all.lines.length).toBeGreaterThan(current.length);
+    const done = all.lines.find((line) => line.text.includes('STATMSG: ID=6702'))!;
+    expect(done).toMatchObject({ component: 'SMS_WSUS_SYNC_MANAGER', severity: 'info' });
+    expect(done.time).toMatch(/^\d{2}-\d{2}-\d{4} \d{2}:\d{2}:\d{2}\.\d{3}[+-]\d{3}$/);
+    expect(done.thread).toBeGreaterThan(0);
+
+    const last = (await engine.call('readLogTail', { site: 'CEN', maxLines: 3 })) as { lines: LogLine[]; truncated: boolean };
+    expect(last).toMatchObject({ truncated: true });
+    expect(last.lines.map((line) => line.text)).toEqual(onDisk.slice(-3));
   });
 });

@@ -41,7 +41,9 @@ export function formatTraceLine(line: Omit<TraceLine, 'severity'>): string {
 }
 
 const SITE_SERVER = /^(.*?)\s*\$\$<([^>]*)><([^>]*)><thread=(\d+)(?: \(0x[0-9A-Fa-f]+\))?>\s*$/;
-const CCM = /^<!\[LOG\[([\s\S]*?)\]LOG\]!><time="([^"]*)" date="([^"]*)" component="([^"]*)" context="[^"]*" type="(\d)" thread="(\d+)"/;
+/** `<![LOG[text]LOG]!><attributes>`: CMTrace reads the attributes by name, in any order, with or without quotes' spaces. */
+const CCM = /^<!\[LOG\[([\s\S]*?)\]LOG\]!><([^>]*)>/;
+const ATTRIBUTE = /(\w+)\s*=\s*"([^"]*)"/g;
 
 export function parseTraceLine(raw: string): TraceLine | undefined {
   const site = SITE_SERVER.exec(raw);
@@ -51,14 +53,41 @@ export function parseTraceLine(raw: string): TraceLine | undefined {
   }
   const ccm = CCM.exec(raw);
   if (ccm !== null) {
-    const type = ccm[5];
+    const attributes = new Map([...ccm[2]!.matchAll(ATTRIBUTE)].map((match) => [match[1]!.toLowerCase(), match[2]!]));
+    const type = attributes.get('type');
+    const text = ccm[1]!;
     return {
-      text: ccm[1]!,
-      component: ccm[4]!,
-      time: `${ccm[3]} ${ccm[2]}`,
-      thread: Number(ccm[6]),
-      severity: type === '3' ? 'error' : type === '2' ? 'warning' : 'info',
+      text,
+      component: attributes.get('component') ?? '',
+      time: [attributes.get('date'), attributes.get('time')].filter((part) => part !== undefined && part !== '').join(' '),
+      thread: Number.parseInt(attributes.get('thread') ?? '0', 10) || 0,
+      // Type 3 is an error and 2 a warning; an entry without a type is coloured by its words, as CMTrace does.
+      severity: type === '3' ? 'error' : type === '2' ? 'warning' : type === '1' ? 'info' : severityOf(text),
     };
   }
   return undefined;
+}
+
+/**
+ * A log file's entries: one per line, except CCM entries whose text spans several lines (`<![LOG[` … `]LOG]!>`),
+ * which are kept whole. Empty lines between entries are dropped.
+ */
+export function splitTraceEntries(content: string): string[] {
+  const entries: string[] = [];
+  let open: string[] | undefined;
+  for (const line of content.split(/\r?\n/)) {
+    if (open !== undefined) {
+      open.push(line);
+      if (line.includes(']LOG]!>')) {
+        entries.push(open.join('\n'));
+        open = undefined;
+      }
+      continue;
+    }
+    if (line.trim() === '') continue;
+    if (line.startsWith('<![LOG[') && !line.includes(']LOG]!>')) open = [line];
+    else entries.push(line);
+  }
+  if (open !== undefined) entries.push(open.join('\n'));
+  return entries;
 }

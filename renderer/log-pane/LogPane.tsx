@@ -1,10 +1,12 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState, type ChangeEvent, type KeyboardEvent, type MouseEvent } from 'react';
-import { parseTraceLine, severityOf } from '../../shared/trace-log';
+import { errorsIn, lookUpError } from '../../shared/error-lookup';
+import { parseTraceLine, severityOf, splitTraceEntries } from '../../shared/trace-log';
 import { useConsoleStore } from '../store/console-store';
 import { useFixedRowWindow } from '../virtual/fixed-row-window';
 import { LogBuffer } from './log-buffer';
 import { isSelected, logViewOf, selectedText, type LineSelection } from './log-view';
 import { copyToClipboard } from './clipboard';
+import { LogColumnHeader, useLogColumns } from './log-columns';
 
 const ROW_HEIGHT = 18;
 /** More than this many lines in one copy would make a clipboard of hundreds of megabytes; the rest is left out, and said so. */
@@ -25,6 +27,11 @@ export function LogPane({ site }: { site: string | undefined }) {
   const [filter, setFilter] = useState('');
   const [following, setFollowing] = useState(true);
   const [selection, setSelection] = useState<LineSelection | undefined>();
+  const [highlight, setHighlight] = useState('');
+  /** While paused, the pane shows the lines up to this sequence number; the others wait in the buffer. */
+  const [pausedAt, setPausedAt] = useState<number | undefined>();
+  const [lookup, setLookup] = useState('');
+  const columns = useLogColumns();
   const fileInput = useRef<HTMLInputElement>(null);
   const buffer = opened?.buffer ?? live;
   const api = useConsoleStore((state) => state.api);
@@ -36,7 +43,8 @@ export function LogPane({ site }: { site: string | undefined }) {
 
   const view = useMemo(() => logViewOf(buffer, filter), [buffer, filter]);
   view.update();
-  const count = view.length;
+  const count = pausedAt === undefined ? view.length : Math.min(view.length, view.indexOfSeq(pausedAt));
+  const waiting = view.length - count;
   const rows = useFixedRowWindow(count, ROW_HEIGHT, 30);
   const { element } = rows;
 
@@ -68,13 +76,8 @@ export function LogPane({ site }: { site: string | undefined }) {
     const file = event.target.files?.[0];
     if (file === undefined) return;
     const text = await file.text();
-    const lines = text
-      .split(/\r?\n/)
-      .filter((raw) => raw.trim() !== '')
-      .map((raw) => {
-        const parsed = parseTraceLine(raw);
-        return { text: parsed === undefined ? raw : `${parsed.text}  [${parsed.component}  ${parsed.time}]`, severity: parsed?.severity ?? severityOf(raw) };
-      });
+    // Both formats, CCM entries that span lines kept whole: the columns come from each entry as it is.
+    const lines = splitTraceEntries(text).map((raw) => ({ text: raw, severity: parseTraceLine(raw)?.severity ?? severityOf(raw) }));
     const sized = new LogBuffer(Math.max(1, lines.length), file.name);
     sized.push(lines);
     setOpened({ name: file.name, buffer: sized });
@@ -123,6 +126,11 @@ export function LogPane({ site }: { site: string | undefined }) {
       setSelection(undefined);
       return;
     }
+    if (event.key === 'F3') {
+      event.preventDefault();
+      findHighlighted(event.shiftKey ? -1 : 1);
+      return;
+    }
     const focusIndex = selection === undefined ? Math.floor((element?.scrollTop ?? 0) / ROW_HEIGHT) - 1 : view.indexOfSeq(selection.focus);
     const page = Math.max(1, Math.floor(rows.viewportHeight / ROW_HEIGHT) - 1);
     const moves: Record<string, number> = {
@@ -140,6 +148,21 @@ export function LogPane({ site }: { site: string | undefined }) {
     if (event.key === 'End' && !event.shiftKey) setFollowing(true);
   };
 
+  const needle = highlight.trim().toLowerCase();
+  const highlighted = (text: string | undefined) => needle !== '' && text !== undefined && text.toLowerCase().includes(needle);
+  /** Moves the selection to the next (or previous) highlighted line, as CMTrace's Find Next does. */
+  const findHighlighted = (direction: 1 | -1) => {
+    if (needle === '' || count === 0) return;
+    const from = selection === undefined ? (direction === 1 ? -1 : count) : view.indexOfSeq(selection.focus);
+    for (let index = from + direction; index >= 0 && index < count; index += direction) {
+      if (highlighted(buffer.textAt(view.seqAt(index) - buffer.firstSeq))) {
+        moveTo(index, false);
+        return;
+      }
+    }
+    notify('info', `No ${direction === 1 ? 'later' : 'earlier'} line contains "${highlight.trim()}".`);
+  };
+
   const onLineClick = (event: MouseEvent, seq: number) => {
     setSelection((current) => ({ anchor: event.shiftKey && current !== undefined ? current.anchor : seq, focus: seq }));
   };
@@ -149,23 +172,33 @@ export function LogPane({ site }: { site: string | undefined }) {
       ? 0
       : view.indexOfSeq(Math.max(selection.anchor, selection.focus) + 1) - view.indexOfSeq(Math.min(selection.anchor, selection.focus));
   const visible = [];
-  for (let index = rows.first; index <= rows.last; index++) {
+  for (let index = rows.first; index <= rows.last && index < count; index++) {
     const seq = view.seqAt(index);
     const line = buffer.atSeq(seq);
+    const parsed = line === undefined ? undefined : parseTraceLine(line.text);
     visible.push(
       <div
         key={seq}
-        role="listitem"
+        role="row"
         aria-selected={isSelected(selection, seq)}
-        className={`log-line log-${line?.severity ?? 'info'}${isSelected(selection, seq) ? ' log-selected' : ''}`}
-        style={{ transform: `translateY(${index * ROW_HEIGHT}px)` }}
+        className={`log-line log-${line?.severity ?? 'info'}${isSelected(selection, seq) ? ' log-selected' : ''}${highlighted(line?.text) ? ' log-highlight' : ''}`}
+        style={{ transform: `translateY(${index * ROW_HEIGHT}px)`, gridTemplateColumns: columns.template }}
         onMouseDown={(event) => event.shiftKey && event.preventDefault()}
         onClick={(event) => onLineClick(event, seq)}
       >
-        {line?.text}
+        <span role="cell" className="log-text">
+          {(parsed?.text ?? line?.text ?? '').replace(/\r?\n/g, ' ↵ ')}
+        </span>
+        <span role="cell">{parsed?.component}</span>
+        <span role="cell">{parsed?.time}</span>
+        <span role="cell">{parsed === undefined ? '' : `${parsed.thread} (0x${parsed.thread.toString(16).toUpperCase()})`}</span>
       </div>,
     );
   }
+  const focused = selection === undefined ? undefined : buffer.atSeq(selection.focus);
+  const focusedEntry = focused === undefined ? undefined : parseTraceLine(focused.text);
+  const explained = focused === undefined ? [] : errorsIn(focused.text);
+  const lookedUp = lookup.trim() === '' ? undefined : lookUpError(lookup);
 
   return (
     <section className="log-pane" aria-label="Sync log">
@@ -179,6 +212,45 @@ export function LogPane({ site }: { site: string | undefined }) {
           value={filter}
           onChange={(event) => setFilter(event.target.value)}
         />
+        <input
+          className="log-filter"
+          type="search"
+          placeholder="Highlight"
+          aria-label="Highlight lines containing"
+          value={highlight}
+          onChange={(event) => setHighlight(event.target.value)}
+          onKeyDown={(event) => {
+            if (event.key === 'Enter') findHighlighted(event.shiftKey ? -1 : 1);
+          }}
+        />
+        <button
+          type="button"
+          disabled={needle === ''}
+          onClick={() => findHighlighted(-1)}
+          title="Previous highlighted line (Shift+F3)"
+          aria-label="Previous highlighted line"
+        >
+          ↑
+        </button>
+        <button type="button" disabled={needle === ''} onClick={() => findHighlighted(1)} title="Next highlighted line (F3)" aria-label="Next highlighted line">
+          ↓
+        </button>
+        <button
+          type="button"
+          aria-pressed={pausedAt !== undefined}
+          onClick={() => {
+            if (pausedAt === undefined) {
+              setPausedAt(buffer.endSeq);
+              setFollowing(false);
+            } else {
+              setPausedAt(undefined);
+              setFollowing(true);
+            }
+          }}
+          title={pausedAt === undefined ? 'Stop showing new lines (they are kept)' : 'Show the lines that arrived while paused, and follow again'}
+        >
+          {pausedAt === undefined ? 'Pause' : `Resume${waiting > 0 ? ` (${waiting.toLocaleString()} new)` : ''}`}
+        </button>
         <button type="button" disabled={selectedCount === 0} onClick={() => void copySelection()} title="Copy the selected lines (Ctrl+C)">
           Copy
         </button>
@@ -198,17 +270,51 @@ export function LogPane({ site }: { site: string | undefined }) {
       {count === 0 ? (
         <p className="empty">{filter === '' ? 'No synchronization has written to the log yet.' : 'No line matches the filter.'}</p>
       ) : (
-        <div className="log-lines" ref={rows.ref} onScroll={onScroll} onKeyDown={onKeyDown} tabIndex={0} role="log" aria-live="off" aria-label="Log lines">
-          <div role="list" style={{ height: rows.totalHeight, position: 'relative' }}>
-            {visible}
+        <div className="log-grid" role="grid" aria-label="Log lines" aria-rowcount={count + 1} aria-multiselectable="true">
+          <LogColumnHeader columns={columns} />
+          <div className="log-lines" ref={rows.ref} onScroll={onScroll} onKeyDown={onKeyDown} tabIndex={0} role="rowgroup" aria-live="off">
+            <div style={{ height: rows.totalHeight, position: 'relative' }}>{visible}</div>
           </div>
+          {!following && pausedAt === undefined && (
+            <button type="button" className="jump-to-latest" onClick={() => setFollowing(true)}>
+              Jump to latest ↓
+            </button>
+          )}
         </div>
       )}
-      {!following && count > 0 && (
-        <button type="button" className="jump-to-latest" onClick={() => setFollowing(true)}>
-          Jump to latest ↓
-        </button>
+      {focused !== undefined && (
+        <section className="log-details" aria-label="Selected log entry">
+          <pre className="log-details-text">{focusedEntry?.text ?? focused.text}</pre>
+          {focusedEntry !== undefined && (
+            <p className="muted">
+              {focusedEntry.component} · {focusedEntry.time} · thread {focusedEntry.thread} (0x{focusedEntry.thread.toString(16).toUpperCase()}) ·{' '}
+              {focusedEntry.severity}
+            </p>
+          )}
+          {explained.map((entry) => (
+            <p key={entry.code} className="log-lookup">
+              <strong>{entry.code}</strong>: {entry.meaning} <em>Check:</em> {entry.check}
+            </p>
+          ))}
+        </section>
       )}
+      <div className="log-error-lookup">
+        <label>
+          Error Lookup{' '}
+          <input
+            type="search"
+            value={lookup}
+            placeholder="503, ECONNREFUSED, 0x80072EE2…"
+            aria-label="Error code to look up"
+            onChange={(event) => setLookup(event.target.value)}
+          />
+        </label>
+        {lookup.trim() !== '' && (
+          <span role="status">
+            {lookedUp === undefined ? `No explanation for ${lookup.trim()}.` : `${lookedUp.code}: ${lookedUp.meaning} Check: ${lookedUp.check}`}
+          </span>
+        )}
+      </div>
     </section>
   );
 }

@@ -108,6 +108,56 @@ describe.skipIf(skipE2e)('console in Chromium', () => {
     await log.getByRole('heading', { name: /wsyncmgr\.log/ }).waitFor();
   });
 
+  it('shows entries in CMTrace columns with a details strip, highlights and finds lines, resizes columns, and looks up error codes', async () => {
+    const page = await open();
+    const log = page.getByRole('region', { name: 'Sync log' });
+    const text = [
+      'Sync failed: UpstreamServer.GetUpdateData: HTTP 503 (ServerBusy); connect ECONNREFUSED 10.0.0.5:8530  $$<SMS_WSUS_SYNC_MANAGER><11-23-2026 08:00:00.000+000><thread=3404 (0xD4C)>',
+      'Starting Sync  $$<SMS_WSUS_SYNC_MANAGER><11-23-2026 08:00:01.000+000><thread=3404 (0xD4C)>',
+      '<![LOG[Policy:',
+      '  two lines]LOG]!><time="08:00:02.000+000" date="11-23-2026" component="PolicyAgent" context="" type="1" thread="100" file="">',
+      '<![LOG[Update download failed with 0x80070005.]LOG]!><type="3" thread="101" component="CAS" date="11-23-2026" time="08:00:03.000+000">',
+    ].join('\r\n');
+    await log.locator('input[type="file"]').setInputFiles({ name: 'mixed.log', mimeType: 'text/plain', buffer: Buffer.from(text) });
+    const grid = log.getByRole('grid', { name: 'Log lines' });
+    await expect(grid.getByRole('columnheader').allTextContents()).resolves.toEqual(['Log Text', 'Component', 'Date/Time', 'Thread']);
+    // Four entries (the CCM entry over two lines is one), and the trailer is never shown raw.
+    await expect(grid.locator('.log-line').count()).resolves.toBe(4);
+    await expect(grid.getByText('$$<').count()).resolves.toBe(0);
+    await expect(grid.locator('.log-line').nth(0).getByRole('cell').allTextContents()).resolves.toEqual([
+      'Sync failed: UpstreamServer.GetUpdateData: HTTP 503 (ServerBusy); connect ECONNREFUSED 10.0.0.5:8530',
+      'SMS_WSUS_SYNC_MANAGER',
+      '11-23-2026 08:00:00.000+000',
+      '3404 (0xD4C)',
+    ]);
+
+    // Highlight marks without hiding; Next walks the matches; the details strip explains the codes in the line.
+    await log.getByRole('searchbox', { name: 'Highlight lines containing' }).fill('failed');
+    await expect(grid.locator('.log-highlight').count()).resolves.toBe(2);
+    await expect(grid.locator('.log-line').count()).resolves.toBe(4);
+    await log.getByRole('button', { name: 'Next highlighted line' }).click();
+    const details = log.getByRole('region', { name: 'Selected log entry' });
+    await details.getByText('HTTP 503:', { exact: false }).waitFor();
+    await details.getByText('ECONNREFUSED:', { exact: false }).waitFor();
+    await details.getByText('ServerBusy:', { exact: false }).waitFor();
+    await log.getByRole('button', { name: 'Next highlighted line' }).click();
+    await details.getByText('0x80070005:', { exact: false }).waitFor();
+    await expect(details.locator('pre').textContent()).resolves.toBe('Update download failed with 0x80070005.');
+    await page.screenshot({ path: screenshotPath('log-pane-columns-highlight') });
+
+    // A column separator is a focusable control: the arrow keys widen or narrow its column, and the width is kept.
+    const separator = grid.getByRole('separator', { name: 'Resize Component' });
+    await separator.focus();
+    await page.keyboard.press('ArrowLeft');
+    await expect(separator.getAttribute('aria-valuenow')).resolves.toBe('200');
+    await expect(page.evaluate(() => JSON.parse(localStorage.getItem('usc.logColumns') ?? '{}').component)).resolves.toBe(200);
+
+    await log.getByRole('searchbox', { name: 'Error code to look up' }).fill('0x80072ee2');
+    await expect(log.locator('.log-error-lookup [role="status"]').textContent()).resolves.toContain('timed out');
+    await log.getByRole('searchbox', { name: 'Error code to look up' }).fill('404');
+    await expect(log.locator('.log-error-lookup [role="status"]').textContent()).resolves.toContain('Check the upstream URL');
+  });
+
   it('opens the same menu with a right-click, and its Refresh item works', async () => {
     const page = await open();
     const item = page.getByRole('treeitem', { name: 'Update Repository', exact: true });

@@ -185,6 +185,24 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
     await expect(log.getByText(/STATMSG: ID=6702/).count()).resolves.toBe(1);
   });
 
+  it('pauses the log pane while a sync writes to it, and shows what arrived on Resume', async () => {
+    await openConsole({ synced: true });
+    const log = page.getByRole('region', { name: 'Sync log' });
+    await log
+      .getByText(/STATMSG: ID=6702/)
+      .first()
+      .waitFor();
+    await log.getByRole('button', { name: 'Pause' }).click();
+    await (await openMenu('Update Repository')).getByRole('menuitem', { name: 'Run Synchronization' }).click();
+    await page.getByText(/Synchronization of CEN succeeded/).waitFor();
+    // Paused: the new sync's lines wait; the button says how many.
+    await expect(log.getByText(/STATMSG: ID=6702/).count()).resolves.toBe(1);
+    const resume = log.getByRole('button', { name: /^Resume \(\d+ new\)$/ });
+    await resume.waitFor();
+    await resume.click();
+    await expect.poll(() => log.getByText(/STATMSG: ID=6702/).count()).toBe(2);
+  });
+
   it("browses the repository by classification, shows an update's details, and a run's changes in the history", async () => {
     await openConsole({ synced: true });
     const tree = page.getByRole('tree', { name: 'Console tree' });

@@ -4,6 +4,7 @@ import { buildConsoleTree, connectedSite, findNode } from './console-tree/tree-m
 import { NewChildSiteDialog } from './dialogs/NewChildSiteDialog';
 import { SitePropertiesDialog } from './dialogs/SitePropertiesDialog';
 import { SupPropertiesDialog } from './properties/SupPropertiesDialog';
+import { SplitPanes } from './layout/PaneSplitter';
 import { LogPane } from './log-pane/LogPane';
 import { ResultPane } from './result-pane/ResultPane';
 import { useConsoleStore } from './store/console-store';
@@ -58,8 +59,7 @@ export function App() {
           <ConsoleTree root={tree} />
         </nav>
         <div className="right-panes">
-          <ResultPane node={selected} />
-          <LogPane site={logSite} />
+          <SplitPanes top={<ResultPane node={selected} />} bottom={<LogPane site={logSite} />} />
         </div>
       </main>
       <StatusBar />

@@ -61,7 +61,8 @@ export function LogPane({ site }: { site: string | undefined }) {
       if (Math.abs(top - element.scrollTop) >= 1) element.scrollTop = top;
     }
     topSeq.current = count === 0 ? undefined : view.seqAt(Math.min(count - 1, Math.floor(element.scrollTop / ROW_HEIGHT)));
-  }, [element, following, version, view, count]);
+    // The pane's height changes (the splitter, a hidden pane shown again, the window): a following pane stays at the end.
+  }, [element, following, version, view, count, rows.viewportHeight]);
 
   useEffect(() => setSelection(undefined), [buffer]);
 

@@ -107,13 +107,14 @@ export function RepositoryTable({ filter }: { filter: { classificationId?: strin
     selectIndex(target);
   };
 
+  const selectedRow = selected === undefined ? undefined : rows.rowAt(selected.index);
   const status = view.loading
     ? 'Loading…'
     : view.error !== undefined
       ? `Could not load the updates: ${view.error}`
       : view.total === 0
         ? 'No updates'
-        : `${view.total.toLocaleString()} updates${selected === undefined ? '' : ` — ${(selected.index + 1).toLocaleString()} selected`}`;
+        : `${view.total.toLocaleString()} updates${selectedRow === undefined ? '' : ` — 1 selected: ${selectedRow.kb === null ? selectedRow.title : `KB${selectedRow.kb}`} (row ${(selected!.index + 1).toLocaleString()})`}`;
   return (
     <div className="repository">
       <form
@@ -143,7 +144,12 @@ export function RepositoryTable({ filter }: { filter: { classificationId?: strin
         </span>
       </form>
       <div className="grid-scroller" ref={grid.ref} tabIndex={0} onKeyDown={onKeyDown} aria-label="Software updates list">
-        <table className="list-view virtual-grid" aria-label="Software updates" aria-rowcount={view.total + 1} style={{ width: table.getTotalSize() }}>
+        <table
+          className="list-view virtual-grid"
+          aria-label="Software updates"
+          aria-rowcount={view.total + 1}
+          style={{ minWidth: table.getTotalSize(), width: '100%' }}
+        >
           <thead>
             <tr aria-rowindex={1}>
               {table.getFlatHeaders().map((header) => {

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { errorText } from '../../shared/errors';
 import { SiteCodeSchema } from '../../shared/domain';
 import { useConsoleStore } from '../store/console-store';
+import { useModal } from './use-modal';
 
 /** Site Management → New Child Site…: code, name and parent, each problem explained beside its field. */
 export function NewChildSiteDialog({ parent }: { parent: string }) {
@@ -15,6 +16,7 @@ export function NewChildSiteDialog({ parent }: { parent: string }) {
   const [errors, setErrors] = useState<{ code?: string; name?: string; form?: string }>({});
   const first = useRef<HTMLInputElement>(null);
   useEffect(() => first.current?.focus(), []);
+  const modal = useModal<HTMLFormElement>(() => close(undefined));
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -38,12 +40,14 @@ export function NewChildSiteDialog({ parent }: { parent: string }) {
   return (
     <div className="modal-backdrop" role="presentation">
       <form
+        ref={modal.ref}
         className="dialog"
         role="dialog"
         aria-modal="true"
         aria-labelledby="new-site-title"
+        tabIndex={-1}
         onSubmit={(event) => void submit(event)}
-        onKeyDown={(event) => event.key === 'Escape' && close(undefined)}
+        onKeyDown={modal.onKeyDown}
       >
         <h2 id="new-site-title">New Child Site</h2>
         <label>

@@ -3,6 +3,7 @@ import { apiMethods } from '../../shared/contract';
 import { errorText } from '../../shared/errors';
 import { describeIssues } from '../../shared/validate';
 import { useConsoleStore } from '../store/console-store';
+import { useModal } from './use-modal';
 
 /**
  * A site → Properties: its name and, for a child site, its parent (never itself or a site below it), with the site's
@@ -13,6 +14,7 @@ export function SitePropertiesDialog({ site }: { site: string }) {
   const hierarchy = useConsoleStore((state) => state.hierarchy);
   const api = useConsoleStore((state) => state.api);
   const close = useConsoleStore((state) => state.openDialog);
+  const modal = useModal<HTMLFormElement>(() => close(undefined));
   const notify = useConsoleStore((state) => state.notify);
   const entry = sites.find((candidate) => candidate.code === site);
   const status = hierarchy.find((candidate) => candidate.site.code === site);
@@ -63,15 +65,17 @@ export function SitePropertiesDialog({ site }: { site: string }) {
   return (
     <div className="modal-backdrop" role="presentation">
       <form
+        ref={modal.ref}
         className="dialog"
         role="dialog"
         aria-modal="true"
         aria-labelledby="site-properties-title"
+        tabIndex={-1}
         onSubmit={(event) => {
           event.preventDefault();
           void apply().then((ok) => ok && close(undefined));
         }}
-        onKeyDown={(event) => event.key === 'Escape' && close(undefined)}
+        onKeyDown={modal.onKeyDown}
       >
         <h2 id="site-properties-title">Site Properties — {site}</h2>
         <label>

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { useModal } from '../dialogs/use-modal';
 import { WEEKDAYS, WEEK_ORDERS, type Recurrence, type SyncSchedule } from '../../shared/schedule/schedule-model';
 import { scheduleErrors } from './schedule-errors';
 import { SchedulePreview } from './SchedulePreview';
@@ -8,6 +9,7 @@ const number = (text: string) => (text.trim() === '' ? Number.NaN : Number(text)
 /** The Custom Schedule dialog: start date and time, UTC, and the recurrence pattern. */
 export function CustomScheduleDialog({ site, initial, onDone }: { site: string; initial: SyncSchedule; onDone(schedule: SyncSchedule | undefined): void }) {
   const [schedule, setSchedule] = useState<SyncSchedule>({ ...initial, mode: 'custom', startIsDefault: false });
+  const modal = useModal<HTMLDivElement>(() => onDone(undefined));
   const errors = scheduleErrors(schedule);
   const recurrence = schedule.recurrence;
   const setRecurrence = (next: Recurrence) => setSchedule({ ...schedule, recurrence: next });
@@ -21,11 +23,13 @@ export function CustomScheduleDialog({ site, initial, onDone }: { site: string; 
   return (
     <div className="modal-backdrop" role="presentation">
       <div
+        ref={modal.ref}
         className="dialog wide"
         role="dialog"
         aria-modal="true"
         aria-labelledby="custom-schedule-title"
-        onKeyDown={(event) => event.key === 'Escape' && onDone(undefined)}
+        tabIndex={-1}
+        onKeyDown={modal.onKeyDown}
       >
         <h2 id="custom-schedule-title">Custom Schedule</h2>
         <fieldset>

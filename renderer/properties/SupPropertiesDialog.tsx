@@ -3,6 +3,7 @@ import { describeSyncSource, SupConfigSchema, type SupConfig, type SyncSource } 
 import { errorText } from '../../shared/errors';
 import type { SyncSchedule } from '../../shared/schedule/schedule-model';
 import { useConsoleStore } from '../store/console-store';
+import { useModal } from '../dialogs/use-modal';
 import { CustomScheduleDialog } from './CustomScheduleDialog';
 import { ProductsTree, type Category } from './ProductsTree';
 import { ScopeChange } from './ScopeChange';
@@ -33,6 +34,8 @@ export function SupPropertiesDialog({ site }: { site: string }) {
   const [customizing, setCustomizing] = useState(false);
   const [error, setError] = useState<string | undefined>();
   const [saving, setSaving] = useState(false);
+  // Escape while the Custom Schedule dialog is open closes only that one (it handles its own keys).
+  const modal = useModal<HTMLDivElement>(() => close(undefined));
 
   useEffect(() => {
     void Promise.all([api.getSupConfig({ site }), api.getSchedule({ site }), api.listCategories({ site })]).then(
@@ -49,7 +52,15 @@ export function SupPropertiesDialog({ site }: { site: string }) {
   if (config === undefined || schedule === undefined) {
     return (
       <div className="modal-backdrop" role="presentation">
-        <div className="dialog" role="dialog" aria-label="Software Update Point Properties">
+        <div
+          ref={modal.ref}
+          className="dialog"
+          role="dialog"
+          aria-modal="true"
+          aria-label="Software Update Point Properties"
+          tabIndex={-1}
+          onKeyDown={modal.onKeyDown}
+        >
           {error ?? 'Loading…'}
         </div>
       </div>
@@ -99,13 +110,7 @@ export function SupPropertiesDialog({ site }: { site: string }) {
 
   return (
     <div className="modal-backdrop" role="presentation">
-      <div
-        className="dialog properties"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby="sup-title"
-        onKeyDown={(event) => event.key === 'Escape' && !customizing && close(undefined)}
-      >
+      <div ref={modal.ref} className="dialog properties" role="dialog" aria-modal="true" aria-labelledby="sup-title" tabIndex={-1} onKeyDown={modal.onKeyDown}>
         <h2 id="sup-title">Software Update Point Properties — {site}</h2>
         <div role="tablist" aria-label="Property pages">
           {TABS.map((name) => (

@@ -362,6 +362,69 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
     await dialog.getByRole('button', { name: 'Cancel' }).click();
   });
 
+  it('keeps Properties inside a 1024x700 window (the last product reachable) and the keyboard inside nested dialogs', async () => {
+    await openConsole({ synced: true });
+    await page.setViewportSize({ width: 1024, height: 700 });
+    const tree = page.getByRole('tree', { name: 'Console tree' });
+    for (const name of ['Site Management', 'CEN - Central Site', 'Site Settings', 'Component Configuration']) {
+      const item = tree.getByRole('treeitem', { name, exact: true }).first();
+      await item.click();
+      if ((await item.getAttribute('aria-expanded')) === 'false') await page.keyboard.press('ArrowRight');
+    }
+    const opener = tree.getByRole('treeitem', { name: 'Software Update Point', exact: true });
+    await opener.click();
+    await page.keyboard.press('Shift+F10');
+    await page.getByRole('menu', { name: 'Software Update Point actions' }).getByRole('menuitem', { name: 'Properties' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Software Update Point Properties — CEN' });
+    await dialog.getByRole('tab', { name: 'Products' }).waitFor();
+    const inside = (name: string) =>
+      page.evaluate(
+        (label) => document.activeElement?.closest(`[role="dialog"][aria-labelledby]`)?.querySelector('h2')?.textContent?.startsWith(label) ?? false,
+        name,
+      );
+    // Focus is in the dialog from the start.
+    await expect.poll(() => inside('Software Update Point Properties')).toBe(true);
+
+    await dialog.getByRole('tab', { name: 'Products' }).click();
+    const within = async (locator: ReturnType<typeof page.locator>) => {
+      const box = (await locator.boundingBox())!;
+      return box.y >= 0 && box.y + box.height <= 700 && box.x >= 0 && box.x + box.width <= 1024;
+    };
+    expect(await within(dialog)).toBe(true);
+    expect(await within(dialog.getByRole('button', { name: 'OK' }))).toBe(true);
+    const products = dialog.getByRole('tabpanel').getByRole('checkbox');
+    const last = products.last();
+    await last.scrollIntoViewIfNeeded();
+    expect(await within(last)).toBe(true);
+    await last.click();
+    await page.screenshot({ path: screenshotPath('properties-products-1024x700') });
+
+    // The nested Custom Schedule dialog: focus inside it, Tab stays inside it, Escape closes it alone.
+    await dialog.getByRole('tab', { name: 'Synchronization Schedule' }).click();
+    await dialog.getByLabel('Enable synchronization on a schedule').check();
+    await dialog.getByLabel('Custom schedule').check();
+    const customize = dialog.getByRole('button', { name: 'Customize…' });
+    await customize.click();
+    const custom = page.getByRole('dialog', { name: 'Custom Schedule' });
+    await custom.waitFor();
+    await expect.poll(() => inside('Custom Schedule')).toBe(true);
+    for (let press = 0; press < 40; press++) {
+      await page.keyboard.press('Tab');
+      expect(await inside('Custom Schedule'), `after ${press + 1} Tab presses`).toBe(true);
+    }
+    await page.keyboard.press('Shift+Tab');
+    expect(await inside('Custom Schedule')).toBe(true);
+    await page.keyboard.press('Escape');
+    await custom.waitFor({ state: 'detached' });
+    await dialog.waitFor();
+    await expect(customize.evaluate((button) => button === document.activeElement)).resolves.toBe(true);
+
+    // Escape again closes Properties, and focus returns to the tree item that opened it.
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    await expect(opener.evaluate((item) => item === document.activeElement || item.contains(document.activeElement))).resolves.toBe(true);
+  });
+
   it('adds a child site, shows the hierarchy, and disables Run Synchronization on it with the reason', async () => {
     await openConsole();
     await (await openMenu('Site Management')).getByRole('menuitem', { name: 'New Child Site…' }).click();

@@ -1,0 +1,72 @@
+/**
+ * What every modal dialog of the console does: focus moves into it when it opens, Tab and Shift+Tab stay inside it,
+ * Escape closes it (only the topmost one, never the dialog below), and focus goes back to where it was (the tree
+ * item or button that opened it) when it closes.
+ */
+import { useCallback, useEffect, useRef, type KeyboardEvent } from 'react';
+
+const FOCUSABLE =
+  'button:not([disabled]), [href], input:not([disabled]):not([type="hidden"]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+
+function focusables(dialog: HTMLElement): HTMLElement[] {
+  return [...dialog.querySelectorAll<HTMLElement>(FOCUSABLE)].filter((element) => element.offsetParent !== null || element === document.activeElement);
+}
+
+export function useModal<T extends HTMLElement>(onEscape: () => void): { ref: (element: T | null) => void; onKeyDown: (event: KeyboardEvent<T>) => void } {
+  const dialogRef = useRef<T | null>(null);
+  const opener = useRef<HTMLElement | undefined>(undefined);
+  const escape = useRef(onEscape);
+  escape.current = onEscape;
+
+  useEffect(
+    () => () => {
+      if (opener.current !== undefined && opener.current.isConnected) opener.current.focus();
+    },
+    [],
+  );
+
+  // A callback ref: a dialog that first shows "Loading…" and then its form gets focus into the form when it appears.
+  // Focus moves one frame later: a context menu that opened the dialog puts focus back on its tree item as it closes,
+  // and that item is where focus must return to.
+  const ref = useCallback((element: T | null) => {
+    dialogRef.current = element;
+    if (element === null) return;
+    requestAnimationFrame(() => {
+      if (!element.isConnected) return;
+      const active = document.activeElement;
+      if (opener.current === undefined && active instanceof HTMLElement && !element.contains(active)) opener.current = active;
+      // An element that asked for focus itself (autoFocus, a ref) keeps it; otherwise the first control gets it.
+      if (!element.contains(document.activeElement)) (focusables(element)[0] ?? element).focus();
+    });
+  }, []);
+
+  const onKeyDown = (event: KeyboardEvent<T>) => {
+    const dialog = dialogRef.current;
+    if (dialog === null) return;
+    if (event.key === 'Escape') {
+      event.stopPropagation();
+      event.preventDefault();
+      escape.current();
+      return;
+    }
+    if (event.key !== 'Tab') return;
+    // A dialog opened above this one handles its own Tab.
+    event.stopPropagation();
+    const items = focusables(dialog);
+    if (items.length === 0) {
+      event.preventDefault();
+      return;
+    }
+    const first = items[0]!;
+    const last = items[items.length - 1]!;
+    const active = document.activeElement;
+    if (event.shiftKey && (active === first || !dialog.contains(active))) {
+      event.preventDefault();
+      last.focus();
+    } else if (!event.shiftKey && (active === last || !dialog.contains(active))) {
+      event.preventDefault();
+      first.focus();
+    }
+  };
+  return { ref, onKeyDown };
+}

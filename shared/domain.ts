@@ -64,6 +64,8 @@ export const SyncSourceSchema = z.discriminatedUnion('kind', [
       .refine((url) => /^https?:\/\//.test(url), 'The upstream server URL must start with http:// or https://'),
   }),
   z.object({ kind: z.literal('none') }),
+  /** A child site's source when it synchronizes from its parent in this data folder (read-only in the console). */
+  z.object({ kind: z.literal('parent'), site: SiteCodeSchema }),
 ]);
 export type SyncSource = z.infer<typeof SyncSourceSchema>;
 
@@ -77,6 +79,8 @@ export function describeSyncSource(source: SyncSource): string {
       return `Upstream update server ${source.url}`;
     case 'none':
       return 'Do not synchronize';
+    case 'parent':
+      return `Parent site ${source.site}`;
   }
 }
 

@@ -137,7 +137,7 @@ export function ConsoleTree({ root }: { root: TreeNode }) {
             syncing: (site) => progress[site] !== undefined || hierarchy.some((entry) => entry.site.code === site && entry.syncing),
             refresh: () => void refresh(),
             expand: (node) => setExpanded(node.id, true),
-            runSync: (site) => void runSync(site),
+            runSync: (site, kind) => void runSync(site, kind),
             cancelSync: (site) => void cancelSync(site),
             retrySync: (site) => void retrySync(site),
             newChildSite: (parent) => openDialog({ kind: 'newChildSite', parent: parent ?? 'CEN' }),

@@ -16,7 +16,7 @@ export interface MenuContext {
   syncing(site: string): boolean;
   refresh(): void;
   expand(node: TreeNode): void;
-  runSync(site: string): void;
+  runSync(site: string, kind: 'delta' | 'full'): void;
   cancelSync(site: string): void;
   retrySync(site: string): void;
   newChildSite(parent?: string): void;
@@ -45,12 +45,11 @@ export function menuItemsFor(node: TreeNode, context: MenuContext): MenuItem[] {
       items.push({ id: 'cancel-sync', label: 'Cancel Synchronization', run: () => context.cancelSync(site) });
     } else {
       const refusal = manualSyncRefusal(site, context.hierarchy);
-      items.push({
-        id: 'run-sync',
-        label: 'Run Synchronization',
-        run: () => context.runSync(site),
-        ...(refusal === undefined ? {} : { disabled: true, reason: refusal }),
-      });
+      const refused = refusal === undefined ? {} : { disabled: true, reason: refusal };
+      // As ConfigMgr's SyncNow: a delta (what is new since the last sync) or, with the full-sync flag, everything
+      // changed since the last full sync, revisions and expirations included.
+      items.push({ id: 'run-sync', label: 'Run Synchronization', run: () => context.runSync(site, 'delta'), ...refused });
+      items.push({ id: 'run-full-sync', label: 'Run Full Synchronization', run: () => context.runSync(site, 'full'), ...refused });
     }
   }
   if (node.kind === 'softwareUpdatePoint' && site !== undefined)

@@ -25,7 +25,8 @@ export function SupPropertiesDialog({ site }: { site: string }) {
   const close = useConsoleStore((state) => state.openDialog);
   const notify = useConsoleStore((state) => state.notify);
   const sites = useConsoleStore((state) => state.sites);
-  const isChild = sites.find((candidate) => candidate.code === site)?.parentCode !== null;
+  const parentCode = sites.find((candidate) => candidate.code === site)?.parentCode ?? null;
+  const isChild = parentCode !== null;
   const [tab, setTab] = useState<Tab>('Sync Settings');
   const [config, setConfig] = useState<SupConfig | undefined>();
   const [savedConfig, setSavedConfig] = useState<SupConfig | undefined>();
@@ -130,16 +131,30 @@ export function SupPropertiesDialog({ site }: { site: string }) {
           {tab === 'Sync Settings' && (
             <fieldset>
               <legend>Synchronization source</legend>
-              {(['sample', 'microsoft-update', 'upstream', 'none'] as const).map((kind) => (
+              {/* A child synchronizes from its parent here, or from a parent on another server given by its URL. */}
+              {(readOnly ? (['parent', 'upstream'] as const) : (['sample', 'microsoft-update', 'upstream', 'none'] as const)).map((kind) => (
                 <label key={kind} className="inline block">
                   <input
                     type="radio"
                     name="source"
-                    disabled={readOnly && kind !== 'upstream'}
                     checked={source.kind === kind}
-                    onChange={() => setSource(kind === 'upstream' ? { kind, url: source.kind === 'upstream' ? source.url : 'https://' } : { kind })}
+                    onChange={() =>
+                      setSource(
+                        kind === 'upstream'
+                          ? { kind, url: source.kind === 'upstream' ? source.url : 'https://' }
+                          : kind === 'parent'
+                            ? { kind, site: parentCode ?? '' }
+                            : { kind },
+                      )
+                    }
                   />
-                  {kind === 'upstream' ? 'Synchronize from an upstream update server' : describeSyncSource({ kind } as SyncSource)}
+                  {kind === 'upstream'
+                    ? readOnly
+                      ? 'Synchronize from a parent site on another server'
+                      : 'Synchronize from an upstream update server'
+                    : kind === 'parent'
+                      ? describeSyncSource({ kind, site: parentCode ?? '' })
+                      : describeSyncSource({ kind } as SyncSource)}
                 </label>
               ))}
               {source.kind === 'upstream' && (

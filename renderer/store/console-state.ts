@@ -90,7 +90,7 @@ export interface SyncSlice {
   progress: Record<string, Progress | undefined>;
   statusMessages: StatusMessage[];
   loadStatusMessages(site: string): Promise<void>;
-  runSync(site: string): Promise<void>;
+  runSync(site: string, kind?: 'delta' | 'full'): Promise<void>;
   cancelSync(site: string): Promise<void>;
   retrySync(site: string): Promise<void>;
 }

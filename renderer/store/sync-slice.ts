@@ -17,12 +17,17 @@ export const syncSlice: Slice<SyncSlice> = (set, get) => ({
     }
   },
 
-  async runSync(site) {
+  async runSync(site, kind = 'delta') {
     await reportFailure(get, async () => {
-      const result = await get().api!.runSynchronization({ site });
+      const result = await get().api!.runSynchronization({ site, kind });
+      const what = kind === 'full' ? 'Full synchronization' : 'Synchronization';
       get().notify(
         'info',
-        result.status === 'started' ? `Synchronization of ${site} started.` : `Synchronization of ${site} queued: it starts when the running one ends.`,
+        result.status === 'started'
+          ? `${what} of ${site} started.`
+          : result.status === 'coalesced'
+            ? `${what} of ${site} joins the one already waiting.`
+            : `${what} of ${site} queued: it starts when the running one ends.`,
       );
     });
   },

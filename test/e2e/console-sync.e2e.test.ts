@@ -202,6 +202,21 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
     await expect.poll(() => log.getByText(/STATMSG: ID=6702/).count()).toBe(2);
   });
 
+  it("runs a full synchronization from the menu, as ConfigMgr's SyncNow with its full-sync flag", async () => {
+    await openConsole({ synced: true });
+    await page.getByRole('treeitem', { name: 'Update Repository', exact: true }).click();
+    await (await openMenu('Update Repository')).getByRole('menuitem', { name: 'Run Full Synchronization' }).click();
+    await page.getByText('Full synchronization of CEN started.').waitFor();
+    await page.getByText(/Synchronization of CEN succeeded/).waitFor();
+    // A usc command beside the console reads the same engine's history.
+    const history = await runUsc(['history', '--data', opened.at(-1)!.dataDir, '--json']);
+    expect((JSON.parse(history.stdout) as Array<{ kind: string; trigger: string; outcome: string }>)[0]).toMatchObject({
+      kind: 'full',
+      trigger: 'manual',
+      outcome: 'succeeded',
+    });
+  });
+
   it('resizes the log pane with the splitter (keyboard and mouse), hides and restores it, and remembers it', async () => {
     await openConsole({ synced: true });
     await page.setViewportSize({ width: 1024, height: 700 });
@@ -446,6 +461,7 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
     const menu = await openMenu('Update Repository');
     const item = menu.getByRole('menuitem', { name: 'Run Synchronization' });
     await expect(item.getAttribute('aria-disabled')).resolves.toBe('true');
+    await expect(menu.getByRole('menuitem', { name: 'Run Full Synchronization' }).getAttribute('aria-disabled')).resolves.toBe('true');
     await expect(item.getAttribute('title')).resolves.toContain(
       'Manual synchronization is not available on child sites: PR1 synchronizes when its parent site CEN asks it to',
     );
@@ -469,5 +485,18 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
     await properties.getByRole('button', { name: 'OK' }).click();
     await properties.waitFor({ state: 'detached' });
     await page.getByRole('treeitem', { name: 'PR1 - Primary Site One', exact: true }).first().waitFor();
+
+    // Its Software Update Point synchronizes from its parent, and says so (not the built-in catalog).
+    for (const name of ['PR1 - Primary Site One', 'Site Settings', 'Component Configuration']) {
+      const item = page.getByRole('treeitem', { name, exact: true }).last();
+      await item.click();
+      if ((await item.getAttribute('aria-expanded')) === 'false') await page.keyboard.press('ArrowRight');
+    }
+    await page.getByRole('treeitem', { name: 'Software Update Point', exact: true }).last().click({ button: 'right' });
+    await page.getByRole('menu', { name: 'Software Update Point actions' }).getByRole('menuitem', { name: 'Properties' }).click();
+    const supDialog = page.getByRole('dialog', { name: 'Software Update Point Properties — PR1' });
+    await expect(supDialog.getByLabel('Parent site CEN').isChecked()).resolves.toBe(true);
+    await expect(supDialog.getByLabel('Built-in sample catalog').count()).resolves.toBe(0);
+    await page.keyboard.press('Escape');
   });
 });

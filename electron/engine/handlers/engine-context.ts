@@ -66,7 +66,8 @@ export function engineContext(parts: EngineParts): EngineContext {
       // A child's follow the top-level site's; the proxy password never leaves the engine.
       const topSite = topLevelOf(site);
       const top = readSupConfig(parts.sites.database(topSite).db);
-      const config = withoutSecrets(parts.sites.get(site).parentCode === null ? top : childSupConfig(top, readSupConfig(parts.sites.database(site).db)));
+      const parent = parts.sites.get(site).parentCode;
+      const config = withoutSecrets(parent === null ? top : childSupConfig(top, readSupConfig(parts.sites.database(site).db), parent));
       if (config.proxy === undefined) return config;
       return { ...config, proxy: { ...config.proxy, passwordSaved: parts.credentials.proxyPassword(topSite) !== undefined } };
     },

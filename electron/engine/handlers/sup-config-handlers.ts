@@ -16,20 +16,22 @@ export function supConfigHandlers(engine: EngineContext): Pick<EngineHandlers, '
         const top = engine.supConfigOf(engine.topLevelOf(site));
         const owned = (['products', 'classifications', 'languages'] as const).filter((key) => JSON.stringify(config[key]) !== JSON.stringify(top[key]));
         if (owned.length > 0) engine.requireTopLevel(site, `change the ${owned.join(', ')} of the Software Update Point`);
-        if (config.source.kind !== 'upstream' && config.source.kind !== 'sample') {
+        // 'parent' (or 'sample', as earlier versions said it) means its parent here; 'upstream' a parent elsewhere.
+        if (config.source.kind !== 'upstream' && config.source.kind !== 'parent' && config.source.kind !== 'sample') {
           throw new ApiError('BAD_REQUEST', `A child site synchronizes from its parent: its source can only be the parent's URL.`);
         }
         const own = readSupConfig(database.db);
         inTransaction(database.db, () =>
           writeSupConfig(database.db, {
             ...own,
-            source: config.source.kind === 'sample' ? { kind: 'sample' } : config.source,
+            source: config.source.kind === 'upstream' ? config.source : { kind: 'parent', site: engine.sites.get(site).parentCode! },
             retryMinutes: config.retryMinutes,
           }),
         );
         database.save();
         return engine.supConfigOf(site);
       }
+      if (config.source.kind === 'parent') throw new ApiError('BAD_REQUEST', `${site} is the top-level site: it has no parent to synchronize from.`);
       // The password goes to the credential store: absent keeps the saved one (the console never has it), '' forgets it.
       const password = config.proxy?.password;
       if (config.proxy === undefined) engine.credentials.setProxyPassword(site, undefined);

@@ -50,7 +50,7 @@ export class HierarchyCoordinator {
     const own = readSupConfig(this.host.database(site).db);
     const parent = this.host.parentOf(site);
     const topSite = this.host.topLevelOf(site);
-    const effective = parent === null ? own : childSupConfig(readSupConfig(this.host.database(topSite).db), own);
+    const effective = parent === null ? own : childSupConfig(readSupConfig(this.host.database(topSite).db), own, parent);
     // The proxy is the top-level site's, and so is its password.
     const password = effective.proxy === undefined ? undefined : this.host.proxyPassword(topSite);
     const config = password === undefined ? effective : { ...effective, proxy: { ...effective.proxy!, password } };

@@ -19,8 +19,8 @@ export function writeSupConfig(db: Database, config: SupConfig): void {
  * A child site's settings: the top-level site's products, classifications, languages and proxy, with its own
  * source (a parent on another machine, else its parent here) and retry interval. The one place this rule lives.
  */
-export function childSupConfig(top: SupConfig, own: SupConfig): SupConfig {
-  return { ...top, source: own.source.kind === 'upstream' ? own.source : { kind: 'sample' }, retryMinutes: own.retryMinutes };
+export function childSupConfig(top: SupConfig, own: SupConfig, parent: string): SupConfig {
+  return { ...top, source: own.source.kind === 'upstream' ? own.source : { kind: 'parent', site: parent }, retryMinutes: own.retryMinutes };
 }
 
 /** A configuration as it is stored: the proxy's password lives in the credential store, never in a database. */
@@ -44,6 +44,8 @@ export function serverNameOf(config: SupConfig, url?: string): string {
       return url === undefined ? 'the built-in sample catalog' : `${new URL(url).host} (the built-in sample catalog)`;
     case 'none':
       return '(none: synchronization is turned off)';
+    case 'parent':
+      return `${config.source.site} (parent site)`;
   }
 }
 

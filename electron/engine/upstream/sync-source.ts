@@ -36,6 +36,9 @@ export class SyncSourceConnector {
         return source.url;
       case 'none':
         throw new ApiError('BAD_REQUEST', `The sync source is "${describeSyncSource(source)}": synchronization is turned off for this site.`);
+      case 'parent':
+        // The hierarchy turns a parent here into the URL it serves the parent at before a sync starts.
+        throw new ApiError('BAD_REQUEST', `${describeSyncSource(source)} is served by the engine; it has no address of its own.`);
     }
   }
 

@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import type { Engine } from '../../../electron/engine/engine';
 import type { HierarchyEntry } from '../../../shared/contract';
-import type { SyncRun } from '../../../shared/domain';
+import type { SupConfig, SyncRun } from '../../../shared/domain';
 import { ManualClock } from '../../helpers/manual-clock';
 import { useSyncFixture } from '../../helpers/sync-fixture';
 
@@ -106,6 +106,13 @@ describe('site hierarchy', () => {
         config: { source: { kind: 'sample' }, products: [], classifications: [], languages: ['en'], retryMinutes: 60 },
       }),
     ).rejects.toMatchObject({ code: 'NOT_ALLOWED' });
+    // A child's source is its parent, said so (not the sample catalog), and only a child has one.
+    expect(await engine.call('getSupConfig', { site: 'SE1' })).toMatchObject({ source: { kind: 'parent', site: 'PR1' } });
+    const top = (await engine.call('getSupConfig', { site: 'CEN' })) as SupConfig;
+    await expect(engine.call('setSupConfig', { site: 'CEN', config: { ...top, source: { kind: 'parent', site: 'PR1' } } })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      message: 'CEN is the top-level site: it has no parent to synchronize from.',
+    });
   });
 
   it('validates sites: unique codes, a known parent, no removal of a parent or of the top-level site', async () => {

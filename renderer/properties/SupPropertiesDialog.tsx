@@ -113,12 +113,27 @@ export function SupPropertiesDialog({ site }: { site: string }) {
     <div className="modal-backdrop" role="presentation">
       <div ref={modal.ref} className="dialog properties" role="dialog" aria-modal="true" aria-labelledby="sup-title" tabIndex={-1} onKeyDown={modal.onKeyDown}>
         <h2 id="sup-title">Software Update Point Properties — {site}</h2>
-        <div role="tablist" aria-label="Property pages">
+        <div
+          role="tablist"
+          aria-label="Property pages"
+          onKeyDown={(event) => {
+            // Arrow keys move between tabs (and show them), Home and End go to the first and the last.
+            const index = TABS.indexOf(tab);
+            const next = { ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: TABS.length - 1 }[event.key];
+            if (next === undefined) return;
+            event.preventDefault();
+            const target = TABS[(next + TABS.length) % TABS.length]!;
+            setTab(target);
+            event.currentTarget.querySelector<HTMLElement>(`[data-tab="${target}"]`)?.focus();
+          }}
+        >
           {TABS.map((name) => (
             <button
               key={name}
               type="button"
               role="tab"
+              data-tab={name}
+              tabIndex={tab === name ? 0 : -1}
               aria-selected={tab === name}
               className={tab === name ? 'tab active' : 'tab'}
               onClick={() => setTab(name)}

@@ -50,7 +50,8 @@ const eventSlice: Slice<EventSlice> = (set, get) => ({
           const c = run.counts;
           get().notify(
             'info',
-            `Synchronization of ${run.site} succeeded: ${c.new} new, ${c.modified} modified, ${c.expired} expired, ${c.removed} removed${c.skipped > 0 ? `, ${c.skipped} skipped` : ''}.`,
+            // Counted in revisions, bundled updates included (the repository lists the updates that are deployed).
+            `Synchronization of ${run.site} succeeded: ${n(c.new)} new, ${n(c.modified)} modified, ${n(c.expired)} expired, ${n(c.removed)} removed${c.skipped > 0 ? `, ${n(c.skipped)} skipped (revisions a delta leaves to the next full sync)` : ''} — revisions, bundled updates included.`,
           );
         } else if (run.outcome === 'cancelled') {
           get().notify('warning', `Synchronization of ${run.site} was cancelled.`);
@@ -70,6 +71,8 @@ export const useConsoleStore = create<ConsoleState>()((...store) => ({
   ...logSlice(...store),
   ...eventSlice(...store),
 }));
+
+const n = (value: number) => value.toLocaleString('en-US');
 
 function showDesktopNotification(title: string, body: string): void {
   // In Electron and browsers that allow it; the in-page toast is shown either way.

@@ -90,7 +90,7 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
     });
     await (await openMenu('Update Repository')).getByRole('menuitem', { name: 'Run Synchronization' }).click();
     const log = page.getByRole('region', { name: 'Sync log' });
-    await page.getByText(/Synchronization of CEN succeeded: \d+ new/).waitFor({ timeout: 60_000 });
+    await page.getByText(/Synchronization of CEN succeeded: [\d,]+ new/).waitFor({ timeout: 60_000 });
     await expect(page.evaluate(() => (window as unknown as { uscSeen: { progress: boolean } }).uscSeen.progress)).resolves.toBe(true);
     await log
       .getByText(/STATMSG: ID=6702/)
@@ -399,6 +399,16 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
       );
     // Focus is in the dialog from the start.
     await expect.poll(() => inside('Software Update Point Properties')).toBe(true);
+
+    // The tabs answer the arrow keys, Home and End.
+    await dialog.getByRole('tab', { name: 'Sync Settings' }).click();
+    await page.keyboard.press('ArrowRight');
+    await expect(dialog.getByRole('tab', { name: 'Synchronization Schedule' }).getAttribute('aria-selected')).resolves.toBe('true');
+    await expect(dialog.getByRole('tab', { name: 'Synchronization Schedule' }).evaluate((tab) => tab === document.activeElement)).resolves.toBe(true);
+    await page.keyboard.press('End');
+    await expect(dialog.getByRole('tab', { name: 'Languages' }).getAttribute('aria-selected')).resolves.toBe('true');
+    await page.keyboard.press('ArrowRight');
+    await expect(dialog.getByRole('tab', { name: 'Sync Settings' }).getAttribute('aria-selected')).resolves.toBe('true');
 
     await dialog.getByRole('tab', { name: 'Products' }).click();
     const within = async (locator: ReturnType<typeof page.locator>) => {

@@ -51,10 +51,13 @@ export function LogPane({ site }: { site: string | undefined }) {
   // While following, the newest line stays in view; otherwise the lines on screen stay put as lines arrive and the
   // ring drops its oldest ones (their row indexes shift, their sequence numbers do not).
   const topSeq = useRef<number | undefined>(undefined);
+  /** Where the pane last scrolled itself to while following. */
+  const autoTop = useRef(0);
   useLayoutEffect(() => {
     if (element === null) return;
     if (following) {
       element.scrollTop = element.scrollHeight;
+      autoTop.current = element.scrollTop;
     } else if (topSeq.current !== undefined) {
       const offset = element.scrollTop % ROW_HEIGHT;
       const top = view.indexOfSeq(topSeq.current) * ROW_HEIGHT + offset;
@@ -68,6 +71,9 @@ export function LogPane({ site }: { site: string | undefined }) {
 
   const onScroll = () => {
     if (element === null) return;
+    // The scroll event of our own move to the end can arrive after more lines made the list taller: only a move
+    // up by the administrator stops following.
+    if (following && element.scrollTop >= autoTop.current - 1) return;
     const atEnd = element.scrollTop + element.clientHeight >= element.scrollHeight - ROW_HEIGHT * 2;
     if (atEnd !== following) setFollowing(atEnd);
     topSeq.current = count === 0 ? undefined : view.seqAt(Math.min(count - 1, Math.floor(element.scrollTop / ROW_HEIGHT)));

@@ -1,4 +1,4 @@
-import { useEffect, useLayoutEffect, useMemo, useRef, useState, type ChangeEvent, type KeyboardEvent, type MouseEvent } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, type ChangeEvent, type CSSProperties, type KeyboardEvent, type MouseEvent } from 'react';
 import { errorsIn, lookUpError } from '../../shared/error-lookup';
 import { parseTraceLine, severityOf, splitTraceEntries } from '../../shared/trace-log';
 import { useConsoleStore } from '../store/console-store';
@@ -189,7 +189,7 @@ export function LogPane({ site }: { site: string | undefined }) {
         role="row"
         aria-selected={isSelected(selection, seq)}
         className={`log-line log-${line?.severity ?? 'info'}${isSelected(selection, seq) ? ' log-selected' : ''}${highlighted(line?.text) ? ' log-highlight' : ''}`}
-        style={{ transform: `translateY(${index * ROW_HEIGHT}px)`, gridTemplateColumns: columns.template }}
+        style={{ transform: `translateY(${index * ROW_HEIGHT}px)` }}
         onMouseDown={(event) => event.shiftKey && event.preventDefault()}
         onClick={(event) => onLineClick(event, seq)}
       >
@@ -277,7 +277,14 @@ export function LogPane({ site }: { site: string | undefined }) {
       {count === 0 ? (
         <p className="empty">{filter === '' ? 'No synchronization has written to the log yet.' : 'No line matches the filter.'}</p>
       ) : (
-        <div className="log-grid" role="grid" aria-label="Log lines" aria-rowcount={count + 1} aria-multiselectable="true">
+        <div
+          className="log-grid"
+          style={{ '--log-columns': columns.template } as CSSProperties}
+          role="grid"
+          aria-label="Log lines"
+          aria-rowcount={count + 1}
+          aria-multiselectable="true"
+        >
           <LogColumnHeader columns={columns} />
           <div className="log-lines" ref={rows.ref} onScroll={onScroll} onKeyDown={onKeyDown} tabIndex={0} role="rowgroup" aria-live="off">
             <div style={{ height: rows.totalHeight, position: 'relative' }}>{visible}</div>

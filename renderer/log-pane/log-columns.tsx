@@ -79,7 +79,7 @@ export function LogColumnHeader({ columns }: { columns: LogColumns }) {
     event.preventDefault();
   };
   return (
-    <div className="log-header" role="row" style={{ gridTemplateColumns: columns.template }}>
+    <div className="log-header" role="row">
       <span role="columnheader">Log Text</span>
       {NAMES.map(({ key, label }) => (
         <span key={key} role="columnheader" className="log-column">

@@ -12,6 +12,8 @@ export interface ConsoleHost extends HostConnection {
   engine: EngineClient;
   /** Where other clients of this data folder attach (undefined when the engine did not start or listening failed). */
   endpoint: string | undefined;
+  /** Takes no new clients on the endpoint and waits for the attached ones to finish (a command's engine, before it stops). */
+  drainClients(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -75,6 +77,9 @@ export async function startConsoleHost(options: ConsoleHostOptions): Promise<Con
     engine,
     info,
     endpoint: endpoint?.endpoint,
+    drainClients: async () => {
+      await endpoint?.drain();
+    },
     onEvent,
     async stop() {
       await endpoint?.close();

@@ -33,6 +33,8 @@ export interface AttachedHost extends HostConnection {
 
 export interface EndpointServer {
   endpoint: string;
+  /** Takes no new clients and waits until the attached ones have finished (closed their connection). */
+  drain(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -115,12 +117,15 @@ export async function listenEngineEndpoint(host: HostConnection, dataDir: string
     }
   });
   if (process.platform !== 'win32') chmodSync(endpoint, 0o600);
+  let closed: Promise<void> | undefined;
+  const stopListening = () => (closed ??= new Promise<void>((resolvePromise) => server.close(() => resolvePromise())));
   return {
     endpoint,
+    drain: stopListening,
     async close() {
       unsubscribe();
       for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolvePromise) => server.close(() => resolvePromise()));
+      await stopListening();
     },
   };
 }

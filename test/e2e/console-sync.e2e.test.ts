@@ -55,6 +55,15 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
     return page;
   }
 
+  /** Expands the tree down a path of folders (the first, or the last, item of a name that appears more than once). */
+  const expandPath = async (names: string[], pick: 'first' | 'last' = 'first') => {
+    for (const name of names) {
+      const item = page.getByRole('treeitem', { name, exact: true })[pick]();
+      await item.click();
+      if ((await item.getAttribute('aria-expanded')) === 'false') await page.keyboard.press('ArrowRight');
+    }
+  };
+
   const openMenu = async (name: string) => {
     await page.getByRole('treeitem', { name, exact: true }).click({ button: 'right' });
     const menu = page.getByRole('menu', { name: `${name} actions` });
@@ -121,6 +130,12 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
     expect(copied.split('\n')[0]).toContain('STATMSG: ID=6702');
     expect(copied.split('\n').at(-1)).toMatch(/^Sync time/);
     const table = page.getByRole('table', { name: 'Software updates' });
+    // The console refreshes itself when a sync ends: wait for that to settle before walking the grid.
+    await expect.poll(() => page.getByRole('button', { name: 'Refresh' }).isEnabled()).toBe(true);
+    await page
+      .getByRole('search')
+      .getByText(/^[\d,]+ updates$/)
+      .waitFor();
     await table.getByRole('row').nth(1).waitFor();
     const total = Number(await table.getAttribute('aria-rowcount')) - 1;
     expect(total).toBeGreaterThan(500);
@@ -134,7 +149,8 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
     await page.keyboard.press('End');
     const lastRow = table.locator(`tr[aria-rowindex="${total + 1}"]`);
     await lastRow.and(page.locator('[aria-selected="true"]')).waitFor();
-    await expect(lastRow.textContent()).resolves.not.toContain('Loading');
+    // The selected update's row, by selection rather than by position (the details pane opening resizes the grid).
+    await expect.poll(() => table.locator('tbody tr[aria-selected="true"]').textContent(), { timeout: 20_000 }).not.toContain('Loading');
     await page.getByRole('region', { name: 'Update details' }).waitFor();
     // A refresh keeps the place in the list: the same rows come back where they were.
     await page.getByRole('button', { name: 'Refresh' }).click();
@@ -298,12 +314,7 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
 
   it('sets a custom weekly schedule in Software Update Point Properties, keeps it, and refuses an invalid value', async () => {
     await openConsole({ synced: true });
-    const tree = page.getByRole('tree', { name: 'Console tree' });
-    for (const name of ['Site Management', 'CEN - Central Site', 'Site Settings', 'Component Configuration']) {
-      const item = tree.getByRole('treeitem', { name, exact: true }).first();
-      await item.click();
-      if ((await item.getAttribute('aria-expanded')) === 'false') await page.keyboard.press('ArrowRight');
-    }
+    await expandPath(['Site Management', 'CEN - Central Site', 'Site Settings', 'Component Configuration']);
     const openProperties = async () => {
       await (await openMenu('Software Update Point')).getByRole('menuitem', { name: 'Properties' }).click();
       const dialog = page.getByRole('dialog', { name: 'Software Update Point Properties — CEN' });
@@ -385,11 +396,7 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
     await openConsole({ synced: true });
     await page.setViewportSize({ width: 1024, height: 700 });
     const tree = page.getByRole('tree', { name: 'Console tree' });
-    for (const name of ['Site Management', 'CEN - Central Site', 'Site Settings', 'Component Configuration']) {
-      const item = tree.getByRole('treeitem', { name, exact: true }).first();
-      await item.click();
-      if ((await item.getAttribute('aria-expanded')) === 'false') await page.keyboard.press('ArrowRight');
-    }
+    await expandPath(['Site Management', 'CEN - Central Site', 'Site Settings', 'Component Configuration']);
     const opener = tree.getByRole('treeitem', { name: 'Software Update Point', exact: true });
     await opener.click();
     await page.keyboard.press('Shift+F10');
@@ -483,11 +490,7 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
     await page.keyboard.press('Escape');
 
     // A site's Properties: renamed here; it cannot be moved below itself; an empty name is explained.
-    for (const name of ['Site Management', 'CEN - Central Site']) {
-      const folder = page.getByRole('treeitem', { name, exact: true }).first();
-      await folder.click();
-      if ((await folder.getAttribute('aria-expanded')) === 'false') await page.keyboard.press('ArrowRight');
-    }
+    await expandPath(['Site Management', 'CEN - Central Site']);
     await page.getByRole('treeitem', { name: 'PR1 - Primary 1', exact: true }).first().click({ button: 'right' });
     await page.getByRole('menu', { name: 'PR1 - Primary 1 actions' }).getByRole('menuitem', { name: 'Properties' }).click();
     const properties = page.getByRole('dialog', { name: 'Site Properties — PR1' });
@@ -501,11 +504,7 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
     await page.getByRole('treeitem', { name: 'PR1 - Primary Site One', exact: true }).first().waitFor();
 
     // Its Software Update Point synchronizes from its parent, and says so (not the built-in catalog).
-    for (const name of ['PR1 - Primary Site One', 'Site Settings', 'Component Configuration']) {
-      const item = page.getByRole('treeitem', { name, exact: true }).last();
-      await item.click();
-      if ((await item.getAttribute('aria-expanded')) === 'false') await page.keyboard.press('ArrowRight');
-    }
+    await expandPath(['PR1 - Primary Site One', 'Site Settings', 'Component Configuration'], 'last');
     await page.getByRole('treeitem', { name: 'Software Update Point', exact: true }).last().click({ button: 'right' });
     await page.getByRole('menu', { name: 'Software Update Point actions' }).getByRole('menuitem', { name: 'Properties' }).click();
     const supDialog = page.getByRole('dialog', { name: 'Software Update Point Properties — PR1' });

@@ -7,8 +7,10 @@ import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { endpointFor } from '../../electron/host/engine-endpoint';
-import { builtPaths, USC_BIN } from '../helpers/built';
+import { withHost } from '../../electron/host/cli/cli-context';
+import { attachToEngine, endpointFor } from '../../electron/host/engine-endpoint';
+import { buildPaths } from '../../electron/host/paths';
+import { builtPaths, OUT_DIR, USC_BIN } from '../helpers/built';
 import { useTempDirs } from '../helpers/temp-dir';
 import { useUpstream } from '../helpers/upstream';
 import { runUsc, startUsc, type RunningUsc } from '../helpers/usc-process';
@@ -164,5 +166,25 @@ describe('one engine per data folder', () => {
     await closed;
     expect((await runUsc(['sites', '--data', data, '--json'])).code).toBe(0);
     ws.close();
+  });
+
+  it("keeps a command's engine running until a command that attached to it meanwhile has finished its sync", async () => {
+    const { url } = await upstream.start({ updates: 150 });
+    const data = tempDir();
+    await configure(data, url);
+    const context = { dataDir: data, paths: buildPaths(OUT_DIR), io: { out: () => undefined, err: () => undefined } };
+    const order: string[] = [];
+    const first = withHost(context, async () => {
+      // A second command attaches to this one's engine and starts a sync there.
+      const second = (await attachToEngine(data))!;
+      void second.dispatch('runSynchronization', { site: 'CEN', kind: 'full', trigger: 'cli', wait: true }, { trusted: true }).then((outcome) => {
+        order.push(`second's sync ${outcome.ok ? (outcome.value as { run: { outcome: string } }).run.outcome : 'failed to answer'}`);
+        second.close();
+      });
+      order.push('first command done');
+    });
+    await first;
+    order.push('first engine stopped');
+    expect(order).toEqual(['first command done', "second's sync succeeded", 'first engine stopped']);
   });
 });

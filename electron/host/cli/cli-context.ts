@@ -52,7 +52,14 @@ export async function withHost<T>(context: CliContext, work: (host: HostConnecti
       reportProblem: (message) => context.io.err(message),
     });
     try {
-      if (host.engine.status.state === 'ready') return await work(host);
+      if (host.engine.status.state === 'ready') {
+        try {
+          return await work(host);
+        } finally {
+          // Another command may have attached to this engine meanwhile (a sync): it is not stopped under it.
+          await host.drainClients();
+        }
+      }
       // Another engine took the folder between our look and our start: attach to it once it listens.
       if (host.engine.startFailure?.code !== 'DATA_FOLDER_IN_USE' || Date.now() > deadline) throw new CliError(host.engine.status.message);
     } finally {

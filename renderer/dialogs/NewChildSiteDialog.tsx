@@ -2,7 +2,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { errorText } from '../../shared/errors';
 import { SiteCodeSchema } from '../../shared/domain';
 import { useConsoleStore } from '../store/console-store';
-import { useModal } from './use-modal';
+import { ModalDialog } from './ModalDialog';
 
 /** Site Management → New Child Site…: code, name and parent, each problem explained beside its field. */
 export function NewChildSiteDialog({ parent }: { parent: string }) {
@@ -16,7 +16,6 @@ export function NewChildSiteDialog({ parent }: { parent: string }) {
   const [errors, setErrors] = useState<{ code?: string; name?: string; form?: string }>({});
   const first = useRef<HTMLInputElement>(null);
   useEffect(() => first.current?.focus(), []);
-  const modal = useModal<HTMLFormElement>(() => close(undefined));
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -38,61 +37,50 @@ export function NewChildSiteDialog({ parent }: { parent: string }) {
   };
 
   return (
-    <div className="modal-backdrop" role="presentation">
-      <form
-        ref={modal.ref}
-        className="dialog"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby="new-site-title"
-        tabIndex={-1}
-        onSubmit={(event) => void submit(event)}
-        onKeyDown={modal.onKeyDown}
-      >
-        <h2 id="new-site-title">New Child Site</h2>
-        <label>
-          Site code
-          <input
-            ref={first}
-            value={code}
-            maxLength={3}
-            onChange={(event) => setCode(event.target.value)}
-            aria-invalid={errors.code !== undefined}
-            aria-describedby="site-code-error"
-          />
-        </label>
-        {errors.code !== undefined && (
-          <p id="site-code-error" className="field-error">
-            {errors.code}
-          </p>
-        )}
-        <label>
-          Site name
-          <input value={name} onChange={(event) => setName(event.target.value)} aria-invalid={errors.name !== undefined} />
-        </label>
-        {errors.name !== undefined && <p className="field-error">{errors.name}</p>}
-        <label>
-          Parent site
-          <select value={parentCode} onChange={(event) => setParentCode(event.target.value)}>
-            {sites
-              .filter((site) => site.health.state === 'ok')
-              .map((site) => (
-                <option key={site.code} value={site.code}>{`${site.code} - ${site.name}`}</option>
-              ))}
-          </select>
-        </label>
-        {errors.form !== undefined && (
-          <p className="field-error" role="alert">
-            {errors.form}
-          </p>
-        )}
-        <div className="dialog-buttons">
-          <button type="submit">OK</button>
-          <button type="button" onClick={() => close(undefined)}>
-            Cancel
-          </button>
-        </div>
-      </form>
-    </div>
+    <ModalDialog labelledBy="new-site-title" onEscape={() => close(undefined)} onSubmit={(event) => void submit(event)}>
+      <h2 id="new-site-title">New Child Site</h2>
+      <label>
+        Site code
+        <input
+          ref={first}
+          value={code}
+          maxLength={3}
+          onChange={(event) => setCode(event.target.value)}
+          aria-invalid={errors.code !== undefined}
+          aria-describedby="site-code-error"
+        />
+      </label>
+      {errors.code !== undefined && (
+        <p id="site-code-error" className="field-error">
+          {errors.code}
+        </p>
+      )}
+      <label>
+        Site name
+        <input value={name} onChange={(event) => setName(event.target.value)} aria-invalid={errors.name !== undefined} />
+      </label>
+      {errors.name !== undefined && <p className="field-error">{errors.name}</p>}
+      <label>
+        Parent site
+        <select value={parentCode} onChange={(event) => setParentCode(event.target.value)}>
+          {sites
+            .filter((site) => site.health.state === 'ok')
+            .map((site) => (
+              <option key={site.code} value={site.code}>{`${site.code} - ${site.name}`}</option>
+            ))}
+        </select>
+      </label>
+      {errors.form !== undefined && (
+        <p className="field-error" role="alert">
+          {errors.form}
+        </p>
+      )}
+      <div className="dialog-buttons">
+        <button type="submit">OK</button>
+        <button type="button" onClick={() => close(undefined)}>
+          Cancel
+        </button>
+      </div>
+    </ModalDialog>
   );
 }

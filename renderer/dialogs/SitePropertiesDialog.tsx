@@ -3,7 +3,7 @@ import { apiMethods } from '../../shared/contract';
 import { errorText } from '../../shared/errors';
 import { describeIssues } from '../../shared/validate';
 import { useConsoleStore } from '../store/console-store';
-import { useModal } from './use-modal';
+import { ModalDialog } from './ModalDialog';
 
 /**
  * A site → Properties: its name and, for a child site, its parent (never itself or a site below it), with the site's
@@ -14,7 +14,6 @@ export function SitePropertiesDialog({ site }: { site: string }) {
   const hierarchy = useConsoleStore((state) => state.hierarchy);
   const api = useConsoleStore((state) => state.api);
   const close = useConsoleStore((state) => state.openDialog);
-  const modal = useModal<HTMLFormElement>(() => close(undefined));
   const notify = useConsoleStore((state) => state.notify);
   const entry = sites.find((candidate) => candidate.code === site);
   const status = hierarchy.find((candidate) => candidate.site.code === site);
@@ -63,82 +62,75 @@ export function SitePropertiesDialog({ site }: { site: string }) {
   const when = (text: string | null | undefined) => (text === null || text === undefined || text === '' ? 'never' : new Date(text).toLocaleString());
 
   return (
-    <div className="modal-backdrop" role="presentation">
-      <form
-        ref={modal.ref}
-        className="dialog"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby="site-properties-title"
-        tabIndex={-1}
-        onSubmit={(event) => {
-          event.preventDefault();
-          void apply().then((ok) => ok && close(undefined));
-        }}
-        onKeyDown={modal.onKeyDown}
-      >
-        <h2 id="site-properties-title">Site Properties — {site}</h2>
-        <label>
-          Site code
-          <input value={entry.code} readOnly aria-readonly="true" />
-        </label>
-        <label>
-          Site name
-          <input
-            ref={first}
-            value={name}
-            maxLength={60}
-            onChange={(event) => setName(event.target.value)}
-            aria-invalid={errors.name !== undefined}
-            aria-describedby="site-name-error"
-          />
-        </label>
-        {errors.name !== undefined && (
-          <p id="site-name-error" className="field-error">
-            {errors.name}
-          </p>
+    <ModalDialog
+      labelledBy="site-properties-title"
+      onEscape={() => close(undefined)}
+      onSubmit={(event) => {
+        event.preventDefault();
+        void apply().then((ok) => ok && close(undefined));
+      }}
+    >
+      <h2 id="site-properties-title">Site Properties — {site}</h2>
+      <label>
+        Site code
+        <input value={entry.code} readOnly aria-readonly="true" />
+      </label>
+      <label>
+        Site name
+        <input
+          ref={first}
+          value={name}
+          maxLength={60}
+          onChange={(event) => setName(event.target.value)}
+          aria-invalid={errors.name !== undefined}
+          aria-describedby="site-name-error"
+        />
+      </label>
+      {errors.name !== undefined && (
+        <p id="site-name-error" className="field-error">
+          {errors.name}
+        </p>
+      )}
+      <label>
+        Parent site
+        {entry.parentCode === null ? (
+          <input value="None: this is the top-level site (it synchronizes from the upstream)" readOnly aria-readonly="true" />
+        ) : (
+          <select value={parent} onChange={(event) => setParent(event.target.value)}>
+            {parents.map((candidate) => (
+              <option key={candidate.code} value={candidate.code}>{`${candidate.code} - ${candidate.name}`}</option>
+            ))}
+          </select>
         )}
-        <label>
-          Parent site
-          {entry.parentCode === null ? (
-            <input value="None: this is the top-level site (it synchronizes from the upstream)" readOnly aria-readonly="true" />
-          ) : (
-            <select value={parent} onChange={(event) => setParent(event.target.value)}>
-              {parents.map((candidate) => (
-                <option key={candidate.code} value={candidate.code}>{`${candidate.code} - ${candidate.name}`}</option>
-              ))}
-            </select>
-          )}
-        </label>
-        <dl className="details">
-          <dt>Site database</dt>
-          <dd className="mono">{entry.databaseFile}</dd>
-          <dt>Last synchronization</dt>
-          <dd>
-            {status?.lastRun === null || status?.lastRun === undefined
-              ? 'never'
-              : `${status.lastRun.outcome} (${status.lastRun.kind}) ${when(status.lastRun.at)}`}
-          </dd>
-          <dt>Content version</dt>
-          <dd>{status?.contentVersion ?? 0}</dd>
-        </dl>
-        {errors.form !== undefined && (
-          <p className="field-error" role="alert">
-            {errors.form}
-          </p>
-        )}
-        <div className="dialog-buttons">
-          <button type="submit" disabled={saving}>
-            OK
-          </button>
-          <button type="button" onClick={() => close(undefined)}>
-            Cancel
-          </button>
-          <button type="button" disabled={saving} onClick={() => void apply()}>
-            Apply
-          </button>
-        </div>
-      </form>
-    </div>
+      </label>
+      <dl className="details">
+        <dt>Site database</dt>
+        <dd className="mono">{entry.databaseFile}</dd>
+        <dt>Last synchronization</dt>
+        <dd>
+          {status?.lastRun === null || status?.lastRun === undefined
+            ? 'never'
+            : `${status.lastRun.outcome} (${status.lastRun.kind}) ${when(status.lastRun.at)}`}
+        </dd>
+        <dt>Content version</dt>
+        <dd>{status?.contentVersion ?? 0}</dd>
+      </dl>
+      {errors.form !== undefined && (
+        <p className="field-error" role="alert">
+          {errors.form}
+        </p>
+      )}
+      <div className="dialog-buttons">
+        <button type="submit" disabled={saving}>
+          OK
+        </button>
+        <button type="button" onClick={() => close(undefined)}>
+          Cancel
+        </button>
+        <button type="button" disabled={saving} onClick={() => void apply()}>
+          Apply
+        </button>
+      </div>
+    </ModalDialog>
   );
 }

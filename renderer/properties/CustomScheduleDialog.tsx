@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { useModal } from '../dialogs/use-modal';
+import { ModalDialog } from '../dialogs/ModalDialog';
 import { WEEKDAYS, WEEK_ORDERS, type Recurrence, type SyncSchedule } from '../../shared/schedule/schedule-model';
 import { scheduleErrors } from './schedule-errors';
 import { SchedulePreview } from './SchedulePreview';
@@ -9,7 +9,6 @@ const number = (text: string) => (text.trim() === '' ? Number.NaN : Number(text)
 /** The Custom Schedule dialog: start date and time, UTC, and the recurrence pattern. */
 export function CustomScheduleDialog({ site, initial, onDone }: { site: string; initial: SyncSchedule; onDone(schedule: SyncSchedule | undefined): void }) {
   const [schedule, setSchedule] = useState<SyncSchedule>({ ...initial, mode: 'custom', startIsDefault: false });
-  const modal = useModal<HTMLDivElement>(() => onDone(undefined));
   const errors = scheduleErrors(schedule);
   const recurrence = schedule.recurrence;
   const setRecurrence = (next: Recurrence) => setSchedule({ ...schedule, recurrence: next });
@@ -21,100 +20,157 @@ export function CustomScheduleDialog({ site, initial, onDone }: { site: string; 
       </span>
     );
   return (
-    <div className="modal-backdrop" role="presentation">
-      <div
-        ref={modal.ref}
-        className="dialog wide"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby="custom-schedule-title"
-        tabIndex={-1}
-        onKeyDown={modal.onKeyDown}
-      >
-        <h2 id="custom-schedule-title">Custom Schedule</h2>
-        <fieldset>
-          <legend>Start</legend>
-          <div className="row">
-            <label>
-              Date <input type="date" value={date} onChange={(event) => setSchedule({ ...schedule, start: `${event.target.value}T${time}` })} />
-            </label>
-            <label>
-              Time <input type="time" value={time} onChange={(event) => setSchedule({ ...schedule, start: `${date}T${event.target.value}` })} />
-            </label>
-            <label className="inline">
-              <input type="checkbox" checked={schedule.utc} onChange={(event) => setSchedule({ ...schedule, utc: event.target.checked })} /> UTC
-            </label>
-          </div>
-          {field('start')}
-        </fieldset>
-        <fieldset>
-          <legend>Recurrence pattern</legend>
-          <label className="inline">
-            <input type="radio" name="recurrence" checked={recurrence.type === 'none'} onChange={() => setRecurrence({ type: 'none' })} /> None
+    <ModalDialog className="wide" labelledBy="custom-schedule-title" onEscape={() => onDone(undefined)}>
+      <h2 id="custom-schedule-title">Custom Schedule</h2>
+      <fieldset>
+        <legend>Start</legend>
+        <div className="row">
+          <label>
+            Date <input type="date" value={date} onChange={(event) => setSchedule({ ...schedule, start: `${event.target.value}T${time}` })} />
+          </label>
+          <label>
+            Time <input type="time" value={time} onChange={(event) => setSchedule({ ...schedule, start: `${date}T${event.target.value}` })} />
           </label>
           <label className="inline">
-            <input
-              type="radio"
-              name="recurrence"
-              checked={recurrence.type === 'interval'}
-              onChange={() => setRecurrence({ type: 'interval', every: 1, unit: 'days' })}
-            />{' '}
-            Custom interval
+            <input type="checkbox" checked={schedule.utc} onChange={(event) => setSchedule({ ...schedule, utc: event.target.checked })} /> UTC
           </label>
-          <label className="inline">
-            <input
-              type="radio"
-              name="recurrence"
-              checked={recurrence.type === 'weekly'}
-              onChange={() => setRecurrence({ type: 'weekly', everyWeeks: 1, weekday: 2 })}
-            />{' '}
-            Weekly
-          </label>
-          <label className="inline">
-            <input
-              type="radio"
-              name="recurrence"
-              checked={recurrence.type === 'monthlyByDate' || recurrence.type === 'monthlyByWeekday'}
-              onChange={() => setRecurrence({ type: 'monthlyByDate', day: 1, everyMonths: 1 })}
-            />{' '}
-            Monthly
-          </label>
-          <div className="recurrence-detail">
-            {recurrence.type === 'interval' && (
+        </div>
+        {field('start')}
+      </fieldset>
+      <fieldset>
+        <legend>Recurrence pattern</legend>
+        <label className="inline">
+          <input type="radio" name="recurrence" checked={recurrence.type === 'none'} onChange={() => setRecurrence({ type: 'none' })} /> None
+        </label>
+        <label className="inline">
+          <input
+            type="radio"
+            name="recurrence"
+            checked={recurrence.type === 'interval'}
+            onChange={() => setRecurrence({ type: 'interval', every: 1, unit: 'days' })}
+          />{' '}
+          Custom interval
+        </label>
+        <label className="inline">
+          <input
+            type="radio"
+            name="recurrence"
+            checked={recurrence.type === 'weekly'}
+            onChange={() => setRecurrence({ type: 'weekly', everyWeeks: 1, weekday: 2 })}
+          />{' '}
+          Weekly
+        </label>
+        <label className="inline">
+          <input
+            type="radio"
+            name="recurrence"
+            checked={recurrence.type === 'monthlyByDate' || recurrence.type === 'monthlyByWeekday'}
+            onChange={() => setRecurrence({ type: 'monthlyByDate', day: 1, everyMonths: 1 })}
+          />{' '}
+          Monthly
+        </label>
+        <div className="recurrence-detail">
+          {recurrence.type === 'interval' && (
+            <div className="row">
+              Recur every
+              <input
+                aria-label="Interval"
+                type="number"
+                value={Number.isNaN(recurrence.every) ? '' : recurrence.every}
+                onChange={(event) => setRecurrence({ ...recurrence, every: number(event.target.value) })}
+              />
+              <select
+                aria-label="Interval unit"
+                value={recurrence.unit}
+                onChange={(event) => setRecurrence({ ...recurrence, unit: event.target.value as 'minutes' | 'hours' | 'days' })}
+              >
+                <option value="minutes">minutes</option>
+                <option value="hours">hours</option>
+                <option value="days">days</option>
+              </select>
+              {field('recurrence.every')}
+            </div>
+          )}
+          {recurrence.type === 'weekly' && (
+            <div className="row">
+              Recur every
+              <input
+                aria-label="Weeks"
+                type="number"
+                value={Number.isNaN(recurrence.everyWeeks) ? '' : recurrence.everyWeeks}
+                onChange={(event) => setRecurrence({ ...recurrence, everyWeeks: number(event.target.value) })}
+              />
+              weeks on
+              <select
+                aria-label="Weekday"
+                value={recurrence.weekday}
+                onChange={(event) => setRecurrence({ ...recurrence, weekday: Number(event.target.value) })}
+              >
+                {WEEKDAYS.map((day, index) => (
+                  <option key={day} value={index}>
+                    {day}
+                  </option>
+                ))}
+              </select>
+              {field('recurrence.everyWeeks')}
+            </div>
+          )}
+          {(recurrence.type === 'monthlyByDate' || recurrence.type === 'monthlyByWeekday') && (
+            <div className="column">
               <div className="row">
-                Recur every
                 <input
-                  aria-label="Interval"
-                  type="number"
-                  value={Number.isNaN(recurrence.every) ? '' : recurrence.every}
-                  onChange={(event) => setRecurrence({ ...recurrence, every: number(event.target.value) })}
+                  type="radio"
+                  name="monthly"
+                  aria-label="On a day of the month"
+                  checked={recurrence.type === 'monthlyByDate'}
+                  onChange={() => setRecurrence({ type: 'monthlyByDate', day: 1, everyMonths: recurrence.everyMonths })}
                 />
-                <select
-                  aria-label="Interval unit"
-                  value={recurrence.unit}
-                  onChange={(event) => setRecurrence({ ...recurrence, unit: event.target.value as 'minutes' | 'hours' | 'days' })}
-                >
-                  <option value="minutes">minutes</option>
-                  <option value="hours">hours</option>
-                  <option value="days">days</option>
-                </select>
-                {field('recurrence.every')}
+                Day
+                <input
+                  aria-label="Day of the month"
+                  type="number"
+                  disabled={recurrence.type !== 'monthlyByDate'}
+                  value={recurrence.type === 'monthlyByDate' && recurrence.day !== 0 && !Number.isNaN(recurrence.day) ? recurrence.day : ''}
+                  onChange={(event) => recurrence.type === 'monthlyByDate' && setRecurrence({ ...recurrence, day: number(event.target.value) })}
+                />
+                <label className="inline">
+                  <input
+                    type="checkbox"
+                    aria-label="Last day of the month"
+                    disabled={recurrence.type !== 'monthlyByDate'}
+                    checked={recurrence.type === 'monthlyByDate' && recurrence.day === 0}
+                    onChange={(event) => recurrence.type === 'monthlyByDate' && setRecurrence({ ...recurrence, day: event.target.checked ? 0 : 1 })}
+                  />{' '}
+                  Last day of the month
+                </label>
+                {field('recurrence.day')}
               </div>
-            )}
-            {recurrence.type === 'weekly' && (
               <div className="row">
-                Recur every
                 <input
-                  aria-label="Weeks"
-                  type="number"
-                  value={Number.isNaN(recurrence.everyWeeks) ? '' : recurrence.everyWeeks}
-                  onChange={(event) => setRecurrence({ ...recurrence, everyWeeks: number(event.target.value) })}
+                  type="radio"
+                  name="monthly"
+                  aria-label="On a weekday of the month"
+                  checked={recurrence.type === 'monthlyByWeekday'}
+                  onChange={() => setRecurrence({ type: 'monthlyByWeekday', week: 2, weekday: 2, everyMonths: recurrence.everyMonths })}
                 />
-                weeks on
+                The
                 <select
-                  aria-label="Weekday"
-                  value={recurrence.weekday}
-                  onChange={(event) => setRecurrence({ ...recurrence, weekday: Number(event.target.value) })}
+                  aria-label="Week of the month"
+                  disabled={recurrence.type !== 'monthlyByWeekday'}
+                  value={recurrence.type === 'monthlyByWeekday' ? recurrence.week : 1}
+                  onChange={(event) => recurrence.type === 'monthlyByWeekday' && setRecurrence({ ...recurrence, week: Number(event.target.value) })}
+                >
+                  {[1, 2, 3, 4, 0].map((week) => (
+                    <option key={week} value={week}>
+                      {WEEK_ORDERS[week]}
+                    </option>
+                  ))}
+                </select>
+                <select
+                  aria-label="Weekday of the month"
+                  disabled={recurrence.type !== 'monthlyByWeekday'}
+                  value={recurrence.type === 'monthlyByWeekday' ? recurrence.weekday : 2}
+                  onChange={(event) => recurrence.type === 'monthlyByWeekday' && setRecurrence({ ...recurrence, weekday: Number(event.target.value) })}
                 >
                   {WEEKDAYS.map((day, index) => (
                     <option key={day} value={index}>
@@ -122,98 +178,31 @@ export function CustomScheduleDialog({ site, initial, onDone }: { site: string; 
                     </option>
                   ))}
                 </select>
-                {field('recurrence.everyWeeks')}
               </div>
-            )}
-            {(recurrence.type === 'monthlyByDate' || recurrence.type === 'monthlyByWeekday') && (
-              <div className="column">
-                <div className="row">
-                  <input
-                    type="radio"
-                    name="monthly"
-                    aria-label="On a day of the month"
-                    checked={recurrence.type === 'monthlyByDate'}
-                    onChange={() => setRecurrence({ type: 'monthlyByDate', day: 1, everyMonths: recurrence.everyMonths })}
-                  />
-                  Day
-                  <input
-                    aria-label="Day of the month"
-                    type="number"
-                    disabled={recurrence.type !== 'monthlyByDate'}
-                    value={recurrence.type === 'monthlyByDate' && recurrence.day !== 0 && !Number.isNaN(recurrence.day) ? recurrence.day : ''}
-                    onChange={(event) => recurrence.type === 'monthlyByDate' && setRecurrence({ ...recurrence, day: number(event.target.value) })}
-                  />
-                  <label className="inline">
-                    <input
-                      type="checkbox"
-                      aria-label="Last day of the month"
-                      disabled={recurrence.type !== 'monthlyByDate'}
-                      checked={recurrence.type === 'monthlyByDate' && recurrence.day === 0}
-                      onChange={(event) => recurrence.type === 'monthlyByDate' && setRecurrence({ ...recurrence, day: event.target.checked ? 0 : 1 })}
-                    />{' '}
-                    Last day of the month
-                  </label>
-                  {field('recurrence.day')}
-                </div>
-                <div className="row">
-                  <input
-                    type="radio"
-                    name="monthly"
-                    aria-label="On a weekday of the month"
-                    checked={recurrence.type === 'monthlyByWeekday'}
-                    onChange={() => setRecurrence({ type: 'monthlyByWeekday', week: 2, weekday: 2, everyMonths: recurrence.everyMonths })}
-                  />
-                  The
-                  <select
-                    aria-label="Week of the month"
-                    disabled={recurrence.type !== 'monthlyByWeekday'}
-                    value={recurrence.type === 'monthlyByWeekday' ? recurrence.week : 1}
-                    onChange={(event) => recurrence.type === 'monthlyByWeekday' && setRecurrence({ ...recurrence, week: Number(event.target.value) })}
-                  >
-                    {[1, 2, 3, 4, 0].map((week) => (
-                      <option key={week} value={week}>
-                        {WEEK_ORDERS[week]}
-                      </option>
-                    ))}
-                  </select>
-                  <select
-                    aria-label="Weekday of the month"
-                    disabled={recurrence.type !== 'monthlyByWeekday'}
-                    value={recurrence.type === 'monthlyByWeekday' ? recurrence.weekday : 2}
-                    onChange={(event) => recurrence.type === 'monthlyByWeekday' && setRecurrence({ ...recurrence, weekday: Number(event.target.value) })}
-                  >
-                    {WEEKDAYS.map((day, index) => (
-                      <option key={day} value={index}>
-                        {day}
-                      </option>
-                    ))}
-                  </select>
-                </div>
-                <div className="row">
-                  Recur every
-                  <input
-                    aria-label="Months"
-                    type="number"
-                    value={Number.isNaN(recurrence.everyMonths) ? '' : recurrence.everyMonths}
-                    onChange={(event) => setRecurrence({ ...recurrence, everyMonths: number(event.target.value) })}
-                  />
-                  months
-                  {field('recurrence.everyMonths')}
-                </div>
+              <div className="row">
+                Recur every
+                <input
+                  aria-label="Months"
+                  type="number"
+                  value={Number.isNaN(recurrence.everyMonths) ? '' : recurrence.everyMonths}
+                  onChange={(event) => setRecurrence({ ...recurrence, everyMonths: number(event.target.value) })}
+                />
+                months
+                {field('recurrence.everyMonths')}
               </div>
-            )}
-          </div>
-        </fieldset>
-        <SchedulePreview site={site} schedule={schedule} valid={Object.keys(errors).length === 0} />
-        <div className="dialog-buttons">
-          <button type="button" disabled={Object.keys(errors).length > 0} onClick={() => onDone(schedule)}>
-            OK
-          </button>
-          <button type="button" onClick={() => onDone(undefined)}>
-            Cancel
-          </button>
+            </div>
+          )}
         </div>
+      </fieldset>
+      <SchedulePreview site={site} schedule={schedule} valid={Object.keys(errors).length === 0} />
+      <div className="dialog-buttons">
+        <button type="button" disabled={Object.keys(errors).length > 0} onClick={() => onDone(schedule)}>
+          OK
+        </button>
+        <button type="button" onClick={() => onDone(undefined)}>
+          Cancel
+        </button>
       </div>
-    </div>
+    </ModalDialog>
   );
 }

@@ -3,7 +3,7 @@ import { describeSyncSource, SupConfigSchema, type SupConfig, type SyncSource } 
 import { errorText } from '../../shared/errors';
 import type { SyncSchedule } from '../../shared/schedule/schedule-model';
 import { useConsoleStore } from '../store/console-store';
-import { useModal } from '../dialogs/use-modal';
+import { ModalDialog } from '../dialogs/ModalDialog';
 import { CustomScheduleDialog } from './CustomScheduleDialog';
 import { ProductsTree, type Category } from './ProductsTree';
 import { ScopeChange } from './ScopeChange';
@@ -35,8 +35,6 @@ export function SupPropertiesDialog({ site }: { site: string }) {
   const [customizing, setCustomizing] = useState(false);
   const [error, setError] = useState<string | undefined>();
   const [saving, setSaving] = useState(false);
-  // Escape while the Custom Schedule dialog is open closes only that one (it handles its own keys).
-  const modal = useModal<HTMLDivElement>(() => close(undefined));
 
   useEffect(() => {
     void Promise.all([api.getSupConfig({ site }), api.getSchedule({ site }), api.listCategories({ site })]).then(
@@ -52,19 +50,9 @@ export function SupPropertiesDialog({ site }: { site: string }) {
 
   if (config === undefined || schedule === undefined) {
     return (
-      <div className="modal-backdrop" role="presentation">
-        <div
-          ref={modal.ref}
-          className="dialog"
-          role="dialog"
-          aria-modal="true"
-          aria-label="Software Update Point Properties"
-          tabIndex={-1}
-          onKeyDown={modal.onKeyDown}
-        >
-          {error ?? 'Loading…'}
-        </div>
-      </div>
+      <ModalDialog label="Software Update Point Properties" onEscape={() => close(undefined)}>
+        {error ?? 'Loading…'}
+      </ModalDialog>
     );
   }
   const errors = scheduleErrors(schedule);
@@ -110,269 +98,262 @@ export function SupPropertiesDialog({ site }: { site: string }) {
   ) : null;
 
   return (
-    <div className="modal-backdrop" role="presentation">
-      <div ref={modal.ref} className="dialog properties" role="dialog" aria-modal="true" aria-labelledby="sup-title" tabIndex={-1} onKeyDown={modal.onKeyDown}>
-        <h2 id="sup-title">Software Update Point Properties — {site}</h2>
-        <div
-          role="tablist"
-          aria-label="Property pages"
-          onKeyDown={(event) => {
-            // Arrow keys move between tabs (and show them), Home and End go to the first and the last.
-            const index = TABS.indexOf(tab);
-            const next = { ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: TABS.length - 1 }[event.key];
-            if (next === undefined) return;
-            event.preventDefault();
-            const target = TABS[(next + TABS.length) % TABS.length]!;
-            setTab(target);
-            event.currentTarget.querySelector<HTMLElement>(`[data-tab="${target}"]`)?.focus();
-          }}
-        >
-          {TABS.map((name) => (
-            <button
-              key={name}
-              type="button"
-              role="tab"
-              data-tab={name}
-              tabIndex={tab === name ? 0 : -1}
-              aria-selected={tab === name}
-              className={tab === name ? 'tab active' : 'tab'}
-              onClick={() => setTab(name)}
-            >
-              {name}
-            </button>
-          ))}
-        </div>
-        <div role="tabpanel" aria-label={tab} className="tab-panel">
-          {tab === 'Sync Settings' && (
-            <fieldset>
-              <legend>Synchronization source</legend>
-              {/* A child synchronizes from its parent here, or from a parent on another server given by its URL. */}
-              {(readOnly ? (['parent', 'upstream'] as const) : (['sample', 'microsoft-update', 'upstream', 'none'] as const)).map((kind) => (
-                <label key={kind} className="inline block">
-                  <input
-                    type="radio"
-                    name="source"
-                    checked={source.kind === kind}
-                    onChange={() =>
-                      setSource(
-                        kind === 'upstream'
-                          ? { kind, url: source.kind === 'upstream' ? source.url : 'https://' }
-                          : kind === 'parent'
-                            ? { kind, site: parentCode ?? '' }
-                            : { kind },
-                      )
-                    }
-                  />
-                  {kind === 'upstream'
-                    ? readOnly
-                      ? 'Synchronize from a parent site on another server'
-                      : 'Synchronize from an upstream update server'
-                    : kind === 'parent'
-                      ? describeSyncSource({ kind, site: parentCode ?? '' })
-                      : describeSyncSource({ kind } as SyncSource)}
-                </label>
-              ))}
-              {source.kind === 'upstream' && (
-                <label>
-                  Upstream update server URL
-                  <input
-                    value={source.url}
-                    aria-invalid={settingErrors['source.url'] !== undefined}
-                    onChange={(event) => setSource({ kind: 'upstream', url: event.target.value })}
-                  />
-                </label>
-              )}
-              <FieldError message={settingErrors['source.url']} />
-              <label>
-                Proxy server (optional)
+    <ModalDialog className="properties" labelledBy="sup-title" onEscape={() => close(undefined)}>
+      <h2 id="sup-title">Software Update Point Properties — {site}</h2>
+      <div
+        role="tablist"
+        aria-label="Property pages"
+        onKeyDown={(event) => {
+          // Arrow keys move between tabs (and show them), Home and End go to the first and the last.
+          const index = TABS.indexOf(tab);
+          const next = { ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: TABS.length - 1 }[event.key];
+          if (next === undefined) return;
+          event.preventDefault();
+          const target = TABS[(next + TABS.length) % TABS.length]!;
+          setTab(target);
+          event.currentTarget.querySelector<HTMLElement>(`[data-tab="${target}"]`)?.focus();
+        }}
+      >
+        {TABS.map((name) => (
+          <button
+            key={name}
+            type="button"
+            role="tab"
+            data-tab={name}
+            tabIndex={tab === name ? 0 : -1}
+            aria-selected={tab === name}
+            className={tab === name ? 'tab active' : 'tab'}
+            onClick={() => setTab(name)}
+          >
+            {name}
+          </button>
+        ))}
+      </div>
+      <div role="tabpanel" aria-label={tab} className="tab-panel">
+        {tab === 'Sync Settings' && (
+          <fieldset>
+            <legend>Synchronization source</legend>
+            {/* A child synchronizes from its parent here, or from a parent on another server given by its URL. */}
+            {(readOnly ? (['parent', 'upstream'] as const) : (['sample', 'microsoft-update', 'upstream', 'none'] as const)).map((kind) => (
+              <label key={kind} className="inline block">
                 <input
-                  value={config.proxy?.url ?? ''}
-                  aria-invalid={settingErrors['proxy.url'] !== undefined}
-                  placeholder="http://proxy.corp.example:8080"
-                  onChange={(event) => setConfig({ ...config, proxy: event.target.value === '' ? undefined : { ...config.proxy, url: event.target.value } })}
+                  type="radio"
+                  name="source"
+                  checked={source.kind === kind}
+                  onChange={() =>
+                    setSource(
+                      kind === 'upstream'
+                        ? { kind, url: source.kind === 'upstream' ? source.url : 'https://' }
+                        : kind === 'parent'
+                          ? { kind, site: parentCode ?? '' }
+                          : { kind },
+                    )
+                  }
+                />
+                {kind === 'upstream'
+                  ? readOnly
+                    ? 'Synchronize from a parent site on another server'
+                    : 'Synchronize from an upstream update server'
+                  : kind === 'parent'
+                    ? describeSyncSource({ kind, site: parentCode ?? '' })
+                    : describeSyncSource({ kind } as SyncSource)}
+              </label>
+            ))}
+            {source.kind === 'upstream' && (
+              <label>
+                Upstream update server URL
+                <input
+                  value={source.url}
+                  aria-invalid={settingErrors['source.url'] !== undefined}
+                  onChange={(event) => setSource({ kind: 'upstream', url: event.target.value })}
                 />
               </label>
-              <FieldError message={settingErrors['proxy.url']} />
-              {config.proxy !== undefined && (
-                <>
-                  <label>
-                    Proxy user name (optional)
-                    <input
-                      value={config.proxy.username ?? ''}
-                      autoComplete="off"
-                      onChange={(event) =>
-                        setConfig({ ...config, proxy: { ...config.proxy!, username: event.target.value === '' ? undefined : event.target.value } })
-                      }
-                    />
-                  </label>
-                  <label>
-                    Proxy password
-                    {/* The saved password never comes back to the console: type a new one to replace it. */}
-                    <input
-                      type="password"
-                      autoComplete="new-password"
-                      value={config.proxy.password ?? ''}
-                      placeholder={config.proxy.passwordSaved ? '•••••••• (saved; type to replace)' : 'none'}
-                      onChange={(event) =>
-                        setConfig({ ...config, proxy: { ...config.proxy!, password: event.target.value === '' ? undefined : event.target.value } })
-                      }
-                    />
-                  </label>
-                </>
-              )}
-              <label>
-                Retry a failed synchronization after (minutes)
-                <input
-                  type="number"
-                  value={config.retryMinutes}
-                  aria-invalid={settingErrors.retryMinutes !== undefined}
-                  onChange={(event) => setConfig({ ...config, retryMinutes: Number(event.target.value) })}
-                />
-              </label>
-              <FieldError message={settingErrors.retryMinutes} />
-            </fieldset>
-          )}
-          {tab === 'Synchronization Schedule' && (
-            <div>
-              {inherited}
-              <fieldset disabled={readOnly}>
-                <label className="inline block">
-                  <input type="checkbox" checked={schedule.enabled} onChange={(event) => setSchedule({ ...schedule, enabled: event.target.checked })} /> Enable
-                  synchronization on a schedule
-                </label>
-                <label className="inline block">
-                  <input
-                    type="radio"
-                    name="mode"
-                    disabled={!schedule.enabled}
-                    checked={schedule.mode === 'simple'}
-                    onChange={() => setSchedule({ ...schedule, mode: 'simple', startIsDefault: true })}
-                  />{' '}
-                  Simple schedule
-                </label>
-                <div className="row indent">
-                  Run every
-                  <input
-                    aria-label="Simple schedule interval"
-                    type="number"
-                    disabled={!schedule.enabled || schedule.mode !== 'simple'}
-                    value={Number.isNaN(schedule.simple.every) ? '' : schedule.simple.every}
-                    onChange={(event) =>
-                      setSchedule({ ...schedule, simple: { ...schedule.simple, every: event.target.value === '' ? Number.NaN : Number(event.target.value) } })
-                    }
-                  />
-                  <select
-                    aria-label="Simple schedule unit"
-                    disabled={!schedule.enabled || schedule.mode !== 'simple'}
-                    value={schedule.simple.unit}
-                    onChange={(event) => setSchedule({ ...schedule, simple: { ...schedule.simple, unit: event.target.value as 'hours' | 'days' | 'weeks' } })}
-                  >
-                    <option value="hours">hours</option>
-                    <option value="days">days</option>
-                    <option value="weeks">weeks</option>
-                  </select>
-                  {errors['simple.every'] !== undefined && (
-                    <span className="field-error" role="alert">
-                      {errors['simple.every']}
-                    </span>
-                  )}
-                </div>
-                <label className="inline block">
-                  <input
-                    type="radio"
-                    name="mode"
-                    disabled={!schedule.enabled}
-                    checked={schedule.mode === 'custom'}
-                    onChange={() => setSchedule({ ...schedule, mode: 'custom' })}
-                  />{' '}
-                  Custom schedule
-                </label>
-                <div className="row indent">
-                  <button type="button" disabled={!schedule.enabled || schedule.mode !== 'custom'} onClick={() => setCustomizing(true)}>
-                    Customize…
-                  </button>
-                </div>
-              </fieldset>
-              <SchedulePreview site={site} schedule={schedule} valid={Object.keys(errors).length === 0} />
-            </div>
-          )}
-          {tab === 'Classifications' && (
-            <fieldset disabled={readOnly}>
-              {inherited}
-              <legend>Update classifications to synchronize</legend>
-              {classifications.length === 0 && (
-                <p className="muted">The classifications are listed after the first synchronization. Selected now: {config.classifications.join(', ')}</p>
-              )}
-              {classifications.map((category) => (
-                <label key={category.id} className="inline block">
-                  <input
-                    type="checkbox"
-                    checked={selected(config.classifications, category)}
-                    onChange={(event) => setConfig({ ...config, classifications: toggle(config.classifications, category.name, event.target.checked) })}
-                  />{' '}
-                  {category.name}
-                </label>
-              ))}
-            </fieldset>
-          )}
-          {tab === 'Products' && (
-            <div>
-              {inherited}
-              <ProductsTree
-                categories={categories}
-                products={config.products}
-                disabled={readOnly}
-                onChange={(products) => setConfig({ ...config, products })}
+            )}
+            <FieldError message={settingErrors['source.url']} />
+            <label>
+              Proxy server (optional)
+              <input
+                value={config.proxy?.url ?? ''}
+                aria-invalid={settingErrors['proxy.url'] !== undefined}
+                placeholder="http://proxy.corp.example:8080"
+                onChange={(event) => setConfig({ ...config, proxy: event.target.value === '' ? undefined : { ...config.proxy, url: event.target.value } })}
               />
-            </div>
-          )}
-          {tab === 'Languages' && (
-            <fieldset disabled={readOnly}>
-              {inherited}
-              <legend>Summary details languages</legend>
-              {LANGUAGES.map(([code, name]) => (
-                <label key={code} className="inline block">
+            </label>
+            <FieldError message={settingErrors['proxy.url']} />
+            {config.proxy !== undefined && (
+              <>
+                <label>
+                  Proxy user name (optional)
                   <input
-                    type="checkbox"
-                    checked={config.languages.includes(code)}
-                    onChange={(event) => setConfig({ ...config, languages: toggle(config.languages, code, event.target.checked) })}
-                  />{' '}
-                  {name}
+                    value={config.proxy.username ?? ''}
+                    autoComplete="off"
+                    onChange={(event) =>
+                      setConfig({ ...config, proxy: { ...config.proxy!, username: event.target.value === '' ? undefined : event.target.value } })
+                    }
+                  />
                 </label>
-              ))}
-              <FieldError message={settingErrors.languages} />
-            </fieldset>
-          )}
-        </div>
-        {!readOnly && <ScopeChange site={site} saved={savedConfig} proposed={config} />}
-        {error !== undefined && (
-          <p className="field-error" role="alert">
-            {error}
-          </p>
+                <label>
+                  Proxy password
+                  {/* The saved password never comes back to the console: type a new one to replace it. */}
+                  <input
+                    type="password"
+                    autoComplete="new-password"
+                    value={config.proxy.password ?? ''}
+                    placeholder={config.proxy.passwordSaved ? '•••••••• (saved; type to replace)' : 'none'}
+                    onChange={(event) =>
+                      setConfig({ ...config, proxy: { ...config.proxy!, password: event.target.value === '' ? undefined : event.target.value } })
+                    }
+                  />
+                </label>
+              </>
+            )}
+            <label>
+              Retry a failed synchronization after (minutes)
+              <input
+                type="number"
+                value={config.retryMinutes}
+                aria-invalid={settingErrors.retryMinutes !== undefined}
+                onChange={(event) => setConfig({ ...config, retryMinutes: Number(event.target.value) })}
+              />
+            </label>
+            <FieldError message={settingErrors.retryMinutes} />
+          </fieldset>
         )}
-        <div className="dialog-buttons">
-          <button type="button" disabled={saving} onClick={() => void apply().then((ok) => ok && close(undefined))}>
-            OK
-          </button>
-          <button type="button" onClick={() => close(undefined)}>
-            Cancel
-          </button>
-          <button type="button" disabled={saving} onClick={() => void apply()}>
-            Apply
-          </button>
-        </div>
-        {customizing && (
-          <CustomScheduleDialog
-            site={site}
-            initial={schedule}
-            onDone={(next) => {
-              setCustomizing(false);
-              if (next !== undefined) setSchedule(next);
-            }}
-          />
+        {tab === 'Synchronization Schedule' && (
+          <div>
+            {inherited}
+            <fieldset disabled={readOnly}>
+              <label className="inline block">
+                <input type="checkbox" checked={schedule.enabled} onChange={(event) => setSchedule({ ...schedule, enabled: event.target.checked })} /> Enable
+                synchronization on a schedule
+              </label>
+              <label className="inline block">
+                <input
+                  type="radio"
+                  name="mode"
+                  disabled={!schedule.enabled}
+                  checked={schedule.mode === 'simple'}
+                  onChange={() => setSchedule({ ...schedule, mode: 'simple', startIsDefault: true })}
+                />{' '}
+                Simple schedule
+              </label>
+              <div className="row indent">
+                Run every
+                <input
+                  aria-label="Simple schedule interval"
+                  type="number"
+                  disabled={!schedule.enabled || schedule.mode !== 'simple'}
+                  value={Number.isNaN(schedule.simple.every) ? '' : schedule.simple.every}
+                  onChange={(event) =>
+                    setSchedule({ ...schedule, simple: { ...schedule.simple, every: event.target.value === '' ? Number.NaN : Number(event.target.value) } })
+                  }
+                />
+                <select
+                  aria-label="Simple schedule unit"
+                  disabled={!schedule.enabled || schedule.mode !== 'simple'}
+                  value={schedule.simple.unit}
+                  onChange={(event) => setSchedule({ ...schedule, simple: { ...schedule.simple, unit: event.target.value as 'hours' | 'days' | 'weeks' } })}
+                >
+                  <option value="hours">hours</option>
+                  <option value="days">days</option>
+                  <option value="weeks">weeks</option>
+                </select>
+                {errors['simple.every'] !== undefined && (
+                  <span className="field-error" role="alert">
+                    {errors['simple.every']}
+                  </span>
+                )}
+              </div>
+              <label className="inline block">
+                <input
+                  type="radio"
+                  name="mode"
+                  disabled={!schedule.enabled}
+                  checked={schedule.mode === 'custom'}
+                  onChange={() => setSchedule({ ...schedule, mode: 'custom' })}
+                />{' '}
+                Custom schedule
+              </label>
+              <div className="row indent">
+                <button type="button" disabled={!schedule.enabled || schedule.mode !== 'custom'} onClick={() => setCustomizing(true)}>
+                  Customize…
+                </button>
+              </div>
+            </fieldset>
+            <SchedulePreview site={site} schedule={schedule} valid={Object.keys(errors).length === 0} />
+          </div>
+        )}
+        {tab === 'Classifications' && (
+          <fieldset disabled={readOnly}>
+            {inherited}
+            <legend>Update classifications to synchronize</legend>
+            {classifications.length === 0 && (
+              <p className="muted">The classifications are listed after the first synchronization. Selected now: {config.classifications.join(', ')}</p>
+            )}
+            {classifications.map((category) => (
+              <label key={category.id} className="inline block">
+                <input
+                  type="checkbox"
+                  checked={selected(config.classifications, category)}
+                  onChange={(event) => setConfig({ ...config, classifications: toggle(config.classifications, category.name, event.target.checked) })}
+                />{' '}
+                {category.name}
+              </label>
+            ))}
+          </fieldset>
+        )}
+        {tab === 'Products' && (
+          <div>
+            {inherited}
+            <ProductsTree categories={categories} products={config.products} disabled={readOnly} onChange={(products) => setConfig({ ...config, products })} />
+          </div>
+        )}
+        {tab === 'Languages' && (
+          <fieldset disabled={readOnly}>
+            {inherited}
+            <legend>Summary details languages</legend>
+            {LANGUAGES.map(([code, name]) => (
+              <label key={code} className="inline block">
+                <input
+                  type="checkbox"
+                  checked={config.languages.includes(code)}
+                  onChange={(event) => setConfig({ ...config, languages: toggle(config.languages, code, event.target.checked) })}
+                />{' '}
+                {name}
+              </label>
+            ))}
+            <FieldError message={settingErrors.languages} />
+          </fieldset>
         )}
       </div>
-    </div>
+      {!readOnly && <ScopeChange site={site} saved={savedConfig} proposed={config} />}
+      {error !== undefined && (
+        <p className="field-error" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="dialog-buttons">
+        <button type="button" disabled={saving} onClick={() => void apply().then((ok) => ok && close(undefined))}>
+          OK
+        </button>
+        <button type="button" onClick={() => close(undefined)}>
+          Cancel
+        </button>
+        <button type="button" disabled={saving} onClick={() => void apply()}>
+          Apply
+        </button>
+      </div>
+      {customizing && (
+        <CustomScheduleDialog
+          site={site}
+          initial={schedule}
+          onDone={(next) => {
+            setCustomizing(false);
+            if (next !== undefined) setSchedule(next);
+          }}
+        />
+      )}
+    </ModalDialog>
   );
 }
 

@@ -45,7 +45,7 @@ export function LogPane({ site }: { site: string | undefined }) {
   view.update();
   const count = pausedAt === undefined ? view.length : Math.min(view.length, view.indexOfSeq(pausedAt));
   const waiting = view.length - count;
-  const rows = useFixedRowWindow(count, ROW_HEIGHT, 30);
+  const rows = useFixedRowWindow(count, ROW_HEIGHT, { overscan: 30 });
   const { element } = rows;
 
   // While following, the newest line stays in view; otherwise the lines on screen stay put as lines arrive and the

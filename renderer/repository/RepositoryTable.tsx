@@ -48,7 +48,7 @@ export function RepositoryTable({ filter }: { filter: { classificationId?: strin
 
   // A new query starts at its top with nothing selected.
   // While a refresh loads, the grid keeps its size: the rows on screen show Loading… and the scroll position is kept.
-  const grid = useFixedRowWindow(view.total, ROW_HEIGHT, 8);
+  const grid = useFixedRowWindow(view.total, ROW_HEIGHT, { overscan: 8, keepInView: selected?.index, stickyHeader: 'thead' });
   const { first, last, element } = grid;
   useEffect(() => {
     setSelected(undefined);

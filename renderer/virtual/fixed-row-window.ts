@@ -3,7 +3,7 @@
  * rows on screen follow from the scroll position by arithmetic, so a list that grows by 2,000 lines at a time up to
  * a million costs the same per update as an empty one; general virtualizers re-measure every row when the count changes.
  */
-import { useCallback, useLayoutEffect, useState } from 'react';
+import { useCallback, useLayoutEffect, useRef, useState } from 'react';
 
 export interface RowWindow {
   /** First and last row to render (overscan included); last < first when there is nothing to render. */
@@ -32,6 +32,17 @@ export function scrollTopFor(index: number, align: 'nearest' | 'start' | 'end', 
   return current;
 }
 
+/**
+ * Where to scroll when the list's viewport changes height (a pane opened beside it, the window was resized): a row
+ * that was on screen stays on screen, so the selection never slips out of view under the administrator's eyes.
+ */
+export function scrollTopAfterResize(anchor: number | undefined, top: number, previousHeight: number, height: number, rowHeight: number): number {
+  if (anchor === undefined || height === previousHeight) return top;
+  const rowTop = anchor * rowHeight;
+  const wasVisible = rowTop >= top && rowTop + rowHeight <= top + previousHeight;
+  return wasVisible ? scrollTopFor(anchor, 'nearest', top, height, rowHeight) : top;
+}
+
 export interface FixedRowWindow extends RowWindow {
   /** Give this to the scrolling element (a callback ref, so a list that mounts later is still observed). */
   ref(element: HTMLElement | null): void;
@@ -40,16 +51,38 @@ export interface FixedRowWindow extends RowWindow {
   viewportHeight: number;
 }
 
-export function useFixedRowWindow(count: number, rowHeight: number, overscan = 10): FixedRowWindow {
+export interface RowWindowOptions {
+  overscan?: number;
+  /** A row (the selection) that stays on screen when the viewport changes height, if it was on screen. */
+  keepInView?: number;
+  /** A sticky header inside the scrolling element (a table's thead) covers the top of the viewport. */
+  stickyHeader?: string;
+}
+
+export function useFixedRowWindow(count: number, rowHeight: number, { overscan = 10, keepInView, stickyHeader }: RowWindowOptions = {}): FixedRowWindow {
   const [element, setElement] = useState<HTMLElement | null>(null);
   const [viewport, setViewport] = useState({ top: 0, height: 0 });
+  const anchor = useRef(keepInView);
+  anchor.current = keepInView;
+  const seenHeight = useRef(0);
+
+  const rowsHeight = useCallback(
+    (scroller: HTMLElement) => {
+      const header = stickyHeader === undefined ? null : scroller.querySelector<HTMLElement>(stickyHeader);
+      return Math.max(0, scroller.clientHeight - (header?.offsetHeight ?? 0));
+    },
+    [stickyHeader],
+  );
 
   useLayoutEffect(() => {
     if (element === null) return;
-    const update = () =>
-      setViewport((previous) =>
-        previous.top === element.scrollTop && previous.height === element.clientHeight ? previous : { top: element.scrollTop, height: element.clientHeight },
-      );
+    const update = () => {
+      const height = rowsHeight(element);
+      const top = scrollTopAfterResize(anchor.current, element.scrollTop, seenHeight.current || height, height, rowHeight);
+      if (top !== element.scrollTop) element.scrollTop = top;
+      seenHeight.current = height;
+      setViewport((previous) => (previous.top === element.scrollTop && previous.height === height ? previous : { top: element.scrollTop, height }));
+    };
     update();
     element.addEventListener('scroll', update, { passive: true });
     const observer = new ResizeObserver(update);
@@ -58,15 +91,15 @@ export function useFixedRowWindow(count: number, rowHeight: number, overscan = 1
       element.removeEventListener('scroll', update);
       observer.disconnect();
     };
-  }, [element]);
+  }, [element, rowHeight, rowsHeight]);
 
   const scrollToIndex = useCallback(
     (index: number, align: 'nearest' | 'start' | 'end' = 'nearest') => {
       if (element === null) return;
-      const top = scrollTopFor(index, align, element.scrollTop, element.clientHeight, rowHeight);
+      const top = scrollTopFor(index, align, element.scrollTop, rowsHeight(element), rowHeight);
       if (top !== element.scrollTop) element.scrollTop = top;
     },
-    [element, rowHeight],
+    [element, rowHeight, rowsHeight],
   );
 
   return { ...rowWindow(viewport.top, viewport.height, count, rowHeight, overscan), ref: setElement, element, scrollToIndex, viewportHeight: viewport.height };

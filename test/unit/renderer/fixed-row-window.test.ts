@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rowWindow, scrollTopFor } from '../../../renderer/virtual/fixed-row-window';
+import { rowWindow, scrollTopAfterResize, scrollTopFor } from '../../../renderer/virtual/fixed-row-window';
 
 describe('fixed-height row windows', () => {
   it('renders the rows on screen plus the overscan, whatever the number of rows', () => {
@@ -19,5 +19,16 @@ describe('fixed-height row windows', () => {
     expect(scrollTopFor(2, 'nearest', 440, 220, 22)).toBe(44);
     expect(scrollTopFor(100, 'start', 0, 220, 22)).toBe(2200);
     expect(scrollTopFor(100, 'end', 0, 220, 22)).toBe(2222 - 220);
+  });
+
+  it('keeps a row that was on screen on screen when the viewport shrinks, and leaves the scroll alone otherwise', () => {
+    // The last of 1,000 rows at the bottom of a 440 px viewport; a details pane takes 200 px.
+    const top = 22_000 - 440;
+    expect(scrollTopAfterResize(999, top, 440, 240, 22)).toBe(22_000 - 240);
+    // A row scrolled away from is not pulled back, and a viewport that grows keeps its scroll position.
+    expect(scrollTopAfterResize(10, top, 440, 240, 22)).toBe(top);
+    expect(scrollTopAfterResize(999, top, 440, 640, 22)).toBe(top);
+    expect(scrollTopAfterResize(undefined, top, 440, 240, 22)).toBe(top);
+    expect(scrollTopAfterResize(999, top, 440, 440, 22)).toBe(top);
   });
 });

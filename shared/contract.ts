@@ -196,7 +196,11 @@ export const apiMethods = {
     params: z.object({ site: SiteCodeSchema, limit: z.number().int().min(1).max(1000).default(100) }).strict(),
     result: z.array(SyncRunSchema),
   },
-  querySyncChanges: { params: z.object({ site: SiteCodeSchema, runId: z.number().int() }).strict(), result: z.array(SyncChangeSchema) },
+  querySyncChanges: {
+    /** One entry per update as the repository lists them; includeBundled adds every bundled revision the run wrote. */
+    params: z.object({ site: SiteCodeSchema, runId: z.number().int(), includeBundled: z.boolean().optional() }).strict(),
+    result: z.array(SyncChangeSchema),
+  },
   queryUpdates: { params: UpdateQuerySchema, result: z.object({ total: z.number().int(), rows: z.array(UpdateRowSchema) }) },
   getUpdateDetails: {
     params: z.object({ site: SiteCodeSchema, updateId: z.string() }).strict(),

@@ -136,6 +136,15 @@ export const SyncCountsSchema = z.object({
 });
 export type SyncCounts = z.infer<typeof SyncCountsSchema>;
 
+/** A run's changes as the Update Repository lists updates: one per update, bundled updates inside their parent. */
+export const ListedCountsSchema = z.object({
+  new: z.number().int(),
+  modified: z.number().int(),
+  expired: z.number().int(),
+  removed: z.number().int(),
+});
+export type ListedCounts = z.infer<typeof ListedCountsSchema>;
+
 export const SyncRunSchema = z.object({
   runId: z.number().int(),
   site: SiteCodeSchema,
@@ -147,7 +156,9 @@ export const SyncRunSchema = z.object({
   startedAt: z.string(),
   endedAt: z.string().nullable(),
   durationMs: z.number().nullable(),
+  /** Revisions: every update the run wrote, bundled updates included. */
   counts: SyncCountsSchema,
+  listed: ListedCountsSchema,
   anchorBefore: z.string().nullable(),
   anchorAfter: z.string().nullable(),
   fullReason: z.string().nullable(),

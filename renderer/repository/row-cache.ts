@@ -6,14 +6,19 @@ export class RowCache<Row> {
   private readonly pages = new Map<number, Row[]>();
   private readonly pending = new Set<number>();
 
+  /**
+   * stale: the rows of the same query before the repository changed under it (a sync is committing batches). They
+   * stay on screen until this cache's own pages arrive, so a live refresh never flashes "Loading…".
+   */
   constructor(
     readonly pageSize: number,
     private readonly maxPages: number,
+    private readonly stale?: RowCache<Row>,
   ) {}
 
   rowAt(index: number): Row | undefined {
     const page = this.pages.get(Math.floor(index / this.pageSize));
-    return page?.[index % this.pageSize];
+    return page === undefined ? this.stale?.rowAt(index) : page[index % this.pageSize];
   }
 
   /** The pages that rows [first, last] need and that are neither held nor being fetched. */

@@ -83,6 +83,8 @@ export interface RepositorySlice {
   loadRepository(changes?: Partial<RepositoryQuery>): Promise<void>;
   /** Fetches the pages rows [first, last] of the current query need. */
   ensureRepositoryRows(first: number, last: number): void;
+  /** The repository changed under the grid (a sync committed a batch): fetch the rows on screen again, keeping them shown meanwhile. */
+  refreshRepositoryLive(): void;
 }
 
 /** Synchronizations: running ones' progress, starting and stopping them, status messages. */

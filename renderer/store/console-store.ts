@@ -3,6 +3,7 @@
  * engine's events to them.
  */
 import { create } from 'zustand';
+import { describeChanges } from '../../shared/sync-counts';
 import type { ConsoleState, EventSlice, Slice } from './console-state';
 import { logSlice } from './log-slice';
 import { noticeSlice } from './notice-slice';
@@ -36,9 +37,17 @@ const eventSlice: Slice<EventSlice> = (set, get) => ({
       case 'log':
         get().appendLog(event.payload.site, event.payload.lines);
         return;
-      case 'progress':
+      case 'progress': {
+        const before = get().progress[event.payload.site];
         set({ progress: { ...get().progress, [event.payload.site]: event.payload } });
+        // Batches are committed as they are applied: the grid shows them as they arrive, at most every few seconds.
+        const committed = event.payload.phase === 'metadata' && event.payload.done > (before?.phase === 'metadata' ? before.done : 0);
+        if (committed && event.payload.site === get().repository.site && Date.now() - lastLiveRefresh >= LIVE_REFRESH_MS) {
+          lastLiveRefresh = Date.now();
+          get().refreshRepositoryLive();
+        }
         return;
+      }
       case 'syncFinished': {
         const run = event.payload;
         set({ progress: { ...get().progress, [run.site]: undefined } });
@@ -47,12 +56,7 @@ const eventSlice: Slice<EventSlice> = (set, get) => ({
           get().notify('error', text);
           showDesktopNotification('Software update synchronization failed', text);
         } else if (run.outcome === 'succeeded') {
-          const c = run.counts;
-          get().notify(
-            'info',
-            // Counted in revisions, bundled updates included (the repository lists the updates that are deployed).
-            `Synchronization of ${run.site} succeeded: ${n(c.new)} new, ${n(c.modified)} modified, ${n(c.expired)} expired, ${n(c.removed)} removed${c.skipped > 0 ? `, ${n(c.skipped)} skipped (revisions a delta leaves to the next full sync)` : ''} — revisions, bundled updates included.`,
-          );
+          get().notify('info', `Synchronization of ${run.site} succeeded: ${describeChanges(run)}.`);
         } else if (run.outcome === 'cancelled') {
           get().notify('warning', `Synchronization of ${run.site} was cancelled.`);
         }
@@ -62,6 +66,10 @@ const eventSlice: Slice<EventSlice> = (set, get) => ({
     }
   },
 });
+
+/** How often the repository grid refreshes itself while a sync of its site commits batches. */
+const LIVE_REFRESH_MS = 2_000;
+let lastLiveRefresh = 0;
 
 export const useConsoleStore = create<ConsoleState>()((...store) => ({
   ...noticeSlice(...store),

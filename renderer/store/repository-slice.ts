@@ -58,10 +58,21 @@ export const repositorySlice: Slice<RepositorySlice> = (set, get) => ({
     }
   },
 
+  refreshRepositoryLive() {
+    const { api, repository: view } = get();
+    if (api === undefined || view.loading) return;
+    const rows = new RowCache<UpdateRow>(REPOSITORY_PAGE_SIZE, REPOSITORY_CACHED_PAGES, get().repositoryRows);
+    const next: RepositoryView = { ...view, generation: view.generation + 1 };
+    set({ repository: next, repositoryRows: rows, repositoryVersion: get().repositoryVersion + 1 });
+    // An empty grid has no rows on screen to ask for: its first page tells whether there is anything now.
+    if (view.total === 0) get().ensureRepositoryRows(0, 0);
+  },
+
   ensureRepositoryRows(first, last) {
     const { api, repository: view, repositoryRows: rows } = get();
     if (api === undefined || view.loading) return;
-    for (const page of rows.missingPages(Math.max(0, first), Math.min(last, view.total - 1))) {
+    // An empty result still asks for its first page when told to: that is how it learns rows have arrived.
+    for (const page of rows.missingPages(Math.max(0, first), Math.min(last, Math.max(0, view.total - 1)))) {
       rows.markPending(page);
       api.queryUpdates(repositoryQuery(view, page * REPOSITORY_PAGE_SIZE)).then(
         (result) => {

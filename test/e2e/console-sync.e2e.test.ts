@@ -85,6 +85,30 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
     await expect(page.getByRole('status').getByLabel('Synchronization of CEN').count()).resolves.toBe(0);
   });
 
+  it('fills the repository grid with the batches a running synchronization has committed', async () => {
+    // Five answers of metadata (three of them the 47 categories), then the upstream stops answering: the sync stays
+    // running with part of the catalog saved.
+    const service = new UpstreamService({ catalog: SampleCatalog.generate({ updates: 300, seed: 5 }), maxUpdatesPerRequest: 20 });
+    services.push(service);
+    service.injectFault({ kind: 'hang', operation: 'GetUpdateData', times: 10_000, after: 5 });
+    await openConsole({ source: await service.listen() });
+    await page.getByRole('treeitem', { name: 'Update Repository', exact: true }).click();
+    await page.getByText(/^No software updates have been synchronized/).waitFor();
+    await (await openMenu('Update Repository')).getByRole('menuitem', { name: 'Run Synchronization' }).click();
+    const bar = page.getByRole('status').getByLabel('Synchronization of CEN');
+    await bar.waitFor();
+    const count = page.getByRole('search').getByText(/^[\d,]+ updates$/);
+    await count.waitFor();
+    await page.getByRole('table', { name: 'Software updates' }).locator('tbody tr:not(.row-pending)').first().waitFor();
+    // Still running: the rows came from committed batches, not from the end of the sync.
+    await expect(bar.count()).resolves.toBe(1);
+    const shown = Number(((await count.textContent()) ?? '').replace(/\D/g, ''));
+    expect(shown).toBeGreaterThan(0);
+    expect(shown).toBeLessThan(300);
+    await bar.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByText('Synchronization of CEN was cancelled.').waitFor();
+  });
+
   it('runs a synchronization from Update Repository: progress, live log lines, a filled repository, and 6702', async () => {
     await openConsole();
     await page.getByRole('treeitem', { name: 'Update Repository', exact: true }).click();
@@ -99,7 +123,9 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
     });
     await (await openMenu('Update Repository')).getByRole('menuitem', { name: 'Run Synchronization' }).click();
     const log = page.getByRole('region', { name: 'Sync log' });
-    await page.getByText(/Synchronization of CEN succeeded: [\d,]+ new/).waitFor({ timeout: 60_000 });
+    const toast = page.getByText(/Synchronization of CEN succeeded: [\d,]+ new/);
+    await toast.waitFor({ timeout: 60_000 });
+    const toastNew = Number(/([\d,]+) new/.exec((await toast.textContent()) ?? '')![1]!.replaceAll(',', ''));
     await expect(page.evaluate(() => (window as unknown as { uscSeen: { progress: boolean } }).uscSeen.progress)).resolves.toBe(true);
     // End goes to the last line and follows (whatever the pane did while lines poured in).
     await log.getByRole('rowgroup').focus();
@@ -139,6 +165,8 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
     await table.getByRole('row').nth(1).waitFor();
     const total = Number(await table.getAttribute('aria-rowcount')) - 1;
     expect(total).toBeGreaterThan(500);
+    // The toast counts updates as the grid lists them (bundled updates inside their parent): the first sync's new ones are all of them.
+    expect(toastNew).toBe(total);
     await expect(page.getByText(`${total.toLocaleString('en-US')} updates`, { exact: true }).count()).resolves.toBe(1);
     // Only the rows on screen exist in the page, whatever the size of the repository.
     expect(await table.getByRole('row').count()).toBeLessThan(100);
@@ -306,12 +334,21 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
     await tree.getByRole('treeitem', { name: 'CEN - Central Site', exact: true }).first().click();
     const history = page.getByRole('table', { name: 'Synchronization history' });
     await history.getByRole('cell', { name: 'succeeded', exact: true }).first().waitFor();
-    await history.getByRole('button', { name: 'What changed' }).first().click();
-    await page
-      .getByRole('list', { name: /Changes of run/ })
-      .getByText('added')
-      .first()
-      .waitFor();
+    // The first run: its New count is the grid's count, and What changed lists each of those updates once.
+    const firstRun = history.locator('tbody tr').last();
+    const newCell = Number(((await firstRun.locator('td').nth(4).textContent()) ?? '').replaceAll(',', ''));
+    await firstRun.getByRole('button', { name: 'What changed' }).click();
+    const changes = page.getByRole('list', { name: /Changes of run/ });
+    await changes.getByText('New').first().waitFor();
+    await page.getByText(new RegExp(`^${newCell.toLocaleString('en-US')} new\\b`)).waitFor();
+    const entries = await changes.locator('li:not(.muted)').allTextContents();
+    expect(entries.length).toBe(Math.min(newCell, 500));
+    // No article ID twice in an entry.
+    for (const entry of entries) expect(entry.match(/KB\d+/g)?.length ?? 0).toBeLessThanOrEqual(1);
+    const pick = /KB(\d+)/.exec(entries.find((entry) => /KB\d+/.test(entry))!)![1]!;
+    await page.getByRole('searchbox', { name: /Search the changes of run/ }).fill(pick);
+    await expect.poll(() => changes.locator('li').count()).toBeLessThan(entries.length);
+    for (const entry of await changes.locator('li:not(.muted)').allTextContents()) expect(entry).toContain(pick);
   });
 
   it('sets a custom weekly schedule in Software Update Point Properties, keeps it, and refuses an invalid value', async () => {

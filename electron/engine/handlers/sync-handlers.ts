@@ -27,7 +27,7 @@ export function syncHandlers(
       return { status: hierarchy.retryNow(site).status };
     },
     querySyncHistory: ({ site, limit }) => engine.runsOf(site, limit),
-    querySyncChanges: ({ site, runId }) => runChanges(sites.database(site).db, runId),
+    querySyncChanges: ({ site, runId, includeBundled }) => runChanges(sites.database(site).db, runId, includeBundled ?? false),
     queryStatusMessages: ({ site, limit }) => listStatusMessages(sites.database(site).db, site, limit),
   };
 }

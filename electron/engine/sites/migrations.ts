@@ -327,6 +327,27 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 4,
+    description: 'Counts each run as the repository lists updates (bundled updates are inside their parent), beside its revision counts',
+    up(db) {
+      db.run(`
+        ALTER TABLE sync_run ADD COLUMN listed_new INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE sync_run ADD COLUMN listed_modified INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE sync_run ADD COLUMN listed_expired INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE sync_run ADD COLUMN listed_removed INTEGER NOT NULL DEFAULT 0;
+        CREATE TEMP TABLE listed_change AS
+          SELECT c.run_id, c.change, count(*) AS n FROM sync_change c JOIN software_update u ON u.update_key = c.update_key
+          WHERE u.deployable = 1 GROUP BY c.run_id, c.change;
+        UPDATE sync_run SET
+          listed_new = coalesce((SELECT n FROM listed_change l WHERE l.run_id = sync_run.run_id AND l.change = 'added'), 0),
+          listed_modified = coalesce((SELECT n FROM listed_change l WHERE l.run_id = sync_run.run_id AND l.change = 'revised'), 0),
+          listed_expired = coalesce((SELECT n FROM listed_change l WHERE l.run_id = sync_run.run_id AND l.change = 'expired'), 0),
+          listed_removed = coalesce((SELECT n FROM listed_change l WHERE l.run_id = sync_run.run_id AND l.change = 'removed'), 0);
+        DROP TABLE listed_change;
+      `);
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations.reduce((max, m) => Math.max(max, m.version), 0);

@@ -41,6 +41,12 @@ function toRun(site: SiteCode, row: Row): SyncRun {
       skipped: Number(row.skipped_count),
       failed: Number(row.failed_count ?? 0),
     },
+    listed: {
+      new: Number(row.listed_new ?? 0),
+      modified: Number(row.listed_modified ?? 0),
+      expired: Number(row.listed_expired ?? 0),
+      removed: Number(row.listed_removed ?? 0),
+    },
     anchorBefore: row.anchor_before === null ? null : String(row.anchor_before),
     anchorAfter: row.anchor_after === null ? null : String(row.anchor_after),
     fullReason: row.full_reason === null ? null : String(row.full_reason),
@@ -59,11 +65,11 @@ export function listRuns(db: Database, site: SiteCode, limit: number): SyncRun[]
   return selectRows(db, 'SELECT * FROM sync_run ORDER BY run_id DESC LIMIT ?', [limit]).map((row) => toRun(site, row));
 }
 
-export function runChanges(db: Database, runId: number) {
+export function runChanges(db: Database, runId: number, includeBundled: boolean) {
   return selectRows(
     db,
     `SELECT u.update_id, c.change, u.title, u.kb, u.classification_name FROM sync_change c
-     JOIN software_update u ON u.update_key = c.update_key WHERE c.run_id = ? ORDER BY c.change, u.title`,
+     JOIN software_update u ON u.update_key = c.update_key WHERE c.run_id = ?${includeBundled ? '' : ' AND u.deployable = 1'} ORDER BY c.change, u.title`,
     [runId],
   ).map((row) => ({
     updateId: String(row.update_id),

@@ -33,7 +33,7 @@ interface ArrivedBatch {
 import { configFingerprint, describeConfigChange, readSupConfig, resolveFilter, serverNameOf, type EffectiveConfig } from './sup-config';
 import { addPending, planDeltaSync, planFullSync, type SyncPlan } from './sync-plan';
 import { readRun } from './sync-queries';
-import { UpdateStore } from './update-store';
+import { UpdateStore, type ChangeKind } from './update-store';
 
 /** The abort reason of an engine shutdown: the run stays `running` on disk, so the next start resumes it. */
 export const SHUTDOWN = 'engine shutdown';
@@ -115,6 +115,8 @@ class Synchronization {
   private runId = 0;
   private anchorBefore: string | null = null;
   private readonly counts = { new: 0, modified: 0, expired: 0, removed: 0, skipped: 0, failed: 0 };
+  /** The same changes counted as the repository lists them (deployable updates only). */
+  private readonly listed = { new: 0, modified: 0, expired: 0, removed: 0 };
   private readonly warnings: string[] = [];
   private readonly failures: Array<MetadataFailure & { config: boolean }> = [];
   private store: UpdateStore | undefined;
@@ -304,6 +306,7 @@ class Synchronization {
     let done = 0;
     let lastLogged = -1;
     const fetchStarted = Date.now();
+    this.progress(0, total, null);
     const languages = this.config.languages;
     await this.watchingServerChanged(this.anchorBefore ?? undefined, () =>
       this.fetchRevisions(plan.fetch, async (batch) => {
@@ -314,14 +317,14 @@ class Synchronization {
             return;
           }
           const change = store!.applyUpdate(update, { runId: this.runId, languages, now, location });
-          if (change === 'added') this.counts.new++;
-          else if (change === 'revised') this.counts.modified++;
-          else if (change === 'expired') this.counts.expired++;
+          if (change !== undefined) this.count(change, update.explicitlyDeployable);
           context.log.write(`Synchronizing update ${update.updateId} - ${titleOf(update, languages[0])}`);
         });
         done += applied.applied + applied.failed;
         const elapsed = Date.now() - fetchStarted;
         const etaMs = done > 0 ? Math.round((elapsed / done) * (total - done)) : null;
+        // The batch is committed; until the next one arrives the sync is fetching again.
+        this.phase = 'metadata';
         this.progress(done, total, etaMs);
         const percent = Math.floor((done / Math.max(1, total)) * 100);
         if (percent >= lastLogged + 10 || done === total) {
@@ -330,7 +333,6 @@ class Synchronization {
             `sync: SMS synchronizing updates, processed ${done} out of ${total} items (${percent}%)${etaMs !== null && done < total ? `, ETA in ${formatEta(etaMs)}` : ''}`,
           );
         }
-        this.phase = 'metadata';
       }),
     );
     this.checkCancelled();
@@ -392,7 +394,11 @@ class Synchronization {
     const contentVersion = (readSetting<number>(this.db, SYNC_KEYS.contentVersion) ?? 0) + (complete ? 1 : 0);
     const nowIso = context.now().toISOString();
     inTransaction(this.db, () => {
-      if (this.kind === 'full') this.counts.removed = store!.markRemovedUpdates(plan.remove, this.runId, nowIso);
+      if (this.kind === 'full') {
+        const removed = store!.markRemovedUpdates(plan.remove, this.runId, nowIso);
+        this.counts.removed = removed.revisions;
+        this.listed.removed = removed.listed;
+      }
       // Supersedence only changes when updates arrive or leave: a sync that changed nothing leaves the flags alone
       // (recomputing them reads every update, most of the cost of a delta with nothing new at catalog scale).
       if (this.appliedAny || this.counts.removed > 0) store!.refreshSupersededFlags();
@@ -586,11 +592,19 @@ class Synchronization {
     if (this.context.signal.aborted) throw new SyncCancelled('cancelled');
   }
 
+  private count(change: ChangeKind, listed: boolean): void {
+    const key = change === 'added' ? 'new' : change === 'revised' ? 'modified' : change === 'expired' ? 'expired' : 'removed';
+    this.counts[key]++;
+    if (listed) this.listed[key]++;
+  }
+
   private saveCounts(): void {
     const c = this.counts;
+    const l = this.listed;
     this.db.run(
-      'UPDATE sync_run SET new_count = ?, modified_count = ?, expired_count = ?, removed_count = ?, skipped_count = ?, failed_count = ? WHERE run_id = ?',
-      [c.new, c.modified, c.expired, c.removed, c.skipped, c.failed, this.runId],
+      `UPDATE sync_run SET new_count = ?, modified_count = ?, expired_count = ?, removed_count = ?, skipped_count = ?, failed_count = ?,
+         listed_new = ?, listed_modified = ?, listed_expired = ?, listed_removed = ? WHERE run_id = ?`,
+      [c.new, c.modified, c.expired, c.removed, c.skipped, c.failed, l.new, l.modified, l.expired, l.removed, this.runId],
     );
   }
 }

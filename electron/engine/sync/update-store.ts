@@ -270,13 +270,16 @@ export class UpdateStore {
     return change;
   }
 
-  markRemovedUpdates(updateIds: string[], runId: number, now: string): number {
+  /** Returns how many revisions it marked removed, and how many of them the repository lists. */
+  markRemovedUpdates(updateIds: string[], runId: number, now: string): { revisions: number; listed: number } {
     let removed = 0;
+    let listed = 0;
     for (const updateId of updateIds) {
       const found = this.find(updateId);
       if (found === undefined || found.state === 'removed') continue;
       this.sql.markRemoved.run([now, found.key]);
       if (found.deployable === 1) {
+        listed++;
         const title = this.titleOf(found.key);
         for (const productKey of found.productKeys) this.sql.hideProduct.run([productKey, title, found.key]);
       }
@@ -284,7 +287,7 @@ export class UpdateStore {
       this.known.set(updateId, { ...found, state: 'removed' });
       removed++;
     }
-    return removed;
+    return { revisions: removed, listed };
   }
 
   /** Flags updates that a present update supersedes (writing only the rows whose flag changes). */

@@ -49,8 +49,8 @@ describe('resume after a crash', () => {
     });
     hosts.push(host);
     expect(await host.dispatch('setSupConfig', { site: 'CEN', config })).toMatchObject({ ok: true });
-    // The first batch committed: long before any checkpoint a whole-file save would have made.
-    const applying = nextEvent(host, 'progress', (event) => event.payload.phase === 'apply' && event.payload.done >= 1);
+    // The first batch committed (the metadata progress counts committed revisions): long before any checkpoint a whole-file save would have made.
+    const applying = nextEvent(host, 'progress', (event) => event.payload.phase === 'metadata' && event.payload.done >= 1);
     expect(await host.dispatch('runSynchronization', { site: 'CEN', kind: 'full', trigger: 'schedule' })).toMatchObject({
       ok: true,
       value: { status: 'started' },

@@ -98,8 +98,15 @@ describe('synchronization rules', () => {
     expect(await visible()).toBe(before + 6);
     expect(delta).toMatchObject({ kind: 'delta', fullReason: null, outcome: 'succeeded' });
     expect(delta.counts).toEqual({ new: withChildren(catalog, added).length, modified: 0, expired: 0, removed: 0, skipped: 0, failed: 0 });
-    const changes = (await engine.call('querySyncChanges', { site: 'CEN', runId: delta.runId })) as Array<{ updateId: string; change: string }>;
+    const changes = (await engine.call('querySyncChanges', { site: 'CEN', runId: delta.runId, includeBundled: true })) as Array<{
+      updateId: string;
+      change: string;
+    }>;
     expect(changes.map((change) => change.updateId).sort()).toEqual(withChildren(catalog, added).sort());
+    // As the grid counts them: the six updates, their bundled updates inside them, in the run, its changes and the grid.
+    expect(delta.listed).toEqual({ new: 6, modified: 0, expired: 0, removed: 0 });
+    const listedChanges = (await engine.call('querySyncChanges', { site: 'CEN', runId: delta.runId })) as Array<{ updateId: string }>;
+    expect(listedChanges.map((change) => change.updateId).sort()).toEqual([...added].sort());
 
     const snapshotBefore = await snapshotUpdates(engine);
     const churn = service.churn({ add: 2, revise: 3, expire: 2 });
@@ -132,7 +139,11 @@ describe('synchronization rules', () => {
     for (const id of churn.revised) expect(snapshot.find((line) => line.startsWith(id))).toContain(` ${catalog.update(id)!.revision} published`);
     for (const id of churn.expired) expect(snapshot.find((line) => line.startsWith(id))).toContain(' expired ');
     for (const id of churn.removed) expect(snapshot.find((line) => line.startsWith(id))).toContain(' removed ');
-    const changes = (await engine.call('querySyncChanges', { site: 'CEN', runId: run.runId })) as Array<{ updateId: string; change: string }>;
+    expect(run.listed).toEqual({ new: 0, modified: churn.revised.length, expired: churn.expired.length, removed: churn.removed.length });
+    const changes = (await engine.call('querySyncChanges', { site: 'CEN', runId: run.runId, includeBundled: true })) as Array<{
+      updateId: string;
+      change: string;
+    }>;
     expect(
       changes
         .filter((change) => change.change === 'removed')
@@ -220,7 +231,7 @@ describe('synchronization rules', () => {
     // Once batches have been applied, the upstream stops answering: the sync can only end by being cancelled.
     await new Promise<void>((resolve) => {
       const off = engine.onEvent((event) => {
-        if (event.name === 'progress' && event.payload.phase === 'apply' && event.payload.done >= 100) {
+        if (event.name === 'progress' && event.payload.phase === 'metadata' && event.payload.done >= 100) {
           off();
           service.injectFault({ kind: 'hang', operation: 'GetUpdateData', times: 10_000 });
           resolve();

@@ -14,6 +14,7 @@ const run = (outcome: SyncRun['outcome'], error: SyncRun['error'] = null): SyncR
   endedAt: '2026-11-23T02:01:00Z',
   durationMs: 60_000,
   counts: { new: 0, modified: 0, expired: 0, removed: 0, skipped: 0, failed: 0 },
+  listed: { new: 0, modified: 0, expired: 0, removed: 0 },
   anchorBefore: null,
   anchorAfter: null,
   fullReason: null,

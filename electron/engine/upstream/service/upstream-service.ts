@@ -52,6 +52,8 @@ export interface InjectedFault {
   operation?: string;
   /** How many requests it affects (default 1). */
   times?: number;
+  /** How many matching requests are answered normally before it starts (default 0): an outage in the middle of a sync. */
+  after?: number;
   /** withhold: the update every GetUpdateData answer leaves out (as if it never fitted), `times` answers long. */
   updateId?: string;
 }
@@ -101,7 +103,7 @@ export class UpstreamService {
   readonly catalog: ChangeableCatalog;
   private server: Server | undefined;
   private readonly secret = randomBytes(32);
-  private readonly faults: Array<InjectedFault & { remaining: number }> = [];
+  private readonly faults: Array<InjectedFault & { remaining: number; after: number }> = [];
   private readonly sockets = new Set<Socket>();
   readonly stats: UpstreamServiceStats = { requests: {}, updatesServed: 0, compressedBlobs: 0, leftOutByCap: 0 };
   readonly settings: ServiceSettings;
@@ -145,7 +147,7 @@ export class UpstreamService {
       this.catalog.changeIdentity();
       return;
     }
-    this.faults.push({ ...fault, remaining: fault.times ?? 1 });
+    this.faults.push({ ...fault, remaining: fault.times ?? 1, after: fault.after ?? 0 });
   }
 
   /** Changes how answers are shaped (batch size, compression threshold, answer byte cap). */
@@ -184,6 +186,10 @@ export class UpstreamService {
     );
     if (index < 0) return undefined;
     const fault = this.faults[index]!;
+    if (fault.after > 0) {
+      fault.after--;
+      return undefined;
+    }
     if (--fault.remaining <= 0) this.faults.splice(index, 1);
     return fault;
   }
@@ -435,6 +441,11 @@ export class UpstreamService {
           return json(response, this.churn(input as ChurnStep));
         case 'POST /control/faults': {
           if (!INJECTED_FAULT_KINDS.includes(input.kind as InjectedFaultKind)) throw new RangeError(`kind must be one of ${INJECTED_FAULT_KINDS.join(', ')}`);
+          for (const count of ['times', 'after'] as const) {
+            const value = input[count];
+            if (value !== undefined && (typeof value !== 'number' || !Number.isInteger(value) || value < 0))
+              throw new RangeError(`${count} must be a whole number`);
+          }
           this.injectFault(input as unknown as InjectedFault);
           return json(response, { injected: input });
         }

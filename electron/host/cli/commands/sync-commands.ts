@@ -1,6 +1,7 @@
 /** usc config / sync / updates / history / status: the sync engine without a window. */
 import type { SupConfig, SyncRun, SyncSource } from '../../../../shared/domain';
 import { describeSyncSource } from '../../../../shared/domain';
+import { describeChanges, revisionsOf } from '../../../../shared/sync-counts';
 import type { UpdateRow } from '../../../../shared/contract';
 import { callApi, CliError, withHost, type CliContext } from '../cli-context';
 import { formatTable } from '../format-table';
@@ -78,6 +79,7 @@ export function syncSummary(run: SyncRun) {
     trigger: run.trigger,
     outcome: run.outcome,
     counts: run.counts,
+    listed: run.listed,
     anchor: run.anchorAfter,
     durationMs: run.durationMs,
     ...(run.fullReason === null ? {} : { fullReason: run.fullReason }),
@@ -119,14 +121,11 @@ export async function syncCommand(
     // Scripts read stdout; a person (or a log collector) reads stderr: the failure goes to both.
     if (run.error !== null) context.io.err(`${run.error.message} (${run.error.code})`);
   } else {
-    const c = run.counts;
     context.io.out(
       `${run.kind === 'full' ? 'Full' : 'Delta'} synchronization of ${run.site} ${run.outcome} in ${((run.durationMs ?? 0) / 1000).toFixed(1)} s.`,
     );
     if (run.fullReason !== null) context.io.out(`Full sync because of ${run.fullReason}.`);
-    context.io.out(
-      `New ${c.new}, modified ${c.modified}, expired ${c.expired}, removed ${c.removed}, skipped ${c.skipped}${c.failed > 0 ? `, failed ${c.failed}` : ''}.`,
-    );
+    context.io.out(`${capitalized(describeChanges(run))}.`);
     for (const warning of run.warnings) context.io.err(`Warning: ${warning}`);
     if (run.error !== null) context.io.err(`${run.error.message} (${run.error.code})`);
   }
@@ -182,14 +181,14 @@ export async function historyCommand(context: CliContext, options: { site: strin
   else {
     context.io.out(
       formatTable(
-        ['Run', 'Started', 'Kind', 'Trigger', 'Outcome', 'New', 'Modified', 'Expired', 'Removed', 'Skipped', 'Error'],
+        ['Run', 'Started', 'Kind', 'Trigger', 'Outcome', 'New', 'Modified', 'Expired', 'Removed', 'Revisions', 'Skipped', 'Failed', 'Error'],
         runs.map((run) => [
           String(run.runId),
           run.startedAt,
           run.kind,
           run.trigger,
           run.outcome,
-          ...Object.values(run.counts).map(String),
+          ...[run.listed.new, run.listed.modified, run.listed.expired, run.listed.removed, revisionsOf(run), run.counts.skipped, run.counts.failed].map(String),
           run.error?.message ?? '',
         ]),
       ),
@@ -216,3 +215,5 @@ export async function statusCommand(context: CliContext, options: { site: string
   );
   return 0;
 }
+
+const capitalized = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);

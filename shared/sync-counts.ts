@@ -1,0 +1,29 @@
+/**
+ * One wording for what a synchronization changed, used by the toast, the CLI and the history: counted as the Update
+ * Repository lists updates, with the revisions written (bundled updates included) said beside, so the numbers a
+ * person compares always agree.
+ */
+import type { SyncRun } from './domain';
+
+const n = (value: number) => value.toLocaleString('en-US');
+
+export const SKIPPED_MEANING = 'revised or expired updates a delta sync leaves for the next full sync';
+export const FAILED_MEANING = 'revisions that could not be fetched or read; the next sync fetches them first';
+
+/** Revisions the run wrote: updates, bundled updates and their new revisions. */
+export function revisionsOf(run: Pick<SyncRun, 'counts'>): number {
+  const c = run.counts;
+  return c.new + c.modified + c.expired + c.removed;
+}
+
+export function describeChanges(run: Pick<SyncRun, 'counts' | 'listed'>): string {
+  const { counts: c, listed: l } = run;
+  const revisions = revisionsOf(run);
+  const listedTotal = l.new + l.modified + l.expired + l.removed;
+  const parts = [`${n(l.new)} new`, `${n(l.modified)} modified`, `${n(l.expired)} expired`, `${n(l.removed)} removed`];
+  let text = `${parts.join(', ')} update${listedTotal === 1 ? '' : 's'}`;
+  if (revisions !== listedTotal) text += ` (${n(revisions)} revisions written, bundled updates included)`;
+  if (c.skipped > 0) text += `; ${n(c.skipped)} skipped (${SKIPPED_MEANING})`;
+  if (c.failed > 0) text += `; ${n(c.failed)} failed (${FAILED_MEANING})`;
+  return text;
+}

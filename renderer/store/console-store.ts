@@ -80,8 +80,6 @@ export const useConsoleStore = create<ConsoleState>()((...store) => ({
   ...eventSlice(...store),
 }));
 
-const n = (value: number) => value.toLocaleString('en-US');
-
 function showDesktopNotification(title: string, body: string): void {
   // In Electron and browsers that allow it; the in-page toast is shown either way.
   if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return;

@@ -275,6 +275,8 @@ export const ProgressSchema = z.object({
   total: z.number().int().nonnegative(),
   percent: z.number().min(0).max(100),
   etaMs: z.number().nonnegative().nullable(),
+  /** The upstream stopped answering: the request that is waiting to be sent again, and when (the sync is not stuck). */
+  retry: z.object({ operation: z.string(), attempt: z.number().int(), of: z.number().int(), at: z.string(), reason: z.string() }).optional(),
 });
 export type Progress = z.infer<typeof ProgressSchema>;
 

@@ -164,5 +164,7 @@ export const SyncRunSchema = z.object({
   fullReason: z.string().nullable(),
   warnings: z.array(z.string()),
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  /** A site's latest run that failed: when the automatic retry runs (null for every other run). */
+  nextRetry: z.string().nullable(),
 });
 export type SyncRun = z.infer<typeof SyncRunSchema>;

@@ -4,6 +4,8 @@
  * person compares always agree.
  */
 import type { SyncRun } from './domain';
+import { errorsIn } from './error-lookup';
+import { atAndIn } from './time-text';
 
 const n = (value: number) => value.toLocaleString('en-US');
 
@@ -26,4 +28,20 @@ export function describeChanges(run: Pick<SyncRun, 'counts' | 'listed'>): string
   if (c.skipped > 0) text += `; ${n(c.skipped)} skipped (${SKIPPED_MEANING})`;
   if (c.failed > 0) text += `; ${n(c.failed)} failed (${FAILED_MEANING})`;
   return text;
+}
+
+/**
+ * A failed run for people: what failed, what to check, that the batches applied before it are kept, and when the
+ * automatic retry runs.
+ */
+export function describeFailure(run: Pick<SyncRun, 'counts' | 'listed' | 'error' | 'nextRetry'>, now: number): string {
+  const error = run.error ?? { code: 'UNKNOWN', message: 'unknown error' };
+  const parts = [`${error.message.replace(/\.$/, '')} (${error.code}).`];
+  const [explained] = errorsIn(`${error.code} ${error.message}`);
+  if (explained !== undefined) parts.push(explained.check);
+  const applied = run.listed.new + run.listed.modified + run.listed.expired + run.listed.removed;
+  if (applied > 0)
+    parts.push(`The ${n(applied)} update${applied === 1 ? '' : 's'} applied before it ${applied === 1 ? 'is' : 'are'} kept; the next sync fetches the rest.`);
+  if (run.nextRetry !== null) parts.push(`Will retry ${atAndIn(run.nextRetry, now)}.`);
+  return parts.join(' ');
 }

@@ -118,10 +118,12 @@ export class Engine {
       }),
       {
         progress: (payload) => this.emit({ name: 'progress', payload }),
-        finished: (payload) => {
-          this.emit({ name: 'syncFinished', payload });
-          this.compactIfWorthIt(payload.site);
-          this.hierarchy.afterSync(payload);
+        finished: (run) => {
+          // A failed run's retry is scheduled first, so the console is told when it runs along with the failure.
+          const nextRetry = run.outcome === 'failed' ? this.hierarchy.scheduleRetry(run.site) : null;
+          this.emit({ name: 'syncFinished', payload: { ...run, nextRetry } });
+          this.compactIfWorthIt(run.site);
+          if (run.outcome === 'succeeded') this.hierarchy.afterSuccess(run.site);
         },
       },
     );

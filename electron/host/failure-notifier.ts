@@ -3,6 +3,7 @@
  * unattended scheduled sync must reach the administrator even when the console window is minimized or hidden.
  */
 import type { ConsoleEvent } from '../../shared/contract';
+import { describeFailure } from '../../shared/sync-counts';
 
 export interface FailureNotice {
   title: string;
@@ -15,7 +16,7 @@ export function notifyFailedSyncs(host: { onEvent(listener: (event: ConsoleEvent
     const run = event.payload;
     show({
       title: `Synchronization of ${run.site} failed`,
-      body: `${run.kind === 'full' ? 'Full' : 'Delta'} synchronization (${run.trigger}): ${run.error?.message ?? 'unknown error'}`,
+      body: `${run.kind === 'full' ? 'Full' : 'Delta'} synchronization (${run.trigger}): ${describeFailure(run, Date.now())}`,
     });
   });
 }

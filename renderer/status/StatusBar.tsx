@@ -1,4 +1,7 @@
+import type { Progress } from '../../shared/contract';
 import { useConsoleStore } from '../store/console-store';
+import { durationText } from '../../shared/time-text';
+import { useNow } from './use-now';
 
 const ENGINE_LABELS = {
   starting: 'Engine starting',
@@ -44,7 +47,11 @@ export function StatusBar() {
           <span>{`${connected}: ${PHASES[current.phase]}`}</span>
           <progress max={100} value={current.percent} aria-label="Synchronization progress" />
           <span>{current.total > 1 ? `${current.done.toLocaleString()} / ${current.total.toLocaleString()}` : ''}</span>
-          <span>{current.etaMs !== null && current.etaMs > 0 ? `ETA ${Math.ceil(current.etaMs / 1000)} s` : ''}</span>
+          {current.retry === undefined ? (
+            <span>{current.etaMs !== null && current.etaMs > 0 ? `ETA ${durationText(current.etaMs)}` : ''}</span>
+          ) : (
+            <RetryCountdown retry={current.retry} />
+          )}
           <button type="button" onClick={() => void cancel(connected)}>
             Cancel
           </button>
@@ -66,6 +73,17 @@ export function StatusBar() {
         {info?.dataDir ?? ''}
       </span>
     </footer>
+  );
+}
+
+/** "Retrying GetUpdateData (2 of 5) in 8 s": the sync waits for the upstream, it is not stuck. */
+function RetryCountdown({ retry }: { retry: NonNullable<Progress['retry']> }) {
+  const now = useNow(true);
+  const left = Date.parse(retry.at) - now;
+  return (
+    <span className="sync-retry" title={retry.reason}>
+      {`Retrying ${retry.operation} (${retry.attempt} of ${retry.of}) ${left > 0 ? `in ${durationText(left)}` : 'now'}`}
+    </span>
   );
 }
 

@@ -3,7 +3,7 @@
  * engine's events to them.
  */
 import { create } from 'zustand';
-import { describeChanges } from '../../shared/sync-counts';
+import { describeChanges, describeFailure } from '../../shared/sync-counts';
 import type { ConsoleState, EventSlice, Slice } from './console-state';
 import { logSlice } from './log-slice';
 import { noticeSlice } from './notice-slice';
@@ -52,7 +52,7 @@ const eventSlice: Slice<EventSlice> = (set, get) => ({
         const run = event.payload;
         set({ progress: { ...get().progress, [run.site]: undefined } });
         if (run.outcome === 'failed') {
-          const text = `Synchronization of ${run.site} failed: ${run.error?.message ?? 'unknown error'}`;
+          const text = `Synchronization of ${run.site} failed: ${describeFailure(run, Date.now())}`;
           get().notify('error', text);
           showDesktopNotification('Software update synchronization failed', text);
         } else if (run.outcome === 'succeeded') {

@@ -109,6 +109,21 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
     await page.getByText('Synchronization of CEN was cancelled.').waitFor();
   });
 
+  it('shows an upstream outage as a retry with its countdown, not a frozen progress', async () => {
+    // Metadata for the categories and two batches, then the upstream answers HTTP 500 to every request.
+    const service = new UpstreamService({ catalog: SampleCatalog.generate({ updates: 300, seed: 5 }), maxUpdatesPerRequest: 20 });
+    services.push(service);
+    service.injectFault({ kind: 'http500', operation: 'GetUpdateData', times: 10_000, after: 5 });
+    await openConsole({ source: await service.listen() });
+    await (await openMenu('Update Repository')).getByRole('menuitem', { name: 'Run Synchronization' }).click();
+    const bar = page.getByRole('status').getByLabel('Synchronization of CEN');
+    await bar.getByText(/^Retrying GetUpdateData \([2-5] of 5\) (in \d+ s|now)$/).waitFor();
+    await expect(bar.getByText(/^ETA/).count()).resolves.toBe(0);
+    await page.screenshot({ path: screenshotPath('sync-retrying') });
+    await bar.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByText('Synchronization of CEN was cancelled.').waitFor();
+  });
+
   it('runs a synchronization from Update Repository: progress, live log lines, a filled repository, and 6702', async () => {
     await openConsole();
     await page.getByRole('treeitem', { name: 'Update Repository', exact: true }).click();

@@ -1,4 +1,5 @@
 /** Synchronizations: run, cancel, retry, their state, history, what each changed and the status messages. */
+import type { SyncRun } from '../../../shared/domain';
 import { ApiError } from '../../../shared/errors';
 import { listStatusMessages, runChanges } from '../sync/sync-queries';
 import type { EngineContext, EngineHandlers } from './engine-context';
@@ -10,12 +11,14 @@ export function syncHandlers(
   'runSynchronization' | 'cancelSynchronization' | 'getSyncState' | 'retrySynchronization' | 'querySyncHistory' | 'querySyncChanges' | 'queryStatusMessages'
 > {
   const { sites, syncs, hierarchy } = engine;
+  /** The latest run of a site, if it failed, carries when its automatic retry runs. */
+  const withNextRetry = (run: SyncRun): SyncRun => (run.outcome === 'failed' ? { ...run, nextRetry: hierarchy.retryState(run.site).nextRetry } : run);
   return {
     runSynchronization: async ({ site, kind, trigger, wait }) => {
       sites.database(site);
       if (trigger === 'manual' || trigger === 'cli') engine.requireTopLevel(site, 'run a manual synchronization');
       const { status, done } = syncs.request(site, { kind, trigger });
-      return { status, run: wait ? await done : null };
+      return { status, run: wait ? withNextRetry(await done) : null };
     },
     cancelSynchronization: ({ site }) => ({ cancelled: syncs.cancel(sites.get(site).code) }),
     getSyncState: ({ site }) => ({ site, ...syncs.state(sites.get(site).code), nextRetry: hierarchy.retryState(site).nextRetry }),
@@ -26,7 +29,7 @@ export function syncHandlers(
       }
       return { status: hierarchy.retryNow(site).status };
     },
-    querySyncHistory: ({ site, limit }) => engine.runsOf(site, limit),
+    querySyncHistory: ({ site, limit }) => engine.runsOf(site, limit).map((run, index) => (index === 0 ? withNextRetry(run) : run)),
     querySyncChanges: ({ site, runId, includeBundled }) => runChanges(sites.database(site).db, runId, includeBundled ?? false),
     queryStatusMessages: ({ site, limit }) => listStatusMessages(sites.database(site).db, site, limit),
   };

@@ -4,7 +4,7 @@
  * which run full syncs (a few siblings at a time; one failing never holds up the others); a failed sync retries
  * on its own after the retry interval, backing off for repeated failures, until a success clears it.
  */
-import type { SiteCode, SyncRun } from '../../../shared/domain';
+import type { SiteCode } from '../../../shared/domain';
 import type { TraceLogWriter } from '../log/trace-log-writer';
 import type { Clock } from '../schedule/clock';
 import type { SiteDatabase } from '../sites/site-database';
@@ -74,25 +74,20 @@ export class HierarchyCoordinator {
     return url;
   }
 
-  /** After any sync: notify children of a success; schedule or clear the retry. */
-  afterSync(run: SyncRun): void {
-    const site = run.site;
-    if (run.outcome === 'succeeded') {
-      this.clearRetry(site);
-      const children = this.host.childrenOf(site);
-      if (children.length > 0 && !this.automatic) {
-        this.host
-          .logFor(site)
-          .writeNow(
-            `Child site(s) ${children.join(', ')} were not notified: no console or service is running, and a command's engine starts no other synchronization. They follow on the next synchronization of ${site} run by the console or by usc service.`,
-          );
-      } else if (children.length > 0) {
-        this.host.logFor(site).writeNow(`Sending sync notification to child site(s): ${children.join(', ')}`);
-        for (const child of children) this.childQueue.push({ child, parent: site });
-        this.pumpChildren();
-      }
-    } else if (run.outcome === 'failed') {
-      this.scheduleRetry(site);
+  /** After a successful sync: clear the retry, notify the children. */
+  afterSuccess(site: SiteCode): void {
+    this.clearRetry(site);
+    const children = this.host.childrenOf(site);
+    if (children.length > 0 && !this.automatic) {
+      this.host
+        .logFor(site)
+        .writeNow(
+          `Child site(s) ${children.join(', ')} were not notified: no console or service is running, and a command's engine starts no other synchronization. They follow on the next synchronization of ${site} run by the console or by usc service.`,
+        );
+    } else if (children.length > 0) {
+      this.host.logFor(site).writeNow(`Sending sync notification to child site(s): ${children.join(', ')}`);
+      for (const child of children) this.childQueue.push({ child, parent: site });
+      this.pumpChildren();
     }
   }
 
@@ -143,7 +138,8 @@ export class HierarchyCoordinator {
     }
   }
 
-  private scheduleRetry(site: SiteCode): void {
+  /** After a failed sync: the automatic retry, later after each failure in a row; returns when it runs. */
+  scheduleRetry(site: SiteCode): string {
     const database = this.host.database(site);
     const interval = readSupConfig(database.db).retryMinutes;
     const failures = (readSetting<number>(database.db, RETRY.failures) ?? 0) + 1;
@@ -156,6 +152,7 @@ export class HierarchyCoordinator {
     database.save();
     this.host.logFor(site).writeNow(`Sync failed. Will retry in ${minutes} minutes`);
     this.armRetry(site, at);
+    return at.toISOString();
   }
 
   private armRetry(site: SiteCode, at: Date): void {

@@ -105,7 +105,13 @@ export class SyncController {
     const previous = this.lastProgress.get(site);
     this.lastProgress.set(site, progress);
     const now = Date.now();
-    const due = now - (this.lastEmit.get(site) ?? 0) >= 100 || previous?.phase !== progress.phase || progress.done === progress.total;
+    const retryOf = (entry: Progress | undefined) => (entry?.retry === undefined ? '' : `${entry.retry.operation} ${entry.retry.attempt}`);
+    // A change of phase, the end, and a retry starting or ending always reach the console; counts at most every 100 ms.
+    const due =
+      now - (this.lastEmit.get(site) ?? 0) >= 100 ||
+      previous?.phase !== progress.phase ||
+      progress.done === progress.total ||
+      retryOf(previous) !== retryOf(progress);
     if (!due) return;
     this.lastEmit.set(site, now);
     this.events.progress(progress);

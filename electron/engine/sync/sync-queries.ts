@@ -52,6 +52,7 @@ function toRun(site: SiteCode, row: Row): SyncRun {
     fullReason: row.full_reason === null ? null : String(row.full_reason),
     warnings: !failed && message !== null ? message.split('\n') : [],
     error: failed ? { code: String(row.error_code ?? 'UNKNOWN'), message: message ?? '' } : null,
+    nextRetry: null,
   };
 }
 

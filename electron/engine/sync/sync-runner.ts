@@ -17,7 +17,7 @@ import { SiteSaveError } from '../sites/save-error';
 import { JOURNAL_LIMIT_AT_REST, JOURNAL_LIMIT_DURING_SYNC, type SiteDatabase } from '../sites/site-database';
 import { readSetting, writeSetting } from '../sites/settings';
 import { inTransaction } from '../sites/transaction';
-import type { MetadataFailure, RevisionList, UpstreamClient } from '../upstream/client/upstream-client';
+import type { MetadataFailure, RevisionList, UpstreamClient, UpstreamNotice } from '../upstream/client/upstream-client';
 import type { FetchedBatch } from '../upstream/fetch/fetch-protocol';
 import { fetchInWorker } from '../upstream/fetch/remote-fetcher';
 import type { RevisionPayload, UpdateIdentity, UpdateMetadata } from '../upstream/update-metadata';
@@ -115,6 +115,11 @@ class Synchronization {
   private runId = 0;
   private anchorBefore: string | null = null;
   private readonly counts = { new: 0, modified: 0, expired: 0, removed: 0, skipped: 0, failed: 0 };
+  private lastProgress: { done: number; total: number; etaMs: number | null } = { done: 0, total: 1, etaMs: null };
+  /** The retry the sync is waiting for, until progress is made again. */
+  private retrying: Progress['retry'];
+  /** The last retry attempt written to the log, and until when it covers the requests failing with it. */
+  private retryLogged: { key: string; until: number } | undefined;
   /** The same changes counted as the repository lists them (deployable updates only). */
   private readonly listed = { new: 0, modified: 0, expired: 0, removed: 0 };
   private readonly warnings: string[] = [];
@@ -221,7 +226,7 @@ class Synchronization {
       ...context.clientSettings,
       ...(config.proxy === undefined ? {} : { proxy: config.proxy }),
       ...(config.extraCaCertificates === undefined ? {} : { extraCaCertificates: config.extraCaCertificates }),
-      onNotice: (message) => context.log.write(`sync: ${message}`),
+      onNotice: (notice) => this.upstreamNotice(notice),
     });
     this.serverName = config.serverName ?? serverNameOf(config, this.client.baseUrl);
     context.log.write(`Synchronizing WSUS server ${this.serverName} ...`);
@@ -552,7 +557,7 @@ class Synchronization {
       },
       ids,
       (batch: FetchedBatch) => apply(batch),
-      (notice) => context.log.write(`sync: ${notice}`),
+      (notice) => this.upstreamNotice(notice),
       context.signal,
     );
   }
@@ -578,14 +583,45 @@ class Synchronization {
   }
 
   private progress(done: number, total: number, etaMs: number | null = null): void {
+    // Progress made: any retry it waited for is over.
+    this.retrying = undefined;
+    this.lastProgress = { done, total, etaMs };
+    this.emitProgress();
+  }
+
+  private emitProgress(): void {
+    const { done, total, etaMs } = this.lastProgress;
     this.context.onProgress({
       site: this.context.site,
       phase: this.phase,
       done,
       total,
       percent: total === 0 ? 100 : Math.min(100, Math.round((done / total) * 1000) / 10),
-      etaMs,
+      etaMs: this.retrying === undefined ? etaMs : null,
+      ...(this.retrying === undefined ? {} : { retry: this.retrying }),
     });
+  }
+
+  /**
+   * A retry or a re-authorization in the upstream client. Requests in flight fail together in an outage: one log
+   * line per attempt, not one per request, and the progress says what it is waiting for instead of freezing.
+   */
+  private upstreamNotice(notice: UpstreamNotice): void {
+    const retry = notice.retry;
+    if (retry === undefined) {
+      this.context.log.write(`sync: ${notice.message}`);
+      return;
+    }
+    const now = this.context.now().getTime();
+    const at = new Date(now + retry.delayMs).toISOString();
+    // The other requests of the same outage fail within the first one's wait: their attempt is already told.
+    const key = `${retry.operation} ${retry.attempt}`;
+    if (this.retryLogged?.key !== key || now >= this.retryLogged.until) {
+      this.context.log.write(`sync: ${notice.message}`);
+      this.retryLogged = { key, until: now + retry.delayMs };
+    }
+    this.retrying = { operation: retry.operation, attempt: retry.attempt, of: retry.of, at, reason: retry.reason };
+    this.emitProgress();
   }
 
   private checkCancelled(): void {

@@ -15,6 +15,7 @@ const run = (outcome: SyncRun['outcome'], error: SyncRun['error'] = null): SyncR
   durationMs: 60_000,
   counts: { new: 0, modified: 0, expired: 0, removed: 0, skipped: 0, failed: 0 },
   listed: { new: 0, modified: 0, expired: 0, removed: 0 },
+  nextRetry: null,
   anchorBefore: null,
   anchorAfter: null,
   fullReason: null,
@@ -34,7 +35,9 @@ describe('desktop notifications from the shell', () => {
     emit({ name: 'syncFinished', payload: run('cancelled') });
     emit({ name: 'progress', payload: { site: 'PR1', phase: 'metadata', done: 1, total: 2, percent: 50, etaMs: null } });
     emit({ name: 'syncFinished', payload: run('failed', { code: 'UPSTREAM_UNREACHABLE', message: 'The upstream server did not answer.' }) });
-    expect(shown).toEqual([{ title: 'Synchronization of PR1 failed', body: 'Full synchronization (schedule): The upstream server did not answer.' }]);
+    expect(shown).toEqual([
+      { title: 'Synchronization of PR1 failed', body: 'Full synchronization (schedule): The upstream server did not answer (UPSTREAM_UNREACHABLE).' },
+    ]);
     stop();
     expect(listeners).toHaveLength(0);
   });

@@ -14,6 +14,20 @@ import { parseUpdateXml, UpdateXmlError } from '../xml/update-xml';
 import { SoapTransport, type TransportOptions } from './soap-transport';
 import { UpstreamError } from './upstream-error';
 
+/** A request failed and will be sent again after delayMs: attempt is the number of the coming attempt, of the most there will be. */
+export interface RetryNotice {
+  operation: string;
+  attempt: number;
+  of: number;
+  delayMs: number;
+  reason: string;
+}
+
+export interface UpstreamNotice {
+  message: string;
+  retry?: RetryNotice;
+}
+
 export interface UpstreamClientOptions extends TransportOptions {
   accountName?: string;
   accountGuid?: string;
@@ -27,7 +41,8 @@ export interface UpstreamClientOptions extends TransportOptions {
   renewBeforeMs?: number;
   /** GetUpdateData requests in flight at once (default 4). */
   concurrency?: number;
-  onNotice?: (message: string) => void;
+  /** Something the administrator should see in the log (a retry, a re-authorization), as it happens. */
+  onNotice?: (notice: UpstreamNotice) => void;
 }
 
 export interface ServerConfig {
@@ -202,7 +217,7 @@ export class UpstreamClient {
           } catch (error) {
             if (!(error instanceof UpstreamError) || error.kind !== 'malformed') throw error;
             if (chunk.length > 1) {
-              this.notice(`The answer for ${chunk.length} updates could not be read (${error.message}); asking for them in smaller batches.`);
+              this.notice({ message: `The answer for ${chunk.length} updates could not be read (${error.message}); asking for them in smaller batches.` });
               split(chunk);
               continue;
             }
@@ -362,7 +377,7 @@ export class UpstreamClient {
           reauthorized = true;
           this.cookie = undefined;
           if (error.faultCode === 'InvalidAuthorizationCookie') this.authCookie = undefined;
-          this.notice(`The upstream server refused the cookie (${error.faultCode}); authorizing again.`);
+          this.notice({ message: `The upstream server refused the cookie (${error.faultCode}); authorizing again.` });
           attempt--;
           continue;
         }
@@ -381,7 +396,10 @@ export class UpstreamClient {
     }
     this.stats.retries++;
     const delay = this.options.retryDelayMs?.(attempt + 1) ?? Math.min(1_000 * 2 ** attempt, 30_000);
-    this.notice(`${error.message}. Retrying in ${Math.round(delay / 100) / 10} s (attempt ${attempt + 2} of ${max + 1}).`);
+    this.notice({
+      message: `${error.message}. Retrying in ${Math.round(delay / 100) / 10} s (attempt ${attempt + 2} of ${max + 1}).`,
+      retry: { operation: error.operation, attempt: attempt + 2, of: max + 1, delayMs: delay, reason: error.message },
+    });
     await (this.options.sleep ?? defaultSleep)(delay, signal);
   }
 
@@ -458,7 +476,7 @@ export class UpstreamClient {
     }
   }
 
-  private notice(message: string): void {
-    this.options.onNotice?.(message);
+  private notice(notice: UpstreamNotice): void {
+    this.options.onNotice?.(notice);
   }
 }

@@ -5,7 +5,7 @@
  */
 import type { ProxySettings } from '../client/soap-transport';
 import type { UpstreamErrorKind } from '../client/upstream-error';
-import type { MetadataFailure } from '../client/upstream-client';
+import type { MetadataFailure, UpstreamNotice } from '../client/upstream-client';
 import type { UpdateIdentity, UpdateMetadata } from '../update-metadata';
 
 /** What the worker's protocol client is built from (numbers instead of the functions an in-thread client takes). */
@@ -30,7 +30,7 @@ export type EngineToFetcher = { type: 'fetch'; client: FetchClientOptions; ids: 
 
 export type FetcherToEngine =
   | { type: 'batch'; batch: FetchedBatch }
-  | { type: 'notice'; message: string }
+  | { type: 'notice'; notice: UpstreamNotice }
   | { type: 'done' }
   | { type: 'error'; error: { kind?: UpstreamErrorKind; operation?: string; faultCode?: string; status?: number; message: string } };
 

@@ -59,7 +59,7 @@ async function run(message: Extract<EngineToFetcher, { type: 'fetch' }>): Promis
   const client = new UpstreamClient({
     ...options,
     ...(retryDelayMs === undefined ? {} : { retryDelayMs: () => retryDelayMs }),
-    onNotice: (notice) => send({ type: 'notice', message: notice }),
+    onNotice: (notice) => send({ type: 'notice', notice }),
   });
   try {
     await client.fetchMetadata(

@@ -5,6 +5,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { UpstreamError } from '../client/upstream-error';
+import type { UpstreamNotice } from '../client/upstream-client';
 import type { UpdateIdentity } from '../update-metadata';
 import type { EngineToFetcher, FetchClientOptions, FetchedBatch, FetcherToEngine } from './fetch-protocol';
 
@@ -13,7 +14,7 @@ export function fetchInWorker(
   client: FetchClientOptions,
   ids: UpdateIdentity[],
   onBatch: (batch: FetchedBatch) => void | Promise<void>,
-  onNotice: (message: string) => void,
+  onNotice: (notice: UpstreamNotice) => void,
   signal?: AbortSignal,
 ): Promise<void> {
   return new Promise<void>((resolve, reject) => {
@@ -51,7 +52,7 @@ export function fetchInWorker(
           });
           break;
         case 'notice':
-          onNotice(message.message);
+          onNotice(message.notice);
           break;
         case 'done':
           void applying.then(() => finish());

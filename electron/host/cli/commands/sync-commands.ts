@@ -1,7 +1,7 @@
 /** usc config / sync / updates / history / status: the sync engine without a window. */
 import type { SupConfig, SyncRun, SyncSource } from '../../../../shared/domain';
 import { describeSyncSource } from '../../../../shared/domain';
-import { describeChanges, revisionsOf } from '../../../../shared/sync-counts';
+import { describeChanges, describeFailure, revisionsOf } from '../../../../shared/sync-counts';
 import type { UpdateRow } from '../../../../shared/contract';
 import { callApi, CliError, withHost, type CliContext } from '../cli-context';
 import { formatTable } from '../format-table';
@@ -127,7 +127,7 @@ export async function syncCommand(
     if (run.fullReason !== null) context.io.out(`Full sync because of ${run.fullReason}.`);
     context.io.out(`${capitalized(describeChanges(run))}.`);
     for (const warning of run.warnings) context.io.err(`Warning: ${warning}`);
-    if (run.error !== null) context.io.err(`${run.error.message} (${run.error.code})`);
+    if (run.error !== null) context.io.err(describeFailure(run, Date.now()));
   }
   return run.outcome === 'succeeded' ? 0 : 1;
 }

@@ -1,6 +1,7 @@
 import { useEffect, useMemo } from 'react';
 import { ConsoleTree } from './console-tree/ConsoleTree';
 import { buildConsoleTree, connectedSite, findNode } from './console-tree/tree-model';
+import { DeleteSiteDialog } from './dialogs/DeleteSiteDialog';
 import { NewChildSiteDialog } from './dialogs/NewChildSiteDialog';
 import { SitePropertiesDialog } from './dialogs/SitePropertiesDialog';
 import { SupPropertiesDialog } from './properties/SupPropertiesDialog';
@@ -53,10 +54,10 @@ export function App() {
           </select>
         </label>
       </header>
-      <Notices />
       <main className="panes">
         <nav className="tree-pane" aria-label="Console tree">
           <ConsoleTree root={tree} />
+          <Notices />
         </nav>
         <div className="right-panes">
           <SplitPanes top={<ResultPane node={selected} />} bottom={<LogPane site={logSite} />} />
@@ -66,6 +67,7 @@ export function App() {
       {dialog?.kind === 'newChildSite' && <NewChildSiteDialog parent={dialog.parent} />}
       {dialog?.kind === 'supProperties' && <SupPropertiesDialog site={dialog.site} />}
       {dialog?.kind === 'siteProperties' && <SitePropertiesDialog key={dialog.site} site={dialog.site} />}
+      {dialog?.kind === 'deleteSite' && <DeleteSiteDialog site={dialog.site} />}
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import { ContextMenu } from '../context-menu/ContextMenu';
 import { menuItemsFor } from '../context-menu/menu-items';
+import { siteState } from '../status/site-state';
 import { useConsoleStore } from '../store/console-store';
 import { findNode, visibleNodes, type TreeNode } from './tree-model';
 
@@ -23,10 +24,13 @@ export function ConsoleTree({ root }: { root: TreeNode }) {
   const cancelSync = useConsoleStore((state) => state.cancelSync);
   const retrySync = useConsoleStore((state) => state.retrySync);
   const openDialog = useConsoleStore((state) => state.openDialog);
-  const removeSite = useConsoleStore((state) => state.removeSite);
   const [menu, setMenu] = useState<OpenMenu | undefined>();
   const container = useRef<HTMLDivElement>(null);
   const rows = useMemo(() => visibleNodes(root, expanded), [root, expanded]);
+  const failedSites = useMemo(
+    () => new Set(hierarchy.filter((entry) => siteState(entry, progress[entry.site.code] !== undefined) === 'failed').map((entry) => entry.site.code)),
+    [hierarchy, progress],
+  );
 
   const focusRow = useCallback((id: string) => {
     container.current?.querySelector<HTMLElement>(`[data-node-id="${CSS.escape(id)}"]`)?.focus();
@@ -76,6 +80,8 @@ export function ConsoleTree({ root }: { root: TreeNode }) {
     } else if (event.key === 'Enter' && event.altKey && row.node.site !== undefined && (row.node.kind === 'site' || row.node.kind === 'softwareUpdatePoint')) {
       // Alt+Enter opens Properties, as in MMC.
       openDialog(row.node.kind === 'site' ? { kind: 'siteProperties', site: row.node.site } : { kind: 'supProperties', site: row.node.site });
+    } else if (event.key === 'Enter' && event.altKey) {
+      // Alt+Enter is Properties: a node without them (a folder) is left as it is, not toggled.
     } else if (event.key === 'Enter') {
       if (row.node.kind === 'softwareUpdatePoint' && row.node.site !== undefined) openDialog({ kind: 'supProperties', site: row.node.site });
       else if (hasChildren) setExpanded(row.node.id, !isExpanded);
@@ -104,6 +110,7 @@ export function ConsoleTree({ root }: { root: TreeNode }) {
               aria-level={depth + 1}
               aria-selected={isSelected}
               aria-expanded={node.children.length > 0 ? isExpanded : undefined}
+              aria-description={node.kind === 'site' && failedSites.has(node.site ?? '') ? 'Last synchronization failed' : undefined}
               tabIndex={isSelected ? 0 : -1}
               className={`tree-row${isSelected ? ' selected' : ''}`}
               style={{ paddingLeft: 4 + depth * 16 }}
@@ -123,6 +130,11 @@ export function ConsoleTree({ root }: { root: TreeNode }) {
               </span>
               <img className="tree-icon" src={`./icons/${node.icon}.svg`} alt="" aria-hidden="true" />
               <span className="tree-label">{node.label}</span>
+              {node.kind === 'site' && failedSites.has(node.site ?? '') && (
+                <span className="tree-badge failed" aria-hidden="true" title="The last synchronization failed">
+                  !
+                </span>
+              )}
             </div>
           );
         })}
@@ -143,9 +155,7 @@ export function ConsoleTree({ root }: { root: TreeNode }) {
             newChildSite: (parent) => openDialog({ kind: 'newChildSite', parent: parent ?? 'CEN' }),
             properties: (site) => openDialog({ kind: 'supProperties', site }),
             siteProperties: (site) => openDialog({ kind: 'siteProperties', site }),
-            removeSite: (site) => {
-              if (window.confirm(`Delete site ${site}? Its site database is kept aside as a file; the site leaves the hierarchy.`)) void removeSite(site);
-            },
+            removeSite: (site) => openDialog({ kind: 'deleteSite', site }),
           })}
           onClose={() => {
             const id = menu.node.id;

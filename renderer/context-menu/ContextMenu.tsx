@@ -94,12 +94,18 @@ export function ContextMenu({ x, y, label, items, onClose }: ContextMenuProps) {
           tabIndex={index === active ? 0 : -1}
           aria-disabled={item.disabled === true ? true : undefined}
           title={item.reason}
+          aria-description={item.disabled === true ? item.reason : undefined}
           className={`context-menu-item${index === active ? ' active' : ''}${item.disabled ? ' disabled' : ''}`}
           onMouseEnter={() => !item.disabled && setActive(index)}
           onClick={() => activate(item)}
         >
           <span>{item.label}</span>
           {item.shortcut !== undefined && <span className="shortcut">{item.shortcut}</span>}
+          {item.disabled === true && item.note !== undefined && (
+            <span className="menu-note" aria-hidden="true">
+              {item.note}
+            </span>
+          )}
         </div>
       ))}
     </div>

@@ -6,8 +6,10 @@ export interface MenuItem {
   label: string;
   shortcut?: string;
   disabled?: boolean;
-  /** Why the item is disabled, shown as its tooltip and read by screen readers. */
+  /** Why the item is disabled, in full: its tooltip and its accessible description. */
   reason?: string;
+  /** The same in a few words, shown under the disabled item in the menu itself. */
+  note?: string;
   run(): void;
 }
 
@@ -25,13 +27,16 @@ export interface MenuContext {
   siteProperties(site: string): void;
 }
 
-/** Why a manual synchronization is not available on a site, or undefined when it is. */
-export function manualSyncRefusal(site: string, hierarchy: HierarchyEntry[]): string | undefined {
+/** Why a manual synchronization is not available on a site (in full and in a few words), or undefined when it is. */
+export function manualSyncRefusal(site: string, hierarchy: HierarchyEntry[]): { reason: string; note: string } | undefined {
   const entry = hierarchy.find((candidate) => candidate.site.code === site);
   if (entry === undefined) return undefined;
-  if (entry.site.health.state !== 'ok') return `The site database of ${site} is damaged.`;
+  if (entry.site.health.state !== 'ok') return { reason: `The site database of ${site} is damaged.`, note: 'Site database damaged' };
   if (entry.site.parentCode !== null) {
-    return `Manual synchronization is not available on child sites: ${site} synchronizes when its parent site ${entry.site.parentCode} asks it to, or on its own retry after a failed synchronization.`;
+    return {
+      reason: `Manual synchronization is not available on child sites: ${site} synchronizes when its parent site ${entry.site.parentCode} asks it to, or on its own retry after a failed synchronization.`,
+      note: `Child site: synchronizes after ${entry.site.parentCode}`,
+    };
   }
   return undefined;
 }
@@ -45,7 +50,7 @@ export function menuItemsFor(node: TreeNode, context: MenuContext): MenuItem[] {
       items.push({ id: 'cancel-sync', label: 'Cancel Synchronization', run: () => context.cancelSync(site) });
     } else {
       const refusal = manualSyncRefusal(site, context.hierarchy);
-      const refused = refusal === undefined ? {} : { disabled: true, reason: refusal };
+      const refused = refusal === undefined ? {} : { disabled: true, ...refusal };
       // As ConfigMgr's SyncNow: a delta (what is new since the last sync) or, with the full-sync flag, everything
       // changed since the last full sync, revisions and expirations included.
       items.push({ id: 'run-sync', label: 'Run Synchronization', run: () => context.runSync(site, 'delta'), ...refused });
@@ -65,7 +70,7 @@ export function menuItemsFor(node: TreeNode, context: MenuContext): MenuItem[] {
         id: 'delete-site',
         label: 'Delete Site…',
         run: () => context.removeSite(site),
-        ...(hasChildren ? { disabled: true, reason: `${site} has child sites; delete them first.` } : {}),
+        ...(hasChildren ? { disabled: true, reason: `${site} has child sites; delete them first.`, note: 'Delete its child sites first' } : {}),
       });
     }
   }

@@ -35,8 +35,9 @@ export function useModal<T extends HTMLElement>(onEscape: () => void): { ref: (e
       if (!element.isConnected) return;
       const active = document.activeElement;
       if (opener.current === undefined && active instanceof HTMLElement && !element.contains(active)) opener.current = active;
-      // An element that asked for focus itself (autoFocus, a ref) keeps it; otherwise the first control gets it.
-      if (!element.contains(document.activeElement)) (focusables(element)[0] ?? element).focus();
+      // An element that asked for focus itself (autoFocus, a ref) keeps it; otherwise the control marked
+      // data-autofocus (Cancel, where a slip of Enter must do nothing), or else the first control, gets it.
+      if (!element.contains(document.activeElement)) (element.querySelector<HTMLElement>('[data-autofocus]') ?? focusables(element)[0] ?? element).focus();
     });
   }, []);
 

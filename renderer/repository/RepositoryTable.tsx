@@ -33,6 +33,7 @@ const COLUMNS = column.columns([
  */
 export function RepositoryTable({ filter }: { filter: { classificationId?: string; productId?: string } }) {
   const view = useConsoleStore((state) => state.repository);
+  const parentCode = useConsoleStore((state) => state.sites.find((site) => site.code === state.repository.site)?.parentCode);
   const rows = useConsoleStore((state) => state.repositoryRows);
   const load = useConsoleStore((state) => state.loadRepository);
   const ensureRows = useConsoleStore((state) => state.ensureRepositoryRows);
@@ -212,7 +213,12 @@ export function RepositoryTable({ filter }: { filter: { classificationId?: strin
       </div>
       {selectedId !== undefined && <UpdateDetails site={view.site} updateId={selectedId} onClose={() => setSelected(undefined)} />}
       {view.total === 0 && !view.loading && view.search === '' && view.error === undefined && (
-        <p className="empty">No software updates have been synchronized to {view.site} yet. Right-click Update Repository and choose Run Synchronization.</p>
+        <p className="empty">
+          No software updates have been synchronized to {view.site} yet.{' '}
+          {parentCode === undefined || parentCode === null
+            ? 'Right-click Update Repository and choose Run Synchronization.'
+            : `${view.site} is a child site: it synchronizes after its parent site ${parentCode} does.`}
+        </p>
       )}
     </div>
   );

@@ -3,7 +3,10 @@ import { siteDisplayName, type Site } from '../../shared/domain';
 import { RepositoryTable } from '../repository/RepositoryTable';
 import { SyncHistory } from './SyncHistory';
 import type { TreeNode } from '../console-tree/tree-model';
+import { atAndIn } from '../../shared/time-text';
 import { useConsoleStore } from '../store/console-store';
+import { siteState, SITE_STATE_LABELS } from '../status/site-state';
+import { useNow } from '../status/use-now';
 
 /** The centre pane: what the selected tree node holds. */
 export function ResultPane({ node }: { node: TreeNode | undefined }) {
@@ -94,7 +97,10 @@ export function ResultPane({ node }: { node: TreeNode | undefined }) {
 
 function HierarchyTable() {
   const hierarchy = useConsoleStore((state) => state.hierarchy);
+  const progress = useConsoleStore((state) => state.progress);
   const retry = useConsoleStore((state) => state.retrySync);
+  // The Next Retry countdown ticks while one is shown; it disappears when the retry fires.
+  const now = useNow(hierarchy.some((entry) => entry.nextRetry !== null));
   const when = (text: string | null | undefined) => (text === null || text === undefined ? '' : new Date(text).toLocaleString());
   return (
     <table className="list-view" aria-label="Sites">
@@ -110,26 +116,37 @@ function HierarchyTable() {
         </tr>
       </thead>
       <tbody>
-        {hierarchy.map(({ site, lastRun, contentVersion, parentContentVersion, drift, nextRetry, syncing }) => (
-          <tr key={site.code} className={site.health.state === 'damaged' || lastRun?.outcome === 'failed' ? 'row-error' : undefined}>
-            <td>{site.code}</td>
-            <td>{site.name}</td>
-            <td>{site.parentCode ?? '(top-level site)'}</td>
-            <td title={lastRun?.error ?? undefined}>
-              {syncing ? 'Synchronizing…' : lastRun === null ? 'Never' : `${lastRun.outcome} (${lastRun.kind}, ${lastRun.trigger}) ${when(lastRun.at)}`}
-            </td>
-            <td>{`${contentVersion}${parentContentVersion === null ? '' : ` (parent ${parentContentVersion})`}${drift ? ' — behind its parent' : ''}`}</td>
-            <td>
-              {nextRetry === null ? '' : when(nextRetry)}
-              {lastRun?.outcome === 'failed' && !syncing && (
-                <button type="button" className="link-button" onClick={() => void retry(site.code)}>
-                  Retry now
-                </button>
-              )}
-            </td>
-            <td>{site.health.state === 'ok' ? 'OK' : 'Database damaged'}</td>
-          </tr>
-        ))}
+        {hierarchy.map((entry) => {
+          const { site, lastRun, contentVersion, parentContentVersion, drift, nextRetry } = entry;
+          const state = siteState(entry, progress[site.code] !== undefined);
+          const retryDue = nextRetry !== null && state === 'failed' && Date.parse(nextRetry) > now;
+          return (
+            <tr key={site.code} className={state === 'damaged' || state === 'failed' ? 'row-error' : undefined}>
+              <td>{site.code}</td>
+              <td>{site.name}</td>
+              <td>{site.parentCode ?? '(top-level site)'}</td>
+              <td title={lastRun?.error ?? undefined}>
+                {state === 'syncing'
+                  ? 'Synchronizing…'
+                  : lastRun === null
+                    ? 'Never'
+                    : `${lastRun.outcome} (${lastRun.kind}, ${lastRun.trigger}) ${when(lastRun.at)}`}
+              </td>
+              <td>{`${contentVersion}${parentContentVersion === null ? '' : ` (parent ${parentContentVersion})`}${drift ? ' — behind its parent' : ''}`}</td>
+              <td>
+                {retryDue && <span title={new Date(nextRetry).toLocaleString()}>{atAndIn(nextRetry, now)}</span>}
+                {state === 'failed' && (
+                  <button type="button" className="link-button" onClick={() => void retry(site.code)}>
+                    Retry now
+                  </button>
+                )}
+              </td>
+              <td className={`site-state state-${state}`} title={state === 'failed' ? (lastRun?.error ?? undefined) : undefined}>
+                {SITE_STATE_LABELS[state]}
+              </td>
+            </tr>
+          );
+        })}
       </tbody>
     </table>
   );

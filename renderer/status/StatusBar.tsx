@@ -1,6 +1,7 @@
 import type { Progress } from '../../shared/contract';
 import { useConsoleStore } from '../store/console-store';
-import { durationText } from '../../shared/time-text';
+import { atAndIn, durationText } from '../../shared/time-text';
+import { siteState } from './site-state';
 import { useNow } from './use-now';
 
 const ENGINE_LABELS = {
@@ -40,6 +41,9 @@ export function StatusBar() {
   const cancel = useConsoleStore((state) => state.cancelSync);
   const current = progress[connected];
   const others = Object.values(progress).filter((entry) => entry !== undefined && entry.site !== connected);
+  const hierarchy = useConsoleStore((state) => state.hierarchy);
+  const failed = hierarchy.filter((entry) => siteState(entry, progress[entry.site.code] !== undefined) === 'failed');
+  const now = useNow(failed.some((entry) => entry.nextRetry !== null));
   return (
     <footer className="status-bar" role="status">
       {current !== undefined && (
@@ -63,6 +67,11 @@ export function StatusBar() {
           className="status-cell"
           title={`${entry!.site}: ${PHASES[entry!.phase]}`}
         >{`${entry!.site} ${Math.round(entry!.percent)}%`}</span>
+      ))}
+      {failed.map((entry) => (
+        <span key={entry.site.code} className="status-cell site-failed" title={entry.lastRun?.error ?? undefined}>
+          {`${entry.site.code}: synchronization failed${entry.nextRetry !== null && Date.parse(entry.nextRetry) > now ? `, retry ${atAndIn(entry.nextRetry, now)}` : ''}`}
+        </span>
       ))}
       <span className={`status-cell connection-${connection}`}>{connectionText}</span>
       <span className={`status-cell engine-${engine?.state ?? 'starting'}`} title={engine?.message}>

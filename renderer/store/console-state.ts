@@ -22,7 +22,11 @@ export interface NoticeSlice {
   dismissNotice(id: number): void;
 }
 
-export type Dialog = { kind: 'newChildSite'; parent: string } | { kind: 'supProperties'; site: string } | { kind: 'siteProperties'; site: string };
+export type Dialog =
+  | { kind: 'newChildSite'; parent: string }
+  | { kind: 'supProperties'; site: string }
+  | { kind: 'siteProperties'; site: string }
+  | { kind: 'deleteSite'; site: string };
 
 /** The connection to the engine, the sites and the console tree. */
 export interface SiteSlice {

@@ -540,8 +540,14 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
     await expect(item.getAttribute('title')).resolves.toContain(
       'Manual synchronization is not available on child sites: PR1 synchronizes when its parent site CEN asks it to',
     );
+    // The reason is in the menu itself, not only in a tooltip.
+    await menu.getByText('Child site: synchronizes after CEN').first().waitFor();
     await page.screenshot({ path: screenshotPath('child-site-menu') });
     await page.keyboard.press('Escape');
+    // Its empty repository does not tell the administrator to run a synchronization they cannot run.
+    await page.getByRole('treeitem', { name: 'Update Repository', exact: true }).click();
+    await page.getByText('PR1 is a child site: it synchronizes after its parent site CEN does.').waitFor();
+    await expect(page.getByText(/choose Run Synchronization/).count()).resolves.toBe(0);
 
     // A site's Properties: renamed here; it cannot be moved below itself; an empty name is explained.
     await expandPath(['Site Management', 'CEN - Central Site']);
@@ -565,5 +571,46 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
     await expect(supDialog.getByLabel('Parent site CEN').isChecked()).resolves.toBe(true);
     await expect(supDialog.getByLabel('Built-in sample catalog').count()).resolves.toBe(0);
     await page.keyboard.press('Escape');
+
+    // Delete Site… asks in the page (Cancel has the focus: Enter deletes nothing), then deletes.
+    const deleteSite = async () => {
+      await page.getByRole('treeitem', { name: 'PR1 - Primary Site One', exact: true }).first().click({ button: 'right' });
+      await page.getByRole('menu', { name: 'PR1 - Primary Site One actions' }).getByRole('menuitem', { name: 'Delete Site…' }).click();
+      const confirm = page.getByRole('dialog', { name: 'Delete Site PR1?' });
+      await confirm.getByText(/kept aside in the data folder/).waitFor();
+      return confirm;
+    };
+    let confirm = await deleteSite();
+    await page.keyboard.press('Enter');
+    await confirm.waitFor({ state: 'detached' });
+    await page.getByRole('treeitem', { name: 'PR1 - Primary Site One', exact: true }).first().waitFor();
+    confirm = await deleteSite();
+    await confirm.getByRole('button', { name: 'Delete Site' }).click();
+    await page.getByText(/^Site PR1 was removed; its database was kept as /).waitFor();
+    await expect(page.getByRole('treeitem', { name: 'PR1 - Primary Site One', exact: true }).count()).resolves.toBe(0);
+  });
+
+  it('shows a failed synchronization in the tree, the status bar and the hierarchy, with the retry counting down', async () => {
+    // A source set to "Do not synchronize": the sync fails at once, and its automatic retry is scheduled.
+    await openConsole({ source: 'none' });
+    await (await openMenu('Update Repository')).getByRole('menuitem', { name: 'Run Synchronization' }).click();
+    await page.getByText(/^Synchronization of CEN failed: .*\(SOURCE_DISABLED\)\. .*Will retry at .+, in 1 h\.$/).waitFor();
+    await page
+      .getByRole('status')
+      .getByText(/^CEN: synchronization failed, retry at .+, in 1 h$/)
+      .waitFor();
+    const site = page.getByRole('treeitem', { name: 'CEN - Central Site', exact: true }).first();
+    await expect(site.getAttribute('aria-description')).resolves.toBe('Last synchronization failed');
+    await page.getByRole('treeitem', { name: 'Site Management', exact: true }).click();
+    const sites = page.getByRole('table', { name: 'Sites' });
+    await sites.getByRole('cell', { name: 'Failed', exact: true }).waitFor();
+    await sites.getByText(/^at .+, in 1 h$/).waitFor();
+    await page.screenshot({ path: screenshotPath('site-failed') });
+    // Alt+Enter on a folder (it has no Properties) leaves it as it is.
+    const folder = page.getByRole('treeitem', { name: 'Site Management', exact: true });
+    const before = await folder.getAttribute('aria-expanded');
+    await folder.focus();
+    await page.keyboard.press('Alt+Enter');
+    await expect(folder.getAttribute('aria-expanded')).resolves.toBe(before);
   });
 });

@@ -90,7 +90,7 @@ export function RepositoryTable({ filter }: { filter: { classificationId?: strin
   // A row selected by keyboard before its page arrived gets its update once the page is in.
   const selectedId = selected?.updateId ?? (selected === undefined ? undefined : rows.rowAt(selected.index)?.updateId);
 
-  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+  const onKeyDown = (event: KeyboardEvent<HTMLTableElement>) => {
     if (view.total === 0) return;
     const page = Math.max(1, Math.floor((grid.viewportHeight || ROW_HEIGHT * 10) / ROW_HEIGHT) - 1);
     const current = selected?.index ?? first - 1;
@@ -144,11 +144,16 @@ export function RepositoryTable({ filter }: { filter: { classificationId?: strin
           {status}
         </span>
       </form>
-      <div className="grid-scroller" ref={grid.ref} tabIndex={0} onKeyDown={onKeyDown} aria-label="Software updates list">
+      <div className="grid-scroller" ref={grid.ref}>
+        {/* One focusable grid; the selected row is its active descendant, so screen readers follow the selection. */}
         <table
           className="list-view virtual-grid"
+          role="grid"
+          tabIndex={0}
+          onKeyDown={onKeyDown}
           aria-label="Software updates"
           aria-rowcount={view.total + 1}
+          aria-activedescendant={selected === undefined ? undefined : rowId(selected.index)}
           style={{ minWidth: table.getTotalSize(), width: '100%' }}
         >
           <thead>
@@ -168,10 +173,24 @@ export function RepositoryTable({ filter }: { filter: { classificationId?: strin
                     <span
                       className={`column-resizer${header.column.getIsResizing() ? ' resizing' : ''}`}
                       role="separator"
+                      tabIndex={0}
                       aria-orientation="vertical"
                       aria-label={`Resize ${String(header.column.columnDef.header)}`}
+                      aria-valuemin={MIN_COLUMN_WIDTH}
+                      aria-valuemax={MAX_COLUMN_WIDTH}
+                      aria-valuenow={header.getSize()}
                       onMouseDown={header.getResizeHandler()}
                       onDoubleClick={() => header.column.resetSize()}
+                      onKeyDown={(event) => {
+                        // Arrow keys resize by 10 px (Shift: 50), Enter or Delete goes back to the default width.
+                        const step = event.shiftKey ? 50 : 10;
+                        const delta = event.key === 'ArrowRight' ? step : event.key === 'ArrowLeft' ? -step : 0;
+                        if (delta !== 0) setColumnSizing((sizes) => ({ ...sizes, [header.column.id]: clampWidth(header.getSize() + delta) }));
+                        else if (event.key === 'Enter' || event.key === 'Delete') header.column.resetSize();
+                        else return;
+                        event.preventDefault();
+                        event.stopPropagation();
+                      }}
                     />
                   </th>
                 );
@@ -185,7 +204,7 @@ export function RepositoryTable({ filter }: { filter: { classificationId?: strin
               const tableRow = row === undefined ? undefined : tableRows.get(row.updateId);
               if (row === undefined || tableRow === undefined) {
                 return (
-                  <tr key={`pending-${index}`} aria-rowindex={index + 2} className="row-pending" style={style}>
+                  <tr key={`pending-${index}`} id={rowId(index)} aria-rowindex={index + 2} className="row-pending" style={style}>
                     <td style={{ width: table.getTotalSize() }}>Loading…</td>
                   </tr>
                 );
@@ -194,6 +213,7 @@ export function RepositoryTable({ filter }: { filter: { classificationId?: strin
               return (
                 <tr
                   key={row.updateId}
+                  id={rowId(index)}
                   aria-rowindex={index + 2}
                   aria-selected={isSelected}
                   style={style}
@@ -224,6 +244,11 @@ export function RepositoryTable({ filter }: { filter: { classificationId?: strin
   );
 }
 
+const MIN_COLUMN_WIDTH = 40;
+const MAX_COLUMN_WIDTH = 2000;
+const clampWidth = (width: number) => Math.max(MIN_COLUMN_WIDTH, Math.min(MAX_COLUMN_WIDTH, width));
+const rowId = (index: number) => `update-row-${index}`;
+
 function windowIndexes(first: number, last: number): number[] {
   return Array.from({ length: Math.max(0, last - first + 1) }, (_, offset) => first + offset);
 }
@@ -234,7 +259,9 @@ function savedColumnWidths(): ColumnSizingState {
     const saved: unknown = JSON.parse(localStorage.getItem(COLUMN_WIDTHS_KEY) ?? '{}');
     if (typeof saved !== 'object' || saved === null) return {};
     return Object.fromEntries(
-      Object.entries(saved).filter((entry): entry is [string, number] => typeof entry[1] === 'number' && entry[1] >= 40 && entry[1] <= 2000),
+      Object.entries(saved).filter(
+        (entry): entry is [string, number] => typeof entry[1] === 'number' && entry[1] >= MIN_COLUMN_WIDTH && entry[1] <= MAX_COLUMN_WIDTH,
+      ),
     );
   } catch {
     return {};

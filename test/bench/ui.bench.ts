@@ -105,11 +105,11 @@ async function main(): Promise<void> {
     const afterLogScroll = await page.evaluate(() => (window as unknown as { __longest: number }).__longest);
     const pageStarted = Date.now();
     await page.getByRole('treeitem', { name: 'Update Repository', exact: true }).click();
-    await page.getByRole('table', { name: 'Software updates' }).getByRole('row').nth(1).waitFor();
+    await page.getByRole('grid', { name: 'Software updates' }).getByRole('row').nth(1).waitFor();
     const pageMs = Date.now() - pageStarted;
     const sortStarted = Date.now();
     await page
-      .getByRole('table', { name: 'Software updates' })
+      .getByRole('grid', { name: 'Software updates' })
       .getByRole('button', { name: /Article ID/ })
       .click();
     await page.waitForFunction(

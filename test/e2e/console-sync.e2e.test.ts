@@ -99,7 +99,7 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
     await bar.waitFor();
     const count = page.getByRole('search').getByText(/^[\d,]+ updates$/);
     await count.waitFor();
-    await page.getByRole('table', { name: 'Software updates' }).locator('tbody tr:not(.row-pending)').first().waitFor();
+    await page.getByRole('grid', { name: 'Software updates' }).locator('tbody tr:not(.row-pending)').first().waitFor();
     // Still running: the rows came from committed batches, not from the end of the sync.
     await expect(bar.count()).resolves.toBe(1);
     const shown = Number(((await count.textContent()) ?? '').replace(/\D/g, ''));
@@ -170,7 +170,7 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
     const copied = await page.evaluate(() => navigator.clipboard.readText());
     expect(copied.split('\n')[0]).toContain('STATMSG: ID=6702');
     expect(copied.split('\n').at(-1)).toMatch(/^Sync time/);
-    const table = page.getByRole('table', { name: 'Software updates' });
+    const table = page.getByRole('grid', { name: 'Software updates' });
     // The console refreshes itself when a sync ends: wait for that to settle before walking the grid.
     await expect.poll(() => page.getByRole('button', { name: 'Refresh' }).isEnabled()).toBe(true);
     await page
@@ -188,7 +188,7 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
     await page.screenshot({ path: screenshotPath('console-repository-and-log') });
 
     // One grid over the whole result: End selects the last update; its page is fetched as it scrolls into view.
-    await page.getByLabel('Software updates list').focus();
+    await page.getByRole('grid', { name: 'Software updates' }).focus();
     await page.keyboard.press('End');
     const lastRow = table.locator(`tr[aria-rowindex="${total + 1}"]`);
     // The details pane opens under the grid and makes it shorter: the selected last row stays on screen.
@@ -203,9 +203,19 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
       const row = document.querySelector(`table[aria-label="Software updates"] tr[aria-rowindex="${rowIndex}"]`);
       return row !== null && !row.textContent?.includes('Loading') && document.querySelector('.grid-scroller')!.scrollTop > 1000;
     }, total + 1);
-    await page.getByLabel('Software updates list').focus();
+    await page.getByRole('grid', { name: 'Software updates' }).focus();
     await page.keyboard.press('Home');
     await table.locator('tr[aria-rowindex="2"][aria-selected="true"]').waitFor();
+    // The selected row is the grid's active descendant: a screen reader follows the selection.
+    await expect(table.getAttribute('aria-activedescendant')).resolves.toBe(await table.locator('tr[aria-rowindex="2"]').getAttribute('id'));
+    // Column separators take the keyboard: Tab to one, arrows resize the column.
+    const separator = table.getByRole('separator', { name: 'Resize Article ID' });
+    await separator.focus();
+    const width = Number(await separator.getAttribute('aria-valuenow'));
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(async () => Number(await separator.getAttribute('aria-valuenow'))).toBe(width + 10);
+    await page.keyboard.press('Enter');
+    await expect.poll(async () => Number(await separator.getAttribute('aria-valuenow'))).toBe(90);
 
     // Sorting and searching are answered by the engine.
     await table.getByRole('button', { name: /Article ID/ }).click();
@@ -299,13 +309,13 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
     await page.mouse.move(box.x + 100, box.y + box.height / 2 + 50, { steps: 5 });
     await page.mouse.up();
     expect(await height()).toBe(start - 90);
-    const rowsWith = await page.getByRole('table', { name: 'Software updates' }).locator('tbody tr').count();
+    const rowsWith = await page.getByRole('grid', { name: 'Software updates' }).locator('tbody tr').count();
 
     await splitter.focus();
     await page.keyboard.press('Enter');
     expect(await height()).toBe(0);
     await expect(page.getByRole('region', { name: 'Sync log' }).isVisible()).resolves.toBe(false);
-    await expect.poll(() => page.getByRole('table', { name: 'Software updates' }).locator('tbody tr').count()).toBeGreaterThan(rowsWith);
+    await expect.poll(() => page.getByRole('grid', { name: 'Software updates' }).locator('tbody tr').count()).toBeGreaterThan(rowsWith);
     await page.screenshot({ path: screenshotPath('layout-1024x700-log-hidden') });
 
     // Remembered across a reload; restored to the height it had.
@@ -322,7 +332,7 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
     ] as const) {
       await page.setViewportSize({ width, height: heightPx });
       await page.getByRole('treeitem', { name: 'Update Repository', exact: true }).click();
-      await page.getByRole('table', { name: 'Software updates' }).locator('tbody tr').first().waitFor();
+      await page.getByRole('grid', { name: 'Software updates' }).locator('tbody tr').first().waitFor();
       await page.screenshot({ path: screenshotPath(`layout-${width}x${heightPx}`) });
     }
   });
@@ -335,7 +345,7 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
     await tree.getByRole('treeitem', { name: 'Update Classifications', exact: true }).click();
     await page.keyboard.press('ArrowRight');
     await tree.getByRole('treeitem', { name: /^Security Updates \(\d+\)$/ }).click();
-    const table = page.getByRole('table', { name: 'Software updates' });
+    const table = page.getByRole('grid', { name: 'Software updates' });
     await page.waitForFunction(() => {
       const cells = [...document.querySelectorAll('table[aria-label="Software updates"] tbody tr td:nth-child(4)')];
       return cells.length > 0 && cells.every((cell) => cell.textContent === 'Security Updates');

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { ModalDialog } from '../dialogs/ModalDialog';
-import { WEEKDAYS, WEEK_ORDERS, type Recurrence, type SyncSchedule } from '../../shared/schedule/schedule-model';
+import { customScheduleDefaults, WEEKDAYS, WEEK_ORDERS, type Recurrence, type SyncSchedule } from '../../shared/schedule/schedule-model';
 import { scheduleErrors } from './schedule-errors';
 import { SchedulePreview } from './SchedulePreview';
 
@@ -8,8 +8,11 @@ const number = (text: string) => (text.trim() === '' ? Number.NaN : Number(text)
 
 /** The Custom Schedule dialog: start date and time, UTC, and the recurrence pattern. */
 export function CustomScheduleDialog({ site, initial, onDone }: { site: string; initial: SyncSchedule; onDone(schedule: SyncSchedule | undefined): void }) {
-  const [schedule, setSchedule] = useState<SyncSchedule>({ ...initial, mode: 'custom', startIsDefault: false });
-  const errors = scheduleErrors(schedule);
+  const [schedule, setSchedule] = useState<SyncSchedule>(() => customScheduleDefaults(initial, new Date()));
+  /** The day of the month as typed: 0 is refused with its reason instead of silently meaning the last day. */
+  const [dayText, setDayText] = useState<string | undefined>();
+  const dayProblem = dayText !== undefined && number(dayText) === 0 ? 'There is no day 0: type 1 to 31, or tick Last day of the month' : undefined;
+  const errors: Record<string, string> = { ...scheduleErrors(schedule), ...(dayProblem === undefined ? {} : { 'recurrence.day': dayProblem }) };
   const recurrence = schedule.recurrence;
   const setRecurrence = (next: Recurrence) => setSchedule({ ...schedule, recurrence: next });
   const [date, time] = schedule.start.split('T') as [string, string];
@@ -130,8 +133,14 @@ export function CustomScheduleDialog({ site, initial, onDone }: { site: string; 
                   aria-label="Day of the month"
                   type="number"
                   disabled={recurrence.type !== 'monthlyByDate'}
-                  value={recurrence.type === 'monthlyByDate' && recurrence.day !== 0 && !Number.isNaN(recurrence.day) ? recurrence.day : ''}
-                  onChange={(event) => recurrence.type === 'monthlyByDate' && setRecurrence({ ...recurrence, day: number(event.target.value) })}
+                  value={dayText ?? (recurrence.type === 'monthlyByDate' && recurrence.day !== 0 && !Number.isNaN(recurrence.day) ? recurrence.day : '')}
+                  onChange={(event) => {
+                    if (recurrence.type !== 'monthlyByDate') return;
+                    setDayText(event.target.value);
+                    const day = number(event.target.value);
+                    // Day 0 is how the model stores "last day": typed, it is a mistake, kept out of the model.
+                    setRecurrence({ ...recurrence, day: day === 0 ? Number.NaN : day });
+                  }}
                 />
                 <label className="inline">
                   <input
@@ -139,7 +148,11 @@ export function CustomScheduleDialog({ site, initial, onDone }: { site: string; 
                     aria-label="Last day of the month"
                     disabled={recurrence.type !== 'monthlyByDate'}
                     checked={recurrence.type === 'monthlyByDate' && recurrence.day === 0}
-                    onChange={(event) => recurrence.type === 'monthlyByDate' && setRecurrence({ ...recurrence, day: event.target.checked ? 0 : 1 })}
+                    onChange={(event) => {
+                      if (recurrence.type !== 'monthlyByDate') return;
+                      setDayText(undefined);
+                      setRecurrence({ ...recurrence, day: event.target.checked ? 0 : 1 });
+                    }}
                   />{' '}
                   Last day of the month
                 </label>

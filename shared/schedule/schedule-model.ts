@@ -95,6 +95,35 @@ export function defaultSchedule(now: Date): SyncSchedule {
   };
 }
 
+/**
+ * What the Custom Schedule dialog opens with. A custom schedule already set is kept as it is; otherwise (a simple
+ * schedule, or a one-time start that has passed and would never run) it starts at the next whole hour and recurs
+ * weekly on that day, which is what an administrator setting up a custom schedule most often wants.
+ */
+export function customScheduleDefaults(schedule: SyncSchedule, now: Date): SyncSchedule {
+  const keep = schedule.mode === 'custom' && (schedule.recurrence.type !== 'none' || startTime(schedule) > now.getTime());
+  if (keep) return { ...schedule, startIsDefault: false };
+  const next = new Date(now.getTime());
+  if (schedule.utc) next.setUTCHours(next.getUTCHours() + 1, 0, 0, 0);
+  else next.setHours(next.getHours() + 1, 0, 0, 0);
+  const pad = (value: number) => String(value).padStart(2, '0');
+  const [year, month, day, hour, weekday] = schedule.utc
+    ? [next.getUTCFullYear(), next.getUTCMonth() + 1, next.getUTCDate(), next.getUTCHours(), next.getUTCDay()]
+    : [next.getFullYear(), next.getMonth() + 1, next.getDate(), next.getHours(), next.getDay()];
+  return {
+    ...schedule,
+    mode: 'custom',
+    startIsDefault: false,
+    start: `${year}-${pad(month)}-${pad(day)}T${pad(hour)}:00`,
+    recurrence: { type: 'weekly', everyWeeks: 1, weekday },
+  };
+}
+
+/** The start of a schedule as a time (its wall-clock start read in UTC or in this machine's zone). */
+function startTime(schedule: SyncSchedule): number {
+  return schedule.utc ? Date.parse(`${schedule.start}:00Z`) : new Date(`${schedule.start}:00`).getTime();
+}
+
 /** The recurrence a schedule follows: a simple schedule is an interval from its start. */
 export function effectiveRecurrence(schedule: SyncSchedule): Recurrence {
   if (schedule.mode === 'custom') return schedule.recurrence;
@@ -110,7 +139,7 @@ export function describeSchedule(schedule: SyncSchedule): string {
     case 'none':
       return `Once, at ${start}`;
     case 'interval':
-      return `Every ${recurrence.every} ${recurrence.unit} from ${start}`;
+      return `Every ${recurrence.every === 1 ? recurrence.unit.replace(/s$/, '') : `${recurrence.every} ${recurrence.unit}`} from ${start}`;
     case 'weekly':
       return `Every ${recurrence.everyWeeks === 1 ? '' : `${recurrence.everyWeeks} `}week${recurrence.everyWeeks === 1 ? '' : 's'} on ${WEEKDAYS[recurrence.weekday]} from ${start}`;
     case 'monthlyByDate':

@@ -414,6 +414,21 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
     await dialog.getByLabel('Custom schedule').check();
     await dialog.getByRole('button', { name: 'Customize…' }).click();
     const custom = page.getByRole('dialog', { name: 'Custom Schedule' });
+    // It opens on a schedule that will run: weekly, from the next whole hour (never a one-time start in the past).
+    await expect(custom.getByLabel('Weekly').isChecked()).resolves.toBe(true);
+    const start = `${await custom.getByLabel('Date').inputValue()}T${await custom.getByLabel('Time').inputValue()}`;
+    expect(Date.parse(`${start}:00${(await custom.getByLabel('UTC').isChecked()) ? 'Z' : ''}`)).toBeGreaterThan(Date.now());
+    // Day 0 of a month is refused with its reason (the last day is a tick box); "every 1 day" reads "every day".
+    await custom.getByLabel('Monthly').check();
+    await custom.getByLabel('Day of the month', { exact: true }).fill('0');
+    await custom.getByText('There is no day 0: type 1 to 31, or tick Last day of the month').waitFor();
+    await expect(custom.getByRole('button', { name: 'OK' }).isDisabled()).resolves.toBe(true);
+    await custom.getByLabel('Last day of the month').check();
+    await expect(custom.getByText('There is no day 0').count()).resolves.toBe(0);
+    await custom.getByLabel('Custom interval').check();
+    await custom.getByLabel('Interval', { exact: true }).fill('1');
+    await custom.getByLabel('Interval unit').selectOption('days');
+    await custom.getByText(/^Every day from /).waitFor();
     await custom.getByLabel('Date').fill('2026-12-01');
     await custom.getByLabel('Time').fill('03:00');
     await custom.getByLabel('UTC').check();

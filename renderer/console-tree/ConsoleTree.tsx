@@ -129,7 +129,15 @@ export function ConsoleTree({ root }: { root: TreeNode }) {
                 {node.children.length === 0 ? '' : isExpanded ? '▾' : '▸'}
               </span>
               <img className="tree-icon" src={`./icons/${node.icon}.svg`} alt="" aria-hidden="true" />
-              <span className="tree-label">{node.label}</span>
+              {node.count === undefined ? (
+                <span className="tree-label">{node.label}</span>
+              ) : (
+                // A long product name is shortened with an ellipsis (its full name in the tooltip); its count stays in view.
+                <span className="tree-label counted" title={node.label}>
+                  <span className="tree-name">{node.name}</span>
+                  <span className="tree-count">{` (${node.count})`}</span>
+                </span>
+              )}
               {node.kind === 'site' && failedSites.has(node.site ?? '') && (
                 <span className="tree-badge failed" aria-hidden="true" title="The last synchronization failed">
                   !

@@ -30,6 +30,9 @@ export interface TreeNode {
   site?: SiteCode;
   /** For Update Repository sub-folders: the list filter they stand for. */
   filter?: { classificationId?: string; productId?: string };
+  /** For folders with a count: the name and the count apart (the label holds both), so a long name can be shortened and the count stays. */
+  name?: string;
+  count?: string;
   children: TreeNode[];
 }
 
@@ -40,6 +43,11 @@ export interface FolderCounts {
 
 function node(id: string, label: string, kind: NodeKind, icon: IconName, children: TreeNode[] = [], site?: SiteCode): TreeNode {
   return site === undefined ? { id, label, kind, icon, children } : { id, label, kind, icon, children, site };
+}
+
+function countedFolder(id: string, item: { name: string; count: number }, site?: SiteCode): TreeNode {
+  const count = item.count.toLocaleString('en-US');
+  return { ...node(id, `${item.name} (${count})`, 'repositoryFilter', 'repository', [], site), name: item.name, count };
 }
 
 /** The site the console is connected to: the top-level site (the one without a parent). */
@@ -136,7 +144,7 @@ export function buildConsoleTree(sites: Site[], connectedCode?: string, folders:
                         'repositoryFolder',
                         'folder',
                         folders.classifications.map((item) => ({
-                          ...node(`repository-classification:${item.id}`, `${item.name} (${item.count})`, 'repositoryFilter', 'repository', [], top?.code),
+                          ...countedFolder(`repository-classification:${item.id}`, item, top?.code),
                           filter: { classificationId: item.id },
                         })),
                         top?.code,
@@ -147,7 +155,7 @@ export function buildConsoleTree(sites: Site[], connectedCode?: string, folders:
                         'repositoryFolder',
                         'folder',
                         folders.products.map((item) => ({
-                          ...node(`repository-product:${item.id}`, `${item.name} (${item.count})`, 'repositoryFilter', 'repository', [], top?.code),
+                          ...countedFolder(`repository-product:${item.id}`, item, top?.code),
                           filter: { productId: item.id },
                         })),
                         top?.code,

@@ -32,9 +32,9 @@ export function ProductsTree({
   const known = new Set(categories.map((category) => category.name.toLowerCase()).concat(categories.map((category) => category.id)));
   const unknownNames = products.filter((item) => !known.has(item.toLowerCase()));
 
-  const set = (node: Category, on: boolean) => {
+  const set = (targets: Category[], on: boolean) => {
     const next = new Set(chosen);
-    for (const product of productsUnder(node)) {
+    for (const product of targets) {
       if (on) next.add(product.id);
       else next.delete(product.id);
     }
@@ -42,29 +42,42 @@ export function ProductsTree({
   };
 
   const needle = search.trim().toLowerCase();
-  const matches = (node: Category): boolean => needle === '' || node.name.toLowerCase().includes(needle) || byParent(node.id).some(matches);
+  const selfMatches = (node: Category) => needle === '' || node.name.toLowerCase().includes(needle);
+  const matches = (node: Category): boolean => selfMatches(node) || byParent(node.id).some(matches);
+  /** The products a row shows under a search: those matching, and every product below a matching family or company. */
+  const visibleLeaves = (node: Category, ancestorMatched: boolean): Category[] => {
+    const shown = ancestorMatched || selfMatches(node);
+    if (node.type === 'Product') return shown ? [node] : [];
+    return byParent(node.id).flatMap((child) => visibleLeaves(child, shown));
+  };
 
-  const row = (node: Category, depth: number) => {
-    if (!matches(node)) return null;
+  const row = (node: Category, depth: number, ancestorMatched: boolean) => {
+    if (!ancestorMatched && !matches(node)) return null;
+    const shown = ancestorMatched || selfMatches(node);
     const leaves = productsUnder(node);
+    // Under a search, a family's box ticks and shows only the products listed below it, never the hidden ones.
+    const targets = needle === '' ? leaves : visibleLeaves(node, ancestorMatched);
     const count = leaves.filter((leaf) => chosen.has(leaf.id)).length;
-    const all = leaves.length > 0 && count === leaves.length;
+    const targetCount = targets.filter((leaf) => chosen.has(leaf.id)).length;
+    const all = targets.length > 0 && targetCount === targets.length;
     return (
       <div key={node.id} className={node.type === 'Product' ? undefined : 'product-family'}>
         <label className="inline block" style={{ paddingLeft: depth * 18 }}>
           <input
             type="checkbox"
             checked={all}
-            aria-checked={all ? 'true' : count > 0 ? 'mixed' : 'false'}
+            aria-checked={all ? 'true' : targetCount > 0 ? 'mixed' : 'false'}
             ref={(element) => {
-              if (element !== null) element.indeterminate = !all && count > 0;
+              if (element !== null) element.indeterminate = !all && targetCount > 0;
             }}
-            onChange={(event) => set(node, event.target.checked)}
+            onChange={(event) => set(targets, event.target.checked)}
           />
-          {node.name}
-          {node.type !== 'Product' && <span className="muted">{` (${count} of ${leaves.length})`}</span>}
+          <span className="product-name">{node.name}</span>
+          {node.type !== 'Product' && (
+            <span className="muted">{` (${count} of ${leaves.length}${targets.length === leaves.length ? '' : `; ${targets.length} shown`})`}</span>
+          )}
         </label>
-        {node.type !== 'Product' && byParent(node.id).map((child) => row(child, depth + 1))}
+        {node.type !== 'Product' && byParent(node.id).map((child) => row(child, depth + 1, shown))}
       </div>
     );
   };
@@ -87,7 +100,7 @@ export function ProductsTree({
         <p className="muted">The products are listed after the first synchronization. Selected now: {products.join(', ')}</p>
       )}
       {unknownNames.length > 0 && companies.length > 0 && <p className="muted">Also selected, not in the last category list: {unknownNames.join(', ')}</p>}
-      <div className="products-tree">{[...companies.map((company) => row(company, 0)), ...orphans.map((family) => row(family, 0))]}</div>
+      <div className="products-tree">{[...companies.map((company) => row(company, 0, false)), ...orphans.map((family) => row(family, 0, false))]}</div>
     </fieldset>
   );
 }

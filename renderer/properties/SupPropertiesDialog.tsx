@@ -34,6 +34,8 @@ export function SupPropertiesDialog({ site }: { site: string }) {
   const [categories, setCategories] = useState<Category[]>([]);
   const [customizing, setCustomizing] = useState(false);
   const [error, setError] = useState<string | undefined>();
+  /** Apply was refused for invalid values: the banner says so while they remain, and goes when they are fixed. */
+  const [refused, setRefused] = useState<'settings' | 'schedule' | undefined>();
   const [saving, setSaving] = useState(false);
 
   useEffect(() => {
@@ -61,16 +63,18 @@ export function SupPropertiesDialog({ site }: { site: string }) {
 
   const apply = async (): Promise<boolean> => {
     const settingsTab = Object.keys(settingErrors).some((key) => key === 'languages') ? 'Languages' : 'Sync Settings';
+    setError(undefined);
     if (Object.keys(settingErrors).length > 0) {
       setTab(settingsTab);
-      setError('Some settings have invalid values; they are explained beside each field.');
+      setRefused('settings');
       return false;
     }
     if (Object.keys(errors).length > 0) {
       setTab('Synchronization Schedule');
-      setError('The schedule has invalid values; they are explained beside each field.');
+      setRefused('schedule');
       return false;
     }
+    setRefused(undefined);
     setSaving(true);
     try {
       setSavedConfig(await api.setSupConfig({ site, config }));
@@ -85,6 +89,13 @@ export function SupPropertiesDialog({ site }: { site: string }) {
       setSaving(false);
     }
   };
+
+  const banner =
+    refused === 'settings' && Object.keys(settingErrors).length > 0
+      ? 'Some settings have invalid values; they are explained beside each field.'
+      : refused === 'schedule' && Object.keys(errors).length > 0
+        ? 'The schedule has invalid values; they are explained beside each field.'
+        : error;
 
   const toggle = (list: string[], value: string, on: boolean) =>
     on ? [...new Set([...list, value])] : list.filter((item) => item.toLowerCase() !== value.toLowerCase());
@@ -327,9 +338,9 @@ export function SupPropertiesDialog({ site }: { site: string }) {
         )}
       </div>
       {!readOnly && <ScopeChange site={site} saved={savedConfig} proposed={config} />}
-      {error !== undefined && (
+      {banner !== undefined && (
         <p className="field-error" role="alert">
-          {error}
+          {banner}
         </p>
       )}
       <div className="dialog-buttons">

@@ -356,6 +356,19 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
     await expect(details.getByText('Products').count()).resolves.toBe(1);
     await page.screenshot({ path: screenshotPath('update-details') });
 
+    // A long product name in a narrow tree is shortened; its count stays in view, and the full name is its tooltip.
+    await tree.getByRole('treeitem', { name: 'Products', exact: true }).click();
+    await page.keyboard.press('ArrowRight');
+    await page.evaluate(() => (document.querySelector('.tree-pane') as HTMLElement).style.setProperty('width', '230px'));
+    const longName = tree.getByRole('treeitem', { name: /^Windows 10, version 1903 and later \([\d,]+\)$/ });
+    await expect(longName.locator('.tree-label').getAttribute('title')).resolves.toMatch(/^Windows 10, version 1903 and later \(/);
+    const inView = await longName.locator('.tree-count').evaluate((count) => {
+      const pane = count.closest('.tree-pane')!.getBoundingClientRect();
+      return count.getBoundingClientRect().right <= pane.right;
+    });
+    expect(inView).toBe(true);
+    await page.evaluate(() => (document.querySelector('.tree-pane') as HTMLElement).style.removeProperty('width'));
+
     await tree.getByRole('treeitem', { name: 'CEN - Central Site', exact: true }).first().click();
     const history = page.getByRole('table', { name: 'Synchronization history' });
     await history.getByRole('cell', { name: 'succeeded', exact: true }).first().waitFor();
@@ -394,7 +407,13 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
     await dialog.getByLabel('Retry a failed synchronization after (minutes)').fill('0');
     await dialog.getByText('Retry after 1 to 1,440 minutes (one day)').waitFor();
     await dialog.getByRole('button', { name: 'Apply' }).click();
-    await dialog.getByText('Some settings have invalid values; they are explained beside each field.').waitFor();
+    const banner = dialog.getByText('Some settings have invalid values; they are explained beside each field.');
+    await banner.waitFor();
+    // The banner stays while a value is wrong, and goes when the last one is fixed.
+    await dialog.getByLabel('Retry a failed synchronization after (minutes)').fill('60');
+    await expect(banner.count()).resolves.toBe(1);
+    await dialog.getByLabel('Upstream update server URL').fill('https://wsus01.corp.example:8531');
+    await banner.waitFor({ state: 'detached' });
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     dialog = await openProperties();
     await dialog.getByRole('tab', { name: 'Sync Settings' }).click();
@@ -464,8 +483,16 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
     await windows11.waitFor();
     await expect(dialog.getByRole('checkbox', { name: /^Windows Server/ }).count()).resolves.toBe(0);
     await windows11.uncheck();
+    // Under a search, the family's box stands for the products listed: ticking it ticks those, never the hidden ones.
+    const searched = dialog.getByRole('checkbox', { name: /^Windows \(\d+ of \d+; 1 shown\)$/ });
+    await expect(searched.getAttribute('aria-checked')).resolves.toBe('false');
+    await dialog.getByLabel('Search products').fill('Windows 1');
+    await dialog.getByRole('checkbox', { name: /^Windows \(\d+ of \d+; 3 shown\)$/ }).uncheck();
+    await dialog.getByLabel('Search products').fill('');
     const family = dialog.getByRole('checkbox', { name: /^Windows \(\d+ of \d+\)$/ });
     await expect(family.getAttribute('aria-checked')).resolves.toBe('mixed');
+    await expect(dialog.getByRole('checkbox', { name: 'Windows Server 2019', exact: true }).isChecked()).resolves.toBe(true);
+    await expect(dialog.getByRole('checkbox', { name: 'Windows 10 LTSB', exact: true }).isChecked()).resolves.toBe(false);
     await scope.getByText(/would be dropped/).waitFor();
     await page.screenshot({ path: screenshotPath('properties-products-scope-preview') });
     await dialog.getByRole('button', { name: 'Cancel' }).click();

@@ -47,10 +47,16 @@ export function queryUpdates(db: Database, query: UpdateQuery): { total: number;
     where.push('u.update_key IN (SELECT docid FROM update_search WHERE update_search MATCH ?)');
     params.push(tokens.map((token) => `${token.replace(/"/g, '')}*`).join(' '));
   }
+  // The index keeps letters and digits only, and % and _ are wildcards to SQL: a word with either (50%, a lone _)
+  // must also appear as typed, so they are text and never match everything.
+  for (const word of words.filter((candidate) => /[%_]/.test(candidate))) {
+    where.push("(instr(lower(u.title), ?) > 0 OR instr(lower(coalesce(u.bulletin, '')), ?) > 0 OR instr(coalesce(u.kb, ''), ?) > 0)");
+    params.push(word.toLowerCase(), word.toLowerCase(), word);
+  }
   const whereSql = where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`;
   // A product folder alone is counted from its index range (visible mirrors the default filters).
   const productOnly =
-    query.productId !== undefined && query.classificationId === undefined && tokens.length === 0 && !query.includeBundled && !query.includeRemoved;
+    query.productId !== undefined && query.classificationId === undefined && words.length === 0 && !query.includeBundled && !query.includeRemoved;
   const total = countOnce(db, `${productOnly ? 'product' : whereSql}|${JSON.stringify(params)}`, () =>
     productOnly
       ? Number(
@@ -60,7 +66,9 @@ export function queryUpdates(db: Database, query: UpdateQuery): { total: number;
         )
       : Number(db.exec(`SELECT count(*) FROM software_update u ${whereSql}`, params)[0]?.values[0]?.[0] ?? 0),
   );
-  const direction = query.direction === 'desc' ? 'DESC' : 'ASC';
+  // Yes/No columns sort alike: ascending is No first. Expired is the state text, where 'expired' < 'published'.
+  const descending = (query.direction === 'desc') !== (query.sort === 'state');
+  const direction = descending ? 'DESC' : 'ASC';
   const columns =
     'u.update_id, u.revision, u.title, u.kb, u.bulletin, u.classification_name, u.product_names, u.severity, u.released_at, u.revised_at, u.state, u.superseded';
   const rows =

@@ -70,6 +70,20 @@ describe('synchronization rules', () => {
       search: `KB${someKb}`,
     })) as { total: number; rows: Array<{ kb: string }> };
     expect(found.rows.map((row) => row.kb)).toContain(String(someKb));
+    // % and _ are text, not wildcards: no title holds them, so they find nothing (they once matched everything).
+    for (const search of ['%', '_', 'Update%']) {
+      const literal = (await engine.call('queryUpdates', {
+        site: 'CEN',
+        offset: 0,
+        limit: 10,
+        sort: 'title',
+        direction: 'asc',
+        includeBundled: false,
+        includeRemoved: false,
+        search,
+      })) as { total: number };
+      expect(literal.total, search).toBe(0);
+    }
     expect((await statusIds(engine)).map((message) => message.id)).toEqual([6701, 6704, 6705, 6702]);
   });
 
@@ -136,6 +150,17 @@ describe('synchronization rules', () => {
       failed: 0,
     });
     const snapshot = await snapshotUpdates(engine);
+    // The Yes/No columns sort alike: ascending is No first, descending Yes first.
+    const firstBy = async (sort: 'state' | 'superseded', direction: 'asc' | 'desc') =>
+      (
+        (await engine.call('queryUpdates', { site: 'CEN', offset: 0, limit: 1, sort, direction, includeBundled: false, includeRemoved: false })) as {
+          rows: Array<{ state: string; superseded: boolean }>;
+        }
+      ).rows[0]!;
+    expect((await firstBy('state', 'asc')).state).toBe('published');
+    expect((await firstBy('state', 'desc')).state).toBe('expired');
+    expect((await firstBy('superseded', 'asc')).superseded).toBe(false);
+    expect((await firstBy('superseded', 'desc')).superseded).toBe(true);
     for (const id of churn.revised) expect(snapshot.find((line) => line.startsWith(id))).toContain(` ${catalog.update(id)!.revision} published`);
     for (const id of churn.expired) expect(snapshot.find((line) => line.startsWith(id))).toContain(' expired ');
     for (const id of churn.removed) expect(snapshot.find((line) => line.startsWith(id))).toContain(' removed ');

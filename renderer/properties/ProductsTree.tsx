@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { TriStateBox } from './TriStateBox';
 
 export type Category = { id: string; name: string; type: string; parentId: string | null };
 
@@ -59,19 +60,10 @@ export function ProductsTree({
     const targets = needle === '' ? leaves : visibleLeaves(node, ancestorMatched);
     const count = leaves.filter((leaf) => chosen.has(leaf.id)).length;
     const targetCount = targets.filter((leaf) => chosen.has(leaf.id)).length;
-    const all = targets.length > 0 && targetCount === targets.length;
     return (
       <div key={node.id} className={node.type === 'Product' ? undefined : 'product-family'}>
         <label className="inline block" style={{ paddingLeft: depth * 18 }}>
-          <input
-            type="checkbox"
-            checked={all}
-            aria-checked={all ? 'true' : targetCount > 0 ? 'mixed' : 'false'}
-            ref={(element) => {
-              if (element !== null) element.indeterminate = !all && targetCount > 0;
-            }}
-            onChange={(event) => set(targets, event.target.checked)}
-          />
+          <TriStateBox chosen={targetCount} of={targets.length} onChange={(on) => set(targets, on)} />
           <span className="product-name">{node.name}</span>
           {node.type !== 'Product' && (
             <span className="muted">{` (${count} of ${leaves.length}${targets.length === leaves.length ? '' : `; ${targets.length} shown`})`}</span>

@@ -7,17 +7,13 @@ import { ModalDialog } from '../dialogs/ModalDialog';
 import { CustomScheduleDialog } from './CustomScheduleDialog';
 import { ProductsTree, type Category } from './ProductsTree';
 import { ScopeChange } from './ScopeChange';
+import { UPDATE_LANGUAGES } from '../../shared/languages';
 import { scheduleErrors } from './schedule-errors';
 import { SchedulePreview } from './SchedulePreview';
+import { TriStateBox } from './TriStateBox';
 
 const TABS = ['Sync Settings', 'Synchronization Schedule', 'Classifications', 'Products', 'Languages'] as const;
 type Tab = (typeof TABS)[number];
-const LANGUAGES: Array<[string, string]> = [
-  ['en', 'English'],
-  ['de', 'German'],
-  ['fr', 'French'],
-  ['ja', 'Japanese'],
-];
 
 /** Software Update Point Properties: sync source, schedule, classifications, products and languages. */
 export function SupPropertiesDialog({ site }: { site: string }) {
@@ -181,18 +177,26 @@ export function SupPropertiesDialog({ site }: { site: string }) {
               </label>
             )}
             <FieldError message={settingErrors['source.url']} />
-            <label>
-              Proxy server (optional)
+            <label className="inline block">
               <input
-                value={config.proxy?.url ?? ''}
-                aria-invalid={settingErrors['proxy.url'] !== undefined}
-                placeholder="http://proxy.corp.example:8080"
-                onChange={(event) => setConfig({ ...config, proxy: event.target.value === '' ? undefined : { ...config.proxy, url: event.target.value } })}
-              />
+                type="checkbox"
+                checked={config.proxy !== undefined}
+                onChange={(event) => setConfig({ ...config, proxy: event.target.checked ? { url: '' } : undefined })}
+              />{' '}
+              Use a proxy server when synchronizing software updates
             </label>
-            <FieldError message={settingErrors['proxy.url']} />
             {config.proxy !== undefined && (
               <>
+                <label>
+                  Proxy server URL
+                  <input
+                    value={config.proxy.url}
+                    aria-invalid={settingErrors['proxy.url'] !== undefined}
+                    placeholder="http://proxy.corp.example:8080"
+                    onChange={(event) => setConfig({ ...config, proxy: { ...config.proxy!, url: event.target.value } })}
+                  />
+                </label>
+                <FieldError message={settingErrors['proxy.url']} />
                 <label>
                   Proxy user name (optional)
                   <input
@@ -301,6 +305,16 @@ export function SupPropertiesDialog({ site }: { site: string }) {
             {classifications.length === 0 && (
               <p className="muted">The classifications are listed after the first synchronization. Selected now: {config.classifications.join(', ')}</p>
             )}
+            {classifications.length > 0 && (
+              <label className="inline block all-choice">
+                <TriStateBox
+                  chosen={classifications.filter((category) => selected(config.classifications, category)).length}
+                  of={classifications.length}
+                  onChange={(on) => setConfig({ ...config, classifications: on ? classifications.map((category) => category.name) : [] })}
+                />{' '}
+                All classifications
+              </label>
+            )}
             {classifications.map((category) => (
               <label key={category.id} className="inline block">
                 <input
@@ -323,16 +337,19 @@ export function SupPropertiesDialog({ site }: { site: string }) {
           <fieldset disabled={readOnly}>
             {inherited}
             <legend>Summary details languages</legend>
-            {LANGUAGES.map(([code, name]) => (
-              <label key={code} className="inline block">
-                <input
-                  type="checkbox"
-                  checked={config.languages.includes(code)}
-                  onChange={(event) => setConfig({ ...config, languages: toggle(config.languages, code, event.target.checked) })}
-                />{' '}
-                {name}
-              </label>
-            ))}
+            <p className="muted">The languages of update titles and descriptions kept in the site database: every language Microsoft Update offers.</p>
+            <div className="language-list">
+              {UPDATE_LANGUAGES.map(({ code, name }) => (
+                <label key={code} className="inline block">
+                  <input
+                    type="checkbox"
+                    checked={config.languages.some((chosen) => chosen.toLowerCase() === code)}
+                    onChange={(event) => setConfig({ ...config, languages: toggle(config.languages, code, event.target.checked) })}
+                  />{' '}
+                  {name}
+                </label>
+              ))}
+            </div>
             <FieldError message={settingErrors.languages} />
           </fieldset>
         )}

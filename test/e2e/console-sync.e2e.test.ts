@@ -466,8 +466,31 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
     await expect(dialog.getByLabel('Custom schedule').isChecked()).resolves.toBe(true);
     await dialog.getByText('Every 2 weeks on Tuesday from 2026-12-01 03:00 UTC').waitFor();
     await expect(dialog.getByLabel('Next runs').getByRole('listitem').count()).resolves.toBe(5);
+    // A proxy is a choice of its own, with its URL, user name and password (masked) under it.
+    await dialog.getByRole('tab', { name: 'Sync Settings' }).click();
+    const useProxy = dialog.getByLabel('Use a proxy server when synchronizing software updates');
+    await useProxy.check();
+    await dialog.getByText('Enter the proxy server URL, for example http://proxy.corp.example:8080').waitFor();
+    await expect(dialog.getByLabel('Proxy password').getAttribute('type')).resolves.toBe('password');
+    await useProxy.uncheck();
+    await expect(dialog.getByLabel('Proxy server URL').count()).resolves.toBe(0);
+    // Every language Microsoft Update offers.
+    await dialog.getByRole('tab', { name: 'Languages' }).click();
+    await dialog.getByLabel('Portuguese (Brazil)').waitFor();
+    await expect(dialog.locator('.language-list input[type="checkbox"]').count()).resolves.toBeGreaterThan(30);
     await dialog.getByRole('tab', { name: 'Classifications' }).click();
     await expect(dialog.getByLabel('Security Updates').isChecked()).resolves.toBe(true);
+    // All classifications: one box for the whole list, mixed while only some are chosen.
+    const all = dialog.getByLabel('All classifications');
+    await all.check();
+    await expect(dialog.locator('fieldset input[type="checkbox"]:not(:checked)').count()).resolves.toBe(0);
+    await all.uncheck();
+    await expect(dialog.getByLabel('Security Updates').isChecked()).resolves.toBe(false);
+    await dialog.getByLabel('Security Updates').check();
+    await expect(all.getAttribute('aria-checked')).resolves.toBe('mixed');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    dialog = await openProperties();
+    await dialog.getByRole('tab', { name: 'Classifications' }).click();
 
     // Narrowing the scope says, before Apply, how many updates of the repository it would drop.
     await dialog.getByLabel('Security Updates').uncheck();

@@ -30,7 +30,8 @@ export function formatTraceTime(date: Date, timezoneOffsetMinutes = date.getTime
 /** CMTrace has no severity field for site-server logs; it colours by keywords, and so do we. */
 export function severityOf(text: string): TraceSeverity {
   if (/\b(fail(ed|ure)?|error|SEV=E)\b/i.test(text)) return 'error';
-  if (/\b(warn(ing)?|SEV=W|cancel(l)?ed)\b/i.test(text)) return 'warning';
+  // Retries and skipped updates are what an administrator scans a sync log for besides errors: yellow, as warnings.
+  if (/\b(warn(ing)?|SEV=W|cancel(l)?ed|retrying|skipp(ed|ing))\b/i.test(text)) return 'warning';
   return 'info';
 }
 

@@ -47,3 +47,13 @@ describe('Error Lookup', () => {
     expect(errorsIn(line).map((entry) => entry.code)).toEqual(['HTTP 503', 'ServerBusy', 'ECONNREFUSED']);
   });
 });
+
+describe('the colour of a line', () => {
+  it('is an error for failures, a warning for warnings, retries and skipped updates, information otherwise', async () => {
+    const { severityOf } = await import('../../../shared/trace-log');
+    expect(severityOf('Sync failed. Will retry in 60 minutes')).toBe('error');
+    expect(severityOf('sync: The upstream server answered GetUpdateData with HTTP 500. Retrying in 2 s (attempt 2 of 5).')).toBe('warning');
+    expect(severityOf('Skipped 12 revised or expired updates; the next full sync applies them')).toBe('warning');
+    expect(severityOf('STATMSG: ID=6702 SEV=I LEV=M')).toBe('info');
+  });
+});

@@ -53,17 +53,31 @@ export function LogPane({ site }: { site: string | undefined }) {
   const topSeq = useRef<number | undefined>(undefined);
   /** Where the pane last scrolled itself to while following. */
   const autoTop = useRef(0);
+  const followFrame = useRef<number | undefined>(undefined);
+  useEffect(() => () => cancelAnimationFrame(followFrame.current ?? 0), []);
   useLayoutEffect(() => {
     if (element === null) return;
     if (following) {
-      element.scrollTop = element.scrollHeight;
-      autoTop.current = element.scrollTop;
-    } else if (topSeq.current !== undefined) {
-      const offset = element.scrollTop % ROW_HEIGHT;
-      const top = view.indexOfSeq(topSeq.current) * ROW_HEIGHT + offset;
-      if (Math.abs(top - element.scrollTop) >= 1) element.scrollTop = top;
+      // To the end at the next frame, from the row count: reading scrollHeight here forced a layout for every batch
+      // of lines (several a frame during a sync), the renderer's largest cost while a 100,000-update sync streamed.
+      const end = Math.max(0, count * ROW_HEIGHT - rows.viewportHeight);
+      autoTop.current = end;
+      if (followFrame.current === undefined) {
+        followFrame.current = requestAnimationFrame(() => {
+          followFrame.current = undefined;
+          element.scrollTop = autoTop.current;
+        });
+      }
+      topSeq.current = count === 0 ? undefined : view.seqAt(Math.min(count - 1, Math.floor(end / ROW_HEIGHT)));
+      return;
     }
-    topSeq.current = count === 0 ? undefined : view.seqAt(Math.min(count - 1, Math.floor(element.scrollTop / ROW_HEIGHT)));
+    // The last scroll position seen, not the element's: the DOM just changed, and reading it would force a layout.
+    let top = rows.scrollTop;
+    if (topSeq.current !== undefined) {
+      const kept = view.indexOfSeq(topSeq.current) * ROW_HEIGHT + (top % ROW_HEIGHT);
+      if (Math.abs(kept - top) >= 1) element.scrollTop = top = kept;
+    }
+    topSeq.current = count === 0 ? undefined : view.seqAt(Math.min(count - 1, Math.floor(top / ROW_HEIGHT)));
     // The pane's height changes (the splitter, a hidden pane shown again, the window): a following pane stays at the end.
   }, [element, following, version, view, count, rows.viewportHeight]);
 

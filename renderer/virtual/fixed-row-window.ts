@@ -49,6 +49,8 @@ export interface FixedRowWindow extends RowWindow {
   element: HTMLElement | null;
   scrollToIndex(index: number, align?: 'nearest' | 'start' | 'end'): void;
   viewportHeight: number;
+  /** The scroll position last seen (reading the element's own forces a layout when the DOM just changed). */
+  scrollTop: number;
 }
 
 export interface RowWindowOptions {
@@ -102,5 +104,12 @@ export function useFixedRowWindow(count: number, rowHeight: number, { overscan =
     [element, rowHeight, rowsHeight],
   );
 
-  return { ...rowWindow(viewport.top, viewport.height, count, rowHeight, overscan), ref: setElement, element, scrollToIndex, viewportHeight: viewport.height };
+  return {
+    ...rowWindow(viewport.top, viewport.height, count, rowHeight, overscan),
+    ref: setElement,
+    element,
+    scrollToIndex,
+    viewportHeight: viewport.height,
+    scrollTop: viewport.top,
+  };
 }

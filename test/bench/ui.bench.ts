@@ -10,13 +10,15 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
 import { formatTraceLine, formatTraceTime } from '../../shared/trace-log';
 import { PRODUCTS } from '../../electron/engine/upstream/service/catalog-data';
 import { CLASSIFICATIONS } from '../../electron/engine/upstream/soap/protocol-names';
 import { fmt, printTable, ROOT, startUscProcess } from './bench-kit';
 
-const { values } = parseArgs({ options: { updates: { type: 'string', default: '100000' }, lines: { type: 'string', default: '1000000' } } });
+const { values } = parseArgs({
+  options: { updates: { type: 'string', default: '100000' }, lines: { type: 'string', default: '1000000' }, profile: { type: 'string' } },
+});
 const usc = (args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin', 'usc.js'), ...args], { encoding: 'utf8' });
 
 async function main(): Promise<void> {
@@ -180,6 +182,23 @@ async function measureLiveSync(browser: Browser, dataDir: string, probeFile: str
     await repository.waitFor();
     await repository.click();
     await takeLongTasks();
+    // --profile FILE: a CPU profile of the renderer during the sync (open it in Chrome DevTools), and the functions
+    // that took the time inside each long task, printed below the figures.
+    const cdp = values.profile === undefined ? undefined : await page.context().newCDPSession(page);
+    let profileStartedAt = 0;
+    if (cdp !== undefined) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+      await cdp.send('Profiler.start');
+      profileStartedAt = await page.evaluate(() => {
+        const w = window as unknown as { __longTasks: Array<[number, number]> };
+        w.__longTasks = [];
+        new PerformanceObserver((list) => list.getEntries().forEach((entry) => w.__longTasks.push([entry.startTime, entry.duration]))).observe({
+          type: 'longtask',
+        });
+        return performance.now();
+      });
+    }
     host.child.kill('SIGUSR2');
     const started = Date.now();
     await repository.click({ button: 'right' });
@@ -188,6 +207,7 @@ async function measureLiveSync(browser: Browser, dataDir: string, probeFile: str
     await done.waitFor({ timeout: 3_600_000 });
     const syncMs = Date.now() - started;
     const renderer = await takeLongTasks();
+    if (cdp !== undefined) await writeProfile(page, cdp, values.profile!, profileStartedAt);
     host.child.kill('SIGUSR2');
     await new Promise((resolve) => setTimeout(resolve, 300));
     const eventLoop = JSON.parse(readFileSync(probeFile, 'utf8')) as { p99: number; max: number };
@@ -197,6 +217,39 @@ async function measureLiveSync(browser: Browser, dataDir: string, probeFile: str
     await page.close();
     host.stop();
     await host.exited;
+  }
+}
+
+interface CpuProfile {
+  nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }>;
+  startTime: number;
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** Saves the renderer's CPU profile and prints, for each long task, the functions with the most samples inside it. */
+async function writeProfile(page: Page, cdp: CDPSession, file: string, startedAt: number) {
+  const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: CpuProfile };
+  writeFileSync(file, JSON.stringify(profile));
+  const tasks = await page.evaluate(() => (window as unknown as { __longTasks: Array<[number, number]> }).__longTasks);
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const nameOf = (id: number) => {
+    const frame = byId.get(id)!.callFrame;
+    return `${frame.functionName || '(anonymous)'} ${frame.url.split('/').pop() ?? ''}:${frame.lineNumber + 1}`;
+  };
+  // The profile's clock (µs) starts with Profiler.start; startedAt is performance.now() just after it, in the page.
+  let clock = profile.startTime;
+  const samples = profile.samples.map((id, index) => {
+    clock += profile.timeDeltas[index]!;
+    return { id, at: startedAt + (clock - profile.startTime) / 1000 };
+  });
+  console.log(`\nRenderer CPU profile written to ${file}; ${tasks.length} long tasks during the sync (samples of 0.2 ms):`);
+  for (const [start, duration] of tasks) {
+    const counts = new Map<string, number>();
+    for (const sample of samples)
+      if (sample.at >= start && sample.at <= start + duration) counts.set(nameOf(sample.id), (counts.get(nameOf(sample.id)) ?? 0) + 1);
+    const top = [...counts].sort((a, b) => b[1] - a[1]).slice(0, 8);
+    console.log(`  ${duration.toFixed(0)} ms at ${(start / 1000).toFixed(1)} s: ${top.map(([name, count]) => `${name} ×${count}`).join(', ')}`);
   }
 }
 

@@ -19,6 +19,20 @@ function listedCount(catalog: SampleCatalog): number {
   return catalog.updates.filter((update) => update.state !== 'removed').length;
 }
 
+/** A page of the repository as the console asks for it (updates it lists, 10 at a time, by title). */
+async function listed(engine: Awaited<ReturnType<typeof fixture.engine>>, query: { search?: string; sort?: string; direction?: 'asc' | 'desc' }) {
+  return (await engine.call('queryUpdates', {
+    site: 'CEN',
+    offset: 0,
+    limit: 10,
+    sort: 'title',
+    direction: 'asc',
+    includeBundled: false,
+    includeRemoved: false,
+    ...query,
+  })) as { total: number; rows: Array<{ kb: string; state: string; superseded: boolean }> };
+}
+
 async function statusIds(engine: Awaited<ReturnType<typeof fixture.engine>>) {
   const messages = (await engine.call('queryStatusMessages', { site: 'CEN', limit: 1000 })) as Array<{ id: number; insertionStrings: string[] }>;
   return messages.reverse();
@@ -59,31 +73,10 @@ describe('synchronization rules', () => {
     expect(byProduct.rows).toHaveLength(byProduct.total);
     expect(byProduct.rows.every((row) => row.products === 'Windows 11')).toBe(true);
     const someKb = catalog.updates[10]!.kb;
-    const found = (await engine.call('queryUpdates', {
-      site: 'CEN',
-      offset: 0,
-      limit: 10,
-      sort: 'title',
-      direction: 'asc',
-      includeBundled: false,
-      includeRemoved: false,
-      search: `KB${someKb}`,
-    })) as { total: number; rows: Array<{ kb: string }> };
+    const found = await listed(engine, { search: `KB${someKb}` });
     expect(found.rows.map((row) => row.kb)).toContain(String(someKb));
     // % and _ are text, not wildcards: no title holds them, so they find nothing (they once matched everything).
-    for (const search of ['%', '_', 'Update%']) {
-      const literal = (await engine.call('queryUpdates', {
-        site: 'CEN',
-        offset: 0,
-        limit: 10,
-        sort: 'title',
-        direction: 'asc',
-        includeBundled: false,
-        includeRemoved: false,
-        search,
-      })) as { total: number };
-      expect(literal.total, search).toBe(0);
-    }
+    for (const search of ['%', '_', 'Update%']) expect((await listed(engine, { search })).total, search).toBe(0);
     expect((await statusIds(engine)).map((message) => message.id)).toEqual([6701, 6704, 6705, 6702]);
   });
 
@@ -93,18 +86,7 @@ describe('synchronization rules', () => {
     await fixture.configure(engine, url);
     await fixture.sync(engine, 'full');
 
-    const visible = async () =>
-      (
-        (await engine.call('queryUpdates', {
-          site: 'CEN',
-          offset: 0,
-          limit: 10,
-          sort: 'title',
-          direction: 'asc',
-          includeBundled: false,
-          includeRemoved: false,
-        })) as { total: number }
-      ).total;
+    const visible = async () => (await listed(engine, {})).total;
     const before = await visible();
     const added = service.churn({ add: 6 }).added;
     const delta = await fixture.sync(engine, 'delta');
@@ -151,12 +133,7 @@ describe('synchronization rules', () => {
     });
     const snapshot = await snapshotUpdates(engine);
     // The Yes/No columns sort alike: ascending is No first, descending Yes first.
-    const firstBy = async (sort: 'state' | 'superseded', direction: 'asc' | 'desc') =>
-      (
-        (await engine.call('queryUpdates', { site: 'CEN', offset: 0, limit: 1, sort, direction, includeBundled: false, includeRemoved: false })) as {
-          rows: Array<{ state: string; superseded: boolean }>;
-        }
-      ).rows[0]!;
+    const firstBy = async (sort: 'state' | 'superseded', direction: 'asc' | 'desc') => (await listed(engine, { sort, direction })).rows[0]!;
     expect((await firstBy('state', 'asc')).state).toBe('published');
     expect((await firstBy('state', 'desc')).state).toBe('expired');
     expect((await firstBy('superseded', 'asc')).superseded).toBe(false);

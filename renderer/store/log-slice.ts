@@ -6,13 +6,17 @@ import type { LogSlice, Slice } from './console-state';
 export const LOG_BUFFER_LINES = 1_000_000;
 /** Lines read back from disk when the pane opens (the file rolls over at 250,000 bytes: about 1,500 lines each). */
 export const LOG_TAIL_LINES = 10_000;
+/** The log pane shows new lines at most this often. */
+const LOG_REFRESH_MS = 100;
 
 export const logSlice: Slice<LogSlice> = (set, get) => {
   let framePending = false;
+  let lastAnnounced = Number.NEGATIVE_INFINITY;
   const tailsLoaded = new Set<string>();
   /**
-   * Tells the log pane new lines arrived, at most once per frame: batches can arrive faster than the screen
-   * refreshes, and rendering each one would spend the main thread on frames nobody sees.
+   * Tells the log pane new lines arrived, at most once per frame and ten times a second: during a long sync lines
+   * arrive continuously, and re-laying out the pane at 60 frames a second took a third of a core from a renderer
+   * that shares two cores with the engine, for lines nobody reads that fast (CMTrace refreshes less often still).
    */
   const announce = () => {
     if (typeof requestAnimationFrame !== 'function') {
@@ -21,10 +25,15 @@ export const logSlice: Slice<LogSlice> = (set, get) => {
     }
     if (framePending) return;
     framePending = true;
-    requestAnimationFrame(() => {
-      framePending = false;
-      set({ logVersion: get().logVersion + 1 });
-    });
+    const inFrame = () =>
+      requestAnimationFrame(() => {
+        framePending = false;
+        lastAnnounced = performance.now();
+        set({ logVersion: get().logVersion + 1 });
+      });
+    const wait = lastAnnounced + LOG_REFRESH_MS - performance.now();
+    if (wait <= 0) inFrame();
+    else setTimeout(inFrame, wait);
   };
   return {
     logBuffers: new Map(),

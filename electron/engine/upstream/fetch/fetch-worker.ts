@@ -5,14 +5,12 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { encodeBlobRecord } from '../../sites/blob-store';
-import { lowerThisThreadPriority } from '../../thread-priority';
 import { UpstreamClient } from '../client/upstream-client';
 import { UpstreamError } from '../client/upstream-error';
 import { FETCH_AHEAD, type EngineToFetcher, type FetcherToEngine } from './fetch-protocol';
 
 const port = parentPort;
 if (port === null) throw new Error('The fetch worker must be started as a worker thread.');
-lowerThisThreadPriority();
 
 const abort = new AbortController();
 let credits = FETCH_AHEAD;

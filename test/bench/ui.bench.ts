@@ -17,7 +17,7 @@ import { CLASSIFICATIONS } from '../../electron/engine/upstream/soap/protocol-na
 import { fmt, printTable, ROOT, startUscProcess } from './bench-kit';
 
 const { values } = parseArgs({
-  options: { updates: { type: 'string', default: '100000' }, lines: { type: 'string', default: '1000000' }, profile: { type: 'string' } },
+  options: { updates: { type: 'string', default: '100000' }, lines: { type: 'string', default: '1000000' }, trace: { type: 'string' } },
 });
 const usc = (args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin', 'usc.js'), ...args], { encoding: 'utf8' });
 
@@ -182,22 +182,15 @@ async function measureLiveSync(browser: Browser, dataDir: string, probeFile: str
     await repository.waitFor();
     await repository.click();
     await takeLongTasks();
-    // --profile FILE: a CPU profile of the renderer during the sync (open it in Chrome DevTools), and the functions
-    // that took the time inside each long task, printed below the figures.
-    const cdp = values.profile === undefined ? undefined : await page.context().newCDPSession(page);
-    let profileStartedAt = 0;
+    // --trace FILE: a Chromium trace of the renderer during the sync (open it in DevTools' Performance panel); each
+    // task over 50 ms is printed with its wall time, the CPU time the main thread got in it, and what it ran.
+    const cdp = values.trace === undefined ? undefined : await page.context().newCDPSession(page);
+    const traceEvents: TraceEvent[] = [];
     if (cdp !== undefined) {
-      await cdp.send('Profiler.enable');
-      await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
-      await cdp.send('Profiler.start');
-      profileStartedAt = await page.evaluate(() => {
-        const w = window as unknown as { __longTasks: Array<[number, number]> };
-        w.__longTasks = [];
-        new PerformanceObserver((list) => list.getEntries().forEach((entry) => w.__longTasks.push([entry.startTime, entry.duration]))).observe({
-          type: 'longtask',
-        });
-        return performance.now();
+      cdp.on('Tracing.dataCollected', (data) => {
+        traceEvents.push(...(data.value as unknown as TraceEvent[]));
       });
+      await cdp.send('Tracing.start', { categories: 'devtools.timeline,disabled-by-default-devtools.timeline,v8', transferMode: 'ReportEvents' });
     }
     host.child.kill('SIGUSR2');
     const started = Date.now();
@@ -207,7 +200,7 @@ async function measureLiveSync(browser: Browser, dataDir: string, probeFile: str
     await done.waitFor({ timeout: 3_600_000 });
     const syncMs = Date.now() - started;
     const renderer = await takeLongTasks();
-    if (cdp !== undefined) await writeProfile(page, cdp, values.profile!, profileStartedAt);
+    if (cdp !== undefined) await writeTrace(cdp, traceEvents, values.trace!);
     host.child.kill('SIGUSR2');
     await new Promise((resolve) => setTimeout(resolve, 300));
     const eventLoop = JSON.parse(readFileSync(probeFile, 'utf8')) as { p99: number; max: number };
@@ -220,36 +213,53 @@ async function measureLiveSync(browser: Browser, dataDir: string, probeFile: str
   }
 }
 
-interface CpuProfile {
-  nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }>;
-  startTime: number;
-  samples: number[];
-  timeDeltas: number[];
+interface TraceEvent {
+  name: string;
+  ph: string;
+  ts: number;
+  dur?: number;
+  tdur?: number;
+  tid: number;
+  pid: number;
+  args?: { data?: { frame?: string } };
 }
 
-/** Saves the renderer's CPU profile and prints, for each long task, the functions with the most samples inside it. */
-async function writeProfile(page: Page, cdp: CDPSession, file: string, startedAt: number) {
-  const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: CpuProfile };
-  writeFileSync(file, JSON.stringify(profile));
-  const tasks = await page.evaluate(() => (window as unknown as { __longTasks: Array<[number, number]> }).__longTasks);
-  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
-  const nameOf = (id: number) => {
-    const frame = byId.get(id)!.callFrame;
-    return `${frame.functionName || '(anonymous)'} ${frame.url.split('/').pop() ?? ''}:${frame.lineNumber + 1}`;
-  };
-  // The profile's clock (µs) starts with Profiler.start; startedAt is performance.now() just after it, in the page.
-  let clock = profile.startTime;
-  const samples = profile.samples.map((id, index) => {
-    clock += profile.timeDeltas[index]!;
-    return { id, at: startedAt + (clock - profile.startTime) / 1000 };
-  });
-  console.log(`\nRenderer CPU profile written to ${file}; ${tasks.length} long tasks during the sync (samples of 0.2 ms):`);
-  for (const [start, duration] of tasks) {
-    const counts = new Map<string, number>();
-    for (const sample of samples)
-      if (sample.at >= start && sample.at <= start + duration) counts.set(nameOf(sample.id), (counts.get(nameOf(sample.id)) ?? 0) + 1);
-    const top = [...counts].sort((a, b) => b[1] - a[1]).slice(0, 8);
-    console.log(`  ${duration.toFixed(0)} ms at ${(start / 1000).toFixed(1)} s: ${top.map(([name, count]) => `${name} ×${count}`).join(', ')}`);
+/** Ends the trace, saves it, and prints each renderer main-thread task over 50 ms: wall time, CPU time, what ran in it. */
+async function writeTrace(cdp: CDPSession, events: TraceEvent[], file: string) {
+  const complete = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
+  await cdp.send('Tracing.end');
+  await complete;
+  writeFileSync(file, JSON.stringify({ traceEvents: events }));
+  const main = events.find((event) => event.name === 'thread_name' && (event as unknown as { args: { name: string } }).args.name === 'CrRendererMain');
+  const onMain = events.filter((event) => main !== undefined && event.pid === main.pid && event.tid === main.tid && event.ph === 'X');
+  const tasks = onMain.filter((event) => event.name === 'RunTask' && (event.dur ?? 0) > 50_000);
+  console.log(`\nRenderer trace written to ${file}; ${tasks.length} main-thread tasks over 50 ms during the sync:`);
+  for (const task of tasks) {
+    const inside = new Map<string, number>();
+    for (const event of onMain) {
+      if (event === task || event.ts < task.ts || event.ts + (event.dur ?? 0) > task.ts + task.dur!) continue;
+      if (
+        [
+          'FunctionCall',
+          'Layout',
+          'UpdateLayoutTree',
+          'Paint',
+          'MajorGC',
+          'MinorGC',
+          'V8.GC_SCAVENGER',
+          'EventDispatch',
+          'TimerFire',
+          'FireAnimationFrame',
+          'ParseHTML',
+          'PrePaint',
+          'Layerize',
+          'Commit',
+        ].includes(event.name)
+      )
+        inside.set(event.name, (inside.get(event.name) ?? 0) + (event.dur ?? 0));
+    }
+    const parts = [...inside].sort((a, b) => b[1] - a[1]).map(([name, micros]) => `${name} ${(micros / 1000).toFixed(1)}`);
+    console.log(`  ${(task.dur! / 1000).toFixed(0)} ms wall, ${((task.tdur ?? 0) / 1000).toFixed(0)} ms CPU: ${parts.join(', ')}`);
   }
 }
 

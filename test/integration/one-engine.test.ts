@@ -4,7 +4,7 @@
  * running that start none of their own synchronizations.
  */
 import { spawn } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { withHost } from '../../electron/host/cli/cli-context';
@@ -117,6 +117,9 @@ describe('one engine per data folder', () => {
     // command attaches to the first one's engine and sees it running.
     service.injectFault({ kind: 'hang', operation: 'GetUpdateData', times: 1_000 });
     const child = spawn(process.execPath, [USC_BIN, 'sync', '--data', data, '--full'], { stdio: 'ignore' });
+    // The sync's own engine listens before anything looks: a reading command started first would hold the folder
+    // itself and run the sync for the attached usc sync (by design), and killing the client would not kill that.
+    await expect.poll(() => existsSync(endpointFor(data)), { timeout: 15_000, interval: 100 }).toBe(true);
     await expect
       .poll(async () => (JSON.parse((await runUsc(['history', '--data', data, '--json'])).stdout || '[]') as Array<{ outcome: string }>)[0]?.outcome, {
         timeout: 15_000,

@@ -119,6 +119,19 @@ export const LogLineSchema = z.object({
 });
 export type LogLine = z.infer<typeof LogLineSchema>;
 
+/** One step of the pre-flight check (usc doctor, Test connection). */
+export const PreflightCheckSchema = z.object({
+  name: z.string(),
+  ok: z.boolean(),
+  ms: z.number().int().nonnegative(),
+  detail: z.string(),
+  /** What to do, when the step failed. */
+  hint: z.string().nullable(),
+});
+export type PreflightCheck = z.infer<typeof PreflightCheckSchema>;
+export const PreflightReportSchema = z.object({ site: SiteCodeSchema, ok: z.boolean(), checks: z.array(PreflightCheckSchema) });
+export type PreflightReport = z.infer<typeof PreflightReportSchema>;
+
 export const apiMethods = {
   getInfo: { params: NoParams, result: ConsoleInfoSchema },
   listSites: { params: NoParams, result: z.array(SiteSchema) },
@@ -225,6 +238,8 @@ export const apiMethods = {
       products: z.array(z.object({ id: z.string(), name: z.string(), count: z.number().int() })),
     }),
   },
+  /** The pre-flight check of a site's whole sync path (usc doctor, Test connection). */
+  runPreflight: { params: SiteParams, result: PreflightReportSchema },
   queryStatusMessages: {
     params: z.object({ site: SiteCodeSchema, limit: z.number().int().min(1).max(1000).default(100) }).strict(),
     result: z.array(StatusMessageSchema),

@@ -5,6 +5,7 @@ import type { SiteCode, SyncRun } from '../../shared/domain';
 import { acquireDataFolderLock, dataFolderLayout, ensureDataFolder, type DataFolder } from './data-folder';
 import { engineContext, type EngineContext, type EngineHandlers } from './handlers/engine-context';
 import { hierarchyHandlers } from './handlers/hierarchy-handlers';
+import { doctorHandlers } from './handlers/doctor-handlers';
 import { logHandlers } from './handlers/log-handlers';
 import { repositoryHandlers } from './handlers/repository-handlers';
 import { scheduleHandlers } from './handlers/schedule-handlers';
@@ -197,6 +198,7 @@ export class Engine {
       ...repositoryHandlers(this.context),
       ...hierarchyHandlers(this.context),
       ...logHandlers(this.context),
+      ...doctorHandlers(this.context, async (site) => this.connector.urlOf((await this.hierarchy.configFor(site)).source)),
     } satisfies EngineHandlers;
   }
 

@@ -55,6 +55,30 @@ describe('usc CLI', () => {
     expect(badPort.stderr.trim()).toBe('usc: --port must be a number from 0 to 65535, not "eighty".');
   });
 
+  it('runs the pre-flight check: JSON for scripts, exit 0 only when every check passes; --ca-file takes PEM only', async () => {
+    const dataDir = tempDir();
+    const passing = await runUsc(['doctor', '--site', 'CEN', '--json', '--data', dataDir]);
+    expect(passing.code, passing.stderr).toBe(0);
+    const report = JSON.parse(passing.stdout) as {
+      site: string;
+      ok: boolean;
+      checks: Array<{ name: string; ok: boolean; ms: number; detail: string; hint: string | null }>;
+    };
+    expect(report).toMatchObject({ site: 'CEN', ok: true });
+    expect(report.checks.length).toBeGreaterThan(5);
+    // A source where nothing listens: the command fails, and the table names the step and what to check.
+    expect((await runUsc(['config', '--site', 'CEN', '--source', 'http://127.0.0.1:9', '--data', dataDir])).code).toBe(0);
+    const failing = await runUsc(['doctor', '--site', 'CEN', '--data', dataDir]);
+    expect(failing.code).toBe(1);
+    expect(failing.stdout).toMatch(/TCP connect\s+FAIL/);
+    expect(failing.stdout).toMatch(/^TCP connect: Nothing listens on 127\.0\.0\.1:9/m);
+    const notPem = join(dataDir, 'not-a-certificate.txt');
+    writeFileSync(notPem, 'hello');
+    const refused = await runUsc(['config', '--site', 'CEN', '--ca-file', notPem, '--data', dataDir]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('holds no PEM certificate');
+  });
+
   it('prints help listing the commands', async () => {
     const help = await runUsc(['help']);
     expect(help.code).toBe(0);

@@ -4,6 +4,7 @@ import { buildPaths, resolveDataDir } from '../paths';
 import { PRODUCT_NAME, PRODUCT_VERSION } from '../product';
 import { CliError, type CliContext, type CliIo } from './cli-context';
 import { sitesCommand } from './commands/sites';
+import { doctorCommand } from './commands/doctor';
 import { configCommand, historyCommand, statusCommand, syncCommand, updatesCommand } from './commands/sync-commands';
 import { scheduleCommand } from './commands/schedule';
 import { siteCommand } from './commands/site-commands';
@@ -23,8 +24,12 @@ Commands:
                                      --replay streams a recorded wsyncmgr.log into each console's log pane.
   config --site CEN [--source sample|microsoft-update|none|URL] [--products "A,B"]
          [--classifications "A,B"] [--languages en,de] [--retry-minutes N]
-         [--proxy URL [--proxy-user U --proxy-password P]] [--json]
-                                     Show or change a site's Software Update Point settings.
+         [--proxy URL [--proxy-user U --proxy-password P]] [--ca-file PEM] [--json]
+                                     Show or change a site's Software Update Point settings. --ca-file
+                                     trusts the CA certificate(s) in a PEM file for an HTTPS upstream.
+  doctor --site CEN [--json]         Check the whole sync path before a sync: name resolution, TCP, TLS,
+                                     clock, authorization, GetConfigData, disk space, database integrity.
+                                     Exit code 0 only when every check passes.
   sync --site CEN [--full|--delta] [--json] [--verbose]
                                      Synchronize now (delta unless --full) and wait for the end.
                                      Exit code 0 only when the sync succeeded. Ctrl+C cancels it.
@@ -95,6 +100,7 @@ export async function runCli(argv: string[], io: CliIo, outDir: string): Promise
         proxy: { type: 'string' },
         'proxy-user': { type: 'string' },
         'proxy-password': { type: 'string' },
+        'ca-file': { type: 'string' },
         full: { type: 'boolean', default: false },
         delta: { type: 'boolean', default: false },
         verbose: { type: 'boolean', default: false },
@@ -157,8 +163,11 @@ export async function runCli(argv: string[], io: CliIo, outDir: string): Promise
             proxy: values.proxy,
             proxyUser: values['proxy-user'],
             proxyPassword: values['proxy-password'],
+            caFile: values['ca-file'],
           }),
         });
+      case 'doctor':
+        return await doctorCommand(context, { site: values.site, json: values.json });
       case 'sync':
         return await syncCommand(context, { site: values.site, full: values.full, delta: values.delta, json: values.json, verbose: values.verbose });
       case 'updates':

@@ -1,6 +1,5 @@
 /** HTTPS with certificate checks, extra CA certificates, and an authenticating proxy, all on 127.0.0.1. */
-import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -10,20 +9,10 @@ import { Engine } from '../../../electron/engine/engine';
 import { writeSupConfig } from '../../../electron/engine/sync/sup-config';
 import { useTempDirs } from '../../helpers/temp-dir';
 import { useUpstream } from '../../helpers/upstream';
+import { makeCertificates } from '../../helpers/certificates';
 
 const upstream = useUpstream();
 const tempDir = useTempDirs();
-
-/** A CA and a server certificate for 127.0.0.1 made with openssl for this run. */
-function makeCertificates(dir: string) {
-  const run = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-  run('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=USC Test Root');
-  run('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1');
-  writeFileSync(join(dir, 'ext.cnf'), 'subjectAltName=IP:127.0.0.1\n');
-  run('x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.pem', '-days', '2', '-extfile', 'ext.cnf');
-  const read = (name: string) => readFileSync(join(dir, name), 'utf8');
-  return { ca: read('ca.pem'), key: read('server.key'), cert: read('server.pem') };
-}
 
 /** A CONNECT proxy that requires Basic credentials and records where it tunnelled. */
 function startProxy(user: string, password: string): Promise<{ url: string; tunnels: string[]; server: Server }> {

@@ -136,6 +136,11 @@ export class UpstreamClient {
   }
 
   /** GetConfigData, authenticating first when needed. */
+  /** Authorizes and gets the access cookie, nothing else: the pre-flight check's authorization step. */
+  async authorizeOnly(signal?: AbortSignal): Promise<void> {
+    await this.ensureCookie(signal);
+  }
+
   async getConfigData(configAnchor?: string, signal?: AbortSignal): Promise<ServerConfig> {
     const result = await this.authorizedCall('GetConfigData', (cookie) => requests.getConfigData(cookie, configAnchor), signal);
     const data = child(result, 'GetConfigDataResult');

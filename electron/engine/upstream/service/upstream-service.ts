@@ -195,6 +195,8 @@ export class UpstreamService {
   }
 
   private async handle(request: IncomingMessage, response: ServerResponse, host: string): Promise<void> {
+    // The Date header follows the service's clock, so a test can give it one that is off (the doctor's clock step).
+    response.setHeader('Date', this.options.now().toUTCString());
     const path = (request.url ?? '/').replace(/^\/+/, '/').split('?')[0]!;
     try {
       if (path.startsWith('/control/')) return await this.handleControl(request, response, path, host);

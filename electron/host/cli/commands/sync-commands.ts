@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 /** usc config / sync / updates / history / status: the sync engine without a window. */
 import type { SupConfig, SyncRun, SyncSource } from '../../../../shared/domain';
 import { describeSyncSource } from '../../../../shared/domain';
@@ -16,6 +17,7 @@ export interface ConfigOptions {
   proxy?: string;
   proxyUser?: string;
   proxyPassword?: string;
+  caFile?: string;
   json: boolean;
 }
 
@@ -52,6 +54,7 @@ export async function configCommand(context: CliContext, options: ConfigOptions)
               ...(options.proxyPassword ? { password: options.proxyPassword } : {}),
             };
     }
+    if (options.caFile !== undefined) changes.extraCaCertificates = readCertificates(options.caFile);
     if (Object.keys(changes).length === 0) return current;
     return callApi(host, 'setSupConfig', { site: options.site, config: { ...current, ...changes } });
   });
@@ -217,3 +220,17 @@ export async function statusCommand(context: CliContext, options: { site: string
 }
 
 const capitalized = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
+/** The PEM certificates of a file (a CA bundle may hold several); an empty --ca-file '' trusts no extra CA again. */
+function readCertificates(file: string): string[] | undefined {
+  if (file === '') return undefined;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new CliError(`Cannot read the CA certificate file ${file}: ${(error as Error).message}`, 2);
+  }
+  const certificates = text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g);
+  if (certificates === null) throw new CliError(`${file} holds no PEM certificate (-----BEGIN CERTIFICATE-----).`, 2);
+  return certificates;
+}

@@ -1,0 +1,304 @@
+/**
+ * The pre-flight check (`usc doctor`, "Test connection"): every step between this site and its upstream, in the order
+ * a sync takes them, each with pass or fail, the time it took, what was found, and what to do when it fails. No peer
+ * checks the whole path before a sync; administrators find out from a failed sync's log, one step at a time.
+ */
+import { lookup } from 'node:dns/promises';
+import { statfs } from 'node:fs/promises';
+import { connect as tcpConnect, isIP } from 'node:net';
+import { connect as tlsConnect, rootCertificates, type PeerCertificate } from 'node:tls';
+import { Agent, ProxyAgent, request, type Dispatcher } from 'undici';
+import type { PreflightCheck } from '../../../shared/contract';
+import type { ProxySettings } from '../upstream/client/soap-transport';
+import { UpstreamClient } from '../upstream/client/upstream-client';
+import { UpstreamError } from '../upstream/client/upstream-error';
+
+/** A clock further off than this from the upstream's makes time-limited cookies and certificates fail. */
+export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+const STEP_TIMEOUT_MS = 10_000;
+
+export interface UpstreamTarget {
+  url: string;
+  proxy?: ProxySettings;
+  extraCaCertificates?: string[];
+  /** The languages the site keeps: GetConfigData must offer each. */
+  languages: string[];
+}
+
+/** One step, timed; a thrown error is its failure (with the hint the step gives for it). */
+export async function step(
+  name: string,
+  work: () => Promise<{ detail: string; ok?: boolean; hint?: string }>,
+  hintFor: (error: unknown) => string,
+): Promise<PreflightCheck> {
+  const started = performance.now();
+  try {
+    const { detail, ok = true, hint } = await work();
+    return { name, ok, ms: Math.round(performance.now() - started), detail, hint: ok ? null : (hint ?? null) };
+  } catch (error) {
+    return { name, ok: false, ms: Math.round(performance.now() - started), detail: messageOf(error), hint: hintFor(error) };
+  }
+}
+
+export const skipped = (name: string, detail: string): PreflightCheck => ({ name, ok: true, ms: 0, detail: `Not checked: ${detail}`, hint: null });
+
+/** The network steps to an upstream server; a step that fails skips the ones that need it. */
+export async function checkUpstream(target: UpstreamTarget, now: () => Date): Promise<PreflightCheck[]> {
+  const url = new URL(target.url);
+  const https = url.protocol === 'https:';
+  const port = Number(url.port || (https ? 443 : 80));
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  // Through a proxy, this machine resolves and reaches the proxy; the proxy reaches the server.
+  const via = target.proxy === undefined ? undefined : new URL(target.proxy.url);
+  const reachHost = via === undefined ? host : via.hostname;
+  const reachPort = via === undefined ? port : Number(via.port || (via.protocol === 'https:' ? 443 : 80));
+  const checks: PreflightCheck[] = [];
+  const add = (check: PreflightCheck) => (checks.push(check), check.ok);
+
+  const resolved = await step(
+    via === undefined ? 'Name resolution' : 'Name resolution (proxy)',
+    async () => {
+      if (isIP(reachHost) !== 0) return { detail: `${reachHost} is an IP address` };
+      const addresses = await withTimeout(lookup(reachHost, { all: true }), `resolving ${reachHost}`);
+      return { detail: `${reachHost} is ${addresses.map((entry) => entry.address).join(', ')}` };
+    },
+    () => `Check the name ${reachHost} (a typing error?) and this machine's DNS servers; try the server's IP address to tell a DNS problem from others.`,
+  );
+  if (!add(resolved)) return [...checks, ...notReached(['TCP connect', 'TLS', 'Clock', 'Authorization', 'GetConfigData'], 'the name did not resolve')];
+
+  const connected = await step(
+    via === undefined ? 'TCP connect' : 'TCP connect (proxy)',
+    () =>
+      new Promise((resolve, reject) => {
+        const socket = tcpConnect({ host: reachHost, port: reachPort, timeout: STEP_TIMEOUT_MS });
+        socket.once('connect', () => {
+          socket.destroy();
+          resolve({ detail: `${reachHost}:${reachPort} accepted a connection` });
+        });
+        socket.once('timeout', () => {
+          socket.destroy();
+          reject(Object.assign(new Error(`${reachHost}:${reachPort} did not answer within ${STEP_TIMEOUT_MS / 1000} s`), { code: 'ETIMEDOUT' }));
+        });
+        socket.once('error', reject);
+      }),
+    (error) =>
+      codeOf(error) === 'ECONNREFUSED'
+        ? `Nothing listens on ${reachHost}:${reachPort}. Check the port in the URL (WSUS: 8530 for HTTP, 8531 for HTTPS) and that the WSUS service and IIS are running.`
+        : `Check that a firewall between this machine and ${reachHost} allows port ${reachPort}, and that the server is up.`,
+  );
+  if (!add(connected)) return [...checks, ...notReached(['TLS', 'Clock', 'Authorization', 'GetConfigData'], 'no connection')];
+
+  if (!https) checks.push(skipped('TLS', `${url.protocol}// is plain HTTP (Microsoft recommends HTTPS, port 8531)`));
+  else if (via !== undefined) checks.push(skipped('TLS', 'the proxy tunnels it; the authorization step checks the certificate through the proxy'));
+  else if (!add(await checkTls(host, port, target.extraCaCertificates, now))) {
+    return [...checks, ...notReached(['Clock', 'Authorization', 'GetConfigData'], 'the TLS handshake failed')];
+  }
+
+  const dispatcher = dispatcherFor(target);
+  try {
+    add(
+      await step(
+        'Clock',
+        async () => {
+          const response = await request(target.url, { method: 'GET', dispatcher, headersTimeout: STEP_TIMEOUT_MS, bodyTimeout: STEP_TIMEOUT_MS });
+          await response.body.dump();
+          const header = response.headers.date;
+          const date = Date.parse(Array.isArray(header) ? header[0]! : (header ?? ''));
+          if (Number.isNaN(date)) return { detail: 'The server sent no Date header to compare with' };
+          const skew = now().getTime() - date;
+          const text = `this machine is ${formatSkew(skew)} the server (server time ${new Date(date).toISOString()})`;
+          return Math.abs(skew) <= MAX_CLOCK_SKEW_MS
+            ? { detail: text }
+            : {
+                ok: false,
+                detail: text,
+                hint: `Set the clock of this machine or of the server (both should follow a time server): past ${MAX_CLOCK_SKEW_MS / 60_000} minutes, time-limited cookies and certificates fail.`,
+              };
+        },
+        () => 'The server did not answer a plain HTTP request; the next steps tell more.',
+      ),
+    );
+    const client = new UpstreamClient({
+      baseUrl: target.url,
+      maxRetries: 0,
+      timeoutMs: STEP_TIMEOUT_MS,
+      ...(target.proxy === undefined ? {} : { proxy: target.proxy }),
+      ...(target.extraCaCertificates === undefined ? {} : { extraCaCertificates: target.extraCaCertificates }),
+    });
+    try {
+      const authorized = await step(
+        'Authorization',
+        async () => {
+          await client.authorizeOnly();
+          return { detail: 'GetAuthConfig, GetAuthorizationCookie and GetCookie answered: the server gave this site a cookie' };
+        },
+        (error) => hintForUpstream(error, target),
+      );
+      if (!add(authorized)) return [...checks, ...notReached(['GetConfigData'], 'authorization failed')];
+      add(
+        await step(
+          'GetConfigData',
+          async () => {
+            const config = await client.getConfigData();
+            const offered = new Set(config.languages.map((language) => language.shortName.toLowerCase()));
+            const missing = offered.size === 0 ? [] : target.languages.filter((code) => !offered.has(code.toLowerCase()) && code.toLowerCase() !== 'all');
+            const detail = `protocol ${config.protocolVersion}, up to ${config.maxUpdatesPerRequest} updates per request, ${offered.size} languages offered`;
+            return missing.length === 0
+              ? { detail }
+              : {
+                  ok: false,
+                  detail: `${detail}; not offered: ${missing.join(', ')}`,
+                  hint: 'Choose languages the upstream server offers (its Products and Classifications / Languages options), or enable them there.',
+                };
+          },
+          (error) => hintForUpstream(error, target),
+        ),
+      );
+    } finally {
+      await client.close();
+    }
+  } finally {
+    await dispatcher.close();
+  }
+  return checks;
+}
+
+async function checkTls(host: string, port: number, extra: string[] | undefined, now: () => Date): Promise<PreflightCheck> {
+  return step(
+    'TLS',
+    () =>
+      new Promise((resolve, reject) => {
+        const socket = tlsConnect({
+          host,
+          port,
+          servername: isIP(host) === 0 ? host : undefined,
+          ...(extra?.length ? { ca: [...rootCertificates, ...extra] } : {}),
+          timeout: STEP_TIMEOUT_MS,
+        });
+        socket.once('secureConnect', () => {
+          const certificate: PeerCertificate = socket.getPeerCertificate();
+          socket.destroy();
+          const left = Date.parse(certificate.valid_to) - now().getTime();
+          const detail = `certificate for ${certificate.subject?.CN ?? host}, issued by ${certificate.issuer?.CN ?? 'unknown'}, valid until ${certificate.valid_to}`;
+          resolve(
+            left < 14 * 86_400_000
+              ? { ok: true, detail: `${detail} (expires in ${Math.max(0, Math.floor(left / 86_400_000))} days: renew it soon)` }
+              : { detail },
+          );
+        });
+        socket.once('timeout', () => {
+          socket.destroy();
+          reject(new Error(`No TLS handshake within ${STEP_TIMEOUT_MS / 1000} s`));
+        });
+        socket.once('error', reject);
+      }),
+    (error) => hintForTls(codeOf(error), host),
+  );
+}
+
+export function hintForTls(code: string | undefined, host: string): string {
+  switch (code) {
+    case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
+    case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
+    case 'SELF_SIGNED_CERT_IN_CHAIN':
+    case 'DEPTH_ZERO_SELF_SIGNED_CERT':
+      return "The server's certificate chains to a root this machine does not trust (an internal CA?). Add that root CA's certificate: usc config --site <site> --ca-file root.pem.";
+    case 'CERT_HAS_EXPIRED':
+      return "The server's certificate has expired: renew it on the server (IIS, the WSUS site's HTTPS binding).";
+    case 'CERT_NOT_YET_VALID':
+      return "The server's certificate is not valid yet: check the clocks of this machine and of the server.";
+    case 'ERR_TLS_CERT_ALTNAME_INVALID':
+      return `The certificate is not for ${host}: use the name written on the certificate in the upstream URL.`;
+    default:
+      return 'Check that the server speaks HTTPS on this port (WSUS: 8531) and that its certificate is valid.';
+  }
+}
+
+function hintForUpstream(error: unknown, target: UpstreamTarget): string {
+  if (error instanceof UpstreamError) {
+    const status = error.details.status;
+    if (error.kind === 'tls') return hintForTls(codeOf(error.details.cause) ?? /\(([A-Z_]+)\)/.exec(error.message)?.[1], new URL(target.url).hostname);
+    if (status === 407) return 'The proxy requires authentication: set the proxy user name and password (usc config --proxy-user, --proxy-password).';
+    if (status === 404)
+      return 'The address does not lead to the WSUS web services: the URL ends at the server (https://wsus.corp.example:8531), not at a page.';
+    if (status === 401 || status === 403) return 'The upstream server refused this machine: check that it allows downstream servers (and IIS authentication).';
+    if (error.faultCode !== undefined)
+      return `The upstream server answered with the SOAP fault ${error.faultCode}: see Error Lookup in the log pane for what it means.`;
+  }
+  return 'Check the upstream URL and that the WSUS web services answer there.';
+}
+
+/** Free space against what the site's files need to be rewritten once (a save or a compaction writes a copy). */
+export async function checkDiskSpace(dataDir: string, siteBytes: number): Promise<PreflightCheck> {
+  return step(
+    'Disk space',
+    async () => {
+      const stats = await statfs(dataDir);
+      const free = stats.bavail * stats.bsize;
+      const needed = siteBytes * 2 + 256 * 1024 * 1024;
+      const detail = `${formatBytes(free)} free in ${dataDir}; the site's files take ${formatBytes(siteBytes)}, a sync may need ${formatBytes(needed)}`;
+      return free >= needed
+        ? { detail }
+        : { ok: false, detail, hint: 'Free space in the data folder, or move it to a larger disk (--data DIR): a save that cannot be written fails the sync.' };
+    },
+    () => 'The free space of the data folder could not be read.',
+  );
+}
+
+function dispatcherFor(target: UpstreamTarget): Dispatcher {
+  const ca = target.extraCaCertificates?.length ? [...rootCertificates, ...target.extraCaCertificates] : undefined;
+  const tls = ca === undefined ? {} : { ca };
+  if (target.proxy === undefined) return new Agent({ connect: tls });
+  const { username, password } = target.proxy;
+  return new ProxyAgent({
+    uri: target.proxy.url,
+    ...(username === undefined ? {} : { token: `Basic ${Buffer.from(`${username}:${password ?? ''}`).toString('base64')}` }),
+    requestTls: tls,
+    proxyTls: tls,
+  });
+}
+
+function notReached(names: string[], reason: string): PreflightCheck[] {
+  return names.map((name) => ({ name, ok: false, ms: 0, detail: `Not reached: ${reason}`, hint: null }));
+}
+
+async function withTimeout<T>(work: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      work,
+      new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(() => reject(new Error(`No answer ${what} within ${STEP_TIMEOUT_MS / 1000} s`)), STEP_TIMEOUT_MS);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function codeOf(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function formatSkew(ms: number): string {
+  const seconds = Math.round(Math.abs(ms) / 1000);
+  const amount = seconds < 120 ? `${seconds} s` : seconds < 7200 ? `${Math.round(seconds / 60)} min` : `${Math.round(seconds / 3600)} h`;
+  // The Date header counts whole seconds: a second either way is in step.
+  return seconds <= 1 ? 'in step with' : `${amount} ${ms > 0 ? 'ahead of' : 'behind'}`;
+}
+
+function formatBytes(bytes: number): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
+}

@@ -1,0 +1,67 @@
+/** The pre-flight check of a site: its upstream path (doctor/preflight.ts), its disk, and its database's integrity. */
+import { existsSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { PreflightCheck } from '../../../shared/contract';
+import { describeSyncSource, type SiteCode } from '../../../shared/domain';
+import { checkDiskSpace, checkUpstream, skipped, step } from '../doctor/preflight';
+import { SiteDatabase } from '../sites/site-database';
+import { selectRows } from '../sync/sync-queries';
+import type { EngineContext, EngineHandlers } from './engine-context';
+
+export function doctorHandlers(engine: EngineContext, urlOf: (site: SiteCode) => Promise<string | undefined>): Pick<EngineHandlers, 'runPreflight'> {
+  return {
+    runPreflight: async ({ site }) => {
+      const code = engine.sites.get(site).code;
+      const database = engine.sites.database(code);
+      const checks: PreflightCheck[] = [];
+      const entry = engine.sites.get(code);
+      const config = await engine.hierarchy.configFor(code);
+      if (entry.parentCode !== null && config.serverName !== undefined) {
+        checks.push(skipped('Upstream', `${code} synchronizes from its parent site ${entry.parentCode} inside this engine`));
+      } else if (config.source.kind === 'none') {
+        checks.push(skipped('Upstream', `the sync source is "${describeSyncSource(config.source)}"`));
+      } else {
+        const url = await urlOf(code);
+        checks.push(
+          ...(await checkUpstream(
+            {
+              url: url!,
+              languages: config.languages,
+              ...(config.proxy === undefined ? {} : { proxy: config.proxy }),
+              ...(config.extraCaCertificates === undefined ? {} : { extraCaCertificates: config.extraCaCertificates }),
+            },
+            engine.now,
+          )),
+        );
+      }
+      const files = [database.file, database.journalFile, SiteDatabase.blobFileOf(database.file, database.blobGeneration)];
+      checks.push(
+        await checkDiskSpace(
+          dirname(database.file),
+          files.filter(existsSync).reduce((sum, file) => sum + statSync(file).size, 0),
+        ),
+      );
+      checks.push(
+        await step(
+          'Site database integrity',
+          async () => {
+            const answer = selectRows(database.db, 'PRAGMA integrity_check').map((row) => String(Object.values(row)[0]));
+            if (answer.join() !== 'ok')
+              return { ok: false, detail: answer.slice(0, 5).join('; '), hint: `Restore the previous version: usc site restore --site ${code}.` };
+            let records = 0;
+            for (const table of ['software_update', 'category']) {
+              const idColumn = table === 'category' ? 'category_id' : 'update_id';
+              for (const row of selectRows(database.db, `SELECT ${idColumn} AS id, blob_offset, blob_length FROM ${table} WHERE blob_offset IS NOT NULL`)) {
+                database.blobs.verify({ offset: Number(row.blob_offset), length: Number(row.blob_length) }, String(row.id));
+                records++;
+              }
+            }
+            return { detail: `PRAGMA integrity_check: ok; ${records.toLocaleString('en-US')} metadata records in the blob store, every checksum matches` };
+          },
+          () => 'A damaged metadata record fails only its update; a full synchronization fetches it again. A damaged site database: usc site restore.',
+        ),
+      );
+      return { site: code, ok: checks.every((check) => check.ok), checks };
+    },
+  };
+}

@@ -1,0 +1,88 @@
+/** The pre-flight check against real servers on 127.0.0.1: all pass, a closed port, an unknown CA, a wrong clock. */
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { PreflightReport } from '../../../shared/contract';
+import { makeCertificates } from '../../helpers/certificates';
+import { useSyncFixture } from '../../helpers/sync-fixture';
+import { useUpstream } from '../../helpers/upstream';
+
+const fixture = useSyncFixture();
+const upstream = useUpstream();
+
+async function doctor(url: string, overrides: Parameters<typeof fixture.configure>[2] = {}): Promise<PreflightReport> {
+  const engine = await fixture.engine(fixture.tempDir());
+  await fixture.configure(engine, url, overrides);
+  return (await engine.call('runPreflight', { site: 'CEN' })) as PreflightReport;
+}
+
+const byName = (report: PreflightReport, name: string) => report.checks.find((check) => check.name === name)!;
+
+/** A port nobody listens on: taken from the system, then released. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+describe('the pre-flight check (usc doctor)', () => {
+  let certificates: ReturnType<typeof makeCertificates>;
+  beforeAll(() => {
+    certificates = makeCertificates(fixture.tempDir());
+  });
+
+  it('passes every step against a live upstream, each timed and explained', async () => {
+    const { url } = await upstream.start({ updates: 20 });
+    const report = await doctor(url);
+    expect(report.checks.map((check) => check.name)).toEqual([
+      'Name resolution',
+      'TCP connect',
+      'TLS',
+      'Clock',
+      'Authorization',
+      'GetConfigData',
+      'Disk space',
+      'Site database integrity',
+    ]);
+    expect(report.checks.filter((check) => !check.ok)).toEqual([]);
+    expect(report.ok).toBe(true);
+    expect(byName(report, 'TLS').detail).toMatch(/^Not checked: http:\/\/ is plain HTTP/);
+    expect(byName(report, 'GetConfigData').detail).toMatch(/^protocol [\d.]+, up to \d+ updates per request/);
+    expect(byName(report, 'Site database integrity').detail).toMatch(/integrity_check: ok/);
+    for (const check of report.checks) expect(check.ms).toBeGreaterThanOrEqual(0);
+  });
+
+  it('fails TCP connect on a closed port, says what to check, and does not pretend to reach the rest', async () => {
+    const report = await doctor(`http://127.0.0.1:${await closedPort()}`);
+    expect(report.ok).toBe(false);
+    expect(byName(report, 'TCP connect')).toMatchObject({ ok: false, hint: expect.stringMatching(/Nothing listens on 127\.0\.0\.1:\d+\. Check the port/) });
+    expect(byName(report, 'Authorization')).toMatchObject({ ok: false, detail: 'Not reached: no connection' });
+    // What does not need the network is still checked.
+    expect(byName(report, 'Site database integrity').ok).toBe(true);
+  });
+
+  it('fails TLS for a server signed by a CA this machine does not trust, with the fix; passes once the CA is added', async () => {
+    const { url } = await upstream.start({ updates: 10, tls: { key: certificates.key, cert: certificates.cert } });
+    const refused = await doctor(url);
+    expect(byName(refused, 'TLS')).toMatchObject({ ok: false, hint: expect.stringMatching(/does not trust .*--ca-file/) });
+    const trusted = await doctor(url, { extraCaCertificates: [certificates.ca] });
+    expect(byName(trusted, 'TLS')).toMatchObject({
+      ok: true,
+      detail: expect.stringMatching(/^certificate for 127\.0\.0\.1, issued by USC Test Root, valid until/),
+    });
+    expect(trusted.ok).toBe(true);
+  });
+
+  it("fails the clock step when the upstream's clock is two hours off", async () => {
+    const { url } = await upstream.start({ updates: 10, now: () => new Date(Date.now() - 2 * 3_600_000) });
+    const report = await doctor(url);
+    expect(byName(report, 'Clock')).toMatchObject({
+      ok: false,
+      detail: expect.stringMatching(/^this machine is 2 h ahead of the server/),
+      hint: expect.stringMatching(/Set the clock/),
+    });
+    expect(report.ok).toBe(false);
+  });
+});

@@ -10,6 +10,7 @@ import { ScopeChange } from './ScopeChange';
 import { UPDATE_LANGUAGES } from '../../shared/languages';
 import { scheduleErrors } from './schedule-errors';
 import { SchedulePreview } from './SchedulePreview';
+import { TestConnection } from './TestConnection';
 import { TriStateBox } from './TriStateBox';
 
 const TABS = ['Sync Settings', 'Synchronization Schedule', 'Classifications', 'Products', 'Languages'] as const;
@@ -232,6 +233,7 @@ export function SupPropertiesDialog({ site }: { site: string }) {
               />
             </label>
             <FieldError message={settingErrors.retryMinutes} />
+            <TestConnection site={site} unsaved={JSON.stringify(config) !== JSON.stringify(savedConfig)} />
           </fieldset>
         )}
         {tab === 'Synchronization Schedule' && (

@@ -474,6 +474,13 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
     await expect(dialog.getByLabel('Proxy password').getAttribute('type')).resolves.toBe('password');
     await useProxy.uncheck();
     await expect(dialog.getByLabel('Proxy server URL').count()).resolves.toBe(0);
+    // Test connection: the engine checks every step of the saved settings' path.
+    await dialog.getByRole('button', { name: 'Test connection' }).click();
+    const test = dialog.getByRole('status', { name: 'Connection test' });
+    await test.getByText('Every check passed.').waitFor();
+    for (const name of ['TCP connect', 'Authorization', 'GetConfigData', 'Site database integrity'])
+      await test.getByRole('cell', { name, exact: true }).waitFor();
+    await page.screenshot({ path: screenshotPath('properties-test-connection') });
     // Every language Microsoft Update offers.
     await dialog.getByRole('tab', { name: 'Languages' }).click();
     await dialog.getByLabel('Portuguese (Brazil)').waitFor();

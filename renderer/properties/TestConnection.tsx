@@ -1,0 +1,72 @@
+import { useState } from 'react';
+import type { PreflightReport } from '../../shared/contract';
+import { errorText } from '../../shared/errors';
+import { useConsoleStore } from '../store/console-store';
+
+/**
+ * Sync Settings → Test connection: the engine's pre-flight check of the saved settings, step by step, with what to do
+ * about a step that fails. Unsaved changes are not what a sync would use, so they are not what is tested.
+ */
+export function TestConnection({ site, unsaved }: { site: string; unsaved: boolean }) {
+  const api = useConsoleStore((state) => state.api);
+  const [running, setRunning] = useState(false);
+  const [report, setReport] = useState<PreflightReport | undefined>();
+  const [error, setError] = useState<string | undefined>();
+  const run = async () => {
+    if (api === undefined) return;
+    setRunning(true);
+    setError(undefined);
+    try {
+      setReport(await api.runPreflight({ site }));
+    } catch (failure) {
+      setError(errorText(failure));
+    } finally {
+      setRunning(false);
+    }
+  };
+  return (
+    <div className="test-connection">
+      <div className="row">
+        <button type="button" disabled={running} onClick={() => void run()}>
+          {running ? 'Testing…' : 'Test connection'}
+        </button>
+        <span className="muted">
+          {unsaved ? 'Tests the saved settings: Apply your changes first to test them.' : 'Checks every step a synchronization takes.'}
+        </span>
+      </div>
+      {error !== undefined && (
+        <p className="field-error" role="alert">
+          {error}
+        </p>
+      )}
+      {report !== undefined && (
+        <div role="status" aria-label="Connection test">
+          <p className={report.ok ? 'test-ok' : 'test-failed'}>{report.ok ? 'Every check passed.' : 'Some checks failed: see what to do below each.'}</p>
+          <table className="list-view preflight" aria-label="Connection test steps">
+            <thead>
+              <tr>
+                <th>Check</th>
+                <th>Result</th>
+                <th>Time</th>
+                <th>Detail</th>
+              </tr>
+            </thead>
+            <tbody>
+              {report.checks.map((check) => (
+                <tr key={check.name} className={check.ok ? undefined : 'row-error'}>
+                  <td>{check.name}</td>
+                  <td>{check.ok ? 'Pass' : 'Fail'}</td>
+                  <td>{`${check.ms} ms`}</td>
+                  <td>
+                    {check.detail}
+                    {check.hint !== null && <div className="preflight-hint">{check.hint}</div>}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </div>
+  );
+}

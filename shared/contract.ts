@@ -292,6 +292,8 @@ export const ProgressSchema = z.object({
   etaMs: z.number().nonnegative().nullable(),
   /** The upstream stopped answering: the request that is waiting to be sent again, and when (the sync is not stuck). */
   retry: z.object({ operation: z.string(), attempt: z.number().int(), of: z.number().int(), at: z.string(), reason: z.string() }).optional(),
+  /** The watchdog found no progress since this time and is retrying the stuck requests. */
+  stalledSince: z.string().optional(),
 });
 export type Progress = z.infer<typeof ProgressSchema>;
 

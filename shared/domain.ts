@@ -108,8 +108,11 @@ export const SupConfigSchema = z.object({
     .max(1440, 'Retry after 1 to 1,440 minutes (one day)'),
   proxy: ProxySchema.optional(),
   extraCaCertificates: z.array(z.string()).optional(),
+  /** The stall watchdog: minutes without progress before the stuck requests are abandoned and retried (default 10). */
+  stallMinutes: z.number().int().min(1, 'Between 1 and 240 minutes').max(240, 'Between 1 and 240 minutes').optional(),
 });
 export type SupConfig = z.infer<typeof SupConfigSchema>;
+export const DEFAULT_STALL_MINUTES = 10;
 
 export const DEFAULT_SUP_CONFIG: SupConfig = {
   source: { kind: 'sample' },

@@ -38,6 +38,8 @@ export interface EngineTuning {
   /** Fixed pause between retries of a transient upstream failure (default: exponential backoff). */
   retryDelayMs?: number;
   upstreamTimeoutMs?: number;
+  /** The stall watchdog's limit in milliseconds, instead of the site's stallMinutes (tests). */
+  stallMs?: number;
   /** Resume interrupted synchronizations when the engine starts (default true). */
   resumeInterrupted?: boolean;
   /**
@@ -107,6 +109,7 @@ export class Engine {
         now,
         clientSettings,
         loadConfig: () => this.hierarchy.configFor(site),
+        ...(options.stallMs === undefined ? {} : { stallMs: options.stallMs }),
         ...(options.fetchWorkerPath === undefined
           ? {}
           : {

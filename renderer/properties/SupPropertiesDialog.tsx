@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { describeSyncSource, SupConfigSchema, type SupConfig, type SyncSource } from '../../shared/domain';
+import { DEFAULT_STALL_MINUTES, describeSyncSource, SupConfigSchema, type SupConfig, type SyncSource } from '../../shared/domain';
 import { errorText } from '../../shared/errors';
 import type { SyncSchedule } from '../../shared/schedule/schedule-model';
 import { useConsoleStore } from '../store/console-store';
@@ -233,6 +233,16 @@ export function SupPropertiesDialog({ site }: { site: string }) {
               />
             </label>
             <FieldError message={settingErrors.retryMinutes} />
+            <label>
+              Retry stuck requests after no progress for (minutes)
+              <input
+                type="number"
+                value={config.stallMinutes ?? DEFAULT_STALL_MINUTES}
+                aria-invalid={settingErrors.stallMinutes !== undefined}
+                onChange={(event) => setConfig({ ...config, stallMinutes: Number(event.target.value) })}
+              />
+            </label>
+            <FieldError message={settingErrors.stallMinutes} />
             <TestConnection site={site} unsaved={JSON.stringify(config) !== JSON.stringify(savedConfig)} />
           </fieldset>
         )}

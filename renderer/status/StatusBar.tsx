@@ -51,7 +51,9 @@ export function StatusBar() {
           <span>{`${connected}: ${PHASES[current.phase]}`}</span>
           <progress max={100} value={current.percent} aria-label="Synchronization progress" />
           <span>{current.total > 1 ? `${current.done.toLocaleString()} / ${current.total.toLocaleString()}` : ''}</span>
-          {current.retry === undefined ? (
+          {current.stalledSince !== undefined ? (
+            <span className="sync-retry">{`Stalled since ${new Date(current.stalledSince).toLocaleTimeString()}, retrying`}</span>
+          ) : current.retry === undefined ? (
             <span>{current.etaMs !== null && current.etaMs > 0 ? `ETA ${durationText(current.etaMs)}` : ''}</span>
           ) : (
             <RetryCountdown retry={current.retry} />

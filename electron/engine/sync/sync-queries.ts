@@ -87,6 +87,8 @@ export const STATUS_DESCRIPTIONS: Record<number, string> = {
   6703: 'WSUS Synchronization failed.',
   6704: 'WSUS Synchronization in progress. Current phase: Synchronizing WSUS Server.',
   6705: 'WSUS Synchronization in progress. Current phase: Synchronizing site database.',
+  // Not a ConfigMgr 2007 ID: the stall watchdog's own warning.
+  6709: 'WSUS Synchronization made no progress: the stuck requests were abandoned and are retried.',
 };
 
 export function listStatusMessages(db: Database, site: SiteCode, limit: number) {

@@ -10,7 +10,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Progress, SyncPhase } from '../../../shared/contract';
-import type { SiteCode, SyncKind, SyncRun, SyncTrigger } from '../../../shared/domain';
+import { durationText } from '../../../shared/time-text';
+import { DEFAULT_STALL_MINUTES, type SiteCode, type SyncKind, type SyncRun, type SyncTrigger } from '../../../shared/domain';
 import { reportStatus } from '../log/status-messages';
 import type { TraceLogWriter } from '../log/trace-log-writer';
 import { SiteSaveError } from '../sites/save-error';
@@ -37,6 +38,7 @@ import { UpdateStore, type ChangeKind } from './update-store';
 
 /** The abort reason of an engine shutdown: the run stays `running` on disk, so the next start resumes it. */
 export const SHUTDOWN = 'engine shutdown';
+const STALLED = 'stalled';
 
 export interface SyncRequest {
   kind: SyncKind;
@@ -63,7 +65,12 @@ export interface SyncContext {
    * the engine's writes; without it (running from source) the in-thread client fetches.
    */
   fetchWorker?: { path: string; retryDelayMs?: number; timeoutMs?: number };
+  /** The stall watchdog's limit, instead of the settings' stallMinutes (tests). */
+  stallMs?: number;
 }
+
+/** Times the watchdog abandons stuck requests and retries before the sync fails with STALLED. */
+export const STALL_RETRIES = 2;
 
 export class SyncCancelled extends Error {}
 
@@ -118,6 +125,8 @@ class Synchronization {
   private lastProgress: { done: number; total: number; etaMs: number | null } = { done: 0, total: 1, etaMs: null };
   /** The retry the sync is waiting for, until progress is made again. */
   private retrying: Progress['retry'];
+  /** When the watchdog last saw progress, while it retries stuck requests. */
+  private stalledSince: string | undefined;
   /** The last retry attempt written to the log, and until when it covers the requests failing with it. */
   private retryLogged: { key: string; until: number } | undefined;
   /** The same changes counted as the repository lists them (deployable updates only). */
@@ -314,7 +323,7 @@ class Synchronization {
     this.progress(0, total, null);
     const languages = this.config.languages;
     await this.watchingServerChanged(this.anchorBefore ?? undefined, () =>
-      this.fetchRevisions(plan.fetch, async (batch) => {
+      this.fetchWatched(plan.fetch, async (batch) => {
         const applied = await this.applyBatch(batch, false, (entry, location, now) => {
           const update = entry.metadata;
           if (update.type === 'Category' || update.type === 'Detectoid') {
@@ -535,15 +544,77 @@ class Synchronization {
     return call(this.client!);
   }
 
+  /**
+   * The stall watchdog around the metadata fetch: when no batch arrives for the stall limit (requests that neither
+   * answer nor time out, a connection that trickles), the requests are abandoned and what is still missing is asked
+   * for again; after STALL_RETRIES such retries the sync fails, naming the stall. A sync never hangs for ever.
+   */
+  private async fetchWatched(ids: UpdateIdentity[], apply: (batch: ArrivedBatch) => Promise<void>): Promise<void> {
+    const { context } = this;
+    const limitMs = context.stallMs ?? (this.config.stallMinutes ?? DEFAULT_STALL_MINUTES) * 60_000;
+    let remaining = ids;
+    for (let stalls = 0; ; stalls++) {
+      const attempt = new AbortController();
+      const arrived = new Set<string>();
+      let lastActivity = Date.now();
+      let live = true;
+      // Batches are applied one at a time, and none after the attempt was abandoned.
+      let chain = Promise.resolve();
+      const serial = (batch: ArrivedBatch) =>
+        (chain = chain.then(async () => {
+          if (!live) return;
+          lastActivity = Date.now();
+          for (const entry of batch.revisions) arrived.add(entry.metadata.updateId);
+          for (const failure of batch.failures) arrived.add(failure.updateId);
+          await apply(batch);
+          lastActivity = Date.now();
+        }));
+      const watchdog = setInterval(
+        () => {
+          if (Date.now() - lastActivity >= limitMs) attempt.abort(STALLED);
+        },
+        Math.max(50, Math.min(30_000, Math.floor(limitMs / 4))),
+      );
+      try {
+        await this.fetchRevisions(remaining, serial, AbortSignal.any([context.signal, attempt.signal]));
+        await chain;
+        return;
+      } catch (error) {
+        if (!attempt.signal.aborted || context.signal.aborted) throw error;
+        live = false;
+        await chain.catch(() => undefined);
+        const since = new Date(lastActivity).toISOString();
+        const span = durationText(limitMs);
+        if (stalls >= STALL_RETRIES) {
+          throw new SyncFailure(
+            'STALLED',
+            'CWSyncMgr::SyncUpdates',
+            `The synchronization made no progress for ${span} (since ${since}), again after ${STALL_RETRIES} retries of the stuck requests; the batches applied before are kept`,
+          );
+        }
+        remaining = remaining.filter((identity) => !arrived.has(identity.updateId));
+        context.log.write(
+          `WARNING: sync: no progress for ${span} (since ${since}): abandoning the stuck requests and asking again for the ${remaining.length} updates still missing (retry ${stalls + 1} of ${STALL_RETRIES}).`,
+        );
+        inTransaction(this.db, () => this.status(6709, 'W', [this.serverName, `No progress for ${span} since ${since}; retrying the stuck requests`]));
+        this.commit();
+        this.stalledSince = since;
+        this.emitProgress();
+      } finally {
+        clearInterval(watchdog);
+      }
+    }
+  }
+
   /** Fetches and parses revisions, in the fetch worker when there is one, handing each batch to `apply`. */
-  private fetchRevisions(ids: UpdateIdentity[], apply: (batch: ArrivedBatch) => Promise<void>): Promise<void> {
+  private fetchRevisions(ids: UpdateIdentity[], apply: (batch: ArrivedBatch) => Promise<void>, signal = this.context.signal): Promise<void> {
     const { context, config } = this;
     const worker = context.fetchWorker;
     if (worker === undefined || ids.length === 0) {
       return this.client!.fetchMetadata(
         ids,
         (batch) => apply({ revisions: batch.revisions.map((revision) => ({ metadata: revision.metadata, payload: revision })), failures: batch.failures }),
-        context.signal,
+        signal,
       );
     }
     return fetchInWorker(
@@ -558,7 +629,7 @@ class Synchronization {
       ids,
       (batch: FetchedBatch) => apply(batch),
       (notice) => this.upstreamNotice(notice),
-      context.signal,
+      signal,
     );
   }
 
@@ -572,7 +643,7 @@ class Synchronization {
     return id;
   }
 
-  private status(id: 6701 | 6702 | 6703 | 6704 | 6705, severity: 'I' | 'E' = 'I', insertionStrings?: string[]): void {
+  private status(id: 6701 | 6702 | 6703 | 6704 | 6705 | 6709, severity: 'I' | 'W' | 'E' = 'I', insertionStrings?: string[]): void {
     reportStatus(this.db, this.context.log, {
       id,
       severity,
@@ -583,8 +654,9 @@ class Synchronization {
   }
 
   private progress(done: number, total: number, etaMs: number | null = null): void {
-    // Progress made: any retry it waited for is over.
+    // Progress made: any retry it waited for, any stall, is over.
     this.retrying = undefined;
+    this.stalledSince = undefined;
     this.lastProgress = { done, total, etaMs };
     this.emitProgress();
   }
@@ -599,6 +671,7 @@ class Synchronization {
       percent: total === 0 ? 100 : Math.min(100, Math.round((done / total) * 1000) / 10),
       etaMs: this.retrying === undefined ? etaMs : null,
       ...(this.retrying === undefined ? {} : { retry: this.retrying }),
+      ...(this.stalledSince === undefined ? {} : { stalledSince: this.stalledSince }),
     });
   }
 

@@ -18,6 +18,7 @@ export interface ConfigOptions {
   proxyUser?: string;
   proxyPassword?: string;
   caFile?: string;
+  stallMinutes?: string;
   json: boolean;
 }
 
@@ -55,6 +56,7 @@ export async function configCommand(context: CliContext, options: ConfigOptions)
             };
     }
     if (options.caFile !== undefined) changes.extraCaCertificates = readCertificates(options.caFile);
+    if (options.stallMinutes !== undefined) changes.stallMinutes = Number(options.stallMinutes);
     if (Object.keys(changes).length === 0) return current;
     return callApi(host, 'setSupConfig', { site: options.site, config: { ...current, ...changes } });
   });

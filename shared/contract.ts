@@ -53,6 +53,8 @@ export const UpdateRowSchema = z.object({
   revisedAt: z.string(),
   state: z.enum(['published', 'expired', 'removed']),
   superseded: z.boolean(),
+  /** Why an expired update is expired, when the supersedence rule expired it (null: the upstream did). */
+  expiredBy: z.string().nullable(),
 });
 export type UpdateRow = z.infer<typeof UpdateRowSchema>;
 
@@ -182,6 +184,8 @@ export const apiMethods = {
       returning: z.number().int(),
       newlySelected: z.array(z.string()),
       unknown: z.array(z.string()),
+      /** Published updates the proposed supersedence rule would expire at the next full synchronization. */
+      expiring: z.number().int(),
     }),
   },
   /** Starts (or queues) a synchronization; a manual Run Synchronization is a delta sync. With wait, answers when it ends. */

@@ -93,6 +93,12 @@ export const ProxySchema = z.object({
   passwordSaved: z.boolean().optional(),
 });
 
+export const SupersedenceRuleSchema = z.object({
+  expire: z.enum(['never', 'immediately', 'after']),
+  months: z.number().int('Enter a whole number of months').min(1, 'Between 1 and 99 months').max(99, 'Between 1 and 99 months'),
+});
+export type SupersedenceRule = z.infer<typeof SupersedenceRuleSchema>;
+
 /** Software Update Point settings of a site. Products and classifications are named or given by GUID. */
 export const SupConfigSchema = z.object({
   source: SyncSourceSchema,
@@ -110,6 +116,11 @@ export const SupConfigSchema = z.object({
   extraCaCertificates: z.array(z.string()).optional(),
   /** The stall watchdog: minutes without progress before the stuck requests are abandoned and retried (default 10). */
   stallMinutes: z.number().int().min(1, 'Between 1 and 240 minutes').max(240, 'Between 1 and 240 minutes').optional(),
+  /**
+   * Supersedence rule, as MECM's: on a full sync, superseded updates are left alone (absent), expired at once, or
+   * expired once they have been superseded for `months` (counted from the release of the first update superseding them).
+   */
+  supersedence: SupersedenceRuleSchema.optional(),
 });
 export type SupConfig = z.infer<typeof SupConfigSchema>;
 export const DEFAULT_STALL_MINUTES = 10;

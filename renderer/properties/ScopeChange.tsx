@@ -4,6 +4,9 @@ import type { SupConfig } from '../../shared/domain';
 import { errorText } from '../../shared/errors';
 import { useConsoleStore } from '../store/console-store';
 
+/** "never" and no rule at all are the same rule; the months matter only for "after". */
+const ruleKey = (rule: SupConfig['supersedence']) =>
+  rule === undefined || rule.expire === 'never' ? 'never' : rule.expire === 'immediately' ? 'now' : `after ${rule.months}`;
 const sameItems = (a: string[], b: string[]) => a.length === b.length && a.every((item) => b.some((other) => other.toLowerCase() === item.toLowerCase()));
 
 /**
@@ -14,7 +17,11 @@ const sameItems = (a: string[], b: string[]) => a.length === b.length && a.every
 export function ScopeChange({ site, saved, proposed }: { site: string; saved: SupConfig | undefined; proposed: SupConfig }) {
   const api = useConsoleStore((state) => state.api);
   const [preview, setPreview] = useState<ApiResult<'previewSupScope'> | { error: string } | undefined>();
-  const changed = saved !== undefined && (!sameItems(saved.products, proposed.products) || !sameItems(saved.classifications, proposed.classifications));
+  const changed =
+    saved !== undefined &&
+    (!sameItems(saved.products, proposed.products) ||
+      !sameItems(saved.classifications, proposed.classifications) ||
+      ruleKey(saved.supersedence) !== ruleKey(proposed.supersedence));
 
   useEffect(() => {
     if (!changed || api === undefined) {
@@ -58,6 +65,12 @@ export function ScopeChange({ site, saved, proposed }: { site: string; saved: Su
           {preview.newlySelected.length > 0 &&
             ` Newly selected: ${preview.newlySelected.join(', ')} — their updates are added by the next full synchronization (the upstream server counts them).`}
           {preview.unknown.length > 0 && ` Not in the last category list: ${preview.unknown.join(', ')}.`}
+          {preview.expiring > 0 && (
+            <>
+              {' '}
+              <strong>{n(preview.expiring)} superseded updates would be expired</strong> by the supersedence rule at the next full synchronization.
+            </>
+          )}
         </>
       )}
     </div>

@@ -10,10 +10,11 @@ import { ScopeChange } from './ScopeChange';
 import { UPDATE_LANGUAGES } from '../../shared/languages';
 import { scheduleErrors } from './schedule-errors';
 import { SchedulePreview } from './SchedulePreview';
+import { SupersedenceRules } from './SupersedenceRules';
 import { TestConnection } from './TestConnection';
 import { TriStateBox } from './TriStateBox';
 
-const TABS = ['Sync Settings', 'Synchronization Schedule', 'Classifications', 'Products', 'Languages'] as const;
+const TABS = ['Sync Settings', 'Synchronization Schedule', 'Classifications', 'Products', 'Supersedence Rules', 'Languages'] as const;
 type Tab = (typeof TABS)[number];
 
 /** Software Update Point Properties: sync source, schedule, classifications, products and languages. */
@@ -59,7 +60,8 @@ export function SupPropertiesDialog({ site }: { site: string }) {
   const readOnly = isChild;
 
   const apply = async (): Promise<boolean> => {
-    const settingsTab = Object.keys(settingErrors).some((key) => key === 'languages') ? 'Languages' : 'Sync Settings';
+    const keys = Object.keys(settingErrors);
+    const settingsTab = keys.includes('languages') ? 'Languages' : keys.some((key) => key.startsWith('supersedence')) ? 'Supersedence Rules' : 'Sync Settings';
     setError(undefined);
     if (Object.keys(settingErrors).length > 0) {
       setTab(settingsTab);
@@ -344,6 +346,14 @@ export function SupPropertiesDialog({ site }: { site: string }) {
             {inherited}
             <ProductsTree categories={categories} products={config.products} disabled={readOnly} onChange={(products) => setConfig({ ...config, products })} />
           </div>
+        )}
+        {tab === 'Supersedence Rules' && (
+          <SupersedenceRules
+            rule={config.supersedence ?? { expire: 'never', months: 3 }}
+            disabled={readOnly}
+            error={settingErrors['supersedence.months']}
+            onChange={(supersedence) => setConfig({ ...config, supersedence })}
+          />
         )}
         {tab === 'Languages' && (
           <fieldset disabled={readOnly}>

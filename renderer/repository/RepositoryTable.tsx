@@ -221,7 +221,17 @@ export function RepositoryTable({ filter }: { filter: { classificationId?: strin
                   className={`${row.state === 'expired' ? 'row-expired' : ''} ${row.superseded ? 'row-superseded' : ''} ${isSelected ? 'row-selected' : ''}`}
                 >
                   {tableRow.getAllCells().map((cell) => (
-                    <td key={cell.id} style={{ width: cell.column.getSize() }} title={cell.column.id === 'title' ? row.title : undefined}>
+                    <td
+                      key={cell.id}
+                      style={{ width: cell.column.getSize() }}
+                      title={
+                        cell.column.id === 'title'
+                          ? row.title
+                          : cell.column.id === 'state' && row.state === 'expired'
+                            ? (row.expiredBy ?? 'Expired by Microsoft')
+                            : undefined
+                      }
+                    >
                       {String(cell.getValue() ?? '')}
                     </td>
                   ))}

@@ -43,6 +43,9 @@ export function UpdateDetails({ site, updateId, onClose }: { site: string; updat
         <dd>
           {update.state === 'expired' ? 'Expired' : update.state === 'removed' ? 'Removed from the upstream' : 'Published'}
           {update.superseded ? ', superseded' : ''}
+          {update.state === 'expired' && (
+            <div className="muted">{update.expiredBy ?? 'Expired by Microsoft (the upstream server published it as expired).'}</div>
+          )}
         </dd>
         <dt>Products</dt>
         <dd>{details.products.join(', ') || 'none'}</dd>

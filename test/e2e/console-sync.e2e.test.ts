@@ -481,6 +481,17 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
     for (const name of ['TCP connect', 'Authorization', 'GetConfigData', 'Site database integrity'])
       await test.getByRole('cell', { name, exact: true }).waitFor();
     await page.screenshot({ path: screenshotPath('properties-test-connection') });
+    // Supersedence Rules: the preview counts what the rule would expire at the next full synchronization.
+    await dialog.getByRole('tab', { name: 'Supersedence Rules' }).click();
+    await dialog.getByLabel('Immediately expire a superseded software update').check();
+    await dialog
+      .getByRole('status', { name: 'Scope change' })
+      .getByText(/[1-9][\d,]* superseded updates would be expired/)
+      .waitFor();
+    await dialog.getByRole('radio', { name: /Expire a superseded software update after/ }).check();
+    await dialog.getByLabel('Months before a superseded update expires').fill('100');
+    await dialog.getByText('Between 1 and 99 months').waitFor();
+    await dialog.getByLabel('Do not expire superseded updates by a rule (only Microsoft expires them)').check();
     // Every language Microsoft Update offers.
     await dialog.getByRole('tab', { name: 'Languages' }).click();
     await dialog.getByLabel('Portuguese (Brazil)').waitFor();

@@ -8,7 +8,7 @@ import type { EngineContext, EngineHandlers } from './engine-context';
 export function supConfigHandlers(engine: EngineContext): Pick<EngineHandlers, 'getSupConfig' | 'previewSupScope' | 'setSupConfig'> {
   return {
     getSupConfig: ({ site }) => engine.supConfigOf(site),
-    previewSupScope: ({ site, config }) => previewScope(engine.sites.database(engine.topLevelOf(site)).db, engine.supConfigOf(site), config),
+    previewSupScope: ({ site, config }) => previewScope(engine.sites.database(engine.topLevelOf(site)).db, engine.supConfigOf(site), config, engine.now()),
     setSupConfig: ({ site, config }) => {
       const database = engine.sites.database(site);
       if (engine.sites.get(site).parentCode !== null) {

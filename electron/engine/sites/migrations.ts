@@ -348,6 +348,13 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 5,
+    description: 'Says why an update is expired when the supersedence rule expired it (null: the upstream did)',
+    up(db) {
+      db.run('ALTER TABLE software_update ADD COLUMN expired_by_rule TEXT');
+    },
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations.reduce((max, m) => Math.max(max, m.version), 0);

@@ -7,6 +7,7 @@
 import type { Database } from 'sql.js';
 import type { SupConfig } from '../../../shared/domain';
 import { resolveFilter } from './sup-config';
+import { ruleCondition } from './supersedence-rule';
 
 export interface ScopePreview {
   /** Updates in the repository now (deployable, not removed). */
@@ -18,9 +19,11 @@ export interface ScopePreview {
   /** Names of the products and classifications selected now and not before. */
   newlySelected: string[];
   unknown: string[];
+  /** Published updates the proposed supersedence rule would expire at the next full synchronization. */
+  expiring: number;
 }
 
-export function previewScope(db: Database, saved: SupConfig, proposed: SupConfig): ScopePreview {
+export function previewScope(db: Database, saved: SupConfig, proposed: SupConfig, now: Date): ScopePreview {
   const next = resolveFilter(db, proposed);
   const before = resolveFilter(db, saved);
   const placeholders = (count: number) => Array.from({ length: count }, () => '?').join(', ') || 'NULL';
@@ -44,7 +47,17 @@ export function previewScope(db: Database, saved: SupConfig, proposed: SupConfig
     const names = new Map((db.exec('SELECT category_id, name FROM category')[0]?.values ?? []).map(([id, name]) => [String(id), String(name)]));
     const wasSelected = new Set([...before.productIds, ...before.classificationIds]);
     const newlySelected = [...next.productIds, ...next.classificationIds].filter((id) => !wasSelected.has(id)).map((id) => names.get(id) ?? id);
-    return { current: row.current, kept: row.kept, dropped: row.current - row.kept, returning: row.returning_count, newlySelected, unknown: next.unknown };
+    const rule = ruleCondition(proposed.supersedence, now);
+    const expiring = rule === undefined ? 0 : Number(db.exec(`SELECT count(*) FROM software_update WHERE ${rule.sql}`, rule.params)[0]?.values[0]?.[0] ?? 0);
+    return {
+      current: row.current,
+      kept: row.kept,
+      dropped: row.current - row.kept,
+      returning: row.returning_count,
+      newlySelected,
+      unknown: next.unknown,
+      expiring,
+    };
   } finally {
     statement.free();
   }

@@ -125,6 +125,8 @@ class Synchronization {
   private lastProgress: { done: number; total: number; etaMs: number | null } = { done: 0, total: 1, etaMs: null };
   /** The retry the sync is waiting for, until progress is made again. */
   private retrying: Progress['retry'];
+  /** Updates the supersedence rule expired at the end of this run. */
+  private ruleExpired = 0;
   /** When the watchdog last saw progress, while it retries stuck requests. */
   private stalledSince: string | undefined;
   /** The last retry attempt written to the log, and until when it covers the requests failing with it. */
@@ -416,6 +418,13 @@ class Synchronization {
       // Supersedence only changes when updates arrive or leave: a sync that changed nothing leaves the flags alone
       // (recomputing them reads every update, most of the cost of a delta with nothing new at catalog scale).
       if (this.appliedAny || this.counts.removed > 0) store!.refreshSupersededFlags();
+      // The supersedence rule belongs to full syncs, as in MECM; the updates it expires are this run's changes.
+      if (this.kind === 'full' && this.config.supersedence !== undefined) {
+        const expired = store!.applySupersedenceRule(this.config.supersedence, this.runId, context.now());
+        this.counts.expired += expired;
+        this.listed.expired += expired;
+        if (expired > 0) this.ruleExpired = expired;
+      }
       this.saveCounts();
       if (this.warnings.length > 0) this.db.run('UPDATE sync_run SET error_message = ? WHERE run_id = ?', [this.warnings.join('\n'), this.runId]);
       if (!complete) return;
@@ -424,6 +433,12 @@ class Synchronization {
       writeSetting(this.db, SYNC_KEYS.contentVersion, contentVersion);
       this.db.run("UPDATE sync_run SET outcome = 'succeeded', ended_at = ?, anchor_after = ? WHERE run_id = ?", [nowIso, list.anchor, this.runId]);
     });
+    if (this.ruleExpired > 0) {
+      const rule = this.config.supersedence!;
+      context.log.write(
+        `${this.ruleExpired} superseded updates expired by the supersedence rule (${rule.expire === 'immediately' ? 'expire at once' : `expire after ${rule.months} months`}).`,
+      );
+    }
     if (this.counts.removed > 0) {
       context.log.write(
         `${this.counts.removed} updates are no longer offered by the upstream server for the configured products and classifications; marked removed.`,

@@ -70,7 +70,7 @@ export function queryUpdates(db: Database, query: UpdateQuery): { total: number;
   const descending = (query.direction === 'desc') !== (query.sort === 'state');
   const direction = descending ? 'DESC' : 'ASC';
   const columns =
-    'u.update_id, u.revision, u.title, u.kb, u.bulletin, u.classification_name, u.product_names, u.severity, u.released_at, u.revised_at, u.state, u.superseded';
+    'u.update_id, u.revision, u.title, u.kb, u.bulletin, u.classification_name, u.product_names, u.severity, u.released_at, u.revised_at, u.state, u.superseded, u.expired_by_rule';
   const rows =
     productOnly && query.sort === 'title'
       ? // The product folder's default view: read in title order straight from the link index.
@@ -124,6 +124,7 @@ const toRow = (row: Record<string, SqlValue>): UpdateRow => ({
   revisedAt: String(row.revised_at),
   state: String(row.state) as UpdateRow['state'],
   superseded: Number(row.superseded) === 1,
+  expiredBy: row.expired_by_rule === null || row.expired_by_rule === undefined ? null : String(row.expired_by_rule),
 });
 
 /** The stored rows of one update, and where its raw metadata lies (the details pane reads its text from there). */

@@ -1,3 +1,5 @@
+import type { SupersedenceRule } from '../../../shared/domain';
+import { ruleCondition, ruleReason } from './supersedence-rule';
 /**
  * Writes synchronized metadata into a site database. Each batch is applied inside one transaction by the caller;
  * this class only knows the rows. It reports what each update's arrival changed, for the run's history.
@@ -72,7 +74,7 @@ export class UpdateStore {
       return statement;
     };
     const updateColumns =
-      'revision, title, kb, kb_number, bulletin, severity, severity_rank, classification_key, classification_name, product_names, product_keys, released_at, revised_at, state, deployable, blob_offset, blob_length';
+      'revision, title, kb, kb_number, bulletin, severity, severity_rank, classification_key, classification_name, product_names, product_keys, released_at, revised_at, state, deployable, blob_offset, blob_length, expired_by_rule';
     this.sql = {
       upsertCategory: prepare(
         `INSERT INTO category (category_id, revision, category_type, name, parent_id, changed_run, blob_offset, blob_length) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -88,9 +90,9 @@ export class UpdateStore {
       // The title the product links were written with: read when they change, not kept for every update (memory).
       selectTitle: prepare('SELECT title FROM software_update WHERE update_key = ?'),
       insertUpdate: prepare(
-        `INSERT INTO software_update (update_key, update_id, ${updateColumns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO software_update (update_key, update_id, ${updateColumns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
-      updateUpdate: prepare(`UPDATE software_update SET (${updateColumns}) = (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) WHERE update_key = ?`),
+      updateUpdate: prepare(`UPDATE software_update SET (${updateColumns}) = (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) WHERE update_key = ?`),
       // The search index reads its text from the update row: take the old words out before the row changes.
       unindex: prepare('DELETE FROM update_search WHERE docid = ?'),
       index: prepare('INSERT INTO update_search (docid, title, kb, bulletin) VALUES (?, ?, ?, ?)'),
@@ -239,6 +241,8 @@ export class UpdateStore {
       update.explicitlyDeployable ? 1 : 0,
       options.location.offset,
       options.location.length,
+      // A new revision is the upstream's word again: the rule decides anew at the end of the sync.
+      null,
     ];
     let key: number;
     if (before === undefined) {
@@ -288,6 +292,22 @@ export class UpdateStore {
       removed++;
     }
     return { revisions: removed, listed };
+  }
+
+  /**
+   * The supersedence rule: expires published updates a present update supersedes, at once or once the first update
+   * superseding them was released `months` before now. Each is recorded as an expired change of the run, with the
+   * reason on the update. Returns how many (all of them listed: the rule applies to updates the repository lists).
+   */
+  applySupersedenceRule(rule: SupersedenceRule, runId: number, now: Date): number {
+    const condition = ruleCondition(rule, now);
+    if (condition === undefined) return 0;
+    this.db.run(`INSERT OR IGNORE INTO sync_change (run_id, update_key, change) SELECT ?, update_key, 'expired' FROM software_update WHERE ${condition.sql}`, [
+      runId,
+      ...condition.params,
+    ]);
+    this.db.run(`UPDATE software_update SET state = 'expired', expired_by_rule = ${ruleReason(rule)} WHERE ${condition.sql}`, condition.params);
+    return this.db.getRowsModified();
   }
 
   /** Flags updates that a present update supersedes (writing only the rows whose flag changes). */

@@ -24,11 +24,13 @@ Commands:
                                      --replay streams a recorded wsyncmgr.log into each console's log pane.
   config --site CEN [--source sample|microsoft-update|none|URL] [--products "A,B"]
          [--classifications "A,B"] [--languages en,de] [--retry-minutes N]
-         [--proxy URL [--proxy-user U --proxy-password P]] [--ca-file PEM] [--stall-minutes N] [--json]
+         [--proxy URL [--proxy-user U --proxy-password P]] [--ca-file PEM] [--stall-minutes N]
+         [--expire-superseded never|immediately|MONTHS] [--json]
                                      Show or change a site's Software Update Point settings. --ca-file
                                      trusts the CA certificate(s) in a PEM file for an HTTPS upstream.
                                      --stall-minutes: no progress for this long (default 10) and the
                                      stuck requests are abandoned and retried, twice, then the sync fails.
+                                     --expire-superseded: the supersedence rule a full sync applies.
   doctor --site CEN [--json]         Check the whole sync path before a sync: name resolution, TCP, TLS,
                                      clock, authorization, GetConfigData, disk space, database integrity.
                                      Exit code 0 only when every check passes.
@@ -104,6 +106,7 @@ export async function runCli(argv: string[], io: CliIo, outDir: string): Promise
         'proxy-password': { type: 'string' },
         'ca-file': { type: 'string' },
         'stall-minutes': { type: 'string' },
+        'expire-superseded': { type: 'string' },
         full: { type: 'boolean', default: false },
         delta: { type: 'boolean', default: false },
         verbose: { type: 'boolean', default: false },
@@ -168,6 +171,7 @@ export async function runCli(argv: string[], io: CliIo, outDir: string): Promise
             proxyPassword: values['proxy-password'],
             caFile: values['ca-file'],
             stallMinutes: values['stall-minutes'],
+            expireSuperseded: values['expire-superseded'],
           }),
         });
       case 'doctor':

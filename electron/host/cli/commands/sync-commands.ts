@@ -19,6 +19,7 @@ export interface ConfigOptions {
   proxyPassword?: string;
   caFile?: string;
   stallMinutes?: string;
+  expireSuperseded?: string;
   json: boolean;
 }
 
@@ -57,6 +58,7 @@ export async function configCommand(context: CliContext, options: ConfigOptions)
     }
     if (options.caFile !== undefined) changes.extraCaCertificates = readCertificates(options.caFile);
     if (options.stallMinutes !== undefined) changes.stallMinutes = Number(options.stallMinutes);
+    if (options.expireSuperseded !== undefined) changes.supersedence = parseSupersedence(options.expireSuperseded);
     if (Object.keys(changes).length === 0) return current;
     return callApi(host, 'setSupConfig', { site: options.site, config: { ...current, ...changes } });
   });
@@ -69,6 +71,10 @@ export async function configCommand(context: CliContext, options: ConfigOptions)
     context.io.out(`  Classifications:  ${config.classifications.join(', ') || '(none)'}`);
     context.io.out(`  Languages:        ${config.languages.join(', ')}`);
     context.io.out(`  Retry after:      ${config.retryMinutes} minutes`);
+    const rule = config.supersedence;
+    context.io.out(
+      `  Superseded:       ${rule === undefined || rule.expire === 'never' ? 'never expired by a rule' : rule.expire === 'immediately' ? 'expired at once (full syncs)' : `expired after ${rule.months} months (full syncs)`}`,
+    );
     if (config.proxy !== undefined)
       context.io.out(
         `  Proxy:            ${config.proxy.url}${config.proxy.username ? ` (as ${config.proxy.username})` : ''}${config.proxy.passwordSaved ? ', password saved' : ''}`,
@@ -235,4 +241,13 @@ function readCertificates(file: string): string[] | undefined {
   const certificates = text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g);
   if (certificates === null) throw new CliError(`${file} holds no PEM certificate (-----BEGIN CERTIFICATE-----).`, 2);
   return certificates;
+}
+
+/** never | immediately | a number of months (1-99): the supersedence rule. */
+function parseSupersedence(text: string): SupConfig['supersedence'] {
+  if (text === 'never' || text === 'immediately') return { expire: text, months: 1 };
+  const months = Number(text);
+  if (!Number.isInteger(months) || months < 1 || months > 99)
+    throw new CliError('--expire-superseded takes never, immediately, or a number of months from 1 to 99.', 2);
+  return { expire: 'after', months };
 }

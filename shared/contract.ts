@@ -121,6 +121,25 @@ export const LogLineSchema = z.object({
 });
 export type LogLine = z.infer<typeof LogLineSchema>;
 
+/** One row of Synchronization Status (Monitoring; usc status --all): a site's sync health at a glance. */
+export const SyncStatusRowSchema = z.object({
+  site: SiteCodeSchema,
+  name: z.string(),
+  parent: SiteCodeSchema.nullable(),
+  source: z.string(),
+  state: z.enum(['synced', 'syncing', 'failed', 'retrying', 'behind', 'never', 'damaged']),
+  /** While syncing: the phase and how far. */
+  progress: z.object({ phase: z.string(), percent: z.number() }).nullable(),
+  lastSuccess: z.string().nullable(),
+  lastAttempt: z.object({ at: z.string(), outcome: z.string(), kind: SyncKindSchema, trigger: SyncTriggerSchema }).nullable(),
+  lastError: z.object({ code: z.string(), message: z.string() }).nullable(),
+  contentVersion: z.number().int(),
+  parentContentVersion: z.number().int().nullable(),
+  nextScheduled: z.string().nullable(),
+  nextRetry: z.string().nullable(),
+});
+export type SyncStatusRow = z.infer<typeof SyncStatusRowSchema>;
+
 /** One step of the pre-flight check (usc doctor, Test connection). */
 export const PreflightCheckSchema = z.object({
   name: z.string(),
@@ -242,6 +261,8 @@ export const apiMethods = {
       products: z.array(z.object({ id: z.string(), name: z.string(), count: z.number().int() })),
     }),
   },
+  /** Synchronization Status: one row per site (usc status --all, the Monitoring node). */
+  getSyncStatus: { params: NoParams, result: z.array(SyncStatusRowSchema) },
   /** The pre-flight check of a site's whole sync path (usc doctor, Test connection). */
   runPreflight: { params: SiteParams, result: PreflightReportSchema },
   queryStatusMessages: {

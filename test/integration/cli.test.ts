@@ -72,6 +72,19 @@ describe('usc CLI', () => {
     expect(failing.code).toBe(1);
     expect(failing.stdout).toMatch(/TCP connect\s+FAIL/);
     expect(failing.stdout).toMatch(/^TCP connect: Nothing listens on 127\.0\.0\.1:9/m);
+    // Synchronization Status of the folder: one row per site, never synchronized yet.
+    const status = await runUsc(['status', '--all', '--json', '--data', dataDir]);
+    expect(status.code).toBe(0);
+    expect(JSON.parse(status.stdout)).toEqual([
+      expect.objectContaining({
+        site: 'CEN',
+        parent: null,
+        state: 'never',
+        lastSuccess: null,
+        lastAttempt: null,
+        source: 'Upstream update server http://127.0.0.1:9',
+      }),
+    ]);
     const notPem = join(dataDir, 'not-a-certificate.txt');
     writeFileSync(notPem, 'hello');
     const refused = await runUsc(['config', '--site', 'CEN', '--ca-file', notPem, '--data', dataDir]);

@@ -1,18 +1,75 @@
 /** The site hierarchy as the console shows it (last sync, content versions, drift, retries) and serving a site. */
-import type { HierarchyEntry } from '../../../shared/contract';
-import type { SiteCode } from '../../../shared/domain';
+import type { HierarchyEntry, SyncStatusRow } from '../../../shared/contract';
+import { describeSyncSource, type SiteCode } from '../../../shared/domain';
 import { readSetting } from '../sites/settings';
-import { lastSuccessfulRunStart } from '../sync/sync-queries';
+import { lastSuccessfulRunStart, selectRows } from '../sync/sync-queries';
 import type { EngineContext, EngineHandlers } from './engine-context';
 
-export function hierarchyHandlers(engine: EngineContext): Pick<EngineHandlers, 'getHierarchy' | 'serveSite'> {
+export function hierarchyHandlers(engine: EngineContext): Pick<EngineHandlers, 'getHierarchy' | 'serveSite' | 'getSyncStatus'> {
   return {
     getHierarchy: () => hierarchyView(engine),
+    getSyncStatus: () => syncStatus(engine),
     serveSite: async ({ site, port, bind }) => {
       engine.sites.database(site);
       return { url: await engine.hierarchy.serve(site, port, bind) };
     },
   };
+}
+
+/**
+ * Synchronization Status, as MECM's view of it and more: per site its source, last success, last attempt and its
+ * error, the state (syncing with phase and percent, failed, retrying, behind its parent), content versions, the next
+ * scheduled sync and the next retry.
+ */
+function syncStatus(engine: EngineContext): SyncStatusRow[] {
+  return hierarchyView(engine).map((entry) => {
+    const { site } = entry;
+    const base = { site: site.code, name: site.name, parent: site.parentCode };
+    if (site.health.state !== 'ok') {
+      return {
+        ...base,
+        source: 'unknown (site database damaged)',
+        state: 'damaged' as const,
+        progress: null,
+        lastSuccess: null,
+        lastAttempt: null,
+        lastError: { code: 'DATABASE_DAMAGED', message: site.health.message ?? 'The site database is damaged' },
+        contentVersion: 0,
+        parentContentVersion: null,
+        nextScheduled: null,
+        nextRetry: null,
+      };
+    }
+    const db = engine.sites.database(site.code).db;
+    const [last] = engine.runsOf(site.code, 1);
+    const [success] = selectRows(db, "SELECT ended_at FROM sync_run WHERE outcome = 'succeeded' ORDER BY run_id DESC LIMIT 1");
+    const progress = engine.syncs.state(site.code).progress;
+    const state = entry.syncing
+      ? 'syncing'
+      : last?.outcome === 'failed'
+        ? entry.nextRetry !== null
+          ? 'retrying'
+          : 'failed'
+        : entry.drift
+          ? 'behind'
+          : last === undefined
+            ? 'never'
+            : 'synced';
+    const source = engine.supConfigOf(site.code).source;
+    return {
+      ...base,
+      source: site.parentCode !== null && source.kind !== 'upstream' ? `Parent site ${site.parentCode}` : describeSyncSource(source),
+      state,
+      progress: progress === null ? null : { phase: progress.phase, percent: progress.percent },
+      lastSuccess: success === undefined || success.ended_at === null ? null : String(success.ended_at),
+      lastAttempt: last === undefined ? null : { at: last.endedAt ?? last.startedAt, outcome: last.outcome, kind: last.kind, trigger: last.trigger },
+      lastError: last?.error ?? null,
+      contentVersion: entry.contentVersion,
+      parentContentVersion: entry.parentContentVersion,
+      nextScheduled: engine.scheduler.upcoming(site.code)?.toISOString() ?? null,
+      nextRetry: entry.nextRetry,
+    };
+  });
 }
 
 function hierarchyView(engine: EngineContext): HierarchyEntry[] {

@@ -5,7 +5,7 @@ import { PRODUCT_NAME, PRODUCT_VERSION } from '../product';
 import { CliError, type CliContext, type CliIo } from './cli-context';
 import { sitesCommand } from './commands/sites';
 import { doctorCommand } from './commands/doctor';
-import { configCommand, historyCommand, statusCommand, syncCommand, updatesCommand } from './commands/sync-commands';
+import { configCommand, historyCommand, statusCommand, syncCommand, syncStatusCommand, updatesCommand } from './commands/sync-commands';
 import { scheduleCommand } from './commands/schedule';
 import { siteCommand } from './commands/site-commands';
 import { serveCommand, serviceCommand } from './commands/service';
@@ -42,7 +42,9 @@ Commands:
   history --site CEN [--json] [--limit N]
                                      Synchronization history with what each run changed.
   status --site CEN [--json] [--limit N]
-                                     SMS_WSUS_SYNC_MANAGER status messages (6701-6705).
+                                     SMS_WSUS_SYNC_MANAGER status messages (6701-6705, 6709).
+  status --all [--json]              Synchronization Status: per site its source, state, last success, last
+                                     attempt and error, content versions, next scheduled sync and retry.
   site [list] [--json]               The site hierarchy: last sync, content version, drift, pending retry.
   site add --code PR1 --name "Primary 1" --parent CEN
   site edit --site PR1 [--name NAME] [--parent CODE] | site remove --site PR1
@@ -183,6 +185,7 @@ export async function runCli(argv: string[], io: CliIo, outDir: string): Promise
       case 'history':
         return await historyCommand(context, { site: values.site, json: values.json, limit: parseCount('--limit', values.limit, 1, 1000) });
       case 'status':
+        if (values.all) return await syncStatusCommand(context, { json: values.json });
         return await statusCommand(context, { site: values.site, json: values.json, limit: parseCount('--limit', values.limit, 1, 1000) });
       case 'site':
         return await siteCommand(context, positionals[1], {

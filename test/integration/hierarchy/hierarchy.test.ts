@@ -2,7 +2,7 @@
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import type { Engine } from '../../../electron/engine/engine';
-import type { HierarchyEntry } from '../../../shared/contract';
+import type { HierarchyEntry, SyncStatusRow } from '../../../shared/contract';
 import type { SupConfig, SyncRun } from '../../../shared/domain';
 import { ManualClock } from '../../helpers/manual-clock';
 import { useSyncFixture } from '../../helpers/sync-fixture';
@@ -154,6 +154,24 @@ describe('site hierarchy', () => {
     });
     let view = (await engine.call('getHierarchy', {})) as HierarchyEntry[];
     expect(view.find((entry) => entry.site.code === 'PR2')).toMatchObject({ nextRetry: '2026-11-23T09:00:00.000Z', failures: 1, drift: true });
+    // Synchronization Status: three levels, one failed child, each row saying what an administrator asks first.
+    const rows = Object.fromEntries(((await engine.call('getSyncStatus', {})) as SyncStatusRow[]).map((row) => [row.site, row]));
+    expect(Object.keys(rows).sort()).toEqual(['CEN', 'PR1', 'PR2', 'SE1']);
+    expect(rows.CEN).toMatchObject({ parent: null, state: 'synced', lastError: null, contentVersion: 1, parentContentVersion: null, nextRetry: null });
+    expect(rows.CEN!.lastSuccess).not.toBeNull();
+    expect(rows.PR1).toMatchObject({ parent: 'CEN', source: 'Parent site CEN', state: 'synced', contentVersion: 1, parentContentVersion: 1 });
+    expect(rows.SE1).toMatchObject({ parent: 'PR1', source: 'Parent site PR1', state: 'synced', parentContentVersion: 1 });
+    expect(rows.PR2).toMatchObject({
+      parent: 'CEN',
+      state: 'retrying',
+      lastSuccess: null,
+      lastAttempt: { outcome: 'failed', kind: 'full', trigger: 'parent' },
+      lastError: { code: 'UPSTREAM_NETWORK' },
+      contentVersion: 0,
+      parentContentVersion: 1,
+      nextRetry: '2026-11-23T09:00:00.000Z',
+    });
+    expect(rows.PR2!.source).toContain(`127.0.0.1:${port}`);
 
     // Still down at the first retry: the next one waits twice as long.
     let retry = finished(engine, ['PR2']);

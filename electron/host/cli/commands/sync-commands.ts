@@ -251,3 +251,31 @@ function parseSupersedence(text: string): SupConfig['supersedence'] {
     throw new CliError('--expire-superseded takes never, immediately, or a number of months from 1 to 99.', 2);
   return { expire: 'after', months };
 }
+
+/** `usc status --all`: Synchronization Status, a row per site. */
+export async function syncStatusCommand(context: CliContext, options: { json: boolean }): Promise<number> {
+  const rows = await withHost(context, (host) => callApi(host, 'getSyncStatus', {}));
+  if (options.json) {
+    context.io.out(JSON.stringify(rows));
+    return 0;
+  }
+  const when = (iso: string | null) => (iso === null ? '' : iso.replace('T', ' ').slice(0, 16));
+  context.io.out(
+    formatTable(
+      ['Site', 'Parent', 'Source', 'State', 'Last success', 'Last attempt', 'Content', 'Next sync', 'Next retry', 'Last error'],
+      rows.map((row) => [
+        row.site,
+        row.parent ?? '',
+        row.source,
+        row.progress === null ? row.state : `${row.state} (${row.progress.phase} ${Math.round(row.progress.percent)}%)`,
+        when(row.lastSuccess),
+        row.lastAttempt === null ? '' : `${when(row.lastAttempt.at)} ${row.lastAttempt.outcome}`,
+        row.parentContentVersion === null ? String(row.contentVersion) : `${row.contentVersion} (parent ${row.parentContentVersion})`,
+        when(row.nextScheduled),
+        when(row.nextRetry),
+        row.lastError === null ? '' : `${row.lastError.code}: ${row.lastError.message}`,
+      ]),
+    ),
+  );
+  return 0;
+}

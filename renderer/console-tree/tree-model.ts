@@ -18,7 +18,9 @@ export type NodeKind =
   | 'siteStatus'
   | 'siteStatusSite'
   | 'componentStatus'
-  | 'syncManagerStatus';
+  | 'syncManagerStatus'
+  | 'monitoring'
+  | 'syncStatus';
 
 export type IconName = 'console' | 'database' | 'folder' | 'site' | 'site-damaged' | 'component' | 'repository' | 'status';
 
@@ -168,6 +170,8 @@ export function buildConsoleTree(sites: Site[], connectedCode?: string, folders:
           ),
         ]),
         node('system-status', 'System Status', 'systemStatus', 'folder', [node('site-status', 'Site Status', 'siteStatus', 'folder', sites.map(statusNode))]),
+        // As MECM's Monitoring / Software Update Point Synchronization Status: every site of the hierarchy in one view.
+        node('monitoring', 'Monitoring', 'monitoring', 'folder', [node('sync-status', 'Synchronization Status', 'syncStatus', 'status')]),
       ],
       top?.code,
     ),

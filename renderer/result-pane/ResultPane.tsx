@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { siteDisplayName, type Site } from '../../shared/domain';
 import { RepositoryTable } from '../repository/RepositoryTable';
 import { SyncHistory } from './SyncHistory';
+import { SyncStatusTable } from './SyncStatusTable';
 import type { TreeNode } from '../console-tree/tree-model';
 import { atAndIn } from '../../shared/time-text';
 import { useConsoleStore } from '../store/console-store';
@@ -56,6 +57,9 @@ export function ResultPane({ node }: { node: TreeNode | undefined }) {
       break;
     case 'softwareUpdatePoint':
       body = site === undefined ? null : <SiteDetails site={site} />;
+      break;
+    case 'syncStatus':
+      body = <SyncStatusTable />;
       break;
     default:
       body = (

@@ -699,6 +699,16 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
     await sites.getByRole('cell', { name: 'Failed', exact: true }).waitFor();
     await sites.getByText(/^at .+, in 1 h$/).waitFor();
     await page.screenshot({ path: screenshotPath('site-failed') });
+    // Monitoring / Synchronization Status: the failed site, its error and its retry in one row.
+    await page.getByRole('treeitem', { name: 'Monitoring', exact: true }).click();
+    await page.keyboard.press('ArrowRight');
+    await page.getByRole('treeitem', { name: 'Synchronization Status', exact: true }).click();
+    const status = page.getByRole('table', { name: 'Synchronization Status' });
+    const row = status.getByRole('row', { name: /CEN - Central Site/ });
+    await row.getByRole('cell', { name: 'Failed, retrying', exact: true }).waitFor();
+    await row.getByText(/^SOURCE_DISABLED: /).waitFor();
+    await row.getByText(/^at .+, in 1 h$/).waitFor();
+    await page.screenshot({ path: screenshotPath('monitoring-sync-status') });
     // Alt+Enter on a folder (it has no Properties) leaves it as it is.
     const folder = page.getByRole('treeitem', { name: 'Site Management', exact: true });
     const before = await folder.getAttribute('aria-expanded');

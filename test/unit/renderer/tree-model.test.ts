@@ -76,6 +76,7 @@ describe('console tree', () => {
       'Site Management',
       'Computer Management',
       'System Status',
+      'Monitoring',
     ]);
     expect(rows[2]).toMatchObject({ depth: 2, parentId: 'sitedb' });
   });

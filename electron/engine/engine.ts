@@ -201,7 +201,7 @@ export class Engine {
       ...repositoryHandlers(this.context),
       ...hierarchyHandlers(this.context),
       ...logHandlers(this.context),
-      ...doctorHandlers(this.context, async (site) => this.connector.urlOf((await this.hierarchy.configFor(site)).source)),
+      ...doctorHandlers(this.context, (source) => this.connector.urlOf(source)),
     } satisfies EngineHandlers;
   }
 

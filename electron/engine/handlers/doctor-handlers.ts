@@ -2,30 +2,33 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { PreflightCheck } from '../../../shared/contract';
-import { describeSyncSource, type SiteCode } from '../../../shared/domain';
+import { describeSyncSource, type SyncSource } from '../../../shared/domain';
 import { checkDiskSpace, checkUpstream, skipped, step } from '../doctor/preflight';
 import { SiteDatabase } from '../sites/site-database';
 import { selectRows } from '../sync/sync-queries';
 import type { EngineContext, EngineHandlers } from './engine-context';
 
-export function doctorHandlers(engine: EngineContext, urlOf: (site: SiteCode) => Promise<string | undefined>): Pick<EngineHandlers, 'runPreflight'> {
+export function doctorHandlers(engine: EngineContext, urlOf: (source: SyncSource) => Promise<string>): Pick<EngineHandlers, 'runPreflight'> {
   return {
     runPreflight: async ({ site }) => {
       const code = engine.sites.get(site).code;
       const database = engine.sites.database(code);
       const checks: PreflightCheck[] = [];
       const entry = engine.sites.get(code);
-      const config = await engine.hierarchy.configFor(code);
-      if (entry.parentCode !== null && config.serverName !== undefined) {
+      const own = engine.supConfigOf(code);
+      // A child served by its parent inside this engine has no network path of its own: asking for its effective
+      // settings would start serving the parent, which a check must not do.
+      if (entry.parentCode !== null && own.source.kind !== 'upstream') {
         checks.push(skipped('Upstream', `${code} synchronizes from its parent site ${entry.parentCode} inside this engine`));
-      } else if (config.source.kind === 'none') {
-        checks.push(skipped('Upstream', `the sync source is "${describeSyncSource(config.source)}"`));
+      } else if (own.source.kind === 'none') {
+        checks.push(skipped('Upstream', `the sync source is "${describeSyncSource(own.source)}"`));
       } else {
-        const url = await urlOf(code);
+        const config = await engine.hierarchy.configFor(code);
+        const url = await urlOf(config.source);
         checks.push(
           ...(await checkUpstream(
             {
-              url: url!,
+              url,
               languages: config.languages,
               ...(config.proxy === undefined ? {} : { proxy: config.proxy }),
               ...(config.extraCaCertificates === undefined ? {} : { extraCaCertificates: config.extraCaCertificates }),

@@ -54,6 +54,17 @@ describe('the pre-flight check (usc doctor)', () => {
     for (const check of report.checks) expect(check.ms).toBeGreaterThanOrEqual(0);
   });
 
+  it('skips the network for a child served by its parent in this engine, and starts serving nothing to check it', async () => {
+    const { url } = await upstream.start({ updates: 10 });
+    const engine = await fixture.engine(fixture.tempDir());
+    await fixture.configure(engine, url);
+    await engine.call('addSite', { code: 'PR1', name: 'Primary 1', parent: 'CEN' });
+    const report = (await engine.call('runPreflight', { site: 'PR1' })) as PreflightReport;
+    expect(report.checks[0]).toMatchObject({ name: 'Upstream', ok: true, detail: 'Not checked: PR1 synchronizes from its parent site CEN inside this engine' });
+    const services = (engine as unknown as { hierarchy: { services: Map<string, unknown> } }).hierarchy.services;
+    expect(services.size).toBe(0);
+  });
+
   it('fails TCP connect on a closed port, says what to check, and does not pretend to reach the rest', async () => {
     const report = await doctor(`http://127.0.0.1:${await closedPort()}`);
     expect(report.ok).toBe(false);

@@ -4,6 +4,7 @@ import { errorText } from '../../shared/errors';
 import { describeIssues } from '../../shared/validate';
 import { useConsoleStore } from '../store/console-store';
 import { ModalDialog } from './ModalDialog';
+import { PropertyButtons } from './PropertyButtons';
 
 /**
  * A site → Properties: its name and, for a child site, its parent (never itself or a site below it), with the site's
@@ -120,17 +121,7 @@ export function SitePropertiesDialog({ site }: { site: string }) {
           {errors.form}
         </p>
       )}
-      <div className="dialog-buttons">
-        <button type="submit" disabled={saving}>
-          OK
-        </button>
-        <button type="button" onClick={() => close(undefined)}>
-          Cancel
-        </button>
-        <button type="button" disabled={saving} onClick={() => void apply()}>
-          Apply
-        </button>
-      </div>
+      <PropertyButtons saving={saving} onCancel={() => close(undefined)} onApply={() => void apply()} />
     </ModalDialog>
   );
 }

@@ -13,6 +13,7 @@ import { SchedulePreview } from './SchedulePreview';
 import { SupersedenceRules } from './SupersedenceRules';
 import { TestConnection } from './TestConnection';
 import { TriStateBox } from './TriStateBox';
+import { PropertyButtons } from '../dialogs/PropertyButtons';
 
 const TABS = ['Sync Settings', 'Synchronization Schedule', 'Classifications', 'Products', 'Supersedence Rules', 'Languages'] as const;
 type Tab = (typeof TABS)[number];
@@ -382,17 +383,12 @@ export function SupPropertiesDialog({ site }: { site: string }) {
           {banner}
         </p>
       )}
-      <div className="dialog-buttons">
-        <button type="button" disabled={saving} onClick={() => void apply().then((ok) => ok && close(undefined))}>
-          OK
-        </button>
-        <button type="button" onClick={() => close(undefined)}>
-          Cancel
-        </button>
-        <button type="button" disabled={saving} onClick={() => void apply()}>
-          Apply
-        </button>
-      </div>
+      <PropertyButtons
+        saving={saving}
+        onOk={() => void apply().then((ok) => ok && close(undefined))}
+        onCancel={() => close(undefined)}
+        onApply={() => void apply()}
+      />
       {customizing && (
         <CustomScheduleDialog
           site={site}

@@ -49,6 +49,8 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
     }
     const web = await startUsc(['web', '--port', '0', '--data', dataDir]);
     page = await browser.newPage({ viewport: { width: 1400, height: 860 }, permissions: ['clipboard-read', 'clipboard-write'] });
+    // Shorter than the test's own timeout, so a step that never happens is named in the failure, not only "timed out".
+    page.setDefaultTimeout(20_000);
     opened.push({ web, page, dataDir });
     await page.goto(web.firstLine);
     await page.getByRole('treeitem', { name: 'Update Repository', exact: true }).waitFor();
@@ -674,6 +676,14 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
       return confirm;
     };
     let confirm = await deleteSite();
+    // Focus moves into a dialog one frame after it renders: press Enter only once Cancel has it, as a person would.
+    await confirm.getByRole('button', { name: 'Cancel' }).evaluate(
+      (button) =>
+        new Promise<void>((resolve) => {
+          const check = () => (button === document.activeElement ? resolve() : requestAnimationFrame(check));
+          check();
+        }),
+    );
     await page.keyboard.press('Enter');
     await confirm.waitFor({ state: 'detached' });
     await page.getByRole('treeitem', { name: 'PR1 - Primary Site One', exact: true }).first().waitFor();

@@ -1,6 +1,7 @@
 import { useEffect, useMemo } from 'react';
 import { ConsoleTree } from './console-tree/ConsoleTree';
 import { buildConsoleTree, connectedSite, findNode } from './console-tree/tree-model';
+import { CatalogTransferDialog } from './dialogs/CatalogTransferDialog';
 import { DeleteSiteDialog } from './dialogs/DeleteSiteDialog';
 import { NewChildSiteDialog } from './dialogs/NewChildSiteDialog';
 import { SitePropertiesDialog } from './dialogs/SitePropertiesDialog';
@@ -68,6 +69,8 @@ export function App() {
       {dialog?.kind === 'supProperties' && <SupPropertiesDialog site={dialog.site} />}
       {dialog?.kind === 'siteProperties' && <SitePropertiesDialog key={dialog.site} site={dialog.site} />}
       {dialog?.kind === 'deleteSite' && <DeleteSiteDialog site={dialog.site} />}
+      {dialog?.kind === 'exportCatalog' && <CatalogTransferDialog key={`export-${dialog.site}`} site={dialog.site} mode="export" />}
+      {dialog?.kind === 'importCatalog' && <CatalogTransferDialog key={`import-${dialog.site}`} site={dialog.site} mode="import" />}
     </div>
   );
 }

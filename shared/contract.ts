@@ -153,6 +153,40 @@ export type PreflightCheck = z.infer<typeof PreflightCheckSchema>;
 export const PreflightReportSchema = z.object({ site: SiteCodeSchema, ok: z.boolean(), checks: z.array(PreflightCheckSchema) });
 export type PreflightReport = z.infer<typeof PreflightReportSchema>;
 
+/** An absolute path on the engine's machine (a relative one would depend on where the engine was started). */
+const AbsolutePathSchema = z
+  .string()
+  .trim()
+  .min(1, 'Enter the path of the file')
+  .max(4096)
+  .refine(
+    (path) => path.startsWith('/') || /^[A-Za-z]:[\\/]/.test(path) || path.startsWith('\\\\'),
+    'Enter a full path, for example /srv/exports/CEN.uscexport or D:\\Exports\\CEN.uscexport',
+  );
+
+export const ExportSummarySchema = z.object({
+  file: z.string(),
+  bytes: z.number().int(),
+  sha256: z.string(),
+  /** Deployable updates (as the repository lists them); bundled ones travel inside them. */
+  updates: z.number().int(),
+  categories: z.number().int(),
+});
+export type ExportSummary = z.infer<typeof ExportSummarySchema>;
+
+/** What an import found in the file, once it passed its checks. */
+export const ImportedExportSchema = z.object({
+  file: z.string(),
+  bytes: z.number().int(),
+  sha256: z.string(),
+  site: z.string(),
+  siteName: z.string(),
+  exportedAt: z.string(),
+  contentVersion: z.number().int(),
+  updates: z.number().int(),
+});
+export type ImportedExport = z.infer<typeof ImportedExportSchema>;
+
 export const apiMethods = {
   getInfo: { params: NoParams, result: ConsoleInfoSchema },
   listSites: { params: NoParams, result: z.array(SiteSchema) },
@@ -265,6 +299,26 @@ export const apiMethods = {
   getSyncStatus: { params: NoParams, result: z.array(SyncStatusRowSchema) },
   /** The pre-flight check of a site's whole sync path (usc doctor, Test connection). */
   runPreflight: { params: SiteParams, result: PreflightReportSchema },
+  /** Where Export Catalog… proposes to write, and the exports already in the data folder's Exports folder. */
+  getCatalogTransferInfo: {
+    params: SiteParams,
+    result: z.object({
+      defaultExportPath: z.string(),
+      exports: z.array(z.object({ file: z.string(), bytes: z.number().int(), modifiedAt: z.string() })),
+    }),
+  },
+  /** Writes the site's catalog to one file for a disconnected site (`usc export`); progress arrives as transferProgress. */
+  exportCatalog: { params: z.object({ site: SiteCodeSchema, path: AbsolutePathSchema }).strict(), result: ExportSummarySchema },
+  /**
+   * Checks an export file end to end and applies it as a full synchronization with trigger "import" (`usc import`).
+   * A file that fails a check is refused with the reason and changes nothing.
+   */
+  importCatalog: {
+    params: z.object({ site: SiteCodeSchema, path: AbsolutePathSchema, wait: z.boolean().default(false) }).strict(),
+    result: z.object({ export: ImportedExportSchema, run: SyncRunSchema.nullable() }),
+  },
+  /** Stops a running export, or the check of a file being imported (the import's sync is cancelled as any sync is). */
+  cancelCatalogTransfer: { params: SiteParams, result: z.object({ cancelled: z.boolean() }) },
   queryStatusMessages: {
     params: z.object({ site: SiteCodeSchema, limit: z.number().int().min(1).max(1000).default(100) }).strict(),
     result: z.array(StatusMessageSchema),
@@ -329,6 +383,14 @@ export const eventSchemas = {
   log: z.object({ site: SiteCodeSchema, file: z.string(), lines: z.array(LogLineSchema) }),
   progress: ProgressSchema,
   syncFinished: SyncRunSchema,
+  /** An export being written, or an import's file being checked before its sync starts. */
+  transferProgress: z.object({
+    site: SiteCodeSchema,
+    operation: z.enum(['export', 'verify']),
+    done: z.number().nonnegative(),
+    total: z.number().nonnegative(),
+    percent: z.number().min(0).max(100),
+  }),
 } as const;
 
 export type EventName = keyof typeof eventSchemas;

@@ -135,7 +135,7 @@ export const DEFAULT_SUP_CONFIG: SupConfig = {
 
 export const SyncKindSchema = z.enum(['full', 'delta']);
 export type SyncKind = z.infer<typeof SyncKindSchema>;
-export const SyncTriggerSchema = z.enum(['manual', 'schedule', 'parent', 'retry', 'cli', 'resume']);
+export const SyncTriggerSchema = z.enum(['manual', 'schedule', 'parent', 'retry', 'cli', 'resume', 'import']);
 export type SyncTrigger = z.infer<typeof SyncTriggerSchema>;
 export const SyncOutcomeSchema = z.enum(['running', 'succeeded', 'failed', 'cancelled', 'interrupted']);
 

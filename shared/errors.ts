@@ -17,6 +17,10 @@ export const ApiErrorCodeSchema = z.enum([
   'TIMEOUT',
   /** A file or folder could not be read or written (permissions, a read-only or full disk, a path that cannot exist). */
   'FILE_ERROR',
+  /** A file handed to the engine is not what it must be (an import that is not an export, truncated, fails its checksum); nothing was changed. */
+  'FILE_REFUSED',
+  /** The administrator stopped the operation; nothing of it was kept. */
+  'CANCELLED',
   'INTERNAL',
 ]);
 export type ApiErrorCode = z.infer<typeof ApiErrorCodeSchema>;

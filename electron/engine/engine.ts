@@ -12,6 +12,7 @@ import { scheduleHandlers } from './handlers/schedule-handlers';
 import { siteHandlers } from './handlers/site-handlers';
 import { supConfigHandlers } from './handlers/sup-config-handlers';
 import { syncHandlers } from './handlers/sync-handlers';
+import { catalogTransferHandlers } from './handlers/catalog-transfer-handlers';
 import { HierarchyCoordinator } from './hierarchy/hierarchy-coordinator';
 import { SYNC_COMPONENT } from './log/status-messages';
 import { TraceLogWriter } from './log/trace-log-writer';
@@ -73,6 +74,8 @@ export class Engine {
   private readonly logs = new Map<SiteCode, TraceLogWriter>();
   private readonly connector: SyncSourceConnector;
   private readonly credentials: CredentialStore;
+  /** Sites with an export, or an import's file check, under way. */
+  private readonly transfers = new Map<SiteCode, AbortController>();
   readonly syncs: SyncController;
   readonly scheduler: SyncScheduler;
   readonly hierarchy: HierarchyCoordinator;
@@ -202,6 +205,11 @@ export class Engine {
       ...hierarchyHandlers(this.context),
       ...logHandlers(this.context),
       ...doctorHandlers(this.context, (source) => this.connector.urlOf(source)),
+      ...catalogTransferHandlers(this.context, {
+        exportsDir: join(folder.root, 'Exports'),
+        transfers: this.transfers,
+        emitProgress: (payload) => this.emit({ name: 'transferProgress', payload }),
+      }),
     } satisfies EngineHandlers;
   }
 
@@ -221,6 +229,8 @@ export class Engine {
 
   /** After a sync: when superseded records make up most of the blob store, it is compacted (rare, and logged). */
   private compactIfWorthIt(site: SiteCode): void {
+    // An export reads records where they are: they stay there until it ends (the next sync compacts instead).
+    if (this.transfers.has(site)) return;
     try {
       const result = compactBlobStore(this.sites.database(site));
       if (result.compacted) {
@@ -264,9 +274,18 @@ export class Engine {
       const interrupted = inTransaction(database.db, () => markRunsInterrupted(database.db, this.clock.now()));
       if (interrupted.length === 0) continue;
       database.save();
-      const kind = interrupted.some((run) => run.kind === 'full') ? 'full' : 'delta';
+      // An import is not resumed from the site's own source: the file is imported again by the administrator.
+      const imports = interrupted.filter((run) => run.trigger === 'import');
+      if (imports.length > 0) {
+        this.logFor(site.code).writeNow(
+          `The import of a catalog export (run ${imports.map((run) => run.runId).join(', ')}) was interrupted; what it applied is kept. Import the file again to complete it.`,
+        );
+      }
+      const syncs = interrupted.filter((run) => run.trigger !== 'import');
+      if (syncs.length === 0) continue;
+      const kind = syncs.some((run) => run.kind === 'full') ? 'full' : 'delta';
       this.logFor(site.code).writeNow(
-        `The previous synchronization (run ${interrupted.map((run) => run.runId).join(', ')}) was interrupted; resuming it as a ${kind} sync.`,
+        `The previous synchronization (run ${syncs.map((run) => run.runId).join(', ')}) was interrupted; resuming it as a ${kind} sync.`,
       );
       if (this.options.resumeInterrupted !== false) this.syncs.request(site.code, { kind, trigger: 'resume' });
     }

@@ -164,6 +164,8 @@ export function ConsoleTree({ root }: { root: TreeNode }) {
             properties: (site) => openDialog({ kind: 'supProperties', site }),
             siteProperties: (site) => openDialog({ kind: 'siteProperties', site }),
             removeSite: (site) => openDialog({ kind: 'deleteSite', site }),
+            exportCatalog: (site) => openDialog({ kind: 'exportCatalog', site }),
+            importCatalog: (site) => openDialog({ kind: 'importCatalog', site }),
           })}
           onClose={() => {
             const id = menu.node.id;

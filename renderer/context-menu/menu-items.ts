@@ -25,6 +25,8 @@ export interface MenuContext {
   removeSite(site: string): void;
   properties(site: string): void;
   siteProperties(site: string): void;
+  exportCatalog(site: string): void;
+  importCatalog(site: string): void;
 }
 
 /** Why a manual synchronization is not available on a site (in full and in a few words), or undefined when it is. */
@@ -57,8 +59,26 @@ export function menuItemsFor(node: TreeNode, context: MenuContext): MenuItem[] {
       items.push({ id: 'run-full-sync', label: 'Run Full Synchronization', run: () => context.runSync(site, 'full'), ...refused });
     }
   }
-  if (node.kind === 'softwareUpdatePoint' && site !== undefined)
+  if (node.kind === 'softwareUpdatePoint' && site !== undefined) {
+    items.push({ id: 'export-catalog', label: 'Export Catalog…', run: () => context.exportCatalog(site) });
+    const parent = context.hierarchy.find((candidate) => candidate.site.code === site)?.site.parentCode ?? null;
+    const importRefusal =
+      parent !== null
+        ? {
+            reason: `${site} is a child site: it synchronizes from its parent site ${parent}. Import a catalog on the top-level site.`,
+            note: `Child site: import on the top-level site`,
+          }
+        : context.syncing(site)
+          ? { reason: `${site} is synchronizing now: import when that synchronization ends.`, note: 'Synchronizing now' }
+          : undefined;
+    items.push({
+      id: 'import-catalog',
+      label: 'Import Catalog…',
+      run: () => context.importCatalog(site),
+      ...(importRefusal === undefined ? {} : { disabled: true, ...importRefusal }),
+    });
     items.push({ id: 'properties', label: 'Properties', shortcut: 'Alt+Enter', run: () => context.properties(site) });
+  }
   if (node.kind === 'site' && site !== undefined) {
     const entry = context.hierarchy.find((candidate) => candidate.site.code === site);
     if (entry?.lastRun?.outcome === 'failed' && !context.syncing(site))

@@ -3,7 +3,7 @@
  * (one file each) and console-store.ts puts them together, so no slice imports another.
  */
 import type { StateCreator } from 'zustand';
-import type { ConsoleApi, ConsoleEvent, HierarchyEntry, Progress, StatusMessage, UpdateRow } from '../../shared/contract';
+import type { ConsoleApi, ConsoleEvent, EventPayload, HierarchyEntry, Progress, StatusMessage, UpdateRow } from '../../shared/contract';
 import type { TransportKind } from '../../shared/bridge';
 import type { ConsoleInfo, EngineStatus, Site } from '../../shared/domain';
 import type { ConnectionState } from '../api/websocket-bridge';
@@ -26,7 +26,9 @@ export type Dialog =
   | { kind: 'newChildSite'; parent: string }
   | { kind: 'supProperties'; site: string }
   | { kind: 'siteProperties'; site: string }
-  | { kind: 'deleteSite'; site: string };
+  | { kind: 'deleteSite'; site: string }
+  | { kind: 'exportCatalog'; site: string }
+  | { kind: 'importCatalog'; site: string };
 
 /** The connection to the engine, the sites and the console tree. */
 export interface SiteSlice {
@@ -94,6 +96,8 @@ export interface RepositorySlice {
 /** Synchronizations: running ones' progress, starting and stopping them, status messages. */
 export interface SyncSlice {
   progress: Record<string, Progress | undefined>;
+  /** An export being written, or an import's file being checked, per site. */
+  transfers: Record<string, EventPayload<'transferProgress'> | undefined>;
   statusMessages: StatusMessage[];
   loadStatusMessages(site: string): Promise<void>;
   runSync(site: string, kind?: 'delta' | 'full'): Promise<void>;

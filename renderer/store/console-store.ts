@@ -48,6 +48,9 @@ const eventSlice: Slice<EventSlice> = (set, get) => ({
         }
         return;
       }
+      case 'transferProgress':
+        set({ transfers: { ...get().transfers, [event.payload.site]: event.payload } });
+        return;
       case 'syncFinished': {
         const run = event.payload;
         set({ progress: { ...get().progress, [run.site]: undefined } });
@@ -56,7 +59,7 @@ const eventSlice: Slice<EventSlice> = (set, get) => ({
           get().notify('error', text);
           showDesktopNotification('Software update synchronization failed', text);
         } else if (run.outcome === 'succeeded') {
-          get().notify('info', `Synchronization of ${run.site} succeeded: ${describeChanges(run)}.`);
+          get().notify('info', `${run.trigger === 'import' ? 'Import into' : 'Synchronization of'} ${run.site} succeeded: ${describeChanges(run)}.`);
         } else if (run.outcome === 'cancelled') {
           get().notify('warning', `Synchronization of ${run.site} was cancelled.`);
         }

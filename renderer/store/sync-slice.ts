@@ -5,6 +5,7 @@ import { reportFailure } from './notice-slice';
 
 export const syncSlice: Slice<SyncSlice> = (set, get) => ({
   progress: {},
+  transfers: {},
   statusMessages: [],
 
   async loadStatusMessages(site) {

@@ -693,6 +693,58 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
     await expect(page.getByRole('treeitem', { name: 'PR1 - Primary Site One', exact: true }).count()).resolves.toBe(0);
   });
 
+  it('exports the catalog from one console and imports it in a disconnected one, with progress, refusing a file that is not an export', async () => {
+    await openConsole({ synced: true });
+    await page.getByRole('treeitem', { name: 'Update Repository', exact: true }).click();
+    const total = (await page
+      .getByRole('search')
+      .getByText(/^[\d,]+ updates$/)
+      .textContent())!;
+    await expandPath(['Site Management', 'CEN - Central Site', 'Site Settings', 'Component Configuration']);
+    await (await openMenu('Software Update Point')).getByRole('menuitem', { name: 'Export Catalog…' }).click();
+    const exportDialog = page.getByRole('dialog', { name: 'Export Catalog — CEN' });
+    const target = exportDialog.getByLabel(/^Export to/);
+    // Proposed in the data folder's Exports folder, named for the site and the time.
+    await expect.poll(() => target.inputValue()).toMatch(/[\\/]Exports[\\/]CEN-\d{8}-\d{4}\.uscexport$/);
+    const file = await target.inputValue();
+    await exportDialog.getByRole('button', { name: 'Export' }).click();
+    const result = exportDialog.getByRole('status', { name: 'Export result' });
+    await result.getByText(new RegExp(`^Exported ${total.replace(' updates', '')} updates and [\\d,]+ categories and detectoids \\(.+ MB\\) to `)).waitFor();
+    await result.getByText(/^SHA-256 [0-9a-f]{64}$/).waitFor();
+    await page.screenshot({ path: screenshotPath('export-catalog') });
+    await exportDialog.getByRole('button', { name: 'Close' }).click();
+
+    // A site that cannot reach any upstream: "Do not synchronize", kept current by imports.
+    await openConsole({ source: 'none' });
+    await expandPath(['Site Management', 'CEN - Central Site', 'Site Settings', 'Component Configuration']);
+    const openImport = async () => {
+      await (await openMenu('Software Update Point')).getByRole('menuitem', { name: 'Import Catalog…' }).click();
+      return page.getByRole('dialog', { name: 'Import Catalog — CEN' });
+    };
+    let importDialog = await openImport();
+    const source = importDialog.getByLabel(/^Export file to import/);
+    await source.fill(join(opened[1]!.dataDir, 'engine.lock'));
+    await importDialog.getByRole('button', { name: 'Import' }).click();
+    await importDialog
+      .getByRole('alert')
+      .getByText(/is not a catalog export of Update Sync Console.*Nothing was imported\./)
+      .waitFor();
+    await page.screenshot({ path: screenshotPath('import-catalog-refused') });
+    await importDialog.getByRole('button', { name: 'Cancel' }).click();
+    await importDialog.waitFor({ state: 'detached' });
+
+    importDialog = await openImport();
+    await importDialog.getByLabel(/^Export file to import/).fill(file);
+    await importDialog.getByRole('button', { name: 'Import' }).click();
+    await importDialog.waitFor({ state: 'detached' });
+    await page
+      .getByText(new RegExp(`^Import into CEN succeeded: ${total.replace(' updates', '')} new, 0 modified, 0 expired, 0 removed updates`))
+      .waitFor({ timeout: 30_000 });
+    await page.getByRole('treeitem', { name: 'Update Repository', exact: true }).click();
+    await page.getByRole('search').getByText(total, { exact: true }).waitFor();
+    await page.screenshot({ path: screenshotPath('import-catalog-done') });
+  });
+
   it('shows a failed synchronization in the tree, the status bar and the hierarchy, with the retry counting down', async () => {
     // A source set to "Do not synchronize": the sync fails at once, and its automatic retry is scheduled.
     await openConsole({ source: 'none' });

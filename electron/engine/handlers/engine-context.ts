@@ -42,6 +42,8 @@ export interface EngineContext extends EngineParts {
   requireTopLevel(site: SiteCode, action: string): void;
   supConfigOf(site: SiteCode): SupConfig;
   runsOf(site: SiteCode, limit: number): SyncRun[];
+  /** A run as the console is told of it: a failed one carries when its automatic retry runs. */
+  withNextRetry(run: SyncRun): SyncRun;
 }
 
 export function engineContext(parts: EngineParts): EngineContext {
@@ -71,6 +73,7 @@ export function engineContext(parts: EngineParts): EngineContext {
       if (config.proxy === undefined) return config;
       return { ...config, proxy: { ...config.proxy, passwordSaved: parts.credentials.proxyPassword(topSite) !== undefined } };
     },
+    withNextRetry: (run) => (run.outcome === 'failed' ? { ...run, nextRetry: parts.hierarchy.retryState(run.site).nextRetry } : run),
     runsOf(site, limit) {
       // A run still marked running that this engine is not running was interrupted: this engine holds the data
       // folder, so nobody else runs it (a command's engine says so without writing it).

@@ -1,5 +1,4 @@
 /** Synchronizations: run, cancel, retry, their state, history, what each changed and the status messages. */
-import type { SyncRun } from '../../../shared/domain';
 import { ApiError } from '../../../shared/errors';
 import { listStatusMessages, runChanges } from '../sync/sync-queries';
 import type { EngineContext, EngineHandlers } from './engine-context';
@@ -10,9 +9,7 @@ export function syncHandlers(
   EngineHandlers,
   'runSynchronization' | 'cancelSynchronization' | 'getSyncState' | 'retrySynchronization' | 'querySyncHistory' | 'querySyncChanges' | 'queryStatusMessages'
 > {
-  const { sites, syncs, hierarchy } = engine;
-  /** The latest run of a site, if it failed, carries when its automatic retry runs. */
-  const withNextRetry = (run: SyncRun): SyncRun => (run.outcome === 'failed' ? { ...run, nextRetry: hierarchy.retryState(run.site).nextRetry } : run);
+  const { sites, syncs, hierarchy, withNextRetry } = engine;
   return {
     runSynchronization: async ({ site, kind, trigger, wait }) => {
       sites.database(site);

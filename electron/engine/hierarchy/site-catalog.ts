@@ -6,7 +6,7 @@
  */
 import { BlobStoreError } from '../sites/blob-store';
 import type { SiteDatabase } from '../sites/site-database';
-import { selectRows } from '../sync/sync-queries';
+import { groupPairs, selectRows } from '../sync/sync-queries';
 import {
   AnchorMismatchError,
   RevisionUnavailableError,
@@ -133,15 +133,4 @@ export class SiteCatalog implements UpstreamCatalog {
   updateCount(): number {
     return Number(this.db.exec("SELECT count(*) FROM software_update WHERE deployable = 1 AND state <> 'removed'")[0]?.values[0]?.[0] ?? 0);
   }
-}
-
-function groupPairs(rows: Array<Record<string, unknown>>): Map<string, string[]> {
-  const groups = new Map<string, string[]>();
-  for (const row of rows) {
-    const key = String(row.key);
-    let list = groups.get(key);
-    if (list === undefined) groups.set(key, (list = []));
-    list.push(String(row.value));
-  }
-  return groups;
 }

@@ -77,6 +77,11 @@ export class BlobStore {
     return new BlobStore(file, openSync(file, 'a+'));
   }
 
+  /** A file of records that is only read (a catalog export being imported): never created, never written. */
+  static openReadOnly(file: string): BlobStore {
+    return new BlobStore(file, openSync(file, 'r'));
+  }
+
   /** Bytes in the file, referenced or not. */
   get size(): number {
     return this.end;
@@ -167,8 +172,8 @@ export class BlobStore {
     this.readRaw(location, label);
   }
 
-  /** A record's bytes after checking its header and checksum. */
-  private readRaw(location: BlobLocation, label: string): Buffer {
+  /** A record's bytes after checking its header and checksum (an export copies them so, still compressed). */
+  readRaw(location: BlobLocation, label: string): Buffer {
     const raw = this.readStored(location, label);
     if (raw.readUInt32LE(0) !== MAGIC || raw[4] !== VERSION) throw this.damaged(location, label, 'it does not start with a record header');
     const payloadLength = raw.readUInt32LE(8);

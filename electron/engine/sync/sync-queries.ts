@@ -116,10 +116,11 @@ export function lastSuccessfulRunStart(db: Database): string | undefined {
 }
 
 /** Marks the runs still 'running' as interrupted (the engine stopped during them); returns their ids and kinds. */
-export function markRunsInterrupted(db: Database, at: Date): Array<{ runId: number; kind: string }> {
-  const runs = selectRows(db, "SELECT run_id, kind FROM sync_run WHERE outcome = 'running'").map((row) => ({
+export function markRunsInterrupted(db: Database, at: Date): Array<{ runId: number; kind: string; trigger: string }> {
+  const runs = selectRows(db, "SELECT run_id, kind, trigger FROM sync_run WHERE outcome = 'running'").map((row) => ({
     runId: Number(row.run_id),
     kind: String(row.kind),
+    trigger: String(row.trigger),
   }));
   if (runs.length > 0) {
     db.run(
@@ -128,4 +129,16 @@ export function markRunsInterrupted(db: Database, at: Date): Array<{ runId: numb
     );
   }
   return runs;
+}
+
+/** Rows of (key, value) pairs as lists of values per key. */
+export function groupPairs(rows: Array<Record<string, unknown>>): Map<string, string[]> {
+  const groups = new Map<string, string[]>();
+  for (const row of rows) {
+    const key = String(row.key);
+    let list = groups.get(key);
+    if (list === undefined) groups.set(key, (list = []));
+    list.push(String(row.value));
+  }
+  return groups;
 }

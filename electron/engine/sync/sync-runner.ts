@@ -47,6 +47,8 @@ export interface SyncRequest {
   parent?: string;
   /** Due time, for a scheduled run. */
   scheduledFor?: Date;
+  /** An import: the export file served on loopback takes the place of the site's source (and of its proxy). */
+  import?: { url: string; serverName: string; file: string };
 }
 
 export interface SyncContext {
@@ -102,6 +104,7 @@ const WAKEUP: Record<SyncTrigger, string[]> = {
   parent: ['Wakeup by inbox drop', 'Starting Sync', 'Performing sync on parent request'],
   retry: ['Wakeup for a retry of a failed sync', 'Starting Sync', 'Performing sync on retry schedule'],
   resume: ['Wakeup to resume an interrupted sync', 'Starting Sync', 'Performing sync to resume an interrupted sync'],
+  import: ['Wakeup by inbox drop', 'Starting Sync', 'Performing sync from an imported catalog export'],
 };
 
 export function formatSyncTime(ms: number): string {
@@ -167,6 +170,7 @@ class Synchronization {
       if (configError !== undefined) throw configError;
       for (const line of WAKEUP[this.request.trigger]) log.write(line);
       if (this.request.parent !== undefined) log.write(`Found parent sync notification file ${this.request.parent}.SYN.`);
+      if (this.request.import !== undefined) log.write(`Importing the catalog export ${this.request.import.file}`);
       if (this.fullReason !== null) log.write(`Full sync required due to ${this.fullReason}.`);
       this.status(6701);
       this.status(6704);
@@ -229,17 +233,17 @@ class Synchronization {
   private async connect(): Promise<void> {
     const { config, context } = this;
     this.progress(0, 1);
-    if (config.source.kind === 'none') {
+    const imported = this.request.import;
+    if (config.source.kind === 'none' && imported === undefined) {
       this.context.log.write(`Synchronizing WSUS server ${serverNameOf(config)} ...`);
       throw new SyncFailure('SOURCE_DISABLED', 'CWSyncMgr::DoSync', 'The Software Update Point is set to "Do not synchronize"');
     }
-    this.client = await context.connector.connect(config.source, {
+    this.client = await context.connector.connect(imported === undefined ? config.source : { kind: 'upstream', url: imported.url }, {
       ...context.clientSettings,
-      ...(config.proxy === undefined ? {} : { proxy: config.proxy }),
-      ...(config.extraCaCertificates === undefined ? {} : { extraCaCertificates: config.extraCaCertificates }),
+      ...this.transportSettings(),
       onNotice: (notice) => this.upstreamNotice(notice),
     });
-    this.serverName = config.serverName ?? serverNameOf(config, this.client.baseUrl);
+    this.serverName = imported?.serverName ?? config.serverName ?? serverNameOf(config, this.client.baseUrl);
     context.log.write(`Synchronizing WSUS server ${this.serverName} ...`);
     context.log.write('sync: Starting WSUS synchronization');
     await this.upstream((client) => client.getConfigData(undefined, context.signal));
@@ -623,7 +627,7 @@ class Synchronization {
 
   /** Fetches and parses revisions, in the fetch worker when there is one, handing each batch to `apply`. */
   private fetchRevisions(ids: UpdateIdentity[], apply: (batch: ArrivedBatch) => Promise<void>, signal = this.context.signal): Promise<void> {
-    const { context, config } = this;
+    const { context } = this;
     const worker = context.fetchWorker;
     if (worker === undefined || ids.length === 0) {
       return this.client!.fetchMetadata(
@@ -638,14 +642,23 @@ class Synchronization {
         baseUrl: this.client!.baseUrl,
         ...(worker.timeoutMs === undefined ? {} : { timeoutMs: worker.timeoutMs }),
         ...(worker.retryDelayMs === undefined ? {} : { retryDelayMs: worker.retryDelayMs }),
-        ...(config.proxy === undefined ? {} : { proxy: config.proxy }),
-        ...(config.extraCaCertificates === undefined ? {} : { extraCaCertificates: config.extraCaCertificates }),
+        ...this.transportSettings(),
       },
       ids,
       (batch: FetchedBatch) => apply(batch),
       (notice) => this.upstreamNotice(notice),
       signal,
     );
+  }
+
+  /** The site's proxy and extra CA certificates; an import's file is served on loopback and needs neither. */
+  private transportSettings(): Pick<ClientSettings, 'proxy' | 'extraCaCertificates'> {
+    const { config } = this;
+    if (this.request.import !== undefined) return {};
+    return {
+      ...(config.proxy === undefined ? {} : { proxy: config.proxy }),
+      ...(config.extraCaCertificates === undefined ? {} : { extraCaCertificates: config.extraCaCertificates }),
+    };
   }
 
   private updateSourceId(): string {

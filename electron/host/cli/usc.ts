@@ -5,6 +5,7 @@ import { PRODUCT_NAME, PRODUCT_VERSION } from '../product';
 import { CliError, type CliContext, type CliIo } from './cli-context';
 import { sitesCommand } from './commands/sites';
 import { doctorCommand } from './commands/doctor';
+import { exportCommand, importCommand } from './commands/catalog-transfer';
 import { configCommand, historyCommand, statusCommand, syncCommand, syncStatusCommand, updatesCommand } from './commands/sync-commands';
 import { scheduleCommand } from './commands/schedule';
 import { siteCommand } from './commands/site-commands';
@@ -37,6 +38,15 @@ Commands:
   sync --site CEN [--full|--delta] [--json] [--verbose]
                                      Synchronize now (delta unless --full) and wait for the end.
                                      Exit code 0 only when the sync succeeded. Ctrl+C cancels it.
+  export --site CEN --out FILE [--json]
+                                     Write the site's catalog (categories, detectoids, updates with their
+                                     metadata, file URLs and digests, content version, settings) to one
+                                     checksummed file, for a site that cannot reach an upstream.
+  import --site CEN --in FILE [--json] [--verbose]
+                                     Apply an export as a full synchronization (trigger "import"): history,
+                                     status messages and log as any sync; --json prints what sync --json does.
+                                     A file that is not an export, is truncated, fails its checksum or has a
+                                     newer format is refused with the reason and changes nothing.
   updates --site CEN [--json] [--all] [--search TEXT]
                                      List the synchronized updates (--all adds bundled and removed ones).
   history --site CEN [--json] [--limit N]
@@ -114,6 +124,8 @@ export async function runCli(argv: string[], io: CliIo, outDir: string): Promise
         verbose: { type: 'boolean', default: false },
         all: { type: 'boolean', default: false },
         search: { type: 'string' },
+        out: { type: 'string' },
+        in: { type: 'string' },
         replay: { type: 'string' },
         limit: { type: 'string', default: '100' },
         show: { type: 'boolean', default: false },
@@ -180,6 +192,12 @@ export async function runCli(argv: string[], io: CliIo, outDir: string): Promise
         return await doctorCommand(context, { site: values.site, json: values.json });
       case 'sync':
         return await syncCommand(context, { site: values.site, full: values.full, delta: values.delta, json: values.json, verbose: values.verbose });
+      case 'export':
+        if (values.out === undefined) throw new CliError('usc export needs --out FILE: where to write the export.', 2);
+        return await exportCommand(context, { site: values.site, out: values.out, json: values.json });
+      case 'import':
+        if (values.in === undefined) throw new CliError('usc import needs --in FILE: the export to import.', 2);
+        return await importCommand(context, { site: values.site, in: values.in, json: values.json, verbose: values.verbose });
       case 'updates':
         return await updatesCommand(context, { site: values.site, json: values.json, all: values.all, ...defined({ search: values.search }) });
       case 'history':

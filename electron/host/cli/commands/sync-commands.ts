@@ -5,6 +5,7 @@ import { describeSyncSource } from '../../../../shared/domain';
 import { describeChanges, describeFailure, revisionsOf } from '../../../../shared/sync-counts';
 import type { UpdateRow } from '../../../../shared/contract';
 import { callApi, CliError, withHost, type CliContext } from '../cli-context';
+import type { HostConnection } from '../../engine-endpoint';
 import { formatTable } from '../format-table';
 
 export interface ConfigOptions {
@@ -113,27 +114,36 @@ export async function syncCommand(
     process.once('SIGINT', interrupt);
     try {
       const result = await callApi(host, 'runSynchronization', { site: options.site, kind, trigger: 'cli', wait: true });
-      // The child syncs this one triggered belong to it: wait for them before the engine stops.
-      for (let announced = false; ;) {
-        const hierarchy = await callApi(host, 'getHierarchy', {});
-        if (!hierarchy.some((entry) => entry.syncing)) break;
-        if (!announced && !options.json) context.io.err('Waiting for the child sites to synchronize…');
-        announced = true;
-        await new Promise((resolve) => setTimeout(resolve, 200));
-      }
+      await waitForChildSyncs(context, host, options.json);
       return result.run!;
     } finally {
       process.off('SIGINT', interrupt);
       stop();
     }
   });
-  if (options.json) {
+  return reportRun(context, run, options.json);
+}
+
+/** The child syncs a sync triggered belong to it: the command waits for them before its engine stops. */
+export async function waitForChildSyncs(context: CliContext, host: HostConnection, quiet: boolean): Promise<void> {
+  for (let announced = false; ;) {
+    const hierarchy = await callApi(host, 'getHierarchy', {});
+    if (!hierarchy.some((entry) => entry.syncing)) return;
+    if (!announced && !quiet) context.io.err('Waiting for the child sites to synchronize…');
+    announced = true;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** A finished run as usc sync prints it (usc import prints the same); exit code 0 only when it succeeded. */
+export function reportRun(context: CliContext, run: SyncRun, json: boolean): number {
+  if (json) {
     context.io.out(JSON.stringify(syncSummary(run)));
     // Scripts read stdout; a person (or a log collector) reads stderr: the failure goes to both.
     if (run.error !== null) context.io.err(`${run.error.message} (${run.error.code})`);
   } else {
     context.io.out(
-      `${run.kind === 'full' ? 'Full' : 'Delta'} synchronization of ${run.site} ${run.outcome} in ${((run.durationMs ?? 0) / 1000).toFixed(1)} s.`,
+      `${run.trigger === 'import' ? 'Import (a full synchronization)' : run.kind === 'full' ? 'Full synchronization' : 'Delta synchronization'} of ${run.site} ${run.outcome} in ${((run.durationMs ?? 0) / 1000).toFixed(1)} s.`,
     );
     if (run.fullReason !== null) context.io.out(`Full sync because of ${run.fullReason}.`);
     context.io.out(`${capitalized(describeChanges(run))}.`);

@@ -1,0 +1,151 @@
+/**
+ * Writes a site's catalog to an export file (export-format.ts): the rows are read once, up front, so a sync that
+ * runs meanwhile changes nothing of what is written (the blob store only grows, and it is not compacted during an
+ * export); the records are copied as they are stored, checked on the way. The file appears under its name only when
+ * it is complete and on disk (temp file + rename); a failed or cancelled export leaves nothing behind.
+ */
+import { createHash } from 'node:crypto';
+import { open, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import type { Database } from 'sql.js';
+import { ApiError } from '../../../shared/errors';
+import type { SiteDatabase } from '../sites/site-database';
+import { groupPairs, selectRows } from '../sync/sync-queries';
+import { encodePreamble, encodeTrailer, type ExportHeader, type ExportIndex, type RecordRef } from './export-format';
+
+export interface ExportSummary {
+  file: string;
+  bytes: number;
+  sha256: string;
+  updates: number;
+  categories: number;
+}
+
+interface Snapshot {
+  config: Array<{ id: string; revision: number; offset: number; length: number }>;
+  updates: Array<{
+    id: string;
+    revision: number;
+    offset: number;
+    length: number;
+    deployable: boolean;
+    classification: string | null;
+    products: string[];
+    bundled: string[];
+  }>;
+}
+
+/** What an export carries, read in one go: every category and detectoid, every update not removed, with its links. */
+export function snapshotCatalog(db: Database): Snapshot {
+  const config = selectRows(
+    db,
+    `SELECT category_id AS id, revision, blob_offset, blob_length FROM category WHERE blob_offset IS NOT NULL
+     UNION ALL SELECT detectoid_id AS id, revision, blob_offset, blob_length FROM detectoid WHERE blob_offset IS NOT NULL`,
+  ).map((row) => ({ id: String(row.id), revision: Number(row.revision), offset: Number(row.blob_offset), length: Number(row.blob_length) }));
+  const products = groupPairs(
+    selectRows(db, 'SELECT p.update_key AS key, c.category_id AS value FROM update_product p JOIN category c ON c.category_key = p.category_key'),
+  );
+  const bundled = groupPairs(selectRows(db, 'SELECT parent_key AS key, child_id AS value FROM bundle'));
+  const updates = selectRows(
+    db,
+    `SELECT u.update_key, u.update_id, u.revision, u.blob_offset, u.blob_length, u.deployable, c.category_id AS classification_id
+     FROM software_update u LEFT JOIN category c ON c.category_key = u.classification_key
+     WHERE u.state <> 'removed' AND u.blob_offset IS NOT NULL ORDER BY u.update_key`,
+  ).map((row) => ({
+    id: String(row.update_id),
+    revision: Number(row.revision),
+    offset: Number(row.blob_offset),
+    length: Number(row.blob_length),
+    deployable: Number(row.deployable) === 1,
+    classification: row.classification_id === null ? null : String(row.classification_id),
+    products: products.get(String(row.update_key)) ?? [],
+    bundled: bundled.get(String(row.update_key)) ?? [],
+  }));
+  return { config, updates };
+}
+
+export async function writeCatalogExport(options: {
+  database: SiteDatabase;
+  header: ExportHeader;
+  file: string;
+  onProgress?: (done: number, total: number) => void;
+  signal?: AbortSignal;
+}): Promise<ExportSummary> {
+  const { database, header, file, onProgress, signal } = options;
+  const snapshot = snapshotCatalog(database.db);
+  if (snapshot.config.length === 0 && snapshot.updates.length === 0) {
+    throw new ApiError('NOT_ALLOWED', `${header.site} has no synchronized catalog to export yet: synchronize it first.`);
+  }
+  const temp = join(dirname(file), `.${basename(file)}.partial-${process.pid}`);
+  const handle = await open(temp, 'w');
+  const hash = createHash('sha256');
+  let position = 0;
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  const flush = async () => {
+    const chunk = Buffer.concat(pending);
+    pending = [];
+    pendingBytes = 0;
+    for (let written = 0; written < chunk.length;) written += (await handle.write(chunk, written, chunk.length - written)).bytesWritten;
+  };
+  // Written in chunks of a few MiB: the engine answers other calls between them.
+  const write = async (bytes: Buffer) => {
+    hash.update(bytes);
+    pending.push(bytes);
+    pendingBytes += bytes.length;
+    position += bytes.length;
+    if (pendingBytes >= 4 * 2 ** 20) await flush();
+  };
+  let completed = false;
+  try {
+    await write(encodePreamble(header));
+    const total = snapshot.config.length + snapshot.updates.length;
+    let done = 0;
+    const copy = async (item: { id: string; revision: number; offset: number; length: number }): Promise<RecordRef> => {
+      // A damaged record stops the export with its name: an export never leaves an update out without saying so.
+      const raw = database.blobs.readRaw({ offset: item.offset, length: item.length }, item.id);
+      const ref: RecordRef = [item.id, item.revision, position, raw.length];
+      await write(raw);
+      done++;
+      if (done % 500 === 0 || done === total) {
+        signal?.throwIfAborted();
+        onProgress?.(done, total);
+      }
+      return ref;
+    };
+    const index: ExportIndex = { config: [], updates: [] };
+    for (const item of snapshot.config) index.config.push(await copy(item));
+    for (const item of snapshot.updates) {
+      index.updates.push({
+        ref: await copy(item),
+        deployable: item.deployable,
+        classification: item.classification,
+        products: item.products,
+        bundled: item.bundled,
+      });
+    }
+    const indexBytes = Buffer.from(JSON.stringify(index), 'utf8');
+    const indexOffset = position;
+    await write(indexBytes);
+    await flush();
+    const sha256 = hash.digest();
+    await handle.write(encodeTrailer(indexOffset, indexBytes.length, sha256));
+    await handle.datasync();
+    await handle.close();
+    signal?.throwIfAborted();
+    await rename(temp, file);
+    completed = true;
+    return {
+      file,
+      bytes: position + encodeTrailer(0, 0, sha256).length,
+      sha256: sha256.toString('hex'),
+      updates: snapshot.updates.filter((update) => update.deployable).length,
+      categories: snapshot.config.length,
+    };
+  } finally {
+    if (!completed) {
+      await handle.close().catch(() => undefined);
+      await rm(temp, { force: true });
+    }
+  }
+}

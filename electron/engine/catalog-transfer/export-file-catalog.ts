@@ -1,0 +1,92 @@
+/**
+ * A verified export file served as an upstream catalog, so an import is a synchronization like any other: the
+ * engine serves the file on loopback over [MS-WSUSSS] and the sync runner applies it with its usual plan, batches,
+ * history, status messages and log. The records are read from the file by offset, never loaded whole.
+ *
+ * An export holds one state of a catalog, not its history: every listing is complete (an import is a full sync),
+ * whatever anchor the importing site presents.
+ */
+import { BlobStore, BlobStoreError } from '../sites/blob-store';
+import { RevisionUnavailableError, type RevisionData, type RevisionFilter, type UpstreamCatalog } from '../upstream/service/upstream-catalog';
+import type { UpdateIdentity } from '../upstream/update-metadata';
+import type { ExportIndex, RecordRef, VerifiedExport } from './export-format';
+
+type IndexedUpdate = ExportIndex['updates'][number];
+
+export class ExportFileCatalog implements UpstreamCatalog {
+  readonly languages: readonly string[];
+  private readonly store: BlobStore;
+  private readonly records = new Map<string, RecordRef>();
+  private readonly updates = new Map<string, IndexedUpdate>();
+
+  constructor(private readonly verified: VerifiedExport) {
+    this.languages = verified.header.languages;
+    this.store = BlobStore.openReadOnly(verified.file);
+    for (const ref of verified.index.config) this.records.set(ref[0].toLowerCase(), ref);
+    for (const update of verified.index.updates) {
+      this.records.set(update.ref[0].toLowerCase(), update.ref);
+      this.updates.set(update.ref[0].toLowerCase(), update);
+    }
+  }
+
+  anchor(): string {
+    const { header } = this.verified;
+    return `${header.contentVersion},${header.exportedAt.replace('T', ' ').replace('Z', '')}`;
+  }
+
+  counterOf(): number {
+    return 0;
+  }
+
+  listConfigRevisions(): UpdateIdentity[] {
+    return this.verified.index.config.map(([updateId, revision]) => ({ updateId, revision }));
+  }
+
+  /** What the importing site's products and classifications select, each deployable update followed by its bundled ones. */
+  listUpdates(filter: RevisionFilter): UpdateIdentity[] {
+    const products = new Set(filter.categories.map((item) => item.id.toLowerCase()));
+    const classifications = new Set(filter.classifications.map((item) => item.id.toLowerCase()));
+    const unfiltered = products.size === 0 && classifications.size === 0;
+    const result: UpdateIdentity[] = [];
+    for (const update of this.verified.index.updates) {
+      if (!update.deployable) continue;
+      if (!unfiltered) {
+        if (update.classification === null || !classifications.has(update.classification.toLowerCase())) continue;
+        if (!update.products.some((product) => products.has(product.toLowerCase()))) continue;
+      }
+      result.push({ updateId: update.ref[0], revision: update.ref[1] });
+      for (const childId of update.bundled) {
+        const child = this.updates.get(childId.toLowerCase());
+        if (child !== undefined) result.push({ updateId: child.ref[0], revision: child.ref[1] });
+      }
+    }
+    return result;
+  }
+
+  revisionData(id: UpdateIdentity): RevisionData | undefined {
+    const ref = this.records.get(id.updateId.toLowerCase());
+    if (ref === undefined || ref[1] !== id.revision) return undefined;
+    try {
+      const record = this.store.read({ offset: ref[2], length: ref[3] }, { updateId: ref[0], revision: ref[1] });
+      return {
+        xml: record.xml,
+        fileDigests: record.fileDigests,
+        fileUrls: record.fileUrls,
+        ...(record.cabinet === undefined ? {} : { cabinet: record.cabinet }),
+      };
+    } catch (error) {
+      if (error instanceof BlobStoreError) throw new RevisionUnavailableError(error.message);
+      throw error;
+    }
+  }
+
+  updateCount(): number {
+    let count = 0;
+    for (const update of this.verified.index.updates) if (update.deployable) count++;
+    return count;
+  }
+
+  close(): void {
+    this.store.close();
+  }
+}

@@ -1,0 +1,185 @@
+/**
+ * Offline export and import of a site's catalog, for disconnected sites (WsusUtil export/import's job). An import is
+ * a full synchronization from the export file, served on loopback for the time of the sync, so it has a run in the
+ * history, "what changed", 6701/6702 and wsyncmgr.log lines like any other, and a site whose source is "Do not
+ * synchronize" is kept current by imports alone.
+ */
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join } from 'node:path';
+import type { EventPayload, ImportedExport } from '../../../shared/contract';
+import type { SiteCode } from '../../../shared/domain';
+import { ApiError } from '../../../shared/errors';
+import { writeCatalogExport } from '../catalog-transfer/catalog-exporter';
+import { ExportFileCatalog } from '../catalog-transfer/export-file-catalog';
+import { EXPORT_EXTENSION, EXPORT_FORMAT, ExportFileError, verifyExportFile, type VerifiedExport } from '../catalog-transfer/export-format';
+import { readSetting } from '../sites/settings';
+import { readSupConfig } from '../sync/sup-config';
+import { SYNC_KEYS } from '../sync/sync-runner';
+import { UpstreamService } from '../upstream/service/upstream-service';
+import type { EngineContext, EngineHandlers } from './engine-context';
+
+export interface CatalogTransferHost {
+  /** The data folder's Exports folder, where Export Catalog… proposes to write. */
+  exportsDir: string;
+  /** Sites with an export or an import check under way (their blob store is not compacted meanwhile). */
+  transfers: Map<SiteCode, AbortController>;
+  emitProgress(payload: EventPayload<'transferProgress'>): void;
+}
+
+export function catalogTransferHandlers(
+  engine: EngineContext,
+  host: CatalogTransferHost,
+): Pick<EngineHandlers, 'getCatalogTransferInfo' | 'exportCatalog' | 'importCatalog' | 'cancelCatalogTransfer'> {
+  const { sites, syncs } = engine;
+  const { transfers } = host;
+
+  const progress = (site: SiteCode, operation: 'export' | 'verify') => (done: number, total: number) =>
+    host.emitProgress({ site, operation, done, total, percent: total === 0 ? 100 : Math.min(100, Math.floor((done / total) * 100)) });
+
+  /** One transfer per site at a time; `work` runs with a signal that cancelCatalogTransfer aborts. */
+  const transfer = async <T>(site: SiteCode, work: (signal: AbortSignal) => Promise<T>): Promise<T> => {
+    if (transfers.has(site)) throw new ApiError('NOT_ALLOWED', `An export or import of ${site} is already under way; wait for it to end or cancel it.`);
+    const abort = new AbortController();
+    transfers.set(site, abort);
+    try {
+      return await work(abort.signal);
+    } catch (error) {
+      if (abort.signal.aborted) throw new ApiError('CANCELLED', 'Cancelled: nothing of it was kept.');
+      throw error;
+    } finally {
+      transfers.delete(site);
+    }
+  };
+
+  const refuseWhileSyncing = (site: SiteCode) => {
+    const state = syncs.state(site);
+    if (state.running !== null || state.pending !== null) {
+      throw new ApiError('NOT_ALLOWED', `${site} is synchronizing now: import the file when that synchronization ends, or cancel it first.`);
+    }
+  };
+
+  const checkFolder = (path: string) => {
+    if (!isAbsolute(path)) throw new ApiError('BAD_REQUEST', `Enter a full path, not "${path}".`);
+    const folder = dirname(path);
+    if (!existsSync(folder)) throw new ApiError('FILE_ERROR', `The folder ${folder} does not exist: create it, or choose another place for the export.`);
+  };
+
+  return {
+    getCatalogTransferInfo: ({ site }) => {
+      const code = sites.get(site).code;
+      const stamp = engine.now().toISOString().slice(0, 16).replace(/[-:]/g, '').replace('T', '-');
+      const exports = existsSync(host.exportsDir)
+        ? readdirSync(host.exportsDir)
+            .filter((name) => name.endsWith(EXPORT_EXTENSION))
+            .map((name) => {
+              const file = join(host.exportsDir, name);
+              const stats = statSync(file);
+              return { file, bytes: stats.size, modifiedAt: stats.mtime.toISOString() };
+            })
+            .sort((a, b) => b.modifiedAt.localeCompare(a.modifiedAt))
+        : [];
+      return { defaultExportPath: join(host.exportsDir, `${code}-${stamp}${EXPORT_EXTENSION}`), exports };
+    },
+
+    exportCatalog: ({ site, path }) => {
+      const code = sites.get(site).code;
+      const database = sites.database(code);
+      if (path.startsWith(host.exportsDir)) mkdirSync(host.exportsDir, { recursive: true });
+      checkFolder(path);
+      return transfer(code, async (signal) => {
+        const own = readSupConfig(database.db);
+        const top = readSupConfig(sites.database(engine.topLevelOf(code)).db);
+        const summary = await writeCatalogExport({
+          database,
+          file: path,
+          header: {
+            format: EXPORT_FORMAT,
+            product: 'Update Sync Console',
+            site: code,
+            siteName: sites.get(code).name,
+            exportedAt: engine.now().toISOString(),
+            contentVersion: readSetting<number>(database.db, SYNC_KEYS.contentVersion) ?? 0,
+            settings: {
+              products: own.products,
+              classifications: own.classifications,
+              languages: own.languages,
+              ...(own.supersedence === undefined ? {} : { supersedence: own.supersedence }),
+            },
+            languages: top.languages,
+          },
+          onProgress: progress(code, 'export'),
+          signal,
+        });
+        engine
+          .logFor(code)
+          .writeNow(
+            `Exported the catalog to ${summary.file}: ${summary.updates} updates, ${summary.categories} categories and detectoids, ${summary.bytes} bytes, SHA-256 ${summary.sha256}.`,
+          );
+        return summary;
+      });
+    },
+
+    importCatalog: async ({ site, path, wait }) => {
+      const code = sites.get(site).code;
+      sites.database(code);
+      engine.requireTopLevel(code, 'import a catalog export');
+      refuseWhileSyncing(code);
+      const verified = await transfer(code, (signal) => verifyFile(path, progress(code, 'verify'), signal));
+      const catalog = new ExportFileCatalog(verified);
+      const log = engine.logFor(code);
+      const service = new UpstreamService({ catalog, onServeProblem: (message) => log.writeNow(`ERROR: ${message}`) });
+      let started = false;
+      try {
+        const url = await service.listen(0, '127.0.0.1');
+        refuseWhileSyncing(code);
+        const { header } = verified;
+        log.writeNow(
+          `Catalog export ${path} passed its checks: site ${header.site}, exported ${header.exportedAt}, content version ${header.contentVersion}, SHA-256 ${verified.sha256}.`,
+        );
+        const { done } = syncs.request(code, {
+          kind: 'full',
+          trigger: 'import',
+          import: { url, serverName: `catalog export of ${header.site} (${basename(path)})`, file: path },
+        });
+        started = true;
+        const closed = done.finally(async () => {
+          await service.close();
+          catalog.close();
+        });
+        void closed.catch(() => undefined);
+        const summary: ImportedExport = {
+          file: path,
+          bytes: verified.bytes,
+          sha256: verified.sha256,
+          site: header.site,
+          siteName: header.siteName,
+          exportedAt: header.exportedAt,
+          contentVersion: header.contentVersion,
+          updates: catalog.updateCount(),
+        };
+        return { export: summary, run: wait ? engine.withNextRetry(await done) : null };
+      } finally {
+        if (!started) {
+          await service.close();
+          catalog.close();
+        }
+      }
+    },
+
+    cancelCatalogTransfer: ({ site }) => {
+      const running = transfers.get(sites.get(site).code);
+      running?.abort();
+      return { cancelled: running !== undefined };
+    },
+  };
+}
+
+/** The file's checks, with a refusal the administrator can act on (nothing is changed by a refused file). */
+async function verifyFile(path: string, onProgress: (done: number, total: number) => void, signal: AbortSignal): Promise<VerifiedExport> {
+  try {
+    return await verifyExportFile(path, onProgress, signal);
+  } catch (error) {
+    if (error instanceof ExportFileError) throw new ApiError('FILE_REFUSED', `${error.message} Nothing was imported.`);
+    throw error;
+  }
+}

@@ -1,0 +1,165 @@
+/**
+ * Offline export and import: a disconnected site (source "Do not synchronize") kept current by export files alone.
+ * The importing site ends with the same updates as the exporting one and serves the same metadata; a file that is
+ * not a whole, unchanged export of a known format is refused and changes nothing.
+ */
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { ImportedExport } from '../../../shared/contract';
+import type { SyncRun } from '../../../shared/domain';
+import { ApiError } from '../../../shared/errors';
+import type { Engine } from '../../../electron/engine/engine';
+import { SiteCatalog } from '../../../electron/engine/hierarchy/site-catalog';
+import { snapshotUpdates, useSyncFixture } from '../../helpers/sync-fixture';
+
+const fixture = useSyncFixture();
+
+/** Everything the site serves to a downstream server: each revision's metadata XML, digests and file URLs. */
+function served(engine: Engine): Map<string, string> {
+  const catalog = new SiteCatalog(() => engine.siteDatabase('CEN'), ['en', 'de']);
+  const result = new Map<string, string>();
+  for (const id of [...catalog.listConfigRevisions(), ...catalog.listUpdates({ categories: [], classifications: [] })]) {
+    const data = catalog.revisionData(id)!;
+    result.set(`${id.updateId}@${id.revision}`, JSON.stringify([data.xml, data.fileDigests, data.fileUrls]));
+  }
+  return result;
+}
+
+async function exportTo(engine: Engine, file: string) {
+  return (await engine.call('exportCatalog', { site: 'CEN', path: file })) as { file: string; updates: number; sha256: string; bytes: number };
+}
+
+async function importFrom(engine: Engine, file: string) {
+  return (await engine.call('importCatalog', { site: 'CEN', path: file, wait: true })) as { export: ImportedExport; run: SyncRun };
+}
+
+async function disconnectedSite(): Promise<Engine> {
+  const engine = await fixture.engine(fixture.tempDir());
+  await fixture.configure(engine, 'http://127.0.0.1:9', { source: { kind: 'none' } });
+  return engine;
+}
+
+/** What a refused file must leave alone: the updates, the history, the status messages. */
+async function siteState(engine: Engine) {
+  return {
+    updates: await snapshotUpdates(engine),
+    history: JSON.stringify(await engine.call('querySyncHistory', { site: 'CEN', limit: 100 })),
+    status: JSON.stringify(await engine.call('queryStatusMessages', { site: 'CEN', limit: 100 })),
+  };
+}
+
+describe('offline export and import', () => {
+  it('keeps a disconnected site equal to the exporting one, import after import, as synchronizations of their own', async () => {
+    const { catalog, url } = await fixture.service({ updates: 300, seed: 21 });
+    const exporter = await fixture.engine(fixture.tempDir());
+    await fixture.configure(exporter, url);
+    expect((await fixture.sync(exporter, 'full')).outcome).toBe('succeeded');
+    const folder = fixture.tempDir();
+    const transfers: Array<{ operation: string; percent: number }> = [];
+    exporter.onEvent((event) => event.name === 'transferProgress' && transfers.push(event.payload));
+    const first = await exportTo(exporter, join(folder, 'CEN-1.uscexport'));
+    expect(transfers.at(-1)).toMatchObject({ operation: 'export', percent: 100 });
+    expect(first.updates).toBeGreaterThan(100);
+    expect(first.sha256).toMatch(/^[0-9a-f]{64}$/);
+
+    const importer = await disconnectedSite();
+    importer.onEvent((event) => event.name === 'transferProgress' && transfers.push(event.payload));
+    const imported = await importFrom(importer, first.file);
+    expect(transfers.at(-1)).toMatchObject({ operation: 'verify', percent: 100 });
+    expect(imported.export).toMatchObject({ site: 'CEN', sha256: first.sha256, updates: first.updates, contentVersion: 1 });
+    expect(imported.run).toMatchObject({ trigger: 'import', kind: 'full', outcome: 'succeeded' });
+    expect(imported.run.listed.new).toBe(first.updates);
+    expect(await snapshotUpdates(importer)).toEqual(await snapshotUpdates(exporter));
+    expect(served(importer)).toEqual(served(exporter));
+    // A sync like any other: what changed, status messages, the log.
+    const changes = (await importer.call('querySyncChanges', { site: 'CEN', runId: imported.run.runId })) as unknown[];
+    expect(changes).toHaveLength(first.updates);
+    const ids = ((await importer.call('queryStatusMessages', { site: 'CEN', limit: 20 })) as Array<{ id: number }>).map((message) => message.id);
+    expect(ids).toEqual(expect.arrayContaining([6701, 6702]));
+    const log = readFileSync(join(importer.folder.logsDir, 'CEN', 'wsyncmgr.log'), 'utf8');
+    expect(log).toContain(`Importing the catalog export ${first.file}`);
+    expect(log).toContain('Synchronizing WSUS server catalog export of CEN (CEN-1.uscexport)');
+
+    // The upstream changes; the exporting site follows; the next export brings the disconnected site along,
+    // removals included.
+    catalog.churn({ add: 12, revise: 5, expire: 3, remove: 4 });
+    expect((await fixture.sync(exporter, 'full')).outcome).toBe('succeeded');
+    const second = await exportTo(exporter, join(folder, 'CEN-2.uscexport'));
+    const again = await importFrom(importer, second.file);
+    expect(again.run.outcome).toBe('succeeded');
+    expect(again.run.listed).toMatchObject({ new: 12, modified: 5 });
+    expect(again.run.listed.removed).toBeGreaterThanOrEqual(4);
+    expect(await snapshotUpdates(importer)).toEqual(await snapshotUpdates(exporter));
+    expect(served(importer)).toEqual(served(exporter));
+  });
+
+  it('refuses a file that is not an export, is truncated, fails its checksum or has a newer format, and changes nothing', async () => {
+    const { url } = await fixture.service({ updates: 120, seed: 22 });
+    const exporter = await fixture.engine(fixture.tempDir());
+    await fixture.configure(exporter, url);
+    await fixture.sync(exporter, 'full');
+    const folder = fixture.tempDir();
+    const good = await exportTo(exporter, join(folder, 'good.uscexport'));
+    const importer = await disconnectedSite();
+    await importFrom(importer, good.file);
+    const before = await siteState(importer);
+
+    const bytes = readFileSync(good.file);
+    const variant = (name: string, content: Buffer | string) => {
+      const file = join(folder, name);
+      writeFileSync(file, content);
+      return file;
+    };
+    const flipped = Buffer.from(bytes);
+    flipped[Math.floor(bytes.length / 2)]! ^= 0xff;
+    const newer = Buffer.from(bytes);
+    newer.writeUInt32LE(2, 8);
+    const cases: Array<[string, string, RegExp]> = [
+      [variant('notes.txt', 'Patch Tuesday notes\n'), 'not an export', /is not a catalog export of Update Sync Console/],
+      [variant('empty.uscexport', Buffer.alloc(0)), 'empty', /is not a catalog export/],
+      [variant('half.uscexport', bytes.subarray(0, Math.floor(bytes.length / 2))), 'truncated', /is truncated: it ends at byte \d+ without the closing record/],
+      [variant('flipped.uscexport', flipped), 'checksum', /fails its checksum: its SHA-256 is [0-9a-f]{64}, the export says [0-9a-f]{64}/],
+      [variant('newer.uscexport', newer), 'newer format', /export format 2 by a newer version of Update Sync Console; this one reads format 1/],
+    ];
+    for (const [file, label, message] of cases) {
+      const refusal = await importFrom(importer, file).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(refusal, label).toBeInstanceOf(ApiError);
+      expect((refusal as ApiError).code, label).toBe('FILE_REFUSED');
+      expect((refusal as ApiError).message, label).toMatch(message);
+      expect((refusal as ApiError).message, label).toContain('Nothing was imported');
+    }
+    const missing = await importFrom(importer, join(folder, 'absent.uscexport')).catch((error: unknown) => error);
+    expect(missing).toMatchObject({ code: 'ENOENT' });
+    expect(await siteState(importer)).toEqual(before);
+  });
+
+  it('cancels an export, leaving no file behind', async () => {
+    const { url } = await fixture.service({ updates: 120, seed: 23 });
+    const engine = await fixture.engine(fixture.tempDir());
+    await fixture.configure(engine, url);
+    await fixture.sync(engine, 'full');
+    const folder = fixture.tempDir();
+    const exporting = engine.call('exportCatalog', { site: 'CEN', path: join(folder, 'CEN.uscexport') });
+    await expect(engine.call('cancelCatalogTransfer', { site: 'CEN' })).resolves.toEqual({ cancelled: true });
+    await expect(exporting).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(readdirSync(folder)).toEqual([]);
+    await expect(engine.call('cancelCatalogTransfer', { site: 'CEN' })).resolves.toEqual({ cancelled: false });
+  });
+
+  it('refuses an import on a child site, and an export of a site that has never synchronized', async () => {
+    const engine = await disconnectedSite();
+    await engine.call('addSite', { code: 'PR1', name: 'Primary 1', parent: 'CEN' });
+    const file = join(fixture.tempDir(), 'nothing.uscexport');
+    await expect(engine.call('exportCatalog', { site: 'CEN', path: file })).rejects.toThrow('CEN has no synchronized catalog to export yet');
+    await expect(engine.call('importCatalog', { site: 'PR1', path: file, wait: true })).rejects.toThrow(
+      /You cannot import a catalog export on PR1: it is a child site/,
+    );
+    await expect(engine.call('exportCatalog', { site: 'CEN', path: '/no/such/folder/x.uscexport' })).rejects.toThrow(
+      'The folder /no/such/folder does not exist',
+    );
+  });
+});

@@ -187,6 +187,19 @@ export const ImportedExportSchema = z.object({
 });
 export type ImportedExport = z.infer<typeof ImportedExportSchema>;
 
+const SeverityCountsSchema = z.object({ errors: z.number().int(), warnings: z.number().int(), information: z.number().int() });
+
+/** A row of Component Status: a component's messages of the last 24 hours and 7 days, and its state from them. */
+export const ComponentStatusSchema = z.object({
+  component: z.string(),
+  /** As ConfigMgr's: Critical with an error in the last 24 hours, Warning with a warning, OK otherwise. */
+  state: z.enum(['ok', 'warning', 'critical']),
+  last24Hours: SeverityCountsSchema,
+  last7Days: SeverityCountsSchema,
+  lastMessageAt: z.string().nullable(),
+});
+export type ComponentStatus = z.infer<typeof ComponentStatusSchema>;
+
 export const apiMethods = {
   getInfo: { params: NoParams, result: ConsoleInfoSchema },
   listSites: { params: NoParams, result: z.array(SiteSchema) },
@@ -319,6 +332,7 @@ export const apiMethods = {
   },
   /** Stops a running export, or the check of a file being imported (the import's sync is cancelled as any sync is). */
   cancelCatalogTransfer: { params: SiteParams, result: z.object({ cancelled: z.boolean() }) },
+  getComponentStatus: { params: SiteParams, result: z.array(ComponentStatusSchema) },
   queryStatusMessages: {
     params: z.object({ site: SiteCodeSchema, limit: z.number().int().min(1).max(1000).default(100) }).strict(),
     result: z.array(StatusMessageSchema),

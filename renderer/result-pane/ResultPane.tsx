@@ -1,7 +1,9 @@
-import { useEffect } from 'react';
 import { siteDisplayName, type Site } from '../../shared/domain';
 import { RepositoryTable } from '../repository/RepositoryTable';
 import { SyncHistory } from './SyncHistory';
+import { ComponentStatus } from './ComponentStatus';
+import { StatusMessages } from './StatusMessages';
+import { SyncRunCharts } from './SyncRunCharts';
 import { SyncStatusTable } from './SyncStatusTable';
 import type { TreeNode } from '../console-tree/tree-model';
 import { atAndIn } from '../../shared/time-text';
@@ -55,11 +57,19 @@ export function ResultPane({ node }: { node: TreeNode | undefined }) {
     case 'syncManagerStatus':
       body = node.site === undefined ? null : <StatusMessages site={node.site} />;
       break;
+    case 'componentStatus':
+      body = node.site === undefined ? null : <ComponentStatus site={node.site} />;
+      break;
     case 'softwareUpdatePoint':
       body = site === undefined ? null : <SiteDetails site={site} />;
       break;
     case 'syncStatus':
-      body = <SyncStatusTable />;
+      body = (
+        <>
+          <SyncStatusTable />
+          <SyncRunCharts />
+        </>
+      );
       break;
     default:
       body = (
@@ -151,38 +161,6 @@ function HierarchyTable() {
             </tr>
           );
         })}
-      </tbody>
-    </table>
-  );
-}
-
-function StatusMessages({ site }: { site: string }) {
-  const messages = useConsoleStore((state) => state.statusMessages);
-  const load = useConsoleStore((state) => state.loadStatusMessages);
-  const hierarchy = useConsoleStore((state) => state.hierarchy);
-  useEffect(() => void load(site), [site, load, hierarchy]);
-  if (messages.length === 0) return <p className="empty">SMS_WSUS_SYNC_MANAGER has reported no status messages for {site} yet.</p>;
-  return (
-    <table className="list-view" aria-label="Status messages">
-      <thead>
-        <tr>
-          <th>Severity</th>
-          <th>Date / Time</th>
-          <th>Message ID</th>
-          <th>Component</th>
-          <th>Description</th>
-        </tr>
-      </thead>
-      <tbody>
-        {messages.map((message) => (
-          <tr key={message.messageId} className={message.severity === 'E' ? 'row-error' : undefined}>
-            <td>{{ I: 'Information', W: 'Warning', E: 'Error' }[message.severity]}</td>
-            <td>{new Date(message.time).toLocaleString()}</td>
-            <td>{message.id}</td>
-            <td>{message.component}</td>
-            <td>{message.description}</td>
-          </tr>
-        ))}
       </tbody>
     </table>
   );

@@ -93,12 +93,20 @@ export interface RepositorySlice {
   refreshRepositoryLive(): void;
 }
 
+export interface StatusFilter {
+  severity: 'all' | 'E' | 'W' | 'I';
+  period: 'all' | '24h' | '7d';
+}
+
 /** Synchronizations: running ones' progress, starting and stopping them, status messages. */
 export interface SyncSlice {
   progress: Record<string, Progress | undefined>;
   /** An export being written, or an import's file being checked, per site. */
   transfers: Record<string, EventPayload<'transferProgress'> | undefined>;
   statusMessages: StatusMessage[];
+  /** Which status messages the message view shows: Component Status's counts open it filtered so. */
+  statusFilter: StatusFilter;
+  setStatusFilter(filter: StatusFilter): void;
   loadStatusMessages(site: string): Promise<void>;
   runSync(site: string, kind?: 'delta' | 'full'): Promise<void>;
   cancelSync(site: string): Promise<void>;

@@ -11,7 +11,7 @@ import { repositorySlice } from './repository-slice';
 import { siteSlice } from './site-slice';
 import { syncSlice } from './sync-slice';
 
-export type { ConsoleState, Dialog, Notice, RepositoryFolders, RepositoryView } from './console-state';
+export type { ConsoleState, Dialog, Notice, RepositoryFolders, RepositoryView, StatusFilter } from './console-state';
 export { LOG_BUFFER_LINES } from './log-slice';
 export { REPOSITORY_PAGE_SIZE } from './repository-slice';
 

@@ -7,6 +7,10 @@ export const syncSlice: Slice<SyncSlice> = (set, get) => ({
   progress: {},
   transfers: {},
   statusMessages: [],
+  statusFilter: { severity: 'all', period: 'all' },
+  setStatusFilter(filter) {
+    set({ statusFilter: filter });
+  },
 
   async loadStatusMessages(site) {
     const { api } = get();

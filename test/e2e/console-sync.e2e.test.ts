@@ -234,12 +234,41 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
     await page.keyboard.press('ArrowRight');
     await page.getByRole('treeitem', { name: 'CEN - Central Site', exact: true }).last().click();
     await page.keyboard.press('ArrowRight');
+    // Component Status: the component's messages of the last 24 hours and 7 days; a count opens them, filtered.
     await page.getByRole('treeitem', { name: 'Component Status', exact: true }).click();
+    const components = page.getByRole('table', { name: 'Component Status' });
+    const component = components.getByRole('row', { name: /SMS_WSUS_SYNC_MANAGER/ });
+    await component.getByRole('cell', { name: 'OK', exact: true }).waitFor();
+    await page.screenshot({ path: screenshotPath('component-status') });
+    await component.getByRole('button', { name: /^Show the [\d,]+ information messages of the last 24 hours$/ }).click();
+    await expect(page.getByRole('treeitem', { name: 'SMS_WSUS_SYNC_MANAGER', exact: true }).getAttribute('aria-selected')).resolves.toBe('true');
+    await expect(page.getByLabel('Severity').inputValue()).resolves.toBe('I');
+    await expect(page.getByLabel('Period').inputValue()).resolves.toBe('24h');
+    const messages = page.getByRole('grid', { name: 'Status messages' });
+    await messages.getByRole('gridcell', { name: '6702', exact: true }).first().waitFor();
+    await expect(messages.getByRole('gridcell', { name: 'WSUS Synchronization done.' }).count()).resolves.toBeGreaterThan(0);
+    // The message details: each property and insertion string of the selected message; arrows move the selection.
+    await messages.getByRole('gridcell', { name: '6702', exact: true }).first().click();
+    const details = page.getByRole('region', { name: 'Status message details' });
+    await details.getByText('WSUS Synchronization done.').waitFor();
+    await details.getByText('Insertion strings').waitFor();
+    await messages.focus();
+    await page.keyboard.press('ArrowDown');
+    await expect(details.getByText('WSUS Synchronization done.').count()).resolves.toBe(0);
+    await page.screenshot({ path: screenshotPath('status-message-details') });
+
+    // Monitoring / Synchronization Status: the run drawn in the charts, with its numbers in the table beside them.
+    await page.getByRole('treeitem', { name: 'Monitoring', exact: true }).click();
     await page.keyboard.press('ArrowRight');
-    await page.getByRole('treeitem', { name: 'SMS_WSUS_SYNC_MANAGER', exact: true }).click();
-    const messages = page.getByRole('table', { name: 'Status messages' });
-    await messages.getByRole('cell', { name: '6702', exact: true }).first().waitFor();
-    await expect(messages.getByRole('cell', { name: 'WSUS Synchronization done.' }).count()).resolves.toBeGreaterThan(0);
+    await page.getByRole('treeitem', { name: 'Synchronization Status', exact: true }).click();
+    const charts = page.getByRole('region', { name: 'Synchronization runs over time' });
+    await charts.getByRole('img', { name: 'Duration of each synchronization of CEN' }).waitFor();
+    await charts.getByRole('img', { name: 'Updates changed by each synchronization of CEN' }).waitFor();
+    const runs = charts.getByRole('table', { name: 'Synchronization runs of CEN' });
+    await expect(runs.locator('tbody tr').count()).resolves.toBe(1);
+    await expect(runs.locator('tbody tr td').nth(5).textContent()).resolves.toBe(toastNew.toLocaleString('en-US'));
+    await expect(charts.locator('svg rect title').first().textContent()).resolves.toMatch(/^Run \d+, .+: full sync \(manual\) succeeded in \d+\.\d s$/);
+    await page.screenshot({ path: screenshotPath('monitoring-run-charts') });
     // A whole sync and a tour of the console: it waits up to a minute for the sync alone.
   }, 90_000);
 
@@ -771,6 +800,19 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
     await row.getByText(/^SOURCE_DISABLED: /).waitFor();
     await row.getByText(/^at .+, in 1 h$/).waitFor();
     await page.screenshot({ path: screenshotPath('monitoring-sync-status') });
+    // Component Status is Critical with the error of the last 24 hours; its count opens the 6703 and its details.
+    await expandPath(['System Status', 'Site Status']);
+    await page.getByRole('treeitem', { name: 'CEN - Central Site', exact: true }).last().click();
+    await page.keyboard.press('ArrowRight');
+    await page.getByRole('treeitem', { name: 'Component Status', exact: true }).click();
+    const component = page.getByRole('table', { name: 'Component Status' }).getByRole('row', { name: /SMS_WSUS_SYNC_MANAGER/ });
+    await component.getByRole('cell', { name: 'Critical', exact: true }).waitFor();
+    await component.getByRole('button', { name: 'Show the 1 error of the last 24 hours' }).click();
+    await page.getByRole('grid', { name: 'Status messages' }).getByRole('gridcell', { name: '6703', exact: true }).waitFor();
+    const details = page.getByRole('region', { name: 'Status message details' });
+    await details.getByText('Insertion string 2').waitFor();
+    await details.getByText('The Software Update Point is set to "Do not synchronize"', { exact: true }).waitFor();
+    await page.screenshot({ path: screenshotPath('component-status-error-details') });
     // Alt+Enter on a folder (it has no Properties) leaves it as it is.
     const folder = page.getByRole('treeitem', { name: 'Site Management', exact: true });
     const before = await folder.getAttribute('aria-expanded');

@@ -1,13 +1,23 @@
 /** Synchronizations: run, cancel, retry, their state, history, what each changed and the status messages. */
 import { ApiError } from '../../../shared/errors';
-import { listStatusMessages, runChanges } from '../sync/sync-queries';
+import { SYNC_COMPONENT } from '../log/status-messages';
+import { componentStatusCounts, listStatusMessages, runChanges } from '../sync/sync-queries';
+
+const NO_MESSAGES = { errors: 0, warnings: 0, information: 0 };
 import type { EngineContext, EngineHandlers } from './engine-context';
 
 export function syncHandlers(
   engine: EngineContext,
 ): Pick<
   EngineHandlers,
-  'runSynchronization' | 'cancelSynchronization' | 'getSyncState' | 'retrySynchronization' | 'querySyncHistory' | 'querySyncChanges' | 'queryStatusMessages'
+  | 'runSynchronization'
+  | 'cancelSynchronization'
+  | 'getSyncState'
+  | 'retrySynchronization'
+  | 'querySyncHistory'
+  | 'querySyncChanges'
+  | 'queryStatusMessages'
+  | 'getComponentStatus'
 > {
   const { sites, syncs, hierarchy, withNextRetry } = engine;
   return {
@@ -29,5 +39,21 @@ export function syncHandlers(
     querySyncHistory: ({ site, limit }) => engine.runsOf(site, limit).map((run, index) => (index === 0 ? withNextRetry(run) : run)),
     querySyncChanges: ({ site, runId, includeBundled }) => runChanges(sites.database(site).db, runId, includeBundled ?? false),
     queryStatusMessages: ({ site, limit }) => listStatusMessages(sites.database(site).db, site, limit),
+    getComponentStatus: ({ site }) => {
+      const now = engine.now().getTime();
+      const since = { day: new Date(now - 24 * 3_600_000).toISOString(), week: new Date(now - 7 * 24 * 3_600_000).toISOString() };
+      const rows = componentStatusCounts(sites.database(site).db, since);
+      // The component reports even before its first message: it is listed, with nothing counted.
+      const components = rows.some((row) => row.component === SYNC_COMPONENT)
+        ? rows
+        : [{ component: SYNC_COMPONENT, day: NO_MESSAGES, week: NO_MESSAGES, lastMessageAt: null }, ...rows];
+      return components.map((row) => ({
+        component: row.component,
+        state: row.day.errors > 0 ? 'critical' : row.day.warnings > 0 ? 'warning' : 'ok',
+        last24Hours: row.day,
+        last7Days: row.week,
+        lastMessageAt: row.lastMessageAt,
+      }));
+    },
   };
 }

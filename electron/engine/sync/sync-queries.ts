@@ -109,6 +109,36 @@ export function listStatusMessages(db: Database, site: SiteCode, limit: number) 
   });
 }
 
+export interface SeverityCounts {
+  errors: number;
+  warnings: number;
+  information: number;
+}
+
+/**
+ * Component Status as ConfigMgr's: per component, its error, warning and information messages since each of the
+ * given times (the last 24 hours, the last 7 days), and when it last reported.
+ */
+export function componentStatusCounts(
+  db: Database,
+  since: { day: string; week: string },
+): Array<{ component: string; day: SeverityCounts; week: SeverityCounts; lastMessageAt: string }> {
+  return selectRows(
+    db,
+    `SELECT component,
+       sum(severity = 'E' AND time >= ?1) AS day_e, sum(severity = 'W' AND time >= ?1) AS day_w, sum(severity = 'I' AND time >= ?1) AS day_i,
+       sum(severity = 'E' AND time >= ?2) AS week_e, sum(severity = 'W' AND time >= ?2) AS week_w, sum(severity = 'I' AND time >= ?2) AS week_i,
+       max(time) AS last_time
+     FROM status_message GROUP BY component ORDER BY component`,
+    [since.day, since.week],
+  ).map((row) => ({
+    component: String(row.component),
+    day: { errors: Number(row.day_e), warnings: Number(row.day_w), information: Number(row.day_i) },
+    week: { errors: Number(row.week_e), warnings: Number(row.week_w), information: Number(row.week_i) },
+    lastMessageAt: String(row.last_time),
+  }));
+}
+
 /** When the site's last successful synchronization started (ISO text), if it has had one. */
 export function lastSuccessfulRunStart(db: Database): string | undefined {
   const [row] = selectRows(db, "SELECT started_at FROM sync_run WHERE outcome = 'succeeded' ORDER BY run_id DESC LIMIT 1");

@@ -1,0 +1,108 @@
+import { useEffect, useState } from 'react';
+import type { ComponentStatus as ComponentRow } from '../../shared/contract';
+import { errorText } from '../../shared/errors';
+import { useConsoleStore, type StatusFilter } from '../store/console-store';
+
+const STATE_LABELS: Record<ComponentRow['state'], string> = { ok: 'OK', warning: 'Warning', critical: 'Critical' };
+const SEVERITY_WORDS: Record<'E' | 'W' | 'I', [string, string]> = {
+  E: ['error', 'errors'],
+  W: ['warning', 'warnings'],
+  I: ['information message', 'information messages'],
+};
+
+/**
+ * System Status / Component Status, as ConfigMgr's: per component its state, and its errors, warnings and
+ * information messages of the last 24 hours and the last 7 days. A count opens the component's messages filtered to
+ * it (the message view has the details of each); Show Messages opens all of them.
+ */
+export function ComponentStatus({ site }: { site: string }) {
+  const api = useConsoleStore((state) => state.api);
+  const hierarchy = useConsoleStore((state) => state.hierarchy);
+  const select = useConsoleStore((state) => state.select);
+  const expandAll = useConsoleStore((state) => state.expandAll);
+  const setStatusFilter = useConsoleStore((state) => state.setStatusFilter);
+  const [rows, setRows] = useState<ComponentRow[] | { error: string } | undefined>();
+  useEffect(() => {
+    if (api === undefined) return;
+    let live = true;
+    api.getComponentStatus({ site }).then(
+      (result) => live && setRows(result),
+      (error: unknown) => live && setRows({ error: errorText(error) }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [api, site, hierarchy]);
+  if (rows === undefined) return <p className="empty">Loading…</p>;
+  if ('error' in rows)
+    return (
+      <p className="callout error">
+        Could not read the component status of {site}: {rows.error}
+      </p>
+    );
+
+  const show = (filter: StatusFilter) => {
+    setStatusFilter(filter);
+    expandAll([`status:${site}`, `status:${site}/components`]);
+    select(`status:${site}/wsyncmgr`);
+  };
+  const count = (value: number, severity: 'E' | 'W' | 'I', period: '24h' | '7d') => {
+    const [one, many] = SEVERITY_WORDS[severity];
+    return value === 0 ? (
+      <span>0</span>
+    ) : (
+      <button
+        type="button"
+        className="link-button"
+        aria-label={`Show the ${value.toLocaleString('en-US')} ${value === 1 ? one : many} of the last ${period === '24h' ? '24 hours' : '7 days'}`}
+        onClick={() => show({ severity, period })}
+      >
+        {value.toLocaleString('en-US')}
+      </button>
+    );
+  };
+  return (
+    <table className="list-view component-status" aria-label="Component Status">
+      <thead>
+        <tr>
+          <th rowSpan={2}>Status</th>
+          <th rowSpan={2}>Component</th>
+          <th colSpan={3}>Last 24 hours</th>
+          <th colSpan={3}>Last 7 days</th>
+          <th rowSpan={2}>Last status message</th>
+          <th rowSpan={2}>
+            <span className="visually-hidden">Actions</span>
+          </th>
+        </tr>
+        <tr>
+          <th>Errors</th>
+          <th>Warnings</th>
+          <th>Information</th>
+          <th>Errors</th>
+          <th>Warnings</th>
+          <th>Information</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((row) => (
+          <tr key={row.component} className={row.state === 'critical' ? 'row-error' : row.state === 'warning' ? 'row-warning' : undefined}>
+            <td>{STATE_LABELS[row.state]}</td>
+            <td>{row.component}</td>
+            <td className="number">{count(row.last24Hours.errors, 'E', '24h')}</td>
+            <td className="number">{count(row.last24Hours.warnings, 'W', '24h')}</td>
+            <td className="number">{count(row.last24Hours.information, 'I', '24h')}</td>
+            <td className="number">{count(row.last7Days.errors, 'E', '7d')}</td>
+            <td className="number">{count(row.last7Days.warnings, 'W', '7d')}</td>
+            <td className="number">{count(row.last7Days.information, 'I', '7d')}</td>
+            <td>{row.lastMessageAt === null ? 'none yet' : new Date(row.lastMessageAt).toLocaleString()}</td>
+            <td>
+              <button type="button" onClick={() => show({ severity: 'all', period: 'all' })}>
+                Show Messages
+              </button>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

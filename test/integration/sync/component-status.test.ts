@@ -1,0 +1,62 @@
+/** Component Status: each component's errors, warnings and information of the last 24 hours and 7 days, by the clock. */
+import { describe, expect, it } from 'vitest';
+import type { ComponentStatus, StatusMessage } from '../../../shared/contract';
+import { ManualClock } from '../../helpers/manual-clock';
+import { useSyncFixture } from '../../helpers/sync-fixture';
+
+const fixture = useSyncFixture();
+const HOUR = 3_600_000;
+
+describe('Component Status', () => {
+  it('counts each severity in the last 24 hours and 7 days, and is Critical only with an error in the last day', async () => {
+    const start = Date.parse('2026-11-01T08:00:00Z');
+    const clock = new ManualClock(start);
+    const engine = await fixture.engine(fixture.tempDir(), { clock });
+    const { url } = await fixture.service({ updates: 60, seed: 41 });
+    const status = async () => ((await engine.call('getComponentStatus', { site: 'CEN' })) as ComponentStatus[])[0]!;
+
+    // Before any message: listed, nothing counted.
+    expect(await status()).toEqual({
+      component: 'SMS_WSUS_SYNC_MANAGER',
+      state: 'ok',
+      last24Hours: { errors: 0, warnings: 0, information: 0 },
+      last7Days: { errors: 0, warnings: 0, information: 0 },
+      lastMessageAt: null,
+    });
+
+    await fixture.configure(engine, url, { source: { kind: 'none' } });
+    expect((await fixture.sync(engine, 'delta')).outcome).toBe('failed');
+    expect((await status()).state).toBe('critical');
+
+    clock.time = start + 3 * 24 * HOUR;
+    await fixture.configure(engine, url);
+    expect((await fixture.sync(engine, 'full')).outcome).toBe('succeeded');
+    clock.time += HOUR;
+    const messages = (await engine.call('queryStatusMessages', { site: 'CEN', limit: 100 })) as StatusMessage[];
+    const count = (sinceMs: number) => {
+      const recent = messages.filter((message) => Date.parse(message.time) >= sinceMs);
+      return {
+        errors: recent.filter((message) => message.severity === 'E').length,
+        warnings: recent.filter((message) => message.severity === 'W').length,
+        information: recent.filter((message) => message.severity === 'I').length,
+      };
+    };
+    const now = clock.time;
+    const day = count(now - 24 * HOUR);
+    expect(day.errors).toBe(0);
+    expect(day.information).toBeGreaterThanOrEqual(4);
+    const week = count(now - 7 * 24 * HOUR);
+    expect(week.errors).toBe(1);
+    expect(await status()).toEqual({
+      component: 'SMS_WSUS_SYNC_MANAGER',
+      state: 'ok',
+      last24Hours: day,
+      last7Days: week,
+      lastMessageAt: messages[0]!.time,
+    });
+
+    // Nine days on, the first failure has left the 7 days.
+    clock.time = start + 9 * 24 * HOUR;
+    expect((await status()).last7Days).toEqual({ errors: 0, warnings: 0, information: day.information });
+  });
+});

@@ -12,7 +12,7 @@
  * export), from a newer format, without its trailer (truncated), or whose SHA-256 does not match (changed or damaged).
  */
 import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { z } from 'zod';
 import { SupersedenceRuleSchema } from '../../../shared/domain';
@@ -94,6 +94,21 @@ export function encodeTrailer(indexOffset: number, indexLength: number, sha256: 
   trailer.writeUInt32LE(indexLength, 16);
   sha256.copy(trailer, 24);
   return trailer;
+}
+
+/** Whether a file starts as an export does (a regular file whose first bytes are the magic); nothing else is checked. */
+export function isExportFile(file: string): boolean {
+  try {
+    if (!statSync(file).isFile()) return false;
+    const fd = openSync(file, 'r');
+    try {
+      return readAt(fd, 0, EXPORT_MAGIC.length).equals(EXPORT_MAGIC);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return false;
+  }
 }
 
 export interface VerifiedExport {

@@ -5,6 +5,8 @@
  */
 import { lookup } from 'node:dns/promises';
 import { statfs } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { connect as tcpConnect, isIP } from 'node:net';
 import { connect as tlsConnect, rootCertificates, type PeerCertificate } from 'node:tls';
 import { Agent, ProxyAgent, request, type Dispatcher } from 'undici';
@@ -87,6 +89,15 @@ export async function checkUpstream(target: UpstreamTarget, now: () => Date): Pr
         : `Check that a firewall between this machine and ${reachHost} allows port ${reachPort}, and that the server is up.`,
   );
   if (!add(connected)) return [...checks, ...notReached(['TLS', 'Clock', 'Authorization', 'GetConfigData'], 'no connection')];
+
+  if (target.proxy !== undefined && via !== undefined) {
+    const tunnel = await step(
+      'Proxy authentication',
+      () => openTunnel(target.proxy!, via, `${host}:${port}`),
+      () => `The proxy ${via.host} did not answer a tunnel request: check that it is an HTTP proxy and that it allows CONNECT to port ${port}.`,
+    );
+    if (!add(tunnel)) return [...checks, ...notReached(['TLS', 'Clock', 'Authorization', 'GetConfigData'], 'the proxy opened no tunnel')];
+  }
 
   if (!https) checks.push(skipped('TLS', `${url.protocol}// is plain HTTP (Microsoft recommends HTTPS, port 8531)`));
   else if (via !== undefined) checks.push(skipped('TLS', 'the proxy tunnels it; the authorization step checks the certificate through the proxy'));
@@ -243,6 +254,52 @@ export async function checkDiskSpace(dataDir: string, siteBytes: number): Promis
     },
     () => 'The free space of the data folder could not be read.',
   );
+}
+
+/** Asks the proxy for a tunnel to the upstream as a sync does (CONNECT, with the saved credentials), and says how it answered. */
+function openTunnel(proxy: ProxySettings, via: URL, authority: string): Promise<{ detail: string; ok?: boolean; hint?: string }> {
+  const send = via.protocol === 'https:' ? httpsRequest : httpRequest;
+  const credentials = proxy.username === undefined ? undefined : `Basic ${Buffer.from(`${proxy.username}:${proxy.password ?? ''}`).toString('base64')}`;
+  return new Promise((resolve, reject) => {
+    const asking = send({
+      host: via.hostname,
+      port: Number(via.port || (via.protocol === 'https:' ? 443 : 80)),
+      method: 'CONNECT',
+      path: authority,
+      timeout: STEP_TIMEOUT_MS,
+      headers: { host: authority, ...(credentials === undefined ? {} : { 'proxy-authorization': credentials }) },
+    });
+    const answered = (status: number, socket?: { destroy(): void }) => {
+      socket?.destroy();
+      const as = proxy.username === undefined ? 'without credentials' : `as ${proxy.username}`;
+      if (status === 200) resolve({ detail: `${via.host} opened a tunnel to ${authority} (${as})` });
+      else if (status === 407) {
+        resolve({
+          ok: false,
+          detail: `${via.host} answered 407 Proxy Authentication Required (${as})`,
+          hint:
+            proxy.username === undefined
+              ? 'The proxy requires authentication: set the proxy user name and password (Sync Settings, or usc config --proxy-user, --proxy-password).'
+              : `The proxy refused the credentials of ${proxy.username}: check the user name and password (a changed or expired password?) and that the account may use the proxy.`,
+        });
+      } else {
+        resolve({
+          ok: false,
+          detail: `${via.host} answered HTTP ${status} to a tunnel to ${authority}`,
+          hint: `The proxy does not let this machine reach ${authority}: ask its administrator to allow the upstream server and port.`,
+        });
+      }
+    };
+    asking.once('connect', (response, socket) => answered(response.statusCode ?? 0, socket));
+    // A proxy that closes the tunnel request with a plain answer (some send 407 so) is heard here.
+    asking.once('response', (response) => {
+      response.resume();
+      answered(response.statusCode ?? 0);
+    });
+    asking.once('timeout', () => asking.destroy(new Error(`${via.host} did not answer within ${STEP_TIMEOUT_MS / 1000} s`)));
+    asking.once('error', reject);
+    asking.end();
+  });
 }
 
 function dispatcherFor(target: UpstreamTarget): Dispatcher {

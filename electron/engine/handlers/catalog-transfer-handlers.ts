@@ -11,7 +11,7 @@ import type { SiteCode } from '../../../shared/domain';
 import { ApiError } from '../../../shared/errors';
 import { writeCatalogExport } from '../catalog-transfer/catalog-exporter';
 import { ExportFileCatalog } from '../catalog-transfer/export-file-catalog';
-import { EXPORT_EXTENSION, EXPORT_FORMAT, ExportFileError, verifyExportFile, type VerifiedExport } from '../catalog-transfer/export-format';
+import { EXPORT_EXTENSION, EXPORT_FORMAT, ExportFileError, isExportFile, verifyExportFile, type VerifiedExport } from '../catalog-transfer/export-format';
 import { readSetting } from '../sites/settings';
 import { readSupConfig } from '../sync/sup-config';
 import { SYNC_KEYS } from '../sync/sync-runner';
@@ -58,10 +58,14 @@ export function catalogTransferHandlers(
     }
   };
 
-  const checkFolder = (path: string) => {
+  const checkTarget = (path: string) => {
     if (!isAbsolute(path)) throw new ApiError('BAD_REQUEST', `Enter a full path, not "${path}".`);
     const folder = dirname(path);
     if (!existsSync(folder)) throw new ApiError('FILE_ERROR', `The folder ${folder} does not exist: create it, or choose another place for the export.`);
+    // An earlier export may be replaced; any other file is never overwritten by a slip of the path.
+    if (existsSync(path) && !isExportFile(path)) {
+      throw new ApiError('FILE_ERROR', `${path} already exists and is not a catalog export: choose another name, or move that file first.`);
+    }
   };
 
   return {
@@ -85,7 +89,7 @@ export function catalogTransferHandlers(
       const code = sites.get(site).code;
       const database = sites.database(code);
       if (path.startsWith(host.exportsDir)) mkdirSync(host.exportsDir, { recursive: true });
-      checkFolder(path);
+      checkTarget(path);
       return transfer(code, async (signal) => {
         const own = readSupConfig(database.db);
         const top = readSupConfig(sites.database(engine.topLevelOf(code)).db);

@@ -161,5 +161,10 @@ describe('offline export and import', () => {
     await expect(engine.call('exportCatalog', { site: 'CEN', path: '/no/such/folder/x.uscexport' })).rejects.toThrow(
       'The folder /no/such/folder does not exist',
     );
+    // A file that is not an export is never overwritten by an export.
+    const notes = join(fixture.tempDir(), 'notes.txt');
+    writeFileSync(notes, 'keep me');
+    await expect(engine.call('exportCatalog', { site: 'CEN', path: notes })).rejects.toThrow(`${notes} already exists and is not a catalog export`);
+    expect(readFileSync(notes, 'utf8')).toBe('keep me');
   });
 });

@@ -5,10 +5,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { PreflightReport } from '../../../shared/contract';
 import { makeCertificates } from '../../helpers/certificates';
 import { useSyncFixture } from '../../helpers/sync-fixture';
+import { useProxies } from '../../helpers/proxy';
 import { useUpstream } from '../../helpers/upstream';
 
 const fixture = useSyncFixture();
 const upstream = useUpstream();
+const proxies = useProxies();
 
 async function doctor(url: string, overrides: Parameters<typeof fixture.configure>[2] = {}): Promise<PreflightReport> {
   const engine = await fixture.engine(fixture.tempDir());
@@ -84,6 +86,29 @@ describe('the pre-flight check (usc doctor)', () => {
       detail: expect.stringMatching(/^certificate for 127\.0\.0\.1, issued by USC Test Root, valid until/),
     });
     expect(trusted.ok).toBe(true);
+  });
+
+  it('checks the proxy: reached, then a tunnel with the saved credentials; a refused password fails with the fix', async () => {
+    const { url } = await upstream.start({ updates: 10 });
+    const proxy = await proxies('sup-account', 's3cret');
+    const through = await doctor(url, { proxy: { url: proxy.url, username: 'sup-account', password: 's3cret' } });
+    expect(through.checks.map((check) => check.name).slice(0, 4)).toEqual(['Name resolution (proxy)', 'TCP connect (proxy)', 'Proxy authentication', 'TLS']);
+    expect(byName(through, 'Proxy authentication')).toMatchObject({
+      ok: true,
+      detail: expect.stringMatching(/opened a tunnel to 127\.0\.0\.1:\d+ \(as sup-account\)$/),
+    });
+    expect(through.ok).toBe(true);
+    expect(proxy.tunnels.length).toBeGreaterThan(1);
+
+    const refused = await doctor(url, { proxy: { url: proxy.url, username: 'sup-account', password: 'expired' } });
+    expect(byName(refused, 'Proxy authentication')).toMatchObject({
+      ok: false,
+      detail: expect.stringMatching(/answered 407 Proxy Authentication Required \(as sup-account\)$/),
+      hint: expect.stringMatching(/^The proxy refused the credentials of sup-account: check the user name and password/),
+    });
+    expect(byName(refused, 'Authorization')).toMatchObject({ ok: false, detail: 'Not reached: the proxy opened no tunnel' });
+    const anonymous = await doctor(url, { proxy: { url: proxy.url } });
+    expect(byName(anonymous, 'Proxy authentication').hint).toMatch(/^The proxy requires authentication: set the proxy user name and password/);
   });
 
   it("fails the clock step when the upstream's clock is two hours off", async () => {

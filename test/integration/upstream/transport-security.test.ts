@@ -1,7 +1,5 @@
 /** HTTPS with certificate checks, extra CA certificates, and an authenticating proxy, all on 127.0.0.1. */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import { connect, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SupConfig } from '../../../shared/domain';
@@ -10,44 +8,19 @@ import { writeSupConfig } from '../../../electron/engine/sync/sup-config';
 import { useTempDirs } from '../../helpers/temp-dir';
 import { useUpstream } from '../../helpers/upstream';
 import { makeCertificates } from '../../helpers/certificates';
+import { startProxy, type TestProxy } from '../../helpers/proxy';
 
 const upstream = useUpstream();
 const tempDir = useTempDirs();
 
-/** A CONNECT proxy that requires Basic credentials and records where it tunnelled. */
-function startProxy(user: string, password: string): Promise<{ url: string; tunnels: string[]; server: Server }> {
-  const tunnels: string[] = [];
-  const server = createServer((_request, response) => response.writeHead(405).end());
-  server.on('connect', (request, clientSocket, head) => {
-    const expected = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
-    if (request.headers['proxy-authorization'] !== expected) {
-      clientSocket.end('HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="test"\r\n\r\n');
-      return;
-    }
-    tunnels.push(request.url ?? '');
-    const [host, port] = (request.url ?? '').split(':');
-    const target = connect(Number(port), host!, () => {
-      clientSocket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-      target.write(head);
-      target.pipe(clientSocket);
-      clientSocket.pipe(target);
-    });
-    target.on('error', () => clientSocket.destroy());
-    clientSocket.on('error', () => target.destroy());
-  });
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, tunnels, server })),
-  );
-}
-
 describe('transport security', () => {
   let certificates: ReturnType<typeof makeCertificates>;
-  let proxy: Awaited<ReturnType<typeof startProxy>>;
+  let proxy: TestProxy;
   beforeAll(async () => {
     certificates = makeCertificates(tempDir());
     proxy = await startProxy('sup-account', 's3cret');
   });
-  afterAll(() => new Promise<void>((resolve) => proxy.server.close(() => resolve())));
+  afterAll(() => proxy.close());
 
   it('refuses a server whose certificate is not trusted, without retrying', async () => {
     const { url } = await upstream.start({ tls: { key: certificates.key, cert: certificates.cert } });

@@ -6,8 +6,9 @@
  * An export holds one state of a catalog, not its history: every listing is complete (an import is a full sync),
  * whatever anchor the importing site presents.
  */
-import { BlobStore, BlobStoreError } from '../sites/blob-store';
-import { RevisionUnavailableError, type RevisionData, type RevisionFilter, type UpstreamCatalog } from '../upstream/service/upstream-catalog';
+import { servedRevision } from '../hierarchy/site-catalog';
+import { BlobStore } from '../sites/blob-store';
+import type { RevisionData, RevisionFilter, UpstreamCatalog } from '../upstream/service/upstream-catalog';
 import type { UpdateIdentity } from '../upstream/update-metadata';
 import type { ExportIndex, RecordRef, VerifiedExport } from './export-format';
 
@@ -66,18 +67,7 @@ export class ExportFileCatalog implements UpstreamCatalog {
   revisionData(id: UpdateIdentity): RevisionData | undefined {
     const ref = this.records.get(id.updateId.toLowerCase());
     if (ref === undefined || ref[1] !== id.revision) return undefined;
-    try {
-      const record = this.store.read({ offset: ref[2], length: ref[3] }, { updateId: ref[0], revision: ref[1] });
-      return {
-        xml: record.xml,
-        fileDigests: record.fileDigests,
-        fileUrls: record.fileUrls,
-        ...(record.cabinet === undefined ? {} : { cabinet: record.cabinet }),
-      };
-    } catch (error) {
-      if (error instanceof BlobStoreError) throw new RevisionUnavailableError(error.message);
-      throw error;
-    }
+    return servedRevision(this.store, { offset: ref[2], length: ref[3] }, { updateId: ref[0], revision: ref[1] });
   }
 
   updateCount(): number {

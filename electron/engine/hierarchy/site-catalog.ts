@@ -4,7 +4,7 @@
  * metadata XML, FileDigestList and file URLs, read from the site's blob store. Anchors name the site's successful
  * sync runs (`<run id>,<start time>`); a revision changed after an anchor was written by a later run.
  */
-import { BlobStoreError } from '../sites/blob-store';
+import { BlobStoreError, type BlobLocation, type BlobStore } from '../sites/blob-store';
 import type { SiteDatabase } from '../sites/site-database';
 import { groupPairs, selectRows } from '../sync/sync-queries';
 import {
@@ -116,21 +116,26 @@ export class SiteCatalog implements UpstreamCatalog {
       [updateId],
     );
     if (row === undefined || Number(row.revision) !== id.revision || row.blob_offset === null) return undefined;
-    try {
-      const record = this.site().blobs.read({ offset: Number(row.blob_offset), length: Number(row.blob_length) }, { updateId, revision: id.revision });
-      return {
-        xml: record.xml,
-        fileDigests: record.fileDigests,
-        fileUrls: record.fileUrls,
-        ...(record.cabinet === undefined ? {} : { cabinet: record.cabinet }),
-      };
-    } catch (error) {
-      if (error instanceof BlobStoreError) throw new RevisionUnavailableError(error.message);
-      throw error;
-    }
+    return servedRevision(this.site().blobs, { offset: Number(row.blob_offset), length: Number(row.blob_length) }, { updateId, revision: id.revision });
   }
 
   updateCount(): number {
     return Number(this.db.exec("SELECT count(*) FROM software_update WHERE deployable = 1 AND state <> 'removed'")[0]?.values[0]?.[0] ?? 0);
+  }
+}
+
+/** A stored record as a GetUpdateData answer serves it; a damaged record fails that revision only (RevisionUnavailableError). */
+export function servedRevision(store: BlobStore, location: BlobLocation, expected: UpdateIdentity): RevisionData {
+  try {
+    const record = store.read(location, expected);
+    return {
+      xml: record.xml,
+      fileDigests: record.fileDigests,
+      fileUrls: record.fileUrls,
+      ...(record.cabinet === undefined ? {} : { cabinet: record.cabinet }),
+    };
+  } catch (error) {
+    if (error instanceof BlobStoreError) throw new RevisionUnavailableError(error.message);
+    throw error;
   }
 }

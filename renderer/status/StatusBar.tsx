@@ -1,6 +1,7 @@
 import type { Progress } from '../../shared/contract';
 import { useConsoleStore } from '../store/console-store';
-import { atAndIn, durationText } from '../../shared/time-text';
+import { atAndIn } from '../../shared/time-text';
+import { progressNote } from './progress-note';
 import { siteState } from './site-state';
 import { useNow } from './use-now';
 
@@ -51,13 +52,7 @@ export function StatusBar() {
           <span>{`${connected}: ${PHASES[current.phase]}`}</span>
           <progress max={100} value={current.percent} aria-label="Synchronization progress" />
           <span>{current.total > 1 ? `${current.done.toLocaleString()} / ${current.total.toLocaleString()}` : ''}</span>
-          {current.stalledSince !== undefined ? (
-            <span className="sync-retry">{`Stalled since ${new Date(current.stalledSince).toLocaleTimeString()}, retrying`}</span>
-          ) : current.retry === undefined ? (
-            <span>{current.etaMs !== null && current.etaMs > 0 ? `ETA ${durationText(current.etaMs)}` : ''}</span>
-          ) : (
-            <RetryCountdown retry={current.retry} />
-          )}
+          <ProgressNoteText progress={current} />
           <button type="button" onClick={() => void cancel(connected)}>
             Cancel
           </button>
@@ -87,13 +82,13 @@ export function StatusBar() {
   );
 }
 
-/** "Retrying GetUpdateData (2 of 5) in 8 s": the sync waits for the upstream, it is not stuck. */
-function RetryCountdown({ retry }: { retry: NonNullable<Progress['retry']> }) {
-  const now = useNow(true);
-  const left = Date.parse(retry.at) - now;
+/** "Retrying GetUpdateData (2 of 5) in 8 s" counting down, "Stalled since 14:02, retrying", or the ETA. */
+function ProgressNoteText({ progress }: { progress: Progress }) {
+  const now = useNow(progress.retry !== undefined);
+  const note = progressNote(progress, now);
   return (
-    <span className="sync-retry" title={retry.reason}>
-      {`Retrying ${retry.operation} (${retry.attempt} of ${retry.of}) ${left > 0 ? `in ${durationText(left)}` : 'now'}`}
+    <span className={note.waiting ? 'sync-retry' : undefined} title={note.title}>
+      {note.text}
     </span>
   );
 }

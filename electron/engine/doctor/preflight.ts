@@ -14,6 +14,7 @@ import type { PreflightCheck } from '../../../shared/contract';
 import type { ProxySettings } from '../upstream/client/soap-transport';
 import { UpstreamClient } from '../upstream/client/upstream-client';
 import { UpstreamError } from '../upstream/client/upstream-error';
+import { resolveFilterIn, type CategoryRow } from '../sync/sup-config';
 
 /** A clock further off than this from the upstream's makes time-limited cookies and certificates fail. */
 export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
@@ -25,6 +26,8 @@ export interface UpstreamTarget {
   extraCaCertificates?: string[];
   /** The languages the site keeps: GetConfigData must offer each. */
   languages: string[];
+  /** The products and classifications the site selects, and the categories it already knows (fetched again only when new). */
+  selection?: { products: string[]; classifications: string[]; known: CategoryRow[]; detectoids: string[] };
 }
 
 /** One step, timed; a thrown error is its failure (with the hint the step gives for it). */
@@ -56,6 +59,9 @@ export async function checkUpstream(target: UpstreamTarget, now: () => Date): Pr
   const reachPort = via === undefined ? port : Number(via.port || (via.protocol === 'https:' ? 443 : 80));
   const checks: PreflightCheck[] = [];
   const add = (check: PreflightCheck) => (checks.push(check), check.ok);
+  // The steps after a failed one are listed as not reached, so a report always names every step.
+  const unreached = (names: string[], reason: string) =>
+    notReached([...names, ...(target.selection === undefined ? [] : ['Products and classifications'])], reason);
 
   const resolved = await step(
     via === undefined ? 'Name resolution' : 'Name resolution (proxy)',
@@ -66,7 +72,7 @@ export async function checkUpstream(target: UpstreamTarget, now: () => Date): Pr
     },
     () => `Check the name ${reachHost} (a typing error?) and this machine's DNS servers; try the server's IP address to tell a DNS problem from others.`,
   );
-  if (!add(resolved)) return [...checks, ...notReached(['TCP connect', 'TLS', 'Clock', 'Authorization', 'GetConfigData'], 'the name did not resolve')];
+  if (!add(resolved)) return [...checks, ...unreached(['TCP connect', 'TLS', 'Clock', 'Authorization', 'GetConfigData'], 'the name did not resolve')];
 
   const connected = await step(
     via === undefined ? 'TCP connect' : 'TCP connect (proxy)',
@@ -88,7 +94,7 @@ export async function checkUpstream(target: UpstreamTarget, now: () => Date): Pr
         ? `Nothing listens on ${reachHost}:${reachPort}. Check the port in the URL (WSUS: 8530 for HTTP, 8531 for HTTPS) and that the WSUS service and IIS are running.`
         : `Check that a firewall between this machine and ${reachHost} allows port ${reachPort}, and that the server is up.`,
   );
-  if (!add(connected)) return [...checks, ...notReached(['TLS', 'Clock', 'Authorization', 'GetConfigData'], 'no connection')];
+  if (!add(connected)) return [...checks, ...unreached(['TLS', 'Clock', 'Authorization', 'GetConfigData'], 'no connection')];
 
   if (target.proxy !== undefined && via !== undefined) {
     const tunnel = await step(
@@ -96,13 +102,13 @@ export async function checkUpstream(target: UpstreamTarget, now: () => Date): Pr
       () => openTunnel(target.proxy!, via, `${host}:${port}`),
       () => `The proxy ${via.host} did not answer a tunnel request: check that it is an HTTP proxy and that it allows CONNECT to port ${port}.`,
     );
-    if (!add(tunnel)) return [...checks, ...notReached(['TLS', 'Clock', 'Authorization', 'GetConfigData'], 'the proxy opened no tunnel')];
+    if (!add(tunnel)) return [...checks, ...unreached(['TLS', 'Clock', 'Authorization', 'GetConfigData'], 'the proxy opened no tunnel')];
   }
 
   if (!https) checks.push(skipped('TLS', `${url.protocol}// is plain HTTP (Microsoft recommends HTTPS, port 8531)`));
   else if (via !== undefined) checks.push(skipped('TLS', 'the proxy tunnels it; the authorization step checks the certificate through the proxy'));
   else if (!add(await checkTls(host, port, target.extraCaCertificates, now))) {
-    return [...checks, ...notReached(['Clock', 'Authorization', 'GetConfigData'], 'the TLS handshake failed')];
+    return [...checks, ...unreached(['Clock', 'Authorization', 'GetConfigData'], 'the TLS handshake failed')];
   }
 
   const dispatcher = dispatcherFor(target);
@@ -145,7 +151,7 @@ export async function checkUpstream(target: UpstreamTarget, now: () => Date): Pr
         },
         (error) => hintForUpstream(error, target),
       );
-      if (!add(authorized)) return [...checks, ...notReached(['GetConfigData'], 'authorization failed')];
+      if (!add(authorized)) return [...checks, ...unreached(['GetConfigData'], 'authorization failed')];
       add(
         await step(
           'GetConfigData',
@@ -165,6 +171,16 @@ export async function checkUpstream(target: UpstreamTarget, now: () => Date): Pr
           (error) => hintForUpstream(error, target),
         ),
       );
+      if (target.selection !== undefined) {
+        const selection = target.selection;
+        add(
+          await step(
+            'Products and classifications',
+            () => checkSelection(client, selection),
+            (error) => hintForUpstream(error, target),
+          ),
+        );
+      }
     } finally {
       await client.close();
     }
@@ -172,6 +188,38 @@ export async function checkUpstream(target: UpstreamTarget, now: () => Date): Pr
     await dispatcher.close();
   }
   return checks;
+}
+
+/**
+ * The selected products and classifications against what the upstream offers now: its category list (GetRevisionIdList
+ * with GetConfig), named from the site's own categories, and from the upstream's metadata for categories it does not
+ * know yet (a site that never synchronized fetches them all, as its first sync would).
+ */
+async function checkSelection(client: UpstreamClient, selection: NonNullable<UpstreamTarget['selection']>) {
+  const list = await client.getCategoryRevisions();
+  const offered = new Set(list.revisions.map((revision) => revision.updateId.toLowerCase()));
+  const known = new Map(selection.known.map((row) => [row.id.toLowerCase(), row]));
+  const rows = selection.known.filter((row) => offered.has(row.id.toLowerCase()));
+  const detectoids = new Set(selection.detectoids.map((id) => id.toLowerCase()));
+  const unnamed = list.revisions.filter((revision) => !known.has(revision.updateId.toLowerCase()) && !detectoids.has(revision.updateId.toLowerCase()));
+  await client.fetchMetadata(unnamed, (batch) => {
+    for (const { metadata } of batch.revisions) {
+      if (metadata.type !== 'Category') continue;
+      const name = metadata.localized.find((text) => text.language === 'en')?.title ?? metadata.localized[0]?.title ?? metadata.updateId;
+      rows.push({ id: metadata.updateId, name, type: metadata.categoryType ?? 'Product', parent: metadata.categoryGroups[0]?.[0] ?? null });
+    }
+  });
+  const resolved = resolveFilterIn(rows, selection);
+  const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
+  const chosen = `${plural(selection.products.length, 'product')} and ${plural(selection.classifications.length, 'classification')} selected`;
+  const counted = `${list.revisions.length} categories and detectoids offered${unnamed.length === 0 ? '' : `, ${unnamed.length} of them new to this site`}`;
+  return resolved.unknown.length === 0
+    ? { detail: `${chosen}, each offered upstream (${counted})` }
+    : {
+        ok: false,
+        detail: `${chosen}; not offered upstream: ${resolved.unknown.join(', ')} (${counted})`,
+        hint: 'Choose them again on the Products and Classifications tabs: the upstream server does not offer them (renamed, retired, or not enabled on that WSUS server). A sync leaves them out with a warning.',
+      };
 }
 
 async function checkTls(host: string, port: number, extra: string[] | undefined, now: () => Date): Promise<PreflightCheck> {

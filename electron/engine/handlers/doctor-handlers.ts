@@ -5,7 +5,8 @@ import type { PreflightCheck } from '../../../shared/contract';
 import { describeSyncSource, type SyncSource } from '../../../shared/domain';
 import { checkDiskSpace, checkUpstream, skipped, step } from '../doctor/preflight';
 import { SiteDatabase } from '../sites/site-database';
-import { selectRows } from '../sync/sync-queries';
+import { categoryRows } from '../sync/sup-config';
+import { detectoidIds, selectRows } from '../sync/sync-queries';
 import type { EngineContext, EngineHandlers } from './engine-context';
 
 export function doctorHandlers(engine: EngineContext, urlOf: (source: SyncSource) => Promise<string>): Pick<EngineHandlers, 'runPreflight'> {
@@ -30,6 +31,12 @@ export function doctorHandlers(engine: EngineContext, urlOf: (source: SyncSource
             {
               url,
               languages: config.languages,
+              selection: {
+                products: config.products,
+                classifications: config.classifications,
+                known: categoryRows(database.db),
+                detectoids: detectoidIds(database.db),
+              },
               ...(config.proxy === undefined ? {} : { proxy: config.proxy }),
               ...(config.extraCaCertificates === undefined ? {} : { extraCaCertificates: config.extraCaCertificates }),
             },

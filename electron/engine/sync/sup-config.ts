@@ -80,14 +80,31 @@ export interface ResolvedFilter {
   unknown: string[];
 }
 
-/** Resolves selected names or GUIDs against the synchronized categories; families expand to their products. */
-export function resolveFilter(db: Database, config: SupConfig): ResolvedFilter {
-  const rows = (db.exec('SELECT category_id, name, category_type, parent_id FROM category')[0]?.values ?? []).map(([id, name, type, parent]) => ({
+/** A category as the filter resolves names against it: products, families, companies, classifications. */
+export interface CategoryRow {
+  id: string;
+  name: string;
+  type: string;
+  parent: string | null;
+}
+
+/** The site's synchronized categories. */
+export function categoryRows(db: Database): CategoryRow[] {
+  return (db.exec('SELECT category_id, name, category_type, parent_id FROM category')[0]?.values ?? []).map(([id, name, type, parent]) => ({
     id: String(id),
     name: String(name),
     type: String(type),
     parent: parent === null ? null : String(parent),
   }));
+}
+
+/** Resolves selected names or GUIDs against the synchronized categories; families expand to their products. */
+export function resolveFilter(db: Database, config: Pick<SupConfig, 'products' | 'classifications'>): ResolvedFilter {
+  return resolveFilterIn(categoryRows(db), config);
+}
+
+/** The same against any list of categories (the pre-flight check resolves against what the upstream offers now). */
+export function resolveFilterIn(rows: CategoryRow[], config: Pick<SupConfig, 'products' | 'classifications'>): ResolvedFilter {
   const find = (selection: string, types: string[]) => {
     const wanted = PRODUCT_ALIASES[selection.toLowerCase()] ?? selection.toLowerCase();
     return rows.find((row) => types.includes(row.type) && (row.id === wanted || row.name.toLowerCase() === wanted));

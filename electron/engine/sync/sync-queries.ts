@@ -172,3 +172,8 @@ export function groupPairs(rows: Array<Record<string, unknown>>): Map<string, st
   }
   return groups;
 }
+
+/** The detectoids the site holds (the pre-flight check does not fetch them again). */
+export function detectoidIds(db: Database): string[] {
+  return selectRows(db, 'SELECT detectoid_id FROM detectoid').map((row) => String(row.detectoid_id));
+}

@@ -45,6 +45,7 @@ describe('the pre-flight check (usc doctor)', () => {
       'Clock',
       'Authorization',
       'GetConfigData',
+      'Products and classifications',
       'Disk space',
       'Site database integrity',
     ]);
@@ -53,7 +54,32 @@ describe('the pre-flight check (usc doctor)', () => {
     expect(byName(report, 'TLS').detail).toMatch(/^Not checked: http:\/\/ is plain HTTP/);
     expect(byName(report, 'GetConfigData').detail).toMatch(/^protocol [\d.]+, up to \d+ updates per request/);
     expect(byName(report, 'Site database integrity').detail).toMatch(/integrity_check: ok/);
+    // A site that never synchronized learns the upstream's categories for the check, as its first sync would.
+    expect(byName(report, 'Products and classifications').detail).toMatch(
+      /^\d+ products and \d+ classifications selected, each offered upstream \(\d+ categories and detectoids offered, \d+ of them new to this site\)$/,
+    );
     for (const check of report.checks) expect(check.ms).toBeGreaterThanOrEqual(0);
+  });
+
+  it('names the selected products and classifications the upstream does not offer, before any sync', async () => {
+    const { url } = await upstream.start({ updates: 20 });
+    const engine = await fixture.engine(fixture.tempDir());
+    await fixture.configure(engine, url, { products: ['Windows 11', 'Windows 95'], classifications: ['Security Updates', 'Service Packs 1998'] });
+    let report = (await engine.call('runPreflight', { site: 'CEN' })) as PreflightReport;
+    expect(byName(report, 'Products and classifications')).toMatchObject({
+      ok: false,
+      detail: expect.stringContaining('not offered upstream: product "Windows 95", classification "Service Packs 1998"'),
+      hint: expect.stringMatching(/^Choose them again on the Products and Classifications tabs/),
+    });
+    expect(report.ok).toBe(false);
+    // After a sync the site knows the categories: nothing is fetched again, and a good selection passes.
+    await fixture.configure(engine, url, { products: ['Windows 11'], classifications: ['Security Updates'] });
+    await fixture.sync(engine, 'full');
+    report = (await engine.call('runPreflight', { site: 'CEN' })) as PreflightReport;
+    expect(byName(report, 'Products and classifications')).toMatchObject({
+      ok: true,
+      detail: expect.stringMatching(/^1 product and 1 classification selected, each offered upstream \(\d+ categories and detectoids offered\)$/),
+    });
   });
 
   it('skips the network for a child served by its parent in this engine, and starts serving nothing to check it', async () => {

@@ -166,8 +166,11 @@ export async function updatesCommand(context: CliContext, options: { site: strin
         ...(options.search === undefined ? {} : { search: options.search }),
       });
       collected.push(...page.rows);
-      if (offset + 1000 >= page.total) return collected;
+      if (offset + 1000 >= page.total) break;
     }
+    // Updates of the same title are listed in the order the site stored them; ordered by update ID instead, two sites
+    // that hold the same updates (an exporter and its importer, a parent and its child) list them alike.
+    return options.search === undefined ? collected.sort(byTitleThenId) : collected;
   });
   if (options.json) {
     context.io.out(
@@ -289,3 +292,6 @@ export async function syncStatusCommand(context: CliContext, options: { json: bo
   );
   return 0;
 }
+
+const byTitleThenId = (a: UpdateRow, b: UpdateRow) =>
+  a.title < b.title ? -1 : a.title > b.title ? 1 : a.updateId < b.updateId ? -1 : a.updateId > b.updateId ? 1 : 0;

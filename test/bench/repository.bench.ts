@@ -102,6 +102,7 @@ async function main(): Promise<void> {
   time('Windows 11 only, by title', { productId: '72e7624a-5b00-45d2-b92f-e561c0a6a160' });
   time('search "KB5100000"', { search: 'KB5100000' });
   time('search "Cumulative 2024-05"', { search: 'Cumulative 2024-05' });
+  time('search "Cumulative" (matches nearly every update)', { search: 'Cumulative' });
   printTable(`Update Repository queries at ${total.toLocaleString('en-US')} updates (sql.js, one page of 200)`, rows);
 }
 

@@ -20,7 +20,7 @@ const SORT_SQL: Record<UpdateQuery['sort'], string> = {
   superseded: 'u.superseded',
 };
 
-export function queryUpdates(db: Database, query: UpdateQuery): { total: number; rows: UpdateRow[] } {
+export function queryUpdates(db: Database, query: UpdateQuery, tuning: { searchHitsLimit?: number } = {}): { total: number; rows: UpdateRow[] } {
   const where: string[] = [];
   const params: SqlValue[] = [];
   if (!query.includeBundled) where.push('u.deployable = 1');
@@ -42,10 +42,19 @@ export function queryUpdates(db: Database, query: UpdateQuery): { total: number;
     .filter(Boolean)
     .map((word) => word.replace(/^KB(?=\d)/i, ''));
   const tokens = words.flatMap((word) => word.split(/[^\p{L}\p{N}]+/u)).filter(Boolean);
-  if (tokens.length > 0) {
-    // Every word, as a word prefix, in the title, article ID or bulletin ID (full-text index).
+  // Every word, as a word prefix, in the title, article ID or bulletin ID (full-text index).
+  const match = tokens.length === 0 ? undefined : tokens.map((token) => `${token.replace(/"/g, '')}*`).join(' ');
+  // A search that matches few updates (an article ID, a month's cumulative updates) is read from its matches, looked
+  // up by key and sorted; one that matches most of the catalog walks the sort column's index and tests each row.
+  const hits = match === undefined ? undefined : searchHits(db, match, tuning.searchHitsLimit ?? SEARCH_HITS_LIMIT);
+  let from = 'software_update u';
+  const fromParams: SqlValue[] = [];
+  if (hits !== undefined) {
+    from = 'json_each(?) AS hit CROSS JOIN software_update AS u ON u.update_key = hit.value';
+    fromParams.push(hits);
+  } else if (match !== undefined) {
     where.push('u.update_key IN (SELECT docid FROM update_search WHERE update_search MATCH ?)');
-    params.push(tokens.map((token) => `${token.replace(/"/g, '')}*`).join(' '));
+    params.push(match);
   }
   // The index keeps letters and digits only, and % and _ are wildcards to SQL: a word with either (50%, a lone _)
   // must also appear as typed, so they are text and never match everything.
@@ -57,14 +66,14 @@ export function queryUpdates(db: Database, query: UpdateQuery): { total: number;
   // A product folder alone is counted from its index range (visible mirrors the default filters).
   const productOnly =
     query.productId !== undefined && query.classificationId === undefined && words.length === 0 && !query.includeBundled && !query.includeRemoved;
-  const total = countOnce(db, `${productOnly ? 'product' : whereSql}|${JSON.stringify(params)}`, () =>
+  const total = countOnce(db, `${productOnly ? 'product' : `${from} ${whereSql}`}|${JSON.stringify([...fromParams, ...params])}`, () =>
     productOnly
       ? Number(
           db.exec('SELECT count(*) FROM update_product WHERE category_key = (SELECT category_key FROM category WHERE category_id = ?) AND visible = 1', [
             query.productId!.toLowerCase(),
           ])[0]?.values[0]?.[0] ?? 0,
         )
-      : Number(db.exec(`SELECT count(*) FROM software_update u ${whereSql}`, params)[0]?.values[0]?.[0] ?? 0),
+      : Number(db.exec(`SELECT count(*) FROM ${from} ${whereSql}`, [...fromParams, ...params])[0]?.values[0]?.[0] ?? 0),
   );
   // Yes/No columns sort alike: ascending is No first. Expired is the state text, where 'expired' < 'published'.
   const descending = (query.direction === 'desc') !== (query.sort === 'state');
@@ -80,11 +89,12 @@ export function queryUpdates(db: Database, query: UpdateQuery): { total: number;
            WHERE p.category_key = (SELECT category_key FROM category WHERE category_id = ?) AND p.visible = 1 ORDER BY p.title ${direction}, p.update_key ${direction} LIMIT ? OFFSET ?`,
           [query.productId!.toLowerCase(), query.limit, query.offset],
         )
-      : selectRows(
-          db,
-          `SELECT ${columns} FROM software_update u ${whereSql} ORDER BY ${SORT_SQL[query.sort]} ${direction}, u.update_key ${direction} LIMIT ? OFFSET ?`,
-          [...params, query.limit, query.offset],
-        );
+      : selectRows(db, `SELECT ${columns} FROM ${from} ${whereSql} ORDER BY ${SORT_SQL[query.sort]} ${direction}, u.update_key ${direction} LIMIT ? OFFSET ?`, [
+          ...fromParams,
+          ...params,
+          query.limit,
+          query.offset,
+        ]);
   return {
     total,
     rows: rows.map(toRow),
@@ -96,12 +106,15 @@ export function queryUpdates(db: Database, query: UpdateQuery): { total: number;
  * after page of the same filter while it scrolls: a count is kept until the database changes (SQLite's count of
  * changes made on this connection tells).
  */
-const counts = new WeakMap<Database, { changes: number; totals: Map<string, number> }>();
+interface QueryCache {
+  changes: number;
+  totals: Map<string, number>;
+  hits: Map<string, string | undefined>;
+}
+const caches = new WeakMap<Database, QueryCache>();
 
 function countOnce(db: Database, key: string, count: () => number): number {
-  const changes = Number(db.exec('SELECT total_changes()')[0]?.values[0]?.[0] ?? 0);
-  let cache = counts.get(db);
-  if (cache === undefined || cache.changes !== changes) counts.set(db, (cache = { changes, totals: new Map() }));
+  const cache = cacheOf(db);
   let total = cache.totals.get(key);
   if (total === undefined) {
     total = count();
@@ -109,6 +122,30 @@ function countOnce(db: Database, key: string, count: () => number): number {
     cache.totals.set(key, total);
   }
   return total;
+}
+
+/** More matches than this and a search walks the sort index instead of its matches (measured at 200,000 updates). */
+const SEARCH_HITS_LIMIT = 5_000;
+
+/** The keys a full-text search matches, as JSON for json_each, or undefined when there are too many to drive the query. */
+function searchHits(db: Database, match: string, limit: number): string | undefined {
+  const cache = cacheOf(db);
+  const key = `${limit}|${match}`;
+  if (cache.hits.has(key)) return cache.hits.get(key);
+  const keys = (db.exec('SELECT docid FROM update_search WHERE update_search MATCH ? LIMIT ?', [match, limit + 1])[0]?.values ?? []).map((row) =>
+    Number(row[0]),
+  );
+  const hits = keys.length > limit ? undefined : JSON.stringify(keys);
+  if (cache.hits.size >= 16) cache.hits.clear();
+  cache.hits.set(key, hits);
+  return hits;
+}
+
+function cacheOf(db: Database): QueryCache {
+  const changes = Number(db.exec('SELECT total_changes()')[0]?.values[0]?.[0] ?? 0);
+  let cache = caches.get(db);
+  if (cache === undefined || cache.changes !== changes) caches.set(db, (cache = { changes, totals: new Map(), hits: new Map() }));
+  return cache;
 }
 
 const toRow = (row: Record<string, SqlValue>): UpdateRow => ({

@@ -12,18 +12,40 @@ function focusables(dialog: HTMLElement): HTMLElement[] {
   return [...dialog.querySelectorAll<HTMLElement>(FOCUSABLE)].filter((element) => element.offsetParent !== null || element === document.activeElement);
 }
 
+/** The open dialogs, the topmost last: keys pressed with the focus outside every dialog belong to the topmost. */
+const openDialogs: Array<{ current: HTMLElement | null }> = [];
+
 export function useModal<T extends HTMLElement>(onEscape: () => void): { ref: (element: T | null) => void; onKeyDown: (event: KeyboardEvent<T>) => void } {
   const dialogRef = useRef<T | null>(null);
   const opener = useRef<HTMLElement | undefined>(undefined);
   const escape = useRef(onEscape);
   escape.current = onEscape;
 
-  useEffect(
-    () => () => {
+  useEffect(() => {
+    const entry = dialogRef as { current: HTMLElement | null };
+    openDialogs.push(entry);
+    // A click on the backdrop leaves the focus on the page's body, outside the dialog: Escape must still close it
+    // and Tab must bring the focus back into it, never to the console behind.
+    const onDocumentKey = (event: globalThis.KeyboardEvent) => {
+      const dialog = entry.current;
+      if (openDialogs.at(-1) !== entry || dialog === null || event.defaultPrevented) return;
+      if (event.target instanceof Node && dialog.contains(event.target)) return;
+      if (event.key === 'Escape') {
+        event.preventDefault();
+        escape.current();
+      } else if (event.key === 'Tab') {
+        event.preventDefault();
+        const items = focusables(dialog);
+        (event.shiftKey ? items.at(-1) : items[0])?.focus();
+      }
+    };
+    document.addEventListener('keydown', onDocumentKey);
+    return () => {
+      document.removeEventListener('keydown', onDocumentKey);
+      openDialogs.splice(openDialogs.indexOf(entry), 1);
       if (opener.current !== undefined && opener.current.isConnected) opener.current.focus();
-    },
-    [],
-  );
+    };
+  }, []);
 
   // A callback ref: a dialog that first shows "Loading…" and then its form gets focus into the form when it appears.
   // Focus moves one frame later: a context menu that opened the dialog puts focus back on its tree item as it closes,

@@ -639,6 +639,27 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
     await expect(opener.evaluate((item) => item === document.activeElement || item.contains(document.activeElement))).resolves.toBe(true);
   });
 
+  it('keeps Tab and Escape with a dialog after a click beside it', async () => {
+    await openConsole();
+    await expandPath(['Site Management', 'CEN - Central Site', 'Site Settings', 'Component Configuration']);
+    await (await openMenu('Software Update Point')).getByRole('menuitem', { name: 'Properties' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Software Update Point Properties — CEN' });
+    await dialog.getByRole('tab', { name: 'Sync Settings' }).waitFor();
+    const inside = () => dialog.evaluate((element) => element.contains(document.activeElement));
+    // A click on the backdrop leaves the focus nowhere; Tab brings it back into the dialog, not to the console behind.
+    await page.mouse.click(4, 4);
+    await expect(inside()).resolves.toBe(false);
+    await page.keyboard.press('Tab');
+    await expect(inside()).resolves.toBe(true);
+    await page.mouse.click(4, 4);
+    await page.keyboard.press('Shift+Tab');
+    await expect(inside()).resolves.toBe(true);
+    // And Escape still closes it.
+    await page.mouse.click(4, 4);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+  });
+
   it('adds a child site, shows the hierarchy, and disables Run Synchronization on it with the reason', async () => {
     await openConsole();
     await (await openMenu('Site Management')).getByRole('menuitem', { name: 'New Child Site…' }).click();

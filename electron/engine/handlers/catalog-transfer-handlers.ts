@@ -91,7 +91,8 @@ export function catalogTransferHandlers(
       if (path.startsWith(host.exportsDir)) mkdirSync(host.exportsDir, { recursive: true });
       checkTarget(path);
       return transfer(code, async (signal) => {
-        const own = readSupConfig(database.db);
+        // A child site's selection is its top-level site's: the one its catalog was synchronized with.
+        const own = engine.supConfigOf(code);
         const top = readSupConfig(sites.database(engine.topLevelOf(code)).db);
         const summary = await writeCatalogExport({
           database,
@@ -143,7 +144,7 @@ export function catalogTransferHandlers(
         const { done } = syncs.request(code, {
           kind: 'full',
           trigger: 'import',
-          import: { url, serverName: `catalog export of ${header.site} (${basename(path)})`, file: path },
+          import: { url, serverName: `catalog export of ${header.site} (${basename(path)})`, file: path, exportedWith: header.settings },
         });
         started = true;
         const closed = done.finally(async () => {

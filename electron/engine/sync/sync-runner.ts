@@ -31,7 +31,7 @@ interface ArrivedBatch {
   revisions: Array<{ metadata: UpdateMetadata; payload?: RevisionPayload; record?: Uint8Array }>;
   failures: MetadataFailure[];
 }
-import { configFingerprint, describeConfigChange, readSupConfig, resolveFilter, serverNameOf, type EffectiveConfig } from './sup-config';
+import { categoryRows, configFingerprint, describeConfigChange, readSupConfig, resolveFilter, serverNameOf, type EffectiveConfig } from './sup-config';
 import { addPending, planDeltaSync, planFullSync, type SyncPlan } from './sync-plan';
 import { readRun } from './sync-queries';
 import { UpdateStore, type ChangeKind } from './update-store';
@@ -47,8 +47,11 @@ export interface SyncRequest {
   parent?: string;
   /** Due time, for a scheduled run. */
   scheduledFor?: Date;
-  /** An import: the export file served on loopback takes the place of the site's source (and of its proxy). */
-  import?: { url: string; serverName: string; file: string };
+  /**
+   * An import: the export file served on loopback takes the place of the site's source (and of its proxy); the
+   * selection it was exported with tells what the file cannot hold.
+   */
+  import?: { url: string; serverName: string; file: string; exportedWith: { products: string[]; classifications: string[]; languages: string[] } };
 }
 
 export interface SyncContext {
@@ -280,11 +283,8 @@ class Synchronization {
   private async listUpdates(): Promise<{ list: RevisionList; plan: SyncPlan }> {
     const { context, store, config } = this;
     const filter = resolveFilter(this.db, config);
-    for (const unknown of filter.unknown) {
-      const message = `The upstream server does not know the ${unknown} selected on the Software Update Point`;
-      this.warnings.push(message);
-      context.log.write(`WARNING: ${message}.`);
-    }
+    for (const unknown of filter.unknown) this.warn(`The upstream server does not know the ${unknown} selected on the Software Update Point`);
+    if (this.request.import !== undefined) for (const gap of importGaps(this.db, config, filter, this.request.import.exportedWith)) this.warn(gap);
     if (filter.classificationIds.length === 0 || filter.productIds.length === 0) {
       const missing = filter.classificationIds.length === 0 ? 'classifications' : 'products';
       throw new SyncFailure('EMPTY_FILTER', 'CWSyncMgr::DoSync', `Request filter does not contain any known ${missing}. Sync will do nothing`);
@@ -651,6 +651,11 @@ class Synchronization {
     );
   }
 
+  private warn(message: string): void {
+    this.warnings.push(message);
+    this.context.log.write(`WARNING: ${message}.`);
+  }
+
   /** The site's proxy and extra CA certificates; an import's file is served on loopback and needs neither. */
   private transportSettings(): Pick<ClientSettings, 'proxy' | 'extraCaCertificates'> {
     const { config } = this;
@@ -760,4 +765,34 @@ function formatEta(ms: number): string {
   const seconds = Math.round(ms / 1000);
   const pad = (value: number) => String(value).padStart(2, '0');
   return `${pad(Math.floor(seconds / 3600))}:${pad(Math.floor(seconds / 60) % 60)}:${pad(seconds % 60)}`;
+}
+
+/**
+ * What an import cannot bring because the export was made without it: products, classifications and languages this
+ * site selects that the exporting site did not. The sync succeeds with what the file holds and says what it lacks.
+ */
+function importGaps(
+  db: SiteDatabase['db'],
+  config: EffectiveConfig,
+  filter: ReturnType<typeof resolveFilter>,
+  exportedWith: { products: string[]; classifications: string[]; languages: string[] },
+): string[] {
+  const exported = resolveFilter(db, exportedWith);
+  const names = new Map(categoryRows(db).map((row) => [row.id, row.name]));
+  const missing = (ids: string[], covered: string[]) => ids.filter((id) => !covered.includes(id)).map((id) => names.get(id) ?? id);
+  const gaps: string[] = [];
+  const products = missing(filter.productIds, exported.productIds);
+  const classifications = missing(filter.classificationIds, exported.classificationIds);
+  const languages = config.languages.filter((language) => !exportedWith.languages.some((other) => other.toLowerCase() === language.toLowerCase()));
+  if (products.length > 0)
+    gaps.push(
+      `The catalog export was made without ${products.length === 1 ? 'the product' : 'the products'} ${products.join(', ')} selected here: their updates are not in the file. Export again from a site that synchronizes them`,
+    );
+  if (classifications.length > 0)
+    gaps.push(
+      `The catalog export was made without ${classifications.length === 1 ? 'the classification' : 'the classifications'} ${classifications.join(', ')} selected here: those updates are not in the file`,
+    );
+  if (languages.length > 0 && !exportedWith.languages.includes('all'))
+    gaps.push(`The catalog export was made without the language(s) ${languages.join(', ')} selected here: titles and descriptions in them are not in the file`);
+  return gaps;
 }

@@ -137,6 +137,33 @@ describe('offline export and import', () => {
     expect(await siteState(importer)).toEqual(before);
   });
 
+  it('says what an import cannot bring: the products, classifications and languages the export was made without', async () => {
+    const { url } = await fixture.service({ updates: 150, seed: 24 });
+    const exporter = await fixture.engine(fixture.tempDir());
+    await fixture.configure(exporter, url, { products: ['Windows 11'], classifications: ['Security Updates'], languages: ['en'] });
+    expect((await fixture.sync(exporter, 'full')).outcome).toBe('succeeded');
+    const file = join(fixture.tempDir(), 'narrow.uscexport');
+    await exportTo(exporter, file);
+    const importer = await fixture.engine(fixture.tempDir());
+    await fixture.configure(importer, url, {
+      source: { kind: 'none' },
+      products: ['Windows 11', 'Windows Server 2019'],
+      classifications: ['Security Updates', 'Critical Updates'],
+      languages: ['en', 'de'],
+    });
+    const { run } = await importFrom(importer, file);
+    expect(run.outcome).toBe('succeeded');
+    expect(run.warnings).toEqual([
+      'The catalog export was made without the product Windows Server 2019 selected here: their updates are not in the file. Export again from a site that synchronizes them',
+      'The catalog export was made without the classification Critical Updates selected here: those updates are not in the file',
+      'The catalog export was made without the language(s) de selected here: titles and descriptions in them are not in the file',
+    ]);
+    const log = readFileSync(join(importer.folder.logsDir, 'CEN', 'wsyncmgr.log'), 'utf8');
+    expect(log).toContain('WARNING: The catalog export was made without the product Windows Server 2019 selected here');
+    // What the file holds arrived: the importer lists what the exporter lists.
+    expect(await snapshotUpdates(importer)).toEqual(await snapshotUpdates(exporter));
+  });
+
   it('cancels an export, leaving no file behind', async () => {
     const { url } = await fixture.service({ updates: 120, seed: 23 });
     const engine = await fixture.engine(fixture.tempDir());

@@ -59,7 +59,11 @@ const eventSlice: Slice<EventSlice> = (set, get) => ({
           get().notify('error', text);
           showDesktopNotification('Software update synchronization failed', text);
         } else if (run.outcome === 'succeeded') {
-          get().notify('info', `${run.trigger === 'import' ? 'Import into' : 'Synchronization of'} ${run.site} succeeded: ${describeChanges(run)}.`);
+          const what = `${run.trigger === 'import' ? 'Import into' : 'Synchronization of'} ${run.site} succeeded: ${describeChanges(run)}.`;
+          // What the run could not cover (a product the upstream does not know, one an export was made without) is
+          // said with its outcome, not only in the log.
+          if (run.warnings.length === 0) get().notify('info', what);
+          else get().notify('warning', `${what} ${run.warnings.length === 1 ? 'Warning' : `${run.warnings.length} warnings`}: ${run.warnings.join('. ')}.`);
         } else if (run.outcome === 'cancelled') {
           get().notify('warning', `Synchronization of ${run.site} was cancelled.`);
         }

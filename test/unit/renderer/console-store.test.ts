@@ -37,6 +37,36 @@ describe('console store', () => {
     expect(api.listSites).toHaveBeenCalled();
   });
 
+  it('says what a successful synchronization could not cover, with its outcome', () => {
+    useConsoleStore.getState().attach(fakeApi(), 'websocket');
+    const run = {
+      runId: 3,
+      site: 'CEN',
+      kind: 'full' as const,
+      trigger: 'import' as const,
+      outcome: 'succeeded' as const,
+      scheduledFor: null,
+      startedAt: '2026-11-29T10:00:00.000Z',
+      endedAt: '2026-11-29T10:00:05.000Z',
+      durationMs: 5_000,
+      counts: { new: 12, modified: 0, expired: 0, removed: 0, skipped: 0, failed: 0 },
+      listed: { new: 10, modified: 0, expired: 0, removed: 0 },
+      anchorBefore: null,
+      anchorAfter: null,
+      fullReason: null,
+      error: null,
+      warnings: ['The catalog export was made without the product Windows Server 2019 selected here: their updates are not in the file'],
+      nextRetry: null,
+    };
+    useConsoleStore.getState().handleEvent({ name: 'syncFinished', payload: run });
+    expect(useConsoleStore.getState().notices.at(-1)).toMatchObject({
+      kind: 'warning',
+      text: expect.stringMatching(/^Import into CEN succeeded: 10 new.*Warning: The catalog export was made without the product Windows Server 2019/),
+    });
+    useConsoleStore.getState().handleEvent({ name: 'syncFinished', payload: { ...run, trigger: 'manual', warnings: [] } });
+    expect(useConsoleStore.getState().notices.at(-1)).toMatchObject({ kind: 'info', text: expect.stringMatching(/^Synchronization of CEN succeeded: 10 new/) });
+  });
+
   it('shows a failed load as an error instead of an empty console', async () => {
     const api = fakeApi({ listSites: vi.fn(async () => Promise.reject(new ApiError('ENGINE_UNAVAILABLE', 'The sync engine is not running.'))) });
     useConsoleStore.getState().attach(api, 'websocket');

@@ -48,11 +48,16 @@ export function SyncHistory({ site }: { site: string }) {
       <tbody>
         {runs.map((run) => (
           <Fragment key={run.runId}>
-            <tr className={run.outcome === 'failed' ? 'row-error' : undefined} title={run.error?.message ?? run.fullReason ?? undefined}>
+            <tr
+              className={run.outcome === 'failed' ? 'row-error' : run.warnings.length > 0 ? 'row-warning' : undefined}
+              title={run.error?.message ?? (run.warnings.length > 0 ? run.warnings.join('\n') : (run.fullReason ?? undefined))}
+            >
               <td>{new Date(run.startedAt).toLocaleString()}</td>
               <td>{run.kind}</td>
               <td>{run.trigger}</td>
-              <td>{run.outcome}</td>
+              <td>
+                {run.warnings.length === 0 ? run.outcome : `${run.outcome}, ${run.warnings.length === 1 ? '1 warning' : `${run.warnings.length} warnings`}`}
+              </td>
               <td>{n(run.listed.new)}</td>
               <td>{n(run.listed.modified)}</td>
               <td>{n(run.listed.expired)}</td>

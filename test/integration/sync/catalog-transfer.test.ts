@@ -160,6 +160,9 @@ describe('offline export and import', () => {
     ]);
     const log = readFileSync(join(importer.folder.logsDir, 'CEN', 'wsyncmgr.log'), 'utf8');
     expect(log).toContain('WARNING: The catalog export was made without the product Windows Server 2019 selected here');
+    // Kept with the run: the history says it later, not only the moment it ended.
+    const [kept] = (await importer.call('querySyncHistory', { site: 'CEN', limit: 1 })) as SyncRun[];
+    expect(kept!.warnings).toEqual(run.warnings);
     // What the file holds arrived: the importer lists what the exporter lists.
     expect(await snapshotUpdates(importer)).toEqual(await snapshotUpdates(exporter));
   });

@@ -205,7 +205,7 @@ export async function historyCommand(context: CliContext, options: { site: strin
   else {
     context.io.out(
       formatTable(
-        ['Run', 'Started', 'Kind', 'Trigger', 'Outcome', 'New', 'Modified', 'Expired', 'Removed', 'Revisions', 'Skipped', 'Failed', 'Error'],
+        ['Run', 'Started', 'Kind', 'Trigger', 'Outcome', 'New', 'Modified', 'Expired', 'Removed', 'Revisions', 'Skipped', 'Failed', 'Error or warnings'],
         runs.map((run) => [
           String(run.runId),
           run.startedAt,
@@ -213,7 +213,7 @@ export async function historyCommand(context: CliContext, options: { site: strin
           run.trigger,
           run.outcome,
           ...[run.listed.new, run.listed.modified, run.listed.expired, run.listed.removed, revisionsOf(run), run.counts.skipped, run.counts.failed].map(String),
-          run.error?.message ?? '',
+          run.error?.message ?? run.warnings.map((warning) => `Warning: ${warning}`).join(' '),
         ]),
       ),
     );

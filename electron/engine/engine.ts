@@ -175,6 +175,14 @@ export class Engine {
         },
         fire: (site, due, reason) => {
           const log = this.logFor(site);
+          // A site that does not synchronize (kept current by catalog imports) has nothing to run on schedule: a
+          // failed run and an hourly retry for each due time would only bury its real state.
+          if (readSupConfig(this.sites.database(site).db).source.kind === 'none') {
+            log.writeNow(
+              `The scheduled synchronization due at ${due.toISOString()} was skipped: the Software Update Point is set to "Do not synchronize" (catalog imports keep this site current).`,
+            );
+            return;
+          }
           if (reason === 'missed')
             log.writeNow(`The scheduled synchronization due at ${due.toISOString()} was missed while the engine was not running; running it now.`);
           else if (reason === 'first')

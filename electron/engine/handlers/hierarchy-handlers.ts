@@ -56,9 +56,16 @@ function syncStatus(engine: EngineContext): SyncStatusRow[] {
             ? 'never'
             : 'synced';
     const source = engine.supConfigOf(site.code).source;
+    const imported = engine.runsOf(site.code, 20).some((run) => run.trigger === 'import' && run.outcome === 'succeeded');
     return {
       ...base,
-      source: site.parentCode !== null && source.kind !== 'upstream' ? `Parent site ${site.parentCode}` : describeSyncSource(source),
+      // A site kept current by imports says so (its last import is its last successful sync).
+      source:
+        site.parentCode !== null && source.kind !== 'upstream'
+          ? `Parent site ${site.parentCode}`
+          : source.kind === 'none' && imported
+            ? `${describeSyncSource(source)} (kept current by catalog imports)`
+            : describeSyncSource(source),
       state,
       progress: progress === null ? null : { phase: progress.phase, percent: progress.percent },
       lastSuccess: success === undefined || success.ended_at === null ? null : String(success.ended_at),
@@ -66,7 +73,8 @@ function syncStatus(engine: EngineContext): SyncStatusRow[] {
       lastError: last?.error ?? null,
       contentVersion: entry.contentVersion,
       parentContentVersion: entry.parentContentVersion,
-      nextScheduled: engine.scheduler.upcoming(site.code)?.toISOString() ?? null,
+      // The schedule of a site that does not synchronize is skipped: it has no next scheduled sync.
+      nextScheduled: source.kind === 'none' ? null : (engine.scheduler.upcoming(site.code)?.toISOString() ?? null),
       nextRetry: entry.nextRetry,
     };
   });

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { SyncRun } from '../../../shared/domain';
 import type { SyncSchedule } from '../../../shared/schedule/schedule-model';
@@ -40,6 +42,23 @@ describe('scheduled synchronization in the engine', () => {
       'schedule/full/succeeded/2026-11-23T06:00:00.000Z',
       'manual/full/succeeded/2026-11-23T05:00:00.000Z',
     ]);
+  });
+
+  it('skips the schedule of a site set to "Do not synchronize", saying so, with no failed run and no retry', async () => {
+    const clock = new ManualClock(Date.parse('2026-11-23T05:00:00Z'));
+    const engine = await fixture.engine(fixture.tempDir(), { clock });
+    await fixture.configure(engine, 'http://127.0.0.1:9', { source: { kind: 'none' } });
+    await engine.call('setSchedule', { site: 'CEN', schedule: everySixHours });
+    clock.advanceTo('2026-11-23T12:00:00Z');
+    await engine.waitForSync('CEN');
+    expect(await engine.call('querySyncHistory', { site: 'CEN', limit: 10 })).toEqual([]);
+    expect((await engine.call('getSyncState', { site: 'CEN' })) as { nextRetry: string | null }).toMatchObject({ nextRetry: null });
+    engine.logFor('CEN').flush();
+    const log = readFileSync(join(engine.folder.logsDir, 'CEN', 'wsyncmgr.log'), 'utf8');
+    expect(log).toContain(
+      'The scheduled synchronization due at 2026-11-23T06:00:00.000Z was skipped: the Software Update Point is set to "Do not synchronize"',
+    );
+    expect(log).toContain('The scheduled synchronization due at 2026-11-23T12:00:00.000Z was skipped');
   });
 
   it('refuses an invalid schedule with the field named, and keeps the old one', async () => {

@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { ImportedExport } from '../../../shared/contract';
+import type { ImportedExport, SyncStatusRow } from '../../../shared/contract';
 import type { SyncRun } from '../../../shared/domain';
 import { ApiError } from '../../../shared/errors';
 import type { Engine } from '../../../electron/engine/engine';
@@ -79,6 +79,9 @@ describe('offline export and import', () => {
     expect(ids).toEqual(expect.arrayContaining([6701, 6702]));
     const log = readFileSync(join(importer.folder.logsDir, 'CEN', 'wsyncmgr.log'), 'utf8');
     expect(log).toContain(`Importing the catalog export ${first.file}`);
+    // Synchronization Status tells how this site is kept current; it has no scheduled sync to wait for.
+    const [row] = (await importer.call('getSyncStatus', {})) as SyncStatusRow[];
+    expect(row).toMatchObject({ source: 'Do not synchronize (kept current by catalog imports)', state: 'synced', nextScheduled: null, lastError: null });
     expect(log).toContain('Synchronizing WSUS server catalog export of CEN (CEN-1.uscexport)');
 
     // The upstream changes; the exporting site follows; the next export brings the disconnected site along,

@@ -54,6 +54,9 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
     opened.push({ web, page, dataDir });
     await page.goto(web.firstLine);
     await page.getByRole('treeitem', { name: 'Update Repository', exact: true }).waitFor();
+    // The tree is drawn before the engine has listed the sites; until then the site's actions are not in its menus
+    // (a loaded CI machine once right-clicked in between). The database node names the site once it is known.
+    await page.getByRole('treeitem', { name: /^Site Database \(/ }).waitFor();
     return page;
   }
 

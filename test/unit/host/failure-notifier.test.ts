@@ -2,26 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { ConsoleEvent } from '../../../shared/contract';
 import type { SyncRun } from '../../../shared/domain';
 import { notifyFailedSyncs, type FailureNotice } from '../../../electron/host/failure-notifier';
+import { finishedRun } from '../../helpers/sync-run';
 
-const run = (outcome: SyncRun['outcome'], error: SyncRun['error'] = null): SyncRun => ({
-  runId: 7,
-  site: 'PR1',
-  kind: 'full',
-  trigger: 'schedule',
-  outcome,
-  scheduledFor: null,
-  startedAt: '2026-11-23T02:00:00Z',
-  endedAt: '2026-11-23T02:01:00Z',
-  durationMs: 60_000,
-  counts: { new: 0, modified: 0, expired: 0, removed: 0, skipped: 0, failed: 0 },
-  listed: { new: 0, modified: 0, expired: 0, removed: 0 },
-  nextRetry: null,
-  anchorBefore: null,
-  anchorAfter: null,
-  fullReason: null,
-  warnings: [],
-  error,
-});
+const run = (outcome: SyncRun['outcome'], error: SyncRun['error'] = null): SyncRun => finishedRun({ outcome, error });
 
 describe('desktop notifications from the shell', () => {
   it('notifies a failed synchronization with its site, kind, trigger and reason, and nothing else', () => {

@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ConsoleApi } from '../../../shared/contract';
 import { ApiError } from '../../../shared/errors';
 import { LOG_BUFFER_LINES, useConsoleStore } from '../../../renderer/store/console-store';
+import { finishedRun } from '../../helpers/sync-run';
 
 const status = (state: 'ready' | 'restarting' | 'failed', message: string) => ({ state, message, restarts: 1, at: '2026-11-23T00:00:00Z' });
 
@@ -39,25 +40,14 @@ describe('console store', () => {
 
   it('says what a successful synchronization could not cover, with its outcome', () => {
     useConsoleStore.getState().attach(fakeApi(), 'websocket');
-    const run = {
+    const run = finishedRun({
       runId: 3,
       site: 'CEN',
-      kind: 'full' as const,
-      trigger: 'import' as const,
-      outcome: 'succeeded' as const,
-      scheduledFor: null,
-      startedAt: '2026-11-29T10:00:00.000Z',
-      endedAt: '2026-11-29T10:00:05.000Z',
-      durationMs: 5_000,
+      trigger: 'import',
       counts: { new: 12, modified: 0, expired: 0, removed: 0, skipped: 0, failed: 0 },
       listed: { new: 10, modified: 0, expired: 0, removed: 0 },
-      anchorBefore: null,
-      anchorAfter: null,
-      fullReason: null,
-      error: null,
       warnings: ['The catalog export was made without the product Windows Server 2019 selected here: their updates are not in the file'],
-      nextRetry: null,
-    };
+    });
     useConsoleStore.getState().handleEvent({ name: 'syncFinished', payload: run });
     expect(useConsoleStore.getState().notices.at(-1)).toMatchObject({
       kind: 'warning',

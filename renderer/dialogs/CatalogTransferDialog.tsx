@@ -3,6 +3,7 @@ import type { ExportSummary, ImportedExport } from '../../shared/contract';
 import { errorText } from '../../shared/errors';
 import { useConsoleStore } from '../store/console-store';
 import { ModalDialog } from './ModalDialog';
+import { FieldError } from './FieldError';
 
 const count = (value: number) => value.toLocaleString('en-US');
 const mebibytes = (bytes: number) => `${(bytes / 2 ** 20).toLocaleString('en-US', { maximumFractionDigits: 1 })} MB`;
@@ -105,11 +106,7 @@ export function CatalogTransferDialog({ site, mode }: { site: string; mode: 'exp
           </span>
         </div>
       )}
-      {error !== undefined && (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FieldError message={error} />
       {exported !== undefined && (
         <div role="status" aria-label="Export result" className="transfer-result">
           <p>{`Exported ${count(exported.updates)} updates and ${count(exported.categories)} categories and detectoids (${mebibytes(exported.bytes)}) to ${exported.file}.`}</p>

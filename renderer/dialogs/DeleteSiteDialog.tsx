@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { errorText } from '../../shared/errors';
 import { useConsoleStore } from '../store/console-store';
 import { ModalDialog } from './ModalDialog';
+import { FieldError } from './FieldError';
 
 /**
  * Delete Site…: an in-page confirmation (the browser's confirm() is unstyled, blocks every tab and cannot say what
@@ -32,11 +33,7 @@ export function DeleteSiteDialog({ site }: { site: string }) {
         {entry === undefined ? site : `${entry.code} - ${entry.name}`} leaves the hierarchy and stops synchronizing. Its site database is not erased: it is kept
         aside in the data folder as a file, and can be restored from there.
       </p>
-      {error !== undefined && (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FieldError message={error} />
       <div className="dialog-buttons">
         <button type="button" className="danger" disabled={busy} onClick={() => void confirm()}>
           Delete Site

@@ -3,6 +3,7 @@ import { errorText } from '../../shared/errors';
 import { SiteCodeSchema } from '../../shared/domain';
 import { useConsoleStore } from '../store/console-store';
 import { ModalDialog } from './ModalDialog';
+import { FieldError } from './FieldError';
 
 /** Site Management → New Child Site…: code, name and parent, each problem explained beside its field. */
 export function NewChildSiteDialog({ parent }: { parent: string }) {
@@ -70,11 +71,7 @@ export function NewChildSiteDialog({ parent }: { parent: string }) {
             ))}
         </select>
       </label>
-      {errors.form !== undefined && (
-        <p className="field-error" role="alert">
-          {errors.form}
-        </p>
-      )}
+      <FieldError message={errors.form} />
       <div className="dialog-buttons">
         <button type="submit">OK</button>
         <button type="button" onClick={() => close(undefined)}>

@@ -5,6 +5,7 @@ import { describeIssues } from '../../shared/validate';
 import { useConsoleStore } from '../store/console-store';
 import { ModalDialog } from './ModalDialog';
 import { PropertyButtons } from './PropertyButtons';
+import { FieldError } from './FieldError';
 
 /**
  * A site → Properties: its name and, for a child site, its parent (never itself or a site below it), with the site's
@@ -116,11 +117,7 @@ export function SitePropertiesDialog({ site }: { site: string }) {
         <dt>Content version</dt>
         <dd>{status?.contentVersion ?? 0}</dd>
       </dl>
-      {errors.form !== undefined && (
-        <p className="field-error" role="alert">
-          {errors.form}
-        </p>
-      )}
+      <FieldError message={errors.form} />
       <PropertyButtons saving={saving} onCancel={() => close(undefined)} onApply={() => void apply()} />
     </ModalDialog>
   );

@@ -14,6 +14,7 @@ import { SupersedenceRules } from './SupersedenceRules';
 import { TestConnection } from './TestConnection';
 import { TriStateBox } from './TriStateBox';
 import { PropertyButtons } from '../dialogs/PropertyButtons';
+import { FieldError } from '../dialogs/FieldError';
 
 const TABS = ['Sync Settings', 'Synchronization Schedule', 'Classifications', 'Products', 'Supersedence Rules', 'Languages'] as const;
 type Tab = (typeof TABS)[number];
@@ -378,11 +379,7 @@ export function SupPropertiesDialog({ site }: { site: string }) {
         )}
       </div>
       {!readOnly && <ScopeChange site={site} saved={savedConfig} proposed={config} />}
-      {banner !== undefined && (
-        <p className="field-error" role="alert">
-          {banner}
-        </p>
-      )}
+      <FieldError message={banner} />
       <PropertyButtons
         saving={saving}
         onOk={() => void apply().then((ok) => ok && close(undefined))}
@@ -410,12 +407,4 @@ function configErrors(config: SupConfig): Record<string, string> {
   const errors: Record<string, string> = {};
   for (const issue of checked.error.issues) errors[issue.path.join('.')] ??= issue.message;
   return errors;
-}
-
-function FieldError({ message }: { message: string | undefined }) {
-  return message === undefined ? null : (
-    <p className="field-error" role="alert">
-      {message}
-    </p>
-  );
 }

@@ -1,4 +1,5 @@
 import type { SupersedenceRule } from '../../shared/domain';
+import { FieldError } from '../dialogs/FieldError';
 
 /**
  * Supersedence Rules, as in MECM: what a full synchronization does with updates a newer one supersedes. Expiring
@@ -45,11 +46,7 @@ export function SupersedenceRules({
         />
         months
       </div>
-      {error !== undefined && (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FieldError message={error} />
       <p className="muted">
         Applied by full synchronizations (scheduled ones and Run Full Synchronization), counting from the release of the first update that supersedes it. The
         repository says, for each expired update, whether the rule or Microsoft expired it.

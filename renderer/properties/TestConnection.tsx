@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { PreflightReport } from '../../shared/contract';
 import { errorText } from '../../shared/errors';
 import { useConsoleStore } from '../store/console-store';
+import { FieldError } from '../dialogs/FieldError';
 
 /**
  * Sync Settings → Test connection: the engine's pre-flight check of the saved settings, step by step, with what to do
@@ -34,11 +35,7 @@ export function TestConnection({ site, unsaved }: { site: string; unsaved: boole
           {unsaved ? 'Tests the saved settings: Apply your changes first to test them.' : 'Checks every step a synchronization takes.'}
         </span>
       </div>
-      {error !== undefined && (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FieldError message={error} />
       {report !== undefined && (
         <div role="status" aria-label="Connection test">
           <p className={report.ok ? 'test-ok' : 'test-failed'}>{report.ok ? 'Every check passed.' : 'Some checks failed: see what to do below each.'}</p>

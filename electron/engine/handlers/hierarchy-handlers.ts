@@ -41,7 +41,8 @@ function syncStatus(engine: EngineContext): SyncStatusRow[] {
       };
     }
     const db = engine.sites.database(site.code).db;
-    const [last] = engine.runsOf(site.code, 1);
+    const recent = engine.runsOf(site.code, 20);
+    const [last] = recent;
     const [success] = selectRows(db, "SELECT ended_at FROM sync_run WHERE outcome = 'succeeded' ORDER BY run_id DESC LIMIT 1");
     const progress = engine.syncs.state(site.code).progress;
     const state = entry.syncing
@@ -56,7 +57,7 @@ function syncStatus(engine: EngineContext): SyncStatusRow[] {
             ? 'never'
             : 'synced';
     const source = engine.supConfigOf(site.code).source;
-    const imported = engine.runsOf(site.code, 20).some((run) => run.trigger === 'import' && run.outcome === 'succeeded');
+    const imported = recent.some((run) => run.trigger === 'import' && run.outcome === 'succeeded');
     return {
       ...base,
       // A site kept current by imports says so (its last import is its last successful sync).

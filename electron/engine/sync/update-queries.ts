@@ -46,7 +46,9 @@ export function queryUpdates(db: Database, query: UpdateQuery, tuning: { searchH
   const match = tokens.length === 0 ? undefined : tokens.map((token) => `${token.replace(/"/g, '')}*`).join(' ');
   // A search that matches few updates (an article ID, a month's cumulative updates) is read from its matches, looked
   // up by key and sorted; one that matches most of the catalog walks the sort column's index and tests each row.
-  const hits = match === undefined ? undefined : searchHits(db, match, tuning.searchHitsLimit ?? SEARCH_HITS_LIMIT);
+  // One look at the database's change count serves the count and the matches of this query.
+  const cache = cacheOf(db);
+  const hits = match === undefined ? undefined : searchHits(db, cache, match, tuning.searchHitsLimit ?? SEARCH_HITS_LIMIT);
   let from = 'software_update u';
   const fromParams: SqlValue[] = [];
   if (hits !== undefined) {
@@ -66,7 +68,7 @@ export function queryUpdates(db: Database, query: UpdateQuery, tuning: { searchH
   // A product folder alone is counted from its index range (visible mirrors the default filters).
   const productOnly =
     query.productId !== undefined && query.classificationId === undefined && words.length === 0 && !query.includeBundled && !query.includeRemoved;
-  const total = countOnce(db, `${productOnly ? 'product' : `${from} ${whereSql}`}|${JSON.stringify([...fromParams, ...params])}`, () =>
+  const total = countOnce(cache, `${productOnly ? 'product' : `${from} ${whereSql}`}|${JSON.stringify([...fromParams, ...params])}`, () =>
     productOnly
       ? Number(
           db.exec('SELECT count(*) FROM update_product WHERE category_key = (SELECT category_key FROM category WHERE category_id = ?) AND visible = 1', [
@@ -113,8 +115,7 @@ interface QueryCache {
 }
 const caches = new WeakMap<Database, QueryCache>();
 
-function countOnce(db: Database, key: string, count: () => number): number {
-  const cache = cacheOf(db);
+function countOnce(cache: QueryCache, key: string, count: () => number): number {
   let total = cache.totals.get(key);
   if (total === undefined) {
     total = count();
@@ -127,9 +128,8 @@ function countOnce(db: Database, key: string, count: () => number): number {
 /** More matches than this and a search walks the sort index instead of its matches (measured at 200,000 updates). */
 const SEARCH_HITS_LIMIT = 5_000;
 
-/** The keys a full-text search matches, as JSON for json_each, or undefined when there are too many to drive the query. */
-function searchHits(db: Database, match: string, limit: number): string | undefined {
-  const cache = cacheOf(db);
+/** The keys a full-text search matches (kept until the database changes), as JSON for json_each, or undefined when there are too many to drive the query. */
+function searchHits(db: Database, cache: QueryCache, match: string, limit: number): string | undefined {
   const key = `${limit}|${match}`;
   if (cache.hits.has(key)) return cache.hits.get(key);
   const keys = (db.exec('SELECT docid FROM update_search WHERE update_search MATCH ? LIMIT ?', [match, limit + 1])[0]?.values ?? []).map((row) =>

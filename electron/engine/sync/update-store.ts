@@ -103,7 +103,11 @@ export class UpdateStore {
       insertSupersedence: prepare('INSERT OR IGNORE INTO supersedence (superseded_id, update_key) VALUES (?, ?)'),
       deleteBundle: prepare('DELETE FROM bundle WHERE parent_key = ?'),
       insertBundle: prepare('INSERT OR IGNORE INTO bundle (parent_key, child_id) VALUES (?, ?)'),
-      insertChange: prepare('INSERT OR REPLACE INTO sync_change (run_id, update_key, change) VALUES (?, ?, ?)'),
+      // An upsert, not INSERT OR REPLACE: with foreign keys on, REPLACE took seven times as long per row (a full sync
+      // writes one change per revision: 11 s of the engine thread's 33 s at 100,000 updates, 1.6 s as an upsert).
+      insertChange: prepare(
+        'INSERT INTO sync_change (run_id, update_key, change) VALUES (?, ?, ?) ON CONFLICT (run_id, update_key) DO UPDATE SET change = excluded.change',
+      ),
       markRemoved: prepare("UPDATE software_update SET state = 'removed', revised_at = ? WHERE update_key = ? AND state <> 'removed'"),
       hideProduct: prepare('UPDATE update_product SET visible = 0 WHERE category_key = ? AND visible = 1 AND title = ? AND update_key = ?'),
       upsertPending: prepare('INSERT OR REPLACE INTO pending_revision (update_id, revision, config, reason, run_id) VALUES (?, ?, ?, ?, ?)'),

@@ -28,6 +28,13 @@ const BUNDLE = `<upd:Update xmlns:upd="http://schemas.microsoft.com/msus/2002/12
 </upd:Update>`;
 
 describe('update metadata XML', () => {
+  it('reads the same metadata whether kept strings are copied out of the document or not (the fetch worker posts them at once)', () => {
+    const identity = { updateId: '9f1c1c4f-4b11-4f3b-a8c4-2e2b7a4e8e01', revision: 204 };
+    const shared = parseUpdateXml(BUNDLE, identity, { detach: false });
+    expect(shared).toEqual(parseUpdateXml(BUNDLE, identity));
+    expect(shared.localized).toHaveLength(2);
+  });
+
   it('extracts identity, properties, localized text and relationships', () => {
     const update = parseUpdateXml(BUNDLE, { updateId: '9f1c1c4f-4b11-4f3b-a8c4-2e2b7a4e8e01', revision: 204 });
     expect(update).toMatchObject({

@@ -43,6 +43,11 @@ export interface UpstreamClientOptions extends TransportOptions {
   concurrency?: number;
   /** Something the administrator should see in the log (a retry, a re-authorization), as it happens. */
   onNotice?: (notice: UpstreamNotice) => void;
+  /**
+   * Whether parsed metadata keeps slices of each answer's text (false: copied out, so an id kept for the rest of a
+   * sync does not keep the answer alive). The fetch worker posts each batch at once, and that copies every string.
+   */
+  sharesAnswerText?: boolean;
 }
 
 export interface ServerConfig {
@@ -287,7 +292,7 @@ export class UpstreamClient {
           throw new UpdateXmlError(updateId, `its metadata is larger than the limit of ${MAX_METADATA_CHARS / (1024 * 1024)} MiB; refusing it`);
         if (compressedElement !== undefined) batch.compressed++;
         batch.xmlBytes += xml.length;
-        const metadata = parseUpdateXml(xml, asked);
+        const metadata = parseUpdateXml(xml, asked, { detach: this.options.sharesAnswerText !== true });
         const fileDigests = children(child(record, 'FileDigestList'), 'base64Binary').map((digest) => digest.text.trim());
         const revision: ReceivedRevision = { metadata, xml, fileDigests, fileUrls: [], ...(compressed === undefined ? {} : { cabinet: compressed.cabinet }) };
         batch.revisions.push(revision);

@@ -60,6 +60,7 @@ async function run(message: Extract<EngineToFetcher, { type: 'fetch' }>): Promis
     ...options,
     ...(retryDelayMs === undefined ? {} : { retryDelayMs: () => retryDelayMs }),
     onNotice: (notice) => send({ type: 'notice', notice }),
+    sharesAnswerText: true,
   });
   try {
     await client.fetchMetadata(

@@ -27,12 +27,14 @@ const TEXT_ELEMENTS = new Set(['Language', 'Title', 'Description', 'KBArticleID'
  * A copy of a string that does not share memory with the document it was cut from: saxes hands out slices of the
  * whole XML, and an id or a title kept for the rest of a sync would otherwise keep every update's XML alive.
  */
-const detach = (text: string): string => Buffer.from(text, 'utf8').toString('utf8');
+const detached = (text: string): string => Buffer.from(text, 'utf8').toString('utf8');
+/** When the metadata is posted to another thread at once, the structured clone copies every string anyway. */
+const asIs = (text: string): string => text;
 
-const detachAll = (attributes: Record<string, string>): Record<string, string> => {
-  const copy: Record<string, string> = {};
-  for (const key in attributes) copy[key] = detach(attributes[key]!);
-  return copy;
+const copyAll = (attributes: Record<string, string>, copy: (text: string) => string): Record<string, string> => {
+  const result: Record<string, string> = {};
+  for (const key in attributes) result[key] = copy(attributes[key]!);
+  return result;
 };
 
 const localName = (name: string) => {
@@ -55,9 +57,14 @@ class Collected {
   readonly files: UpdateFile[] = [];
 }
 
-export function parseUpdateXml(xml: string, expected?: UpdateIdentity): UpdateMetadata {
+export interface ParseOptions {
+  /** Copy kept strings out of the document (default); false when the result is posted to another thread at once. */
+  detach?: boolean;
+}
+
+export function parseUpdateXml(xml: string, expected?: UpdateIdentity, options: ParseOptions = {}): UpdateMetadata {
   const label = expected?.updateId ?? 'unknown';
-  const found = collect(xml, label);
+  const found = collect(xml, label, options.detach === false ? asIs : detached);
   if (found.rootName !== 'Update') throw new UpdateXmlError(label, `metadata root is <${found.rootName ?? ''}>, not <Update>`);
   const updateId = found.identity?.UpdateID?.toLowerCase();
   const revision = Number(found.identity?.RevisionNumber);
@@ -102,7 +109,7 @@ export function parseUpdateXml(xml: string, expected?: UpdateIdentity): UpdateMe
 }
 
 /** One pass over the XML, keeping what parseUpdateXml needs; depth is capped (saxes is quadratic in nesting). */
-function collect(xml: string, label: string): Collected {
+function collect(xml: string, label: string, detach: (text: string) => string): Collected {
   const found = new Collected();
   const path: string[] = [];
   let text: string | undefined;
@@ -118,7 +125,7 @@ function collect(xml: string, label: string): Collected {
     const name = localName(tag.name);
     const parent = path[path.length - 1];
     const grand = path[path.length - 2];
-    // Only the attributes of the few elements read below are copied out of the document (see detach).
+    // Only the attributes of the few elements read below are copied out of the document (see detached).
     const attributes = tag.attributes as Record<string, string>;
     path.push(name);
     if (path.length === 1) {
@@ -129,7 +136,7 @@ function collect(xml: string, label: string): Collected {
     switch (name) {
       case 'UpdateIdentity': {
         const id = detach((attributes.UpdateID ?? '').toLowerCase());
-        if (path.length === 2) found.identity = detachAll(attributes);
+        if (path.length === 2) found.identity = copyAll(attributes, detach);
         else if (parent === 'AtLeastOne' && group !== undefined) group.ids.push(id);
         else if (parent === 'Prerequisites') found.prerequisites.push(id);
         else if (parent === 'SupersededUpdates') found.supersedes.push(id);
@@ -138,7 +145,7 @@ function collect(xml: string, label: string): Collected {
         break;
       }
       case 'Properties':
-        if (path.length === 2) found.properties = detachAll(attributes);
+        if (path.length === 2) found.properties = copyAll(attributes, detach);
         break;
       case 'CategoryInformation':
         if (parent === 'HandlerSpecificData') found.categoryType = attributes.CategoryType === undefined ? undefined : detach(attributes.CategoryType);

@@ -8,7 +8,8 @@
  * The journal captures writes by wrapping the ways sql.js writes: `db.run`, and `run` of prepared INSERT, UPDATE,
  * DELETE and REPLACE statements. Any other write (a DML statement stepped by hand, `db.exec` of something other than
  * a query, a PRAGMA or schema change, a parameter JSON cannot carry) marks the journal incomplete, and the next save
- * writes the whole file. A rolled-back transaction is dropped from what is pending.
+ * writes the whole file. A rolled-back transaction is dropped from what is pending. Writes to the connection's
+ * temporary schema (a query's scratch table, `db.exec` of one statement on `temp.`) are not the file's: left out.
  *
  * Replay is strict: each line is `<CRC-32 of the entry> <entry>`, the entry naming the generation of the file it
  * applies to and its sequence number. A last line without its newline (a crash while appending) is ignored; any
@@ -21,6 +22,12 @@ import type { BindParams, Database, SqlValue, Statement } from 'sql.js';
 
 const DML = /^\s*(INSERT|UPDATE|DELETE|REPLACE)\b/i;
 const QUERY = /^\s*(SELECT|PRAGMA\s+(user_version|quick_check|integrity_check|table_info|page_count|page_size|freelist_count)\s*(\(|;|$))/i;
+/**
+ * One statement that writes only the connection's temporary schema (a query's scratch table): never part of the file,
+ * so neither journaled nor a reason for a whole save.
+ */
+const TEMP_ONLY =
+  /^\s*(CREATE\s+TEMP(ORARY)?\s+TABLE\s+\w+|DROP\s+TABLE\s+(IF\s+EXISTS\s+)?temp\.\w+|DELETE\s+FROM\s+temp\.\w+|INSERT\s+INTO\s+temp\.\w+)\b[^;]*;?\s*$/i;
 
 interface JournaledStatement {
   sql: string;
@@ -82,7 +89,7 @@ export class WriteJournal {
       return statement;
     };
     db.exec = (sql: string, params?: BindParams) => {
-      if (!QUERY.test(sql)) this.complete = false;
+      if (!QUERY.test(sql) && !TEMP_ONLY.test(sql)) this.complete = false;
       return exec(sql, params);
     };
   }

@@ -31,15 +31,31 @@ describe('repository search', () => {
       { search: 'Update', includeBundled: true, includeRemoved: true, offset: 200 },
       { search: 'nothing-matches-this' },
     ];
-    let driven = 0;
-    for (const query of queries) {
-      const parsed = UpdateQuerySchema.parse({ site: 'CEN', limit: 200, ...query });
-      const fromMatches = queryUpdates(db, parsed);
-      const fromIndex = queryUpdates(db, parsed, { searchHitsLimit: 0 });
-      expect(fromMatches, JSON.stringify(query)).toEqual(fromIndex);
-      if (fromMatches.total > 0) driven++;
-    }
-    // The queries found something, so both ways were compared on real pages.
-    expect(driven).toBeGreaterThanOrEqual(6);
+    const compare = (database: typeof db) => {
+      let driven = 0;
+      for (const query of queries) {
+        const parsed = UpdateQuerySchema.parse({ site: 'CEN', limit: 200, ...query });
+        const fromMatches = queryUpdates(database, parsed);
+        const fromIndex = queryUpdates(database, parsed, { searchHitsLimit: 0 });
+        expect(fromMatches, JSON.stringify(query)).toEqual(fromIndex);
+        // A different page of the same search, and the same page again: the kept matches are this search's.
+        expect(queryUpdates(database, { ...parsed, offset: 1 }, { searchHitsLimit: 0 }).rows).toEqual(queryUpdates(database, { ...parsed, offset: 1 }).rows);
+        if (fromMatches.total > 0) driven++;
+      }
+      // The queries found something, so both ways were compared on real pages.
+      expect(driven).toBeGreaterThanOrEqual(6);
+    };
+    compare(db);
+    const before = queryUpdates(db, UpdateQuerySchema.parse({ site: 'CEN', search: 'Update' }), { searchHitsLimit: 0 }).total;
+
+    // New updates arrive: the kept matches of a broad search are taken again, and a whole-file save (which reopens
+    // the connection and drops its temporary tables) loses nothing.
+    catalog.churn({ add: 25 });
+    await fixture.sync(engine, 'delta');
+    const after = engine.siteDatabase('CEN');
+    expect(queryUpdates(after.db, UpdateQuerySchema.parse({ site: 'CEN', search: 'Update' }), { searchHitsLimit: 0 }).total).toBeGreaterThan(before);
+    compare(after.db);
+    after.saveWhole();
+    compare(engine.siteDatabase('CEN').db);
   });
 });

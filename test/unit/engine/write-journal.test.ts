@@ -110,6 +110,23 @@ describe('small saves go to the journal, not the whole file', () => {
     expect(counter(site)).toBe(41);
   });
 
+  it("leaves a query's scratch table in the temporary schema out of the journal and out of the file, but not a write to the file hidden behind one", async () => {
+    const { sql, file, site } = await newSite();
+    const before = readFileSync(file);
+    site.db.exec('CREATE TEMP TABLE scratch (docid INTEGER PRIMARY KEY)');
+    site.db.exec('INSERT INTO temp.scratch (docid) SELECT rowid FROM setting WHERE key = ?', ['counter']);
+    site.db.exec('DELETE FROM temp.scratch');
+    site.save();
+    expect(readFileSync(file).equals(before)).toBe(true);
+    expect(existsSync(site.journalFile)).toBe(false);
+    // Two statements in one exec, the second on the file: the whole file is written.
+    site.db.exec("DELETE FROM temp.scratch; UPDATE setting SET value = '7' WHERE key = 'counter'");
+    site.save();
+    expect(readFileSync(file).equals(before)).toBe(false);
+    site.close();
+    expect(counter(SiteDatabase.open(sql, file))).toBe(7);
+  });
+
   it.each([
     ['an unreadable line before the last', (lines: string[]) => [lines[0]!, 'garbage that is not JSON', lines[1]!]],
     ['a line whose checksum fails', (lines: string[]) => [lines[0]!.replace('"seq":1', '"seq":1 '), lines[1]!]],

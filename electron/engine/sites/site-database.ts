@@ -4,6 +4,7 @@
  */
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { MessageChannel } from 'node:worker_threads';
 import type { Database, SqlJsStatic } from 'sql.js';
 import type { SiteCode } from '../../../shared/domain';
 import { writeFileAtomic } from './atomic-file';
@@ -182,7 +183,12 @@ export class SiteDatabase {
     const previous = this.generation;
     writeSetting(this.db, GENERATION_KEY, previous + 1);
     try {
-      writeFileAtomic(this.file, this.db.export(), { keepBackup: true });
+      const bytes = this.db.export();
+      try {
+        writeFileAtomic(this.file, bytes, { keepBackup: true });
+      } finally {
+        releaseNow(bytes);
+      }
     } catch (error) {
       // The file on disk is still the previous generation: the journal lines written for it stay valid.
       writeSetting(this.db, GENERATION_KEY, previous);
@@ -235,6 +241,23 @@ function prepareConnection(db: Database): void {
   // The database lives in memory and reaches the disk through the journal and whole-file saves, never through
   // SQLite's own rollback journal: keep that in memory (a ROLLBACK still works) instead of writing every page twice.
   db.exec('PRAGMA journal_mode = MEMORY');
+}
+
+/**
+ * Frees an exported copy of the database now. Left to the garbage collector, the copy of one checkpoint was still
+ * held when the next was exported: at 500,000 updates two 634 MiB copies at once, a peak of 2.5 GiB. Transferring
+ * the buffer into a channel that is closed at once hands its memory back without waiting for a collection.
+ */
+function releaseNow(bytes: Uint8Array): void {
+  const { port1, port2 } = new MessageChannel();
+  try {
+    if (bytes.buffer instanceof ArrayBuffer) port1.postMessage(null, [bytes.buffer]);
+  } catch {
+    // Not transferable (a view of WebAssembly memory): the collector frees it as before.
+  } finally {
+    port1.close();
+    port2.close();
+  }
 }
 
 function describe(error: unknown): string {

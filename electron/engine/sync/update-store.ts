@@ -323,6 +323,8 @@ export class UpdateStore {
 
   close(): void {
     for (const statement of this.statements) statement.free();
+    // One entry per stored update: let go before the run's last save copies the whole database.
+    this.known.clear();
   }
 
   private allKnown = false;

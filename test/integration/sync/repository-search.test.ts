@@ -48,8 +48,8 @@ describe('repository search', () => {
     compare(db);
     const before = queryUpdates(db, UpdateQuerySchema.parse({ site: 'CEN', search: 'Update' }), { searchHitsLimit: 0 }).total;
 
-    // New updates arrive: the kept matches of a broad search are taken again, and a whole-file save (which reopens
-    // the connection and drops its temporary tables) loses nothing.
+    // New updates arrive: the kept matches of a broad search are taken again; a whole-file save leaves them out of
+    // the file and queries go on as before.
     catalog.churn({ add: 25 });
     await fixture.sync(engine, 'delta');
     const after = engine.siteDatabase('CEN');

@@ -12,7 +12,7 @@
  * temporary schema (a query's scratch table, `db.exec` of one statement on `temp.`) are not the file's: left out.
  *
  * Replay is strict: each line is `<CRC-32 of the entry> <entry>`, the entry naming the generation of the file it
- * applies to and its sequence number. A last line without its newline (a crash while appending) is ignored; any
+ * applies to and its sequence number (see JournalLine for what it holds). A last line without its newline (a crash while appending) is ignored; any
  * other line that is unreadable or fails its checksum, a gap in the sequence or a line of a newer generation means
  * the journal does not belong to this file, and the site is reported damaged: nothing is replayed onto the wrong base.
  */
@@ -34,11 +34,15 @@ interface JournaledStatement {
   params: SqlValue[] | Record<string, SqlValue> | null;
 }
 
-interface JournalLine {
-  generation: number;
-  seq: number;
-  statements: JournaledStatement[];
-}
+/**
+ * One save. Each distinct statement's text is written once per line (`texts`) and each run names its text by index:
+ * a synchronization batch runs the same few statements thousands of times, and repeating their text made up more
+ * than half of every line (and of every whole-file checkpoint the journal's growth forces). Lines written before
+ * this format list `statements` with the text of each; replay reads both.
+ */
+type JournalLine = { generation: number; seq: number } & (
+  { texts: string[]; runs: Array<[number, JournaledStatement['params']]> } | { statements: JournaledStatement[] }
+);
 
 export class JournalDamagedError extends Error {
   constructor(
@@ -105,7 +109,7 @@ export class WriteJournal {
    */
   tryAppend(maxBytes: number): boolean {
     if (!this.complete || this.transactionStart !== undefined) return false;
-    const entry = JSON.stringify({ generation: this.generation(), seq: this.seq + 1, statements: this.pending } satisfies JournalLine);
+    const entry = JSON.stringify({ generation: this.generation(), seq: this.seq + 1, ...byText(this.pending) } satisfies JournalLine);
     const bytes = Buffer.from(`${checksumOf(entry)} ${entry}\n`, 'utf8');
     const fd = openSync(this.file, 'a');
     const before = fstatSync(fd).size;
@@ -219,7 +223,8 @@ export function replayJournal(db: Database, journalFile: string, generation: num
       } catch {
         throw new JournalDamagedError(journalFile, `${where} is not a journal entry`);
       }
-      if (typeof line !== 'object' || line === null || !Number.isInteger(line.generation) || !Number.isInteger(line.seq) || !Array.isArray(line.statements)) {
+      const runs = typeof line === 'object' && line !== null ? statementsOf(line) : undefined;
+      if (runs === undefined || !Number.isInteger(line.generation) || !Number.isInteger(line.seq)) {
         throw new JournalDamagedError(journalFile, `${where} is not a journal entry`);
       }
       // Lines of an older generation are in the file already (a crash between the whole save and the journal's removal).
@@ -229,7 +234,7 @@ export function replayJournal(db: Database, journalFile: string, generation: num
       if (line.seq !== lastSeq + 1) throw new JournalDamagedError(journalFile, `${where} is save ${line.seq}, but save ${lastSeq + 1} was expected`);
       db.run('BEGIN IMMEDIATE');
       try {
-        for (const statement of line.statements) {
+        for (const statement of runs) {
           if (typeof statement?.sql !== 'string' || !DML.test(statement.sql)) throw new Error('it holds a statement that is not a row change');
           let prepared = statements.get(statement.sql);
           if (prepared === undefined) statements.set(statement.sql, (prepared = db.prepare(statement.sql)));
@@ -246,6 +251,25 @@ export function replayJournal(db: Database, journalFile: string, generation: num
     for (const statement of statements.values()) statement.free();
   }
   return lastSeq;
+}
+
+function byText(statements: readonly JournaledStatement[]): { texts: string[]; runs: Array<[number, JournaledStatement['params']]> } {
+  const index = new Map<string, number>();
+  const texts: string[] = [];
+  const runs = statements.map(({ sql, params }): [number, JournaledStatement['params']] => {
+    let at = index.get(sql);
+    if (at === undefined) index.set(sql, (at = texts.push(sql) - 1));
+    return [at, params];
+  });
+  return { texts, runs };
+}
+
+/** The statements of a line in either format; undefined when it is neither (each statement is checked when run). */
+function statementsOf(line: JournalLine): Array<Partial<JournaledStatement> | undefined> | undefined {
+  if ('statements' in line) return Array.isArray(line.statements) ? line.statements : undefined;
+  const { texts, runs } = line as Partial<Extract<JournalLine, { texts: string[] }>>;
+  if (!Array.isArray(texts) || !Array.isArray(runs)) return undefined;
+  return runs.map((run) => (Array.isArray(run) && run.length === 2 && Number.isInteger(run[0]) ? { sql: texts[run[0]], params: run[1] } : undefined));
 }
 
 function checksumOf(entry: string): string {

@@ -95,7 +95,8 @@ export class UpdateStore {
       updateUpdate: prepare(`UPDATE software_update SET (${updateColumns}) = (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) WHERE update_key = ?`),
       // The search index reads its text from the update row: take the old words out before the row changes.
       unindex: prepare('DELETE FROM update_search WHERE docid = ?'),
-      index: prepare('INSERT INTO update_search (docid, title, kb, bulletin) VALUES (?, ?, ?, ?)'),
+      // Read from the row just written: the same text, without carrying it a second time (into SQLite, the journal).
+      index: prepare('INSERT INTO update_search (docid, title, kb, bulletin) SELECT update_key, title, kb, bulletin FROM software_update WHERE update_key = ?'),
       // Links are found by their whole key (the old title and products are known), so they need no second index.
       deleteProduct: prepare('DELETE FROM update_product WHERE category_key = ? AND visible = ? AND title = ? AND update_key = ?'),
       insertProduct: prepare('INSERT OR IGNORE INTO update_product (category_key, visible, title, update_key) VALUES (?, ?, ?, ?)'),
@@ -262,7 +263,7 @@ export class UpdateStore {
       this.sql.deleteSupersedence.run([key]);
       this.sql.deleteBundle.run([key]);
     }
-    this.sql.index.run([key, display.title, update.kb ?? null, update.bulletin ?? null]);
+    this.sql.index.run([key]);
     const visible = update.explicitlyDeployable ? 1 : 0;
     for (const product of products) this.sql.insertProduct.run([product.key, visible, display.title, key]);
     for (const superseded of update.supersedes) this.sql.insertSupersedence.run([superseded, key]);

@@ -87,6 +87,36 @@ describe('small saves go to the journal, not the whole file', () => {
     expect(counter(SiteDatabase.open(sql, file))).toBe(40);
   });
 
+  it('writes each statement once per line however often it ran, and still replays lines written with a text per run', async () => {
+    const { sql, file, site } = await newSite();
+    const statement = site.db.prepare("UPDATE setting SET value = CAST(value AS INTEGER) + ? WHERE key = 'counter'");
+    inTransaction(site.db, () => {
+      for (let step = 1; step <= 50; step++) statement.run([step]);
+      site.db.run("INSERT INTO setting (key, value) VALUES ('note', ?)", ['once']);
+    });
+    statement.free();
+    site.save();
+    const [line] = readFileSync(site.journalFile, 'utf8').trim().split('\n');
+    expect(line!.split('CAST(value AS INTEGER)')).toHaveLength(2);
+    const entry = JSON.parse(line!.slice(9)) as { texts: string[]; runs: Array<[number, unknown]> };
+    expect(entry.texts).toHaveLength(2);
+    expect(entry.runs).toHaveLength(51);
+    site.close();
+    expect(counter(SiteDatabase.open(sql, file))).toBe(1275);
+
+    // The same save as the journal wrote it before: every run with its own text.
+    const older = JSON.stringify({
+      generation: (JSON.parse(line!.slice(9)) as { generation: number }).generation,
+      seq: 1,
+      statements: entry.runs.map(([text, params]) => ({ sql: entry.texts[text], params })),
+    });
+    writeFileSync(`${file}.journal`, `${crc32(older).toString(16).padStart(8, '0')} ${older}\n`);
+    const reopened = SiteDatabase.open(sql, file);
+    expect(counter(reopened)).toBe(1275);
+    expect(reopened.db.exec("SELECT value FROM setting WHERE key = 'note'")[0]?.values).toEqual([['once']]);
+    reopened.close();
+  });
+
   it('writes the whole file when the journal could not hold the change exactly', async () => {
     const { file, site } = await newSite();
     const changes: Array<() => void> = [
@@ -132,7 +162,9 @@ describe('small saves go to the journal, not the whole file', () => {
     ['a line whose checksum fails', (lines: string[]) => [lines[0]!.replace('"seq":1', '"seq":1 '), lines[1]!]],
     ['a line of a newer generation', (lines: string[]) => [resign(lines[0]!.replace('"generation":2', '"generation":7')), lines[1]!]],
     ['a gap in the sequence', (lines: string[]) => [lines[1]!]],
-    ['a statement that is not a row change', (lines: string[]) => [resign(lines[0]!.replace(/"sql":"[^"]*"/, '"sql":"DROP TABLE setting"')), lines[1]!]],
+    ['a statement that is not a row change', (lines: string[]) => [resign(lines[0]!.replace(/"texts":\["[^"]*"/, '"texts":["DROP TABLE setting"')), lines[1]!]],
+    ['a run naming a statement the line does not hold', (lines: string[]) => [resign(lines[0]!.replace('"runs":[[0,', '"runs":[[5,')), lines[1]!]],
+    ['a line in neither format', (lines: string[]) => [resign(lines[0]!.replace('"texts":', '"words":')), lines[1]!]],
   ])('reports the site damaged for %s, replays nothing and leaves the journal as it was', async (_label, edit) => {
     const { sql, file, site } = await newSite();
     bump(site);

@@ -57,6 +57,8 @@ export function planDeltaSync(stored: ReadonlyMap<string, StoredRevision>, liste
  * one, no anchor) that does not name one means the upstream no longer offers it: it is not fetched.
  */
 export function addPending(plan: SyncPlan, pending: ReadonlyMap<string, UpdateIdentity>, listed: UpdateIdentity[], listIsComplete: boolean): SyncPlan {
+  // Nearly always nothing is pending: not worth two lookups built over the whole list (643,000 revisions at 500,000).
+  if (pending.size === 0) return plan;
   const planned = new Set(plan.fetch.map((identity) => identity.updateId));
   const listedRevision = new Map(listed.map((identity) => [identity.updateId, identity.revision]));
   const extra: UpdateIdentity[] = [];

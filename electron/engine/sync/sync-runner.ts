@@ -319,8 +319,10 @@ class Synchronization {
         : planDeltaSync(store!.storedRevisionsOf(list.revisions.map((identity) => identity.updateId)), list.revisions);
     // What earlier syncs could not fetch is fetched now, whatever kind of sync this is.
     plan = addPending(plan, pending, list.revisions, this.kind === 'full');
-    if (this.kind === 'full')
-      inTransaction(this.db, () => store!.dropPending([...pending.keys()].filter((id) => !plan.fetch.some((entry) => entry.updateId === id))));
+    if (this.kind === 'full' && pending.size > 0) {
+      const fetched = new Set(plan.fetch.map((entry) => entry.updateId));
+      inTransaction(this.db, () => store!.dropPending([...pending.keys()].filter((id) => !fetched.has(id))));
+    }
     if (plan.pending > 0) context.log.write(`${plan.pending} updates a previous synchronization could not fetch are fetched again.`);
     this.counts.skipped = plan.skipped;
     this.checkCancelled();

@@ -23,10 +23,8 @@ interface CategoryEntry {
 }
 
 /** What the store needs to know of a stored update to change it. */
-interface StoredUpdate {
+interface StoredUpdate extends StoredRevision {
   key: number;
-  revision: number;
-  state: string;
   deployable: number;
   productKeys: number[];
 }
@@ -63,7 +61,7 @@ export class UpdateStore {
   private categories = new Map<string, CategoryEntry>();
   private nextKey: number;
   /** Stored updates already looked up (a full sync reads them all once), kept current as they change. */
-  private readonly known = new Map<string, StoredUpdate | null>();
+  private known = new Map<string, StoredUpdate | null>();
   /** Whether earlier syncs left revisions to fetch again: when none did, there is nothing to resolve per update. */
   private pendingLeft: boolean;
 
@@ -128,17 +126,17 @@ export class UpdateStore {
   }
 
   /** Every stored update's revision and state (the input of a sync plan); what the store keeps to change them. */
-  storedRevisions(): Map<string, StoredRevision> {
-    const stored = new Map<string, StoredRevision>();
+  /** Every stored update, read once into the store's own lookup (one entry per update, not two: 643,000 at 500,000). */
+  storedRevisions(): ReadonlyMap<string, StoredRevision> {
+    const stored = new Map<string, StoredUpdate>();
     const statement = this.db.prepare('SELECT update_id, update_key, revision, state, deployable, product_keys FROM software_update');
     try {
       while (statement.step()) {
         const [id, key, revision, state, deployable, productKeys] = statement.get();
-        stored.set(String(id), { revision: Number(revision), state: state as StoredRevision['state'] });
-        this.known.set(String(id), {
+        stored.set(String(id), {
           key: Number(key),
           revision: Number(revision),
-          state: String(state),
+          state: state as StoredUpdate['state'],
           deployable: Number(deployable),
           productKeys: keysOf(productKeys),
         });
@@ -147,6 +145,7 @@ export class UpdateStore {
       statement.free();
     }
     // Anything not read here is not stored (until it is applied).
+    this.known = stored;
     this.allKnown = true;
     return stored;
   }
@@ -352,7 +351,13 @@ export class UpdateStore {
         return undefined;
       }
       const [key, revision, state, deployable, productKeys] = select.get();
-      const found = { key: Number(key), revision: Number(revision), state: String(state), deployable: Number(deployable), productKeys: keysOf(productKeys) };
+      const found = {
+        key: Number(key),
+        revision: Number(revision),
+        state: state as StoredUpdate['state'],
+        deployable: Number(deployable),
+        productKeys: keysOf(productKeys),
+      };
       this.known.set(updateId, found);
       return found;
     } finally {

@@ -35,6 +35,8 @@ await Promise.all([
 ]);
 mkdirSync(join(out, 'engine'), { recursive: true });
 copyFileSync(require.resolve('sql.js/dist/sql-wasm.wasm'), join(out, 'engine/sql-wasm.wasm'));
+// The blob store's LZ4 loads its WASM from beside the bundle that holds it (both engine bundles do).
+copyFileSync(join(dirname(require.resolve('lz4-wasm-nodejs')), 'lz4_wasm_nodejs_bg.wasm'), join(out, 'engine/lz4_wasm_nodejs_bg.wasm'));
 
 await viteBuild({ configFile: join(root, 'renderer/vite.config.mts'), logLevel: 'warn' });
 console.log(`Built ${pkg.productName} ${pkg.version} into ${out}`);

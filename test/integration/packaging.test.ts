@@ -37,6 +37,7 @@ describe('packaging', () => {
     expect(existsSync(join(resources, 'app.asar.unpacked', 'out', 'engine', 'worker.js'))).toBe(true);
     expect(existsSync(join(resources, 'app.asar.unpacked', 'out', 'engine', 'fetch-worker.js'))).toBe(true);
     expect(existsSync(join(resources, 'app.asar.unpacked', 'out', 'engine', 'sql-wasm.wasm'))).toBe(true);
+    expect(existsSync(join(resources, 'app.asar.unpacked', 'out', 'engine', 'lz4_wasm_nodejs_bg.wasm'))).toBe(true);
     expect(existsSync(join(work, 'release', 'linux-unpacked', 'update-sync-console'))).toBe(true);
   }, 120_000);
 });

@@ -1,5 +1,7 @@
 import { closeSync, openSync, readdirSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { crc32, deflateRawSync } from 'node:zlib';
+import { compress as lz4Compress } from 'lz4-wasm-nodejs';
 import { compactBlobStore } from '../../../electron/engine/sites/blob-compaction';
 import { describe, expect, it } from 'vitest';
 import { BlobStore, BlobStoreError, type BlobRecord } from '../../../electron/engine/sites/blob-store';
@@ -21,6 +23,19 @@ const record = (index: number): BlobRecord => ({
       ? []
       : [{ digest: `digest${index}==`, muUrl: `http://download.windowsupdate.com/d/msdownload/update/software/secu/2026/11/file${index}.cab` }],
 });
+
+/** A record laid out as the store does (magic, version 1, flags, header length, payload length, CRC-32, payload). */
+function rawRecord(flags: number, header: Buffer, body: Uint8Array): Buffer {
+  const payload = Buffer.concat([header, body]);
+  const out = Buffer.alloc(16);
+  out.writeUInt32LE(0x42435355, 0);
+  out[4] = 1;
+  out[5] = flags;
+  out.writeUInt16LE(header.length, 6);
+  out.writeUInt32LE(payload.length, 8);
+  out.writeUInt32LE(crc32(payload), 12);
+  return Buffer.concat([out, payload]);
+}
 
 /** Overwrites one byte of a file in place. */
 function flipByte(file: string, offset: number): void {
@@ -81,6 +96,35 @@ describe('the blob store', () => {
     // A location past the end, or one that names another revision, is an error too, never a silent skip.
     expect(() => store.read({ offset: statSync(file).size, length: 40 }, expected)).toThrow(/lies beyond the end/);
     expect(() => store.read(locations[0]!, expected)).toThrow(/holds .* revision 201, not revision 202/);
+    store.close();
+  });
+
+  it('reads records written with deflate before LZ4, and refuses an LZ4 body that lies about its length', async () => {
+    const file = join(tempDir(), 'CEN.sqlite.blobs.1');
+    const store = BlobStore.open(file);
+    const [current] = store.appendSync([record(5)]);
+    const bytes = readFileSync(file);
+    // Flag 0x02 (LZ4), and the XML is not in the file as text.
+    expect(bytes[current!.offset + 5]).toBe(0x02);
+    expect(bytes.indexOf(Buffer.from(record(5).xml))).toBe(-1);
+
+    // A record as the store wrote it before: no flag, the XML as raw deflate.
+    const header = Buffer.from(JSON.stringify({ u: record(6).updateId, r: record(6).revision, d: record(6).fileDigests, f: record(6).fileUrls }));
+    const older = rawRecord(0, header, deflateRawSync(record(6).xml));
+    // An LZ4 body whose length field claims 1 GiB of XML (a record from a dishonest export passes its checksum).
+    const lying = Buffer.from(lz4Compress(Buffer.from(record(7).xml)));
+    lying.writeUInt32LE(1024 * 1024 * 1024, 0);
+    const liar = rawRecord(0x02, Buffer.from(JSON.stringify({ u: record(7).updateId, r: record(7).revision, d: [], f: [] })), lying);
+    // And one whose length field says less than the block holds.
+    const short = Buffer.from(lz4Compress(Buffer.from(record(8).xml)));
+    short.writeUInt32LE(10, 0);
+    const shortRecord = rawRecord(0x02, Buffer.from(JSON.stringify({ u: record(8).updateId, r: record(8).revision, d: [], f: [] })), short);
+    const [olderAt, liarAt, shortAt] = store.appendRawSync([older, liar, shortRecord]);
+
+    expect(store.read(olderAt!, { updateId: record(6).updateId, revision: record(6).revision })).toEqual(record(6));
+    expect(store.read(current!)).toEqual(record(5));
+    expect(() => store.read(liarAt!)).toThrow(/is damaged: its metadata does not decompress \(it declares 1073741824 bytes of XML, more than the limit/);
+    expect(() => store.read(shortAt!)).toThrow(/is damaged: its metadata does not decompress/);
     store.close();
   });
 

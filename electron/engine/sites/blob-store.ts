@@ -8,7 +8,7 @@
  * compressing again what is already compressed would cost a full sync more than parsing it. Records written before
  * LZ4 (no flag) hold raw deflate, and are read as ever.
  * Why LZ4, not zlib's deflate: at 100,000 updates deflate (level 6) was the largest single cost of a full sync, 8-11 s
- * of CPU for 395 MB of XML against 1.7 s for LZ4; the store grows by a third (ratio 2.1 instead of 2.9).
+ * of CPU for 395 MB of XML against 1.7 s for LZ4; the store grows by about a sixth (278 to 325 MiB there).
  * Records are written and flushed to disk before the rows that point at them are committed, so a row never points
  * past what is on disk; a crash in between leaves an unreferenced record, which compaction drops. A damaged record
  * is an error naming the update and the offset, never a silent skip.

@@ -12,9 +12,10 @@
  * temporary schema (a query's scratch table, `db.exec` of one statement on `temp.`) are not the file's: left out.
  *
  * Replay is strict: each line is `<CRC-32 of the entry> <entry>`, the entry naming the generation of the file it
- * applies to and its sequence number (see JournalLine for what it holds). A last line without its newline (a crash while appending) is ignored; any
- * other line that is unreadable or fails its checksum, a gap in the sequence or a line of a newer generation means
- * the journal does not belong to this file, and the site is reported damaged: nothing is replayed onto the wrong base.
+ * applies to and its sequence number (JournalLine says what else it holds). A last line without its newline (a crash
+ * while appending) is ignored; any other line that is unreadable or fails its checksum, a gap in the sequence or a
+ * line of a newer generation means the journal does not belong to this file, and the site is reported damaged:
+ * nothing is replayed onto the wrong base.
  */
 import { closeSync, existsSync, fdatasyncSync, fstatSync, ftruncateSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { crc32 } from 'node:zlib';

@@ -125,8 +125,10 @@ export class UpdateStore {
     }
   }
 
-  /** Every stored update's revision and state (the input of a sync plan); what the store keeps to change them. */
-  /** Every stored update, read once into the store's own lookup (one entry per update, not two: 643,000 at 500,000). */
+  /**
+   * Every stored update's revision and state (the input of a sync plan). It is the store's own lookup, read once and
+   * kept current as the sync changes updates: one entry per update, not two (643,000 at 500,000 updates).
+   */
   storedRevisions(): ReadonlyMap<string, StoredRevision> {
     const stored = new Map<string, StoredUpdate>();
     const statement = this.db.prepare('SELECT update_id, update_key, revision, state, deployable, product_keys FROM software_update');

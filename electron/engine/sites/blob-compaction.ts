@@ -27,12 +27,16 @@ export interface CompactionResult {
 /**
  * Compacts when unreferenced records are more than half of a store of at least `minimumBytes` (or always, when
  * `force`). A damaged record is copied as it is (compaction neither repairs nor hides damage); one the file does not
- * hold whole stops the compaction, which then changes nothing.
+ * hold whole stops the compaction, which then changes nothing. Unless forced, it only looks when records were
+ * appended since it last looked (or since the store was opened): records become unreferenced when newer revisions
+ * are appended, and looking reads every row (45 ms of a 0.9 s delta sync with nothing new at 100,000 updates).
  */
 export function compactBlobStore(site: SiteDatabase, options: { force?: boolean; minimumBytes?: number } = {}): CompactionResult {
   const db = site.db;
   const bytesBefore = site.blobs.size;
   if (!options.force) {
+    if (!site.blobs.appendedSinceCheck) return { compacted: false, liveRecords: -1, bytesBefore, bytesAfter: bytesBefore };
+    site.blobs.appendedSinceCheck = false;
     // Most syncs end here: the sums are read in SQL, the rows only when compaction is worth it.
     const liveBytes = POINTING.reduce((sum, [table]) => sum + Number(db.exec(`SELECT coalesce(sum(blob_length), 0) FROM ${table}`)[0]?.values[0]?.[0] ?? 0), 0);
     if (bytesBefore < (options.minimumBytes ?? 64 * 1024 * 1024) || liveBytes * 2 >= bytesBefore)

@@ -66,6 +66,11 @@ interface RecordHeader {
 
 export class BlobStore {
   private end: number;
+  /**
+   * Whether records were appended since the store was opened or compaction last looked at it: a sync that wrote
+   * none (a delta with nothing new) cannot have made compaction worth it, and looking means reading every row.
+   */
+  appendedSinceCheck = false;
   private tail: Promise<unknown> = Promise.resolve();
   private handle: Promise<FileHandle> | undefined;
 
@@ -117,6 +122,7 @@ export class BlobStore {
         throw error;
       }
       this.end = start + buffer.length;
+      this.appendedSinceCheck = true;
       return locations;
     });
   }
@@ -222,6 +228,7 @@ export class BlobStore {
       throw error;
     }
     this.end = start + buffer.length;
+    this.appendedSinceCheck = true;
     return locations;
   }
 

@@ -208,4 +208,50 @@ describe('blob store compaction', () => {
     expect(compactBlobStore(reopened)).toMatchObject({ compacted: false });
     reopened.close();
   });
+
+  it('looks again only when records were appended since it last looked, and then compacts what became worth it', async () => {
+    const sql = await loadSqlJs();
+    const file = join(tempDir(), 'CEN.sqlite');
+    const site = SiteDatabase.create(sql, file, { code: 'CEN', name: 'Central Site', parentCode: null, createdAt: 'now' });
+    const write = async (revision: number) => {
+      const entries = Array.from({ length: 10 }, (_, index) => ({ ...record(index + 1), revision }));
+      const locations = await site.blobs.append(entries);
+      inTransaction(site.db, () =>
+        entries.forEach((entry, index) =>
+          site.db.run(
+            'INSERT INTO detectoid (detectoid_id, revision, name, blob_offset, blob_length) VALUES (?, ?, ?, ?, ?) ON CONFLICT (detectoid_id) DO UPDATE SET revision = excluded.revision, blob_offset = excluded.blob_offset, blob_length = excluded.blob_length',
+            [entry.updateId, entry.revision, `Detectoid ${index}`, locations[index]!.offset, locations[index]!.length],
+          ),
+        ),
+      );
+    };
+    await write(1);
+    // Every record is referenced: it looks, and there is nothing to do.
+    expect(site.blobs.appendedSinceCheck).toBe(true);
+    expect(compactBlobStore(site, { minimumBytes: 0 })).toMatchObject({ compacted: false });
+    expect(site.blobs.appendedSinceCheck).toBe(false);
+    await write(2);
+    await write(3);
+    site.saveWhole();
+    site.close();
+
+    // Two thirds of the store are superseded records, but nothing was appended since this open: it does not look.
+    const reopened = SiteDatabase.open(sql, file);
+    expect(compactBlobStore(reopened, { minimumBytes: 0 })).toMatchObject({ compacted: false, liveRecords: -1 });
+    expect(reopened.blobGeneration).toBe(1);
+    // A sync that appends makes it look again, and now it compacts down to the ten live records.
+    await (async () => {
+      const locations = await reopened.blobs.append([{ ...record(1), revision: 4 }]);
+      inTransaction(reopened.db, () =>
+        reopened.db.run('UPDATE detectoid SET revision = 4, blob_offset = ?, blob_length = ? WHERE detectoid_id = ?', [
+          locations[0]!.offset,
+          locations[0]!.length,
+          record(1).updateId,
+        ]),
+      );
+    })();
+    expect(compactBlobStore(reopened, { minimumBytes: 0 })).toMatchObject({ compacted: true, liveRecords: 10 });
+    expect(reopened.blobGeneration).toBe(2);
+    reopened.close();
+  });
 });

@@ -278,14 +278,16 @@ function encode(record: BlobRecord, body: Uint8Array, flags = 0): Buffer {
     'utf8',
   );
   if (header.length > 0xffff) throw new RangeError(`Update ${record.updateId} lists too many files to store (${header.length} bytes of digests and URLs)`);
-  const payload = Buffer.concat([header, body]);
-  const out = Buffer.allocUnsafe(HEADER_BYTES + payload.length);
+  // Header and body are copied once, straight into the record (every revision of a sync passes here).
+  const payloadLength = header.length + body.length;
+  const out = Buffer.allocUnsafe(HEADER_BYTES + payloadLength);
   out.writeUInt32LE(MAGIC, 0);
   out[4] = VERSION;
   out[5] = flags;
   out.writeUInt16LE(header.length, 6);
-  out.writeUInt32LE(payload.length, 8);
-  out.writeUInt32LE(crc32(payload), 12);
-  payload.copy(out, HEADER_BYTES);
+  out.writeUInt32LE(payloadLength, 8);
+  header.copy(out, HEADER_BYTES);
+  out.set(body, HEADER_BYTES + header.length);
+  out.writeUInt32LE(crc32(out.subarray(HEADER_BYTES)), 12);
   return out;
 }

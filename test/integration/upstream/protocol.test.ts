@@ -1,4 +1,6 @@
 /** Conformance of the protocol client against the built-in upstream service, over real HTTP on 127.0.0.1. */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import type { MetadataBatch } from '../../../electron/engine/upstream/client/upstream-client';
 import { UpstreamError } from '../../../electron/engine/upstream/client/upstream-error';
@@ -242,6 +244,22 @@ describe('faults', () => {
     expect(service.stats.requests.GetUpdateData).toBe(1);
   });
 
+  it('still hands over an answer on its way when another request fails for good, then reports the failure', async () => {
+    const { service, url } = await upstream.start({ updates: 200, maxUpdatesPerRequest: 10 });
+    // Every successful GetUpdateData answer reaches the client 300 ms late, a failed one at once.
+    const late = await delayingForwarder(url, 300);
+    const client = upstream.client(late.url, { concurrency: 4 });
+    const ids = (await client.getUpdateRevisions({ products: ALL_PRODUCTS, classifications: ALL_CLASSIFICATIONS })).revisions.slice(0, 40);
+    service.injectFault({ kind: 'internalServerError', operation: 'GetUpdateData', after: 1, times: 100 });
+    const batches: MetadataBatch[] = [];
+    const error = await client.fetchMetadata(ids, (batch) => void batches.push(batch)).catch((e: unknown) => e);
+    expect(error).toMatchObject({ kind: 'fault', faultCode: 'InternalServerError' });
+    // The one request the upstream answered was kept, though the others had failed before it arrived.
+    expect(batches.flatMap((batch) => batch.revisions)).toHaveLength(10);
+    expect(service.stats.requests.GetUpdateData).toBe(4);
+    await late.close();
+  });
+
   it('asks again for the identities a capped answer left out, until each arrived', async () => {
     const { service, client, ids } = await setup();
     service.configure({ maxResponseBytes: 20_000 });
@@ -308,3 +326,32 @@ it('the generated catalog is deterministic and realistic', () => {
   expect(a.updates.some((u) => u.childIds.length > 0)).toBe(true);
   expect(PRODUCTS.filter((p) => !p.real).every((p) => /^[0-9a-f]{8}-[0-9a-f]{4}-5/.test(p.id))).toBe(true);
 });
+
+/** Forwards every request to `target`; an answer to GetUpdateData that is not a fault is held back `delayMs`. */
+async function delayingForwarder(target: string, delayMs: number): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const body = Buffer.concat(chunks);
+      void (async () => {
+        const answer = await fetch(new URL(request.url ?? '/', target), {
+          method: request.method ?? 'POST',
+          headers: Object.fromEntries(Object.entries(request.headers).filter(([name]) => !['host', 'connection', 'content-length'].includes(name))) as Record<
+            string,
+            string
+          >,
+          ...(body.length > 0 ? { body } : {}),
+        });
+        const text = Buffer.from(await answer.arrayBuffer());
+        if (answer.ok && text.includes('GetUpdateDataResponse')) await new Promise((resolve) => setTimeout(resolve, delayMs));
+        response.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'text/xml' }).end(text);
+      })().catch(() => response.destroy());
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

@@ -200,6 +200,8 @@ export class UpstreamClient {
     for (let start = 0; start < ids.length; start += size) queue.push(ids.slice(start, start + size));
     let inFlight = 0;
     let stopped = false;
+    /** The first failure: of a request (answers on their way are still handed over) or of onBatch (nothing more is). */
+    let failure: { error: unknown; applying: boolean } | undefined;
     let wake: Array<() => void> = [];
     const notify = () => {
       const waiting = wake;
@@ -248,10 +250,20 @@ export class UpstreamClient {
             }
             this.stats.reasked += leftOut.length;
           }
-          if (batch.revisions.length > 0 || batch.failures.length > 0) await onBatch(batch);
+          // After a failure of the caller's own (it could not apply a batch), nothing more is handed to it.
+          if ((batch.revisions.length > 0 || batch.failures.length > 0) && failure?.applying !== true) {
+            try {
+              await onBatch(batch);
+            } catch (error) {
+              failure ??= { error, applying: true };
+              throw error;
+            }
+          }
         } catch (error) {
+          // No new request starts; answers already on their way from the upstream are still handed over (what
+          // arrived is kept, whichever request failed first), and the first failure is reported once they settled.
           stopped = true;
-          throw error;
+          failure ??= { error, applying: false };
         } finally {
           inFlight--;
           notify();
@@ -259,6 +271,7 @@ export class UpstreamClient {
       }
     };
     await Promise.all(Array.from({ length: Math.max(1, Math.min(this.options.concurrency ?? 4, queue.length)) }, worker));
+    if (failure !== undefined) throw failure.error;
   }
 
   /** One GetUpdateData call, parsed record by record as it streams in. */

@@ -103,6 +103,22 @@ async function main(): Promise<void> {
   time('search "KB5100000"', { search: 'KB5100000' });
   time('search "Cumulative 2024-05"', { search: 'Cumulative 2024-05' });
   time('search "Cumulative" (matches nearly every update)', { search: 'Cumulative' });
+  // Dragging the scroll bar to the end of the list asks for a page deep in the order: 100,000 rows in, each sort.
+  const deep = (label: string, query: Record<string, unknown>) => {
+    const parsed = UpdateQuerySchema.parse({ site: 'CEN', ...query });
+    queryUpdates(db, parsed);
+    const runs: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const t = performance.now();
+      queryUpdates(db, { ...parsed, offset: Math.floor(total / 2) + i * 1_000 });
+      runs.push(performance.now() - t);
+    }
+    runs.sort((a, b) => a - b);
+    rows.push([label, `median ${runs[2]!.toFixed(1)} ms, worst ${runs[4]!.toFixed(1)} ms`]);
+  };
+  for (const sort of UPDATE_SORT_COLUMNS) deep(`page ${(total / 2).toLocaleString('en-US')} rows in, sorted by ${sort}`, { sort, direction: 'desc' });
+  deep(`page ${(total / 2).toLocaleString('en-US')} rows in, removed listed too`, { includeRemoved: true });
+  deep(`page ${(total / 2).toLocaleString('en-US')} rows in, search "Cumulative"`, { search: 'Cumulative' });
   printTable(`Update Repository queries at ${total.toLocaleString('en-US')} updates (sql.js, one page of 200)`, rows);
 }
 

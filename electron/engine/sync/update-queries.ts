@@ -20,11 +20,15 @@ const SORT_SQL: Record<UpdateQuery['sort'], string> = {
   superseded: 'u.superseded',
 };
 
+/** The last column of every sort index (migration 6): pages are ordered by (column, this, key), the index's order. */
+const REMOVED = "(u.state = 'removed')";
+
 export function queryUpdates(db: Database, query: UpdateQuery, tuning: { searchHitsLimit?: number } = {}): { total: number; rows: UpdateRow[] } {
   const where: string[] = [];
   const params: SqlValue[] = [];
   if (!query.includeBundled) where.push('u.deployable = 1');
-  if (!query.includeRemoved) where.push("u.state <> 'removed'");
+  // Written as the sort indexes' own last column, so the index answers it (a row skipped by OFFSET is never read).
+  if (!query.includeRemoved) where.push(`${REMOVED} = 0`);
   if (query.classificationId !== undefined) {
     where.push('u.classification_key = (SELECT category_key FROM category WHERE category_id = ?)');
     params.push(query.classificationId.toLowerCase());
@@ -88,11 +92,11 @@ export function queryUpdates(db: Database, query: UpdateQuery, tuning: { searchH
            WHERE p.category_key = (SELECT category_key FROM category WHERE category_id = ?) AND p.visible = 1 ORDER BY p.title ${direction}, p.update_key ${direction} LIMIT ? OFFSET ?`,
           [query.productId!.toLowerCase(), query.limit, query.offset],
         )
-      : selectRows(db, `SELECT ${columns} FROM ${from} ${whereSql} ORDER BY ${SORT_SQL[query.sort]} ${direction}, u.update_key ${direction} LIMIT ? OFFSET ?`, [
-          ...params,
-          query.limit,
-          query.offset,
-        ]);
+      : selectRows(
+          db,
+          `SELECT ${columns} FROM ${from} ${whereSql} ORDER BY ${SORT_SQL[query.sort]} ${direction}, ${REMOVED} ${direction}, u.update_key ${direction} LIMIT ? OFFSET ?`,
+          [...params, query.limit, query.offset],
+        );
   return {
     total,
     rows: rows.map(toRow),

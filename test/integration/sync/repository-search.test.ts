@@ -2,8 +2,9 @@
  * The repository's search reads few matches by key and sorts them, and walks the sort index when most of the catalog
  * matches: both ways must list exactly the same updates, in the same order, with the same total.
  */
+import type { Database, SqlValue } from 'sql.js';
 import { describe, expect, it } from 'vitest';
-import { UpdateQuerySchema } from '../../../shared/contract';
+import { UpdateQuerySchema, UPDATE_SORT_COLUMNS } from '../../../shared/contract';
 import { queryUpdates } from '../../../electron/engine/sync/update-queries';
 import { useSyncFixture } from '../../helpers/sync-fixture';
 
@@ -57,5 +58,68 @@ describe('repository search', () => {
     compare(after.db);
     after.saveWhole();
     compare(engine.siteDatabase('CEN').db);
+  });
+
+  it('reads a page at any depth from the sort index alone, in the order a sort of every row gives', async () => {
+    const { url, catalog } = await fixture.service({ updates: 300, seed: 52 });
+    const engine = await fixture.engine(fixture.tempDir());
+    await fixture.configure(engine, url);
+    await fixture.sync(engine, 'full');
+    // Removed and expired updates sit between listed ones in every sort order.
+    catalog.churn({ remove: 20, expire: 10, revise: 10 });
+    await fixture.sync(engine, 'full');
+    const db = engine.siteDatabase('CEN').db;
+    expect(Number(db.exec("SELECT count(*) FROM software_update WHERE state = 'removed' AND deployable = 1")[0]!.values[0]![0])).toBeGreaterThan(0);
+
+    // The page queries the module runs, caught on their way to sql.js, with their parameters.
+    const pages: Array<{ sql: string; params: SqlValue[] }> = [];
+    const watched = new Proxy(db, {
+      get(target, property, receiver) {
+        if (property !== 'prepare') return Reflect.get(target, property, receiver) as unknown;
+        return (sql: string) => {
+          const statement = target.prepare(sql);
+          if (!sql.includes('OFFSET ?')) return statement;
+          const bind = statement.bind.bind(statement);
+          statement.bind = (params?: SqlValue[]) => (pages.push({ sql, params: params ?? [] }), bind(params));
+          return statement;
+        };
+      },
+    }) as Database;
+
+    const ids = (sql: string, params: SqlValue[]) => db.exec(sql, params)[0]?.values.map((row) => String(row[0])) ?? [];
+    for (const sort of UPDATE_SORT_COLUMNS) {
+      for (const [direction, filters] of [
+        ['asc', {}],
+        ['desc', {}],
+        ['desc', { includeRemoved: true }],
+        ['asc', { includeRemoved: true, includeBundled: true }],
+      ] as const) {
+        const query = UpdateQuerySchema.parse({ site: 'CEN', sort, direction, limit: 7, ...filters });
+        const listed: string[] = [];
+        pages.length = 0;
+        for (let offset = 0; ; offset += 7) {
+          const page = queryUpdates(watched, { ...query, offset });
+          listed.push(...page.rows.map((row) => row.updateId));
+          if (page.rows.length < 7) break;
+        }
+        const label = `${sort} ${direction} ${JSON.stringify(filters)}`;
+        // The same page query with the indexes set aside (SQLite sorts every row) is the reference order.
+        const { sql, params } = pages[0]!;
+        const unindexed = sql
+          .replace(/SELECT .* FROM software_update u/s, 'SELECT u.update_id FROM software_update u NOT INDEXED')
+          .replace('LIMIT ? OFFSET ?', '');
+        expect(listed, label).toEqual(ids(unindexed, params.slice(0, -2)));
+        expect(new Set(listed).size, label).toBe(listed.length);
+        if (filters.includeBundled === undefined) {
+          // The listed view walks its sort index in order: no sort of the rows, and the filter answered by the index.
+          const plan = db
+            .exec(`EXPLAIN QUERY PLAN ${sql}`, params)[0]!
+            .values.map((row) => String(row[3]))
+            .join(' | ');
+          expect(plan, label).toMatch(/USING (COVERING )?INDEX software_update_/);
+          expect(plan, label).not.toContain('TEMP B-TREE');
+        }
+      }
+    }
   });
 });

@@ -100,9 +100,13 @@ async function main(): Promise<void> {
   time('sorted by article ID, descending', { sort: 'kb', direction: 'desc' });
   time('Security Updates only, by title', { classificationId: '0fa1201d-4330-4fa8-8ae9-b877473b6441' });
   time('Windows 11 only, by title', { productId: '72e7624a-5b00-45d2-b92f-e561c0a6a160' });
+  time('bundled and removed too, by title', { includeBundled: true, includeRemoved: true });
   time('search "KB5100000"', { search: 'KB5100000' });
   time('search "Cumulative 2024-05"', { search: 'Cumulative 2024-05' });
   time('search "Cumulative" (matches nearly every update)', { search: 'Cumulative' });
+  time('search "Cumulative x64" (two words in every title)', { search: 'Cumulative x64' });
+  time('search "Cumulative" in Security Updates', { search: 'Cumulative', classificationId: '0fa1201d-4330-4fa8-8ae9-b877473b6441' });
+  time('search "Cumulative", bundled and removed too', { search: 'Cumulative', includeBundled: true, includeRemoved: true });
   // Dragging the scroll bar to the end of the list asks for a page deep in the order: 100,000 rows in, each sort.
   const deep = (label: string, query: Record<string, unknown>) => {
     const parsed = UpdateQuerySchema.parse({ site: 'CEN', ...query });

@@ -366,7 +366,36 @@ export const migrations: readonly Migration[] = [
         db.run(`DROP INDEX IF EXISTS ${name}; CREATE INDEX ${name} ON software_update (${columns}, state = 'removed')`);
     },
   },
+  {
+    version: 7,
+    description: "The search index also holds each update's listing facts, so a search's count is one full-text query",
+    up(db) {
+      // A search matching most of the catalog was counted by copying every match into a table and testing each
+      // against the update rows (85 ms at 200,000 updates). With the facts the repository filters on as words of a
+      // fourth column, the full-text query counts it alone (26 ms). The words start with a middle dot: a character the
+      // search box splits words on, so no search can match or prefix one. They are computed by a view, not stored:
+      // the index reads the old ones from the row before it changes (the store unindexes first, as for titles).
+      db.run(`
+        DROP TABLE update_search;
+        CREATE VIEW update_search_source AS
+          SELECT update_key AS rowid, title, kb, bulletin,
+            '${FACET.classification}' || coalesce(classification_key, 0)
+              || CASE deployable WHEN 1 THEN ' ${FACET.deployable}' ELSE '' END
+              || CASE state WHEN 'removed' THEN ' ${FACET.removed}' ELSE '' END
+              || coalesce(' ${FACET.product}' || replace(product_keys, ',', ' ${FACET.product}'), '') AS facets
+          FROM software_update;
+        CREATE VIRTUAL TABLE update_search USING fts4(content="update_search_source", title, kb, bulletin, facets);
+        INSERT INTO update_search (update_search) VALUES ('rebuild');
+      `);
+    },
+  },
 ];
+
+/**
+ * The words of the search index's facets column (migration 7): a classification or product key follows the first
+ * two. Written into the schema's view, so never changed: a new fact is a new migration.
+ */
+export const FACET = { classification: '\u00b7c', product: '\u00b7p', deployable: '\u00b7d', removed: '\u00b7r' } as const;
 
 /** The repository's sort indexes (name, columns before the removed flag), one per column it sorts by. */
 const SORT_INDEXES: ReadonlyArray<readonly [string, string]> = [

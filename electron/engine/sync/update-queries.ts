@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type { UpdateQuerySchema, UpdateRow } from '../../../shared/contract';
 import type { CategoryType } from '../upstream/update-metadata';
 import { selectRows } from './sync-queries';
+import { searchMatch, searchTokens, useWordTest, WORD_FILTER, wordTest } from './update-search';
 
 type UpdateQuery = z.output<typeof UpdateQuerySchema>;
 
@@ -23,7 +24,11 @@ const SORT_SQL: Record<UpdateQuery['sort'], string> = {
 /** The last column of every sort index (migration 6): pages are ordered by (column, this, key), the index's order. */
 const REMOVED = "(u.state = 'removed')";
 
-export function queryUpdates(db: Database, query: UpdateQuery, tuning: { searchHitsLimit?: number } = {}): { total: number; rows: UpdateRow[] } {
+export function queryUpdates(
+  db: Database,
+  query: UpdateQuery,
+  tuning: { searchHitsLimit?: number; searchWalkRows?: number } = {},
+): { total: number; rows: UpdateRow[] } {
   const where: string[] = [];
   const params: SqlValue[] = [];
   if (!query.includeBundled) where.push('u.deployable = 1');
@@ -40,28 +45,52 @@ export function queryUpdates(db: Database, query: UpdateQuery, tuning: { searchH
     );
     params.push(query.productId.toLowerCase());
   }
-  const words = (query.search ?? '')
-    .trim()
-    .split(/\s+/)
-    .filter(Boolean)
-    .map((word) => word.replace(/^KB(?=\d)/i, ''));
-  const tokens = words.flatMap((word) => word.split(/[^\p{L}\p{N}]+/u)).filter(Boolean);
-  // Every word, as a word prefix, in the title, article ID or bulletin ID (full-text index).
-  const match = tokens.length === 0 ? undefined : tokens.map((token) => `${token.replace(/"/g, '')}*`).join(' ');
-  // A search's matches are taken once into a table of update keys (kept until the search or the database changes).
-  // Few matches (an article ID, a month's cumulative updates) drive the query: looked up by key and sorted. Many (a
-  // word in most titles) are probed by key while the sort column's index is walked, so a page stops at its rows.
-  // One look at the database's change count serves the count and the matches of this query.
+  const { words, tokens } = searchTokens(query.search);
+  // A word with % or _ is also tested as typed (below): the full-text count alone would count too many.
+  const typed = words.filter((candidate) => /[%_]/.test(candidate));
   const cache = cacheOf(db);
   let from = 'software_update u';
-  if (match !== undefined) {
-    const matches = takeMatches(db, cache, match);
-    if (matches <= (tuning.searchHitsLimit ?? SEARCH_HITS_LIMIT)) from = `temp.${MATCHES} AS hit CROSS JOIN software_update AS u ON u.update_key = hit.docid`;
-    else where.push(`u.update_key IN (SELECT docid FROM temp.${MATCHES})`);
+  let searchTotal: number | undefined;
+  let match: string | undefined;
+  if (tokens.length > 0) {
+    // A search's words alone are taken into a table of keys, up to a limit: few matches (an article ID, a month's
+    // cumulative updates) drive the query, looked up by key and sorted, and are counted against the filters.
+    const limit = tuning.searchHitsLimit ?? SEARCH_HITS_LIMIT;
+    const plain = searchMatch(tokens, { includeBundled: true, includeRemoved: true });
+    const taken = countOnce(cache, `taken|${limit}|${plain}`, () => takeMatches(db, cache, plain, limit));
+    if (taken <= limit) {
+      match = plain;
+      takeMatches(db, cache, match, limit);
+      from = `temp.${MATCHES} AS hit CROSS JOIN software_update AS u ON u.update_key = hit.docid`;
+    } else {
+      // Many (a word in most titles): the full-text query counts them with the filters' facets, and a page walks the
+      // sort column's index so it stops at its rows. Near the top each walked row's words are tested in JavaScript
+      // (nothing to take first); deeper, the listed matches are taken once and each walked row's key is probed.
+      const listed = searchMatch(tokens, {
+        includeBundled: query.includeBundled,
+        includeRemoved: query.includeRemoved,
+        classificationKey: query.classificationId === undefined ? undefined : categoryKey(db, query.classificationId),
+        productKey: query.productId === undefined ? undefined : categoryKey(db, query.productId),
+      });
+      match = listed;
+      const hits = countOnce(cache, `search|${listed}`, () =>
+        Number(db.exec('SELECT count(*) FROM update_search WHERE update_search MATCH ?', [listed])[0]?.values[0]?.[0] ?? 0),
+      );
+      if (typed.length === 0) searchTotal = hits;
+      // Bundled updates listed too: no sort index serves the order (each begins with deployable), every row is read
+      // and sorted, and a key probe is cheaper per row than a word test.
+      if (typed.length === 0 && !query.includeBundled && query.offset + query.limit <= (tuning.searchWalkRows ?? SEARCH_WALK_ROWS)) {
+        useWordTest(db, wordTest(tokens));
+        where.push(`${WORD_FILTER}(u.title, u.kb, u.bulletin)`);
+      } else {
+        takeMatches(db, cache, listed);
+        where.push(`u.update_key IN (SELECT docid FROM temp.${MATCHES})`);
+      }
+    }
   }
   // The index keeps letters and digits only, and % and _ are wildcards to SQL: a word with either (50%, a lone _)
   // must also appear as typed, so they are text and never match everything.
-  for (const word of words.filter((candidate) => /[%_]/.test(candidate))) {
+  for (const word of typed) {
     where.push("(instr(lower(u.title), ?) > 0 OR instr(lower(coalesce(u.bulletin, '')), ?) > 0 OR instr(coalesce(u.kb, ''), ?) > 0)");
     params.push(word.toLowerCase(), word.toLowerCase(), word);
   }
@@ -69,15 +98,17 @@ export function queryUpdates(db: Database, query: UpdateQuery, tuning: { searchH
   // A product folder alone is counted from its index range (visible mirrors the default filters).
   const productOnly =
     query.productId !== undefined && query.classificationId === undefined && words.length === 0 && !query.includeBundled && !query.includeRemoved;
-  const total = countOnce(cache, `${productOnly ? 'product' : `${from} ${whereSql}`}|${JSON.stringify([match ?? null, ...params])}`, () =>
-    productOnly
-      ? Number(
-          db.exec('SELECT count(*) FROM update_product WHERE category_key = (SELECT category_key FROM category WHERE category_id = ?) AND visible = 1', [
-            query.productId!.toLowerCase(),
-          ])[0]?.values[0]?.[0] ?? 0,
-        )
-      : Number(db.exec(`SELECT count(*) FROM ${from} ${whereSql}`, params)[0]?.values[0]?.[0] ?? 0),
-  );
+  const total =
+    searchTotal ??
+    countOnce(cache, `${productOnly ? 'product' : `${from} ${whereSql}`}|${JSON.stringify([match ?? null, ...params])}`, () =>
+      productOnly
+        ? Number(
+            db.exec('SELECT count(*) FROM update_product WHERE category_key = (SELECT category_key FROM category WHERE category_id = ?) AND visible = 1', [
+              query.productId!.toLowerCase(),
+            ])[0]?.values[0]?.[0] ?? 0,
+          )
+        : Number(db.exec(`SELECT count(*) FROM ${from} ${whereSql}`, params)[0]?.values[0]?.[0] ?? 0),
+    );
   // Yes/No columns sort alike: ascending is No first. Expired is the state text, where 'expired' < 'published'.
   const descending = (query.direction === 'desc') !== (query.sort === 'state');
   const direction = descending ? 'DESC' : 'ASC';
@@ -112,8 +143,9 @@ interface QueryCache {
   /** The connection's change count, less the writes of this module to its temporary table. */
   changes: number;
   own: number;
-  /** The search whose matches the temporary table holds (while this cache is valid), and how many. */
-  matches?: { match: string; count: number };
+  /** The search whose matches the temporary table holds (while this cache is valid), how many, and the limit they
+   * were taken up to (more than `limit` taken: only the first `limit` + 1 are there). */
+  matches?: { match: string; count: number; limit: number };
   totals: Map<string, number>;
 }
 const caches = new WeakMap<Database, QueryCache>();
@@ -132,6 +164,18 @@ function countOnce(cache: QueryCache, key: string, count: () => number): number 
 const SEARCH_HITS_LIMIT = 5_000;
 
 /**
+ * A walking search tests each row's words in JavaScript while its page ends within this many rows of the top (about
+ * 4 µs a row walked); a page deeper than that takes the matches once and probes each row's key instead.
+ */
+const SEARCH_WALK_ROWS = 5_000;
+
+/** A category's key in this database, or null when it has none (a folder of another site, say). */
+function categoryKey(db: Database, categoryId: string): number | null {
+  const value = db.exec('SELECT category_key FROM category WHERE category_id = ?', [categoryId.toLowerCase()])[0]?.values[0]?.[0];
+  return value === undefined || value === null ? null : Number(value);
+}
+
+/**
  * The matches of the last search, copied into a temporary table keyed by update key: the pages that follow (and the
  * count) read or probe it by key instead of running the full-text query again (at 200,000 updates, a search matching
  * every title: 88 ms a page before, 7 ms after). It lives in the connection's temporary schema, which is never
@@ -140,17 +184,24 @@ const SEARCH_HITS_LIMIT = 5_000;
  */
 const MATCHES = 'usc_search_matches';
 
-/** Takes the matches of `match` into the table (unless it holds them already); returns how many there are. */
-function takeMatches(db: Database, cache: QueryCache, match: string): number {
+/**
+ * Takes the matches of `match` into the table (unless it holds them already), or only the first `limit` + 1 of them:
+ * enough to tell few from many. Returns how many it took.
+ */
+function takeMatches(db: Database, cache: QueryCache, match: string, limit = Number.MAX_SAFE_INTEGER): number {
   const exists = db.exec(`SELECT 1 FROM sqlite_temp_master WHERE name = '${MATCHES}'`).length > 0;
-  if (exists && cache.matches?.match === match) return cache.matches.count;
+  const held = cache.matches;
+  if (exists && held?.match === match && (held.count <= held.limit || held.limit >= limit)) return Math.min(held.count, limit + 1);
   const before = totalChanges(db);
   db.exec(exists ? `DELETE FROM temp.${MATCHES}` : `CREATE TEMP TABLE ${MATCHES} (docid INTEGER PRIMARY KEY)`);
-  db.exec(`INSERT INTO temp.${MATCHES} (docid) SELECT docid FROM update_search WHERE update_search MATCH ? ORDER BY docid`, [match]);
+  db.exec(`INSERT INTO temp.${MATCHES} (docid) SELECT docid FROM update_search WHERE update_search MATCH ? ORDER BY docid LIMIT ?`, [
+    match,
+    limit === Number.MAX_SAFE_INTEGER ? -1 : limit + 1,
+  ]);
   const count = db.getRowsModified();
   // What was written here is not a change to the updates: the counts kept so far stay valid.
   cache.own += totalChanges(db) - before;
-  cache.matches = { match, count };
+  cache.matches = { match, count, limit };
   return count;
 }
 

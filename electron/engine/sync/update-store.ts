@@ -91,10 +91,13 @@ export class UpdateStore {
         `INSERT INTO software_update (update_key, update_id, ${updateColumns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       updateUpdate: prepare(`UPDATE software_update SET (${updateColumns}) = (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) WHERE update_key = ?`),
-      // The search index reads its text from the update row: take the old words out before the row changes.
+      // The search index reads its words from the update row (its view): take the old words out before the row
+      // changes, whether its text or a fact the facets hold (classification, products, deployable, removed).
       unindex: prepare('DELETE FROM update_search WHERE docid = ?'),
       // Read from the row just written: the same text, without carrying it a second time (into SQLite, the journal).
-      index: prepare('INSERT INTO update_search (docid, title, kb, bulletin) SELECT update_key, title, kb, bulletin FROM software_update WHERE update_key = ?'),
+      index: prepare(
+        'INSERT INTO update_search (docid, title, kb, bulletin, facets) SELECT rowid, title, kb, bulletin, facets FROM update_search_source WHERE rowid = ?',
+      ),
       // Links are found by their whole key (the old title and products are known), so they need no second index.
       deleteProduct: prepare('DELETE FROM update_product WHERE category_key = ? AND visible = ? AND title = ? AND update_key = ?'),
       insertProduct: prepare('INSERT OR IGNORE INTO update_product (category_key, visible, title, update_key) VALUES (?, ?, ?, ?)'),
@@ -287,7 +290,9 @@ export class UpdateStore {
     for (const updateId of updateIds) {
       const found = this.find(updateId);
       if (found === undefined || found.state === 'removed') continue;
+      this.sql.unindex.run([found.key]);
       this.sql.markRemoved.run([now, found.key]);
+      this.sql.index.run([found.key]);
       if (found.deployable === 1) {
         listed++;
         const title = this.titleOf(found.key);

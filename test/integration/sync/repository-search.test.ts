@@ -30,6 +30,12 @@ describe('repository search', () => {
       { search: 'Windows', classificationId: classification.classifications[0]!.id },
       { search: 'Update', productId: classification.products[0]!.id, sort: 'severity' },
       { search: 'Update', includeBundled: true, includeRemoved: true, offset: 200 },
+      { search: 'Update', includeRemoved: true },
+      { search: 'Update', includeBundled: true, sort: 'title', direction: 'desc' },
+      { search: 'Update', productId: classification.products[0]!.id, includeRemoved: true },
+      { search: 'Windows', classificationId: '00000000-0000-0000-0000-00000000abcd' },
+      { search: 'Update 50%' },
+      { search: 'w' },
       { search: 'nothing-matches-this' },
     ];
     const compare = (database: typeof db) => {
@@ -37,10 +43,21 @@ describe('repository search', () => {
       for (const query of queries) {
         const parsed = UpdateQuerySchema.parse({ site: 'CEN', limit: 200, ...query });
         const fromMatches = queryUpdates(database, parsed);
-        const fromIndex = queryUpdates(database, parsed, { searchHitsLimit: 0 });
-        expect(fromMatches, JSON.stringify(query)).toEqual(fromIndex);
+        const walkingWords = queryUpdates(database, parsed, { searchHitsLimit: 0 });
+        const walkingKeys = queryUpdates(database, parsed, { searchHitsLimit: 0, searchWalkRows: 0 });
+        expect(fromMatches, JSON.stringify(query)).toEqual(walkingWords);
+        expect(fromMatches, JSON.stringify(query)).toEqual(walkingKeys);
         // A different page of the same search, and the same page again: the kept matches are this search's.
         expect(queryUpdates(database, { ...parsed, offset: 1 }, { searchHitsLimit: 0 }).rows).toEqual(queryUpdates(database, { ...parsed, offset: 1 }).rows);
+        // The total is the full-text index's count (its facets stand for the filters); every row the filters list
+        // whose words are tested in JavaScript, page after page, is the independent count.
+        let listed = 0;
+        for (let offset = 0; ; offset += 200) {
+          const page = queryUpdates(database, { ...parsed, offset }, { searchHitsLimit: 0, searchWalkRows: Number.MAX_SAFE_INTEGER });
+          listed += page.rows.length;
+          if (page.rows.length < 200) break;
+        }
+        expect(fromMatches.total, JSON.stringify(query)).toBe(listed);
         if (fromMatches.total > 0) driven++;
       }
       // The queries found something, so both ways were compared on real pages.
@@ -55,6 +72,13 @@ describe('repository search', () => {
     await fixture.sync(engine, 'delta');
     const after = engine.siteDatabase('CEN');
     expect(queryUpdates(after.db, UpdateQuerySchema.parse({ site: 'CEN', search: 'Update' }), { searchHitsLimit: 0 }).total).toBeGreaterThan(before);
+    compare(after.db);
+    // Updates removed, revised and expired by a full sync: the facets the index holds follow their rows (the
+    // index's own check compares every word it holds with the rows it reads them from).
+    catalog.churn({ remove: 15, revise: 10, expire: 5 });
+    await fixture.sync(engine, 'full');
+    expect(Number(after.db.exec("SELECT count(*) FROM software_update WHERE state = 'removed'")[0]!.values[0]![0])).toBeGreaterThan(0);
+    after.db.run("INSERT INTO update_search (update_search) VALUES ('integrity-check')");
     compare(after.db);
     after.saveWhole();
     compare(engine.siteDatabase('CEN').db);

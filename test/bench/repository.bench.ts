@@ -122,6 +122,7 @@ async function main(): Promise<void> {
   };
   for (const sort of UPDATE_SORT_COLUMNS) deep(`page ${(total / 2).toLocaleString('en-US')} rows in, sorted by ${sort}`, { sort, direction: 'desc' });
   deep(`page ${(total / 2).toLocaleString('en-US')} rows in, removed listed too`, { includeRemoved: true });
+  deep(`page ${(total / 2).toLocaleString('en-US')} rows in, bundled listed too`, { includeBundled: true, sort: 'releasedAt' });
   deep(`page ${(total / 2).toLocaleString('en-US')} rows in, search "Cumulative"`, { search: 'Cumulative' });
   printTable(`Update Repository queries at ${total.toLocaleString('en-US')} updates (sql.js, one page of 200)`, rows);
 }

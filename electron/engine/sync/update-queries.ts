@@ -8,7 +8,7 @@ import { searchMatch, searchTokens, useWordTest, WORD_FILTER, wordTest } from '.
 
 type UpdateQuery = z.output<typeof UpdateQuerySchema>;
 
-const SORT_SQL: Record<UpdateQuery['sort'], string> = {
+export const SORT_SQL: Record<UpdateQuery['sort'], string> = {
   title: 'u.title',
   kb: 'u.kb_number',
   bulletin: 'u.bulletin',
@@ -77,9 +77,7 @@ export function queryUpdates(
         Number(db.exec('SELECT count(*) FROM update_search WHERE update_search MATCH ?', [listed])[0]?.values[0]?.[0] ?? 0),
       );
       if (typed.length === 0) searchTotal = hits;
-      // Bundled updates listed too: no sort index serves the order (each begins with deployable), every row is read
-      // and sorted, and a key probe is cheaper per row than a word test.
-      if (typed.length === 0 && !query.includeBundled && query.offset + query.limit <= (tuning.searchWalkRows ?? SEARCH_WALK_ROWS)) {
+      if (typed.length === 0 && query.offset + query.limit <= (tuning.searchWalkRows ?? SEARCH_WALK_ROWS)) {
         useWordTest(db, wordTest(tokens));
         where.push(`${WORD_FILTER}(u.title, u.kb, u.bulletin)`);
       } else {
@@ -123,11 +121,27 @@ export function queryUpdates(
            WHERE p.category_key = (SELECT category_key FROM category WHERE category_id = ?) AND p.visible = 1 ORDER BY p.title ${direction}, p.update_key ${direction} LIMIT ? OFFSET ?`,
           [query.productId!.toLowerCase(), query.limit, query.offset],
         )
-      : selectRows(
-          db,
-          `SELECT ${columns} FROM ${from} ${whereSql} ORDER BY ${SORT_SQL[query.sort]} ${direction}, ${REMOVED} ${direction}, u.update_key ${direction} LIMIT ? OFFSET ?`,
-          [...params, query.limit, query.offset],
-        );
+      : query.includeBundled && from === 'software_update u'
+        ? // Bundled updates too: every sort index begins with deployable, so each half is read in order from its
+          // own range and SQLite merges the two, so a page stops at its rows instead of sorting every update. The
+          // merge reads only what the indexes hold (the rows a deep page skips are never read); the page's rows are
+          // read by key after.
+          selectRows(
+            db,
+            `SELECT ${columns} FROM (${[0, 1]
+              .map(
+                (deployable) =>
+                  `SELECT ${SORT_SQL[query.sort]} AS sort_value, ${REMOVED} AS removed_value, u.update_key AS key_value FROM software_update u WHERE ${['u.deployable = ' + deployable, ...where].join(' AND ')}`,
+              )
+              .join(' UNION ALL ')} ORDER BY sort_value ${direction}, removed_value ${direction}, key_value ${direction} LIMIT ? OFFSET ?) AS page
+             CROSS JOIN software_update u ON u.update_key = page.key_value ORDER BY page.sort_value ${direction}, page.removed_value ${direction}, page.key_value ${direction}`,
+            [...params, ...params, query.limit, query.offset],
+          )
+        : selectRows(
+            db,
+            `SELECT ${columns} FROM ${from} ${whereSql} ORDER BY ${SORT_SQL[query.sort]} ${direction}, ${REMOVED} ${direction}, u.update_key ${direction} LIMIT ? OFFSET ?`,
+            [...params, query.limit, query.offset],
+          );
   return {
     total,
     rows: rows.map(toRow),

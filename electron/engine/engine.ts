@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { isHostMethod, type ApiMethodName, type ConsoleEvent } from '../../shared/contract';
 import { ApiError } from '../../shared/errors';
 import type { SiteCode, SyncRun } from '../../shared/domain';
@@ -62,6 +62,8 @@ export interface EngineOptions extends EngineTuning {
   fetchWorkerPath?: string;
   now?: () => Date;
   clock?: Clock;
+  /** What the engine is doing while it opens, when it takes long enough to say (upgrading a site database). */
+  onStartup?: (message: string) => void;
 }
 
 export type EngineEventListener = (event: ConsoleEvent) => void;
@@ -322,7 +324,11 @@ export class Engine {
     const release = acquireDataFolderLock(folder, now());
     try {
       const sql = await loadSqlJs(options.sqlWasmPath);
-      const sites = SiteRegistry.load(sql, folder.sitesDir, now());
+      const sites = SiteRegistry.load(sql, folder.sitesDir, now(), ({ file, from, to }) =>
+        options.onStartup?.(
+          `Upgrading the site database ${basename(file)} from schema ${from} to ${to}: once, after an update of the console; the more updates the site holds, the longer it takes (about 4 s per 100,000)…`,
+        ),
+      );
       const engine = new Engine(folder, sites, release, options);
       engine.moveSecretsOutOfDatabases();
       if (options.mode !== 'command') {

@@ -14,6 +14,8 @@ export type HostToWorker = CallMessage | { type: 'shutdown' };
 export type WorkerToHost =
   | ResultMessage
   | EventMessage
+  /** What the engine is doing before it is ready, when that takes long (upgrading a site database). */
+  | { type: 'starting'; message: string }
   | { type: 'ready' }
   /** The engine could not start for a reason a restart will not fix (e.g. the data folder is locked). */
   | { type: 'fatal'; error: ApiErrorData }

@@ -21,7 +21,11 @@ async function main(): Promise<void> {
   const fetchWorkerPath = join(__dirname, 'fetch-worker.js');
   let engine: Engine;
   try {
-    engine = await Engine.open({ ...options, ...(existsSync(fetchWorkerPath) ? { fetchWorkerPath } : {}) });
+    engine = await Engine.open({
+      ...options,
+      ...(existsSync(fetchWorkerPath) ? { fetchWorkerPath } : {}),
+      onStartup: (message) => send({ type: 'starting', message }),
+    });
   } catch (error) {
     send({ type: 'fatal', error: toApiErrorData(error) });
     return;

@@ -27,6 +27,8 @@ export interface ConsoleHostOptions {
   reportProblem?: (message: string) => void;
   /** Listen for other clients of the data folder (default true). */
   endpoint?: boolean;
+  /** What the engine says it is doing while it starts, when that takes long (upgrading a site database). */
+  onStarting?: (message: string) => void;
 }
 
 /** The engine worker plus the dispatcher: what every transport (Electron IPC, web host, CLI) serves. */
@@ -49,7 +51,10 @@ export async function startConsoleHost(options: ConsoleHostOptions): Promise<Con
     if (checked.ok) publish(checked.value);
     else options.reportProblem?.(`Dropped an engine event: ${checked.error.message}`);
   });
-  engine.onStatus((status) => publish({ name: 'engineStatus', payload: status }));
+  engine.onStatus((status) => {
+    publish({ name: 'engineStatus', payload: status });
+    if (status.state === 'starting') options.onStarting?.(status.message);
+  });
 
   const info = (): ConsoleInfo => ({
     productName: PRODUCT_NAME,

@@ -126,6 +126,9 @@ export class EngineClient {
       case 'event':
         this.events.emit('event', message);
         return;
+      case 'starting':
+        this.setStatus(this.currentStatus.state === 'restarting' ? 'restarting' : 'starting', message.message);
+        return;
       case 'ready': {
         const message =
           this.restarts === 0 ? 'The sync engine is ready.' : `The sync engine was restarted after it stopped unexpectedly (restart ${this.restarts}).`;

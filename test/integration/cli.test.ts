@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
@@ -6,6 +6,7 @@ import { createInterface } from 'node:readline';
 import { builtPaths, ROOT } from '../helpers/built';
 import { useTempDirs } from '../helpers/temp-dir';
 import { runUsc } from '../helpers/usc-process';
+import { LATEST_SCHEMA_VERSION } from '../../electron/engine/sites/migrations';
 
 const tempDir = useTempDirs();
 builtPaths();
@@ -22,6 +23,19 @@ describe('usc CLI', () => {
     const second = await runUsc(['sites', '--json', '--data', dataDir]);
     expect(JSON.parse(second.stdout)).toEqual(JSON.parse(first.stdout));
     expect(readFileSync(site!.databaseFile).equals(bytes)).toBe(true);
+  });
+
+  it('says when it upgrades a site database of an earlier schema, once, and the command goes on', async () => {
+    const dataDir = tempDir();
+    mkdirSync(join(dataDir, 'sites'), { recursive: true });
+    copyFileSync(join(ROOT, 'test', 'fixtures', 'site-db', 'schema2-CEN.sqlite'), join(dataDir, 'sites', 'CEN.sqlite'));
+    const first = await runUsc(['sites', '--json', '--data', dataDir]);
+    expect(first.code).toBe(0);
+    expect(first.stderr).toContain(`Upgrading the site database CEN.sqlite from schema 2 to ${LATEST_SCHEMA_VERSION}: once, after an update of the console`);
+    expect(JSON.parse(first.stdout)).toMatchObject([{ code: 'CEN' }]);
+    const second = await runUsc(['sites', '--json', '--data', dataDir]);
+    expect(second.code).toBe(0);
+    expect(second.stderr).not.toContain('Upgrading');
   });
 
   it('takes the data folder from USC_DATA_DIR when --data is not given', async () => {

@@ -99,7 +99,8 @@ export class SiteDatabase {
     return site;
   }
 
-  static open(sql: SqlJsStatic, file: string): SiteDatabase {
+  /** `onUpgrade` is told before a database of an earlier schema is upgraded (at catalog scale that takes seconds). */
+  static open(sql: SqlJsStatic, file: string, onUpgrade?: UpgradeNotice): SiteDatabase {
     const bytes = readFileSync(file);
     const problem = findSqliteFileProblem(bytes);
     if (problem !== undefined) throw new SiteDatabaseDamagedError(file, problem);
@@ -138,6 +139,7 @@ export class SiteDatabase {
       throw error;
     }
     site.openBlobs(site.blobGeneration);
+    if (version < LATEST_SCHEMA_VERSION) onUpgrade?.({ file, from: version, to: LATEST_SCHEMA_VERSION });
     if (migrate(db, { blobs: site.blobs }) > 0) {
       // A migration that moved data out of the database leaves free pages: give them back before the whole save.
       db.run('VACUUM');
@@ -235,6 +237,9 @@ export class SiteDatabase {
     this.blobStore = BlobStore.open(SiteDatabase.blobFileOf(this.file, current));
   }
 }
+
+/** A site database about to be upgraded from one schema version to another. */
+export type UpgradeNotice = (upgrade: { file: string; from: number; to: number }) => void;
 
 function prepareConnection(db: Database): void {
   db.run('PRAGMA foreign_keys = ON');

@@ -5,7 +5,7 @@ import { TOP_LEVEL_SITE, type Site, type SiteCode } from '../../../shared/domain
 import { inTransaction } from './transaction';
 import { ApiError } from '../../../shared/errors';
 import { removeLeftoverTempFiles } from './atomic-file';
-import { SiteDatabase, SiteDatabaseDamagedError } from './site-database';
+import { SiteDatabase, SiteDatabaseDamagedError, type UpgradeNotice } from './site-database';
 
 const DATABASE_SUFFIX = '.sqlite';
 
@@ -21,11 +21,15 @@ export class SiteRegistry {
   private constructor(
     private readonly sql: SqlJsStatic,
     private readonly sitesDir: string,
+    private readonly onUpgrade?: UpgradeNotice,
   ) {}
 
-  /** Opens every site database; on first start creates the top-level site CEN - Central Site. */
-  static load(sql: SqlJsStatic, sitesDir: string, now: Date = new Date()): SiteRegistry {
-    const registry = new SiteRegistry(sql, sitesDir);
+  /**
+   * Opens every site database; on first start creates the top-level site CEN - Central Site. `onUpgrade` is told
+   * before a database of an earlier schema is upgraded.
+   */
+  static load(sql: SqlJsStatic, sitesDir: string, now: Date = new Date(), onUpgrade?: UpgradeNotice): SiteRegistry {
+    const registry = new SiteRegistry(sql, sitesDir, onUpgrade);
     removeLeftoverTempFiles(sitesDir);
     const names = readdirSync(sitesDir);
     const files = names.filter((name) => name.endsWith(DATABASE_SUFFIX));
@@ -133,7 +137,7 @@ export class SiteRegistry {
     }
     copyFileSync(backup, entry.file);
     try {
-      const database = SiteDatabase.open(this.sql, entry.file);
+      const database = SiteDatabase.open(this.sql, entry.file, this.onUpgrade);
       this.entries.set(code, { kind: 'open', database });
     } catch (error) {
       if (!(error instanceof SiteDatabaseDamagedError)) throw error;
@@ -151,7 +155,7 @@ export class SiteRegistry {
   private openFile(file: string): void {
     const fileCode = basename(file, DATABASE_SUFFIX).toUpperCase();
     try {
-      const database = SiteDatabase.open(this.sql, file);
+      const database = SiteDatabase.open(this.sql, file, this.onUpgrade);
       const identity = database.readIdentity();
       const code = identity?.code ?? fileCode;
       this.entries.set(code, { kind: 'open', database });

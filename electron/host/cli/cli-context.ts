@@ -50,6 +50,8 @@ export async function withHost<T>(context: CliContext, work: (host: HostConnecti
       sqlWasmPath: context.paths.sqlWasmPath,
       tuning: { mode: 'command' },
       reportProblem: (message) => context.io.err(message),
+      // A command waits while the engine upgrades a site database: say why.
+      onStarting: (message) => context.io.err(message),
     });
     try {
       if (host.engine.status.state === 'ready') {

@@ -55,6 +55,7 @@ async function startService(context: CliContext): Promise<ConsoleHost> {
     workerPath: context.paths.workerPath,
     sqlWasmPath: context.paths.sqlWasmPath,
     reportProblem: (message) => context.io.err(message),
+    onStarting: (message) => context.io.err(message),
   });
   if (host.engine.status.state !== 'ready') {
     const reason = host.engine.status.message;

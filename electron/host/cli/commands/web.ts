@@ -24,6 +24,7 @@ export async function webCommand(context: CliContext, options: WebOptions): Prom
           workerPath: context.paths.workerPath,
           sqlWasmPath: context.paths.sqlWasmPath,
           reportProblem: (message) => context.io.err(message),
+          onStarting: (message) => context.io.err(message),
         });
   if (owned !== undefined && owned.engine.status.state !== 'ready') {
     // A console whose engine cannot start (a data folder that cannot be created or written) would only show that.

@@ -122,21 +122,7 @@ export function queryUpdates(
           [query.productId!.toLowerCase(), query.limit, query.offset],
         )
       : query.includeBundled && from === 'software_update u'
-        ? // Bundled updates too: every sort index begins with deployable, so each half is read in order from its
-          // own range and SQLite merges the two, so a page stops at its rows instead of sorting every update. The
-          // merge reads only what the indexes hold (the rows a deep page skips are never read); the page's rows are
-          // read by key after.
-          selectRows(
-            db,
-            `SELECT ${columns} FROM (${[0, 1]
-              .map(
-                (deployable) =>
-                  `SELECT ${SORT_SQL[query.sort]} AS sort_value, ${REMOVED} AS removed_value, u.update_key AS key_value FROM software_update u WHERE ${['u.deployable = ' + deployable, ...where].join(' AND ')}`,
-              )
-              .join(' UNION ALL ')} ORDER BY sort_value ${direction}, removed_value ${direction}, key_value ${direction} LIMIT ? OFFSET ?) AS page
-             CROSS JOIN software_update u ON u.update_key = page.key_value ORDER BY page.sort_value ${direction}, page.removed_value ${direction}, page.key_value ${direction}`,
-            [...params, ...params, query.limit, query.offset],
-          )
+        ? selectRows(db, bothHalvesPageSql(columns, SORT_SQL[query.sort], direction, where), [...params, ...params, query.limit, query.offset])
         : selectRows(
             db,
             `SELECT ${columns} FROM ${from} ${whereSql} ORDER BY ${SORT_SQL[query.sort]} ${direction}, ${REMOVED} ${direction}, u.update_key ${direction} LIMIT ? OFFSET ?`,
@@ -146,6 +132,20 @@ export function queryUpdates(
     total,
     rows: rows.map(toRow),
   };
+}
+
+/**
+ * A page of a list with bundled updates too. Every sort index begins with deployable, so each half is read in order
+ * from its own range and SQLite merges the two: a page stops at its rows instead of sorting every update. The merge
+ * selects only what the indexes hold (the rows a deep page skips are never read); the page's rows are read by key
+ * after. Parameters: the filters' twice (one per half), then limit and offset.
+ */
+function bothHalvesPageSql(columns: string, sortColumn: string, direction: string, where: readonly string[]): string {
+  const half = (deployable: number) =>
+    `SELECT ${sortColumn} AS sort_value, ${REMOVED} AS removed_value, u.update_key AS key_value FROM software_update u WHERE ${[`u.deployable = ${deployable}`, ...where].join(' AND ')}`;
+  const order = (prefix: string) => `ORDER BY ${prefix}sort_value ${direction}, ${prefix}removed_value ${direction}, ${prefix}key_value ${direction}`;
+  return `SELECT ${columns} FROM (${half(0)} UNION ALL ${half(1)} ${order('')} LIMIT ? OFFSET ?) AS page
+    CROSS JOIN software_update u ON u.update_key = page.key_value ${order('page.')}`;
 }
 
 /**

@@ -373,7 +373,7 @@ export function isApiMethodName(name: unknown): name is ApiMethodName {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(apiMethods, name);
 }
 
-export const SyncPhaseSchema = z.enum(['connect', 'categories', 'list', 'metadata', 'apply', 'finish', 'notify']);
+export const SyncPhaseSchema = z.enum(['connect', 'categories', 'list', 'metadata', 'apply', 'index', 'finish', 'notify']);
 export type SyncPhase = z.infer<typeof SyncPhaseSchema>;
 
 export const ProgressSchema = z.object({

@@ -19,6 +19,7 @@ const PHASES = {
   list: 'Listing updates',
   metadata: 'Downloading update metadata',
   apply: 'Updating the site database',
+  index: "Building the repository's indexes",
   finish: 'Finishing',
   notify: 'Notifying child sites',
 } as const;

@@ -9,6 +9,7 @@ import type { Database, SqlJsStatic } from 'sql.js';
 import type { SiteCode } from '../../../shared/domain';
 import { writeFileAtomic } from './atomic-file';
 import { BlobStore } from './blob-store';
+import { buildDeferredIndexes, deferredIndexes } from './deferred-indexes';
 import { LATEST_SCHEMA_VERSION, migrate, schemaVersionOf } from './migrations';
 import { SiteSaveError } from './save-error';
 import { findSqliteFileProblem } from './sqlite-file-check';
@@ -139,10 +140,18 @@ export class SiteDatabase {
       throw error;
     }
     site.openBlobs(site.blobGeneration);
+    // A sync that set the repository's indexes aside was stopped before it built them: built now, on the schema they
+    // were defined on, before any migration.
+    const deferred = version > 0 ? deferredIndexes(db) : undefined;
+    if (deferred !== undefined) {
+      onUpgrade?.({ file, indexUpdates: Number(db.exec('SELECT count(*) FROM software_update')[0]?.values[0]?.[0] ?? 0) });
+      buildDeferredIndexes(db);
+    }
     if (version < LATEST_SCHEMA_VERSION) onUpgrade?.({ file, from: version, to: LATEST_SCHEMA_VERSION });
-    if (migrate(db, { blobs: site.blobs }) > 0) {
-      // A migration that moved data out of the database leaves free pages: give them back before the whole save.
-      db.run('VACUUM');
+    const migrated = migrate(db, { blobs: site.blobs }) > 0;
+    // A migration that moved data out of the database leaves free pages: give them back before the whole save.
+    if (migrated) db.run('VACUUM');
+    if (migrated || deferred !== undefined) {
       site.saveWhole();
       lastSeq = 0;
     }
@@ -238,8 +247,11 @@ export class SiteDatabase {
   }
 }
 
-/** A site database about to be upgraded from one schema version to another. */
-export type UpgradeNotice = (upgrade: { file: string; from: number; to: number }) => void;
+/**
+ * A site database about to be upgraded from one schema version to another, or about to have the repository's indexes
+ * built (a sync that set them aside was stopped first): seconds at catalog scale, before the site is served.
+ */
+export type UpgradeNotice = (upgrade: { file: string; from: number; to: number } | { file: string; indexUpdates: number }) => void;
 
 function prepareConnection(db: Database): void {
   db.run('PRAGMA foreign_keys = ON');

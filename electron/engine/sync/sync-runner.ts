@@ -16,6 +16,7 @@ import { reportStatus } from '../log/status-messages';
 import type { TraceLogWriter } from '../log/trace-log-writer';
 import { SiteSaveError } from '../sites/save-error';
 import { JOURNAL_LIMIT_AT_REST, JOURNAL_LIMIT_DURING_SYNC, type SiteDatabase } from '../sites/site-database';
+import { buildDeferredIndexes, deferIndexes, deferredIndexes } from '../sites/deferred-indexes';
 import { readSetting, writeSetting } from '../sites/settings';
 import { inTransaction } from '../sites/transaction';
 import type { MetadataFailure, RevisionList, UpstreamClient, UpstreamNotice } from '../upstream/client/upstream-client';
@@ -148,6 +149,8 @@ class Synchronization {
   private serverName = '';
   private serverChangedOnce = false;
   private appliedAny = false;
+  /** Whether this run set the repository's indexes aside, to build them at its end. */
+  private indexesDeferred = false;
 
   constructor(
     private readonly context: SyncContext,
@@ -185,6 +188,9 @@ class Synchronization {
       this.store?.close();
       await this.client?.close().catch(() => undefined);
     }
+    // A failed or cancelled sync builds them too: the repository is whole again after any run. At an engine shutdown
+    // the next open builds them (and the run resumes), so the engine stops at once.
+    if (!(this.context.signal.aborted && this.context.signal.reason === SHUTDOWN)) this.buildIndexes();
     this.persistOutcome();
     log.flush();
     return { ...readRun(this.db, this.context.site, this.runId), warnings: this.warnings };
@@ -338,6 +344,15 @@ class Synchronization {
     let lastLogged = -1;
     const fetchStarted = Date.now();
     this.progress(0, total, null);
+    // A sync that writes at least as many updates as the site holds (every first sync) builds the repository's
+    // indexes once at its end instead of row by row; so does any sync after one that could not build them.
+    if ((total > 0 && total >= store!.storedCount()) || deferredIndexes(this.db) !== undefined) {
+      deferIndexes(this.db);
+      this.commit();
+      store!.stopIndexingSearch();
+      this.indexesDeferred = true;
+      context.log.write(`The repository's sort and search indexes are built once after the updates are written (${total} to write).`);
+    }
     const languages = this.config.languages;
     await this.watchingServerChanged(this.anchorBefore ?? undefined, () =>
       this.fetchWatched(plan.fetch, async (batch) => {
@@ -448,6 +463,7 @@ class Synchronization {
       writeSetting(this.db, SYNC_KEYS.contentVersion, contentVersion);
       this.db.run("UPDATE sync_run SET outcome = 'succeeded', ended_at = ?, anchor_after = ? WHERE run_id = ?", [nowIso, list.anchor, this.runId]);
     });
+    this.buildIndexes();
     if (this.ruleExpired > 0) {
       const rule = this.config.supersedence!;
       context.log.write(
@@ -476,6 +492,26 @@ class Synchronization {
     if (this.request.parent !== undefined) context.log.write(`Successfully synced site with parent ${this.request.parent}, version ${contentVersion}`);
     context.log.write(`Sync time: ${formatSyncTime(context.now().getTime() - this.startedAt.getTime())}`);
     this.progress(1, 1);
+  }
+
+  /** Builds the indexes this run set aside (deferred-indexes), once; a failure is a warning, and the next open retries. */
+  private buildIndexes(): void {
+    if (!this.indexesDeferred) return;
+    this.indexesDeferred = false;
+    const { log } = this.context;
+    this.phase = 'index';
+    const started = Date.now();
+    const updates = Number(this.db.exec('SELECT count(*) FROM software_update')[0]?.values[0]?.[0] ?? 0);
+    log.write(`Building the repository's sort and search indexes for ${updates} updates`);
+    try {
+      // Saved with the run's outcome (persistOutcome), whose failure to save is reported as the run's.
+      buildDeferredIndexes(this.db, (done, total) => this.progress(done, total));
+      log.write(`Built the repository's indexes in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    } catch (error) {
+      this.warn(
+        `The repository's indexes could not be built (${error instanceof Error ? error.message : String(error)}); searches are slower until they are, and they are built when the site database is next opened`,
+      );
+    }
   }
 
   private fail(error: unknown): void {

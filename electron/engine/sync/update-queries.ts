@@ -2,6 +2,7 @@
 import type { Database, SqlValue } from 'sql.js';
 import type { z } from 'zod';
 import type { UpdateQuerySchema, UpdateRow } from '../../../shared/contract';
+import { deferredIndexes } from '../sites/deferred-indexes';
 import type { CategoryType } from '../upstream/update-metadata';
 import { selectRows } from './sync-queries';
 import { searchMatch, searchTokens, useWordTest, WORD_FILTER, wordTest } from './update-search';
@@ -52,7 +53,12 @@ export function queryUpdates(
   let from = 'software_update u';
   let searchTotal: number | undefined;
   let match: string | undefined;
-  if (tokens.length > 0) {
+  if (tokens.length > 0 && searchIndexSetAside(db, cache)) {
+    // While a sync has the full-text index set aside (deferred-indexes), each row's words are tested: slower, as true.
+    useWordTest(db, wordTest(tokens));
+    where.push(`${WORD_FILTER}(u.title, u.kb, u.bulletin)`);
+    match = `words: ${tokens.join(' ')}`;
+  } else if (tokens.length > 0) {
     // A search's words alone are taken into a table of keys, up to a limit: few matches (an article ID, a month's
     // cumulative updates) drive the query, looked up by key and sorted, and are counted against the filters.
     const limit = tuning.searchHitsLimit ?? SEARCH_HITS_LIMIT;
@@ -161,6 +167,13 @@ interface QueryCache {
    * were taken up to (more than `limit` taken: only the first `limit` + 1 are there). */
   matches?: { match: string; count: number; limit: number };
   totals: Map<string, number>;
+  /** Whether the repository's indexes are set aside (read once while the database does not change). */
+  indexesSetAside?: boolean;
+}
+
+function searchIndexSetAside(db: Database, cache: QueryCache): boolean {
+  cache.indexesSetAside ??= deferredIndexes(db) !== undefined;
+  return cache.indexesSetAside;
 }
 const caches = new WeakMap<Database, QueryCache>();
 

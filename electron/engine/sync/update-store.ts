@@ -64,6 +64,8 @@ export class UpdateStore {
   private known = new Map<string, StoredUpdate | null>();
   /** Whether earlier syncs left revisions to fetch again: when none did, there is nothing to resolve per update. */
   private pendingLeft: boolean;
+  /** False while the repository's indexes are set aside (deferred-indexes): the full-text index is rebuilt after. */
+  private searchIndexed = true;
 
   constructor(private readonly db: Database) {
     const prepare = (sql: string) => {
@@ -165,6 +167,16 @@ export class UpdateStore {
     return stored;
   }
 
+  /** How many updates are stored (removed ones too). */
+  storedCount(): number {
+    return Number(this.db.exec('SELECT count(*) FROM software_update')[0]?.values[0]?.[0] ?? 0);
+  }
+
+  /** Stops writing the full-text index, whose words the caller rebuilds from the rows once it is done. */
+  stopIndexingSearch(): void {
+    this.searchIndexed = false;
+  }
+
   /** Stored categories, classifications and detectoids (the config revisions GetConfig lists). */
   storedConfigRevisions(): Map<string, StoredRevision> {
     const stored = new Map<string, StoredRevision>();
@@ -259,7 +271,7 @@ export class UpdateStore {
       this.sql.insertUpdate.run([key, update.updateId, ...values]);
     } else {
       key = before.key;
-      this.sql.unindex.run([key]);
+      if (this.searchIndexed) this.sql.unindex.run([key]);
       const linkedVisible = before.deployable === 1 && before.state !== 'removed' ? 1 : 0;
       const title = this.titleOf(key);
       for (const productKey of before.productKeys) this.sql.deleteProduct.run([productKey, linkedVisible, title, key]);
@@ -267,7 +279,7 @@ export class UpdateStore {
       this.sql.deleteSupersedence.run([key]);
       this.sql.deleteBundle.run([key]);
     }
-    this.sql.index.run([key]);
+    if (this.searchIndexed) this.sql.index.run([key]);
     const visible = update.explicitlyDeployable ? 1 : 0;
     for (const product of products) this.sql.insertProduct.run([product.key, visible, display.title, key]);
     for (const superseded of update.supersedes) this.sql.insertSupersedence.run([superseded, key]);
@@ -290,9 +302,9 @@ export class UpdateStore {
     for (const updateId of updateIds) {
       const found = this.find(updateId);
       if (found === undefined || found.state === 'removed') continue;
-      this.sql.unindex.run([found.key]);
+      if (this.searchIndexed) this.sql.unindex.run([found.key]);
       this.sql.markRemoved.run([now, found.key]);
-      this.sql.index.run([found.key]);
+      if (this.searchIndexed) this.sql.index.run([found.key]);
       if (found.deployable === 1) {
         listed++;
         const title = this.titleOf(found.key);

@@ -5,6 +5,7 @@
 import type { Database, SqlValue } from 'sql.js';
 import { describe, expect, it } from 'vitest';
 import { UpdateQuerySchema, UPDATE_SORT_COLUMNS } from '../../../shared/contract';
+import { buildDeferredIndexes, deferIndexes } from '../../../electron/engine/sites/deferred-indexes';
 import { queryUpdates, SORT_SQL } from '../../../electron/engine/sync/update-queries';
 import { useSyncFixture } from '../../helpers/sync-fixture';
 
@@ -82,6 +83,18 @@ describe('repository search', () => {
     compare(after.db);
     after.saveWhole();
     compare(engine.siteDatabase('CEN').db);
+
+    // While a sync has the indexes set aside, each row's words are tested instead: the same pages and totals, even
+    // with the full-text index emptied (so nothing can come from it). Building them restores a sound index.
+    const current = engine.siteDatabase('CEN').db;
+    const parse = (query: object) => UpdateQuerySchema.parse({ site: 'CEN', limit: 200, ...query });
+    const indexed = queries.map((query) => queryUpdates(current, parse(query)));
+    deferIndexes(current);
+    current.run('DELETE FROM update_search_segdir');
+    expect(queries.map((query) => queryUpdates(current, parse(query)))).toEqual(indexed);
+    expect(buildDeferredIndexes(current)).toBeGreaterThan(0);
+    current.run("INSERT INTO update_search (update_search) VALUES ('integrity-check')");
+    compare(current);
   });
 
   it('reads a page at any depth from the sort index alone, in the order a sort of every row gives', async () => {

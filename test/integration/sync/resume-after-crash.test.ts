@@ -56,10 +56,17 @@ describe('resume after a crash', () => {
       value: { status: 'started' },
     });
     await applying;
+    const starting: string[] = [];
+    host.onEvent((event) => {
+      if (event.name === 'engineStatus') starting.push(event.payload.message);
+    });
     const resumed = nextEvent(host, 'syncFinished', (event) => event.payload.trigger === 'resume');
     await host.engine.crashForTest();
     const run: SyncRun = (await resumed).payload;
     expect(run).toMatchObject({ outcome: 'succeeded', kind: 'full', trigger: 'resume' });
+    // The killed first sync had set the repository's indexes aside: the restarted engine built them before serving
+    // the site, and the console's status said so while it restarted.
+    expect(starting.filter((message) => message.startsWith("Building the repository's indexes of CEN.sqlite"))).toHaveLength(1);
 
     const history = await host.dispatch('querySyncHistory', { site: 'CEN' });
     expect(history).toMatchObject({
@@ -88,5 +95,13 @@ describe('resume after a crash', () => {
       all.push(...chunk.value.rows.map((row) => `${row.updateId} ${row.revision} ${row.state} ${row.superseded} ${row.title}`));
     }
     expect(all.sort()).toEqual(await snapshotUpdates(reference, total));
+    // Searched from the full-text index the resumed run built: the same matches as the uninterrupted site's.
+    for (const search of ['Update', 'Cumulative x64', 'Security']) {
+      const query = { site: 'CEN', search, offset: 0, limit: 1000, sort: 'title', direction: 'asc', includeBundled: true, includeRemoved: true };
+      const mine = (await host.dispatch('queryUpdates', query)) as { value: { total: number; rows: Array<{ updateId: string }> } };
+      const theirs = (await reference.call('queryUpdates', query)) as { total: number; rows: Array<{ updateId: string }> };
+      expect(mine.value.total, search).toBe(theirs.total);
+      expect(mine.value.rows.map((row) => row.updateId).sort(), search).toEqual(theirs.rows.map((row) => row.updateId).sort());
+    }
   }, 60_000);
 });

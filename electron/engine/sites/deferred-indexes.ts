@@ -1,0 +1,63 @@
+/**
+ * The repository's sort and search indexes, set aside while a synchronization writes most of a site's catalog and
+ * built once at its end. Kept current row by row, they were most of the engine thread's work in a large sync: at
+ * 128,662 new revisions, 7.6 s for the sort indexes and 8 s for the full-text index of its 28 s. Built in one pass
+ * from the finished table, they take 1.8 s and 0.8 s, and the full-text index comes out as one compact segment.
+ *
+ * The definitions of the indexes dropped are kept in the setting table, written in the transaction that drops them.
+ * A database is therefore never without its indexes and unaware of it: a sync killed before it built them leaves
+ * the list, and the next open builds them before anything else reads the database. While they are set aside, the
+ * repository still answers: a search tests each row's words instead of asking the full-text index (update-queries).
+ */
+import type { Database } from 'sql.js';
+import { readSetting, writeSetting } from './settings';
+import { inTransaction } from './transaction';
+
+const KEY = 'repository.deferredIndexes';
+/** The full-text index is not dropped (its table stays, so queries stay valid): 'rebuild' refills it from the rows. */
+const SEARCH_INDEX_REBUILD = "INSERT INTO update_search (update_search) VALUES ('rebuild')";
+
+/** The SQL of each index set aside, when a sync left them to build; undefined when every index is current. */
+export function deferredIndexes(db: Database): string[] | undefined {
+  return readSetting<string[]>(db, KEY);
+}
+
+/**
+ * Drops the update table's own indexes (not those that enforce uniqueness) and stops the full-text index from being
+ * trusted, in one transaction. The caller stops writing the full-text index until buildDeferredIndexes.
+ */
+export function deferIndexes(db: Database): void {
+  if (deferredIndexes(db) !== undefined) return;
+  inTransaction(db, () => {
+    const definitions = (
+      db.exec("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'software_update' AND sql IS NOT NULL ORDER BY name")[0]?.values ?? []
+    ).map(([name, sql]) => ({ name: String(name), sql: String(sql) }));
+    for (const { name } of definitions) db.run(`DROP INDEX ${name}`);
+    writeSetting(
+      db,
+      KEY,
+      definitions.map(({ sql }) => sql),
+    );
+  });
+}
+
+/**
+ * Builds what deferIndexes set aside, in one transaction: every index, then the full-text index from the rows (the
+ * words of updates written meanwhile, and not the stale words of updates changed meanwhile). `onStep` is told after
+ * each, for progress. Returns how many indexes it built (0 when none was set aside).
+ */
+export function buildDeferredIndexes(db: Database, onStep?: (done: number, total: number) => void): number {
+  const definitions = deferredIndexes(db);
+  if (definitions === undefined) return 0;
+  const total = definitions.length + 1;
+  inTransaction(db, () => {
+    definitions.forEach((sql, index) => {
+      db.run(sql.replace(/^CREATE INDEX /i, 'CREATE INDEX IF NOT EXISTS '));
+      onStep?.(index + 1, total);
+    });
+    db.run(SEARCH_INDEX_REBUILD);
+    writeSetting(db, KEY, undefined);
+  });
+  onStep?.(total, total);
+  return definitions.length;
+}

@@ -60,6 +60,8 @@ export interface EngineOptions extends EngineTuning {
   sqlWasmPath?: string;
   /** The built metadata fetch worker (out/engine/fetch-worker.js); without it metadata is fetched on the engine thread. */
   fetchWorkerPath?: string;
+  /** Fetch workers per metadata fetch, instead of the choice by its size and the machine's cores (tests). */
+  fetchWorkers?: number;
   now?: () => Date;
   clock?: Clock;
   /** What the engine is doing while it opens, when it takes long enough to say (upgrading a site database). */
@@ -122,6 +124,7 @@ export class Engine {
                 path: options.fetchWorkerPath,
                 ...(options.retryDelayMs === undefined ? {} : { retryDelayMs: options.retryDelayMs }),
                 ...(options.upstreamTimeoutMs === undefined ? {} : { timeoutMs: options.upstreamTimeoutMs }),
+                ...(options.fetchWorkers === undefined ? {} : { workers: options.fetchWorkers }),
               },
             }),
       }),

@@ -21,7 +21,7 @@ import { readSetting, writeSetting } from '../sites/settings';
 import { inTransaction } from '../sites/transaction';
 import type { MetadataFailure, RevisionList, UpstreamClient, UpstreamNotice } from '../upstream/client/upstream-client';
 import type { FetchedBatch } from '../upstream/fetch/fetch-protocol';
-import { fetchInWorker } from '../upstream/fetch/remote-fetcher';
+import { fetchInWorker, fetchWorkersFor } from '../upstream/fetch/remote-fetcher';
 import type { RevisionPayload, UpdateIdentity, UpdateMetadata } from '../upstream/update-metadata';
 import { UpstreamError } from '../upstream/client/upstream-error';
 import type { ClientSettings, SyncSourceConnector } from '../upstream/sync-source';
@@ -70,7 +70,7 @@ export interface SyncContext {
    * Fetch metadata in a worker thread of its own (the built fetch-worker.js), so parsing and compression run beside
    * the engine's writes; without it (running from source) the in-thread client fetches.
    */
-  fetchWorker?: { path: string; retryDelayMs?: number; timeoutMs?: number };
+  fetchWorker?: { path: string; retryDelayMs?: number; timeoutMs?: number; /** Workers per fetch, instead of fetchWorkersFor's choice (tests). */ workers?: number };
   /** The stall watchdog's limit, instead of the settings' stallMinutes (tests). */
   stallMs?: number;
 }
@@ -694,7 +694,7 @@ class Synchronization {
       ids,
       (batch: FetchedBatch) => apply(batch),
       (notice) => this.upstreamNotice(notice),
-      signal,
+      { signal, workers: worker.workers ?? fetchWorkersFor(ids.length) },
     );
   }
 

@@ -260,6 +260,28 @@ describe('faults', () => {
     await late.close();
   });
 
+  it('starts no new request once told to stop, hands over the answers on their way, and ends without an error', async () => {
+    const { service, url } = await upstream.start({ updates: 200, maxUpdatesPerRequest: 10 });
+    const late = await delayingForwarder(url, 200);
+    const client = upstream.client(late.url, { concurrency: 2 });
+    const ids = (await client.getUpdateRevisions({ products: ALL_PRODUCTS, classifications: ALL_CLASSIFICATIONS })).revisions.slice(0, 100);
+    const stop = new AbortController();
+    const batches: MetadataBatch[] = [];
+    await client.fetchMetadata(
+      ids,
+      (batch) => {
+        batches.push(batch);
+        stop.abort();
+      },
+      undefined,
+      stop.signal,
+    );
+    // The two requests in flight when the first answer arrived: both answers kept, no third request.
+    expect(service.stats.requests.GetUpdateData).toBe(2);
+    expect(batches.flatMap((batch) => batch.revisions)).toHaveLength(20);
+    await late.close();
+  });
+
   it('asks again for the identities a capped answer left out, until each arrived', async () => {
     const { service, client, ids } = await setup();
     service.configure({ maxResponseBytes: 20_000 });

@@ -192,8 +192,16 @@ export class UpstreamClient {
    * answer left out (a Windows upstream caps an answer at 2,000,000 bytes) are asked for again, and when an answer
    * brings none of them, in halves; an answer that cannot be read at all is split the same way, so a bad record
    * fails only its own update. An identity that alone still brings nothing has failed for a reason of its own.
+   *
+   * Once `stop` is aborted no new request starts, and answers on their way are still handed over: the fetch ends
+   * early without an error (the caller stopped it, and knows that what was not asked for is missing).
    */
-  async fetchMetadata(ids: UpdateIdentity[], onBatch: (batch: MetadataBatch) => void | Promise<void>, signal?: AbortSignal): Promise<void> {
+  async fetchMetadata(
+    ids: UpdateIdentity[],
+    onBatch: (batch: MetadataBatch) => void | Promise<void>,
+    signal?: AbortSignal,
+    stop?: AbortSignal,
+  ): Promise<void> {
     const config = this.config ?? (await this.getConfigData(undefined, signal));
     const size = config.maxUpdatesPerRequest;
     const queue: UpdateIdentity[][] = [];
@@ -208,6 +216,12 @@ export class UpstreamClient {
       wake = [];
       for (const resume of waiting) resume();
     };
+    const stopNow = () => {
+      stopped = true;
+      notify();
+    };
+    if (stop?.aborted) stopped = true;
+    stop?.addEventListener('abort', stopNow, { once: true });
     const split = (chunk: UpdateIdentity[]) => {
       const half = Math.ceil(chunk.length / 2);
       queue.unshift(chunk.slice(0, half), chunk.slice(half));
@@ -270,7 +284,11 @@ export class UpstreamClient {
         }
       }
     };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(this.options.concurrency ?? 4, queue.length)) }, worker));
+    try {
+      await Promise.all(Array.from({ length: Math.max(1, Math.min(this.options.concurrency ?? 4, queue.length)) }, worker));
+    } finally {
+      stop?.removeEventListener('abort', stopNow);
+    }
     if (failure !== undefined) throw failure.error;
   }
 

@@ -26,7 +26,12 @@ export interface FetchedBatch {
   failures: MetadataFailure[];
 }
 
-export type EngineToFetcher = { type: 'fetch'; client: FetchClientOptions; ids: UpdateIdentity[] } | { type: 'ack' } | { type: 'cancel' };
+/** `stop`: start no new request, hand over what is on its way, then end; `cancel`: abandon everything now. */
+export type EngineToFetcher =
+  | { type: 'fetch'; client: FetchClientOptions; ids: UpdateIdentity[] }
+  | { type: 'ack' }
+  | { type: 'stop' }
+  | { type: 'cancel' };
 
 export type FetcherToEngine =
   | { type: 'batch'; batch: FetchedBatch }

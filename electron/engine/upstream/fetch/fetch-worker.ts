@@ -13,6 +13,8 @@ const port = parentPort;
 if (port === null) throw new Error('The fetch worker must be started as a worker thread.');
 
 const abort = new AbortController();
+/** The engine stopped this worker because another failed: no new request, what is on its way still arrives. */
+const stop = new AbortController();
 let credits = FETCH_AHEAD;
 let waiting: Array<() => void> = [];
 
@@ -28,6 +30,9 @@ port.on('message', (message: EngineToFetcher) => {
       resume?.();
       break;
     }
+    case 'stop':
+      stop.abort();
+      break;
     case 'cancel':
       abort.abort();
       for (const resume of waiting.splice(0)) resume();
@@ -86,6 +91,7 @@ async function run(message: Extract<EngineToFetcher, { type: 'fetch' }>): Promis
         );
       },
       abort.signal,
+      stop.signal,
     );
   } finally {
     await client.close();

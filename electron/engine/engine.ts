@@ -41,6 +41,8 @@ export interface EngineTuning {
   upstreamTimeoutMs?: number;
   /** The stall watchdog's limit in milliseconds, instead of the site's stallMinutes (tests). */
   stallMs?: number;
+  /** The most revisions a site may hold after a sync that sets its indexes aside, instead of DEFER_INDEXES_UP_TO (tests). */
+  deferIndexesUpTo?: number;
   /** Resume interrupted synchronizations when the engine starts (default true). */
   resumeInterrupted?: boolean;
   /**
@@ -117,6 +119,7 @@ export class Engine {
         clientSettings,
         loadConfig: () => this.hierarchy.configFor(site),
         ...(options.stallMs === undefined ? {} : { stallMs: options.stallMs }),
+        ...(options.deferIndexesUpTo === undefined ? {} : { deferIndexesUpTo: options.deferIndexesUpTo }),
         ...(options.fetchWorkerPath === undefined
           ? {}
           : {

@@ -70,10 +70,26 @@ export interface SyncContext {
    * Fetch metadata in a worker thread of its own (the built fetch-worker.js), so parsing and compression run beside
    * the engine's writes; without it (running from source) the in-thread client fetches.
    */
-  fetchWorker?: { path: string; retryDelayMs?: number; timeoutMs?: number; /** Workers per fetch, instead of fetchWorkersFor's choice (tests). */ workers?: number };
+  fetchWorker?: {
+    path: string;
+    retryDelayMs?: number;
+    timeoutMs?: number;
+    /** Workers per fetch, instead of fetchWorkersFor's choice (tests). */ workers?: number;
+  };
   /** The stall watchdog's limit, instead of the settings' stallMinutes (tests). */
   stallMs?: number;
+  /** Instead of DEFER_INDEXES_UP_TO (tests). */
+  deferIndexesUpTo?: number;
 }
+
+/**
+ * The most revisions a site may hold after a sync that sets its indexes aside. Built at the end, the indexes and the
+ * search index make the in-memory database file grow by about half at once (sql.js grows it by copies of 1.125 times
+ * its size, freed only by the next garbage collection), while the sync's memory is at its highest: at 643,531
+ * revisions the peak RSS of `usc sync` went from 1,989 MiB to 2.0–2.5 GiB, above the 2 GiB a catalog sync may take.
+ * At 128,662 (100,000 updates) the peak stays near 600 MiB, and the sync is 9 s of CPU cheaper.
+ */
+export const DEFER_INDEXES_UP_TO = 300_000;
 
 /** Times the watchdog abandons stuck requests and retries before the sync fails with STALLED. */
 export const STALL_RETRIES = 2;
@@ -188,8 +204,10 @@ class Synchronization {
       this.store?.close();
       await this.client?.close().catch(() => undefined);
     }
-    // A failed or cancelled sync builds them too: the repository is whole again after any run. At an engine shutdown
-    // the next open builds them (and the run resumes), so the engine stops at once.
+    // The indexes set aside are built here, whatever the outcome, once the revision list, the plan and the store's
+    // lookup (each an entry per revision: 643,000 at 500,000 updates) are let go: built inside finish, with them
+    // alive, the 500,000-update sync peaked above 2 GiB. At an engine shutdown the next open builds them (and the
+    // run resumes), so the engine stops at once.
     if (!(this.context.signal.aborted && this.context.signal.reason === SHUTDOWN)) this.buildIndexes();
     this.persistOutcome();
     log.flush();
@@ -345,8 +363,10 @@ class Synchronization {
     const fetchStarted = Date.now();
     this.progress(0, total, null);
     // A sync that writes at least as many updates as the site holds (every first sync) builds the repository's
-    // indexes once at its end instead of row by row; so does any sync after one that could not build them.
-    if ((total > 0 && total >= store!.storedCount()) || deferredIndexes(this.db) !== undefined) {
+    // indexes once at its end instead of row by row, up to DEFER_INDEXES_UP_TO; so does any sync after one that
+    // could not build them.
+    const stored = store!.storedCount();
+    if ((total > 0 && total >= stored && total + stored <= (context.deferIndexesUpTo ?? DEFER_INDEXES_UP_TO)) || deferredIndexes(this.db) !== undefined) {
       deferIndexes(this.db);
       this.commit();
       store!.stopIndexingSearch();
@@ -463,7 +483,6 @@ class Synchronization {
       writeSetting(this.db, SYNC_KEYS.contentVersion, contentVersion);
       this.db.run("UPDATE sync_run SET outcome = 'succeeded', ended_at = ?, anchor_after = ? WHERE run_id = ?", [nowIso, list.anchor, this.runId]);
     });
-    this.buildIndexes();
     if (this.ruleExpired > 0) {
       const rule = this.config.supersedence!;
       context.log.write(
@@ -502,7 +521,7 @@ class Synchronization {
     this.phase = 'index';
     const started = Date.now();
     const updates = Number(this.db.exec('SELECT count(*) FROM software_update')[0]?.values[0]?.[0] ?? 0);
-    log.write(`Building the repository's sort and search indexes for ${updates} updates`);
+    log.write(`Building the repository's sort and search indexes for ${updates} updates; searches are slower until it ends`);
     try {
       // Saved with the run's outcome (persistOutcome), whose failure to save is reported as the run's.
       buildDeferredIndexes(this.db, (done, total) => this.progress(done, total));
@@ -694,7 +713,7 @@ class Synchronization {
       ids,
       (batch: FetchedBatch) => apply(batch),
       (notice) => this.upstreamNotice(notice),
-      { signal, workers: worker.workers ?? fetchWorkersFor(ids.length) },
+      { signal, workers: worker.workers ?? fetchWorkersFor(ids.length, !this.indexesDeferred) },
     );
   }
 

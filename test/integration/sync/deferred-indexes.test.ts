@@ -25,16 +25,18 @@ const checkSearchIndex = (db: Database) => db.run("INSERT INTO update_search (up
 const logOf = (engine: Engine) => readFileSync(join(engine.folder.logsDir, 'CEN', 'wsyncmgr.log'), 'utf8');
 
 async function searchTotal(engine: Engine, search: string): Promise<number> {
-  return ((await engine.call('queryUpdates', {
-    site: 'CEN',
-    search,
-    offset: 0,
-    limit: 50,
-    sort: 'title',
-    direction: 'asc',
-    includeBundled: true,
-    includeRemoved: true,
-  })) as { total: number }).total;
+  return (
+    (await engine.call('queryUpdates', {
+      site: 'CEN',
+      search,
+      offset: 0,
+      limit: 50,
+      sort: 'title',
+      direction: 'asc',
+      includeBundled: true,
+      includeRemoved: true,
+    })) as { total: number }
+  ).total;
 }
 
 describe('the repository indexes of a large sync', () => {
@@ -72,6 +74,18 @@ describe('the repository indexes of a large sync', () => {
     expect(indexesOf(db)).toEqual(schema);
     checkSearchIndex(db);
     expect(Number(db.exec('SELECT count(*) FROM software_update')[0]!.values[0]![0])).toBeGreaterThan(2 * stored);
+  });
+
+  it('are kept row by row by a first sync that would leave the site above the limit (memory at catalog scale)', async () => {
+    const { url } = await fixture.service({ updates: 200, seed: 63 });
+    const engine = await fixture.engine(fixture.tempDir(), { deferIndexesUpTo: 100 });
+    await fixture.configure(engine, url);
+    expect(await fixture.sync(engine, 'full')).toMatchObject({ outcome: 'succeeded' });
+    const db = engine.siteDatabase('CEN').db;
+    expect(Number(db.exec('SELECT count(*) FROM software_update')[0]!.values[0]![0])).toBeGreaterThan(100);
+    expect(logOf(engine)).not.toContain(BUILDING);
+    checkSearchIndex(db);
+    expect(await searchTotal(engine, 'Update')).toBeGreaterThan(0);
   });
 
   it('are built at the end of a sync that fails, and when a site is opened after a stop that left them aside', async () => {

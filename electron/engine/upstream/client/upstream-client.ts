@@ -196,12 +196,7 @@ export class UpstreamClient {
    * Once `stop` is aborted no new request starts, and answers on their way are still handed over: the fetch ends
    * early without an error (the caller stopped it, and knows that what was not asked for is missing).
    */
-  async fetchMetadata(
-    ids: UpdateIdentity[],
-    onBatch: (batch: MetadataBatch) => void | Promise<void>,
-    signal?: AbortSignal,
-    stop?: AbortSignal,
-  ): Promise<void> {
+  async fetchMetadata(ids: UpdateIdentity[], onBatch: (batch: MetadataBatch) => void | Promise<void>, signal?: AbortSignal, stop?: AbortSignal): Promise<void> {
     const config = this.config ?? (await this.getConfigData(undefined, signal));
     const size = config.maxUpdatesPerRequest;
     const queue: UpdateIdentity[][] = [];

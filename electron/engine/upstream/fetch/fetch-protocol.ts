@@ -27,11 +27,7 @@ export interface FetchedBatch {
 }
 
 /** `stop`: start no new request, hand over what is on its way, then end; `cancel`: abandon everything now. */
-export type EngineToFetcher =
-  | { type: 'fetch'; client: FetchClientOptions; ids: UpdateIdentity[] }
-  | { type: 'ack' }
-  | { type: 'stop' }
-  | { type: 'cancel' };
+export type EngineToFetcher = { type: 'fetch'; client: FetchClientOptions; ids: UpdateIdentity[] } | { type: 'ack' } | { type: 'stop' } | { type: 'cancel' };
 
 export type FetcherToEngine =
   | { type: 'batch'; batch: FetchedBatch }

@@ -74,7 +74,8 @@ export interface SyncContext {
     path: string;
     retryDelayMs?: number;
     timeoutMs?: number;
-    /** Workers per fetch, instead of fetchWorkersFor's choice (tests). */ workers?: number;
+    /** Workers per fetch, instead of fetchWorkersFor's choice (tests). */
+    workers?: number;
   };
   /** The stall watchdog's limit, instead of the settings' stallMinutes (tests). */
   stallMs?: number;

@@ -17,6 +17,11 @@ const KEY = 'repository.deferredIndexes';
 /** The full-text index is not dropped (its table stays, so queries stay valid): 'rebuild' refills it from the rows. */
 const SEARCH_INDEX_REBUILD = "INSERT INTO update_search (update_search) VALUES ('rebuild')";
 
+/** How many updates the site holds, removed ones too: what a sync weighs against, and what a build works through. */
+export function updateCount(db: Database): number {
+  return Number(db.exec('SELECT count(*) FROM software_update')[0]?.values[0]?.[0] ?? 0);
+}
+
 /** The SQL of each index set aside, when a sync left them to build; undefined when every index is current. */
 export function deferredIndexes(db: Database): string[] | undefined {
   return readSetting<string[]>(db, KEY);

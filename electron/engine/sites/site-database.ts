@@ -9,7 +9,7 @@ import type { Database, SqlJsStatic } from 'sql.js';
 import type { SiteCode } from '../../../shared/domain';
 import { writeFileAtomic } from './atomic-file';
 import { BlobStore } from './blob-store';
-import { buildDeferredIndexes, deferredIndexes } from './deferred-indexes';
+import { buildDeferredIndexes, deferredIndexes, updateCount } from './deferred-indexes';
 import { LATEST_SCHEMA_VERSION, migrate, schemaVersionOf } from './migrations';
 import { SiteSaveError } from './save-error';
 import { findSqliteFileProblem } from './sqlite-file-check';
@@ -144,7 +144,7 @@ export class SiteDatabase {
     // were defined on, before any migration.
     const deferred = version > 0 ? deferredIndexes(db) : undefined;
     if (deferred !== undefined) {
-      onUpgrade?.({ file, indexUpdates: Number(db.exec('SELECT count(*) FROM software_update')[0]?.values[0]?.[0] ?? 0) });
+      onUpgrade?.({ file, indexUpdates: updateCount(db) });
       buildDeferredIndexes(db);
     }
     if (version < LATEST_SCHEMA_VERSION) onUpgrade?.({ file, from: version, to: LATEST_SCHEMA_VERSION });

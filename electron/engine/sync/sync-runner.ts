@@ -16,7 +16,7 @@ import { reportStatus } from '../log/status-messages';
 import type { TraceLogWriter } from '../log/trace-log-writer';
 import { SiteSaveError } from '../sites/save-error';
 import { JOURNAL_LIMIT_AT_REST, JOURNAL_LIMIT_DURING_SYNC, type SiteDatabase } from '../sites/site-database';
-import { buildDeferredIndexes, deferIndexes, deferredIndexes } from '../sites/deferred-indexes';
+import { buildDeferredIndexes, deferIndexes, deferredIndexes, updateCount } from '../sites/deferred-indexes';
 import { readSetting, writeSetting } from '../sites/settings';
 import { inTransaction } from '../sites/transaction';
 import type { MetadataFailure, RevisionList, UpstreamClient, UpstreamNotice } from '../upstream/client/upstream-client';
@@ -366,7 +366,7 @@ class Synchronization {
     // A sync that writes at least as many updates as the site holds (every first sync) builds the repository's
     // indexes once at its end instead of row by row, up to DEFER_INDEXES_UP_TO; so does any sync after one that
     // could not build them.
-    const stored = store!.storedCount();
+    const stored = updateCount(this.db);
     if ((total > 0 && total >= stored && total + stored <= (context.deferIndexesUpTo ?? DEFER_INDEXES_UP_TO)) || deferredIndexes(this.db) !== undefined) {
       deferIndexes(this.db);
       this.commit();
@@ -521,7 +521,7 @@ class Synchronization {
     const { log } = this.context;
     this.phase = 'index';
     const started = Date.now();
-    const updates = Number(this.db.exec('SELECT count(*) FROM software_update')[0]?.values[0]?.[0] ?? 0);
+    const updates = updateCount(this.db);
     log.write(`Building the repository's sort and search indexes for ${updates} updates; searches are slower until it ends`);
     try {
       // Saved with the run's outcome (persistOutcome), whose failure to save is reported as the run's.

@@ -167,11 +167,6 @@ export class UpdateStore {
     return stored;
   }
 
-  /** How many updates are stored (removed ones too). */
-  storedCount(): number {
-    return Number(this.db.exec('SELECT count(*) FROM software_update')[0]?.values[0]?.[0] ?? 0);
-  }
-
   /** Stops writing the full-text index, whose words the caller rebuilds from the rows once it is done. */
   stopIndexingSearch(): void {
     this.searchIndexed = false;

@@ -5,6 +5,7 @@
  */
 import type { Database } from 'sql.js';
 import { FACET } from '../sites/migrations';
+import type { DoclistQuery, DoclistTerm } from './search-doclists';
 
 /** The words of a search: each must start a word of the title, article ID or bulletin ID. */
 export function searchTokens(search: string | undefined): { words: string[]; tokens: string[] } {
@@ -31,13 +32,23 @@ export interface FacetFilter {
 }
 
 /** The full-text query of a search: every token as a word prefix, and the facts the filters ask for. */
-export function searchMatch(tokens: readonly string[], filter: FacetFilter): string {
-  const terms = tokens.map((token) => `${token}*`);
+export function searchQuery(tokens: readonly string[], filter: FacetFilter): DoclistQuery {
+  const all: DoclistTerm[] = tokens.map((text) => ({ text, prefix: true }));
   // A folder whose category is not in the database: a word no update has, so nothing matches.
-  if (filter.classificationKey !== undefined) terms.push(`${FACET.classification}${filter.classificationKey ?? 'none'}`);
-  if (filter.productKey !== undefined) terms.push(`${FACET.product}${filter.productKey ?? 'none'}`);
-  if (!filter.includeBundled) terms.push(FACET.deployable);
-  return filter.includeRemoved ? terms.join(' ') : `${terms.join(' ')} NOT ${FACET.removed}`;
+  if (filter.classificationKey !== undefined) all.push({ text: `${FACET.classification}${filter.classificationKey ?? 'none'}`, prefix: false });
+  if (filter.productKey !== undefined) all.push({ text: `${FACET.product}${filter.productKey ?? 'none'}`, prefix: false });
+  if (!filter.includeBundled) all.push({ text: FACET.deployable, prefix: false });
+  return { all, none: filter.includeRemoved ? [] : [{ text: FACET.removed, prefix: false }] };
+}
+
+/** A query as FTS4's MATCH text. */
+export function matchText(query: DoclistQuery): string {
+  const text = (term: DoclistTerm) => (term.prefix ? `${term.text}*` : term.text);
+  return [...query.all.map(text), ...query.none.map((term) => `NOT ${text(term)}`)].join(' ');
+}
+
+export function searchMatch(tokens: readonly string[], filter: FacetFilter): string {
+  return matchText(searchQuery(tokens, filter));
 }
 
 /**

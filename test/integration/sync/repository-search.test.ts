@@ -6,7 +6,9 @@ import type { Database, SqlValue } from 'sql.js';
 import { describe, expect, it } from 'vitest';
 import { UpdateQuerySchema, UPDATE_SORT_COLUMNS } from '../../../shared/contract';
 import { buildDeferredIndexes, deferIndexes } from '../../../electron/engine/sites/deferred-indexes';
+import { matchDoclists } from '../../../electron/engine/sync/search-doclists';
 import { queryUpdates, SORT_SQL } from '../../../electron/engine/sync/update-queries';
+import { searchQuery } from '../../../electron/engine/sync/update-search';
 import { useSyncFixture } from '../../helpers/sync-fixture';
 
 const fixture = useSyncFixture();
@@ -46,8 +48,11 @@ describe('repository search', () => {
         const fromMatches = queryUpdates(database, parsed);
         const walkingWords = queryUpdates(database, parsed, { searchHitsLimit: 0 });
         const walkingKeys = queryUpdates(database, parsed, { searchHitsLimit: 0, searchWalkRows: 0 });
+        // Deep in the list either the rows without the words are passed over, or every match is probed.
+        const walkingMatches = queryUpdates(database, parsed, { searchHitsLimit: 0, searchWalkRows: 0, searchExcludedLimit: -1 });
         expect(fromMatches, JSON.stringify(query)).toEqual(walkingWords);
         expect(fromMatches, JSON.stringify(query)).toEqual(walkingKeys);
+        expect(fromMatches, JSON.stringify(query)).toEqual(walkingMatches);
         // A different page of the same search, and the same page again: the kept matches are this search's.
         expect(queryUpdates(database, { ...parsed, offset: 1 }, { searchHitsLimit: 0 }).rows).toEqual(queryUpdates(database, { ...parsed, offset: 1 }).rows);
         // The total is the full-text index's count (its facets stand for the filters); every row the filters list
@@ -63,8 +68,28 @@ describe('repository search', () => {
       }
       // The queries found something, so both ways were compared on real pages.
       expect(driven).toBeGreaterThanOrEqual(6);
+      // Without a search, a folder's count is read from the index's facets: the rows' own count, for every folder
+      // and every choice of what is listed.
+      const folders = [
+        {},
+        ...classification.classifications.map((folder) => ({ classificationId: folder.id })),
+        ...classification.products.map((folder) => ({ productId: folder.id })),
+      ];
+      for (const folder of [...folders, { classificationId: '00000000-0000-0000-0000-00000000abcd' }]) {
+        for (const includeBundled of [false, true]) {
+          for (const includeRemoved of [false, true]) {
+            const parsed = UpdateQuerySchema.parse({ site: 'CEN', ...folder, includeBundled, includeRemoved });
+            expect(queryUpdates(database, parsed).total, JSON.stringify(parsed)).toBe(queryUpdates(database, parsed, { countFromIndex: false }).total);
+          }
+        }
+      }
     };
     compare(db);
+    // The counts came from the index's doclists read in JavaScript, not from FTS4 (which answers when they cannot be
+    // read): the reader answers on the engine's own connection, between its writes.
+    const keys = Number(db.exec('SELECT max(update_key) + 1 FROM software_update')[0]!.values[0]![0]);
+    const docs = matchDoclists(db, 'update_search', searchQuery(['update'], { includeBundled: false, includeRemoved: false }), keys);
+    expect(docs?.count()).toBe(queryUpdates(db, UpdateQuerySchema.parse({ site: 'CEN', search: 'Update' })).total);
     const before = queryUpdates(db, UpdateQuerySchema.parse({ site: 'CEN', search: 'Update' }), { searchHitsLimit: 0 }).total;
 
     // New updates arrive: the kept matches of a broad search are taken again; a whole-file save leaves them out of
@@ -88,10 +113,11 @@ describe('repository search', () => {
     // with the full-text index emptied (so nothing can come from it). Building them restores a sound index.
     const current = engine.siteDatabase('CEN').db;
     const parse = (query: object) => UpdateQuerySchema.parse({ site: 'CEN', limit: 200, ...query });
-    const indexed = queries.map((query) => queryUpdates(current, parse(query)));
+    const listings = [...queries, {}, { includeRemoved: true }, { classificationId: classification.classifications[0]!.id }];
+    const indexed = listings.map((query) => queryUpdates(current, parse(query)));
     deferIndexes(current);
     current.run('DELETE FROM update_search_segdir');
-    expect(queries.map((query) => queryUpdates(current, parse(query)))).toEqual(indexed);
+    expect(listings.map((query) => queryUpdates(current, parse(query)))).toEqual(indexed);
     expect(buildDeferredIndexes(current)).toBeGreaterThan(0);
     current.run("INSERT INTO update_search (update_search) VALUES ('integrity-check')");
     compare(current);

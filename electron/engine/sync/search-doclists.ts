@@ -7,8 +7,9 @@
  *
  * The format read is FTS4's, as SQLite documents it (fts3_write.c, "Segment B-Tree"): segments in `%_segdir`, nodes
  * in `%_segments`; a leaf holds prefix-compressed terms, each with its doclist (docid deltas, each followed by a
- * position list that ends in a 0 byte); an interior node holds the first term of each child after the first. A
- * newer segment's entry for a term and docid replaces an older one's; an empty position list there is a deletion.
+ * position list that ends in a 0 byte); an interior node holds, for each child after the first, enough of its first
+ * term to tell it from the child before. A newer segment's entry for a term and docid replaces an older one's; an
+ * empty position list there is a deletion.
  *
  * It reads only what it knows: a segment in the middle of an incremental merge, an index of a prefix or a language,
  * a malformed node, or a call inside a transaction (whose pending terms are not in any segment yet) answer

@@ -68,8 +68,8 @@ describe('repository search', () => {
       }
       // The queries found something, so both ways were compared on real pages.
       expect(driven).toBeGreaterThanOrEqual(6);
-      // Without a search, a folder's count is read from the index's facets: the rows' own count, for every folder
-      // and every choice of what is listed.
+      // Without a search, the whole list's count is read from the index's facets: the rows' own count, whatever is
+      // listed (a folder's is counted by SQLite, and must agree all the same).
       const folders = [
         {},
         ...classification.classifications.map((folder) => ({ classificationId: folder.id })),

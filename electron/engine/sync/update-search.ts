@@ -47,10 +47,6 @@ export function matchText(query: DoclistQuery): string {
   return [...query.all.map(text), ...query.none.map((term) => `NOT ${text(term)}`)].join(' ');
 }
 
-export function searchMatch(tokens: readonly string[], filter: FacetFilter): string {
-  return matchText(searchQuery(tokens, filter));
-}
-
 /**
  * The index's words, in JavaScript: the simple tokenizer splits on ASCII characters other than letters and digits
  * (every other character belongs to a word) and lowers ASCII letters only. A token matches where it starts a word.

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { loadSqlJs } from '../../../electron/engine/sites/sqljs';
-import { searchMatch, searchTokens, wordTest } from '../../../electron/engine/sync/update-search';
+import { matchText, searchQuery, searchTokens, wordTest } from '../../../electron/engine/sync/update-search';
 import { SeededRandom } from '../../../electron/engine/upstream/service/random';
 
 const PIECES = [
@@ -62,7 +62,7 @@ describe('search words', () => {
       const search = random.next() < 0.3 ? typed.toUpperCase() : random.next() < 0.2 ? `${typed} ${random.pick(PIECES)}` : typed;
       const { tokens } = searchTokens(search);
       if (tokens.length === 0) continue;
-      const match = searchMatch(tokens, { includeBundled: true, includeRemoved: true });
+      const match = matchText(searchQuery(tokens, { includeBundled: true, includeRemoved: true }));
       const byIndex = (db.exec('SELECT docid FROM docs WHERE docs MATCH ? ORDER BY docid', [match])[0]?.values ?? []).map((row) => Number(row[0]));
       const test = wordTest(tokens);
       const byWords = rows.flatMap((row, index) => (test(...row) ? [index + 1] : []));
@@ -73,8 +73,10 @@ describe('search words', () => {
   });
 
   it('writes the filters as facet words that no typed word can match or start', () => {
-    expect(searchMatch(['cumulative'], { includeBundled: false, includeRemoved: false })).toBe('cumulative* \u00b7d NOT \u00b7r');
-    expect(searchMatch(['a'], { includeBundled: true, includeRemoved: true, classificationKey: 4, productKey: null })).toBe('a* \u00b7c4 \u00b7pnone');
+    expect(matchText(searchQuery(['cumulative'], { includeBundled: false, includeRemoved: false }))).toBe('cumulative* \u00b7d NOT \u00b7r');
+    expect(matchText(searchQuery(['a'], { includeBundled: true, includeRemoved: true, classificationKey: 4, productKey: null }))).toBe(
+      'a* \u00b7c4 \u00b7pnone',
+    );
     // Typed operators and punctuation are words, lowered as the index lowers them: never query syntax.
     expect(searchTokens('Windows OR NOT "x64" ·d KB5034441').tokens).toEqual(['windows', 'or', 'not', 'x64', 'd', '5034441']);
   });

@@ -5,6 +5,7 @@ import { checkEvent } from '../../shared/validate';
 import { createDispatcher } from './dispatcher';
 import { listenEngineEndpoint, type EndpointServer, type HostConnection } from './engine-endpoint';
 import { EngineClient, type EngineClientOptions } from './engine-client';
+import { injectedClockTuning } from './injected-clock';
 import { PRODUCT_NAME, PRODUCT_VERSION } from './product';
 
 export interface ConsoleHost extends HostConnection {
@@ -37,6 +38,7 @@ export async function startConsoleHost(options: ConsoleHostOptions): Promise<Con
     ...options.engine,
     workerPath: options.workerPath,
     workerData: {
+      ...injectedClockTuning(),
       ...options.tuning,
       dataDir: options.dataDir,
       ...(options.sqlWasmPath === undefined ? {} : { sqlWasmPath: options.sqlWasmPath }),

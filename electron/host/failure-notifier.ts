@@ -4,6 +4,7 @@
  */
 import type { ConsoleEvent } from '../../shared/contract';
 import { describeFailure } from '../../shared/sync-counts';
+import { hostNow } from './injected-clock';
 
 export interface FailureNotice {
   title: string;
@@ -16,7 +17,7 @@ export function notifyFailedSyncs(host: { onEvent(listener: (event: ConsoleEvent
     const run = event.payload;
     show({
       title: `Synchronization of ${run.site} failed`,
-      body: `${run.kind === 'full' ? 'Full' : 'Delta'} synchronization (${run.trigger}): ${describeFailure(run, Date.now())}`,
+      body: `${run.kind === 'full' ? 'Full' : 'Delta'} synchronization (${run.trigger}): ${describeFailure(run, hostNow())}`,
     });
   });
 }

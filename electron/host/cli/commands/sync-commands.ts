@@ -7,6 +7,7 @@ import type { UpdateRow } from '../../../../shared/contract';
 import { callApi, CliError, withHost, type CliContext } from '../cli-context';
 import type { HostConnection } from '../../engine-endpoint';
 import { formatTable } from '../format-table';
+import { hostNow } from '../../injected-clock';
 
 export interface ConfigOptions {
   site: string;
@@ -148,7 +149,7 @@ export function reportRun(context: CliContext, run: SyncRun, json: boolean): num
     if (run.fullReason !== null) context.io.out(`Full sync because of ${run.fullReason}.`);
     context.io.out(`${capitalized(describeChanges(run))}.`);
     for (const warning of run.warnings) context.io.err(`Warning: ${warning}`);
-    if (run.error !== null) context.io.err(describeFailure(run, Date.now()));
+    if (run.error !== null) context.io.err(describeFailure(run, hostNow()));
   }
   return run.outcome === 'succeeded' ? 0 : 1;
 }

@@ -5,8 +5,12 @@
  * Layout: `USCEXPRT` | format (u32 LE) | header length (u32 LE) | header JSON (site, time, content version, the
  * settings it was exported with) | the revisions' records, byte for byte as the site's blob store holds them (each
  * with its own CRC-32, the metadata still compressed) | index JSON (where each record is; each update's products,
- * classification and bundled updates) | trailer: `USCEXEND` | index offset (u64 LE) | index length (u32 LE) |
- * reserved (u32) | SHA-256 of every byte before the trailer.
+ * classification and bundled updates) | trailer: `USCEXEND` | index offset (u64 LE) | index length (u64 LE, as two
+ * u32: low, high) | SHA-256 of every byte before the trailer.
+ *
+ * Format 2 (2026-12) holds blob records of version 2, whose header length is 32-bit, so an update listing thousands
+ * of files travels too; format 1 files (version 1 records, the high word of the index length reserved as 0) are read
+ * as ever. An older release refuses a format 2 file as newer instead of misreading its records.
  *
  * A file is refused, with the reason, before anything is applied: one that does not start with the magic (not an
  * export), from a newer format, without its trailer (truncated), or whose SHA-256 does not match (changed or damaged).
@@ -19,7 +23,7 @@ import { SupersedenceRuleSchema } from '../../../shared/domain';
 
 export const EXPORT_MAGIC = Buffer.from('USCEXPRT', 'ascii');
 export const TRAILER_MAGIC = Buffer.from('USCEXEND', 'ascii');
-export const EXPORT_FORMAT = 1;
+export const EXPORT_FORMAT = 2;
 export const PREAMBLE_BYTES = 16;
 export const TRAILER_BYTES = 56;
 /** The extension the console proposes; any name is accepted. */
@@ -91,7 +95,8 @@ export function encodeTrailer(indexOffset: number, indexLength: number, sha256: 
   const trailer = Buffer.alloc(TRAILER_BYTES);
   TRAILER_MAGIC.copy(trailer, 0);
   trailer.writeBigUInt64LE(BigInt(indexOffset), 8);
-  trailer.writeUInt32LE(indexLength, 16);
+  trailer.writeUInt32LE(indexLength % 2 ** 32, 16);
+  trailer.writeUInt32LE(Math.floor(indexLength / 2 ** 32), 20);
   sha256.copy(trailer, 24);
   return trailer;
 }
@@ -165,7 +170,7 @@ export async function verifyExportFile(file: string, onProgress?: (done: number,
     );
   }
   const indexOffset = Number(trailer.readBigUInt64LE(8));
-  const indexLength = trailer.readUInt32LE(16);
+  const indexLength = trailer.readUInt32LE(16) + trailer.readUInt32LE(20) * 2 ** 32;
   const headerLength = preamble.readUInt32LE(12);
   const descriptor = openSync(file, 'r');
   try {

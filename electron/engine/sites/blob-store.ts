@@ -2,11 +2,14 @@
  * The raw metadata of a site's revisions (update XML, FileDigestList, file URLs), kept beside the site database
  * instead of inside it, so the sql.js database holds only what is queried and stays small.
  *
- * An append-only file of records, each checksummed: `USCB` | version | flags | header length (u16) | payload
- * length (u32) | CRC-32 of the payload (u32) | payload = JSON header (identity, digests, URLs) + body. The body is
+ * An append-only file of records, each checksummed: `USCB` | version | flags | reserved (u16) | payload length (u32) |
+ * CRC-32 of the payload (u32) | payload = header length (u32) + JSON header (identity, digests, URLs) + body. The body is
  * the XML compressed with LZ4 (flag LZ4), or the cabinet the upstream sent it in (flag CABINET), kept as it arrived:
  * compressing again what is already compressed would cost a full sync more than parsing it. Records written before
- * LZ4 (no flag) hold raw deflate, and are read as ever.
+ * LZ4 (no flag) hold raw deflate, and are read as ever. Records of version 1 kept the header's length in the u16
+ * now reserved, so an update listing more than about 250 files could not be stored; they are read as ever too.
+ * Nothing in a record is bounded by the store but the payload's u32 (4 GiB), far past what the upstream limits let
+ * one revision carry (64 Mi characters of XML).
  * Why LZ4, not zlib's deflate: at 100,000 updates deflate (level 6) was the largest single cost of a full sync, 8-11 s
  * of CPU for 395 MB of XML against 1.7 s for LZ4; the store grows by about a sixth (278 to 325 MiB there).
  * Records are written and flushed to disk before the rows that point at them are committed, so a row never points
@@ -18,11 +21,15 @@ import { open as openAsync, type FileHandle } from 'node:fs/promises';
 import { crc32, inflateRawSync } from 'node:zlib';
 import { compress as lz4Compress, decompress as lz4Decompress } from 'lz4-wasm-nodejs';
 import { MAX_METADATA_CHARS, xmlFromCabinet } from '../upstream/update-blob';
-import type { FileUrl } from '../upstream/update-metadata';
+import type { FileUrl, RevisionPayload, UpdateIdentity } from '../upstream/update-metadata';
 
 const MAGIC = 0x42435355; // "USCB" read as a little-endian u32
-const VERSION = 1;
+/** The version written: the JSON header's length is a u32 inside the checksummed payload. */
+const VERSION = 2;
+/** Records written before 2026-12: the JSON header's length is the u16 at byte 6. */
+const VERSION_U16_HEADER = 1;
 const HEADER_BYTES = 16;
+const MAX_PAYLOAD_BYTES = 0xffff_ffff;
 /** Flag: the body is the upstream's cabinet (UTF-16LE XML, MSZIP or LZX). */
 const CABINET = 0x01;
 /** Flag: the body is UTF-8 XML as an LZ4 block, its length first (u32 LE). Neither flag: raw deflate (older records). */
@@ -54,6 +61,17 @@ export class BlobStoreError extends Error {
   ) {
     super(message);
     this.name = 'BlobStoreError';
+  }
+}
+
+/** One revision's metadata cannot be made a record: that update fails, the others are stored. */
+export class BlobRecordTooLarge extends Error {
+  constructor(
+    readonly updateId: string,
+    reason: string,
+  ) {
+    super(`Update ${updateId}: ${reason}`);
+    this.name = 'BlobRecordTooLarge';
   }
 }
 
@@ -141,17 +159,20 @@ export class BlobStore {
   /** Reads one record; a BlobStoreError when it is missing, damaged, or belongs to another revision. */
   read(location: BlobLocation, expected?: { updateId: string; revision: number }): BlobRecord {
     const raw = this.readRaw(location, expected?.updateId ?? 'unknown');
-    const headerLength = raw.readUInt16LE(6);
+    // Version 1 kept the header's length outside the payload; version 2 keeps it as the payload's first u32.
+    const headerStart = raw[4] === VERSION_U16_HEADER ? HEADER_BYTES : HEADER_BYTES + 4;
+    const headerLength = raw[4] === VERSION_U16_HEADER ? raw.readUInt16LE(6) : raw.length >= headerStart ? raw.readUInt32LE(HEADER_BYTES) : -1;
+    if (headerLength < 0 || headerStart + headerLength > raw.length) throw this.damaged(location, expected?.updateId, 'its header runs past its end');
     let header: RecordHeader;
     try {
-      header = JSON.parse(raw.subarray(HEADER_BYTES, HEADER_BYTES + headerLength).toString('utf8')) as RecordHeader;
+      header = JSON.parse(raw.subarray(headerStart, headerStart + headerLength).toString('utf8')) as RecordHeader;
     } catch {
       throw this.damaged(location, expected?.updateId, 'its header is not readable');
     }
     if (expected !== undefined && (header.u !== expected.updateId || header.r !== expected.revision)) {
       throw this.damaged(location, expected.updateId, `it holds ${header.u} revision ${header.r}, not revision ${expected.revision}`);
     }
-    const body = raw.subarray(HEADER_BYTES + headerLength);
+    const body = raw.subarray(headerStart + headerLength);
     const flags = raw[5]!;
     const cabinet = (flags & CABINET) !== 0 ? body : undefined;
     let xml: string;
@@ -187,7 +208,8 @@ export class BlobStore {
   /** A record's bytes after checking its header and checksum (an export copies them so, still compressed). */
   readRaw(location: BlobLocation, label: string): Buffer {
     const raw = this.readStored(location, label);
-    if (raw.readUInt32LE(0) !== MAGIC || raw[4] !== VERSION) throw this.damaged(location, label, 'it does not start with a record header');
+    if (raw.readUInt32LE(0) !== MAGIC || (raw[4] !== VERSION && raw[4] !== VERSION_U16_HEADER))
+      throw this.damaged(location, label, 'it does not start with a record header');
     const payloadLength = raw.readUInt32LE(8);
     if (HEADER_BYTES + payloadLength !== location.length)
       throw this.damaged(location, label, `its header says ${payloadLength} bytes of payload, the index says ${location.length - HEADER_BYTES}`);
@@ -253,6 +275,32 @@ export class BlobStore {
   }
 }
 
+/**
+ * A received revision as a record, or why it cannot be one (that update fails; the others of its batch are stored).
+ * Compressed on the calling thread: the fetch worker's during a sync.
+ */
+export function encodeRevision(revision: RevisionPayload & { metadata: UpdateIdentity }): Uint8Array | (UpdateIdentity & { message: string; source: string }) {
+  const { updateId, revision: number } = revision.metadata;
+  try {
+    return encodeBlobRecord({
+      updateId,
+      revision: number,
+      xml: revision.xml,
+      fileDigests: revision.fileDigests,
+      fileUrls: revision.fileUrls,
+      ...(revision.cabinet === undefined ? {} : { cabinet: revision.cabinet }),
+    });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return {
+      updateId,
+      revision: number,
+      message: error instanceof BlobRecordTooLarge ? reason : `Update ${updateId}: its metadata could not be stored (${reason})`,
+      source: 'CWSyncMgr::StoreUpdate',
+    };
+  }
+}
+
 /** One record as the store writes it, compressed on the calling thread (the fetch worker's during a sync). */
 export function encodeBlobRecord(record: BlobRecord): Uint8Array {
   return record.cabinet === undefined ? encode(record, lz4Compress(Buffer.from(record.xml, 'utf8')), LZ4) : encode(record, record.cabinet, CABINET);
@@ -277,17 +325,19 @@ function encode(record: BlobRecord, body: Uint8Array, flags = 0): Buffer {
     JSON.stringify({ u: record.updateId, r: record.revision, d: record.fileDigests, f: record.fileUrls } satisfies RecordHeader),
     'utf8',
   );
-  if (header.length > 0xffff) throw new RangeError(`Update ${record.updateId} lists too many files to store (${header.length} bytes of digests and URLs)`);
   // Header and body are copied once, straight into the record (every revision of a sync passes here).
-  const payloadLength = header.length + body.length;
+  const payloadLength = 4 + header.length + body.length;
+  if (payloadLength > MAX_PAYLOAD_BYTES)
+    throw new BlobRecordTooLarge(record.updateId, `its stored metadata would take ${payloadLength} bytes, more than a record holds (4 GiB)`);
   const out = Buffer.allocUnsafe(HEADER_BYTES + payloadLength);
   out.writeUInt32LE(MAGIC, 0);
   out[4] = VERSION;
   out[5] = flags;
-  out.writeUInt16LE(header.length, 6);
+  out.writeUInt16LE(0, 6);
   out.writeUInt32LE(payloadLength, 8);
-  header.copy(out, HEADER_BYTES);
-  out.set(body, HEADER_BYTES + header.length);
+  out.writeUInt32LE(header.length, HEADER_BYTES);
+  header.copy(out, HEADER_BYTES + 4);
+  out.set(body, HEADER_BYTES + 4 + header.length);
   out.writeUInt32LE(crc32(out.subarray(HEADER_BYTES)), 12);
   return out;
 }

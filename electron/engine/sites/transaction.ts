@@ -12,3 +12,20 @@ export function inTransaction<T>(db: Database, work: () => T): T {
     throw error;
   }
 }
+
+/**
+ * Runs `work` inside the open transaction so that a failure undoes its writes alone (a savepoint): one update whose
+ * metadata cannot be applied fails by itself, and the rest of its batch commits. Returns the error, or undefined.
+ */
+export function inSavepoint(db: Database, work: () => void): unknown {
+  db.run('SAVEPOINT one_entry');
+  try {
+    work();
+    db.run('RELEASE one_entry');
+    return undefined;
+  } catch (error) {
+    db.run('ROLLBACK TO one_entry');
+    db.run('RELEASE one_entry');
+    return error;
+  }
+}

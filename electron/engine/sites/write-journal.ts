@@ -8,7 +8,7 @@
  * The journal captures writes by wrapping the ways sql.js writes: `db.run`, and `run` of prepared INSERT, UPDATE,
  * DELETE and REPLACE statements. Any other write (a DML statement stepped by hand, `db.exec` of something other than
  * a query, a PRAGMA or schema change, a parameter JSON cannot carry) marks the journal incomplete, and the next save
- * writes the whole file. A rolled-back transaction is dropped from what is pending. Writes to the connection's
+ * writes the whole file. A rolled-back transaction, or what a savepoint rolled back, is dropped from what is pending. Writes to the connection's
  * temporary schema (a query's scratch table, `db.exec` of one statement on `temp.`) are not the file's: left out.
  *
  * Replay is strict: each line is `<CRC-32 of the entry> <entry>`, the entry naming the generation of the file it
@@ -59,6 +59,8 @@ export class WriteJournal {
   private pending: JournaledStatement[] = [];
   /** Where the open transaction's statements start in `pending` (to drop them on ROLLBACK). */
   private transactionStart: number | undefined;
+  /** Open savepoints, innermost last: where each one's statements start in `pending` (to drop them on ROLLBACK TO). */
+  private savepoints: Array<{ name: string; start: number; opened: boolean }> = [];
   private complete = true;
   private changed = false;
   private seq: number;
@@ -176,11 +178,11 @@ export class WriteJournal {
     }
     if (verb === 'COMMIT' || verb === 'END') {
       this.transactionStart = undefined;
+      this.savepoints = [];
       return;
     }
-    if (verb === 'ROLLBACK') {
-      if (this.transactionStart !== undefined) this.pending.length = this.transactionStart;
-      this.transactionStart = undefined;
+    if (verb === 'SAVEPOINT' || verb === 'RELEASE' || verb === 'ROLLBACK') {
+      this.savepoint(verb, sql);
       return;
     }
     this.changed = true;
@@ -191,9 +193,40 @@ export class WriteJournal {
     this.pending.push({ sql, params: (params as JournaledStatement['params'] | undefined) ?? null });
   }
 
+  /**
+   * Savepoints as SQLite keeps them: SAVEPOINT outside a transaction opens one, RELEASE of that savepoint commits it,
+   * ROLLBACK TO drops what was written since the savepoint (which stays open), and a plain ROLLBACK drops the whole
+   * transaction. A statement this does not understand makes the next save a whole-file one.
+   */
+  private savepoint(verb: 'SAVEPOINT' | 'RELEASE' | 'ROLLBACK', sql: string): void {
+    const name = (
+      /^\s*(?:SAVEPOINT|RELEASE(?:\s+SAVEPOINT)?|ROLLBACK(?:\s+TRANSACTION)?\s+TO(?:\s+SAVEPOINT)?)\s+("?)(\w+)\1\s*;?\s*$/i.exec(sql)?.[2] ?? ''
+    ).toLowerCase();
+    const at = this.savepoints.map((entry) => entry.name).lastIndexOf(name);
+    if (verb === 'SAVEPOINT' && name !== '') {
+      const opened = this.transactionStart === undefined;
+      if (opened) this.transactionStart = this.pending.length;
+      this.savepoints.push({ name, start: this.pending.length, opened });
+    } else if (verb === 'RELEASE' && at >= 0) {
+      if (this.savepoints[at]!.opened) this.transactionStart = undefined;
+      this.savepoints.length = at;
+    } else if (verb === 'ROLLBACK' && name !== '' && at >= 0) {
+      this.pending.length = this.savepoints[at]!.start;
+      this.savepoints.length = at + 1;
+    } else if (verb === 'ROLLBACK' && !/\bTO\b/i.test(sql)) {
+      if (this.transactionStart !== undefined) this.pending.length = this.transactionStart;
+      this.transactionStart = undefined;
+      this.savepoints = [];
+    } else {
+      this.changed = true;
+      this.complete = false;
+    }
+  }
+
   private reset(): void {
     this.pending = [];
     this.transactionStart = undefined;
+    this.savepoints = [];
     this.complete = true;
     this.changed = false;
   }

@@ -18,7 +18,8 @@ import { SiteSaveError } from '../sites/save-error';
 import { JOURNAL_LIMIT_AT_REST, JOURNAL_LIMIT_DURING_SYNC, type SiteDatabase } from '../sites/site-database';
 import { buildDeferredIndexes, deferIndexes, deferredIndexes, updateCount } from '../sites/deferred-indexes';
 import { readSetting, writeSetting } from '../sites/settings';
-import { inTransaction } from '../sites/transaction';
+import { inSavepoint, inTransaction } from '../sites/transaction';
+import { encodeRevision } from '../sites/blob-store';
 import type { MetadataFailure, RevisionList, UpstreamClient, UpstreamNotice } from '../upstream/client/upstream-client';
 import type { FetchedBatch } from '../upstream/fetch/fetch-protocol';
 import { fetchInWorker, fetchWorkersFor } from '../upstream/fetch/remote-fetcher';
@@ -407,7 +408,9 @@ class Synchronization {
 
   /**
    * One arrived batch: its raw metadata goes to the blob store (on disk first), then its rows in one transaction,
-   * then that transaction to the journal. A failed revision is recorded so the next sync fetches it.
+   * then that transaction to the journal. Whatever one revision carries can fail only that revision: one that cannot
+   * be made a record, or whose rows cannot be written (each is applied under a savepoint), is recorded as failed, and
+   * the next sync fetches it again; the rest of the batch commits.
    */
   private async applyBatch(
     batch: ArrivedBatch,
@@ -416,41 +419,43 @@ class Synchronization {
   ): Promise<{ applied: number; failed: number }> {
     this.checkCancelled();
     const { context, store } = this;
+    const failures: MetadataFailure[] = [...batch.failures];
+    const entries: ArrivedBatch['revisions'] = [];
+    const records: Uint8Array[] = [];
+    for (const entry of batch.revisions) {
+      const record = entry.record ?? encodeRevision({ ...entry.payload!, metadata: entry.metadata });
+      if (record instanceof Uint8Array) {
+        entries.push(entry);
+        records.push(record);
+      } else failures.push(record);
+    }
     let locations: Array<{ offset: number; length: number }>;
     try {
-      const encoded = batch.revisions.flatMap((entry) => (entry.record === undefined ? [] : [entry.record]));
-      locations =
-        encoded.length === batch.revisions.length
-          ? await context.database.blobs.appendEncoded(encoded)
-          : await context.database.blobs.append(
-              batch.revisions.map(({ metadata, payload }) => ({
-                updateId: metadata.updateId,
-                revision: metadata.revision,
-                xml: payload!.xml,
-                fileDigests: payload!.fileDigests,
-                fileUrls: payload!.fileUrls,
-                ...(payload!.cabinet === undefined ? {} : { cabinet: payload!.cabinet }),
-              })),
-            );
+      locations = await context.database.blobs.appendEncoded(records);
     } catch (error) {
       throw new SiteSaveError(context.database.blobs.file, error);
     }
     this.checkCancelled();
     if (!config) this.phase = 'apply';
     const now = context.now().toISOString();
-    if (batch.revisions.length > 0) this.appliedAny = true;
+    let applied = 0;
     inTransaction(this.db, () => {
-      batch.revisions.forEach((entry, index) => apply(entry, locations[index]!, now));
-      for (const failure of batch.failures) store!.recordFailure(failure, this.runId, config);
-      this.counts.failed += batch.failures.length;
+      entries.forEach((entry, index) => {
+        const error = inSavepoint(this.db, () => apply(entry, locations[index]!, now));
+        if (error === undefined) applied++;
+        else failures.push(applyFailure(entry.metadata, error));
+      });
+      for (const failure of failures) store!.recordFailure(failure, this.runId, config);
+      this.counts.failed += failures.length;
       this.saveCounts();
     });
+    if (applied > 0) this.appliedAny = true;
     this.commit();
-    for (const failure of batch.failures) {
+    for (const failure of failures) {
       this.failures.push({ ...failure, config });
-      context.log.write(`Failed to sync update ${failure.updateId}. Error: ${failure.message}. Source: UpstreamServer.GetUpdateData`);
+      context.log.write(`Failed to sync update ${failure.updateId}. Error: ${failure.message}. Source: ${failure.source ?? 'UpstreamServer.GetUpdateData'}`);
     }
-    return { applied: batch.revisions.length, failed: batch.failures.length };
+    return { applied, failed: failures.length };
   }
 
   /** Anchors, removals, supersedence, history and status: the outcome, in one transaction. */
@@ -818,14 +823,38 @@ class Synchronization {
   }
 }
 
+/** A revision whose rows could not be written: it fails alone, and the next sync fetches it again. */
+function applyFailure(update: UpdateIdentity, error: unknown): MetadataFailure {
+  const reason = error instanceof Error ? error.message : String(error);
+  return {
+    updateId: update.updateId,
+    revision: update.revision,
+    message: `Update ${update.updateId}: its metadata could not be applied (${reason})`,
+    source: 'CWSyncMgr::ApplyUpdate',
+  };
+}
+
 function describeFailure(error: unknown, phase: SyncPhase): { code: string; source: string; message: string } {
   if (error instanceof SyncFailure) return { code: error.code, source: error.source, message: error.message };
   if (error instanceof SiteSaveError) return { code: 'SAVE_FAILED', source: 'CWSyncMgr::SaveSiteDatabase', message: error.message };
   if (error instanceof UpstreamError) {
     return { code: error.faultCode ?? `UPSTREAM_${error.kind.toUpperCase()}`, source: `UpstreamServer.${error.operation}`, message: error.message };
   }
-  const message = error instanceof Error ? error.message : String(error);
-  return { code: 'INTERNAL', source: `CWSyncMgr::${phase}`, message };
+  // Nothing an update carries ends here (each fails alone, above): this is a defect of our own, so say where it is.
+  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  const where = error instanceof Error ? whereThrown(error) : undefined;
+  return {
+    code: 'INTERNAL',
+    source: `CWSyncMgr::${phase}`,
+    message: `Internal error of Update Sync Console in the ${phase} phase (${message}${where === undefined ? '' : `, at ${where}`})`,
+  };
+}
+
+/** The first frame of an error's stack, as `function (file:line)`, without the folders. */
+function whereThrown(error: Error): string | undefined {
+  const frame = /\n\s+at (?:(.+?) \()?(?:.*[\\/])?([^\\/]+?):(\d+):\d+\)?/.exec(error.stack ?? '');
+  if (frame === null) return undefined;
+  return frame[1] === undefined ? `${frame[2]}:${frame[3]}` : `${frame[1]} (${frame[2]}:${frame[3]})`;
 }
 
 function formatEta(ms: number): string {

@@ -117,13 +117,13 @@ describe('offline export and import', () => {
     const flipped = Buffer.from(bytes);
     flipped[Math.floor(bytes.length / 2)]! ^= 0xff;
     const newer = Buffer.from(bytes);
-    newer.writeUInt32LE(2, 8);
+    newer.writeUInt32LE(3, 8);
     const cases: Array<[string, string, RegExp]> = [
       [variant('notes.txt', 'Patch Tuesday notes\n'), 'not an export', /is not a catalog export of Update Sync Console/],
       [variant('empty.uscexport', Buffer.alloc(0)), 'empty', /is not a catalog export/],
       [variant('half.uscexport', bytes.subarray(0, Math.floor(bytes.length / 2))), 'truncated', /is truncated: it ends at byte \d+ without the closing record/],
       [variant('flipped.uscexport', flipped), 'checksum', /fails its checksum: its SHA-256 is [0-9a-f]{64}, the export says [0-9a-f]{64}/],
-      [variant('newer.uscexport', newer), 'newer format', /export format 2 by a newer version of Update Sync Console; this one reads format 1/],
+      [variant('newer.uscexport', newer), 'newer format', /export format 3 by a newer version of Update Sync Console; this one reads format 2/],
     ];
     for (const [file, label, message] of cases) {
       const refusal = await importFrom(importer, file).then(

@@ -63,6 +63,32 @@ describe('the blob store', () => {
     reopened.close();
   });
 
+  it('stores an update listing 3,000 files (a header far past 64 KiB) and reads it back, and still reads records of version 1', async () => {
+    const file = join(tempDir(), 'CEN.sqlite.blobs.1');
+    const store = BlobStore.open(file);
+    const files = Array.from({ length: 3_000 }, (_, index) => `${Buffer.from(`file ${index} of a cumulative update`).toString('base64')}=`);
+    const large: BlobRecord = {
+      ...record(9),
+      fileDigests: files,
+      fileUrls: files.map((digest, index) => ({
+        digest,
+        muUrl: `http://download.windowsupdate.com/c/msdownload/update/software/secu/2026/12/windows11.0-kb5072033-x64-express_${index}_0123456789abcdef0123456789abcdef01234567.psf`,
+        ussUrl: `http://wsus.corp.example:8530/Content/${String(index % 256).padStart(2, '0')}/0123456789ABCDEF0123456789ABCDEF012345${index}.psf`,
+      })),
+    };
+    expect(Buffer.byteLength(JSON.stringify(large.fileUrls))).toBeGreaterThan(0xffff * 5);
+    const [at] = await store.append([large]);
+    expect(readFileSync(file)[at!.offset + 4]).toBe(2);
+    expect(store.read(at!, { updateId: large.updateId, revision: large.revision })).toEqual(large);
+
+    // Version 1 (the release before): the header's length in the u16 at byte 6, outside the payload.
+    const header = Buffer.from(JSON.stringify({ u: record(3).updateId, r: record(3).revision, d: record(3).fileDigests, f: record(3).fileUrls }));
+    const body = Buffer.from(lz4Compress(Buffer.from(record(3).xml)));
+    const [olderAt] = store.appendRawSync([rawRecord(0x02, header, body)]);
+    expect(store.read(olderAt!, { updateId: record(3).updateId, revision: record(3).revision })).toEqual(record(3));
+    store.close();
+  });
+
   it('keeps a cabinet as the upstream sent it (not compressed again) and reads its XML back', async () => {
     const file = join(tempDir(), 'CEN.sqlite.blobs.1');
     const store = BlobStore.open(file);

@@ -4,7 +4,7 @@ import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { SiteDatabase, SiteDatabaseDamagedError } from '../../../electron/engine/sites/site-database';
 import { loadSqlJs } from '../../../electron/engine/sites/sqljs';
-import { inTransaction } from '../../../electron/engine/sites/transaction';
+import { inSavepoint, inTransaction } from '../../../electron/engine/sites/transaction';
 import { useTempDirs } from '../../helpers/temp-dir';
 
 const tempDir = useTempDirs();
@@ -85,6 +85,33 @@ describe('small saves go to the journal, not the whole file', () => {
     expect(readFileSync(site.journalFile, 'utf8').trim().split('\n')).toHaveLength(1);
     site.close();
     expect(counter(SiteDatabase.open(sql, file))).toBe(40);
+  });
+
+  it('drops what a savepoint rolled back and keeps the rest of its transaction, still journaled (one update fails alone)', async () => {
+    const { sql, file, site } = await newSite();
+    const before = readFileSync(file);
+    inTransaction(site.db, () => {
+      expect(inSavepoint(site.db, () => site.db.run("UPDATE setting SET value = '10' WHERE key = 'counter'"))).toBeUndefined();
+      const failed = inSavepoint(site.db, () => {
+        site.db.run("UPDATE setting SET value = '999' WHERE key = 'counter'");
+        site.db.run("INSERT INTO setting (key, value) VALUES ('note', 'from the failed entry')");
+        throw new Error('this entry cannot be applied');
+      });
+      expect(failed).toBeInstanceOf(Error);
+      expect(inSavepoint(site.db, () => site.db.run("UPDATE setting SET value = CAST(value AS INTEGER) + 5 WHERE key = 'counter'"))).toBeUndefined();
+    });
+    expect(counter(site)).toBe(15);
+    site.save();
+    // Journaled (not a whole-file save), and what the savepoint rolled back is not in it.
+    expect(readFileSync(file).equals(before)).toBe(true);
+    const journal = readFileSync(site.journalFile, 'utf8');
+    expect(journal).not.toContain('999');
+    expect(journal).not.toContain('from the failed entry');
+    site.close();
+    const reopened = SiteDatabase.open(sql, file);
+    expect(counter(reopened)).toBe(15);
+    expect(reopened.db.exec("SELECT count(*) FROM setting WHERE key = 'note'")[0]?.values).toEqual([[0]]);
+    reopened.close();
   });
 
   it('writes each statement once per line however often it ran, and still replays lines written with a text per run', async () => {

@@ -74,6 +74,8 @@ export interface MetadataFailure {
   updateId: string;
   revision: number;
   message: string;
+  /** Where it failed, as wsyncmgr.log names it (default: the upstream's GetUpdateData). */
+  source?: string;
 }
 
 /** A revision that arrived: what the engine reads from it, and what it keeps to serve it again unchanged. */

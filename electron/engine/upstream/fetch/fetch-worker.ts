@@ -4,10 +4,10 @@
  * then terminated.
  */
 import { parentPort } from 'node:worker_threads';
-import { encodeBlobRecord } from '../../sites/blob-store';
+import { encodeRevision } from '../../sites/blob-store';
 import { UpstreamClient } from '../client/upstream-client';
 import { UpstreamError } from '../client/upstream-error';
-import { FETCH_AHEAD, type EngineToFetcher, type FetcherToEngine } from './fetch-protocol';
+import { FETCH_AHEAD, type EngineToFetcher, type FetchedBatch, type FetcherToEngine } from './fetch-protocol';
 
 const port = parentPort;
 if (port === null) throw new Error('The fetch worker must be started as a worker thread.');
@@ -71,22 +71,19 @@ async function run(message: Extract<EngineToFetcher, { type: 'fetch' }>): Promis
     await client.fetchMetadata(
       message.ids,
       async (batch) => {
-        const revisions = batch.revisions.map((revision) => ({
-          metadata: revision.metadata,
-          record: encodeBlobRecord({
-            updateId: revision.metadata.updateId,
-            revision: revision.metadata.revision,
-            xml: revision.xml,
-            fileDigests: revision.fileDigests,
-            fileUrls: revision.fileUrls,
-            ...(revision.cabinet === undefined ? {} : { cabinet: revision.cabinet }),
-          }),
-        }));
+        const revisions: FetchedBatch['revisions'] = [];
+        const failures = [...batch.failures];
+        // A revision that cannot be made a record fails alone; its neighbours go on to the engine.
+        for (const revision of batch.revisions) {
+          const encoded = encodeRevision(revision);
+          if (encoded instanceof Uint8Array) revisions.push({ metadata: revision.metadata, record: encoded });
+          else failures.push(encoded);
+        }
         while (credits === 0 && !abort.signal.aborted) await new Promise<void>((resume) => waiting.push(resume));
         abort.signal.throwIfAborted();
         credits--;
         send(
-          { type: 'batch', batch: { revisions, failures: batch.failures } },
+          { type: 'batch', batch: { revisions, failures } },
           revisions.map((revision) => revision.record.buffer as ArrayBuffer),
         );
       },

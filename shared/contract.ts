@@ -232,6 +232,34 @@ export const apiMethods = {
       }),
     ),
   },
+  /**
+   * Products and classifications named as an administrator names them (exact names or category IDs) matched against
+   * the site's categories, and against the upstream's when the site does not list one: each with its ID, or the
+   * reason it has none (unknown, or several categories of that name) and the candidates. Nothing is guessed.
+   */
+  resolveCategories: {
+    params: z
+      .object({ site: SiteCodeSchema, products: z.array(z.string().trim().min(1)).default([]), classifications: z.array(z.string().trim().min(1)).default([]) })
+      .strict(),
+    result: z.object({
+      matches: z.array(
+        z.object({
+          input: z.string(),
+          kind: z.enum(['product', 'classification']),
+          id: z.string().optional(),
+          name: z.string().optional(),
+          problem: z.enum(['unknown', 'ambiguous']).optional(),
+          /** Why it has no ID, in words, with the candidates and their IDs. */
+          message: z.string().optional(),
+          candidates: z.array(z.object({ id: z.string(), name: z.string(), type: z.string() })),
+        }),
+      ),
+      /** Whether the upstream's current category list was read (the site did not list every name given). */
+      askedUpstream: z.boolean(),
+      /** Why the upstream's list could not be read, when it was needed. */
+      upstreamError: z.string().optional(),
+    }),
+  },
   /** Serves a site's database as an upstream update server (for child sites on other machines). */
   serveSite: {
     params: z.object({ site: SiteCodeSchema, port: z.number().int().min(0).max(65535).default(0), bind: z.string().default('127.0.0.1') }).strict(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CATEGORY_ID } from './categories';
 
 /** A ConfigMgr site code: three letters or digits, e.g. CEN, PR1. Always stored upper case. */
 export const SiteCodeSchema = z
@@ -99,11 +100,26 @@ export const SupersedenceRuleSchema = z.object({
 });
 export type SupersedenceRule = z.infer<typeof SupersedenceRuleSchema>;
 
-/** Software Update Point settings of a site. Products and classifications are named or given by GUID. */
+/** An update category's ID as the upstream gives it (a GUID), kept lower case. */
+export const CategoryIdSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(CATEGORY_ID, 'Products and classifications are chosen by their category ID, a GUID such as 0fa1201d-4330-4fa8-8ae9-b877473b6441');
+
+/**
+ * Software Update Point settings of a site. Products (or a family or company: every product under it) and
+ * classifications are kept by the upstream's category IDs, as ConfigMgr keeps them; names are for display.
+ */
 export const SupConfigSchema = z.object({
   source: SyncSourceSchema,
-  products: z.array(z.string().trim().min(1)),
-  classifications: z.array(z.string().trim().min(1)),
+  products: z.array(CategoryIdSchema),
+  classifications: z.array(CategoryIdSchema),
+  /**
+   * Names an earlier release kept that matched no synchronized category exactly, or more than one: never guessed.
+   * Each sync tries them again by exact name and says so until they match or are chosen again.
+   */
+  unresolvedNames: z.object({ products: z.array(z.string()), classifications: z.array(z.string()) }).optional(),
   languages: z
     .array(z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]+)?$/, 'Languages are short codes such as en, de or zh-TW'))
     .min(1, 'Select at least one language'),
@@ -127,8 +143,15 @@ export const DEFAULT_STALL_MINUTES = 10;
 
 export const DEFAULT_SUP_CONFIG: SupConfig = {
   source: { kind: 'sample' },
-  products: ['Windows 11', 'Windows 10, version 1903 and later', 'Windows Server 2019', 'Microsoft Server operating system-21H2'],
-  classifications: ['Critical Updates', 'Security Updates'],
+  // Windows 11, Windows 10 version 1903 and later, Windows Server 2019, Microsoft Server operating system-21H2.
+  products: [
+    '72e7624a-5b00-45d2-b92f-e561c0a6a160',
+    'b3c75dc1-155f-4be4-b015-3f1a91758e52',
+    'f702a48c-919b-45d6-9aef-ca4248d50397',
+    '71718f13-7324-4b0f-8f9e-2ca9dc978e53',
+  ],
+  // Critical Updates, Security Updates.
+  classifications: ['e6cf1350-c01b-414d-a61f-263d14d133b4', '0fa1201d-4330-4fa8-8ae9-b877473b6441'],
   languages: ['en'],
   retryMinutes: 60,
 };

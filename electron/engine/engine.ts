@@ -26,7 +26,7 @@ import { SiteRegistry } from './sites/site-registry';
 import { readSetting, writeSetting } from './sites/settings';
 import { loadSqlJs } from './sites/sqljs';
 import { inTransaction } from './sites/transaction';
-import { readSupConfig, withoutSecrets, writeSupConfig } from './sync/sup-config';
+import { describeNameUpgrade, readSupConfig, upgradeStoredSelection, withoutSecrets, writeSupConfig } from './sync/sup-config';
 import { SyncController } from './sync/sync-controller';
 import { markRunsInterrupted } from './sync/sync-queries';
 import { SyncSourceConnector, type ClientSettings } from './upstream/sync-source';
@@ -214,7 +214,7 @@ export class Engine {
     });
     this.handlers = {
       ...siteHandlers(this.context),
-      ...supConfigHandlers(this.context),
+      ...supConfigHandlers(this.context, (source, settings) => this.connector.connect(source, settings)),
       ...scheduleHandlers(this.context),
       ...syncHandlers(this.context),
       ...repositoryHandlers(this.context),
@@ -240,6 +240,21 @@ export class Engine {
       this.credentials.setProxyPassword(site.code, password === '' ? undefined : password);
       inTransaction(database.db, () => writeSupConfig(database.db, withoutSecrets(stored)));
       database.save();
+    }
+  }
+
+  /**
+   * Selections an earlier release kept by name are kept by category ID from now on, wherever exactly one of the
+   * site's categories has that name; each name and its ID go to wsyncmgr.log, and so does every name left as it was.
+   */
+  private selectByCategoryId(): void {
+    for (const site of this.sites.list()) {
+      if (site.health.state !== 'ok') continue;
+      const database = this.sites.database(site.code);
+      const upgrade = inTransaction(database.db, () => upgradeStoredSelection(database.db));
+      if (upgrade === undefined) continue;
+      if (upgrade.matched.length > 0) database.save();
+      for (const line of describeNameUpgrade(upgrade, site.code)) this.logFor(site.code).writeNow(line);
     }
   }
 
@@ -339,6 +354,7 @@ export class Engine {
       );
       const engine = new Engine(folder, sites, release, options);
       engine.moveSecretsOutOfDatabases();
+      engine.selectByCategoryId();
       if (options.mode !== 'command') {
         engine.resumeInterrupted();
         engine.hierarchy.restoreRetries();

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { categoryName } from '../../shared/categories';
 import { DEFAULT_STALL_MINUTES, describeSyncSource, SupConfigSchema, type SupConfig, type SyncSource } from '../../shared/domain';
 import { errorText } from '../../shared/errors';
 import type { SyncSchedule } from '../../shared/schedule/schedule-model';
@@ -98,10 +99,18 @@ export function SupPropertiesDialog({ site }: { site: string }) {
         ? 'The schedule has invalid values; they are explained beside each field.'
         : error;
 
-  const toggle = (list: string[], value: string, on: boolean) =>
-    on ? [...new Set([...list, value])] : list.filter((item) => item.toLowerCase() !== value.toLowerCase());
-  const selected = (list: string[], category: Category) =>
-    list.some((item) => item.toLowerCase() === category.name.toLowerCase() || item.toLowerCase() === category.id);
+  const toggle = (list: string[], id: string, on: boolean) => (on ? [...new Set([...list, id])] : list.filter((item) => item !== id));
+  const selected = (list: string[], category: Category) => list.includes(category.id);
+  const categoryNames = new Map(categories.map((category) => [category.id, category.name]));
+  /** A new choice of products or classifications replaces the names an earlier version kept for them. */
+  const withSelection = (changes: Partial<Pick<SupConfig, 'products' | 'classifications'>>): SupConfig => {
+    const left = {
+      products: changes.products === undefined ? (config.unresolvedNames?.products ?? []) : [],
+      classifications: changes.classifications === undefined ? (config.unresolvedNames?.classifications ?? []) : [],
+    };
+    const { unresolvedNames: _names, ...rest } = config;
+    return { ...rest, ...changes, ...(left.products.length + left.classifications.length > 0 ? { unresolvedNames: left } : {}) };
+  };
   const classifications = categories.filter((category) => category.type === 'UpdateClassification');
   const source = config.source;
   const setSource = (next: SyncSource) => setConfig({ ...config, source: next });
@@ -319,14 +328,24 @@ export function SupPropertiesDialog({ site }: { site: string }) {
             {inherited}
             <legend>Update classifications to synchronize</legend>
             {classifications.length === 0 && (
-              <p className="muted">The classifications are listed after the first synchronization. Selected now: {config.classifications.join(', ')}</p>
+              <p className="muted">
+                The classifications are listed after the first synchronization. Selected now:{' '}
+                {config.classifications.map((id) => categoryName(id, categoryNames)).join(', ')}
+              </p>
+            )}
+            {(config.unresolvedNames?.classifications.length ?? 0) > 0 && (
+              <p className="callout" role="note">
+                Kept by name by an earlier version, and matching no classification exactly:{' '}
+                {config.unresolvedNames!.classifications.map((name) => `“${name}”`).join(', ')}. They are not synchronized: tick the classifications you mean
+                (this drops the names).
+              </p>
             )}
             {classifications.length > 0 && (
               <label className="inline block all-choice">
                 <TriStateBox
                   chosen={classifications.filter((category) => selected(config.classifications, category)).length}
                   of={classifications.length}
-                  onChange={(on) => setConfig({ ...config, classifications: on ? classifications.map((category) => category.name) : [] })}
+                  onChange={(on) => setConfig(withSelection({ classifications: on ? classifications.map((category) => category.id) : [] }))}
                 />{' '}
                 All classifications
               </label>
@@ -336,7 +355,7 @@ export function SupPropertiesDialog({ site }: { site: string }) {
                 <input
                   type="checkbox"
                   checked={selected(config.classifications, category)}
-                  onChange={(event) => setConfig({ ...config, classifications: toggle(config.classifications, category.name, event.target.checked) })}
+                  onChange={(event) => setConfig(withSelection({ classifications: toggle(config.classifications, category.id, event.target.checked) }))}
                 />{' '}
                 {category.name}
               </label>
@@ -346,7 +365,13 @@ export function SupPropertiesDialog({ site }: { site: string }) {
         {tab === 'Products' && (
           <div>
             {inherited}
-            <ProductsTree categories={categories} products={config.products} disabled={readOnly} onChange={(products) => setConfig({ ...config, products })} />
+            <ProductsTree
+              categories={categories}
+              products={config.products}
+              unresolvedNames={config.unresolvedNames?.products ?? []}
+              disabled={readOnly}
+              onChange={(products) => setConfig(withSelection({ products }))}
+            />
           </div>
         )}
         {tab === 'Supersedence Rules' && (

@@ -423,6 +423,39 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
     for (const entry of await changes.locator('li:not(.muted)').allTextContents()) expect(entry).toContain(pick);
   });
 
+  it('keeps "Windows 10" and "Windows 10, version 1903 and later" apart: both ticked on the Products tab, a full sync brings every update of each', async () => {
+    const catalog = SampleCatalog.generate({ updates: 500, seed: 36 });
+    const service = new UpstreamService({ catalog });
+    services.push(service);
+    await openConsole({ source: await service.listen(), synced: true });
+    await expandPath(['Site Management', 'CEN - Central Site', 'Site Settings', 'Component Configuration']);
+    await (await openMenu('Software Update Point')).getByRole('menuitem', { name: 'Properties' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Software Update Point Properties — CEN' });
+    await dialog.getByRole('tab', { name: 'Products' }).click();
+    // Two products, one name the beginning of the other: each a box of its own.
+    const windows10 = dialog.getByRole('checkbox', { name: 'Windows 10', exact: true });
+    const windows10Later = dialog.getByRole('checkbox', { name: 'Windows 10, version 1903 and later', exact: true });
+    await expect(windows10.isChecked()).resolves.toBe(false);
+    await expect(windows10Later.isChecked()).resolves.toBe(true);
+    await windows10.check();
+    await dialog.getByRole('button', { name: 'OK' }).click();
+    await page.getByText('Software Update Point settings of CEN saved.').waitFor();
+    await (await openMenu('Update Repository')).getByRole('menuitem', { name: 'Run Full Synchronization' }).click();
+    await page.getByText(/Synchronization of CEN succeeded/).waitFor();
+
+    // The repository's product folders count exactly the catalog's updates of each, for the classifications chosen.
+    const chosen = ['Security Updates', 'Critical Updates'];
+    const count = (name: string) =>
+      catalog.updates.filter(
+        (update) => update.parentId === undefined && update.state !== 'removed' && update.product.name === name && chosen.includes(update.classificationName),
+      ).length;
+    expect(count('Windows 10')).toBeGreaterThan(5);
+    await expandPath(['Update Repository', 'Products']);
+    const tree = page.getByRole('tree', { name: 'Console tree' });
+    for (const name of ['Windows 10', 'Windows 10, version 1903 and later'])
+      await tree.getByRole('treeitem', { name: `${name} (${count(name).toLocaleString('en-US')})`, exact: true }).waitFor();
+  });
+
   it('sets a custom weekly schedule in Software Update Point Properties, keeps it, and refuses an invalid value', async () => {
     await openConsole({ synced: true });
     await expandPath(['Site Management', 'CEN - Central Site', 'Site Settings', 'Component Configuration']);
@@ -562,7 +595,7 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
     const searched = dialog.getByRole('checkbox', { name: /^Windows \(\d+ of \d+; 1 shown\)$/ });
     await expect(searched.getAttribute('aria-checked')).resolves.toBe('false');
     await dialog.getByLabel('Search products').fill('Windows 1');
-    await dialog.getByRole('checkbox', { name: /^Windows \(\d+ of \d+; 3 shown\)$/ }).uncheck();
+    await dialog.getByRole('checkbox', { name: /^Windows \(\d+ of \d+; 4 shown\)$/ }).uncheck();
     await dialog.getByLabel('Search products').fill('');
     const family = dialog.getByRole('checkbox', { name: /^Windows \(\d+ of \d+\)$/ });
     await expect(family.getAttribute('aria-checked')).resolves.toBe('mixed');

@@ -7,8 +7,27 @@ import { CLASSIFICATIONS } from '../../electron/engine/upstream/soap/protocol-na
 import type { SupConfig, SyncRun } from '../../shared/domain';
 import { useTempDirs } from './temp-dir';
 
-export const EVERY_PRODUCT = PRODUCTS.map((product) => product.name);
-export const EVERY_CLASSIFICATION = CLASSIFICATIONS.map((classification) => classification.name);
+/** Every product and classification of the built-in catalog, by category ID (as a site keeps them). */
+export const EVERY_PRODUCT = PRODUCTS.map((product) => product.id);
+export const EVERY_CLASSIFICATION = CLASSIFICATIONS.map((classification) => classification.id);
+
+/** Category IDs no upstream lists: a product and a classification retired, or never there. */
+export const RETIRED_PRODUCT = '0bad0000-95aa-4000-8000-000000000095';
+export const RETIRED_CLASSIFICATION = '0bad0000-1998-4000-8000-000000001998';
+
+/** The category ID of a product of the built-in catalog, by its exact name. */
+export function productId(name: string): string {
+  const found = PRODUCTS.find((product) => product.name === name);
+  if (found === undefined) throw new Error(`The built-in catalog has no product named ${name}`);
+  return found.id;
+}
+
+/** The category ID of a classification, by its exact name. */
+export function classificationId(name: string): string {
+  const found = CLASSIFICATIONS.find((classification) => classification.name === name);
+  if (found === undefined) throw new Error(`There is no classification named ${name}`);
+  return found.id;
+}
 
 /** An engine on a temp data folder whose CEN syncs from a built-in upstream service the test controls. */
 export function useSyncFixture() {

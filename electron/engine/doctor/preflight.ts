@@ -11,10 +11,12 @@ import { connect as tcpConnect, isIP } from 'node:net';
 import { connect as tlsConnect, rootCertificates, type PeerCertificate } from 'node:tls';
 import { Agent, ProxyAgent, request, type Dispatcher } from 'undici';
 import type { PreflightCheck } from '../../../shared/contract';
+import type { SupConfig } from '../../../shared/domain';
 import type { ProxySettings } from '../upstream/client/soap-transport';
 import { UpstreamClient } from '../upstream/client/upstream-client';
 import { UpstreamError } from '../upstream/client/upstream-error';
-import { resolveFilterIn, type CategoryRow } from '../sync/sup-config';
+import { resolveFilterIn, type CategoryRow } from '../sync/category-selection';
+import { offeredCategories } from '../sync/upstream-categories';
 
 /** A clock further off than this from the upstream's makes time-limited cookies and certificates fail. */
 export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
@@ -27,7 +29,7 @@ export interface UpstreamTarget {
   /** The languages the site keeps: GetConfigData must offer each. */
   languages: string[];
   /** The products and classifications the site selects, and the categories it already knows (fetched again only when new). */
-  selection?: { products: string[]; classifications: string[]; known: CategoryRow[]; detectoids: string[] };
+  selection?: { products: string[]; classifications: string[]; unresolvedNames?: SupConfig['unresolvedNames']; known: CategoryRow[]; detectoids: string[] };
 }
 
 /** One step, timed; a thrown error is its failure (with the hint the step gives for it). */
@@ -196,23 +198,11 @@ export async function checkUpstream(target: UpstreamTarget, now: () => Date): Pr
  * know yet (a site that never synchronized fetches them all, as its first sync would).
  */
 async function checkSelection(client: UpstreamClient, selection: NonNullable<UpstreamTarget['selection']>) {
-  const list = await client.getCategoryRevisions();
-  const offered = new Set(list.revisions.map((revision) => revision.updateId.toLowerCase()));
-  const known = new Map(selection.known.map((row) => [row.id.toLowerCase(), row]));
-  const rows = selection.known.filter((row) => offered.has(row.id.toLowerCase()));
-  const detectoids = new Set(selection.detectoids.map((id) => id.toLowerCase()));
-  const unnamed = list.revisions.filter((revision) => !known.has(revision.updateId.toLowerCase()) && !detectoids.has(revision.updateId.toLowerCase()));
-  await client.fetchMetadata(unnamed, (batch) => {
-    for (const { metadata } of batch.revisions) {
-      if (metadata.type !== 'Category') continue;
-      const name = metadata.localized.find((text) => text.language === 'en')?.title ?? metadata.localized[0]?.title ?? metadata.updateId;
-      rows.push({ id: metadata.updateId, name, type: metadata.categoryType ?? 'Product', parent: metadata.categoryGroups[0]?.[0] ?? null });
-    }
-  });
+  const { rows, offered, fetched } = await offeredCategories(client, selection.known, selection.detectoids);
   const resolved = resolveFilterIn(rows, selection);
   const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
   const chosen = `${plural(selection.products.length, 'product')} and ${plural(selection.classifications.length, 'classification')} selected`;
-  const counted = `${list.revisions.length} categories and detectoids offered${unnamed.length === 0 ? '' : `, ${unnamed.length} of them new to this site`}`;
+  const counted = `${offered} categories and detectoids offered${fetched === 0 ? '' : `, ${fetched} of them new to this site`}`;
   return resolved.unknown.length === 0
     ? { detail: `${chosen}, each offered upstream (${counted})` }
     : {

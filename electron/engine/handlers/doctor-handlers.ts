@@ -5,7 +5,7 @@ import type { PreflightCheck } from '../../../shared/contract';
 import { describeSyncSource, type SyncSource } from '../../../shared/domain';
 import { checkDiskSpace, checkUpstream, skipped, step } from '../doctor/preflight';
 import { SiteDatabase } from '../sites/site-database';
-import { categoryRows } from '../sync/sup-config';
+import { categoryRows } from '../sync/category-selection';
 import { detectoidIds, selectRows } from '../sync/sync-queries';
 import type { EngineContext, EngineHandlers } from './engine-context';
 
@@ -34,6 +34,7 @@ export function doctorHandlers(engine: EngineContext, urlOf: (source: SyncSource
               selection: {
                 products: config.products,
                 classifications: config.classifications,
+                ...(config.unresolvedNames === undefined ? {} : { unresolvedNames: config.unresolvedNames }),
                 known: categoryRows(database.db),
                 detectoids: detectoidIds(database.db),
               },

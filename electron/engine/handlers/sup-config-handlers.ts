@@ -1,16 +1,29 @@
 /** The Software Update Point's settings: source, products, classifications, languages, proxy, retry interval. */
+import type { ApiResult } from '../../../shared/contract';
+import type { SiteCode, SyncSource } from '../../../shared/domain';
 import { ApiError } from '../../../shared/errors';
+import { UPDATE_LANGUAGES } from '../../../shared/languages';
+import type { UpstreamClient } from '../upstream/client/upstream-client';
+import type { ClientSettings } from '../upstream/sync-source';
+import { categoryRows, describeMismatch, matchCategory } from '../sync/category-selection';
+import { detectoidIds } from '../sync/sync-queries';
+import { offeredCategories } from '../sync/upstream-categories';
 import { inTransaction } from '../sites/transaction';
 import { previewScope } from '../sync/scope-preview';
 import { readSupConfig, withoutSecrets, writeSupConfig } from '../sync/sup-config';
 import type { EngineContext, EngineHandlers } from './engine-context';
 
-export function supConfigHandlers(engine: EngineContext): Pick<EngineHandlers, 'getSupConfig' | 'previewSupScope' | 'setSupConfig'> {
+export function supConfigHandlers(
+  engine: EngineContext,
+  connect: (source: SyncSource, settings: ClientSettings) => Promise<UpstreamClient>,
+): Pick<EngineHandlers, 'getSupConfig' | 'previewSupScope' | 'setSupConfig' | 'resolveCategories'> {
   return {
+    resolveCategories: ({ site, products, classifications }) => resolveCategories(engine, connect, site, products, classifications),
     getSupConfig: ({ site }) => engine.supConfigOf(site),
     previewSupScope: ({ site, config }) => previewScope(engine.sites.database(engine.topLevelOf(site)).db, engine.supConfigOf(site), config, engine.now()),
     setSupConfig: ({ site, config }) => {
       const database = engine.sites.database(site);
+      refuseUnknownLanguages(config.languages);
       if (engine.sites.get(site).parentCode !== null) {
         // A child keeps only its source (its parent, or a parent elsewhere) and its retry interval.
         const top = engine.supConfigOf(engine.topLevelOf(site));
@@ -40,5 +53,77 @@ export function supConfigHandlers(engine: EngineContext): Pick<EngineHandlers, '
       database.save();
       return engine.supConfigOf(site);
     },
+  };
+}
+
+/** A language code Microsoft Update does not offer would silently bring no text: refused, with the nearest codes. */
+function refuseUnknownLanguages(languages: readonly string[]): void {
+  const known = new Set(UPDATE_LANGUAGES.map((language) => language.code));
+  const unknown = languages.filter((code) => code !== 'all' && !known.has(code.toLowerCase()));
+  if (unknown.length === 0) return;
+  const near = (code: string) =>
+    UPDATE_LANGUAGES.filter((language) => language.code.startsWith(code.slice(0, 2).toLowerCase())).map((language) => `${language.code} (${language.name})`);
+  throw new ApiError(
+    'BAD_REQUEST',
+    `Microsoft Update offers no language ${unknown.map((code) => `"${code}"${near(code).length > 0 ? ` (did you mean ${near(code).join(', ')}?)` : ''}`).join(', ')}. The languages are: ${UPDATE_LANGUAGES.map((language) => language.code).join(', ')}.`,
+  );
+}
+
+/**
+ * Names and IDs against the top-level site's categories, then, for any the site does not list, against the
+ * upstream's categories as they are now (fetched as a first sync would, through the site's proxy).
+ */
+async function resolveCategories(
+  engine: EngineContext,
+  connect: (source: SyncSource, settings: ClientSettings) => Promise<UpstreamClient>,
+  site: SiteCode,
+  products: string[],
+  classifications: string[],
+): Promise<ApiResult<'resolveCategories'>> {
+  const top = engine.topLevelOf(site);
+  const database = engine.sites.database(top);
+  const known = categoryRows(database.db);
+  const inputs = [
+    ...products.map((input) => ({ input, kind: 'product' as const })),
+    ...classifications.map((input) => ({ input, kind: 'classification' as const })),
+  ];
+  let matches = inputs.map(({ input, kind }) => matchCategory(known, input, kind));
+  let askedUpstream = false;
+  let upstreamError: string | undefined;
+  if (matches.some((match) => match.id === undefined)) {
+    const config = await engine.hierarchy.configFor(top);
+    if (config.source.kind === 'none') upstreamError = 'the site is set to "Do not synchronize": only the categories it holds are known';
+    else {
+      askedUpstream = true;
+      let client: UpstreamClient | undefined;
+      try {
+        client = await connect(config.source, {
+          ...(config.proxy === undefined ? {} : { proxy: config.proxy }),
+          ...(config.extraCaCertificates === undefined ? {} : { extraCaCertificates: config.extraCaCertificates }),
+        });
+        const { rows } = await offeredCategories(client, known, detectoidIds(database.db));
+        const all = [...known, ...rows.filter((row) => !known.some((other) => other.id === row.id))];
+        matches = inputs.map(({ input, kind }) => matchCategory(all, input, kind));
+      } catch (error) {
+        upstreamError = `the upstream server's categories could not be read (${error instanceof Error ? error.message : String(error)})`;
+      } finally {
+        await client?.close().catch(() => undefined);
+      }
+    }
+  }
+  return {
+    matches: matches.map((match) =>
+      match.id !== undefined
+        ? { input: match.input, kind: match.kind, id: match.id, name: match.name, candidates: [] }
+        : {
+            input: match.input,
+            kind: match.kind,
+            problem: match.problem,
+            message: describeMismatch(match),
+            candidates: match.candidates.map(({ id, name, type }) => ({ id, name, type })),
+          },
+    ),
+    askedUpstream,
+    ...(upstreamError === undefined ? {} : { upstreamError }),
   };
 }

@@ -6,7 +6,7 @@
  */
 import type { Database } from 'sql.js';
 import type { SupConfig } from '../../../shared/domain';
-import { resolveFilter } from './sup-config';
+import { resolveFilter } from './category-selection';
 import { ruleCondition } from './supersedence-rule';
 
 export interface ScopePreview {

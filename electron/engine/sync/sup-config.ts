@@ -1,14 +1,61 @@
 /** The Software Update Point configuration stored in a site database, and how it becomes a request filter. */
 import type { Database } from 'sql.js';
+import { z } from 'zod';
+import { isCategoryId } from '../../../shared/categories';
 import { DEFAULT_SUP_CONFIG, SupConfigSchema, type SupConfig } from '../../../shared/domain';
+import { categoryRows, describeMismatch, upgradeNames, type NameUpgrade } from './category-selection';
 import { readSetting, writeSetting } from '../sites/settings';
 import { MICROSOFT_UPDATE_URL } from '../upstream/soap/protocol-names';
 
 const KEY = 'sup.config';
 
+/** The settings as an earlier release may have kept them: products and classifications by name. */
+const StoredSupConfigSchema = SupConfigSchema.extend({ products: z.array(z.string()), classifications: z.array(z.string()) });
+
+/**
+ * The site's settings. A selection an earlier release kept by name is matched by exact name against the site's
+ * categories (upgradeNames): what matches reads as IDs, the rest as unresolvedNames, never guessed.
+ */
 export function readSupConfig(db: Database): SupConfig {
-  const stored = SupConfigSchema.safeParse(readSetting(db, KEY));
-  return stored.success ? stored.data : DEFAULT_SUP_CONFIG;
+  const stored = StoredSupConfigSchema.safeParse(readSetting(db, KEY));
+  if (!stored.success) return DEFAULT_SUP_CONFIG;
+  const { unresolvedNames, ...config } = stored.data;
+  const names = [...config.products, ...(unresolvedNames?.products ?? []), ...config.classifications, ...(unresolvedNames?.classifications ?? [])];
+  if (names.every(isCategoryId) && unresolvedNames === undefined) return config;
+  const { upgrade: _upgrade, ...selection } = upgradeNames(categoryRows(db), {
+    products: [...config.products, ...(unresolvedNames?.products ?? [])],
+    classifications: [...config.classifications, ...(unresolvedNames?.classifications ?? [])],
+  });
+  return { ...config, ...selection };
+}
+
+/**
+ * Keeps a selection an earlier release kept by name by category ID from now on, as far as the site's categories
+ * match it exactly; returns what it did (for wsyncmgr.log), or undefined when nothing was kept by name.
+ */
+export function upgradeStoredSelection(db: Database): NameUpgrade | undefined {
+  const stored = StoredSupConfigSchema.safeParse(readSetting(db, KEY));
+  if (!stored.success) return undefined;
+  const { unresolvedNames, ...config } = stored.data;
+  const products = [...config.products, ...(unresolvedNames?.products ?? [])];
+  const classifications = [...config.classifications, ...(unresolvedNames?.classifications ?? [])];
+  if ([...products, ...classifications].every(isCategoryId)) return undefined;
+  const { upgrade, ...selection } = upgradeNames(categoryRows(db), { products, classifications });
+  if (upgrade.matched.length > 0) writeSetting(db, KEY, { ...config, ...selection });
+  return upgrade;
+}
+
+/** wsyncmgr.log's account of an upgrade: each name and the ID it now stands for, and each name left as it was. */
+export function describeNameUpgrade(upgrade: NameUpgrade, site: string): string[] {
+  const lines = upgrade.matched.map(
+    (match) =>
+      `Software Update Point of ${site}: the ${match.kind} "${match.input}", kept by name by an earlier release, is now kept by its ID ${match.id} (${match.name}).`,
+  );
+  for (const mismatch of upgrade.unresolved)
+    lines.push(
+      `WARNING: Software Update Point of ${site}: ${describeMismatch(mismatch)}; it stays selected by name and is not synchronized until it is chosen again.`,
+    );
+  return lines;
 }
 
 export function writeSupConfig(db: Database, config: SupConfig): void {
@@ -65,65 +112,4 @@ export function describeConfigChange(previous: string, current: string): string 
   const after = JSON.parse(current) as Record<string, unknown>;
   const changed = ['source', 'products', 'classifications', 'languages'].filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]));
   return `changes in the ${changed.join(', ')} of the Software Update Point`;
-}
-
-/** Names administrators use for products Microsoft Update lists under another name. */
-const PRODUCT_ALIASES: Record<string, string> = {
-  'windows server 2022': 'microsoft server operating system-21h2',
-  'windows server 2025': 'microsoft server operating system-24h2',
-  'windows 10': 'windows 10, version 1903 and later',
-};
-
-export interface ResolvedFilter {
-  productIds: string[];
-  classificationIds: string[];
-  unknown: string[];
-}
-
-/** A category as the filter resolves names against it: products, families, companies, classifications. */
-export interface CategoryRow {
-  id: string;
-  name: string;
-  type: string;
-  parent: string | null;
-}
-
-/** The site's synchronized categories. */
-export function categoryRows(db: Database): CategoryRow[] {
-  return (db.exec('SELECT category_id, name, category_type, parent_id FROM category')[0]?.values ?? []).map(([id, name, type, parent]) => ({
-    id: String(id),
-    name: String(name),
-    type: String(type),
-    parent: parent === null ? null : String(parent),
-  }));
-}
-
-/** Resolves selected names or GUIDs against the synchronized categories; families expand to their products. */
-export function resolveFilter(db: Database, config: Pick<SupConfig, 'products' | 'classifications'>): ResolvedFilter {
-  return resolveFilterIn(categoryRows(db), config);
-}
-
-/** The same against any list of categories (the pre-flight check resolves against what the upstream offers now). */
-export function resolveFilterIn(rows: CategoryRow[], config: Pick<SupConfig, 'products' | 'classifications'>): ResolvedFilter {
-  const find = (selection: string, types: string[]) => {
-    const wanted = PRODUCT_ALIASES[selection.toLowerCase()] ?? selection.toLowerCase();
-    return rows.find((row) => types.includes(row.type) && (row.id === wanted || row.name.toLowerCase() === wanted));
-  };
-  const productsUnder = (id: string): string[] =>
-    rows.filter((row) => row.parent === id).flatMap((row) => (row.type === 'Product' ? [row.id] : productsUnder(row.id)));
-  const unknown: string[] = [];
-  const productIds = new Set<string>();
-  for (const selection of config.products) {
-    const match = find(selection, ['Product', 'ProductFamily', 'Company']);
-    if (match === undefined) unknown.push(`product "${selection}"`);
-    else if (match.type === 'Product') productIds.add(match.id);
-    else for (const id of productsUnder(match.id)) productIds.add(id);
-  }
-  const classificationIds = new Set<string>();
-  for (const selection of config.classifications) {
-    const match = find(selection, ['UpdateClassification']);
-    if (match === undefined) unknown.push(`classification "${selection}"`);
-    else classificationIds.add(match.id);
-  }
-  return { productIds: [...productIds], classificationIds: [...classificationIds], unknown };
 }

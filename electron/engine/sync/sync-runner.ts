@@ -33,7 +33,16 @@ interface ArrivedBatch {
   revisions: Array<{ metadata: UpdateMetadata; payload?: RevisionPayload; record?: Uint8Array }>;
   failures: MetadataFailure[];
 }
-import { categoryRows, configFingerprint, describeConfigChange, readSupConfig, resolveFilter, serverNameOf, type EffectiveConfig } from './sup-config';
+import { categoryRows, resolveFilter, resolveFilterIn, upgradeNames } from './category-selection';
+import {
+  configFingerprint,
+  describeConfigChange,
+  describeNameUpgrade,
+  readSupConfig,
+  serverNameOf,
+  upgradeStoredSelection,
+  type EffectiveConfig,
+} from './sup-config';
 import { addPending, planDeltaSync, planFullSync, type SyncPlan } from './sync-plan';
 import { readRun } from './sync-queries';
 import { UpdateStore, type ChangeKind } from './update-store';
@@ -227,6 +236,7 @@ class Synchronization {
     for (;;) {
       try {
         await this.syncConfigRevisions();
+        this.selectByCategoryId();
         ({ list, plan } = await this.listUpdates());
         log.write(`Done synchronizing WSUS Server ${this.serverName}`);
         this.status(6705);
@@ -313,6 +323,24 @@ class Synchronization {
       this.commit();
     }
     context.log.write(`sync: WSUS synchronizing categories, processed ${list.revisions.length} out of ${list.revisions.length} items (100%)`);
+  }
+
+  /**
+   * Now that the categories are current, a selection an earlier release kept by name is kept by ID wherever exactly
+   * one category has that name (said in the log); what still matches nothing, or several, is warned about below.
+   */
+  private selectByCategoryId(): void {
+    const upgrade = inTransaction(this.db, () => upgradeStoredSelection(this.db));
+    if (upgrade !== undefined && upgrade.matched.length > 0) this.commit();
+    for (const line of upgrade === undefined ? [] : describeNameUpgrade(upgrade, this.context.site)) this.context.log.write(line);
+    const { unresolvedNames } = this.config;
+    if (unresolvedNames === undefined) return;
+    const { upgrade: _upgrade, ...selection } = upgradeNames(categoryRows(this.db), {
+      products: [...this.config.products, ...unresolvedNames.products],
+      classifications: [...this.config.classifications, ...unresolvedNames.classifications],
+    });
+    const { unresolvedNames: _before, ...config } = this.config;
+    this.config = { ...config, ...selection };
   }
 
   private async listUpdates(): Promise<{ list: RevisionList; plan: SyncPlan }> {
@@ -873,8 +901,10 @@ function importGaps(
   filter: ReturnType<typeof resolveFilter>,
   exportedWith: { products: string[]; classifications: string[]; languages: string[] },
 ): string[] {
-  const exported = resolveFilter(db, exportedWith);
-  const names = new Map(categoryRows(db).map((row) => [row.id, row.name]));
+  const rows = categoryRows(db);
+  // An export of an earlier release names its selection; exact names only, as everywhere.
+  const exported = resolveFilterIn(rows, upgradeNames(rows, exportedWith));
+  const names = new Map(rows.map((row) => [row.id, row.name]));
   const missing = (ids: string[], covered: string[]) => ids.filter((id) => !covered.includes(id)).map((id) => names.get(id) ?? id);
   const gaps: string[] = [];
   const products = missing(filter.productIds, exported.productIds);

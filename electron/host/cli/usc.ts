@@ -23,11 +23,15 @@ Commands:
                                      Serve the console to a browser on 127.0.0.1 (port 0 = any free port).
                                      The first line printed is the console URL, with its access token.
                                      --replay streams a recorded wsyncmgr.log into each console's log pane.
-  config --site CEN [--source sample|microsoft-update|none|URL] [--products "A,B"]
-         [--classifications "A,B"] [--languages en,de] [--retry-minutes N]
+  config --site CEN [--source sample|microsoft-update|none|URL] [--products "A,B"] [--product NAME]...
+         [--classifications "A,B"] [--classification NAME]... [--languages en,de] [--retry-minutes N]
          [--proxy URL [--proxy-user U --proxy-password P]] [--ca-file PEM] [--stall-minutes N]
          [--expire-superseded never|immediately|MONTHS] [--json]
-                                     Show or change a site's Software Update Point settings. --ca-file
+                                     Show or change a site's Software Update Point settings. Products and
+                                     classifications are kept by category ID: give IDs, or exact names (a
+                                     comma inside a name in --products as \\, or one name per --product);
+                                     a name that matches none or several is refused with the candidates.
+                                     --languages: codes Microsoft Update offers (en, de, zh-tw, ...). --ca-file
                                      trusts the CA certificate(s) in a PEM file for an HTTPS upstream.
                                      --stall-minutes: no progress for this long (default 10) and the
                                      stuck requests are abandoned and retried, twice, then the sync fails.
@@ -111,6 +115,8 @@ export async function runCli(argv: string[], io: CliIo, outDir: string): Promise
         source: { type: 'string' },
         products: { type: 'string' },
         classifications: { type: 'string' },
+        product: { type: 'string', multiple: true },
+        classification: { type: 'string', multiple: true },
         languages: { type: 'string' },
         'retry-minutes': { type: 'string' },
         proxy: { type: 'string' },
@@ -187,6 +193,8 @@ export async function runCli(argv: string[], io: CliIo, outDir: string): Promise
             stallMinutes: values['stall-minutes'],
             expireSuperseded: values['expire-superseded'],
           }),
+          ...(values.product === undefined ? {} : { product: values.product }),
+          ...(values.classification === undefined ? {} : { classification: values.classification }),
         });
       case 'doctor':
         return await doctorCommand(context, { site: values.site, json: values.json });

@@ -11,7 +11,7 @@ import type { SyncRun } from '../../../shared/domain';
 import { ApiError } from '../../../shared/errors';
 import type { Engine } from '../../../electron/engine/engine';
 import { SiteCatalog } from '../../../electron/engine/hierarchy/site-catalog';
-import { snapshotUpdates, useSyncFixture } from '../../helpers/sync-fixture';
+import { classificationId, productId, snapshotUpdates, useSyncFixture } from '../../helpers/sync-fixture';
 
 const fixture = useSyncFixture();
 
@@ -143,15 +143,15 @@ describe('offline export and import', () => {
   it('says what an import cannot bring: the products, classifications and languages the export was made without', async () => {
     const { url } = await fixture.service({ updates: 150, seed: 24 });
     const exporter = await fixture.engine(fixture.tempDir());
-    await fixture.configure(exporter, url, { products: ['Windows 11'], classifications: ['Security Updates'], languages: ['en'] });
+    await fixture.configure(exporter, url, { products: [productId('Windows 11')], classifications: [classificationId('Security Updates')], languages: ['en'] });
     expect((await fixture.sync(exporter, 'full')).outcome).toBe('succeeded');
     const file = join(fixture.tempDir(), 'narrow.uscexport');
     await exportTo(exporter, file);
     const importer = await fixture.engine(fixture.tempDir());
     await fixture.configure(importer, url, {
       source: { kind: 'none' },
-      products: ['Windows 11', 'Windows Server 2019'],
-      classifications: ['Security Updates', 'Critical Updates'],
+      products: [productId('Windows 11'), productId('Windows Server 2019')],
+      classifications: [classificationId('Security Updates'), classificationId('Critical Updates')],
       languages: ['en', 'de'],
     });
     const { run } = await importFrom(importer, file);

@@ -24,7 +24,7 @@ describe('usc config / sync / updates / history / status', () => {
       '--source',
       url,
       '--products',
-      'Windows 11,Windows Server 2022',
+      'Windows 11,Microsoft Server operating system-21H2',
       '--classifications',
       'Security Updates,Critical Updates',
       '--languages',
@@ -34,7 +34,9 @@ describe('usc config / sync / updates / history / status', () => {
     expect(configured.code).toBe(0);
     expect(JSON.parse(configured.stdout)).toMatchObject({
       source: { kind: 'upstream', url },
-      products: ['Windows 11', 'Windows Server 2022'],
+      // Kept by category ID: Windows 11 and Microsoft Server operating system-21H2.
+      products: ['72e7624a-5b00-45d2-b92f-e561c0a6a160', '71718f13-7324-4b0f-8f9e-2ca9dc978e53'],
+      classifications: ['0fa1201d-4330-4fa8-8ae9-b877473b6441', 'e6cf1350-c01b-414d-a61f-263d14d133b4'],
       languages: ['en', 'de'],
     });
 
@@ -49,7 +51,7 @@ describe('usc config / sync / updates / history / status', () => {
       anchor: expect.stringMatching(/^\d+,\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}$/),
     });
     expect(summary.counts.new).toBeGreaterThan(0);
-    expect(summary.warnings).toBeUndefined(); // "Windows Server 2022" is known under its Microsoft Update name
+    expect(summary.warnings).toBeUndefined();
 
     service.churn({ add: 40 });
     const delta = JSON.parse((await runUsc(['sync', '--data', data, '--delta', '--json'])).stdout);

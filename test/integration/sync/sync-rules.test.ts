@@ -6,7 +6,7 @@ import type { LogLine } from '../../../shared/contract';
 import type { SampleCatalog } from '../../../electron/engine/upstream/service/catalog';
 import { parseTraceLine } from '../../../shared/trace-log';
 import { selectRows } from '../../../electron/engine/sync/sync-queries';
-import { snapshotUpdates, useSyncFixture } from '../../helpers/sync-fixture';
+import { classificationId, productId, RETIRED_CLASSIFICATION, RETIRED_PRODUCT, snapshotUpdates, useSyncFixture } from '../../helpers/sync-fixture';
 
 const fixture = useSyncFixture();
 
@@ -188,17 +188,20 @@ describe('synchronization rules', () => {
   it('reports selected products or classifications the upstream does not know', async () => {
     const { url } = await fixture.service();
     const engine = await fixture.engine(fixture.tempDir());
-    await fixture.configure(engine, url, { products: ['Windows 11', 'Windows 95'], classifications: ['Security Updates', 'Hotfixes'] });
+    await fixture.configure(engine, url, {
+      products: [productId('Windows 11'), RETIRED_PRODUCT],
+      classifications: [classificationId('Security Updates'), RETIRED_CLASSIFICATION],
+    });
     const run = await fixture.sync(engine, 'full');
     expect(run.outcome).toBe('succeeded');
     expect(run.warnings).toEqual(
       expect.arrayContaining([
-        'The upstream server does not know the product "Windows 95" selected on the Software Update Point',
-        'The upstream server does not know the classification "Hotfixes" selected on the Software Update Point',
+        `The upstream server does not know the product ${RETIRED_PRODUCT} selected on the Software Update Point`,
+        `The upstream server does not know the classification ${RETIRED_CLASSIFICATION} selected on the Software Update Point`,
       ]),
     );
     const bad = await fixture.engine(fixture.tempDir());
-    await fixture.configure(bad, url, { classifications: ['Hotfixes'] });
+    await fixture.configure(bad, url, { classifications: [RETIRED_CLASSIFICATION] });
     const failed = await fixture.sync(bad, 'full');
     expect(failed).toMatchObject({
       outcome: 'failed',

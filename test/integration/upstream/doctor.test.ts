@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { PreflightReport } from '../../../shared/contract';
 import { makeCertificates } from '../../helpers/certificates';
-import { useSyncFixture } from '../../helpers/sync-fixture';
+import { classificationId, productId, RETIRED_CLASSIFICATION, RETIRED_PRODUCT, useSyncFixture } from '../../helpers/sync-fixture';
 import { useProxies } from '../../helpers/proxy';
 import { useUpstream } from '../../helpers/upstream';
 
@@ -64,16 +64,19 @@ describe('the pre-flight check (usc doctor)', () => {
   it('names the selected products and classifications the upstream does not offer, before any sync', async () => {
     const { url } = await upstream.start({ updates: 20 });
     const engine = await fixture.engine(fixture.tempDir());
-    await fixture.configure(engine, url, { products: ['Windows 11', 'Windows 95'], classifications: ['Security Updates', 'Service Packs 1998'] });
+    await fixture.configure(engine, url, {
+      products: [productId('Windows 11'), RETIRED_PRODUCT],
+      classifications: [classificationId('Security Updates'), RETIRED_CLASSIFICATION],
+    });
     let report = (await engine.call('runPreflight', { site: 'CEN' })) as PreflightReport;
     expect(byName(report, 'Products and classifications')).toMatchObject({
       ok: false,
-      detail: expect.stringContaining('not offered upstream: product "Windows 95", classification "Service Packs 1998"'),
+      detail: expect.stringContaining(`not offered upstream: product ${RETIRED_PRODUCT}, classification ${RETIRED_CLASSIFICATION}`),
       hint: expect.stringMatching(/^Choose them again on the Products and Classifications tabs/),
     });
     expect(report.ok).toBe(false);
     // After a sync the site knows the categories: nothing is fetched again, and a good selection passes.
-    await fixture.configure(engine, url, { products: ['Windows 11'], classifications: ['Security Updates'] });
+    await fixture.configure(engine, url, { products: [productId('Windows 11')], classifications: [classificationId('Security Updates')] });
     await fixture.sync(engine, 'full');
     report = (await engine.call('runPreflight', { site: 'CEN' })) as PreflightReport;
     expect(byName(report, 'Products and classifications')).toMatchObject({

@@ -56,8 +56,9 @@ describe('transport security', () => {
     try {
       const config = {
         source: { kind: 'upstream' as const, url },
-        products: ['Windows'],
-        classifications: ['Security Updates'],
+        // The Windows family (every product under it) and Security Updates, by category ID.
+        products: ['6964aab4-c5b5-43bd-a17d-ffb4346a8e1d'],
+        classifications: ['0fa1201d-4330-4fa8-8ae9-b877473b6441'],
         languages: ['en'],
         retryMinutes: 60,
         extraCaCertificates: [certificates.ca],

@@ -57,6 +57,9 @@ export const PRODUCTS: ProductDefinition[] = [
     'Windows 10 Version 22H2',
     15,
   ),
+  // "Windows 10" and "Windows 10, version 1903 and later" are two products with their own updates, as on Microsoft
+  // Update: a selection by a name's beginning, or an alias from one to the other, loses one of them.
+  product({ id: 'a3c2375d-0c8a-42f9-bce0-28333e198407', name: 'Windows 10', real: true }, 'Windows', 'windowsClient', 'Windows 10 Version 1809', 8),
   product({ id: 'd2085b71-5f1f-43a9-880d-ed159016d5c6', name: 'Windows 10 LTSB', real: true }, 'Windows', 'windowsClient', 'Windows 10 Version 1607', 4),
   product(invented('Windows Server 2016'), 'Windows', 'windowsServer', 'Windows Server 2016', 7),
   product({ id: 'f702a48c-919b-45d6-9aef-ca4248d50397', name: 'Windows Server 2019', real: true }, 'Windows', 'windowsServer', 'Windows Server 2019', 8),

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 /** usc config / sync / updates / history / status: the sync engine without a window. */
 import type { SupConfig, SyncRun, SyncSource } from '../../../../shared/domain';
 import { describeSyncSource } from '../../../../shared/domain';
+import { categoryName } from '../../../../shared/categories';
+import { UPDATE_LANGUAGES } from '../../../../shared/languages';
 import { describeChanges, describeFailure, revisionsOf } from '../../../../shared/sync-counts';
 import type { UpdateRow } from '../../../../shared/contract';
 import { callApi, CliError, withHost, type CliContext } from '../cli-context';
@@ -12,8 +14,12 @@ import { hostNow } from '../../injected-clock';
 export interface ConfigOptions {
   site: string;
   source?: string;
+  /** `--products "A,B"`: a list, a comma inside a name escaped as `\,`. */
   products?: string;
   classifications?: string;
+  /** `--product NAME` and `--classification NAME`, each as often as needed: one name or ID each. */
+  product?: string[];
+  classification?: string[];
   languages?: string;
   retryMinutes?: string;
   proxy?: string;
@@ -31,6 +37,50 @@ const list = (text: string) =>
     .map((item) => item.trim())
     .filter(Boolean);
 
+/** A list of names, one of which may hold a comma ("Windows 10, version 1903 and later") written as `\,`. */
+export function nameList(text: string): string[] {
+  return text
+    .split(/(?<!\\),/)
+    .map((item) => item.replace(/\\,/g, ',').trim())
+    .filter(Boolean);
+}
+
+/** Names and IDs from --products and --product (or the classification options); undefined when neither was given. */
+function selectionOf(listed: string | undefined, single: string[] | undefined): string[] | undefined {
+  if (listed === undefined && single === undefined) return undefined;
+  return [...(listed === undefined ? [] : nameList(listed)), ...(single ?? []).map((name) => name.trim()).filter(Boolean)];
+}
+
+/**
+ * Names become category IDs through the engine (the site's categories, else the upstream's): a name matching none or
+ * several is refused with the candidates and their IDs, never guessed.
+ */
+async function categoryIds(host: HostConnection, site: string, products: string[] | undefined, classifications: string[] | undefined) {
+  const { matches, upstreamError } = await callApi(host, 'resolveCategories', { site, products: products ?? [], classifications: classifications ?? [] });
+  const refused = matches.filter((match) => match.id === undefined);
+  if (refused.length > 0) {
+    const lines = refused.map((match) => `  ${match.message ?? `The ${match.kind} "${match.input}" is unknown`}.`);
+    if (upstreamError !== undefined) lines.push(`  Also, ${upstreamError}: name it by its category ID, or synchronize first.`);
+    throw new CliError(
+      `Not changed: ${refused.length === 1 ? 'one name does' : `${refused.length} names do`} not name exactly one category.\n${lines.join('\n')}`,
+      2,
+    );
+  }
+  const ids = (kind: 'product' | 'classification') => [...new Set(matches.filter((match) => match.kind === kind).map((match) => match.id!))];
+  return { products: products === undefined ? undefined : ids('product'), classifications: classifications === undefined ? undefined : ids('classification') };
+}
+
+function checkLanguages(languages: string[]): string[] {
+  const known = new Set(UPDATE_LANGUAGES.map((language) => language.code));
+  const unknown = languages.filter((code) => code !== 'all' && !known.has(code.toLowerCase()));
+  if (unknown.length > 0)
+    throw new CliError(
+      `--languages: Microsoft Update offers no language ${unknown.map((code) => `"${code}"`).join(', ')}. The codes are: ${[...known].join(', ')}.`,
+      2,
+    );
+  return languages.map((code) => code.toLowerCase());
+}
+
 export function parseSource(text: string): SyncSource {
   if (text === 'sample') return { kind: 'sample' };
   if (text === 'microsoft-update') return { kind: 'microsoft-update' };
@@ -40,13 +90,27 @@ export function parseSource(text: string): SyncSource {
 }
 
 export async function configCommand(context: CliContext, options: ConfigOptions): Promise<number> {
-  const config = await withHost(context, async (host) => {
+  const { config, names } = await withHost(context, async (host) => {
     const current = await callApi(host, 'getSupConfig', { site: options.site });
     const changes: Partial<SupConfig> = {};
     if (options.source !== undefined) changes.source = parseSource(options.source);
-    if (options.products !== undefined) changes.products = list(options.products);
-    if (options.classifications !== undefined) changes.classifications = list(options.classifications);
-    if (options.languages !== undefined) changes.languages = list(options.languages);
+    const named = await categoryIds(
+      host,
+      options.site,
+      selectionOf(options.products, options.product),
+      selectionOf(options.classifications, options.classification),
+    );
+    if (named.products !== undefined) changes.products = named.products;
+    if (named.classifications !== undefined) changes.classifications = named.classifications;
+    // Chosen again: names an earlier release kept are replaced by the new choice.
+    if (named.products !== undefined || named.classifications !== undefined) {
+      const left = {
+        products: named.products === undefined ? (current.unresolvedNames?.products ?? []) : [],
+        classifications: named.classifications === undefined ? (current.unresolvedNames?.classifications ?? []) : [],
+      };
+      changes.unresolvedNames = left.products.length + left.classifications.length > 0 ? left : undefined;
+    }
+    if (options.languages !== undefined) changes.languages = checkLanguages(list(options.languages));
     if (options.retryMinutes !== undefined) changes.retryMinutes = Number(options.retryMinutes);
     if (options.proxy !== undefined) {
       changes.proxy =
@@ -61,16 +125,23 @@ export async function configCommand(context: CliContext, options: ConfigOptions)
     if (options.caFile !== undefined) changes.extraCaCertificates = readCertificates(options.caFile);
     if (options.stallMinutes !== undefined) changes.stallMinutes = Number(options.stallMinutes);
     if (options.expireSuperseded !== undefined) changes.supersedence = parseSupersedence(options.expireSuperseded);
-    if (Object.keys(changes).length === 0) return current;
-    return callApi(host, 'setSupConfig', { site: options.site, config: { ...current, ...changes } });
+    const saved = Object.keys(changes).length === 0 ? current : await callApi(host, 'setSupConfig', { site: options.site, config: { ...current, ...changes } });
+    const categories = await callApi(host, 'listCategories', { site: options.site });
+    return { config: saved, names: new Map(categories.map((category) => [category.id, category.name])) };
   });
+  const named = (ids: string[]) => ids.map((id) => `${categoryName(id, names)} (${id})`).join(', ') || '(none)';
   if (options.json) {
     context.io.out(JSON.stringify(config, null, 2));
   } else {
     context.io.out(`Software Update Point of ${options.site}`);
     context.io.out(`  Sync source:      ${describeSyncSource(config.source)}`);
-    context.io.out(`  Products:         ${config.products.join(', ') || '(none)'}`);
-    context.io.out(`  Classifications:  ${config.classifications.join(', ') || '(none)'}`);
+    context.io.out(`  Products:         ${named(config.products)}`);
+    context.io.out(`  Classifications:  ${named(config.classifications)}`);
+    const unresolved = config.unresolvedNames;
+    if (unresolved !== undefined)
+      context.io.out(
+        `  Kept by name:     ${[...unresolved.products, ...unresolved.classifications].map((name) => `"${name}"`).join(', ')} (an earlier release kept them by name; no category matches exactly: choose them again)`,
+      );
     context.io.out(`  Languages:        ${config.languages.join(', ')}`);
     context.io.out(`  Retry after:      ${config.retryMinutes} minutes`);
     const rule = config.supersedence;

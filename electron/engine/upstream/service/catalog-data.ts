@@ -162,9 +162,6 @@ export const CLASSIFICATION_MIX: Record<ProductKind, Array<[string, number]>> = 
 
 export const SEVERITIES = ['Critical', 'Important', 'Moderate', 'Low'] as const;
 
-/** Summary-details languages the catalog carries text for. */
-export const CATALOG_LANGUAGES = ['en', 'de', 'fr', 'ja'] as const;
-
 export type Architecture = 'x64' | 'ARM64' | 'x86';
 
 export interface DetectoidDefinition extends CategoryDefinition {

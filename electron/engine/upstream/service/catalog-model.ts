@@ -1,5 +1,6 @@
 /** The entries of the built-in sample catalog: what the generator makes and the XML writer describes. */
 import type { Architecture, CategoryDefinition, DetectoidDefinition, ProductDefinition } from './catalog-data';
+import type { UpdateShape } from './catalog-shape';
 
 export type EntryState = 'published' | 'expired' | 'removed';
 
@@ -34,4 +35,6 @@ export interface CatalogUpdate {
   /** Bundled leaf updates (they carry the files and are not deployed on their own). */
   childIds: string[];
   parentId?: string;
+  /** Files, languages, text and nesting, as Microsoft Update's updates vary in them (catalog-shape.ts). */
+  shape: UpdateShape;
 }

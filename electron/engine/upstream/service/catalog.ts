@@ -5,18 +5,9 @@
  */
 import { CLASSIFICATIONS } from '../soap/protocol-names';
 import type { UpdateIdentity } from '../update-metadata';
-import {
-  CATALOG_LANGUAGES,
-  CLASSIFICATION_MIX,
-  COMPANY,
-  DETECTOIDS,
-  FAMILIES,
-  inventedGuid,
-  PRODUCTS,
-  SEVERITIES,
-  type ProductDefinition,
-} from './catalog-data';
+import { CLASSIFICATION_MIX, COMPANY, DETECTOIDS, FAMILIES, inventedGuid, PRODUCTS, SEVERITIES, type ProductDefinition } from './catalog-data';
 import type { CatalogCategory, CatalogDetectoid, CatalogUpdate } from './catalog-model';
+import { CATALOG_LANGUAGES, drawShape, languageSetFor, languageSetOf, SHAPE_RATES, type ExtremeShape, type UpdateShape } from './catalog-shape';
 import { SeededRandom } from './random';
 import { AnchorMismatchError, type RevisionData, type RevisionFilter, type UpstreamCatalog } from './upstream-catalog';
 import { categoryXml, detectoidXml, fileUrlsOf, updateFiles, updateXml } from './update-xml-writer';
@@ -31,6 +22,8 @@ export interface ChurnStep {
   remove?: number;
   /** Adds a product (under the Windows family unless said otherwise) and this many updates for it. */
   addProduct?: { name: string; updates?: number };
+  /** Adds one update of exactly this shape (thousands of files, megabytes of XML, a bundle of a hundred…). */
+  extreme?: ExtremeShape;
 }
 
 export interface ChurnResult {
@@ -56,7 +49,8 @@ export class SampleCatalog implements UpstreamCatalog {
   /** Bumped when the server's identity changes (a restored or rebuilt server): every earlier anchor becomes unknown. */
   private identity = 0;
   private readonly random: SeededRandom;
-  private readonly lastOfChain = new Map<string, string>();
+  /** The last updates (up to 50) of each supersedence chain: product, classification and architecture. */
+  private readonly chains = new Map<string, string[]>();
   private counter = 1;
   private nextKb = 5_000_001;
   private sequence = 0;
@@ -205,7 +199,43 @@ export class SampleCatalog implements UpstreamCatalog {
         result.added.push(this.createUpdate(new Date(newest + DAY), added).id);
       }
     }
+    if (step.extreme !== undefined) result.added.push(this.createExtreme(step.extreme, new Date(newest + DAY)).id);
     return result;
+  }
+
+  /** One update of exactly the shape asked for (the /control interface's "extreme"). */
+  private createExtreme(shape: ExtremeShape, date: Date): CatalogUpdate {
+    const product = this.products.find((candidate) => candidate.id === (shape.product ?? PRODUCTS[0]!.id).toLowerCase());
+    if (product === undefined) throw new RangeError(`The catalog has no product ${shape.product}.`);
+    const classificationId = (shape.classification ?? CLASSIFICATIONS.find((entry) => entry.name === 'Security Updates')!.id).toLowerCase();
+    const classification = CLASSIFICATIONS.find((entry) => entry.id === classificationId);
+    if (classification === undefined) throw new RangeError(`There is no classification ${shape.classification}.`);
+    for (const [name, value, max] of [
+      ['files', shape.files, 100_000],
+      ['xmlBytes', shape.xmlBytes, 512 * 1024 * 1024],
+      ['languages', shape.languages, 100],
+      ['bundled', shape.bundled, 10_000],
+      ['titleChars', shape.titleChars, 1_000_000],
+      ['supersedes', shape.supersedes, 10_000],
+      ['depth', shape.depth, 100_000],
+    ] as const) {
+      if (value !== undefined && (!Number.isInteger(value) || value < 0 || value > max))
+        throw new RangeError(`extreme.${name} must be a whole number from 0 to ${max}`);
+    }
+    const languageSet = languageSetOf(shape.languages);
+    const update = this.createUpdate(date, product, {
+      classificationName: classification.name,
+      shape: { languageSet, files: shape.bundled ? 0 : (shape.files ?? 1), titleChars: shape.titleChars ?? 0, textBytes: 0, depth: shape.depth ?? 0 },
+      bundled: shape.bundled ?? 0,
+      leafFiles: shape.files ?? 1,
+      supersedes: shape.supersedes ?? 0,
+    });
+    if (shape.xmlBytes !== undefined) {
+      // Padding in every language it carries, measured on the XML as served, until it reaches the size asked for.
+      const current = Buffer.byteLength(this.revisionData({ updateId: update.id, revision: update.revision })!.xml);
+      update.shape = { ...update.shape, textBytes: Math.max(0, shape.xmlBytes - current) };
+    }
+    return update;
   }
 
   private pickSome(pool: CatalogUpdate[], count: number): CatalogUpdate[] {
@@ -246,9 +276,17 @@ export class SampleCatalog implements UpstreamCatalog {
     this.addCategory({ id: product.id, name: product.name, real: product.real, categoryType: 'Product', parentId: family.id });
   }
 
-  private createUpdate(date: Date, product: ProductDefinition): CatalogUpdate {
+  /**
+   * One update, its shape drawn from the seed (or given: an extreme update). `supersedes`: how many of the updates
+   * before it in its chain it lists (a chain is made that long first when it is shorter).
+   */
+  private createUpdate(
+    date: Date,
+    product: ProductDefinition,
+    given?: { classificationName: string; shape: UpdateShape; bundled: number; leafFiles: number; supersedes: number },
+  ): CatalogUpdate {
     const random = this.random;
-    const classificationName = random.weighted(CLASSIFICATION_MIX[product.kind]);
+    const classificationName = given?.classificationName ?? random.weighted(CLASSIFICATION_MIX[product.kind]);
     const classification = CLASSIFICATIONS.find((candidate) => candidate.name === classificationName)!;
     const sequence = this.sequence++;
     const security = classificationName === 'Security Updates';
@@ -275,21 +313,48 @@ export class SampleCatalog implements UpstreamCatalog {
       lastChanged: this.counter,
       supersedes: [],
       childIds: [],
+      shape: given?.shape ?? drawShape(random, product.kind, classificationName, languageSetFor(random, product.kind, classificationName)),
     };
-    // Monthly cumulative updates replace the previous one of the same product, classification and architecture.
+    // Monthly cumulative updates replace the previous one of the same product, classification and architecture; now
+    // and then one lists the whole chain before it (up to 50), as Microsoft's cumulative updates do.
     const chainKey = `${product.id}/${classification.id}/${update.architecture}`;
-    const cumulative = product.kind !== 'defender' && classificationName !== 'Drivers' && classificationName !== 'Tools';
-    const previous = this.lastOfChain.get(chainKey);
-    if (cumulative && previous !== undefined) update.supersedes.push(previous);
-    if (cumulative || product.kind === 'defender') this.lastOfChain.set(chainKey, update.id);
+    const cumulative = given !== undefined || (product.kind !== 'defender' && classificationName !== 'Drivers' && classificationName !== 'Tools');
+    const chain = (this.chains.get(chainKey) ?? []).slice(-50);
+    if (given !== undefined && given.supersedes > chain.length) {
+      // An extreme update asks for a chain this long: the updates before it are made first, each superseding the last.
+      while (chain.length < given.supersedes) {
+        const before = { ...given, shape: { ...given.shape, files: 1, textBytes: 0, depth: 0 }, bundled: 0, supersedes: Math.min(1, chain.length) };
+        chain.push(this.createUpdate(new Date(date.getTime() - DAY), product, before).id);
+      }
+    }
+    const listed = given !== undefined ? given.supersedes : cumulative && random.next() < SHAPE_RATES.supersedesMany ? chain.length : Math.min(1, chain.length);
+    if (cumulative) update.supersedes.push(...chain.slice(chain.length - listed).reverse());
+    if (cumulative || product.kind === 'defender') this.chains.set(chainKey, [...chain, update.id].slice(-50));
     this.updates.push(update);
     this.byId.set(update.id, update);
-    if ((product.kind === 'windowsClient' || product.kind === 'windowsServer') && cumulative && random.next() < 0.5) {
-      const leaf: CatalogUpdate = { ...update, id: random.guid(), revision: update.revision, supersedes: [], childIds: [], parentId: update.id };
+    const windows = product.kind === 'windowsClient' || product.kind === 'windowsServer';
+    const leaves =
+      given !== undefined ? given.bundled : windows && cumulative ? (random.next() < SHAPE_RATES.hundredBundle ? 100 : random.next() < 0.5 ? 1 : 0) : 0;
+    for (let index = 0; index < leaves; index++) {
+      const leafShape: UpdateShape =
+        given !== undefined
+          ? { ...given.shape, files: given.leafFiles, textBytes: 0 }
+          : drawShape(random, product.kind, classificationName, update.shape.languageSet);
+      const leaf: CatalogUpdate = {
+        ...update,
+        id: random.guid(),
+        revision: update.revision,
+        supersedes: [],
+        childIds: [],
+        parentId: update.id,
+        shape: leafShape,
+      };
       update.childIds.push(leaf.id);
       this.updates.push(leaf);
       this.byId.set(leaf.id, leaf);
     }
+    // A bundle's files are its bundled updates'; an update without any lists its own.
+    if (leaves > 0 && given === undefined) update.shape = { ...update.shape, files: 0 };
     return update;
   }
 
@@ -304,7 +369,7 @@ export class SampleCatalog implements UpstreamCatalog {
     const parent = update.parentId === undefined ? undefined : this.update(update.parentId);
     const revision = update.revision === id.revision ? update : { ...update, revision: id.revision };
     const files = updateFiles(revision, parent);
-    return { xml: updateXml(revision, this.languages, parent), fileDigests: files.map((file) => file.digest), fileUrls: fileUrlsOf(files, parent ?? revision) };
+    return { xml: updateXml(revision, parent), fileDigests: files.map((file) => file.digest), fileUrls: fileUrlsOf(files, parent ?? revision) };
   }
 
   /** The metadata XML alone (tests and benchmarks). */
@@ -316,7 +381,7 @@ export class SampleCatalog implements UpstreamCatalog {
     return this.updates.filter((update) => update.parentId === undefined && update.state !== 'removed').length;
   }
 
-  /** Languages with localized text (all updates carry every one). */
+  /** Languages any update is described in (each update carries a set of them: catalog-shape.ts). */
   get languages(): readonly string[] {
     return CATALOG_LANGUAGES;
   }

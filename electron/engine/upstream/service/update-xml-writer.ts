@@ -5,7 +5,8 @@ import { NS_CATEGORY_HANDLER, NS_UPDATE } from '../soap/protocol-names';
 import { DETECTOIDS } from './catalog-data';
 import type { CatalogCategory, CatalogDetectoid, CatalogUpdate } from './catalog-model';
 import type { FileUrl } from './upstream-catalog';
-import { englishDescription, englishTitle, localizedDescription, localizedTitle, type TitleFacts } from './catalog-text';
+import { englishDescription, englishTitle, localizedDescription, localizedTitle, paddedTitle, releaseNotes, type TitleFacts } from './catalog-text';
+import { LANGUAGE_SETS } from './catalog-shape';
 
 const PUBLISHER = '395392a0-19c0-48b7-a927-f7c15066d905';
 
@@ -58,17 +59,17 @@ export interface UpdateFileEntry {
 }
 
 /**
- * The payload files of a revision. Leaf updates carry them; large cumulative updates list one file per language
- * pack, which is what makes their metadata exceed the 5,120 bytes above which servers compress it.
+ * The payload files of a revision, as many as its shape says: a bundle lists none (its bundled updates carry them),
+ * an express cumulative update hundreds, a feature update's package thousands.
  */
 export function updateFiles(update: CatalogUpdate, parent?: CatalogUpdate): UpdateFileEntry[] {
-  if (parent === undefined) return [];
-  const count = 1 + (parent.sequence % 3) * 12;
-  return Array.from({ length: count }, (_, index) => {
+  const source = parent ?? update;
+  return Array.from({ length: update.shape.files }, (_, index) => {
     const digest = createHash('sha1').update(`${update.id}/${index}`).digest();
+    const express = index % 3 === 1 ? 'express' : index % 3 === 2 ? 'psf' : 'cab';
     return {
       digest: digest.toString('base64'),
-      fileName: `windows-kb${parent.kb}-${parent.architecture.toLowerCase()}_${index}_${digest.toString('hex')}.cab`,
+      fileName: `windows-kb${source.kb}-${source.architecture.toLowerCase()}-${express}_${index}_${digest.toString('hex')}.${express === 'psf' ? 'psf' : 'cab'}`,
       size: 1_000_000 + index * 4_096,
     };
   });
@@ -88,8 +89,15 @@ const ARCHITECTURE_DETECTOID = new Map(
   DETECTOIDS.filter((detectoid) => detectoid.architecture !== undefined).map((detectoid) => [detectoid.architecture!, detectoid.id]),
 );
 
-export function updateXml(update: CatalogUpdate, languages: readonly string[], parent?: CatalogUpdate): string {
+/** Elements nested `depth` levels deep (each an And of applicability rules), as a hostile or careless publisher might. */
+function nestedRules(depth: number): string {
+  if (depth <= 0) return '';
+  return `${'<bar:And>'.repeat(depth)}<bar:WindowsVersion Comparison="GreaterThanOrEqualTo" MajorVersion="10"/>${'</bar:And>'.repeat(depth)}`;
+}
+
+export function updateXml(update: CatalogUpdate, parent?: CatalogUpdate): string {
   const source = parent ?? update;
+  const languages = LANGUAGE_SETS[update.shape.languageSet] ?? LANGUAGE_SETS[0]!;
   const facts: TitleFacts = {
     product: source.product,
     classification: source.classificationName,
@@ -98,12 +106,14 @@ export function updateXml(update: CatalogUpdate, languages: readonly string[], p
     sequence: source.sequence,
     architecture: source.architecture,
   };
-  const title = englishTitle(facts);
+  const title = paddedTitle(englishTitle(facts), update.shape.titleChars);
   const description = englishDescription(facts, update.revised);
+  // Release notes in every language, so the metadata reaches the size its shape asks for.
+  const notes = update.shape.textBytes > 0 ? releaseNotes(Math.ceil(update.shape.textBytes / languages.length)) : '';
   const texts = languages.map((language) => ({
     language,
     title: localizedTitle(title, language),
-    description: localizedDescription(description, language),
+    description: localizedDescription(description, language) + notes,
   }));
   const isLeaf = parent !== undefined;
   const attributes = [
@@ -157,7 +167,11 @@ export function updateXml(update: CatalogUpdate, languages: readonly string[], p
     properties +
     localizedBlock(texts) +
     relationships +
-    `<upd:ApplicabilityRules><upd:IsInstalled><bar:WmiQuery xmlns:bar="http://schemas.microsoft.com/msus/2002/12/BaseApplicabilityRules" Namespace="root\\cimv2" WqlQuery="SELECT HotFixID FROM Win32_QuickFixEngineering WHERE HotFixID='KB${source.kb}'"/></upd:IsInstalled></upd:ApplicabilityRules>` +
+    `<upd:ApplicabilityRules><upd:IsInstalled><bar:WmiQuery xmlns:bar="http://schemas.microsoft.com/msus/2002/12/BaseApplicabilityRules" Namespace="root\\cimv2" WqlQuery="SELECT HotFixID FROM Win32_QuickFixEngineering WHERE HotFixID='KB${source.kb}'"/></upd:IsInstalled>` +
+    (update.shape.depth > 0
+      ? `<upd:IsInstallable xmlns:bar="http://schemas.microsoft.com/msus/2002/12/BaseApplicabilityRules">${nestedRules(update.shape.depth)}</upd:IsInstallable>`
+      : '') +
+    `</upd:ApplicabilityRules>` +
     files +
     `</upd:Update>`
   );

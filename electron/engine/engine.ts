@@ -26,6 +26,7 @@ import { SiteRegistry } from './sites/site-registry';
 import { readSetting, writeSetting } from './sites/settings';
 import { loadSqlJs } from './sites/sqljs';
 import { inTransaction } from './sites/transaction';
+import { loadInstallation } from './installation';
 import { describeNameUpgrade, readSupConfig, upgradeStoredSelection, withoutSecrets, writeSupConfig } from './sync/sup-config';
 import { SyncController } from './sync/sync-controller';
 import { markRunsInterrupted } from './sync/sync-queries';
@@ -104,7 +105,7 @@ export class Engine {
     const now = () => this.clock.now();
     this.credentials = new CredentialStore(join(folder.root, 'credentials.json'));
     this.timeZone = options.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC';
-    this.connector = new SyncSourceConnector(options.sampleCatalog);
+    this.connector = new SyncSourceConnector(options.sampleCatalog, loadInstallation(folder.root));
     const clientSettings: ClientSettings = {
       ...(options.retryDelayMs === undefined ? {} : { retryDelayMs: () => options.retryDelayMs! }),
       ...(options.upstreamTimeoutMs === undefined ? {} : { timeoutMs: options.upstreamTimeoutMs }),
@@ -220,7 +221,7 @@ export class Engine {
       ...repositoryHandlers(this.context),
       ...hierarchyHandlers(this.context),
       ...logHandlers(this.context),
-      ...doctorHandlers(this.context, (source) => this.connector.urlOf(source)),
+      ...doctorHandlers(this.context, (source) => this.connector.urlOf(source), this.connector.account),
       ...catalogTransferHandlers(this.context, {
         exportsDir: join(folder.root, 'Exports'),
         transfers: this.transfers,

@@ -13,7 +13,10 @@ import { Agent, ProxyAgent, request, type Dispatcher } from 'undici';
 import type { PreflightCheck } from '../../../shared/contract';
 import type { SupConfig } from '../../../shared/domain';
 import type { ProxySettings } from '../upstream/client/soap-transport';
-import { UpstreamClient } from '../upstream/client/upstream-client';
+import { certificateNames } from '../upstream/client/soap-transport';
+import { SERVER_SYNC_PATH } from '../upstream/soap/protocol-names';
+import { UpstreamClient, type ServerConfig } from '../upstream/client/upstream-client';
+import { languageProblems, mergeLanguages } from '../sync/upstream-config';
 import { UpstreamError } from '../upstream/client/upstream-error';
 import { resolveFilterIn, type CategoryRow } from '../sync/category-selection';
 import { offeredCategories } from '../sync/upstream-categories';
@@ -26,8 +29,12 @@ export interface UpstreamTarget {
   url: string;
   proxy?: ProxySettings;
   extraCaCertificates?: string[];
-  /** The languages the site keeps: GetConfigData must offer each. */
+  /** The languages the site keeps: GetConfigData must offer each, enabled. */
   languages: string[];
+  /** How this installation signs in (installation.ts). */
+  account?: { accountName: string; accountGuid: string };
+  /** The config anchor and languages the site kept from its last GetConfigData (sent, and merged with the answer). */
+  kept?: { configAnchor: string; languages: ServerConfig['languages'] };
   /** The products and classifications the site selects, and the categories it already knows (fetched again only when new). */
   selection?: { products: string[]; classifications: string[]; unresolvedNames?: SupConfig['unresolvedNames']; known: CategoryRow[]; detectoids: string[] };
 }
@@ -99,12 +106,20 @@ export async function checkUpstream(target: UpstreamTarget, now: () => Date): Pr
   if (!add(connected)) return [...checks, ...unreached(['TLS', 'Clock', 'Authorization', 'GetConfigData'], 'no connection')];
 
   if (target.proxy !== undefined && via !== undefined) {
+    // As a sync goes through it: a CONNECT tunnel for https://, a plain HTTP request for http:// (as Windows does).
     const tunnel = await step(
       'Proxy authentication',
-      () => openTunnel(target.proxy!, via, `${host}:${port}`),
-      () => `The proxy ${via.host} did not answer a tunnel request: check that it is an HTTP proxy and that it allows CONNECT to port ${port}.`,
+      () => (https ? openTunnel(target.proxy!, via, `${host}:${port}`) : forwardThrough(target.proxy!, via, url)),
+      () =>
+        https
+          ? `The proxy ${via.host} did not answer a tunnel request: check that it is an HTTP proxy and that it allows CONNECT to port ${port}.`
+          : `The proxy ${via.host} did not answer an HTTP request for ${url.host}: check that it is an HTTP proxy.`,
     );
-    if (!add(tunnel)) return [...checks, ...unreached(['TLS', 'Clock', 'Authorization', 'GetConfigData'], 'the proxy opened no tunnel')];
+    if (!add(tunnel))
+      return [
+        ...checks,
+        ...unreached(['TLS', 'Clock', 'Authorization', 'GetConfigData'], https ? 'the proxy opened no tunnel' : 'the proxy forwarded nothing'),
+      ];
   }
 
   if (!https) checks.push(skipped('TLS', `${url.protocol}// is plain HTTP (Microsoft recommends HTTPS, port 8531)`));
@@ -138,6 +153,7 @@ export async function checkUpstream(target: UpstreamTarget, now: () => Date): Pr
       ),
     );
     const client = new UpstreamClient({
+      ...target.account,
       baseUrl: target.url,
       maxRetries: 0,
       timeoutMs: STEP_TIMEOUT_MS,
@@ -158,16 +174,18 @@ export async function checkUpstream(target: UpstreamTarget, now: () => Date): Pr
         await step(
           'GetConfigData',
           async () => {
-            const config = await client.getConfigData();
-            const offered = new Set(config.languages.map((language) => language.shortName.toLowerCase()));
-            const missing = offered.size === 0 ? [] : target.languages.filter((code) => !offered.has(code.toLowerCase()) && code.toLowerCase() !== 'all');
-            const detail = `protocol ${config.protocolVersion}, up to ${config.maxUpdatesPerRequest} updates per request, ${offered.size} languages offered`;
-            return missing.length === 0
+            const config = await client.getConfigData(target.kept?.configAnchor);
+            const languages = mergeLanguages(target.kept?.languages, config.languages);
+            // A language listed with Enabled false is not offered: that server does not download it.
+            const enabled = languages.filter((language) => language.enabled && language.shortName.toLowerCase() !== 'all').length;
+            const problems = languageProblems(languages, target.languages);
+            const detail = `protocol ${config.protocolVersion}, up to ${config.maxUpdatesPerRequest} updates per request, ${enabled} languages offered`;
+            return problems.length === 0
               ? { detail }
               : {
                   ok: false,
-                  detail: `${detail}; not offered: ${missing.join(', ')}`,
-                  hint: 'Choose languages the upstream server offers (its Products and Classifications / Languages options), or enable them there.',
+                  detail: `${detail}; ${problems.join('; ')}`,
+                  hint: 'Choose languages the upstream server offers and has enabled (WSUS Options → Update Files and Languages), or enable them there.',
                 };
           },
           (error) => hintForUpstream(error, target),
@@ -241,11 +259,11 @@ async function checkTls(host: string, port: number, extra: string[] | undefined,
         });
         socket.once('error', reject);
       }),
-    (error) => hintForTls(codeOf(error), host),
+    (error) => hintForTls(codeOf(error), host, error),
   );
 }
 
-export function hintForTls(code: string | undefined, host: string): string {
+export function hintForTls(code: string | undefined, host: string, error?: unknown): string {
   switch (code) {
     case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
     case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
@@ -257,7 +275,8 @@ export function hintForTls(code: string | undefined, host: string): string {
     case 'CERT_NOT_YET_VALID':
       return "The server's certificate is not valid yet: check the clocks of this machine and of the server.";
     case 'ERR_TLS_CERT_ALTNAME_INVALID':
-      return `The certificate is not for ${host}: use the name written on the certificate in the upstream URL.`;
+      // Trusting another CA cannot help: the certificate is trusted, it is for other names.
+      return `The certificate is not for ${host}${error === undefined ? '' : `: it names ${certificateNames(error)}`}. Use a name the certificate holds in the upstream URL, or have it reissued for ${host}.`;
     default:
       return 'Check that the server speaks HTTPS on this port (WSUS: 8531) and that its certificate is valid.';
   }
@@ -266,7 +285,8 @@ export function hintForTls(code: string | undefined, host: string): string {
 function hintForUpstream(error: unknown, target: UpstreamTarget): string {
   if (error instanceof UpstreamError) {
     const status = error.details.status;
-    if (error.kind === 'tls') return hintForTls(codeOf(error.details.cause) ?? /\(([A-Z_]+)\)/.exec(error.message)?.[1], new URL(target.url).hostname);
+    if (error.kind === 'tls')
+      return hintForTls(codeOf(error.details.cause) ?? /\(([A-Z_]+)\)/.exec(error.message)?.[1], new URL(target.url).hostname, error.details.cause);
     if (status === 407) return 'The proxy requires authentication: set the proxy user name and password (usc config --proxy-user, --proxy-password).';
     if (status === 404)
       return 'The address does not lead to the WSUS web services: the URL ends at the server (https://wsus.corp.example:8531), not at a page.';
@@ -295,6 +315,55 @@ export async function checkDiskSpace(dataDir: string, siteBytes: number): Promis
 }
 
 /** Asks the proxy for a tunnel to the upstream as a sync does (CONNECT, with the saved credentials), and says how it answered. */
+/** What the proxy answered about credentials, the same for a tunnel and for a forwarded request. */
+function proxyRefusal(proxy: ProxySettings, via: URL, status: number, what: string): { detail: string; ok: false; hint: string } | undefined {
+  const as = proxy.username === undefined ? 'without credentials' : `as ${proxy.username}`;
+  if (status === 407)
+    return {
+      ok: false,
+      detail: `${via.host} answered 407 Proxy Authentication Required (${as})`,
+      hint:
+        proxy.username === undefined
+          ? 'The proxy requires authentication: set the proxy user name and password (Sync Settings, or usc config --proxy-user, --proxy-password).'
+          : `The proxy refused the credentials of ${proxy.username}: check the user name and password (a changed or expired password?) and that the account may use the proxy.`,
+    };
+  if (status === 502 || status === 503 || status === 504 || status === 403)
+    return {
+      ok: false,
+      detail: `${via.host} answered HTTP ${status} to ${what}`,
+      hint: `The proxy does not let this machine reach the upstream server: ask its administrator to allow the upstream server and port.`,
+    };
+  return undefined;
+}
+
+/** A plain HTTP request for an http:// upstream, through the proxy, as a sync sends its requests. */
+function forwardThrough(proxy: ProxySettings, via: URL, target: URL): Promise<{ detail: string; ok?: boolean; hint?: string }> {
+  const send = via.protocol === 'https:' ? httpsRequest : httpRequest;
+  const credentials = proxy.username === undefined ? undefined : `Basic ${Buffer.from(`${proxy.username}:${proxy.password ?? ''}`).toString('base64')}`;
+  const address = new URL(target.pathname.replace(/\/?$/, '/') + SERVER_SYNC_PATH.slice(1), target).href;
+  return new Promise((resolve, reject) => {
+    const asking = send({
+      host: via.hostname,
+      port: Number(via.port || (via.protocol === 'https:' ? 443 : 80)),
+      method: 'GET',
+      path: address,
+      timeout: STEP_TIMEOUT_MS,
+      headers: { host: target.host, ...(credentials === undefined ? {} : { 'proxy-authorization': credentials }) },
+    });
+    asking.once('response', (response) => {
+      response.resume();
+      const status = response.statusCode ?? 0;
+      const as = proxy.username === undefined ? 'without credentials' : `as ${proxy.username}`;
+      resolve(
+        proxyRefusal(proxy, via, status, `a request for ${target.host}`) ?? { detail: `${via.host} forwarded a plain HTTP request to ${target.host} (${as})` },
+      );
+    });
+    asking.once('timeout', () => asking.destroy(new Error(`${via.host} did not answer within ${STEP_TIMEOUT_MS / 1000} s`)));
+    asking.once('error', reject);
+    asking.end();
+  });
+}
+
 function openTunnel(proxy: ProxySettings, via: URL, authority: string): Promise<{ detail: string; ok?: boolean; hint?: string }> {
   const send = via.protocol === 'https:' ? httpsRequest : httpRequest;
   const credentials = proxy.username === undefined ? undefined : `Basic ${Buffer.from(`${proxy.username}:${proxy.password ?? ''}`).toString('base64')}`;
@@ -312,14 +381,7 @@ function openTunnel(proxy: ProxySettings, via: URL, authority: string): Promise<
       const as = proxy.username === undefined ? 'without credentials' : `as ${proxy.username}`;
       if (status === 200) resolve({ detail: `${via.host} opened a tunnel to ${authority} (${as})` });
       else if (status === 407) {
-        resolve({
-          ok: false,
-          detail: `${via.host} answered 407 Proxy Authentication Required (${as})`,
-          hint:
-            proxy.username === undefined
-              ? 'The proxy requires authentication: set the proxy user name and password (Sync Settings, or usc config --proxy-user, --proxy-password).'
-              : `The proxy refused the credentials of ${proxy.username}: check the user name and password (a changed or expired password?) and that the account may use the proxy.`,
-        });
+        resolve(proxyRefusal(proxy, via, status, `a tunnel to ${authority}`)!);
       } else {
         resolve({
           ok: false,
@@ -347,6 +409,7 @@ function dispatcherFor(target: UpstreamTarget): Dispatcher {
   const { username, password } = target.proxy;
   return new ProxyAgent({
     uri: target.proxy.url,
+    proxyTunnel: false,
     ...(username === undefined ? {} : { token: `Basic ${Buffer.from(`${username}:${password ?? ''}`).toString('base64')}` }),
     requestTls: tls,
     proxyTls: tls,

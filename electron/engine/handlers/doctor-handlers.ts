@@ -7,9 +7,14 @@ import { checkDiskSpace, checkUpstream, skipped, step } from '../doctor/prefligh
 import { SiteDatabase } from '../sites/site-database';
 import { categoryRows } from '../sync/category-selection';
 import { detectoidIds, selectRows } from '../sync/sync-queries';
+import { readKeptConfig } from '../sync/upstream-config';
 import type { EngineContext, EngineHandlers } from './engine-context';
 
-export function doctorHandlers(engine: EngineContext, urlOf: (source: SyncSource) => Promise<string>): Pick<EngineHandlers, 'runPreflight'> {
+export function doctorHandlers(
+  engine: EngineContext,
+  urlOf: (source: SyncSource) => Promise<string>,
+  account?: { accountName: string; accountGuid: string },
+): Pick<EngineHandlers, 'runPreflight'> {
   return {
     runPreflight: async ({ site }) => {
       const code = engine.sites.get(site).code;
@@ -26,11 +31,14 @@ export function doctorHandlers(engine: EngineContext, urlOf: (source: SyncSource
       } else {
         const config = await engine.hierarchy.configFor(code);
         const url = await urlOf(config.source);
+        const kept = readKeptConfig(database.db, url);
         checks.push(
           ...(await checkUpstream(
             {
               url,
               languages: config.languages,
+              ...(account === undefined ? {} : { account }),
+              ...(kept === undefined ? {} : { kept }),
               selection: {
                 products: config.products,
                 classifications: config.classifications,

@@ -11,6 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Progress, SyncPhase } from '../../../shared/contract';
 import { durationText } from '../../../shared/time-text';
+import { updateLanguage } from '../../../shared/languages';
 import { DEFAULT_STALL_MINUTES, type SiteCode, type SyncKind, type SyncRun, type SyncTrigger } from '../../../shared/domain';
 import { reportStatus } from '../log/status-messages';
 import type { TraceLogWriter } from '../log/trace-log-writer';
@@ -20,7 +21,7 @@ import { buildDeferredIndexes, deferIndexes, deferredIndexes, updateCount } from
 import { readSetting, writeSetting } from '../sites/settings';
 import { inSavepoint, inTransaction } from '../sites/transaction';
 import { encodeRevision } from '../sites/blob-store';
-import type { MetadataFailure, RevisionList, UpstreamClient, UpstreamNotice } from '../upstream/client/upstream-client';
+import type { MetadataFailure, RevisionList, ServerConfig, UpstreamClient, UpstreamNotice } from '../upstream/client/upstream-client';
 import type { FetchedBatch } from '../upstream/fetch/fetch-protocol';
 import { fetchInWorker, fetchWorkersFor } from '../upstream/fetch/remote-fetcher';
 import type { RevisionPayload, UpdateIdentity, UpdateMetadata } from '../upstream/update-metadata';
@@ -44,6 +45,7 @@ import {
   type EffectiveConfig,
 } from './sup-config';
 import { addPending, planDeltaSync, planFullSync, type SyncPlan } from './sync-plan';
+import { languageProblems, mergeLanguages, readKeptConfig, writeKeptConfig } from './upstream-config';
 import { readRun } from './sync-queries';
 import { UpdateStore, type ChangeKind } from './update-store';
 
@@ -178,6 +180,8 @@ class Synchronization {
   private appliedAny = false;
   /** Whether this run set the repository's indexes aside, to build them at its end. */
   private indexesDeferred = false;
+  /** The upstream's languages (GetConfigData, with those kept from before): the list filter names the site's by LCID. */
+  private serverLanguages: ServerConfig['languages'] = [];
 
   constructor(
     private readonly context: SyncContext,
@@ -294,7 +298,17 @@ class Synchronization {
     this.serverName = imported?.serverName ?? config.serverName ?? serverNameOf(config, this.client.baseUrl);
     context.log.write(`Synchronizing WSUS server ${this.serverName} ...`);
     context.log.write('sync: Starting WSUS synchronization');
-    await this.upstream((client) => client.getConfigData(undefined, context.signal));
+    // After the first successful call, the config anchor goes with every GetConfigData; the answer then lists only
+    // the languages that changed, so the languages kept are updated by it.
+    const baseUrl = this.client.baseUrl;
+    const kept = readKeptConfig(this.db, baseUrl);
+    const answer = await this.upstream((client) => client.getConfigData(kept?.configAnchor, context.signal));
+    const languages = mergeLanguages(kept?.languages, answer.languages);
+    inTransaction(this.db, () => writeKeptConfig(this.db, { url: baseUrl, configAnchor: answer.configAnchor, languages }));
+    this.commit();
+    this.serverLanguages = languages;
+    // An import's file holds the languages it was exported with: importGaps names the others.
+    if (imported === undefined) for (const problem of languageProblems(languages, config.languages)) this.warn(problem);
   }
 
   /** Categories, classifications and detectoids changed since the stored config anchor (everything without one). */
@@ -356,12 +370,15 @@ class Synchronization {
     context.log.write('sync: WSUS synchronizing updates');
     const delta = this.kind === 'delta';
     const anchor = delta && this.anchorBefore !== null ? this.anchorBefore : undefined;
+    // The site's languages go in the filter by LCID, as a downstream server of protocol 1.3 or later SHOULD send them.
+    const languages = languageFilter(config.languages, this.serverLanguages, delta);
     const list = await this.watchingServerChanged(anchor, (client) =>
       client.getUpdateRevisions(
         {
           products: filter.productIds.map((id) => ({ id, delta })),
           classifications: filter.classificationIds.map((id) => ({ id, delta })),
           ...(anchor === undefined ? {} : { anchor }),
+          ...(languages.length === 0 || !protocolAtLeast(client.protocolVersion, 1, 3) ? {} : { languages }),
         },
         context.signal,
       ),
@@ -651,6 +668,7 @@ class Synchronization {
       inTransaction(this.db, () => {
         writeSetting(this.db, SYNC_KEYS.updateAnchor, undefined);
         writeSetting(this.db, SYNC_KEYS.configAnchor, undefined);
+        writeKeptConfig(this.db, undefined);
         this.db.run('UPDATE sync_run SET kind = ?, full_reason = ? WHERE run_id = ?', [this.kind, this.fullReason, this.runId]);
       });
       this.anchorBefore = null;
@@ -736,10 +754,13 @@ class Synchronization {
         signal,
       );
     }
+    const session = this.client!.session();
     return fetchInWorker(
       worker.path,
       {
         baseUrl: this.client!.baseUrl,
+        ...context.connector.account,
+        ...(session === undefined ? {} : { session }),
         ...(worker.timeoutMs === undefined ? {} : { timeoutMs: worker.timeoutMs }),
         ...(worker.retryDelayMs === undefined ? {} : { retryDelayMs: worker.retryDelayMs }),
         ...this.transportSettings(),
@@ -849,6 +870,27 @@ class Synchronization {
       [c.new, c.modified, c.expired, c.removed, c.skipped, c.failed, l.new, l.modified, l.expired, l.removed, this.runId],
     );
   }
+}
+
+/**
+ * The site's languages as the list filter names them: each by the LCID the upstream gave it (or the one Microsoft
+ * Update uses), with the filter's delta flag. "all" names none: without Languages every language is listed.
+ */
+function languageFilter(chosen: readonly string[], offered: ServerConfig['languages'], delta: boolean): Array<{ id: number; delta: boolean }> {
+  if (chosen.some((code) => code.toLowerCase() === 'all')) return [];
+  const byCode = new Map(offered.map((language) => [language.shortName.toLowerCase(), language.id]));
+  const ids = chosen.flatMap((code) => {
+    const id = byCode.get(code.toLowerCase()) ?? updateLanguage(code)?.lcid;
+    return id === undefined || id === 0 ? [] : [id];
+  });
+  return [...new Set(ids)].map((id) => ({ id, delta }));
+}
+
+/** Whether a protocol version ("1.20") is at least major.minor (1.3): numbers, not text ("1.20" is after "1.3"). */
+function protocolAtLeast(version: string | undefined, major: number, minor: number): boolean {
+  const [givenMajor, givenMinor] = (version ?? '').split('.').map(Number);
+  if (givenMajor === undefined || Number.isNaN(givenMajor)) return false;
+  return givenMajor > major || (givenMajor === major && (givenMinor ?? 0) >= minor);
 }
 
 /** A revision whose rows could not be written: it fails alone, and the next sync fetches it again. */

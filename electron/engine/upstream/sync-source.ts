@@ -18,12 +18,16 @@ export class SyncSourceConnector {
   private sample: { service: UpstreamService; url: string } | undefined;
   private starting: Promise<{ service: UpstreamService; url: string }> | undefined;
 
-  constructor(private readonly sampleOptions: { updates: number; seed: number } = SAMPLE_CATALOG) {}
+  constructor(
+    private readonly sampleOptions: { updates: number; seed: number } = SAMPLE_CATALOG,
+    /** How this installation names itself to every upstream (installation.ts). */
+    readonly account: { accountName: string; accountGuid: string } | undefined = undefined,
+  ) {}
 
-  /** A client for the source; the caller closes it. */
+  /** A client for the source, signing in as this installation; the caller closes it. */
   async connect(source: SyncSource, settings: ClientSettings = {}): Promise<UpstreamClient> {
     const baseUrl = await this.urlOf(source);
-    return new UpstreamClient({ ...settings, baseUrl });
+    return new UpstreamClient({ ...this.account, ...settings, baseUrl });
   }
 
   async urlOf(source: SyncSource): Promise<string> {

@@ -117,17 +117,22 @@ describe('the pre-flight check (usc doctor)', () => {
     expect(trusted.ok).toBe(true);
   });
 
-  it('checks the proxy: reached, then a tunnel with the saved credentials; a refused password fails with the fix', async () => {
+  it('checks the proxy: reached, then a request with the saved credentials; a refused password fails with the fix', async () => {
     const { url } = await upstream.start({ updates: 10 });
-    const proxy = await proxies('sup-account', 's3cret');
+    // Squid's stock rules: CONNECT to port 443 only. An http:// upstream goes through as plain HTTP, as Windows sends it.
+    const proxy = await proxies('sup-account', 's3cret', { connectPorts: [443] });
     const through = await doctor(url, { proxy: { url: proxy.url, username: 'sup-account', password: 's3cret' } });
     expect(through.checks.map((check) => check.name).slice(0, 4)).toEqual(['Name resolution (proxy)', 'TCP connect (proxy)', 'Proxy authentication', 'TLS']);
     expect(byName(through, 'Proxy authentication')).toMatchObject({
       ok: true,
-      detail: expect.stringMatching(/opened a tunnel to 127\.0\.0\.1:\d+ \(as sup-account\)$/),
+      detail: expect.stringMatching(/forwarded a plain HTTP request to 127\.0\.0\.1:\d+ \(as sup-account\)$/),
     });
     expect(through.ok).toBe(true);
-    expect(proxy.tunnels.length).toBeGreaterThan(1);
+    expect(proxy.tunnels).toEqual([]);
+    expect(proxy.refusedTunnels).toEqual([]);
+    expect(proxy.forwarded.map((exchange) => exchange.requestHeaders.soapaction).filter(Boolean)).toEqual(
+      expect.arrayContaining(['"http://www.microsoft.com/SoftwareDistribution/GetConfigData"']),
+    );
 
     const refused = await doctor(url, { proxy: { url: proxy.url, username: 'sup-account', password: 'expired' } });
     expect(byName(refused, 'Proxy authentication')).toMatchObject({
@@ -135,9 +140,31 @@ describe('the pre-flight check (usc doctor)', () => {
       detail: expect.stringMatching(/answered 407 Proxy Authentication Required \(as sup-account\)$/),
       hint: expect.stringMatching(/^The proxy refused the credentials of sup-account: check the user name and password/),
     });
-    expect(byName(refused, 'Authorization')).toMatchObject({ ok: false, detail: 'Not reached: the proxy opened no tunnel' });
+    expect(byName(refused, 'Authorization')).toMatchObject({ ok: false, detail: 'Not reached: the proxy forwarded nothing' });
     const anonymous = await doctor(url, { proxy: { url: proxy.url } });
     expect(byName(anonymous, 'Proxy authentication').hint).toMatch(/^The proxy requires authentication: set the proxy user name and password/);
+  });
+
+  it('names the names a certificate holds when it is for another server (adding a CA cannot help)', async () => {
+    const other = makeCertificates(fixture.tempDir(), 'DNS:wsus01.corp.example');
+    const { url } = await upstream.start({ updates: 10, tls: { key: other.key, cert: other.cert } });
+    const report = await doctor(url, { extraCaCertificates: [other.ca] });
+    expect(byName(report, 'TLS')).toMatchObject({
+      ok: false,
+      hint: 'The certificate is not for 127.0.0.1: it names wsus01.corp.example. Use a name the certificate holds in the upstream URL, or have it reissued for 127.0.0.1.',
+    });
+  });
+
+  it('does not count a language the upstream lists as not enabled as offered, and says how to enable it', async () => {
+    const { service, url } = await upstream.start({ updates: 10, disabledLanguages: ['de'] });
+    const report = await doctor(url, { languages: ['en', 'de'] });
+    expect(byName(report, 'GetConfigData')).toMatchObject({
+      ok: false,
+      detail: expect.stringContaining('The upstream server lists the language German (de) as not enabled'),
+      hint: expect.stringMatching(/Update Files and Languages/),
+    });
+    service.configure({ disabledLanguages: [] });
+    expect(byName(await doctor(url, { languages: ['en', 'de'] }), 'GetConfigData').ok).toBe(true);
   });
 
   it("fails the clock step when the upstream's clock is two hours off", async () => {

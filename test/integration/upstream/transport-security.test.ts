@@ -30,6 +30,22 @@ describe('transport security', () => {
     expect(client.stats.retries).toBe(0);
   });
 
+  it('says a certificate for other names is for other names (not an unknown root), and which names it holds', async () => {
+    const other = makeCertificates(tempDir(), 'DNS:wsus01.corp.example,DNS:wsus01');
+    const { url } = await upstream.start({ tls: { key: other.key, cert: other.cert } });
+    const client = upstream.client(url, { extraCaCertificates: [other.ca] });
+    const error = await client.getConfigData().then(
+      () => undefined,
+      (caught: unknown) => caught as Error,
+    );
+    expect(error).toMatchObject({ kind: 'tls' });
+    expect(error!.message).toBe(
+      "The upstream server's certificate is not for 127.0.0.1: it names wsus01.corp.example, wsus01. Use a name the certificate holds in the upstream URL, or have the certificate reissued for 127.0.0.1",
+    );
+    expect(error!.message).not.toMatch(/root CA|not trusted/);
+    expect(client.stats.retries).toBe(0);
+  });
+
   it('trusts a server signed by an extra CA certificate', async () => {
     const { url } = await upstream.start({ tls: { key: certificates.key, cert: certificates.cert } });
     const config = await upstream.client(url, { extraCaCertificates: [certificates.ca] }).getConfigData();

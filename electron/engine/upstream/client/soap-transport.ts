@@ -4,6 +4,8 @@
  * answers never sit in memory as one string).
  */
 import { rootCertificates } from 'node:tls';
+import type { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
 import { Agent, ProxyAgent, request, type Dispatcher } from 'undici';
 import { DSS_AUTH_PATH, NS_SOAP, SERVER_SYNC_PATH, soapActionFor, type SyncOperation } from '../soap/protocol-names';
 import { child, textAt, XmlParseError, XmlTreeBuilder, type XmlElement } from '../xml/element-tree';
@@ -43,17 +45,22 @@ const MAX_RESPONSE_BYTES = 1024 * 1024 * 1024;
 export class SoapTransport {
   private readonly dispatcher: Dispatcher;
   private readonly base: URL;
+  private readonly proxied: boolean;
   readonly timeoutMs: number;
 
   constructor(options: TransportOptions) {
     this.base = new URL(options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
     this.timeoutMs = options.timeoutMs ?? 120_000;
+    this.proxied = options.proxy !== undefined;
     const ca = options.extraCaCertificates?.length ? [...rootCertificates, ...options.extraCaCertificates] : undefined;
     const tls = ca === undefined ? {} : { ca };
     if (options.proxy !== undefined) {
       const { username, password } = options.proxy;
       this.dispatcher = new ProxyAgent({
         uri: options.proxy.url,
+        // As Windows does: plain HTTP requests through the proxy for an http:// upstream (a WSUS parent on port 8530),
+        // a CONNECT tunnel only for https://. Squid's stock rules allow CONNECT to port 443 alone.
+        proxyTunnel: false,
         ...(username === undefined ? {} : { token: `Basic ${Buffer.from(`${username}:${password ?? ''}`).toString('base64')}` }),
         requestTls: tls,
         proxyTls: tls,
@@ -81,6 +88,8 @@ export class SoapTransport {
           'content-type': 'text/xml; charset=utf-8',
           soapaction: `"${soapActionFor(call.operation)}"`,
           'user-agent': 'UpdateSyncConsole/1.0',
+          // Metadata answers are text and shrink to a fifth or less; the answer is inflated as it streams in.
+          'accept-encoding': 'gzip',
         },
         body: call.body,
       });
@@ -93,6 +102,18 @@ export class SoapTransport {
       ...(call.maxTextLength === undefined ? {} : { maxTextLength: call.maxTextLength }),
     });
     const decoder = new TextDecoder('utf-8');
+    if (response.statusCode === 407 && this.proxied) {
+      // A plain HTTP request through the proxy (an http:// upstream) hears the proxy's refusal as an answer.
+      await response.body.dump().catch(() => undefined);
+      throw new UpstreamError(
+        'http',
+        call.operation,
+        `Could not reach the upstream server for ${call.operation}: the proxy refused the proxy credentials (HTTP 407)`,
+        {
+          status: 407,
+        },
+      );
+    }
     const contentType = String(response.headers['content-type'] ?? '');
     if (!contentType.includes('xml')) {
       const text = (await response.body.text().catch(() => '')).slice(0, 200);
@@ -108,10 +129,20 @@ export class SoapTransport {
     let root: XmlElement;
     try {
       let received = 0;
-      for await (const chunk of response.body) {
+      const encoding = String(response.headers['content-encoding'] ?? 'identity').toLowerCase();
+      if (encoding !== 'identity' && encoding !== 'gzip')
+        throw new UpstreamError(
+          'malformed',
+          call.operation,
+          `The upstream server answered ${call.operation} in the ${encoding} encoding, which was not asked for`,
+        );
+      const body = encoding === 'gzip' ? inflated(response.body) : response.body;
+      // The limit counts what the parser is given (after inflation): a small gzip body must not expand without end.
+      for await (const chunk of body) {
         received += (chunk as Buffer).length;
         if (received > MAX_RESPONSE_BYTES) {
           response.body.destroy();
+          body.destroy();
           throw new UpstreamError(
             'malformed',
             call.operation,
@@ -125,6 +156,12 @@ export class SoapTransport {
       builder.write(call.prescan === undefined ? rest : call.prescan.feed(rest) + call.prescan.end());
       root = builder.close();
     } catch (error) {
+      if ((error as { code?: string }).code === 'Z_DATA_ERROR' || (error as { code?: string }).code === 'Z_BUF_ERROR')
+        throw new UpstreamError(
+          'malformed',
+          call.operation,
+          `The upstream server's gzip-compressed answer to ${call.operation} is damaged (${(error as Error).message})`,
+        );
       if (error instanceof XmlParseError) {
         throw new UpstreamError('malformed', call.operation, `The upstream server's answer to ${call.operation} is not valid XML (${error.message})`, {
           cause: error,
@@ -168,13 +205,24 @@ export class SoapTransport {
         { cause: error },
       );
     }
+    if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
+      // Adding a CA cannot help here: the certificate is trusted, it is for other names.
+      return new UpstreamError(
+        'tls',
+        call.operation,
+        `The upstream server's certificate is not for ${this.base.hostname}: it names ${certificateNames(error)}. Use a name the certificate holds in the upstream URL, or have the certificate reissued for ${this.base.hostname}`,
+        { cause: error },
+      );
+    }
     if (/CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code)) {
       return new UpstreamError('tls', call.operation, `The upstream server's certificate is not trusted (${code}); add its root CA to the sync settings`, {
         cause: error,
       });
     }
     const message = error instanceof Error ? error.message : String(error);
-    const proxyStatus = /Proxy response \((\d+)\)/.exec(message)?.[1];
+    // A tunnel refused ("Proxy response (407)"), or a plain request refused ("Proxy Authentication Required (407)").
+    const proxyStatus =
+      /Proxy response \((\d+)\)/.exec(message)?.[1] ?? (this.proxied ? /Proxy Authentication Required \((407)\)/.exec(message)?.[1] : undefined);
     if (proxyStatus !== undefined) {
       const status = Number(proxyStatus);
       const reason = status === 407 ? 'the proxy refused the proxy credentials (HTTP 407)' : `the proxy answered HTTP ${status}`;
@@ -187,4 +235,22 @@ export class SoapTransport {
       { cause: error },
     );
   }
+}
+
+/** The names a certificate holds (its subject alternative names, else its common name), from a TLS name mismatch. */
+export function certificateNames(error: unknown): string {
+  const cert = (error as { cert?: { subjectaltname?: string; subject?: { CN?: string } } }).cert;
+  const names = cert?.subjectaltname
+    ?.split(',')
+    .map((name) => name.trim().replace(/^(DNS|IP Address):/, ''))
+    .filter(Boolean);
+  if (names !== undefined && names.length > 0) return names.join(', ');
+  return cert?.subject?.CN ?? 'other names (it does not say which)';
+}
+
+/** A gzip body inflated as it streams; a failure of the body (a timeout, a dropped connection) fails the inflation too. */
+function inflated(body: Dispatcher.ResponseData['body']): Readable {
+  const gunzip = createGunzip();
+  body.on('error', (error) => gunzip.destroy(error));
+  return body.pipe(gunzip);
 }

@@ -3,6 +3,8 @@
  * configuration, revision lists, and metadata in batches with bounded concurrency. Transient failures are
  * retried with backoff; an expired or refused cookie re-runs the authorization flow.
  */
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { CabinetError } from '../cab/cab-error';
 import { BLOB_REFERENCE, BlobPrescan } from './blob-prescan';
 import { requests, type AuthorizationCookie, type IdAndDelta, type SyncCookie } from '../soap/envelope';
@@ -13,6 +15,12 @@ import { child, children, textAt, type XmlElement } from '../xml/element-tree';
 import { parseUpdateXml, UpdateXmlError } from '../xml/update-xml';
 import { SoapTransport, type TransportOptions } from './soap-transport';
 import { UpstreamError } from './upstream-error';
+
+/**
+ * A client given no installation GUID (a test, the pre-flight check of a folder not yet opened) is one downstream
+ * server for as long as the process runs; never the nil GUID every installation would share.
+ */
+const INSTALLATION_UNKNOWN = randomUUID();
 
 /** A request failed and will be sent again after delayMs: attempt is the number of the coming attempt, of the most there will be. */
 export interface RetryNotice {
@@ -28,9 +36,22 @@ export interface UpstreamNotice {
   retry?: RetryNotice;
 }
 
+/**
+ * What one sign-in gives a client: its cookies and the server's configuration. A sync signs in once and hands this to
+ * its fetch workers, so a WSUS upstream sees one downstream server, not three.
+ */
+export interface ClientSession {
+  authCookie: AuthorizationCookie;
+  cookie: SyncCookie;
+  config: ServerConfig;
+}
+
 export interface UpstreamClientOptions extends TransportOptions {
+  /** This downstream server's name (its host name) and its installation's GUID: a WSUS keys its downstream servers by it. */
   accountName?: string;
   accountGuid?: string;
+  /** A session signed in elsewhere (the engine's, given to a fetch worker): used until it expires or is refused. */
+  session?: ClientSession;
   protocolVersion?: string;
   /** Retries of a transient failure before giving up (default 4). */
   maxRetries?: number;
@@ -136,10 +157,27 @@ export class UpstreamClient {
 
   constructor(private readonly options: UpstreamClientOptions) {
     this.transport = new SoapTransport(options);
+    if (options.session !== undefined) {
+      this.authCookie = options.session.authCookie;
+      this.cookie = options.session.cookie;
+      this.config = options.session.config;
+    }
+  }
+
+  /** The cookies and server configuration this client holds, for another client of the same sync (undefined before sign-in). */
+  session(): ClientSession | undefined {
+    return this.authCookie === undefined || this.cookie === undefined || this.config === undefined
+      ? undefined
+      : { authCookie: this.authCookie, cookie: this.cookie, config: this.config };
   }
 
   get baseUrl(): string {
     return this.options.baseUrl;
+  }
+
+  /** The protocol version the server gave in GetConfigData (undefined before it was asked). */
+  get protocolVersion(): string | undefined {
+    return this.config?.protocolVersion;
   }
 
   /** GetConfigData, authenticating first when needed. */
@@ -412,10 +450,11 @@ export class UpstreamClient {
       } catch (error) {
         if (!(error instanceof UpstreamError)) throw error;
         if ((error.faultCode === 'InvalidCookie' || error.faultCode === 'InvalidAuthorizationCookie') && !reauthorized) {
+          // [MS-WSUSSS] §2.2.9.3: the protocol starts again from GetAuthConfig, not only from GetCookie.
           reauthorized = true;
           this.cookie = undefined;
-          if (error.faultCode === 'InvalidAuthorizationCookie') this.authCookie = undefined;
-          this.notice({ message: `The upstream server refused the cookie (${error.faultCode}); authorizing again.` });
+          this.authCookie = undefined;
+          this.notice({ message: `The upstream server refused the cookie (${error.faultCode}); signing in again from GetAuthConfig.` });
           attempt--;
           continue;
         }
@@ -470,8 +509,8 @@ export class UpstreamClient {
         `The upstream server offers no DssTargeting authorization (it offers: ${plugIns.join(', ') || 'nothing'})`,
       );
     }
-    const account = this.options.accountName ?? 'update-sync-console.local';
-    const guid = this.options.accountGuid ?? '00000000-0000-0000-0000-000000000000';
+    const account = this.options.accountName ?? hostname();
+    const guid = this.options.accountGuid ?? INSTALLATION_UNKNOWN;
     const answer = await this.retrying(
       () => this.transport.call({ operation: 'GetAuthorizationCookie', body: requests.getAuthorizationCookie(account, guid), ...(signal ? { signal } : {}) }),
       signal,

@@ -5,7 +5,7 @@
  */
 import type { ProxySettings } from '../client/soap-transport';
 import type { UpstreamErrorKind } from '../client/upstream-error';
-import type { MetadataFailure, UpstreamNotice } from '../client/upstream-client';
+import type { ClientSession, MetadataFailure, UpstreamNotice } from '../client/upstream-client';
 import type { UpdateIdentity, UpdateMetadata } from '../update-metadata';
 
 /** What the worker's protocol client is built from (numbers instead of the functions an in-thread client takes). */
@@ -18,6 +18,11 @@ export interface FetchClientOptions {
   maxRetries?: number;
   /** A fixed pause between retries (tests); exponential backoff without it. */
   retryDelayMs?: number;
+  /** How this installation signs in, when it must (the session was refused or ran out). */
+  accountName?: string;
+  accountGuid?: string;
+  /** The engine's sign-in: a sync signs in once, and its workers fetch on its cookie. */
+  session?: ClientSession;
 }
 
 /** One arrived batch: what the engine applies, and each revision's blob record ready to be written as it is. */

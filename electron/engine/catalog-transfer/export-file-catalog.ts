@@ -49,16 +49,24 @@ export class ExportFileCatalog implements UpstreamCatalog {
     const classifications = new Set(filter.classifications.map((item) => item.id.toLowerCase()));
     const unfiltered = products.size === 0 && classifications.size === 0;
     const result: UpdateIdentity[] = [];
-    for (const update of this.verified.index.updates) {
-      if (!update.deployable) continue;
+    const listed = new Set<string>();
+    const list = (ref: RecordRef) => {
+      if (listed.has(ref[0].toLowerCase())) return;
+      listed.add(ref[0].toLowerCase());
+      result.push({ updateId: ref[0], revision: ref[1] });
+    };
+    // Deployable updates first, each with what it bundles; then any other update its own categories select (an
+    // upstream may list a bundled update whose parent it does not), as the exporting site served them.
+    const ordered = [...this.verified.index.updates].sort((a, b) => Number(b.deployable) - Number(a.deployable));
+    for (const update of ordered) {
       if (!unfiltered) {
         if (update.classification === null || !classifications.has(update.classification.toLowerCase())) continue;
         if (!update.products.some((product) => products.has(product.toLowerCase()))) continue;
       }
-      result.push({ updateId: update.ref[0], revision: update.ref[1] });
+      list(update.ref);
       for (const childId of update.bundled) {
         const child = this.updates.get(childId.toLowerCase());
-        if (child !== undefined) result.push({ updateId: child.ref[0], revision: child.ref[1] });
+        if (child !== undefined) list(child.ref);
       }
     }
     return result;

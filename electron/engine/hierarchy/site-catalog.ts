@@ -85,9 +85,17 @@ export class SiteCatalog implements UpstreamCatalog {
     for (const row of selectRows(db, 'SELECT update_id, revision, state FROM software_update'))
       revisions.set(String(row.update_id), { revision: Number(row.revision), state: String(row.state) });
     const result: UpdateIdentity[] = [];
+    const listed = new Set<string>();
+    const list = (updateId: string, revision: number) => {
+      if (listed.has(updateId)) return;
+      listed.add(updateId);
+      result.push({ updateId, revision });
+    };
+    // Every update its own categories select, deployable or not (an upstream may list a bundled update whose parent
+    // it does not), and with each the updates it bundles: what this site's upstream listed, it lists.
     for (const row of selectRows(
       db,
-      "SELECT u.update_id, u.revision, c.category_id AS classification_id FROM software_update u LEFT JOIN category c ON c.category_key = u.classification_key WHERE u.deployable = 1 AND u.state <> 'removed'",
+      "SELECT u.update_id, u.revision, c.category_id AS classification_id FROM software_update u LEFT JOIN category c ON c.category_key = u.classification_key WHERE u.state <> 'removed' ORDER BY u.deployable DESC, u.update_key",
     )) {
       const id = String(row.update_id);
       const classificationDelta = unfiltered ? true : classifications.get(String(row.classification_id));
@@ -95,11 +103,10 @@ export class SiteCatalog implements UpstreamCatalog {
       if (classificationDelta === undefined || productDelta === undefined) continue;
       const everything = changed === undefined || !classificationDelta || !productDelta;
       if (!everything && !changed.has(id)) continue;
-      result.push({ updateId: id, revision: Number(row.revision) });
+      list(id, Number(row.revision));
       for (const childId of children.get(id) ?? []) {
         const child = revisions.get(childId);
-        if (child !== undefined && child.state !== 'removed' && (everything || changed!.has(childId)))
-          result.push({ updateId: childId, revision: child.revision });
+        if (child !== undefined && child.state !== 'removed' && (everything || changed!.has(childId))) list(childId, child.revision);
       }
     }
     return result;

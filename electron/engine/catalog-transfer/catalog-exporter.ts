@@ -124,7 +124,17 @@ export async function writeCatalogExport(options: {
         bundled: item.bundled,
       });
     }
-    const indexBytes = Buffer.from(JSON.stringify(index), 'utf8');
+    let indexBytes: Buffer;
+    try {
+      indexBytes = Buffer.from(JSON.stringify(index), 'utf8');
+    } catch (error) {
+      // V8's longest string (512 Mi characters) holds the index of about 3 million updates; the export is refused.
+      if (!(error instanceof RangeError)) throw error;
+      throw new ApiError(
+        'BAD_REQUEST',
+        `The catalog of ${snapshot.updates.length.toLocaleString('en-US')} updates is too large for one export file (its index would pass 512 Mi characters). Export a site that selects fewer products.`,
+      );
+    }
     const indexOffset = position;
     await write(indexBytes);
     await flush();

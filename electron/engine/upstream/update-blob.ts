@@ -2,8 +2,14 @@
 import { CabinetError } from './cab/cab-error';
 import { readCabinet } from './cab/cabinet';
 
-/** The most metadata one update may carry (its XML, as characters); real updates stay far below a megabyte. */
+/** The most metadata one update may carry (its XML, as characters); real updates stay below ten megabytes. */
 export const MAX_METADATA_CHARS = 64 * 1024 * 1024;
+/**
+ * The most text one blob element may hold in an answer: the XML escaped (entities take room: "<" is "&lt;"), or its
+ * cabinet in base64. Twice the XML limit, so that the limit an update meets is the same whether its server compresses
+ * it or not; its decoded XML is then held to MAX_METADATA_CHARS.
+ */
+export const MAX_BLOB_TEXT_CHARS = 2 * MAX_METADATA_CHARS;
 
 export function decodeCompressedBlob(base64: string): string {
   return readCompressedBlob(base64).xml;

@@ -22,8 +22,12 @@ export const BLOB_REFERENCE = 'usc-blob';
 
 export class BlobPrescan {
   private pending = '';
-  /** Where to look for the end tag of a blob held across chunks (what was searched already is not searched again). */
-  private searchFrom = 0;
+  /**
+   * A blob whose end tag has not arrived yet: its start tag and text so far, kept as the chunks that brought it (a
+   * blob of tens of megabytes arrives in hundreds of chunks: joining and searching it again for each was quadratic).
+   * Past maxLength its text is no longer kept, only counted.
+   */
+  private open: { kind: number; parts: string[]; length: number; tail: string } | undefined;
   private readonly taken: Array<string | undefined> = [];
 
   /** Blobs longer than this are not kept: the element is marked oversize (the client refuses that update). */
@@ -31,7 +35,37 @@ export class BlobPrescan {
 
   /** Feeds a chunk of the answer; returns the text that may go to the parser now. */
   feed(chunk: string): string {
-    const pending = this.pending + chunk;
+    if (this.open === undefined) return this.scan(this.pending + chunk);
+    // Inside a blob: only the new chunk (and the few characters before it a split end tag may start in) is searched.
+    const open = this.open;
+    const close = CLOSE[open.kind]!;
+    const found = (open.tail + chunk).indexOf(close);
+    if (found < 0) {
+      open.length += chunk.length;
+      if (open.length <= this.maxLength + OPEN[open.kind]!.length) open.parts.push(chunk);
+      else open.parts = [];
+      open.tail = (open.tail + chunk).slice(-(close.length - 1));
+      return '';
+    }
+    const cut = found - open.tail.length; // where the end tag starts in this chunk (negative: in the held text)
+    const held = open.parts.join('') + chunk.slice(0, Math.max(0, cut));
+    const text = (cut < 0 ? held.slice(0, held.length + cut) : held).slice(OPEN[open.kind]!.length);
+    const textLength = open.length + cut - OPEN[open.kind]!.length;
+    this.open = undefined;
+    this.pending = '';
+    return this.blob(open.kind, textLength > this.maxLength ? undefined : text) + this.scan(chunk.slice(cut + close.length));
+  }
+
+  /** The element a blob is replaced by (its text kept for take), or the element itself when the parser must read it. */
+  private blob(kind: number, text: string | undefined): string {
+    if (text === undefined) return `<${NAMES[kind]} ${BLOB_REFERENCE}="oversize"/>`;
+    if (text.includes('<') || BAD_AMPERSAND.test(text)) return `${OPEN[kind]}${text}${CLOSE[kind]}`;
+    this.taken.push(text);
+    return `<${NAMES[kind]} ${BLOB_REFERENCE}="${this.taken.length - 1}"/>`;
+  }
+
+  /** Text outside any open blob: blobs that end in it are taken out; one that does not end is held from its start tag. */
+  private scan(pending: string): string {
     const parts: string[] = [];
     // Where each start tag next occurs at or after `cursor` (-1: nowhere in this text); searched again only once
     // passed, so a tag that is absent is not looked for again for every blob of the chunk.
@@ -49,32 +83,26 @@ export class BlobPrescan {
         return parts.join('');
       }
       const at = next[kind]!;
-      const end = pending.indexOf(CLOSE[kind]!, Math.max(at, this.searchFrom));
+      const end = pending.indexOf(CLOSE[kind]!, at);
       if (end < 0) {
         // The blob goes on in the next chunk: hold it from its start tag.
         parts.push(pending.slice(cursor, at));
-        this.pending = pending.slice(at);
-        this.searchFrom = Math.max(0, this.pending.length - CLOSE[kind]!.length);
+        const held = pending.slice(at);
+        this.open = { kind, parts: [held], length: held.length, tail: held.slice(-(CLOSE[kind]!.length - 1)) };
+        this.pending = '';
         return parts.join('');
       }
-      this.searchFrom = 0;
       const text = pending.slice(at + OPEN[kind]!.length, end);
-      if (text.length > this.maxLength) {
-        parts.push(pending.slice(cursor, at), `<${NAMES[kind]} ${BLOB_REFERENCE}="oversize"/>`);
-      } else if (text.includes('<') || BAD_AMPERSAND.test(text)) {
-        parts.push(pending.slice(cursor, end + CLOSE[kind]!.length));
-      } else {
-        this.taken.push(text);
-        parts.push(pending.slice(cursor, at), `<${NAMES[kind]} ${BLOB_REFERENCE}="${this.taken.length - 1}"/>`);
-      }
+      parts.push(pending.slice(cursor, at), this.blob(kind, text.length > this.maxLength ? undefined : text));
       cursor = end + CLOSE[kind]!.length;
     }
   }
 
-  /** What is left when the answer has ended. */
+  /** What is left when the answer has ended (a blob cut off by the end goes to the parser, which reports it). */
   end(): string {
-    const rest = this.pending;
+    const rest = this.open === undefined ? this.pending : this.open.parts.join('');
     this.pending = '';
+    this.open = undefined;
     return rest;
   }
 
@@ -89,7 +117,7 @@ export class BlobPrescan {
 
   reset(): void {
     this.pending = '';
-    this.searchFrom = 0;
+    this.open = undefined;
     this.taken.length = 0;
   }
 }

@@ -9,7 +9,7 @@ import { CabinetError } from '../cab/cab-error';
 import { BLOB_REFERENCE, BlobPrescan } from './blob-prescan';
 import { requests, type AuthorizationCookie, type IdAndDelta, type SyncCookie } from '../soap/envelope';
 import type { SyncOperation } from '../soap/protocol-names';
-import { MAX_METADATA_CHARS, readCompressedBlob } from '../update-blob';
+import { MAX_BLOB_TEXT_CHARS, MAX_METADATA_CHARS, readCompressedBlob } from '../update-blob';
 import type { FileUrl, RevisionPayload, UpdateIdentity, UpdateMetadata } from '../update-metadata';
 import { child, children, textAt, type XmlElement } from '../xml/element-tree';
 import { parseUpdateXml, UpdateXmlError } from '../xml/update-xml';
@@ -332,7 +332,7 @@ export class UpstreamClient {
     const batch = emptyBatch();
     const wanted = new Map(ids.map((id) => [id.updateId.toLowerCase(), id]));
     const received = new Map<string, { revision: ReceivedRevision | undefined }>();
-    const prescan = new BlobPrescan(MAX_METADATA_CHARS);
+    const prescan = new BlobPrescan(MAX_BLOB_TEXT_CHARS);
     /** A blob's text: taken out of the answer by the prescan, or (when it could not be) as the parser read it. */
     const blobText = (element: XmlElement | undefined) => {
       if (element === undefined) return undefined;
@@ -378,7 +378,7 @@ export class UpstreamClient {
     const result = await this.authorizedCall('GetUpdateData', (cookie) => requests.getUpdateData(cookie, ids), signal, {
       recordName: 'ServerSyncUpdateData',
       onRecord,
-      maxTextLength: MAX_METADATA_CHARS,
+      maxTextLength: MAX_BLOB_TEXT_CHARS,
       prescan,
       reset: () => {
         Object.assign(batch, emptyBatch());

@@ -15,6 +15,13 @@ import type { UpstreamNotice } from '../client/upstream-client';
 import type { UpdateIdentity } from '../update-metadata';
 import type { EngineToFetcher, FetchClientOptions, FetchedBatch, FetcherToEngine } from './fetch-protocol';
 
+/**
+ * The heap a fetch worker may take. The largest update the limits let through (64 Mi characters of XML, sent as up to
+ * 128 Mi characters of escaped text, held while it is decoded and parsed) needs about 800 MB at its peak: at 512 MB a
+ * worker died on it and took the whole sync with it. Typical peaks are under 200 MB; the limit only stops a runaway.
+ */
+export const FETCH_WORKER_HEAP_MB = 1_536;
+
 /** Requests in flight for the whole fetch, shared among its workers (the client's own default). */
 const CONCURRENCY = 4;
 /** A fetch shorter than this has one worker: a second one's start and authorization cost more than it saves. */
@@ -78,7 +85,7 @@ export function fetchInWorker(
     signal?.addEventListener('abort', cancel, { once: true });
     if (shares.length === 0) return settle();
     for (const share of shares) {
-      const worker = new Worker(workerPath, { resourceLimits: { maxOldGenerationSizeMb: 512 } });
+      const worker = new Worker(workerPath, { resourceLimits: { maxOldGenerationSizeMb: FETCH_WORKER_HEAP_MB } });
       workers.push(worker);
       let over = false;
       const end = (error?: unknown) => {

@@ -176,6 +176,53 @@ describe('revision lists', () => {
   });
 });
 
+describe('compression', () => {
+  it('asks for gzip across a network and inflates the answer as it streams; not from loopback, where it is all cost', async () => {
+    const { url } = await upstream.start({ updates: 60 });
+    // A front that forwards to the service as it is and records what the client asked for.
+    const asked: string[] = [];
+    const front = createServer((request, response) => {
+      asked.push(String(request.headers['accept-encoding']));
+      const target = new URL(request.url ?? '/', url);
+      const forward = fetchLike(target, request);
+      void forward.then(({ status, headers, body }) => response.writeHead(status, headers).end(body));
+    });
+    await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', () => resolve()));
+    const frontUrl = `http://127.0.0.1:${(front.address() as AddressInfo).port}`;
+    try {
+      const plain = upstream.client(frontUrl);
+      const ids = (await plain.getUpdateRevisions({ products: ALL_PRODUCTS, classifications: ALL_CLASSIFICATIONS })).revisions.slice(0, 30);
+      const viaLoopback = await fetchAll(plain, ids);
+      expect(new Set(asked)).toEqual(new Set(['identity']));
+      asked.length = 0;
+      // As a client across a network asks (a host that is not this machine's, forced here on loopback).
+      const zipped = upstream.client(frontUrl, { compression: 'gzip' });
+      const viaGzip = await fetchAll(zipped, ids);
+      expect(new Set(asked)).toEqual(new Set(['gzip']));
+      expect(viaGzip.updates).toEqual(viaLoopback.updates);
+      expect(viaGzip.failures).toEqual([]);
+    } finally {
+      front.close();
+    }
+  });
+});
+
+/** Forwards a request to the service, body and headers as they are, and returns its answer as it came. */
+async function fetchLike(target: URL, request: import('node:http').IncomingMessage) {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  const { request: send } = await import('node:http');
+  return new Promise<{ status: number; headers: import('node:http').IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+    const outgoing = send(target, { method: request.method, headers: request.headers }, (answer) => {
+      const body: Buffer[] = [];
+      answer.on('data', (chunk: Buffer) => body.push(chunk));
+      answer.on('end', () => resolve({ status: answer.statusCode ?? 502, headers: answer.headers, body: Buffer.concat(body) }));
+    });
+    outgoing.on('error', reject);
+    outgoing.end(Buffer.concat(chunks));
+  });
+}
+
 describe('metadata', () => {
   it('fetches in batches of the advertised MaxNumberOfUpdatesPerRequest and refuses larger ones', async () => {
     const { service, url } = await upstream.start({ updates: 200, maxUpdatesPerRequest: 25 });

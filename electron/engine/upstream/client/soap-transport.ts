@@ -24,6 +24,8 @@ export interface TransportOptions {
   proxy?: ProxySettings;
   /** PEM certificates trusted in addition to Node's bundled roots (Microsoft's root is missing from many). */
   extraCaCertificates?: string[];
+  /** Ask for gzip answers: `auto` (default) across a network or a proxy, not from loopback. */
+  compression?: 'auto' | 'gzip' | 'none';
 }
 
 export interface SoapCall {
@@ -46,12 +48,17 @@ export class SoapTransport {
   private readonly dispatcher: Dispatcher;
   private readonly base: URL;
   private readonly proxied: boolean;
+  /** Whether answers are asked for in gzip: across a network (or a proxy), not from this machine itself. */
+  readonly acceptsGzip: boolean;
   readonly timeoutMs: number;
 
   constructor(options: TransportOptions) {
     this.base = new URL(options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
     this.timeoutMs = options.timeoutMs ?? 120_000;
     this.proxied = options.proxy !== undefined;
+    // On loopback (the built-in catalog, a parent site or an import on this machine) compression is all cost: a
+    // 100,000-update sync took 138-150 s with gzip against 110-114 s without, the two processes sharing the cores.
+    this.acceptsGzip = options.compression === 'gzip' || (options.compression !== 'none' && (this.proxied || !isLoopback(this.base.hostname)));
     const ca = options.extraCaCertificates?.length ? [...rootCertificates, ...options.extraCaCertificates] : undefined;
     const tls = ca === undefined ? {} : { ca };
     if (options.proxy !== undefined) {
@@ -89,7 +96,7 @@ export class SoapTransport {
           soapaction: `"${soapActionFor(call.operation)}"`,
           'user-agent': 'UpdateSyncConsole/1.0',
           // Metadata answers are text and shrink to a fifth or less; the answer is inflated as it streams in.
-          'accept-encoding': 'gzip',
+          'accept-encoding': this.acceptsGzip ? 'gzip' : 'identity',
         },
         body: call.body,
       });
@@ -253,4 +260,10 @@ function inflated(body: Dispatcher.ResponseData['body']): Readable {
   const gunzip = createGunzip();
   body.on('error', (error) => gunzip.destroy(error));
   return body.pipe(gunzip);
+}
+
+/** A host on this machine: 127.0.0.0/8, ::1, localhost. */
+function isLoopback(host: string): boolean {
+  const name = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return name === 'localhost' || name === '::1' || /^127\.\d+\.\d+\.\d+$/.test(name) || name === '::ffff:127.0.0.1';
 }

@@ -336,20 +336,27 @@ function proxyRefusal(proxy: ProxySettings, via: URL, status: number, what: stri
   return undefined;
 }
 
-/** A plain HTTP request for an http:// upstream, through the proxy, as a sync sends its requests. */
-function forwardThrough(proxy: ProxySettings, via: URL, target: URL): Promise<{ detail: string; ok?: boolean; hint?: string }> {
+/** A request to the proxy itself, with the saved credentials, timed out after a step's time. */
+function askProxy(proxy: ProxySettings, via: URL, method: 'GET' | 'CONNECT', path: string, host: string) {
   const send = via.protocol === 'https:' ? httpsRequest : httpRequest;
   const credentials = proxy.username === undefined ? undefined : `Basic ${Buffer.from(`${proxy.username}:${proxy.password ?? ''}`).toString('base64')}`;
+  const asking = send({
+    host: via.hostname,
+    port: Number(via.port || (via.protocol === 'https:' ? 443 : 80)),
+    method,
+    path,
+    timeout: STEP_TIMEOUT_MS,
+    headers: { host, ...(credentials === undefined ? {} : { 'proxy-authorization': credentials }) },
+  });
+  asking.once('timeout', () => asking.destroy(new Error(`${via.host} did not answer within ${STEP_TIMEOUT_MS / 1000} s`)));
+  return asking;
+}
+
+/** A plain HTTP request for an http:// upstream, through the proxy, as a sync sends its requests. */
+function forwardThrough(proxy: ProxySettings, via: URL, target: URL): Promise<{ detail: string; ok?: boolean; hint?: string }> {
   const address = new URL(target.pathname.replace(/\/?$/, '/') + SERVER_SYNC_PATH.slice(1), target).href;
   return new Promise((resolve, reject) => {
-    const asking = send({
-      host: via.hostname,
-      port: Number(via.port || (via.protocol === 'https:' ? 443 : 80)),
-      method: 'GET',
-      path: address,
-      timeout: STEP_TIMEOUT_MS,
-      headers: { host: target.host, ...(credentials === undefined ? {} : { 'proxy-authorization': credentials }) },
-    });
+    const asking = askProxy(proxy, via, 'GET', address, target.host);
     asking.once('response', (response) => {
       response.resume();
       const status = response.statusCode ?? 0;
@@ -358,24 +365,14 @@ function forwardThrough(proxy: ProxySettings, via: URL, target: URL): Promise<{ 
         proxyRefusal(proxy, via, status, `a request for ${target.host}`) ?? { detail: `${via.host} forwarded a plain HTTP request to ${target.host} (${as})` },
       );
     });
-    asking.once('timeout', () => asking.destroy(new Error(`${via.host} did not answer within ${STEP_TIMEOUT_MS / 1000} s`)));
     asking.once('error', reject);
     asking.end();
   });
 }
 
 function openTunnel(proxy: ProxySettings, via: URL, authority: string): Promise<{ detail: string; ok?: boolean; hint?: string }> {
-  const send = via.protocol === 'https:' ? httpsRequest : httpRequest;
-  const credentials = proxy.username === undefined ? undefined : `Basic ${Buffer.from(`${proxy.username}:${proxy.password ?? ''}`).toString('base64')}`;
   return new Promise((resolve, reject) => {
-    const asking = send({
-      host: via.hostname,
-      port: Number(via.port || (via.protocol === 'https:' ? 443 : 80)),
-      method: 'CONNECT',
-      path: authority,
-      timeout: STEP_TIMEOUT_MS,
-      headers: { host: authority, ...(credentials === undefined ? {} : { 'proxy-authorization': credentials }) },
-    });
+    const asking = askProxy(proxy, via, 'CONNECT', authority, authority);
     const answered = (status: number, socket?: { destroy(): void }) => {
       socket?.destroy();
       const as = proxy.username === undefined ? 'without credentials' : `as ${proxy.username}`;
@@ -396,7 +393,6 @@ function openTunnel(proxy: ProxySettings, via: URL, authority: string): Promise<
       response.resume();
       answered(response.statusCode ?? 0);
     });
-    asking.once('timeout', () => asking.destroy(new Error(`${via.host} did not answer within ${STEP_TIMEOUT_MS / 1000} s`)));
     asking.once('error', reject);
     asking.end();
   });

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { writeFileAtomic } from './sites/atomic-file';
+import { writeFileAtomic } from './storage/atomic-file';
 
 export interface Installation {
   accountGuid: string;

@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline';
 import { builtPaths, ROOT } from '../helpers/built';
 import { useTempDirs } from '../helpers/temp-dir';
 import { runUsc } from '../helpers/usc-process';
-import { LATEST_SCHEMA_VERSION } from '../../electron/engine/sites/migrations';
+import { LATEST_SCHEMA_VERSION } from '../../electron/engine/storage/migrations';
 
 const tempDir = useTempDirs();
 builtPaths();

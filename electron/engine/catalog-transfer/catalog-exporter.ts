@@ -9,7 +9,7 @@ import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Database } from 'sql.js';
 import { ApiError } from '../../../shared/errors';
-import type { SiteDatabase } from '../sites/site-database';
+import type { SiteDatabase } from '../storage/site-database';
 import { groupPairs, selectRows } from '../sync/sync-queries';
 import { encodePreamble, encodeTrailer, type ExportHeader, type ExportIndex, type RecordRef } from './export-format';
 

@@ -7,7 +7,7 @@
  * whatever anchor the importing site presents.
  */
 import { servedRevision } from '../hierarchy/site-catalog';
-import { BlobStore } from '../sites/blob-store';
+import { BlobStore } from '../storage/blob-store';
 import type { RevisionData, RevisionFilter, UpstreamCatalog } from '../upstream/service/upstream-catalog';
 import type { UpdateIdentity } from '../upstream/update-metadata';
 import type { ExportIndex, RecordRef, VerifiedExport } from './export-format';

@@ -12,7 +12,7 @@ import { ApiError } from '../../../shared/errors';
 import { writeCatalogExport } from '../catalog-transfer/catalog-exporter';
 import { ExportFileCatalog } from '../catalog-transfer/export-file-catalog';
 import { EXPORT_EXTENSION, EXPORT_FORMAT, ExportFileError, isExportFile, verifyExportFile, type VerifiedExport } from '../catalog-transfer/export-format';
-import { readSetting } from '../sites/settings';
+import { readSetting } from '../storage/settings';
 import { readSupConfig } from '../sync/sup-config';
 import { SYNC_KEYS } from '../sync/sync-runner';
 import { UpstreamService } from '../upstream/service/upstream-service';

@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import type { PreflightCheck } from '../../../shared/contract';
 import { describeSyncSource, type SyncSource } from '../../../shared/domain';
 import { checkDiskSpace, checkUpstream, skipped, step } from '../doctor/preflight';
-import { SiteDatabase } from '../sites/site-database';
+import { SiteDatabase } from '../storage/site-database';
 import { categoryRows } from '../sync/category-selection';
 import { detectoidIds, selectRows } from '../sync/sync-queries';
 import { readKeptConfig } from '../sync/upstream-config';

@@ -1,7 +1,7 @@
 /** The site hierarchy as the console shows it (last sync, content versions, drift, retries) and serving a site. */
 import type { HierarchyEntry, SyncStatusRow } from '../../../shared/contract';
 import { describeSyncSource, type SiteCode } from '../../../shared/domain';
-import { readSetting } from '../sites/settings';
+import { readSetting } from '../storage/settings';
 import { lastSuccessfulRunStart, selectRows } from '../sync/sync-queries';
 import type { EngineContext, EngineHandlers } from './engine-context';
 

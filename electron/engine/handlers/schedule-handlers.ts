@@ -5,8 +5,8 @@ import { defaultSchedule, describeSchedule, type SyncSchedule } from '../../../s
 import { scheduleToToken } from '../../../shared/schedule/schedule-token';
 import { toWallClock } from '../../../shared/schedule/time-zone';
 import { readSchedule, wallClockText, writeSchedule } from '../schedule/schedule-store';
-import { readSetting, writeSetting } from '../sites/settings';
-import { inTransaction } from '../sites/transaction';
+import { readSetting, writeSetting } from '../storage/settings';
+import { inTransaction } from '../storage/transaction';
 import type { EngineContext, EngineHandlers } from './engine-context';
 
 export function scheduleHandlers(engine: EngineContext): Pick<EngineHandlers, 'getSchedule' | 'setSchedule' | 'previewSchedule'> {

@@ -8,7 +8,7 @@ import type { ClientSettings } from '../upstream/sync-source';
 import { categoryRows, describeMismatch, matchCategory } from '../sync/category-selection';
 import { detectoidIds } from '../sync/sync-queries';
 import { offeredCategories } from '../sync/upstream-categories';
-import { inTransaction } from '../sites/transaction';
+import { inTransaction } from '../storage/transaction';
 import { previewScope } from '../sync/scope-preview';
 import { readSupConfig, withoutSecrets, writeSupConfig } from '../sync/sup-config';
 import type { EngineContext, EngineHandlers } from './engine-context';

@@ -7,9 +7,9 @@
 import type { SiteCode } from '../../../shared/domain';
 import type { TraceLogWriter } from '../log/trace-log-writer';
 import type { Clock } from '../schedule/clock';
-import type { SiteDatabase } from '../sites/site-database';
-import { readSetting, writeSetting } from '../sites/settings';
-import { inTransaction } from '../sites/transaction';
+import type { SiteDatabase } from '../storage/site-database';
+import { readSetting, writeSetting } from '../storage/settings';
+import { inTransaction } from '../storage/transaction';
 import { childSupConfig, readSupConfig, type EffectiveConfig } from '../sync/sup-config';
 import type { SyncController } from '../sync/sync-controller';
 import { UpstreamService } from '../upstream/service/upstream-service';

@@ -4,8 +4,8 @@
  * metadata XML, FileDigestList and file URLs, read from the site's blob store. Anchors name the site's successful
  * sync runs (`<run id>,<start time>`); a revision changed after an anchor was written by a later run.
  */
-import { BlobStoreError, type BlobLocation, type BlobStore } from '../sites/blob-store';
-import type { SiteDatabase } from '../sites/site-database';
+import { BlobStoreError, type BlobLocation, type BlobStore } from '../storage/blob-store';
+import type { SiteDatabase } from '../storage/site-database';
 import { groupPairs, selectRows } from '../sync/sync-queries';
 import {
   AnchorMismatchError,

@@ -1,7 +1,7 @@
 import type { Database } from 'sql.js';
 import { SyncScheduleSchema, type SyncSchedule } from '../../../shared/schedule/schedule-model';
 import type { WallClock } from '../../../shared/schedule/time-zone';
-import { readSetting, writeSetting } from '../sites/settings';
+import { readSetting, writeSetting } from '../storage/settings';
 
 const KEY = 'sup.schedule';
 

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { isCategoryId } from '../../../shared/categories';
 import { DEFAULT_SUP_CONFIG, SupConfigSchema, type SupConfig } from '../../../shared/domain';
 import { categoryRows, describeMismatch, upgradeNames, type NameUpgrade } from './category-selection';
-import { readSetting, writeSetting } from '../sites/settings';
+import { readSetting, writeSetting } from '../storage/settings';
 import { MICROSOFT_UPDATE_URL } from '../upstream/soap/protocol-names';
 
 const KEY = 'sup.config';

@@ -3,8 +3,8 @@
  * holds (the text in each language, the files and their download URLs), read from the blob store.
  */
 import type { ApiResult } from '../../../shared/contract';
-import { BlobStoreError } from '../sites/blob-store';
-import type { SiteDatabase } from '../sites/site-database';
+import { BlobStoreError } from '../storage/blob-store';
+import type { SiteDatabase } from '../storage/site-database';
 import { parseUpdateXml, UpdateXmlError } from '../upstream/xml/update-xml';
 import { updateDetailRows } from './update-queries';
 

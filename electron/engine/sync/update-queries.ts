@@ -2,7 +2,7 @@
 import type { Database, SqlValue } from 'sql.js';
 import type { z } from 'zod';
 import type { UpdateQuerySchema, UpdateRow } from '../../../shared/contract';
-import { deferredIndexes } from '../sites/deferred-indexes';
+import { deferredIndexes } from '../storage/deferred-indexes';
 import type { CategoryType } from '../upstream/update-metadata';
 import { selectRows } from './sync-queries';
 import { matchDoclists, type DocSet, type DoclistQuery } from './search-doclists';

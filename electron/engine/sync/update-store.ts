@@ -8,7 +8,7 @@ import { ruleCondition, ruleReason } from './supersedence-rule';
  * the links, the search index and the history use instead of the 36-character GUID.
  */
 import type { Database, Statement } from 'sql.js';
-import type { BlobLocation } from '../sites/blob-store';
+import type { BlobLocation } from '../storage/blob-store';
 import type { UpdateIdentity, UpdateMetadata } from '../upstream/update-metadata';
 import type { StoredRevision } from './sync-plan';
 

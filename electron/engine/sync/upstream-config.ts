@@ -5,7 +5,7 @@
  */
 import type { Database } from 'sql.js';
 import { updateLanguage } from '../../../shared/languages';
-import { readSetting, writeSetting } from '../sites/settings';
+import { readSetting, writeSetting } from '../storage/settings';
 import type { ServerConfig } from '../upstream/client/upstream-client';
 
 const KEY = 'sync.upstreamConfig';

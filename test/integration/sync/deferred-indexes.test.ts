@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Database } from 'sql.js';
 import { describe, expect, it } from 'vitest';
 import type { Engine } from '../../../electron/engine/engine';
-import { deferIndexes, deferredIndexes } from '../../../electron/engine/sites/deferred-indexes';
+import { deferIndexes, deferredIndexes } from '../../../electron/engine/storage/deferred-indexes';
 import { useSyncFixture } from '../../helpers/sync-fixture';
 
 const fixture = useSyncFixture();

@@ -5,7 +5,7 @@
 import type { Database, SqlValue } from 'sql.js';
 import { describe, expect, it } from 'vitest';
 import { UpdateQuerySchema, UPDATE_SORT_COLUMNS } from '../../../shared/contract';
-import { buildDeferredIndexes, deferIndexes } from '../../../electron/engine/sites/deferred-indexes';
+import { buildDeferredIndexes, deferIndexes } from '../../../electron/engine/storage/deferred-indexes';
 import { matchDoclists } from '../../../electron/engine/sync/search-doclists';
 import { queryUpdates, SORT_SQL } from '../../../electron/engine/sync/update-queries';
 import { searchQuery } from '../../../electron/engine/sync/update-search';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../../helpers/built';
 import { productId, storedRevisions, useSyncFixture } from '../../helpers/sync-fixture';
-import { LATEST_SCHEMA_VERSION } from '../../../electron/engine/sites/migrations';
+import { LATEST_SCHEMA_VERSION } from '../../../electron/engine/storage/migrations';
 import type { SupConfig, SyncRun } from '../../../shared/domain';
 
 const fixture = useSyncFixture();

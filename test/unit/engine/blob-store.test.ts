@@ -2,13 +2,13 @@ import { closeSync, openSync, readdirSync, readFileSync, statSync, writeSync } f
 import { dirname, join } from 'node:path';
 import { crc32, deflateRawSync } from 'node:zlib';
 import { compress as lz4Compress } from 'lz4-wasm-nodejs';
-import { compactBlobStore } from '../../../electron/engine/sites/blob-compaction';
+import { compactBlobStore } from '../../../electron/engine/storage/blob-compaction';
 import { describe, expect, it } from 'vitest';
-import { BlobStore, BlobStoreError, type BlobRecord } from '../../../electron/engine/sites/blob-store';
+import { BlobStore, BlobStoreError, type BlobRecord } from '../../../electron/engine/storage/blob-store';
 import { writeCabinet } from '../../../electron/engine/upstream/cab/cabinet';
-import { SiteDatabase } from '../../../electron/engine/sites/site-database';
-import { loadSqlJs } from '../../../electron/engine/sites/sqljs';
-import { inTransaction } from '../../../electron/engine/sites/transaction';
+import { SiteDatabase } from '../../../electron/engine/storage/site-database';
+import { loadSqlJs } from '../../../electron/engine/storage/sqljs';
+import { inTransaction } from '../../../electron/engine/storage/transaction';
 import { useTempDirs } from '../../helpers/temp-dir';
 
 const tempDir = useTempDirs();

@@ -5,7 +5,7 @@
  */
 import type { Database } from 'sql.js';
 import { describe, expect, it } from 'vitest';
-import { loadSqlJs } from '../../../electron/engine/sites/sqljs';
+import { loadSqlJs } from '../../../electron/engine/storage/sqljs';
 import { matchDoclists, type DoclistQuery } from '../../../electron/engine/sync/search-doclists';
 import { matchText } from '../../../electron/engine/sync/update-search';
 import { SeededRandom } from '../../../electron/engine/upstream/service/random';

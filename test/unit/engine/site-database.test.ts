@@ -2,9 +2,9 @@ import { existsSync, readdirSync, readFileSync, statSync, truncateSync, writeFil
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../../../electron/engine/engine';
-import { LATEST_SCHEMA_VERSION } from '../../../electron/engine/sites/migrations';
-import { SiteDatabase, SiteDatabaseDamagedError } from '../../../electron/engine/sites/site-database';
-import { loadSqlJs } from '../../../electron/engine/sites/sqljs';
+import { LATEST_SCHEMA_VERSION } from '../../../electron/engine/storage/migrations';
+import { SiteDatabase, SiteDatabaseDamagedError } from '../../../electron/engine/storage/site-database';
+import { loadSqlJs } from '../../../electron/engine/storage/sqljs';
 import { ApiError } from '../../../shared/errors';
 import { useTempDirs } from '../../helpers/temp-dir';
 

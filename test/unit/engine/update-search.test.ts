@@ -4,7 +4,7 @@
  * letters beyond ASCII (which the index neither splits on nor lowers) and characters outside the BMP.
  */
 import { describe, expect, it } from 'vitest';
-import { loadSqlJs } from '../../../electron/engine/sites/sqljs';
+import { loadSqlJs } from '../../../electron/engine/storage/sqljs';
 import { matchText, searchQuery, searchTokens, wordTest } from '../../../electron/engine/sync/update-search';
 import { SeededRandom } from '../../../electron/engine/upstream/service/random';
 

@@ -2,9 +2,9 @@ import { appendFileSync, copyFileSync, existsSync, readFileSync, renameSync, wri
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { SiteDatabase, SiteDatabaseDamagedError } from '../../../electron/engine/sites/site-database';
-import { loadSqlJs } from '../../../electron/engine/sites/sqljs';
-import { inSavepoint, inTransaction } from '../../../electron/engine/sites/transaction';
+import { SiteDatabase, SiteDatabaseDamagedError } from '../../../electron/engine/storage/site-database';
+import { loadSqlJs } from '../../../electron/engine/storage/sqljs';
+import { inSavepoint, inTransaction } from '../../../electron/engine/storage/transaction';
 import { useTempDirs } from '../../helpers/temp-dir';
 
 const tempDir = useTempDirs();

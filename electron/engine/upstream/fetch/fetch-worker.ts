@@ -4,7 +4,7 @@
  * then terminated.
  */
 import { parentPort } from 'node:worker_threads';
-import { encodeRevision } from '../../sites/blob-store';
+import { encodeRevision } from '../../storage/blob-store';
 import { UpstreamClient } from '../client/upstream-client';
 import { UpstreamError } from '../client/upstream-error';
 import { FETCH_AHEAD, type EngineToFetcher, type FetchedBatch, type FetcherToEngine } from './fetch-protocol';

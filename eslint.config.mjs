@@ -3,6 +3,11 @@ import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
+/** SQL as a statement begins (upper case, as the storage modules write it): only electron/engine/storage/ holds it. */
+const SQL_STATEMENT =
+  '^\\s*(SELECT\\s|INSERT\\s+(OR\\s+\\w+\\s+)?INTO\\s|UPDATE\\s+\\w+\\s+SET\\s|DELETE\\s+FROM\\s|REPLACE\\s+INTO\\s|CREATE\\s|DROP\\s|ALTER\\s+TABLE\\s|PRAGMA\\s+\\w+\\s*($|[(=;])|BEGIN\\b|COMMIT\\b|ROLLBACK\\b|SAVEPOINT\\s|RELEASE\\s|WITH\\s+(RECURSIVE\\s+)?\\w+|VACUUM\\b|ANALYZE\\b|REINDEX\\b)';
+const STORAGE_ONLY = 'The site databases are reached through electron/engine/storage/ only: call (or add) a typed function there.';
+
 export default tseslint.config(
   { ignores: ['out/**', 'release/**', 'node_modules/**', 'test-results/**'] },
   js.configs.recommended,
@@ -26,6 +31,28 @@ export default tseslint.config(
       'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.tsx', '.js', '.mjs', '.json'] })],
     },
     rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] },
+  },
+  {
+    // One storage boundary: nothing outside electron/engine/storage/ imports sql.js, writes SQL or holds a connection.
+    files: ['electron/**/*.ts', 'shared/**/*.ts', 'renderer/**/*.{ts,tsx}'],
+    ignores: ['electron/engine/storage/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'electron', message: 'Only electron/main.ts and electron/preload.ts may import electron.' },
+            { name: 'sql.js', message: STORAGE_ONLY },
+          ],
+        },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        { selector: `Literal[value=/${SQL_STATEMENT}/]`, message: `SQL outside the storage layer. ${STORAGE_ONLY}` },
+        { selector: `TemplateLiteral > TemplateElement:first-child[value.raw=/${SQL_STATEMENT}/]`, message: `SQL outside the storage layer. ${STORAGE_ONLY}` },
+        { selector: "MemberExpression[property.name='db']", message: `A site's connection outside the storage layer. ${STORAGE_ONLY}` },
+      ],
+    },
   },
   {
     files: ['electron/main.ts', 'electron/preload.ts'],

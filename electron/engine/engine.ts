@@ -29,7 +29,7 @@ import { inTransaction } from './storage/transaction';
 import { loadInstallation } from './installation';
 import { describeNameUpgrade, readSupConfig, upgradeStoredSelection, withoutSecrets, writeSupConfig } from './sync/sup-config';
 import { SyncController } from './sync/sync-controller';
-import { markRunsInterrupted } from './sync/sync-queries';
+import { markRunsInterrupted } from './storage/runs';
 import { SyncSourceConnector, type ClientSettings } from './upstream/sync-source';
 
 /** Engine settings that tests and benchmarks change; all JSON, so they cross into the worker. */
@@ -172,21 +172,21 @@ export class Engine {
             .list()
             .filter((site) => site.parentCode === null && site.health.state === 'ok')
             .map((site) => site.code),
-        readSchedule: (site) => readSchedule(this.sites.database(site).db),
+        readSchedule: (site) => readSchedule(this.sites.database(site)),
         readLastFired: (site) => {
-          const text = readSetting<string>(this.sites.database(site).db, 'schedule.lastFired');
+          const text = readSetting<string>(this.sites.database(site), 'schedule.lastFired');
           return text === undefined ? undefined : new Date(text);
         },
         writeLastFired: (site, due) => {
           const database = this.sites.database(site);
-          inTransaction(database.db, () => writeSetting(database.db, 'schedule.lastFired', due.toISOString()));
+          inTransaction(database, () => writeSetting(database, 'schedule.lastFired', due.toISOString()));
           database.save();
         },
         fire: (site, due, reason) => {
           const log = this.logFor(site);
           // A site that does not synchronize (kept current by catalog imports) has nothing to run on schedule: a
           // failed run and an hourly retry for each due time would only bury its real state.
-          if (readSupConfig(this.sites.database(site).db).source.kind === 'none') {
+          if (readSupConfig(this.sites.database(site)).source.kind === 'none') {
             log.writeNow(
               `The scheduled synchronization due at ${due.toISOString()} was skipped: the Software Update Point is set to "Do not synchronize" (catalog imports keep this site current).`,
             );
@@ -235,11 +235,11 @@ export class Engine {
     for (const site of this.sites.list()) {
       if (site.health.state !== 'ok') continue;
       const database = this.sites.database(site.code);
-      const stored = readSupConfig(database.db);
+      const stored = readSupConfig(database);
       const password = stored.proxy?.password;
       if (password === undefined) continue;
       this.credentials.setProxyPassword(site.code, password === '' ? undefined : password);
-      inTransaction(database.db, () => writeSupConfig(database.db, withoutSecrets(stored)));
+      inTransaction(database, () => writeSupConfig(database, withoutSecrets(stored)));
       database.save();
     }
   }
@@ -252,7 +252,7 @@ export class Engine {
     for (const site of this.sites.list()) {
       if (site.health.state !== 'ok') continue;
       const database = this.sites.database(site.code);
-      const upgrade = inTransaction(database.db, () => upgradeStoredSelection(database.db));
+      const upgrade = inTransaction(database, () => upgradeStoredSelection(database));
       if (upgrade === undefined) continue;
       if (upgrade.matched.length > 0) database.save();
       for (const line of describeNameUpgrade(upgrade, site.code)) this.logFor(site.code).writeNow(line);
@@ -303,7 +303,7 @@ export class Engine {
     for (const site of this.sites.list()) {
       if (site.health.state !== 'ok') continue;
       const database = this.sites.database(site.code);
-      const interrupted = inTransaction(database.db, () => markRunsInterrupted(database.db, this.clock.now()));
+      const interrupted = inTransaction(database, () => markRunsInterrupted(database, this.clock.now()));
       if (interrupted.length === 0) continue;
       database.save();
       // An import is not resumed from the site's own source: the file is imported again by the administrator.

@@ -7,10 +7,9 @@
 import { createHash } from 'node:crypto';
 import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import type { Database } from 'sql.js';
 import { ApiError } from '../../../shared/errors';
 import type { SiteDatabase } from '../storage/site-database';
-import { groupPairs, selectRows } from '../sync/sync-queries';
+import { snapshotCatalog } from '../storage/catalog-snapshot';
 import { encodePreamble, encodeTrailer, type ExportHeader, type ExportIndex, type RecordRef } from './export-format';
 
 export interface ExportSummary {
@@ -21,49 +20,6 @@ export interface ExportSummary {
   categories: number;
 }
 
-interface Snapshot {
-  config: Array<{ id: string; revision: number; offset: number; length: number }>;
-  updates: Array<{
-    id: string;
-    revision: number;
-    offset: number;
-    length: number;
-    deployable: boolean;
-    classification: string | null;
-    products: string[];
-    bundled: string[];
-  }>;
-}
-
-/** What an export carries, read in one go: every category and detectoid, every update not removed, with its links. */
-export function snapshotCatalog(db: Database): Snapshot {
-  const config = selectRows(
-    db,
-    `SELECT category_id AS id, revision, blob_offset, blob_length FROM category WHERE blob_offset IS NOT NULL
-     UNION ALL SELECT detectoid_id AS id, revision, blob_offset, blob_length FROM detectoid WHERE blob_offset IS NOT NULL`,
-  ).map((row) => ({ id: String(row.id), revision: Number(row.revision), offset: Number(row.blob_offset), length: Number(row.blob_length) }));
-  const products = groupPairs(
-    selectRows(db, 'SELECT p.update_key AS key, c.category_id AS value FROM update_product p JOIN category c ON c.category_key = p.category_key'),
-  );
-  const bundled = groupPairs(selectRows(db, 'SELECT parent_key AS key, child_id AS value FROM bundle'));
-  const updates = selectRows(
-    db,
-    `SELECT u.update_key, u.update_id, u.revision, u.blob_offset, u.blob_length, u.deployable, c.category_id AS classification_id
-     FROM software_update u LEFT JOIN category c ON c.category_key = u.classification_key
-     WHERE u.state <> 'removed' AND u.blob_offset IS NOT NULL ORDER BY u.update_key`,
-  ).map((row) => ({
-    id: String(row.update_id),
-    revision: Number(row.revision),
-    offset: Number(row.blob_offset),
-    length: Number(row.blob_length),
-    deployable: Number(row.deployable) === 1,
-    classification: row.classification_id === null ? null : String(row.classification_id),
-    products: products.get(String(row.update_key)) ?? [],
-    bundled: bundled.get(String(row.update_key)) ?? [],
-  }));
-  return { config, updates };
-}
-
 export async function writeCatalogExport(options: {
   database: SiteDatabase;
   header: ExportHeader;
@@ -72,7 +28,7 @@ export async function writeCatalogExport(options: {
   signal?: AbortSignal;
 }): Promise<ExportSummary> {
   const { database, header, file, onProgress, signal } = options;
-  const snapshot = snapshotCatalog(database.db);
+  const snapshot = snapshotCatalog(database);
   if (snapshot.config.length === 0 && snapshot.updates.length === 0) {
     throw new ApiError('NOT_ALLOWED', `${header.site} has no synchronized catalog to export yet: synchronize it first.`);
   }

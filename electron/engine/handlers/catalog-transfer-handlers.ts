@@ -93,7 +93,7 @@ export function catalogTransferHandlers(
       return transfer(code, async (signal) => {
         // A child site's selection is its top-level site's: the one its catalog was synchronized with.
         const own = engine.supConfigOf(code);
-        const top = readSupConfig(sites.database(engine.topLevelOf(code)).db);
+        const top = readSupConfig(sites.database(engine.topLevelOf(code)));
         const summary = await writeCatalogExport({
           database,
           file: path,
@@ -103,7 +103,7 @@ export function catalogTransferHandlers(
             site: code,
             siteName: sites.get(code).name,
             exportedAt: engine.now().toISOString(),
-            contentVersion: readSetting<number>(database.db, SYNC_KEYS.contentVersion) ?? 0,
+            contentVersion: readSetting<number>(database, SYNC_KEYS.contentVersion) ?? 0,
             settings: {
               products: own.products,
               classifications: own.classifications,

@@ -5,8 +5,8 @@ import type { PreflightCheck } from '../../../shared/contract';
 import { describeSyncSource, type SyncSource } from '../../../shared/domain';
 import { checkDiskSpace, checkUpstream, skipped, step } from '../doctor/preflight';
 import { SiteDatabase } from '../storage/site-database';
-import { categoryRows } from '../sync/category-selection';
-import { detectoidIds, selectRows } from '../sync/sync-queries';
+import { categoryRows, detectoidIds } from '../storage/categories';
+import { integrityProblems, verifyBlobRecords } from '../storage/integrity';
 import { readKeptConfig } from '../sync/upstream-config';
 import type { EngineContext, EngineHandlers } from './engine-context';
 
@@ -31,7 +31,7 @@ export function doctorHandlers(
       } else {
         const config = await engine.hierarchy.configFor(code);
         const url = await urlOf(config.source);
-        const kept = readKeptConfig(database.db, url);
+        const kept = readKeptConfig(database, url);
         checks.push(
           ...(await checkUpstream(
             {
@@ -43,8 +43,8 @@ export function doctorHandlers(
                 products: config.products,
                 classifications: config.classifications,
                 ...(config.unresolvedNames === undefined ? {} : { unresolvedNames: config.unresolvedNames }),
-                known: categoryRows(database.db),
-                detectoids: detectoidIds(database.db),
+                known: categoryRows(database),
+                detectoids: detectoidIds(database),
               },
               ...(config.proxy === undefined ? {} : { proxy: config.proxy }),
               ...(config.extraCaCertificates === undefined ? {} : { extraCaCertificates: config.extraCaCertificates }),
@@ -64,17 +64,10 @@ export function doctorHandlers(
         await step(
           'Site database integrity',
           async () => {
-            const answer = selectRows(database.db, 'PRAGMA integrity_check').map((row) => String(Object.values(row)[0]));
-            if (answer.join() !== 'ok')
-              return { ok: false, detail: answer.slice(0, 5).join('; '), hint: `Restore the previous version: usc site restore --site ${code}.` };
-            let records = 0;
-            for (const table of ['software_update', 'category']) {
-              const idColumn = table === 'category' ? 'category_id' : 'update_id';
-              for (const row of selectRows(database.db, `SELECT ${idColumn} AS id, blob_offset, blob_length FROM ${table} WHERE blob_offset IS NOT NULL`)) {
-                database.blobs.verify({ offset: Number(row.blob_offset), length: Number(row.blob_length) }, String(row.id));
-                records++;
-              }
-            }
+            const problems = integrityProblems(database);
+            if (problems.length > 0)
+              return { ok: false, detail: problems.slice(0, 5).join('; '), hint: `Restore the previous version: usc site restore --site ${code}.` };
+            const records = verifyBlobRecords(database);
             return { detail: `PRAGMA integrity_check: ok; ${records.toLocaleString('en-US')} metadata records in the blob store, every checksum matches` };
           },
           () => 'A damaged metadata record fails only its update; a full synchronization fetches it again. A damaged site database: usc site restore.',

@@ -15,7 +15,7 @@ import type { CredentialStore } from '../storage/credential-store';
 import type { SiteRegistry } from '../storage/site-registry';
 import { childSupConfig, readSupConfig, withoutSecrets } from '../sync/sup-config';
 import type { SyncController } from '../sync/sync-controller';
-import { listRuns } from '../sync/sync-queries';
+import { listRuns } from '../storage/runs';
 
 type ParsedParams<M extends ApiMethodName> = z.output<(typeof apiMethods)[M]['params']>;
 export type EngineHandlers = {
@@ -67,9 +67,9 @@ export function engineContext(parts: EngineParts): EngineContext {
     supConfigOf(site) {
       // A child's follow the top-level site's; the proxy password never leaves the engine.
       const topSite = topLevelOf(site);
-      const top = readSupConfig(parts.sites.database(topSite).db);
+      const top = readSupConfig(parts.sites.database(topSite));
       const parent = parts.sites.get(site).parentCode;
-      const config = withoutSecrets(parent === null ? top : childSupConfig(top, readSupConfig(parts.sites.database(site).db), parent));
+      const config = withoutSecrets(parent === null ? top : childSupConfig(top, readSupConfig(parts.sites.database(site)), parent));
       if (config.proxy === undefined) return config;
       return { ...config, proxy: { ...config.proxy, passwordSaved: parts.credentials.proxyPassword(topSite) !== undefined } };
     },
@@ -77,7 +77,7 @@ export function engineContext(parts: EngineParts): EngineContext {
     runsOf(site, limit) {
       // A run still marked running that this engine is not running was interrupted: this engine holds the data
       // folder, so nobody else runs it (a command's engine says so without writing it).
-      return listRuns(parts.sites.database(site).db, site, limit).map((run) =>
+      return listRuns(parts.sites.database(site), site, limit).map((run) =>
         run.outcome === 'running' && !parts.syncs.isRunning(site)
           ? { ...run, outcome: 'interrupted', error: { code: 'INTERRUPTED', message: 'The engine stopped during this synchronization' } }
           : run,

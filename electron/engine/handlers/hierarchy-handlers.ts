@@ -2,7 +2,7 @@
 import type { HierarchyEntry, SyncStatusRow } from '../../../shared/contract';
 import { describeSyncSource, type SiteCode } from '../../../shared/domain';
 import { readSetting } from '../storage/settings';
-import { lastSuccessfulRunStart, selectRows } from '../sync/sync-queries';
+import { lastSuccessfulRun } from '../storage/runs';
 import type { EngineContext, EngineHandlers } from './engine-context';
 
 export function hierarchyHandlers(engine: EngineContext): Pick<EngineHandlers, 'getHierarchy' | 'serveSite' | 'getSyncStatus'> {
@@ -40,10 +40,9 @@ function syncStatus(engine: EngineContext): SyncStatusRow[] {
         nextRetry: null,
       };
     }
-    const db = engine.sites.database(site.code).db;
     const recent = engine.runsOf(site.code, 20);
     const [last] = recent;
-    const [success] = selectRows(db, "SELECT ended_at FROM sync_run WHERE outcome = 'succeeded' ORDER BY run_id DESC LIMIT 1");
+    const success = lastSuccessfulRun(engine.sites.database(site.code));
     const progress = engine.syncs.state(site.code).progress;
     const state = entry.syncing
       ? 'syncing'
@@ -69,7 +68,7 @@ function syncStatus(engine: EngineContext): SyncStatusRow[] {
             : describeSyncSource(source),
       state,
       progress: progress === null ? null : { phase: progress.phase, percent: progress.percent },
-      lastSuccess: success === undefined || success.ended_at === null ? null : String(success.ended_at),
+      lastSuccess: success?.endedAt ?? null,
       lastAttempt: last === undefined ? null : { at: last.endedAt ?? last.startedAt, outcome: last.outcome, kind: last.kind, trigger: last.trigger },
       lastError: last?.error ?? null,
       contentVersion: entry.contentVersion,
@@ -85,7 +84,7 @@ function hierarchyView(engine: EngineContext): HierarchyEntry[] {
   const { sites } = engine;
   const contentVersion = (code: SiteCode) => {
     try {
-      return readSetting<number>(sites.database(code).db, 'sync.contentVersion') ?? 0;
+      return readSetting<number>(sites.database(code), 'sync.contentVersion') ?? 0;
     } catch {
       return 0;
     }
@@ -96,8 +95,8 @@ function hierarchyView(engine: EngineContext): HierarchyEntry[] {
     }
     const [last] = engine.runsOf(site.code, 1);
     const parent = site.parentCode;
-    const parentLast = parent === null ? undefined : lastSuccessfulRunStart(sites.database(parent).db);
-    const ownLast = lastSuccessfulRunStart(sites.database(site.code).db);
+    const parentLast = parent === null ? undefined : lastSuccessfulRun(sites.database(parent))?.startedAt;
+    const ownLast = lastSuccessfulRun(sites.database(site.code))?.startedAt;
     return {
       site,
       lastRun:

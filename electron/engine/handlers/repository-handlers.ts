@@ -1,7 +1,8 @@
 /** The Update Repository: pages of updates, one update's details, the folders, and the category list. */
 import { ApiError } from '../../../shared/errors';
 import { updateDetails } from '../sync/update-details';
-import { listCategories, queryUpdates, repositoryFolders } from '../sync/update-queries';
+import { listCategories } from '../storage/categories';
+import { queryUpdates, repositoryFolders } from '../storage/update-queries';
 import type { EngineContext, EngineHandlers } from './engine-context';
 
 export function repositoryHandlers(
@@ -9,14 +10,14 @@ export function repositoryHandlers(
 ): Pick<EngineHandlers, 'queryUpdates' | 'getUpdateDetails' | 'getRepositoryFolders' | 'listCategories'> {
   const { sites } = engine;
   return {
-    queryUpdates: (query) => queryUpdates(sites.database(query.site).db, query),
+    queryUpdates: (query) => queryUpdates(sites.database(query.site), query),
     getUpdateDetails: ({ site, updateId }) => {
       const details = updateDetails(sites.database(site), updateId, engine.supConfigOf(site).languages);
       if (details === undefined) throw new ApiError('NOT_FOUND', `Site ${site} has no update ${updateId}.`);
       return details;
     },
-    getRepositoryFolders: ({ site }) => repositoryFolders(sites.database(site).db),
+    getRepositoryFolders: ({ site }) => repositoryFolders(sites.database(site)),
     // Categories are synchronized by the top-level site only; children show its list.
-    listCategories: ({ site }) => listCategories(sites.database(engine.topLevelOf(site)).db),
+    listCategories: ({ site }) => listCategories(sites.database(engine.topLevelOf(site))),
   };
 }

@@ -22,17 +22,17 @@ export function scheduleHandlers(engine: EngineContext): Pick<EngineHandlers, 'g
     schedule.startIsDefault ? { ...schedule, start: wallClockText(toWallClock(engine.now().getTime(), schedule.utc ? 'UTC' : engine.timeZone)) } : schedule;
 
   return {
-    getSchedule: ({ site }) => info(readSchedule(engine.sites.database(engine.topLevelOf(site)).db) ?? defaultSchedule(engine.now())),
+    getSchedule: ({ site }) => info(readSchedule(engine.sites.database(engine.topLevelOf(site))) ?? defaultSchedule(engine.now())),
     setSchedule: ({ site, schedule }) => {
       engine.requireTopLevel(site, 'change the synchronization schedule');
       const database = engine.sites.database(site);
       const normalized = withStart(schedule);
-      inTransaction(database.db, () => {
-        writeSchedule(database.db, normalized);
+      inTransaction(database, () => {
+        writeSchedule(database, normalized);
         // A new default start fires at once; otherwise runs before now are not "missed".
-        const previous = readSetting<string>(database.db, 'schedule.lastFired');
+        const previous = readSetting<string>(database, 'schedule.lastFired');
         const keep = previous !== undefined && Date.parse(previous) > engine.now().getTime() ? previous : engine.now().toISOString();
-        writeSetting(database.db, 'schedule.lastFired', normalized.startIsDefault ? undefined : keep);
+        writeSetting(database, 'schedule.lastFired', normalized.startIsDefault ? undefined : keep);
       });
       database.save();
       engine.logFor(site).writeNow(`Synchronization schedule changed: ${describeSchedule(normalized)}.`);

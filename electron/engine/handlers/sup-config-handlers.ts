@@ -5,8 +5,9 @@ import { ApiError } from '../../../shared/errors';
 import { UPDATE_LANGUAGES } from '../../../shared/languages';
 import type { UpstreamClient } from '../upstream/client/upstream-client';
 import type { ClientSettings } from '../upstream/sync-source';
-import { categoryRows, describeMismatch, matchCategory } from '../sync/category-selection';
-import { detectoidIds } from '../sync/sync-queries';
+import { categoryRows, detectoidIds } from '../storage/categories';
+import { describeMismatch, matchCategory } from '../sync/category-selection';
+
 import { offeredCategories } from '../sync/upstream-categories';
 import { inTransaction } from '../storage/transaction';
 import { previewScope } from '../sync/scope-preview';
@@ -20,7 +21,7 @@ export function supConfigHandlers(
   return {
     resolveCategories: ({ site, products, classifications }) => resolveCategories(engine, connect, site, products, classifications),
     getSupConfig: ({ site }) => engine.supConfigOf(site),
-    previewSupScope: ({ site, config }) => previewScope(engine.sites.database(engine.topLevelOf(site)).db, engine.supConfigOf(site), config, engine.now()),
+    previewSupScope: ({ site, config }) => previewScope(engine.sites.database(engine.topLevelOf(site)), engine.supConfigOf(site), config, engine.now()),
     setSupConfig: ({ site, config }) => {
       const database = engine.sites.database(site);
       refuseUnknownLanguages(config.languages);
@@ -33,9 +34,9 @@ export function supConfigHandlers(
         if (config.source.kind !== 'upstream' && config.source.kind !== 'parent' && config.source.kind !== 'sample') {
           throw new ApiError('BAD_REQUEST', `A child site synchronizes from its parent: its source can only be the parent's URL.`);
         }
-        const own = readSupConfig(database.db);
-        inTransaction(database.db, () =>
-          writeSupConfig(database.db, {
+        const own = readSupConfig(database);
+        inTransaction(database, () =>
+          writeSupConfig(database, {
             ...own,
             source: config.source.kind === 'upstream' ? config.source : { kind: 'parent', site: engine.sites.get(site).parentCode! },
             retryMinutes: config.retryMinutes,
@@ -49,7 +50,7 @@ export function supConfigHandlers(
       const password = config.proxy?.password;
       if (config.proxy === undefined) engine.credentials.setProxyPassword(site, undefined);
       else if (password !== undefined) engine.credentials.setProxyPassword(site, password === '' ? undefined : password);
-      inTransaction(database.db, () => writeSupConfig(database.db, withoutSecrets(config)));
+      inTransaction(database, () => writeSupConfig(database, withoutSecrets(config)));
       database.save();
       return engine.supConfigOf(site);
     },
@@ -82,7 +83,7 @@ async function resolveCategories(
 ): Promise<ApiResult<'resolveCategories'>> {
   const top = engine.topLevelOf(site);
   const database = engine.sites.database(top);
-  const known = categoryRows(database.db);
+  const known = categoryRows(database);
   const inputs = [
     ...products.map((input) => ({ input, kind: 'product' as const })),
     ...classifications.map((input) => ({ input, kind: 'classification' as const })),
@@ -101,7 +102,7 @@ async function resolveCategories(
           ...(config.proxy === undefined ? {} : { proxy: config.proxy }),
           ...(config.extraCaCertificates === undefined ? {} : { extraCaCertificates: config.extraCaCertificates }),
         });
-        const { rows } = await offeredCategories(client, known, detectoidIds(database.db));
+        const { rows } = await offeredCategories(client, known, detectoidIds(database));
         const all = [...known, ...rows.filter((row) => !known.some((other) => other.id === row.id))];
         matches = inputs.map(({ input, kind }) => matchCategory(all, input, kind));
       } catch (error) {

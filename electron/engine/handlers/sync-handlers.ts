@@ -1,7 +1,9 @@
 /** Synchronizations: run, cancel, retry, their state, history, what each changed and the status messages. */
 import { ApiError } from '../../../shared/errors';
 import { SYNC_COMPONENT } from '../log/status-messages';
-import { componentStatusCounts, listStatusMessages, runChanges } from '../sync/sync-queries';
+import { statusMessagesOf } from '../log/status-messages';
+import { runChanges } from '../storage/runs';
+import { componentStatusCounts } from '../storage/status-messages';
 
 const NO_MESSAGES = { errors: 0, warnings: 0, information: 0 };
 import type { EngineContext, EngineHandlers } from './engine-context';
@@ -37,12 +39,12 @@ export function syncHandlers(
       return { status: hierarchy.retryNow(site).status };
     },
     querySyncHistory: ({ site, limit }) => engine.runsOf(site, limit).map((run, index) => (index === 0 ? withNextRetry(run) : run)),
-    querySyncChanges: ({ site, runId, includeBundled }) => runChanges(sites.database(site).db, runId, includeBundled ?? false),
-    queryStatusMessages: ({ site, limit }) => listStatusMessages(sites.database(site).db, site, limit),
+    querySyncChanges: ({ site, runId, includeBundled }) => runChanges(sites.database(site), runId, includeBundled ?? false),
+    queryStatusMessages: ({ site, limit }) => statusMessagesOf(sites.database(site), site, limit),
     getComponentStatus: ({ site }) => {
       const now = engine.now().getTime();
       const since = { day: new Date(now - 24 * 3_600_000).toISOString(), week: new Date(now - 7 * 24 * 3_600_000).toISOString() };
-      const rows = componentStatusCounts(sites.database(site).db, since);
+      const rows = componentStatusCounts(sites.database(site), since);
       // The component reports even before its first message: it is listed, with nothing counted.
       const components = rows.some((row) => row.component === SYNC_COMPONENT)
         ? rows

@@ -47,10 +47,10 @@ export class HierarchyCoordinator {
 
   /** The settings a site's sync follows: the top-level site's, with the parent as source for a child. */
   async configFor(site: SiteCode): Promise<EffectiveConfig> {
-    const own = readSupConfig(this.host.database(site).db);
+    const own = readSupConfig(this.host.database(site));
     const parent = this.host.parentOf(site);
     const topSite = this.host.topLevelOf(site);
-    const effective = parent === null ? own : childSupConfig(readSupConfig(this.host.database(topSite).db), own, parent);
+    const effective = parent === null ? own : childSupConfig(readSupConfig(this.host.database(topSite)), own, parent);
     // The proxy is the top-level site's, and so is its password.
     const password = effective.proxy === undefined ? undefined : this.host.proxyPassword(topSite);
     const config = password === undefined ? effective : { ...effective, proxy: { ...effective.proxy!, password } };
@@ -64,7 +64,7 @@ export class HierarchyCoordinator {
   async serve(site: SiteCode, port = 0, bind = '127.0.0.1'): Promise<string> {
     const running = this.services.get(site);
     if (running !== undefined && port === 0) return running.url;
-    const top = readSupConfig(this.host.database(this.host.topLevelOf(site)).db);
+    const top = readSupConfig(this.host.database(this.host.topLevelOf(site)));
     const service = new UpstreamService({
       catalog: new SiteCatalog(() => this.host.database(site), top.languages),
       onServeProblem: (message) => this.host.logFor(site).writeNow(`ERROR: ${message}`),
@@ -94,13 +94,13 @@ export class HierarchyCoordinator {
   /** At engine start: re-arm retries that were pending when it stopped. */
   restoreRetries(): void {
     for (const site of this.host.siteCodes()) {
-      const next = readSetting<string>(this.host.database(site).db, RETRY.next);
+      const next = readSetting<string>(this.host.database(site), RETRY.next);
       if (next !== undefined) this.armRetry(site, new Date(next));
     }
   }
 
   retryState(site: SiteCode): { nextRetry: string | null; failures: number } {
-    const db = this.host.database(site).db;
+    const db = this.host.database(site);
     return { nextRetry: readSetting<string>(db, RETRY.next) ?? null, failures: readSetting<number>(db, RETRY.failures) ?? 0 };
   }
 
@@ -141,13 +141,13 @@ export class HierarchyCoordinator {
   /** After a failed sync: the automatic retry, later after each failure in a row; returns when it runs. */
   scheduleRetry(site: SiteCode): string {
     const database = this.host.database(site);
-    const interval = readSupConfig(database.db).retryMinutes;
-    const failures = (readSetting<number>(database.db, RETRY.failures) ?? 0) + 1;
+    const interval = readSupConfig(database).retryMinutes;
+    const failures = (readSetting<number>(database, RETRY.failures) ?? 0) + 1;
     const minutes = interval * Math.min(2 ** (failures - 1), MAX_BACKOFF_FACTOR);
     const at = new Date(this.clock.now().getTime() + minutes * 60_000);
-    inTransaction(database.db, () => {
-      writeSetting(database.db, RETRY.failures, failures);
-      writeSetting(database.db, RETRY.next, at.toISOString());
+    inTransaction(database, () => {
+      writeSetting(database, RETRY.failures, failures);
+      writeSetting(database, RETRY.next, at.toISOString());
     });
     database.save();
     this.host.logFor(site).writeNow(`Sync failed. Will retry in ${minutes} minutes`);
@@ -171,10 +171,10 @@ export class HierarchyCoordinator {
     this.retryTimers.get(site)?.();
     this.retryTimers.delete(site);
     const database = this.host.database(site);
-    if (readSetting(database.db, RETRY.next) === undefined && readSetting(database.db, RETRY.failures) === undefined) return;
-    inTransaction(database.db, () => {
-      writeSetting(database.db, RETRY.next, undefined);
-      writeSetting(database.db, RETRY.failures, undefined);
+    if (readSetting(database, RETRY.next) === undefined && readSetting(database, RETRY.failures) === undefined) return;
+    inTransaction(database, () => {
+      writeSetting(database, RETRY.next, undefined);
+      writeSetting(database, RETRY.failures, undefined);
     });
     database.save();
   }

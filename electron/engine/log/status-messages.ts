@@ -3,7 +3,9 @@
  * `STATMSG:` lines ConfigMgr writes.
  */
 import { hostname } from 'node:os';
-import type { Database } from 'sql.js';
+import type { SiteCode } from '../../../shared/domain';
+import type { SiteDatabase } from '../storage/site-database';
+import { insertStatusMessage, listStatusMessages } from '../storage/status-messages';
 import type { TraceLogWriter } from './trace-log-writer';
 
 export const SYNC_COMPONENT = 'SMS_WSUS_SYNC_MANAGER';
@@ -18,21 +20,45 @@ function gmtDate(date: Date): string {
   return `${days[date.getUTCDay()]} ${months[date.getUTCMonth()]} ${pad(date.getUTCDate())} ${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}.${pad(date.getUTCMilliseconds(), 3)} ${date.getUTCFullYear()}`;
 }
 
+export const STATUS_DESCRIPTIONS: Record<number, string> = {
+  6701: 'WSUS Synchronization started.',
+  6702: 'WSUS Synchronization done.',
+  6703: 'WSUS Synchronization failed.',
+  6704: 'WSUS Synchronization in progress. Current phase: Synchronizing WSUS Server.',
+  6705: 'WSUS Synchronization in progress. Current phase: Synchronizing site database.',
+  // Not a ConfigMgr 2007 ID: the stall watchdog's own warning.
+  6709: 'WSUS Synchronization made no progress: the stuck requests were abandoned and are retried.',
+};
+
+/** Stores a status message (in the caller's transaction) and writes its STATMSG line. */
 export function reportStatus(
-  db: Database,
+  database: SiteDatabase,
   log: TraceLogWriter,
   message: { id: number; severity: StatusSeverity; site: string; time: Date; insertionStrings?: string[] },
 ): void {
   const strings = message.insertionStrings ?? [];
-  db.run('INSERT INTO status_message (status_id, severity, component, time, insertion_strings) VALUES (?, ?, ?, ?, ?)', [
-    message.id,
-    message.severity,
-    SYNC_COMPONENT,
-    message.time.toISOString(),
-    JSON.stringify(strings),
-  ]);
+  insertStatusMessage(database, {
+    id: message.id,
+    severity: message.severity,
+    component: SYNC_COMPONENT,
+    time: message.time.toISOString(),
+    insertionStrings: strings,
+  });
   const istr = Array.from({ length: 10 }, (_, index) => `ISTR${index}="${(strings[index] ?? '').replace(/"/g, "'")}"`).join(' ');
   log.write(
     `STATMSG: ID=${message.id} SEV=${message.severity} LEV=M SOURCE="SMS Server" COMP="${SYNC_COMPONENT}" SYS=${hostname()} SITE=${message.site} PID=${process.pid} TID=4404 GMTDATE=${gmtDate(message.time)} ${istr} NUMATTRS=0`,
   );
+}
+
+/** The latest status messages as the console shows them: each with its description, 6703 with its message and source. */
+export function statusMessagesOf(database: SiteDatabase, site: SiteCode, limit: number) {
+  return listStatusMessages(database, limit).map((message) => {
+    const base = STATUS_DESCRIPTIONS[message.id] ?? `Status message ${message.id}.`;
+    const strings = message.insertionStrings;
+    return {
+      ...message,
+      site,
+      description: message.id === 6703 && strings.length >= 2 ? `${base} Message: ${strings[1]}. Source: ${strings[0]}.` : base,
+    };
+  });
 }

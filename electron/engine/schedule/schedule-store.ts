@@ -1,17 +1,17 @@
-import type { Database } from 'sql.js';
 import { SyncScheduleSchema, type SyncSchedule } from '../../../shared/schedule/schedule-model';
 import type { WallClock } from '../../../shared/schedule/time-zone';
 import { readSetting, writeSetting } from '../storage/settings';
+import type { SiteDatabase } from '../storage/site-database';
 
 const KEY = 'sup.schedule';
 
 /** The top-level site's synchronization schedule, or undefined when none was ever saved. */
-export function readSchedule(db: Database): SyncSchedule | undefined {
+export function readSchedule(db: SiteDatabase): SyncSchedule | undefined {
   const parsed = SyncScheduleSchema.safeParse(readSetting(db, KEY));
   return parsed.success ? parsed.data : undefined;
 }
 
-export function writeSchedule(db: Database, schedule: SyncSchedule): void {
+export function writeSchedule(db: SiteDatabase, schedule: SyncSchedule): void {
   writeSetting(db, KEY, schedule);
 }
 

@@ -7,7 +7,7 @@
 import { rmSync, statSync } from 'node:fs';
 import { BlobStore } from './blob-store';
 import { SiteDatabase } from './site-database';
-import { inTransaction } from './transaction';
+import { inTransactionOn } from './transaction';
 
 /** Tables whose rows point into the blob store, with their key column. */
 const POINTING = [
@@ -73,7 +73,7 @@ export function compactBlobStore(site: SiteDatabase, options: { force?: boolean;
       for (const [, statement] of statements) statement.free();
     }
   };
-  const previous = inTransaction(db, () => {
+  const previous = inTransactionOn(db, () => {
     point((index) => moved[index]!);
     return site.switchBlobGeneration(oldGeneration + 1, next);
   });
@@ -81,7 +81,7 @@ export function compactBlobStore(site: SiteDatabase, options: { force?: boolean;
     site.saveWhole();
   } catch (error) {
     // The file on disk still points into the old store: put the memory back the same way.
-    inTransaction(db, () => {
+    inTransactionOn(db, () => {
       point((index) => live[index]!.offset);
       site.switchBlobGeneration(oldGeneration, previous);
     });

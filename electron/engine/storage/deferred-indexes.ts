@@ -9,36 +9,37 @@
  * the list, and the next open builds them before anything else reads the database. While they are set aside, the
  * repository still answers: a search tests each row's words instead of asking the full-text index (update-queries).
  */
-import type { Database } from 'sql.js';
-import { readSetting, writeSetting } from './settings';
-import { inTransaction } from './transaction';
+import type { SiteDatabase } from './site-database';
+import { readSettingIn, writeSettingIn } from './settings';
+import { inTransactionOn } from './transaction';
 
 const KEY = 'repository.deferredIndexes';
 /** The full-text index is not dropped (its table stays, so queries stay valid): 'rebuild' refills it from the rows. */
 const SEARCH_INDEX_REBUILD = "INSERT INTO update_search (update_search) VALUES ('rebuild')";
 
 /** How many updates the site holds, removed ones too: what a sync weighs against, and what a build works through. */
-export function updateCount(db: Database): number {
-  return Number(db.exec('SELECT count(*) FROM software_update')[0]?.values[0]?.[0] ?? 0);
+export function updateCount(site: SiteDatabase): number {
+  return Number(site.db.exec('SELECT count(*) FROM software_update')[0]?.values[0]?.[0] ?? 0);
 }
 
 /** The SQL of each index set aside, when a sync left them to build; undefined when every index is current. */
-export function deferredIndexes(db: Database): string[] | undefined {
-  return readSetting<string[]>(db, KEY);
+export function deferredIndexes(site: SiteDatabase): string[] | undefined {
+  return readSettingIn<string[]>(site.db, KEY);
 }
 
 /**
  * Drops the update table's own indexes (not those that enforce uniqueness) and stops the full-text index from being
  * trusted, in one transaction. The caller stops writing the full-text index until buildDeferredIndexes.
  */
-export function deferIndexes(db: Database): void {
-  if (deferredIndexes(db) !== undefined) return;
-  inTransaction(db, () => {
+export function deferIndexes(site: SiteDatabase): void {
+  if (deferredIndexes(site) !== undefined) return;
+  const db = site.db;
+  inTransactionOn(db, () => {
     const definitions = (
       db.exec("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'software_update' AND sql IS NOT NULL ORDER BY name")[0]?.values ?? []
     ).map(([name, sql]) => ({ name: String(name), sql: String(sql) }));
     for (const { name } of definitions) db.run(`DROP INDEX ${name}`);
-    writeSetting(
+    writeSettingIn(
       db,
       KEY,
       definitions.map(({ sql }) => sql),
@@ -51,17 +52,18 @@ export function deferIndexes(db: Database): void {
  * words of updates written meanwhile, and not the stale words of updates changed meanwhile). `onStep` is told after
  * each, for progress. Returns how many indexes it built (0 when none was set aside).
  */
-export function buildDeferredIndexes(db: Database, onStep?: (done: number, total: number) => void): number {
-  const definitions = deferredIndexes(db);
+export function buildDeferredIndexes(site: SiteDatabase, onStep?: (done: number, total: number) => void): number {
+  const definitions = deferredIndexes(site);
+  const db = site.db;
   if (definitions === undefined) return 0;
   const total = definitions.length + 1;
-  inTransaction(db, () => {
+  inTransactionOn(db, () => {
     definitions.forEach((sql, index) => {
       db.run(sql.replace(/^CREATE INDEX /i, 'CREATE INDEX IF NOT EXISTS '));
       onStep?.(index + 1, total);
     });
     db.run(SEARCH_INDEX_REBUILD);
-    writeSetting(db, KEY, undefined);
+    writeSettingIn(db, KEY, undefined);
   });
   onStep?.(total, total);
   return definitions.length;

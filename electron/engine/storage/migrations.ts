@@ -1,7 +1,7 @@
 import { inflateRawSync } from 'node:zlib';
 import type { Database } from 'sql.js';
 import type { BlobStore } from './blob-store';
-import { inTransaction } from './transaction';
+import { inTransactionOn } from './transaction';
 
 /**
  * Versioned schema of a site database. `PRAGMA user_version` holds the number of migrations applied;
@@ -424,7 +424,7 @@ export function migrate(db: Database, context: MigrationContext): number {
   const current = schemaVersionOf(db);
   const pending = migrations.filter((m) => m.version > current);
   if (pending.length === 0) return 0;
-  inTransaction(db, () => {
+  inTransactionOn(db, () => {
     for (const migration of pending) {
       migration.up(db, context);
       db.run(`PRAGMA user_version = ${migration.version}`);

@@ -1,7 +1,18 @@
+/** Small JSON values kept in a site database's `setting` table (configuration, anchors, storage bookkeeping). */
 import type { Database } from 'sql.js';
+import type { SiteDatabase } from './site-database';
 
-/** Small JSON values kept in a site database's setting table (configuration, anchors). */
-export function readSetting<T>(db: Database, key: string): T | undefined {
+export function readSetting<T>(site: SiteDatabase, key: string): T | undefined {
+  return readSettingIn<T>(site.db, key);
+}
+
+/** Writes (or, for undefined, deletes) a setting, in the caller's transaction. */
+export function writeSetting(site: SiteDatabase, key: string, value: unknown): void {
+  writeSettingIn(site.db, key, value);
+}
+
+/** The same on a bare connection (the storage modules that work before a SiteDatabase exists: migrations, opening). */
+export function readSettingIn<T>(db: Database, key: string): T | undefined {
   const statement = db.prepare('SELECT value FROM setting WHERE key = ?');
   try {
     statement.bind([key]);
@@ -11,7 +22,7 @@ export function readSetting<T>(db: Database, key: string): T | undefined {
   }
 }
 
-export function writeSetting(db: Database, key: string, value: unknown): void {
+export function writeSettingIn(db: Database, key: string, value: unknown): void {
   if (value === undefined) db.run('DELETE FROM setting WHERE key = ?', [key]);
   else db.run('INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [key, JSON.stringify(value)]);
 }

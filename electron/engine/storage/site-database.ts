@@ -13,8 +13,8 @@ import { buildDeferredIndexes, deferredIndexes, updateCount } from './deferred-i
 import { LATEST_SCHEMA_VERSION, migrate, schemaVersionOf } from './migrations';
 import { SiteSaveError } from './save-error';
 import { findSqliteFileProblem } from './sqlite-file-check';
-import { readSetting, writeSetting } from './settings';
-import { inTransaction } from './transaction';
+import { readSettingIn, writeSettingIn } from './settings';
+import { inTransactionOn } from './transaction';
 import { JournalDamagedError, replayJournal, WriteJournal } from './write-journal';
 
 /** Counts whole-file saves; the journal's lines name the generation they apply on top of. */
@@ -69,7 +69,7 @@ export class SiteDatabase {
   }
 
   get blobGeneration(): number {
-    return readSetting<number>(this.db, BLOB_GENERATION_KEY) ?? 1;
+    return readSettingIn<number>(this.db, BLOB_GENERATION_KEY) ?? 1;
   }
 
   static blobFileOf(file: string, generation: number): string {
@@ -77,7 +77,7 @@ export class SiteDatabase {
   }
 
   private get generation(): number {
-    return readSetting<number>(this.db, GENERATION_KEY) ?? 0;
+    return readSettingIn<number>(this.db, GENERATION_KEY) ?? 0;
   }
 
   static create(sql: SqlJsStatic, file: string, identity: SiteIdentity): SiteDatabase {
@@ -87,7 +87,7 @@ export class SiteDatabase {
     const site = new SiteDatabase(file, db);
     site.openBlobs(1);
     migrate(db, { blobs: site.blobs });
-    inTransaction(db, () => {
+    inTransactionOn(db, () => {
       db.run('INSERT INTO site (code, name, parent_code, created_at) VALUES (?, ?, ?, ?)', [
         identity.code,
         identity.name,
@@ -142,10 +142,10 @@ export class SiteDatabase {
     site.openBlobs(site.blobGeneration);
     // A sync that set the repository's indexes aside was stopped before it built them: built now, on the schema they
     // were defined on, before any migration.
-    const deferred = version > 0 ? deferredIndexes(db) : undefined;
+    const deferred = version > 0 ? deferredIndexes(site) : undefined;
     if (deferred !== undefined) {
-      onUpgrade?.({ file, indexUpdates: updateCount(db) });
-      buildDeferredIndexes(db);
+      onUpgrade?.({ file, indexUpdates: updateCount(site) });
+      buildDeferredIndexes(site);
     }
     if (version < LATEST_SCHEMA_VERSION) onUpgrade?.({ file, from: version, to: LATEST_SCHEMA_VERSION });
     const migrated = migrate(db, { blobs: site.blobs }) > 0;
@@ -192,7 +192,7 @@ export class SiteDatabase {
   /** Writes the whole database to disk atomically (the journal's saves included), keeping the previous version as `.bak`. */
   saveWhole(): void {
     const previous = this.generation;
-    writeSetting(this.db, GENERATION_KEY, previous + 1);
+    writeSettingIn(this.db, GENERATION_KEY, previous + 1);
     try {
       const bytes = this.db.export();
       try {
@@ -202,7 +202,7 @@ export class SiteDatabase {
       }
     } catch (error) {
       // The file on disk is still the previous generation: the journal lines written for it stay valid.
-      writeSetting(this.db, GENERATION_KEY, previous);
+      writeSettingIn(this.db, GENERATION_KEY, previous);
       throw new SiteSaveError(this.file, error);
     }
     // The new file holds every journaled save; a crash before this line leaves a journal of the older generation, which is skipped.
@@ -217,7 +217,7 @@ export class SiteDatabase {
 
   /** Points the rows at a new blob store generation (compaction), in the caller's transaction. */
   switchBlobGeneration(generation: number, store: BlobStore): BlobStore {
-    writeSetting(this.db, BLOB_GENERATION_KEY, generation);
+    writeSettingIn(this.db, BLOB_GENERATION_KEY, generation);
     const old = this.blobStore;
     this.blobStore = store;
     return old!;

@@ -102,7 +102,7 @@ export class SiteRegistry {
   /** Renames a site or moves it under another parent (its own database holds both). */
   editSite(code: SiteCode, changes: { name?: string; parentCode?: SiteCode }): void {
     const database = this.database(code);
-    inTransaction(database.db, () => {
+    inTransaction(database, () => {
       if (changes.name !== undefined) database.db.run('UPDATE site SET name = ?', [changes.name]);
       if (changes.parentCode !== undefined) database.db.run('UPDATE site SET parent_code = ?', [changes.parentCode]);
     });

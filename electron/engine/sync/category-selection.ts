@@ -3,17 +3,12 @@
  * matched only exactly (the whole name, case aside) against categories the upstream lists, never by an alias or a
  * prefix, and a name that matches none or several is reported with the candidates, never guessed.
  */
-import type { Database } from 'sql.js';
 import { categoryName, isCategoryId, PRODUCT_NAME_HINTS } from '../../../shared/categories';
 import type { SupConfig } from '../../../shared/domain';
+import { categoryRows, type CategoryRow } from '../storage/categories';
+import type { SiteDatabase } from '../storage/site-database';
 
-/** A category as a selection resolves against it: products, families, companies, classifications. */
-export interface CategoryRow {
-  id: string;
-  name: string;
-  type: string;
-  parent: string | null;
-}
+export type { CategoryRow };
 
 export type SelectionKind = 'product' | 'classification';
 
@@ -32,16 +27,6 @@ export interface ResolvedFilter {
   classificationIds: string[];
   /** Selected categories the upstream does not list, as a sync warns about them. */
   unknown: string[];
-}
-
-/** The site's synchronized categories. */
-export function categoryRows(db: Database): CategoryRow[] {
-  return (db.exec('SELECT category_id, name, category_type, parent_id FROM category')[0]?.values ?? []).map(([id, name, type, parent]) => ({
-    id: String(id),
-    name: String(name),
-    type: String(type),
-    parent: parent === null ? null : String(parent),
-  }));
 }
 
 const normalized = (name: string) => name.trim().replace(/\s+/g, ' ').toLowerCase();
@@ -114,7 +99,7 @@ export function resolveFilterIn(rows: readonly CategoryRow[], config: Pick<SupCo
 }
 
 /** The same against the site's synchronized categories. */
-export function resolveFilter(db: Database, config: Pick<SupConfig, 'products' | 'classifications' | 'unresolvedNames'>): ResolvedFilter {
+export function resolveFilter(db: SiteDatabase, config: Pick<SupConfig, 'products' | 'classifications' | 'unresolvedNames'>): ResolvedFilter {
   return resolveFilterIn(categoryRows(db), config);
 }
 

@@ -4,10 +4,12 @@
  * which removed ones the new scope covers again, and which selections are new (their updates are not in the
  * database yet: only the upstream can count them, at the next full synchronization).
  */
-import type { Database } from 'sql.js';
 import type { SupConfig } from '../../../shared/domain';
 import { resolveFilter } from './category-selection';
-import { ruleCondition } from './supersedence-rule';
+import { categoryRows } from '../storage/categories';
+import type { SiteDatabase } from '../storage/site-database';
+import { countExpiring } from '../storage/supersedence-rule';
+import { scopeCounts } from '../storage/update-queries';
 
 export interface ScopePreview {
   /** Updates in the repository now (deployable, not removed). */
@@ -23,42 +25,20 @@ export interface ScopePreview {
   expiring: number;
 }
 
-export function previewScope(db: Database, saved: SupConfig, proposed: SupConfig, now: Date): ScopePreview {
+export function previewScope(db: SiteDatabase, saved: SupConfig, proposed: SupConfig, now: Date): ScopePreview {
   const next = resolveFilter(db, proposed);
   const before = resolveFilter(db, saved);
-  const placeholders = (count: number) => Array.from({ length: count }, () => '?').join(', ') || 'NULL';
-  // Read only: no temporary table, so a preview never turns the next small save into a whole-file one.
-  const statement = db.prepare(`
-    SELECT
-      coalesce(sum(state != 'removed'), 0) AS current,
-      coalesce(sum(state != 'removed' AND in_scope), 0) AS kept,
-      coalesce(sum(state = 'removed' AND in_scope), 0) AS returning_count
-    FROM (
-      SELECT state,
-        classification_key IN (SELECT category_key FROM category WHERE category_id IN (${placeholders(next.classificationIds.length)}))
-        AND update_key IN (SELECT link.update_key FROM update_product AS link
-          WHERE link.category_key IN (SELECT category_key FROM category WHERE category_id IN (${placeholders(next.productIds.length)}))) AS in_scope
-      FROM software_update WHERE deployable = 1
-    )`);
-  try {
-    statement.bind([...next.classificationIds, ...next.productIds]);
-    statement.step();
-    const row = statement.getAsObject() as { current: number; kept: number; returning_count: number };
-    const names = new Map((db.exec('SELECT category_id, name FROM category')[0]?.values ?? []).map(([id, name]) => [String(id), String(name)]));
-    const wasSelected = new Set([...before.productIds, ...before.classificationIds]);
-    const newlySelected = [...next.productIds, ...next.classificationIds].filter((id) => !wasSelected.has(id)).map((id) => names.get(id) ?? id);
-    const rule = ruleCondition(proposed.supersedence, now);
-    const expiring = rule === undefined ? 0 : Number(db.exec(`SELECT count(*) FROM software_update WHERE ${rule.sql}`, rule.params)[0]?.values[0]?.[0] ?? 0);
-    return {
-      current: row.current,
-      kept: row.kept,
-      dropped: row.current - row.kept,
-      returning: row.returning_count,
-      newlySelected,
-      unknown: next.unknown,
-      expiring,
-    };
-  } finally {
-    statement.free();
-  }
+  const counts = scopeCounts(db, next.classificationIds, next.productIds);
+  const names = new Map(categoryRows(db).map((row) => [row.id, row.name]));
+  const wasSelected = new Set([...before.productIds, ...before.classificationIds]);
+  const newlySelected = [...next.productIds, ...next.classificationIds].filter((id) => !wasSelected.has(id)).map((id) => names.get(id) ?? id);
+  return {
+    current: counts.current,
+    kept: counts.kept,
+    dropped: counts.current - counts.kept,
+    returning: counts.returning,
+    newlySelected,
+    unknown: next.unknown,
+    expiring: countExpiring(db, proposed.supersedence, now),
+  };
 }

@@ -1,10 +1,11 @@
 /** The Software Update Point configuration stored in a site database, and how it becomes a request filter. */
-import type { Database } from 'sql.js';
 import { z } from 'zod';
 import { isCategoryId } from '../../../shared/categories';
 import { DEFAULT_SUP_CONFIG, SupConfigSchema, type SupConfig } from '../../../shared/domain';
-import { categoryRows, describeMismatch, upgradeNames, type NameUpgrade } from './category-selection';
+import { describeMismatch, upgradeNames, type NameUpgrade } from './category-selection';
 import { readSetting, writeSetting } from '../storage/settings';
+import type { SiteDatabase } from '../storage/site-database';
+import { categoryRows } from '../storage/categories';
 import { MICROSOFT_UPDATE_URL } from '../upstream/soap/protocol-names';
 
 const KEY = 'sup.config';
@@ -16,7 +17,7 @@ const StoredSupConfigSchema = SupConfigSchema.extend({ products: z.array(z.strin
  * The site's settings. A selection an earlier release kept by name is matched by exact name against the site's
  * categories (upgradeNames): what matches reads as IDs, the rest as unresolvedNames, never guessed.
  */
-export function readSupConfig(db: Database): SupConfig {
+export function readSupConfig(db: SiteDatabase): SupConfig {
   const stored = StoredSupConfigSchema.safeParse(readSetting(db, KEY));
   if (!stored.success) return DEFAULT_SUP_CONFIG;
   const { unresolvedNames, ...config } = stored.data;
@@ -33,7 +34,7 @@ export function readSupConfig(db: Database): SupConfig {
  * Keeps a selection an earlier release kept by name by category ID from now on, as far as the site's categories
  * match it exactly; returns what it did (for wsyncmgr.log), or undefined when nothing was kept by name.
  */
-export function upgradeStoredSelection(db: Database): NameUpgrade | undefined {
+export function upgradeStoredSelection(db: SiteDatabase): NameUpgrade | undefined {
   const stored = StoredSupConfigSchema.safeParse(readSetting(db, KEY));
   if (!stored.success) return undefined;
   const { unresolvedNames, ...config } = stored.data;
@@ -58,7 +59,7 @@ export function describeNameUpgrade(upgrade: NameUpgrade, site: string): string[
   return lines;
 }
 
-export function writeSupConfig(db: Database, config: SupConfig): void {
+export function writeSupConfig(db: SiteDatabase, config: SupConfig): void {
   writeSetting(db, KEY, config);
 }
 

@@ -34,7 +34,8 @@ interface ArrivedBatch {
   revisions: Array<{ metadata: UpdateMetadata; payload?: RevisionPayload; record?: Uint8Array }>;
   failures: MetadataFailure[];
 }
-import { categoryRows, resolveFilter, resolveFilterIn, upgradeNames } from './category-selection';
+import { resolveFilter, resolveFilterIn, upgradeNames } from './category-selection';
+import { categoryRows } from '../storage/categories';
 import {
   configFingerprint,
   describeConfigChange,
@@ -46,8 +47,8 @@ import {
 } from './sup-config';
 import { addPending, planDeltaSync, planFullSync, type SyncPlan } from './sync-plan';
 import { languageProblems, mergeLanguages, readKeptConfig, writeKeptConfig } from './upstream-config';
-import { readRun } from './sync-queries';
-import { UpdateStore, type ChangeKind } from './update-store';
+import { insertRun, markRunEnded, markRunSucceeded, readRun, runOutcome, saveRunCounts, setRunKind, setRunWarnings } from '../storage/runs';
+import { UpdateStore, type ChangeKind } from '../storage/update-store';
 
 /** The abort reason of an engine shutdown: the run stays `running` on disk, so the next start resumes it. */
 export const SHUTDOWN = 'engine shutdown';
@@ -151,7 +152,8 @@ export function runSync(context: SyncContext, request: SyncRequest): Promise<Syn
 }
 
 class Synchronization {
-  private readonly db;
+  /** The site's storage: every row this run writes goes through the storage modules. */
+  private readonly database: SiteDatabase;
   private readonly startedAt: Date;
   private kind: SyncKind;
   private fullReason: string | null = null;
@@ -187,7 +189,7 @@ class Synchronization {
     private readonly context: SyncContext,
     private readonly request: SyncRequest,
   ) {
-    this.db = context.database.db;
+    this.database = context.database;
     this.startedAt = context.now();
     this.kind = request.kind;
   }
@@ -196,10 +198,10 @@ class Synchronization {
     const { log } = this.context;
     let configError: unknown;
     try {
-      this.config = this.context.loadConfig === undefined ? readSupConfig(this.db) : await this.context.loadConfig();
+      this.config = this.context.loadConfig === undefined ? readSupConfig(this.database) : await this.context.loadConfig();
     } catch (error) {
       // Recorded as this run's failure, like any other: the run row is written first.
-      this.config = readSupConfig(this.db);
+      this.config = readSupConfig(this.database);
       configError = error;
     }
     try {
@@ -226,7 +228,7 @@ class Synchronization {
     if (!(this.context.signal.aborted && this.context.signal.reason === SHUTDOWN)) this.buildIndexes();
     this.persistOutcome();
     log.flush();
-    return { ...readRun(this.db, this.context.site, this.runId), warnings: this.warnings };
+    return { ...readRun(this.database, this.context.site, this.runId), warnings: this.warnings };
   }
 
   /**
@@ -260,26 +262,24 @@ class Synchronization {
   /** The run row, durable before anything else happens, so a sync killed at any moment is found and resumed. */
   private begin(): void {
     const fingerprint = configFingerprint(this.config);
-    const previousFingerprint = readSetting<string>(this.db, SYNC_KEYS.fingerprint);
-    this.anchorBefore = readSetting<string>(this.db, SYNC_KEYS.updateAnchor) ?? null;
+    const previousFingerprint = readSetting<string>(this.database, SYNC_KEYS.fingerprint);
+    this.anchorBefore = readSetting<string>(this.database, SYNC_KEYS.updateAnchor) ?? null;
     if (this.kind === 'delta' && this.anchorBefore === null) this.fullReason = 'no previous successful synchronization';
     else if (this.kind === 'delta' && previousFingerprint !== undefined && previousFingerprint !== fingerprint)
       this.fullReason = describeConfigChange(previousFingerprint, fingerprint);
     if (this.fullReason !== null) this.kind = 'full';
-    this.runId = inTransaction(this.db, () => {
-      this.db.run('INSERT INTO sync_run (kind, trigger, scheduled_for, started_at, outcome, anchor_before, full_reason) VALUES (?, ?, ?, ?, ?, ?, ?)', [
-        this.kind,
-        this.request.trigger,
-        this.request.scheduledFor?.toISOString() ?? null,
-        this.startedAt.toISOString(),
-        'running',
-        this.anchorBefore,
-        this.fullReason,
-      ]);
-      return Number(this.db.exec('SELECT last_insert_rowid()')[0]!.values[0]![0]);
-    });
+    this.runId = inTransaction(this.database, () =>
+      insertRun(this.database, {
+        kind: this.kind,
+        trigger: this.request.trigger,
+        scheduledFor: this.request.scheduledFor?.toISOString() ?? null,
+        startedAt: this.startedAt.toISOString(),
+        anchorBefore: this.anchorBefore,
+        fullReason: this.fullReason,
+      }),
+    );
     this.commit();
-    this.store = new UpdateStore(this.db);
+    this.store = new UpdateStore(this.database);
   }
 
   private async connect(): Promise<void> {
@@ -301,10 +301,10 @@ class Synchronization {
     // After the first successful call, the config anchor goes with every GetConfigData; the answer then lists only
     // the languages that changed, so the languages kept are updated by it.
     const baseUrl = this.client.baseUrl;
-    const kept = readKeptConfig(this.db, baseUrl);
+    const kept = readKeptConfig(this.database, baseUrl);
     const answer = await this.upstream((client) => client.getConfigData(kept?.configAnchor, context.signal));
     const languages = mergeLanguages(kept?.languages, answer.languages);
-    inTransaction(this.db, () => writeKeptConfig(this.db, { url: baseUrl, configAnchor: answer.configAnchor, languages }));
+    inTransaction(this.database, () => writeKeptConfig(this.database, { url: baseUrl, configAnchor: answer.configAnchor, languages }));
     this.commit();
     this.serverLanguages = languages;
     // An import's file holds the languages it was exported with: importGaps names the others.
@@ -316,7 +316,7 @@ class Synchronization {
     const { context, store } = this;
     this.phase = 'categories';
     context.log.write('sync: WSUS synchronizing categories');
-    const anchor = readSetting<string>(this.db, SYNC_KEYS.configAnchor);
+    const anchor = readSetting<string>(this.database, SYNC_KEYS.configAnchor);
     const list = await this.watchingServerChanged(anchor, (client) => client.getCategoryRevisions(anchor, context.signal));
     const plan = addPending(planFullSync(store!.storedConfigRevisions(), list.revisions), store!.pendingRevisions(true), list.revisions, anchor === undefined);
     let done = 0;
@@ -333,7 +333,7 @@ class Synchronization {
     );
     store!.reloadCategories();
     if (failed === 0) {
-      inTransaction(this.db, () => writeSetting(this.db, SYNC_KEYS.configAnchor, list.anchor));
+      inTransaction(this.database, () => writeSetting(this.database, SYNC_KEYS.configAnchor, list.anchor));
       this.commit();
     }
     context.log.write(`sync: WSUS synchronizing categories, processed ${list.revisions.length} out of ${list.revisions.length} items (100%)`);
@@ -344,12 +344,12 @@ class Synchronization {
    * one category has that name (said in the log); what still matches nothing, or several, is warned about below.
    */
   private selectByCategoryId(): void {
-    const upgrade = inTransaction(this.db, () => upgradeStoredSelection(this.db));
+    const upgrade = inTransaction(this.database, () => upgradeStoredSelection(this.database));
     if (upgrade !== undefined && upgrade.matched.length > 0) this.commit();
     for (const line of upgrade === undefined ? [] : describeNameUpgrade(upgrade, this.context.site)) this.context.log.write(line);
     const { unresolvedNames } = this.config;
     if (unresolvedNames === undefined) return;
-    const { upgrade: _upgrade, ...selection } = upgradeNames(categoryRows(this.db), {
+    const { upgrade: _upgrade, ...selection } = upgradeNames(categoryRows(this.database), {
       products: [...this.config.products, ...unresolvedNames.products],
       classifications: [...this.config.classifications, ...unresolvedNames.classifications],
     });
@@ -359,9 +359,9 @@ class Synchronization {
 
   private async listUpdates(): Promise<{ list: RevisionList; plan: SyncPlan }> {
     const { context, store, config } = this;
-    const filter = resolveFilter(this.db, config);
+    const filter = resolveFilter(this.database, config);
     for (const unknown of filter.unknown) this.warn(`The upstream server does not know the ${unknown} selected on the Software Update Point`);
-    if (this.request.import !== undefined) for (const gap of importGaps(this.db, config, filter, this.request.import.exportedWith)) this.warn(gap);
+    if (this.request.import !== undefined) for (const gap of importGaps(this.database, config, filter, this.request.import.exportedWith)) this.warn(gap);
     if (filter.classificationIds.length === 0 || filter.productIds.length === 0) {
       const missing = filter.classificationIds.length === 0 ? 'classifications' : 'products';
       throw new SyncFailure('EMPTY_FILTER', 'CWSyncMgr::DoSync', `Request filter does not contain any known ${missing}. Sync will do nothing`);
@@ -392,7 +392,7 @@ class Synchronization {
     plan = addPending(plan, pending, list.revisions, this.kind === 'full');
     if (this.kind === 'full' && pending.size > 0) {
       const fetched = new Set(plan.fetch.map((entry) => entry.updateId));
-      inTransaction(this.db, () => store!.dropPending([...pending.keys()].filter((id) => !fetched.has(id))));
+      inTransaction(this.database, () => store!.dropPending([...pending.keys()].filter((id) => !fetched.has(id))));
     }
     if (plan.pending > 0) context.log.write(`${plan.pending} updates a previous synchronization could not fetch are fetched again.`);
     this.counts.skipped = plan.skipped;
@@ -412,9 +412,9 @@ class Synchronization {
     // A sync that writes at least as many updates as the site holds (every first sync) builds the repository's
     // indexes once at its end instead of row by row, up to DEFER_INDEXES_UP_TO; so does any sync after one that
     // could not build them.
-    const stored = updateCount(this.db);
-    if ((total > 0 && total >= stored && total + stored <= (context.deferIndexesUpTo ?? DEFER_INDEXES_UP_TO)) || deferredIndexes(this.db) !== undefined) {
-      deferIndexes(this.db);
+    const stored = updateCount(this.database);
+    if ((total > 0 && total >= stored && total + stored <= (context.deferIndexesUpTo ?? DEFER_INDEXES_UP_TO)) || deferredIndexes(this.database) !== undefined) {
+      deferIndexes(this.database);
       this.commit();
       store!.stopIndexingSearch();
       this.indexesDeferred = true;
@@ -484,9 +484,9 @@ class Synchronization {
     if (!config) this.phase = 'apply';
     const now = context.now().toISOString();
     let applied = 0;
-    inTransaction(this.db, () => {
+    inTransaction(this.database, () => {
       entries.forEach((entry, index) => {
-        const error = inSavepoint(this.db, () => apply(entry, locations[index]!, now));
+        const error = inSavepoint(this.database, () => apply(entry, locations[index]!, now));
         if (error === undefined) applied++;
         else failures.push(applyFailure(entry.metadata, error));
       });
@@ -508,9 +508,9 @@ class Synchronization {
     const { context, store } = this;
     this.phase = 'finish';
     const complete = this.failures.length === 0;
-    const contentVersion = (readSetting<number>(this.db, SYNC_KEYS.contentVersion) ?? 0) + (complete ? 1 : 0);
+    const contentVersion = (readSetting<number>(this.database, SYNC_KEYS.contentVersion) ?? 0) + (complete ? 1 : 0);
     const nowIso = context.now().toISOString();
-    inTransaction(this.db, () => {
+    inTransaction(this.database, () => {
       if (this.kind === 'full') {
         const removed = store!.markRemovedUpdates(plan.remove, this.runId, nowIso);
         this.counts.removed = removed.revisions;
@@ -527,12 +527,12 @@ class Synchronization {
         if (expired > 0) this.ruleExpired = expired;
       }
       this.saveCounts();
-      if (this.warnings.length > 0) this.db.run('UPDATE sync_run SET error_message = ? WHERE run_id = ?', [this.warnings.join('\n'), this.runId]);
+      if (this.warnings.length > 0) setRunWarnings(this.database, this.runId, this.warnings);
       if (!complete) return;
-      writeSetting(this.db, SYNC_KEYS.updateAnchor, list.anchor);
-      writeSetting(this.db, SYNC_KEYS.fingerprint, configFingerprint(this.config));
-      writeSetting(this.db, SYNC_KEYS.contentVersion, contentVersion);
-      this.db.run("UPDATE sync_run SET outcome = 'succeeded', ended_at = ?, anchor_after = ? WHERE run_id = ?", [nowIso, list.anchor, this.runId]);
+      writeSetting(this.database, SYNC_KEYS.updateAnchor, list.anchor);
+      writeSetting(this.database, SYNC_KEYS.fingerprint, configFingerprint(this.config));
+      writeSetting(this.database, SYNC_KEYS.contentVersion, contentVersion);
+      markRunSucceeded(this.database, this.runId, nowIso, list.anchor);
     });
     if (this.ruleExpired > 0) {
       const rule = this.config.supersedence!;
@@ -571,11 +571,11 @@ class Synchronization {
     const { log } = this.context;
     this.phase = 'index';
     const started = Date.now();
-    const updates = updateCount(this.db);
+    const updates = updateCount(this.database);
     log.write(`Building the repository's sort and search indexes for ${updates} updates; searches are slower until it ends`);
     try {
       // Saved with the run's outcome (persistOutcome), whose failure to save is reported as the run's.
-      buildDeferredIndexes(this.db, (done, total) => this.progress(done, total));
+      buildDeferredIndexes(this.database, (done, total) => this.progress(done, total));
       log.write(`Built the repository's indexes in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     } catch (error) {
       this.warn(
@@ -592,7 +592,7 @@ class Synchronization {
     }
     if (context.signal.aborted && context.signal.reason === SHUTDOWN) {
       context.log.write('Sync interrupted: the engine is shutting down. Batches already applied are kept; the sync resumes at the next start.');
-      inTransaction(this.db, () => this.saveCounts());
+      inTransaction(this.database, () => this.saveCounts());
       return;
     }
     const cancelled = error instanceof SyncCancelled || (context.signal.aborted && !(error instanceof SiteSaveError));
@@ -609,15 +609,9 @@ class Synchronization {
   }
 
   private endRun(outcome: 'failed' | 'cancelled', code: string, message: string, source?: string): void {
-    inTransaction(this.db, () => {
+    inTransaction(this.database, () => {
       this.saveCounts();
-      this.db.run('UPDATE sync_run SET outcome = ?, ended_at = ?, error_code = ?, error_message = ? WHERE run_id = ?', [
-        outcome,
-        this.context.now().toISOString(),
-        code,
-        message,
-        this.runId,
-      ]);
+      markRunEnded(this.database, this.runId, outcome, this.context.now().toISOString(), code, message);
       if (source !== undefined) this.status(6703, 'E', [source, message]);
     });
   }
@@ -632,8 +626,7 @@ class Synchronization {
     } catch (error) {
       const failure = describeFailure(error, 'finish');
       this.context.log.write(`ERROR: ${failure.message}`);
-      const [row] = this.db.exec('SELECT outcome FROM sync_run WHERE run_id = ?', [this.runId])[0]?.values ?? [];
-      if (row?.[0] !== 'failed') {
+      if (runOutcome(this.database, this.runId) !== 'failed') {
         this.endRun('failed', failure.code, failure.message, failure.source);
         this.context.log.write(`Sync failed: ${failure.message}. Source: ${failure.source}`);
       }
@@ -665,11 +658,11 @@ class Synchronization {
       );
       this.kind = 'full';
       this.fullReason = 'a change of the upstream server (ServerChanged)';
-      inTransaction(this.db, () => {
-        writeSetting(this.db, SYNC_KEYS.updateAnchor, undefined);
-        writeSetting(this.db, SYNC_KEYS.configAnchor, undefined);
-        writeKeptConfig(this.db, undefined);
-        this.db.run('UPDATE sync_run SET kind = ?, full_reason = ? WHERE run_id = ?', [this.kind, this.fullReason, this.runId]);
+      inTransaction(this.database, () => {
+        writeSetting(this.database, SYNC_KEYS.updateAnchor, undefined);
+        writeSetting(this.database, SYNC_KEYS.configAnchor, undefined);
+        writeKeptConfig(this.database, undefined);
+        setRunKind(this.database, this.runId, this.kind, this.fullReason);
       });
       this.anchorBefore = null;
       this.commit();
@@ -733,7 +726,7 @@ class Synchronization {
         context.log.write(
           `WARNING: sync: no progress for ${span} (since ${since}): abandoning the stuck requests and asking again for the ${remaining.length} updates still missing (retry ${stalls + 1} of ${STALL_RETRIES}).`,
         );
-        inTransaction(this.db, () => this.status(6709, 'W', [this.serverName, `No progress for ${span} since ${since}; retrying the stuck requests`]));
+        inTransaction(this.database, () => this.status(6709, 'W', [this.serverName, `No progress for ${span} since ${since}; retrying the stuck requests`]));
         this.commit();
         this.stalledSince = since;
         this.emitProgress();
@@ -788,17 +781,17 @@ class Synchronization {
   }
 
   private updateSourceId(): string {
-    let id = readSetting<string>(this.db, SYNC_KEYS.updateSourceId);
+    let id = readSetting<string>(this.database, SYNC_KEYS.updateSourceId);
     if (id === undefined) {
       id = randomUUID().toUpperCase();
       const value = id;
-      inTransaction(this.db, () => writeSetting(this.db, SYNC_KEYS.updateSourceId, value));
+      inTransaction(this.database, () => writeSetting(this.database, SYNC_KEYS.updateSourceId, value));
     }
     return id;
   }
 
   private status(id: 6701 | 6702 | 6703 | 6704 | 6705 | 6709, severity: 'I' | 'W' | 'E' = 'I', insertionStrings?: string[]): void {
-    reportStatus(this.db, this.context.log, {
+    reportStatus(this.database, this.context.log, {
       id,
       severity,
       site: this.context.site,
@@ -862,13 +855,7 @@ class Synchronization {
   }
 
   private saveCounts(): void {
-    const c = this.counts;
-    const l = this.listed;
-    this.db.run(
-      `UPDATE sync_run SET new_count = ?, modified_count = ?, expired_count = ?, removed_count = ?, skipped_count = ?, failed_count = ?,
-         listed_new = ?, listed_modified = ?, listed_expired = ?, listed_removed = ? WHERE run_id = ?`,
-      [c.new, c.modified, c.expired, c.removed, c.skipped, c.failed, l.new, l.modified, l.expired, l.removed, this.runId],
-    );
+    saveRunCounts(this.database, this.runId, this.counts, this.listed);
   }
 }
 
@@ -938,7 +925,7 @@ function formatEta(ms: number): string {
  * site selects that the exporting site did not. The sync succeeds with what the file holds and says what it lacks.
  */
 function importGaps(
-  db: SiteDatabase['db'],
+  db: SiteDatabase,
   config: EffectiveConfig,
   filter: ReturnType<typeof resolveFilter>,
   exportedWith: { products: string[]; classifications: string[]; languages: string[] },

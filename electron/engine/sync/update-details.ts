@@ -6,10 +6,10 @@ import type { ApiResult } from '../../../shared/contract';
 import { BlobStoreError } from '../storage/blob-store';
 import type { SiteDatabase } from '../storage/site-database';
 import { parseUpdateXml, UpdateXmlError } from '../upstream/xml/update-xml';
-import { updateDetailRows } from './update-queries';
+import { updateDetailRows } from '../storage/update-queries';
 
 export function updateDetails(database: SiteDatabase, updateId: string, languages: readonly string[]): ApiResult<'getUpdateDetails'> | undefined {
-  const rows = updateDetailRows(database.db, updateId);
+  const rows = updateDetailRows(database, updateId);
   if (rows === undefined) return undefined;
   const { location, ...shown } = rows;
   let texts: ApiResult<'getUpdateDetails'>['texts'] = [];

@@ -3,9 +3,9 @@
  * first successful call ([MS-WSUSSS] §3.1.4.4.2.1), and the languages as last listed, since a call with the anchor
  * lists only the languages that changed. Kept per upstream URL: another server's anchor means nothing.
  */
-import type { Database } from 'sql.js';
 import { updateLanguage } from '../../../shared/languages';
 import { readSetting, writeSetting } from '../storage/settings';
+import type { SiteDatabase } from '../storage/site-database';
 import type { ServerConfig } from '../upstream/client/upstream-client';
 
 const KEY = 'sync.upstreamConfig';
@@ -17,12 +17,12 @@ export interface KeptUpstreamConfig {
 }
 
 /** The config kept for this upstream, or undefined (never asked, or asked of another server). */
-export function readKeptConfig(db: Database, url: string): KeptUpstreamConfig | undefined {
+export function readKeptConfig(db: SiteDatabase, url: string): KeptUpstreamConfig | undefined {
   const kept = readSetting<KeptUpstreamConfig>(db, KEY);
   return kept !== undefined && kept.url === url && typeof kept.configAnchor === 'string' && Array.isArray(kept.languages) ? kept : undefined;
 }
 
-export function writeKeptConfig(db: Database, kept: KeptUpstreamConfig | undefined): void {
+export function writeKeptConfig(db: SiteDatabase, kept: KeptUpstreamConfig | undefined): void {
   writeSetting(db, KEY, kept);
 }
 

@@ -134,9 +134,9 @@ describe('site hierarchy', () => {
     const port = await freePort();
     // PR2 is a child on "another machine": pointed at its parent's URL, where nothing answers yet.
     const pr2 = (await engine.call('getSupConfig', { site: 'PR2' })) as Record<string, unknown>;
-    const database = (engine as unknown as { sites: { database(code: string): { db: import('sql.js').Database; save(): void } } }).sites.database('PR2');
+    const database = engine.siteDatabase('PR2');
     const { writeSupConfig } = await import('../../../electron/engine/sync/sup-config');
-    writeSupConfig(database.db, {
+    writeSupConfig(database, {
       ...(pr2 as unknown as import('../../../shared/domain').SupConfig),
       source: { kind: 'upstream', url: `http://127.0.0.1:${port}` },
     });

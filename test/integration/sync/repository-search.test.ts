@@ -6,9 +6,9 @@ import type { Database, SqlValue } from 'sql.js';
 import { describe, expect, it } from 'vitest';
 import { UpdateQuerySchema, UPDATE_SORT_COLUMNS } from '../../../shared/contract';
 import { buildDeferredIndexes, deferIndexes } from '../../../electron/engine/storage/deferred-indexes';
-import { matchDoclists } from '../../../electron/engine/sync/search-doclists';
-import { queryUpdates, SORT_SQL } from '../../../electron/engine/sync/update-queries';
-import { searchQuery } from '../../../electron/engine/sync/update-search';
+import { matchDoclists } from '../../../electron/engine/storage/search-doclists';
+import { queryUpdates, SORT_SQL } from '../../../electron/engine/storage/update-queries';
+import { searchQuery } from '../../../electron/engine/storage/update-search';
 import { useSyncFixture } from '../../helpers/sync-fixture';
 
 const fixture = useSyncFixture();
@@ -19,7 +19,8 @@ describe('repository search', () => {
     const engine = await fixture.engine(fixture.tempDir());
     await fixture.configure(engine, url);
     await fixture.sync(engine, 'full');
-    const db = engine.siteDatabase('CEN').db;
+    const site = engine.siteDatabase('CEN');
+    const db = site.db;
     const someKb = catalog.updates.find((update) => update.kb !== undefined)!.kb!;
     const classification = (await engine.call('getRepositoryFolders', { site: 'CEN' })) as {
       classifications: Array<{ id: string }>;
@@ -41,7 +42,7 @@ describe('repository search', () => {
       { search: 'w' },
       { search: 'nothing-matches-this' },
     ];
-    const compare = (database: typeof db) => {
+    const compare = (database: typeof site) => {
       let driven = 0;
       for (const query of queries) {
         const parsed = UpdateQuerySchema.parse({ site: 'CEN', limit: 200, ...query });
@@ -84,43 +85,44 @@ describe('repository search', () => {
         }
       }
     };
-    compare(db);
+    compare(site);
     // The counts came from the index's doclists read in JavaScript, not from FTS4 (which answers when they cannot be
     // read): the reader answers on the engine's own connection, between its writes.
     const keys = Number(db.exec('SELECT max(update_key) + 1 FROM software_update')[0]!.values[0]![0]);
     const docs = matchDoclists(db, 'update_search', searchQuery(['update'], { includeBundled: false, includeRemoved: false }), keys);
-    expect(docs?.count()).toBe(queryUpdates(db, UpdateQuerySchema.parse({ site: 'CEN', search: 'Update' })).total);
-    const before = queryUpdates(db, UpdateQuerySchema.parse({ site: 'CEN', search: 'Update' }), { searchHitsLimit: 0 }).total;
+    expect(docs?.count()).toBe(queryUpdates(site, UpdateQuerySchema.parse({ site: 'CEN', search: 'Update' })).total);
+    const before = queryUpdates(site, UpdateQuerySchema.parse({ site: 'CEN', search: 'Update' }), { searchHitsLimit: 0 }).total;
 
     // New updates arrive: the kept matches of a broad search are taken again; a whole-file save leaves them out of
     // the file and queries go on as before.
     catalog.churn({ add: 25 });
     await fixture.sync(engine, 'delta');
     const after = engine.siteDatabase('CEN');
-    expect(queryUpdates(after.db, UpdateQuerySchema.parse({ site: 'CEN', search: 'Update' }), { searchHitsLimit: 0 }).total).toBeGreaterThan(before);
-    compare(after.db);
+    expect(queryUpdates(after, UpdateQuerySchema.parse({ site: 'CEN', search: 'Update' }), { searchHitsLimit: 0 }).total).toBeGreaterThan(before);
+    compare(after);
     // Updates removed, revised and expired by a full sync: the facets the index holds follow their rows (the
     // index's own check compares every word it holds with the rows it reads them from).
     catalog.churn({ remove: 15, revise: 10, expire: 5 });
     await fixture.sync(engine, 'full');
     expect(Number(after.db.exec("SELECT count(*) FROM software_update WHERE state = 'removed'")[0]!.values[0]![0])).toBeGreaterThan(0);
     after.db.run("INSERT INTO update_search (update_search) VALUES ('integrity-check')");
-    compare(after.db);
+    compare(after);
     after.saveWhole();
-    compare(engine.siteDatabase('CEN').db);
+    compare(engine.siteDatabase('CEN'));
 
     // While a sync has the indexes set aside, each row's words are tested instead: the same pages and totals, even
     // with the full-text index emptied (so nothing can come from it). Building them restores a sound index.
-    const current = engine.siteDatabase('CEN').db;
+    const currentSite = engine.siteDatabase('CEN');
+    const current = currentSite.db;
     const parse = (query: object) => UpdateQuerySchema.parse({ site: 'CEN', limit: 200, ...query });
     const listings = [...queries, {}, { includeRemoved: true }, { classificationId: classification.classifications[0]!.id }];
-    const indexed = listings.map((query) => queryUpdates(current, parse(query)));
-    deferIndexes(current);
+    const indexed = listings.map((query) => queryUpdates(currentSite, parse(query)));
+    deferIndexes(currentSite);
     current.run('DELETE FROM update_search_segdir');
-    expect(listings.map((query) => queryUpdates(current, parse(query)))).toEqual(indexed);
-    expect(buildDeferredIndexes(current)).toBeGreaterThan(0);
+    expect(listings.map((query) => queryUpdates(currentSite, parse(query)))).toEqual(indexed);
+    expect(buildDeferredIndexes(currentSite)).toBeGreaterThan(0);
     current.run("INSERT INTO update_search (update_search) VALUES ('integrity-check')");
-    compare(current);
+    compare(currentSite);
   });
 
   it('reads a page at any depth from the sort index alone, in the order a sort of every row gives', async () => {
@@ -131,7 +133,8 @@ describe('repository search', () => {
     // Removed and expired updates sit between listed ones in every sort order.
     catalog.churn({ remove: 20, expire: 10, revise: 10 });
     await fixture.sync(engine, 'full');
-    const db = engine.siteDatabase('CEN').db;
+    const site = engine.siteDatabase('CEN');
+    const db = site.db;
     expect(Number(db.exec("SELECT count(*) FROM software_update WHERE state = 'removed' AND deployable = 1")[0]!.values[0]![0])).toBeGreaterThan(0);
 
     // The page queries the module runs, caught on their way to sql.js, with their parameters.
@@ -148,6 +151,8 @@ describe('repository search', () => {
         };
       },
     }) as Database;
+    // The same site, its queries run on the watched connection.
+    const watchedSite = Object.create(site, { db: { value: watched } }) as typeof site;
 
     const ids = (sql: string, params: SqlValue[]) => db.exec(sql, params)[0]?.values.map((row) => String(row[0])) ?? [];
     for (const sort of UPDATE_SORT_COLUMNS) {
@@ -162,7 +167,7 @@ describe('repository search', () => {
         const listed: string[] = [];
         pages.length = 0;
         for (let offset = 0; ; offset += 7) {
-          const page = queryUpdates(watched, { ...query, offset });
+          const page = queryUpdates(watchedSite, { ...query, offset });
           listed.push(...page.rows.map((row) => row.updateId));
           if (page.rows.length < 7) break;
         }

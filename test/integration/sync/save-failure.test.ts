@@ -83,7 +83,7 @@ describe('a save that fails', () => {
     const bundle = buildSync({
       stdin: {
         contents: `
-          const { SiteDatabase } = require(${JSON.stringify(join(ROOT, 'electron/engine/sites/site-database.ts'))});
+          const { SiteDatabase } = require(${JSON.stringify(join(ROOT, 'electron/engine/storage/site-database.ts'))});
           const initSqlJs = require('sql.js');
           const { readdirSync } = require('node:fs');
           const file = process.argv[2];

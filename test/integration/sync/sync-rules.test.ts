@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { LogLine } from '../../../shared/contract';
 import type { SampleCatalog } from '../../../electron/engine/upstream/service/catalog';
 import { parseTraceLine } from '../../../shared/trace-log';
-import { selectRows } from '../../../electron/engine/sync/sync-queries';
+import { selectRows } from '../../../electron/engine/storage/rows';
 import { classificationId, productId, RETIRED_CLASSIFICATION, RETIRED_PRODUCT, snapshotUpdates, useSyncFixture } from '../../helpers/sync-fixture';
 
 const fixture = useSyncFixture();

@@ -98,7 +98,7 @@ describe('transport security', () => {
 
       // A password an earlier version stored inside the database moves to the credential store when the engine opens.
       const database = engine.siteDatabase('CEN');
-      writeSupConfig(database.db, { ...config, proxy: { url: proxy.url, username: 'sup-account', password: 'older-s3cret' } });
+      writeSupConfig(database, { ...config, proxy: { url: proxy.url, username: 'sup-account', password: 'older-s3cret' } });
       database.save();
       await engine.close();
       engine = await Engine.open({ dataDir, retryDelayMs: 0, resumeInterrupted: false });

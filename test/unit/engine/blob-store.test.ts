@@ -167,11 +167,11 @@ describe('the blob store', () => {
         offset,
         length,
       ]);
-    inTransaction(site.db, () => point(record(1), kept[0]!.offset, kept[0]!.length));
+    inTransaction(site, () => point(record(1), kept[0]!.offset, kept[0]!.length));
     site.save();
     // Blobs written, then the process dies before their rows are committed: nothing reaches the database.
     await site.blobs.append([record(2), record(3)]);
-    inTransaction(site.db, () => point(record(2), 0, 1));
+    inTransaction(site, () => point(record(2), 0, 1));
     site.close();
 
     const reopened = SiteDatabase.open(sql, file);
@@ -203,7 +203,7 @@ describe('blob store compaction', () => {
         xml: `${record(index + 1).xml}<!-- round ${round} -->`,
       }));
       const locations = await site.blobs.append(records);
-      inTransaction(site.db, () => records.forEach((entry, index) => point(entry, locations[index]!)));
+      inTransaction(site, () => records.forEach((entry, index) => point(entry, locations[index]!)));
       for (const entry of records) latest.set(entry.updateId, entry);
     }
     site.save();
@@ -242,7 +242,7 @@ describe('blob store compaction', () => {
     const write = async (revision: number) => {
       const entries = Array.from({ length: 10 }, (_, index) => ({ ...record(index + 1), revision }));
       const locations = await site.blobs.append(entries);
-      inTransaction(site.db, () =>
+      inTransaction(site, () =>
         entries.forEach((entry, index) =>
           site.db.run(
             'INSERT INTO detectoid (detectoid_id, revision, name, blob_offset, blob_length) VALUES (?, ?, ?, ?, ?) ON CONFLICT (detectoid_id) DO UPDATE SET revision = excluded.revision, blob_offset = excluded.blob_offset, blob_length = excluded.blob_length',
@@ -268,7 +268,7 @@ describe('blob store compaction', () => {
     // A sync that appends makes it look again, and now it compacts down to the ten live records.
     await (async () => {
       const locations = await reopened.blobs.append([{ ...record(1), revision: 4 }]);
-      inTransaction(reopened.db, () =>
+      inTransaction(reopened, () =>
         reopened.db.run('UPDATE detectoid SET revision = 4, blob_offset = ?, blob_length = ? WHERE detectoid_id = ?', [
           locations[0]!.offset,
           locations[0]!.length,

@@ -6,8 +6,8 @@
 import type { Database } from 'sql.js';
 import { describe, expect, it } from 'vitest';
 import { loadSqlJs } from '../../../electron/engine/storage/sqljs';
-import { matchDoclists, type DoclistQuery } from '../../../electron/engine/sync/search-doclists';
-import { matchText } from '../../../electron/engine/sync/update-search';
+import { matchDoclists, type DoclistQuery } from '../../../electron/engine/storage/search-doclists';
+import { matchText } from '../../../electron/engine/storage/update-search';
 import { SeededRandom } from '../../../electron/engine/upstream/service/random';
 
 const STEMS = ['cumulative', 'cumul', 'update', 'updates', 'windows', 'win', 'x64', 'x86', 'kb5034441', 'kb50', 'straße', 'ж', '中文', 'é', '2024', '05'];

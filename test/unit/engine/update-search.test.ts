@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { loadSqlJs } from '../../../electron/engine/storage/sqljs';
-import { matchText, searchQuery, searchTokens, wordTest } from '../../../electron/engine/sync/update-search';
+import { matchText, searchQuery, searchTokens, wordTest } from '../../../electron/engine/storage/update-search';
 import { SeededRandom } from '../../../electron/engine/upstream/service/random';
 
 const PIECES = [

@@ -18,7 +18,7 @@ async function newSite() {
   return { sql, file, site };
 }
 
-const bump = (site: SiteDatabase) => inTransaction(site.db, () => site.db.run("UPDATE setting SET value = CAST(value AS INTEGER) + 1 WHERE key = 'counter'"));
+const bump = (site: SiteDatabase) => inTransaction(site, () => site.db.run("UPDATE setting SET value = CAST(value AS INTEGER) + 1 WHERE key = 'counter'"));
 const counter = (site: SiteDatabase) => Number(site.db.exec("SELECT value FROM setting WHERE key = 'counter'")[0]?.values[0]?.[0]);
 
 describe('small saves go to the journal, not the whole file', () => {
@@ -72,10 +72,10 @@ describe('small saves go to the journal, not the whole file', () => {
     const { sql, file, site } = await newSite();
     const before = readFileSync(file);
     const statement = site.db.prepare("UPDATE setting SET value = CAST(value AS INTEGER) + ? WHERE key = 'counter'");
-    inTransaction(site.db, () => statement.run([40]));
+    inTransaction(site, () => statement.run([40]));
     statement.free();
     expect(() =>
-      inTransaction(site.db, () => {
+      inTransaction(site, () => {
         site.db.run("UPDATE setting SET value = '99' WHERE key = 'counter'");
         throw new Error('changed my mind');
       }),
@@ -90,15 +90,15 @@ describe('small saves go to the journal, not the whole file', () => {
   it('drops what a savepoint rolled back and keeps the rest of its transaction, still journaled (one update fails alone)', async () => {
     const { sql, file, site } = await newSite();
     const before = readFileSync(file);
-    inTransaction(site.db, () => {
-      expect(inSavepoint(site.db, () => site.db.run("UPDATE setting SET value = '10' WHERE key = 'counter'"))).toBeUndefined();
-      const failed = inSavepoint(site.db, () => {
+    inTransaction(site, () => {
+      expect(inSavepoint(site, () => site.db.run("UPDATE setting SET value = '10' WHERE key = 'counter'"))).toBeUndefined();
+      const failed = inSavepoint(site, () => {
         site.db.run("UPDATE setting SET value = '999' WHERE key = 'counter'");
         site.db.run("INSERT INTO setting (key, value) VALUES ('note', 'from the failed entry')");
         throw new Error('this entry cannot be applied');
       });
       expect(failed).toBeInstanceOf(Error);
-      expect(inSavepoint(site.db, () => site.db.run("UPDATE setting SET value = CAST(value AS INTEGER) + 5 WHERE key = 'counter'"))).toBeUndefined();
+      expect(inSavepoint(site, () => site.db.run("UPDATE setting SET value = CAST(value AS INTEGER) + 5 WHERE key = 'counter'"))).toBeUndefined();
     });
     expect(counter(site)).toBe(15);
     site.save();
@@ -117,7 +117,7 @@ describe('small saves go to the journal, not the whole file', () => {
   it('writes each statement once per line however often it ran, and still replays lines written with a text per run', async () => {
     const { sql, file, site } = await newSite();
     const statement = site.db.prepare("UPDATE setting SET value = CAST(value AS INTEGER) + ? WHERE key = 'counter'");
-    inTransaction(site.db, () => {
+    inTransaction(site, () => {
       for (let step = 1; step <= 50; step++) statement.run([step]);
       site.db.run("INSERT INTO setting (key, value) VALUES ('note', ?)", ['once']);
     });

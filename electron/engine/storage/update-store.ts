@@ -8,9 +8,10 @@ import { ruleCondition, ruleReason } from './supersedence-rule';
  * the links, the search index and the history use instead of the 36-character GUID.
  */
 import type { Database, Statement } from 'sql.js';
-import type { BlobLocation } from '../storage/blob-store';
+import type { SiteDatabase } from './site-database';
+import type { BlobLocation } from './blob-store';
 import type { UpdateIdentity, UpdateMetadata } from '../upstream/update-metadata';
-import type { StoredRevision } from './sync-plan';
+import type { StoredRevision } from '../sync/sync-plan';
 
 const SEVERITY_RANK: Record<string, number> = { Critical: 1, Important: 2, Moderate: 3, Low: 4 };
 
@@ -67,7 +68,11 @@ export class UpdateStore {
   /** False while the repository's indexes are set aside (deferred-indexes): the full-text index is rebuilt after. */
   private searchIndexed = true;
 
-  constructor(private readonly db: Database) {
+  private readonly db: Database;
+
+  constructor(site: SiteDatabase) {
+    const db = site.db;
+    this.db = db;
     const prepare = (sql: string) => {
       const statement = db.prepare(sql);
       this.statements.push(statement);

@@ -4,7 +4,7 @@
  * walks, which must agree with the index word for word.
  */
 import type { Database } from 'sql.js';
-import { FACET } from '../storage/migrations';
+import { FACET } from './migrations';
 import type { DoclistQuery, DoclistTerm } from './search-doclists';
 
 /** The words of a search: each must start a word of the title, article ID or bulletin ID. */

@@ -5,6 +5,8 @@
  */
 import type { SqlValue } from 'sql.js';
 import type { SupersedenceRule } from '../../../shared/domain';
+import { selectValue } from './rows';
+import type { SiteDatabase } from './site-database';
 
 /** SQL for an update row's "superseded since" (inside a statement on software_update). */
 export const SUPERSEDED_SINCE = `(SELECT min(coalesce(newer.released_at, newer.revised_at)) FROM supersedence s JOIN software_update newer
@@ -25,4 +27,10 @@ export function ruleReason(rule: SupersedenceRule): string {
   return rule.expire === 'immediately'
     ? `'Expired by the supersedence rule: superseded updates expire at once (superseded since ' || substr(${SUPERSEDED_SINCE}, 1, 10) || ')'`
     : `'Expired by the supersedence rule: superseded since ' || substr(${SUPERSEDED_SINCE}, 1, 10) || ', more than ${rule.months} month${rule.months === 1 ? '' : 's'} before this sync'`;
+}
+
+/** How many published updates the rule would expire now (the scope preview's count; nothing is written). */
+export function countExpiring(site: SiteDatabase, rule: SupersedenceRule | undefined, now: Date): number {
+  const condition = ruleCondition(rule, now);
+  return condition === undefined ? 0 : Number(selectValue(site.db, `SELECT count(*) FROM software_update WHERE ${condition.sql}`, condition.params) ?? 0);
 }

@@ -2,9 +2,10 @@
 import type { Database, SqlValue } from 'sql.js';
 import type { z } from 'zod';
 import type { UpdateQuerySchema, UpdateRow } from '../../../shared/contract';
-import { deferredIndexes } from '../storage/deferred-indexes';
-import type { CategoryType } from '../upstream/update-metadata';
-import { selectRows } from './sync-queries';
+import { deferredIndexes } from './deferred-indexes';
+import { categoryKey } from './categories';
+import { selectRows } from './rows';
+import type { SiteDatabase } from './site-database';
 import { matchDoclists, type DocSet, type DoclistQuery } from './search-doclists';
 import { matchText, searchQuery, searchTokens, useWordTest, WORD_FILTER, wordTest } from './update-search';
 
@@ -27,10 +28,11 @@ export const SORT_SQL: Record<UpdateQuery['sort'], string> = {
 const REMOVED = "(u.state = 'removed')";
 
 export function queryUpdates(
-  db: Database,
+  site: SiteDatabase,
   query: UpdateQuery,
   tuning: { searchHitsLimit?: number; searchWalkRows?: number; searchExcludedLimit?: number; countFromIndex?: boolean } = {},
 ): { total: number; rows: UpdateRow[] } {
+  const db = site.db;
   const where: string[] = [];
   const params: SqlValue[] = [];
   if (!query.includeBundled) where.push('u.deployable = 1');
@@ -54,7 +56,7 @@ export function queryUpdates(
   let from = 'software_update u';
   let searchTotal: number | undefined;
   let match: string | undefined;
-  if (tokens.length > 0 && searchIndexSetAside(db, cache)) {
+  if (tokens.length > 0 && searchIndexSetAside(site, cache)) {
     // While a sync has the full-text index set aside (deferred-indexes), each row's words are tested: slower, as true.
     useWordTest(db, wordTest(tokens));
     where.push(`${WORD_FILTER}(u.title, u.kb, u.bulletin)`);
@@ -77,8 +79,8 @@ export function queryUpdates(
       const listedQuery = searchQuery(tokens, {
         includeBundled: query.includeBundled,
         includeRemoved: query.includeRemoved,
-        classificationKey: query.classificationId === undefined ? undefined : categoryKey(db, query.classificationId),
-        productKey: query.productId === undefined ? undefined : categoryKey(db, query.productId),
+        classificationKey: query.classificationId === undefined ? undefined : categoryKey(site, query.classificationId),
+        productKey: query.productId === undefined ? undefined : categoryKey(site, query.productId),
       });
       const listed = matchText(listedQuery);
       match = listed;
@@ -127,7 +129,7 @@ export function queryUpdates(
     query.classificationId === undefined &&
     query.productId === undefined &&
     tuning.countFromIndex !== false &&
-    !searchIndexSetAside(db, cache);
+    !searchIndexSetAside(site, cache);
   const facetCount = () => matchesOf(db, cache, searchQuery([], { includeBundled: false, includeRemoved: query.includeRemoved }))?.count();
   const total =
     searchTotal ??
@@ -202,8 +204,8 @@ interface QueryCache {
   indexesSetAside?: boolean;
 }
 
-function searchIndexSetAside(db: Database, cache: QueryCache): boolean {
-  cache.indexesSetAside ??= deferredIndexes(db) !== undefined;
+function searchIndexSetAside(site: SiteDatabase, cache: QueryCache): boolean {
+  cache.indexesSetAside ??= deferredIndexes(site) !== undefined;
   return cache.indexesSetAside;
 }
 const caches = new WeakMap<Database, QueryCache>();
@@ -226,12 +228,6 @@ const SEARCH_HITS_LIMIT = 5_000;
  * 4 µs a row walked); a page deeper than that takes the matches once and probes each row's key instead.
  */
 const SEARCH_WALK_ROWS = 5_000;
-
-/** A category's key in this database, or null when it has none (a folder of another site, say). */
-function categoryKey(db: Database, categoryId: string): number | null {
-  const value = db.exec('SELECT category_key FROM category WHERE category_id = ?', [categoryId.toLowerCase()])[0]?.values[0]?.[0];
-  return value === undefined || value === null ? null : Number(value);
-}
 
 /**
  * The matches of the last search, copied into a temporary table keyed by update key: the pages that follow (and the
@@ -350,7 +346,8 @@ const toRow = (row: Record<string, SqlValue>): UpdateRow => ({
 });
 
 /** The stored rows of one update, and where its raw metadata lies (the details pane reads its text from there). */
-export function updateDetailRows(db: Database, updateId: string) {
+export function updateDetailRows(site: SiteDatabase, updateId: string) {
+  const db = site.db;
   const id = updateId.toLowerCase();
   const [row] = selectRows(db, 'SELECT * FROM software_update WHERE update_id = ?', [id]);
   if (row === undefined) return undefined;
@@ -377,7 +374,8 @@ export function updateDetailRows(db: Database, updateId: string) {
   };
 }
 
-export function repositoryFolders(db: Database) {
+export function repositoryFolders(site: SiteDatabase) {
+  const db = site.db;
   const count = (rows: Record<string, SqlValue>[]) => rows.map((item) => ({ id: String(item.id), name: String(item.name), count: Number(item.count) }));
   return {
     classifications: count(
@@ -395,12 +393,27 @@ export function repositoryFolders(db: Database) {
   };
 }
 
-/** Every category (companies, product families, products, classifications), for the Products and Classifications tabs. */
-export function listCategories(db: Database) {
-  return selectRows(db, 'SELECT category_id, name, category_type, parent_id FROM category ORDER BY category_type, name').map((row) => ({
-    id: String(row.category_id),
-    name: String(row.name),
-    type: String(row.category_type) as CategoryType,
-    parentId: row.parent_id === null ? null : String(row.parent_id),
-  }));
+/**
+ * What a scope of classifications and products holds of the repository (deployable updates): how many are listed
+ * now, how many of those it keeps, and how many removed ones it covers again. Read only: no temporary table, so a
+ * preview never turns the next small save into a whole-file one.
+ */
+export function scopeCounts(site: SiteDatabase, classificationIds: readonly string[], productIds: readonly string[]) {
+  const placeholders = (count: number) => Array.from({ length: count }, () => '?').join(', ') || 'NULL';
+  const [row] = selectRows(
+    site.db,
+    `SELECT
+      coalesce(sum(state != 'removed'), 0) AS current,
+      coalesce(sum(state != 'removed' AND in_scope), 0) AS kept,
+      coalesce(sum(state = 'removed' AND in_scope), 0) AS returning_count
+    FROM (
+      SELECT state,
+        classification_key IN (SELECT category_key FROM category WHERE category_id IN (${placeholders(classificationIds.length)}))
+        AND update_key IN (SELECT link.update_key FROM update_product AS link
+          WHERE link.category_key IN (SELECT category_key FROM category WHERE category_id IN (${placeholders(productIds.length)}))) AS in_scope
+      FROM software_update WHERE deployable = 1
+    )`,
+    [...classificationIds, ...productIds],
+  );
+  return { current: Number(row?.current ?? 0), kept: Number(row?.kept ?? 0), returning: Number(row?.returning_count ?? 0) };
 }

@@ -5,11 +5,13 @@
  * when the database is opened and dropped by the next whole-file save. This is what makes every applied batch of a
  * synchronization durable the moment it is committed.
  *
- * The journal captures writes by wrapping the ways sql.js writes: `db.run`, and `run` of prepared INSERT, UPDATE,
- * DELETE and REPLACE statements. Any other write (a DML statement stepped by hand, `db.exec` of something other than
- * a query, a PRAGMA or schema change, a parameter JSON cannot carry) marks the journal incomplete, and the next save
- * writes the whole file. A rolled-back transaction, or what a savepoint rolled back, is dropped from what is pending. Writes to the connection's
- * temporary schema (a query's scratch table, `db.exec` of one statement on `temp.`) are not the file's: left out.
+ * The journal captures writes by wrapping the ways sql.js writes: `db.run`, and `run` of prepared statements. Which
+ * statements write, and whether a write can be journaled, SQLite decides (StatementClassifier, which also states the
+ * rules a journaled write follows): row changes are journaled, whatever their text looks like. Any other write (a
+ * change of the schema, a write a replay could not reproduce, a write stepped by hand, any write through `db.exec`,
+ * a parameter JSON cannot carry) marks the journal incomplete, and the next save writes the whole file. A
+ * rolled-back transaction, or what a savepoint rolled back, is dropped from what is pending. Writes to the
+ * connection's temporary schema (a query's scratch table) are not the file's: left out.
  *
  * Replay is strict: each line is `<CRC-32 of the entry> <entry>`, the entry naming the generation of the file it
  * applies to and its sequence number (JournalLine says what else it holds). A last line without its newline (a crash
@@ -20,15 +22,7 @@
 import { closeSync, existsSync, fdatasyncSync, fstatSync, ftruncateSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import type { BindParams, Database, SqlValue, Statement } from 'sql.js';
-
-const DML = /^\s*(INSERT|UPDATE|DELETE|REPLACE)\b/i;
-const QUERY = /^\s*(SELECT|PRAGMA\s+(user_version|quick_check|integrity_check|table_info|page_count|page_size|freelist_count)\s*(\(|;|$))/i;
-/**
- * One statement that writes only the connection's temporary schema (a query's scratch table): never part of the file,
- * so neither journaled nor a reason for a whole save.
- */
-const TEMP_ONLY =
-  /^\s*(CREATE\s+TEMP(ORARY)?\s+TABLE\s+\w+|DROP\s+TABLE\s+(IF\s+EXISTS\s+)?temp\.\w+|DELETE\s+FROM\s+temp\.\w+|INSERT\s+INTO\s+temp\.\w+)\b[^;]*;?\s*$/i;
+import { StatementClassifier, type StatementKind } from './statement-kind';
 
 interface JournaledStatement {
   sql: string;
@@ -64,6 +58,7 @@ export class WriteJournal {
   private complete = true;
   private changed = false;
   private seq: number;
+  private readonly kinds: StatementClassifier;
 
   constructor(
     private readonly db: Database,
@@ -76,9 +71,21 @@ export class WriteJournal {
     const run = db.run.bind(db);
     const prepare = db.prepare.bind(db);
     const exec = db.exec.bind(db);
+    this.kinds = new StatementClassifier(db, prepare);
     db.run = (sql: string, params?: BindParams) => {
-      if (params === undefined || params === null) run(sql);
-      else {
+      if (params === undefined || params === null) {
+        // Without parameters sql.js runs every statement of the text: classified before, as a failure part-way
+        // through leaves the ones before it applied.
+        const script = this.kinds.scriptOf(sql);
+        try {
+          run(sql);
+        } catch (error) {
+          if (script === undefined || script.some((statement) => statement.kind.kind !== 'read')) this.uncaptured();
+          throw error;
+        }
+        if (script === undefined) this.uncaptured();
+        else for (const statement of script) this.record(statement.sql, null, statement.kind);
+      } else {
         // Not through db.prepare (wrapped below), so the statement's own step is not taken for an uncaptured write.
         const statement = prepare(sql);
         try {
@@ -86,17 +93,20 @@ export class WriteJournal {
         } finally {
           statement.free();
         }
+        this.record(sql, params, this.kinds.kindOf(sql));
       }
-      this.record(sql, params);
       return db;
     };
     db.prepare = (sql: string, params?: BindParams): Statement => {
       const statement = prepare(sql, params);
-      if (DML.test(sql)) this.capture(statement, sql);
+      const kind = this.kinds.kindOf(sql);
+      if (kind.kind !== 'read') this.capture(statement, sql, kind);
       return statement;
     };
     db.exec = (sql: string, params?: BindParams) => {
-      if (!QUERY.test(sql) && !TEMP_ONLY.test(sql)) this.complete = false;
+      // A script is never journaled (its parameters bind to its first statement only): any write in it, whole save.
+      const script = this.kinds.scriptOf(sql);
+      if (script === undefined || script.some((statement) => statement.kind.kind !== 'read')) this.uncaptured();
       return exec(sql, params);
     };
   }
@@ -150,7 +160,7 @@ export class WriteJournal {
     return existsSync(this.file) && statSync(this.file).size > 0;
   }
 
-  private capture(statement: Statement, sql: string): void {
+  private capture(statement: Statement, sql: string, kind: StatementKind): void {
     const run = statement.run.bind(statement);
     const step = statement.step.bind(statement);
     let running = false;
@@ -161,65 +171,72 @@ export class WriteJournal {
       } finally {
         running = false;
       }
-      this.record(sql, params);
+      this.record(sql, params, kind);
       return true;
     };
     statement.step = () => {
-      if (!running) this.complete = false;
+      // Stepped by hand, its parameters are not known here.
+      if (!running) this.uncaptured();
       return step();
     };
   }
 
-  private record(sql: string, params: BindParams | undefined): void {
-    const verb = /^\s*(\w+)/.exec(sql)?.[1]?.toUpperCase() ?? '';
-    if (verb === 'BEGIN') {
-      this.transactionStart = this.pending.length;
-      return;
-    }
-    if (verb === 'COMMIT' || verb === 'END') {
-      this.transactionStart = undefined;
-      this.savepoints = [];
-      return;
-    }
-    if (verb === 'SAVEPOINT' || verb === 'RELEASE' || verb === 'ROLLBACK') {
-      this.savepoint(verb, sql);
-      return;
-    }
+  /** A write the journal cannot hold exactly: the next save writes the whole file. */
+  private uncaptured(): void {
     this.changed = true;
-    if (!DML.test(sql) || !carriesInJson(params)) {
-      this.complete = false;
-      return;
+    this.complete = false;
+    // It may have changed the schema, and a text then compiles to another program.
+    this.kinds.forget();
+  }
+
+  private record(sql: string, params: BindParams | undefined, kind: StatementKind): void {
+    switch (kind.kind) {
+      case 'read':
+        return;
+      case 'begin':
+        this.transactionStart = this.pending.length;
+        return;
+      case 'commit':
+        this.transactionStart = undefined;
+        this.savepoints = [];
+        return;
+      case 'rollback':
+        if (this.transactionStart !== undefined) this.pending.length = this.transactionStart;
+        this.transactionStart = undefined;
+        this.savepoints = [];
+        return;
+      case 'savepoint':
+        this.savepoint(kind.op, kind.name);
+        return;
+      case 'other-write':
+        this.uncaptured();
+        return;
+      case 'row-write':
+        this.changed = true;
+        if (!carriesInJson(params)) this.complete = false;
+        else this.pending.push({ sql, params: (params as JournaledStatement['params'] | undefined) ?? null });
     }
-    this.pending.push({ sql, params: (params as JournaledStatement['params'] | undefined) ?? null });
   }
 
   /**
    * Savepoints as SQLite keeps them: SAVEPOINT outside a transaction opens one, RELEASE of that savepoint commits it,
-   * ROLLBACK TO drops what was written since the savepoint (which stays open), and a plain ROLLBACK drops the whole
-   * transaction. A statement this does not understand makes the next save a whole-file one.
+   * ROLLBACK TO drops what was written since the savepoint (which stays open). A savepoint this does not know of
+   * makes the next save a whole-file one.
    */
-  private savepoint(verb: 'SAVEPOINT' | 'RELEASE' | 'ROLLBACK', sql: string): void {
-    const name = (
-      /^\s*(?:SAVEPOINT|RELEASE(?:\s+SAVEPOINT)?|ROLLBACK(?:\s+TRANSACTION)?\s+TO(?:\s+SAVEPOINT)?)\s+("?)(\w+)\1\s*;?\s*$/i.exec(sql)?.[2] ?? ''
-    ).toLowerCase();
+  private savepoint(op: 'open' | 'release' | 'rollback-to', name: string): void {
     const at = this.savepoints.map((entry) => entry.name).lastIndexOf(name);
-    if (verb === 'SAVEPOINT' && name !== '') {
+    if (op === 'open') {
       const opened = this.transactionStart === undefined;
       if (opened) this.transactionStart = this.pending.length;
       this.savepoints.push({ name, start: this.pending.length, opened });
-    } else if (verb === 'RELEASE' && at >= 0) {
+    } else if (at < 0) {
+      this.uncaptured();
+    } else if (op === 'release') {
       if (this.savepoints[at]!.opened) this.transactionStart = undefined;
       this.savepoints.length = at;
-    } else if (verb === 'ROLLBACK' && name !== '' && at >= 0) {
+    } else {
       this.pending.length = this.savepoints[at]!.start;
       this.savepoints.length = at + 1;
-    } else if (verb === 'ROLLBACK' && !/\bTO\b/i.test(sql)) {
-      if (this.transactionStart !== undefined) this.pending.length = this.transactionStart;
-      this.transactionStart = undefined;
-      this.savepoints = [];
-    } else {
-      this.changed = true;
-      this.complete = false;
     }
   }
 
@@ -244,6 +261,7 @@ export function replayJournal(db: Database, journalFile: string, generation: num
   lines.pop();
   let lastSeq = 0;
   const statements = new Map<string, Statement>();
+  const kinds = new StatementClassifier(db);
   try {
     lines.forEach((raw, index) => {
       const where = `line ${index + 1}`;
@@ -269,7 +287,9 @@ export function replayJournal(db: Database, journalFile: string, generation: num
       db.run('BEGIN IMMEDIATE');
       try {
         for (const statement of runs) {
-          if (typeof statement?.sql !== 'string' || !DML.test(statement.sql)) throw new Error('it holds a statement that is not a row change');
+          // What the journal could have written, and nothing else: a row change, as SQLite compiles it.
+          if (typeof statement?.sql !== 'string' || kinds.kindOf(statement.sql).kind !== 'row-write')
+            throw new Error('it holds a statement that is not a row change');
           let prepared = statements.get(statement.sql);
           if (prepared === undefined) statements.set(statement.sql, (prepared = db.prepare(statement.sql)));
           prepared.run(statement.params ?? undefined);

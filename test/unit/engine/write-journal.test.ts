@@ -248,6 +248,126 @@ describe('small saves go to the journal, not the whole file', () => {
   });
 });
 
+describe('SQLite, not the text, says which statements write and which can be journaled', () => {
+  const journaled = (site: SiteDatabase, file: string, before: Buffer) => {
+    site.save();
+    return readFileSync(file).equals(before) && existsSync(site.journalFile);
+  };
+
+  it.each([
+    [
+      'a CTE write',
+      "WITH next(value) AS (SELECT CAST(value AS INTEGER) + 1 FROM setting WHERE key = 'counter') UPDATE setting SET value = (SELECT value FROM next) WHERE key = 'counter'",
+    ],
+    ['a write behind a line comment', "-- one more\nUPDATE setting SET value = CAST(value AS INTEGER) + 1 WHERE key = 'counter'"],
+    ['a write behind a block comment', "/* one more */ UPDATE setting SET value = CAST(value AS INTEGER) + 1 WHERE key = 'counter'"],
+    ['an upsert', "INSERT INTO setting (key, value) VALUES ('counter', '1') ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"],
+    ['a REPLACE', "REPLACE INTO setting (key, value) VALUES ('counter', '1')"],
+    [
+      'a write through a CTE with INSERT … SELECT',
+      "WITH one(k, v) AS (VALUES ('counter', '1')) INSERT OR REPLACE INTO setting (key, value) SELECT k, v FROM one",
+    ],
+  ])('journals %s, in run and in a prepared statement, and replays it after a crash', async (_label, sql) => {
+    const { sql: sqlJs, file, site } = await newSite();
+    const before = readFileSync(file);
+    inTransaction(site, () => site.db.run(sql));
+    const statement = site.db.prepare(sql);
+    inTransaction(site, () => statement.run());
+    statement.free();
+    const expected = counter(site);
+    expect(expected).toBeGreaterThan(0);
+    expect(journaled(site, file, before)).toBe(true);
+    expect(readFileSync(site.journalFile, 'utf8')).toContain(JSON.stringify(sql).slice(1, 30));
+    // No whole save: the journal alone carries the writes to the next open.
+    const reopened = SiteDatabase.open(sqlJs, file);
+    expect(counter(reopened)).toBe(expected);
+    reopened.close();
+  });
+
+  it('journals each statement of a script run without parameters, and replays them all', async () => {
+    const { sql, file, site } = await newSite();
+    const before = readFileSync(file);
+    site.db.run("UPDATE setting SET value = '5' WHERE key = 'counter'; /* and */ INSERT INTO setting (key, value) VALUES ('note', 'second')");
+    expect(journaled(site, file, before)).toBe(true);
+    site.close();
+    const reopened = SiteDatabase.open(sql, file);
+    expect(counter(reopened)).toBe(5);
+    expect(reopened.db.exec("SELECT value FROM setting WHERE key = 'note'")[0]?.values).toEqual([['second']]);
+    reopened.close();
+  });
+
+  it('writes the whole file after a script that failed part-way (its first statements stay applied)', async () => {
+    const { sql, file, site } = await newSite();
+    const before = readFileSync(file);
+    expect(() => site.db.run("UPDATE setting SET value = '6' WHERE key = 'counter'; INSERT INTO setting (key, value) VALUES ('counter', 'duplicate')")).toThrow(
+      /UNIQUE/,
+    );
+    expect(journaled(site, file, before)).toBe(false);
+    site.close();
+    expect(counter(SiteDatabase.open(sql, file))).toBe(6);
+  });
+
+  it.each([
+    [
+      'a write that reads a temporary table',
+      (site: SiteDatabase) => {
+        site.db.exec('CREATE TEMP TABLE scratch (n INTEGER)');
+        site.db.exec('INSERT INTO temp.scratch (n) VALUES (8)');
+        site.db.run("UPDATE setting SET value = (SELECT n FROM temp.scratch) WHERE key = 'counter'");
+      },
+      8,
+    ],
+    [
+      'a write whose result a replay cannot reproduce',
+      (site: SiteDatabase) => {
+        site.db.run("UPDATE setting SET value = CAST(abs(random()) % 1 AS INTEGER) + 9 WHERE key = 'counter'");
+      },
+      9,
+    ],
+    [
+      'a change of the database header',
+      (site: SiteDatabase) => {
+        site.db.run('PRAGMA user_version = 7');
+        site.db.run("UPDATE setting SET value = '10' WHERE key = 'counter'");
+      },
+      10,
+    ],
+    [
+      'a write with RETURNING stepped by hand',
+      (site: SiteDatabase) => {
+        const statement = site.db.prepare("UPDATE setting SET value = '11' WHERE key = 'counter' RETURNING value");
+        while (statement.step()) statement.get();
+        statement.free();
+      },
+      11,
+    ],
+  ])('writes the whole file for %s', async (_label, change, expected) => {
+    const { sql, file, site } = await newSite();
+    const before = readFileSync(file);
+    change(site);
+    expect(journaled(site, file, before)).toBe(false);
+    site.close();
+    expect(counter(SiteDatabase.open(sql, file))).toBe(expected);
+  });
+
+  it('refuses to replay a line holding what the journal never writes, however it reads', async () => {
+    const { sql, file, site } = await newSite();
+    bump(site);
+    site.save();
+    site.close();
+    const [line] = readFileSync(`${file}.journal`, 'utf8').trim().split('\n');
+    for (const text of [
+      '/* UPDATE */ DROP TABLE setting',
+      'WITH x AS (SELECT 1) SELECT * FROM x',
+      'PRAGMA user_version = 1',
+      'INSERT INTO temp.nothing VALUES (1)',
+    ]) {
+      writeFileSync(`${file}.journal`, `${resign(line!.replace(/"texts":\["[^"]*"/, `"texts":${JSON.stringify([text])}`))}\n`);
+      expect(() => SiteDatabase.open(sql, file)).toThrow(SiteDatabaseDamagedError);
+    }
+  });
+});
+
 /** A journal line with its checksum written again (a change no checksum catches, for the rules after it). */
 function resign(line: string): string {
   const entry = line.slice(9);

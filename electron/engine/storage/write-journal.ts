@@ -86,6 +86,8 @@ export class WriteJournal {
         if (script === undefined) this.uncaptured();
         else for (const statement of script) this.record(statement.sql, null, statement.kind);
       } else {
+        // Classified before it runs: compiling EXPLAIN afterwards would reset what getRowsModified() reports.
+        const kind = this.kinds.kindOf(sql);
         // Not through db.prepare (wrapped below), so the statement's own step is not taken for an uncaptured write.
         const statement = prepare(sql);
         try {
@@ -93,7 +95,7 @@ export class WriteJournal {
         } finally {
           statement.free();
         }
-        this.record(sql, params, this.kinds.kindOf(sql));
+        this.record(sql, params, kind);
       }
       return db;
     };

@@ -284,6 +284,20 @@ describe('SQLite, not the text, says which statements write and which can be jou
     reopened.close();
   });
 
+  it('leaves what getRowsModified() reports as the statement left it, with and without parameters', async () => {
+    const { site } = await newSite();
+    site.db.run("INSERT INTO setting (key, value) VALUES ('a', '1'), ('b', '1'), ('c', '1')");
+    // Each text is new to the classifier, so it is compiled (EXPLAIN) the first time it is seen.
+    site.db.run("UPDATE setting SET value = '2' WHERE key IN ('a', 'b', 'c') AND value = ?", ['1']);
+    expect(site.db.getRowsModified()).toBe(3);
+    site.db.run("UPDATE setting SET value = '3' WHERE key IN ('a', 'b')");
+    expect(site.db.getRowsModified()).toBe(2);
+    const statement = site.db.prepare("UPDATE setting SET value = '4' WHERE key = ?");
+    statement.run(['c']);
+    statement.free();
+    expect(site.db.getRowsModified()).toBe(1);
+  });
+
   it('journals each statement of a script run without parameters, and replays them all', async () => {
     const { sql, file, site } = await newSite();
     const before = readFileSync(file);

@@ -1,5 +1,6 @@
 import { basename, join } from 'node:path';
-import { isHostMethod, type ApiMethodName, type ConsoleEvent } from '../../shared/contract';
+import { isHostMethod, type ApiMethodName, type ApiParams, type ApiResult, type ConsoleEvent, type EngineMethodName } from '../../shared/contract';
+import { checkCall } from '../../shared/validate';
 import { ApiError } from '../../shared/errors';
 import type { SiteCode, SyncRun } from '../../shared/domain';
 import { acquireDataFolderLock, dataFolderLayout, ensureDataFolder, type DataFolder } from './data-folder';
@@ -13,63 +14,29 @@ import { siteHandlers } from './handlers/site-handlers';
 import { supConfigHandlers } from './handlers/sup-config-handlers';
 import { syncHandlers } from './handlers/sync-handlers';
 import { catalogTransferHandlers } from './handlers/catalog-transfer-handlers';
-import { HierarchyCoordinator } from './hierarchy/hierarchy-coordinator';
+import { ChildNotifier } from './hierarchy/child-notifier';
+import { effectiveConfig } from './hierarchy/effective-config';
+import { ParentServices } from './hierarchy/parent-services';
+import { SiteRetry } from './retry/site-retry';
+import { clockOf, scheduleHost, syncContextFactory } from './engine-wiring';
 import { SYNC_COMPONENT } from './log/status-messages';
 import { TraceLogWriter } from './log/trace-log-writer';
-import { acceleratedClock, systemClock, type Clock } from './schedule/clock';
-import { readSchedule } from './schedule/schedule-store';
+import type { Clock } from './schedule/clock';
+import type { EngineOptions } from './engine-options';
 import { SyncScheduler } from './schedule/sync-scheduler';
 import { compactBlobStore } from './storage/blob-compaction';
 import { CredentialStore } from './storage/credential-store';
 import type { SiteDatabase } from './storage/site-database';
 import { SiteRegistry } from './storage/site-registry';
-import { readSetting, writeSetting } from './storage/settings';
 import { loadSqlJs } from './storage/sqljs';
 import { inTransaction } from './storage/transaction';
 import { loadInstallation } from './installation';
-import { describeNameUpgrade, readSupConfig, upgradeStoredSelection, withoutSecrets, writeSupConfig } from './sync/sup-config';
+import { describeNameUpgrade, readSupConfig, upgradeStoredSelection, withoutSecrets, writeSupConfig } from './settings/sup-config';
 import { SyncController } from './sync/sync-controller';
 import { markRunsInterrupted } from './storage/runs';
-import { SyncSourceConnector, type ClientSettings } from './upstream/sync-source';
+import { SyncSourceConnector } from './upstream/sync-source';
 
-/** Engine settings that tests and benchmarks change; all JSON, so they cross into the worker. */
-export interface EngineTuning {
-  /** Size and seed of the built-in sample catalog. */
-  sampleCatalog?: { updates: number; seed: number };
-  logMaxBytes?: number;
-  /** Fixed pause between retries of a transient upstream failure (default: exponential backoff). */
-  retryDelayMs?: number;
-  upstreamTimeoutMs?: number;
-  /** The stall watchdog's limit in milliseconds, instead of the site's stallMinutes (tests). */
-  stallMs?: number;
-  /** The most revisions a site may hold after a sync that sets its indexes aside, instead of DEFER_INDEXES_UP_TO (tests). */
-  deferIndexesUpTo?: number;
-  /** Resume interrupted synchronizations when the engine starts (default true). */
-  resumeInterrupted?: boolean;
-  /**
-   * `service` (default): the engine of a console or of `usc service`: scheduler, retries, resumed syncs, child
-   * notifications. `command`: started for one CLI command where no engine runs: it reads what it is asked to read and
-   * writes what it is asked to write; it starts no synchronization of its own.
-   */
-  mode?: 'service' | 'command';
-  /** IANA time zone for local-time schedules (default: the system's). */
-  timeZone?: string;
-  /** Run on virtual time: `speed` times faster than real time from `origin` (integration tests). */
-  acceleratedClock?: { origin: string; speed: number };
-}
-
-export interface EngineOptions extends EngineTuning {
-  dataDir: string;
-  sqlWasmPath?: string;
-  /** The built metadata fetch worker (out/engine/fetch-worker.js); without it metadata is fetched on the engine thread. */
-  fetchWorkerPath?: string;
-  /** Fetch workers per metadata fetch, instead of the choice by its size and the machine's cores (tests). */
-  fetchWorkers?: number;
-  now?: () => Date;
-  clock?: Clock;
-  /** What the engine is doing while it opens, when it takes long enough to say (upgrading a site database). */
-  onStartup?: (message: string) => void;
-}
+export type { EngineOptions, EngineTuning } from './engine-options';
 
 export type EngineEventListener = (event: ConsoleEvent) => void;
 
@@ -85,132 +52,76 @@ export class Engine {
   private readonly transfers = new Map<SiteCode, AbortController>();
   readonly syncs: SyncController;
   readonly scheduler: SyncScheduler;
-  readonly hierarchy: HierarchyCoordinator;
   readonly clock: Clock;
   readonly timeZone: string;
+  private readonly parents: ParentServices;
+  private readonly retries: SiteRetry;
+  private readonly children: ChildNotifier;
 
+  /** Wiring, in dependency order: each part is made from the parts above it. */
   private constructor(
     readonly folder: DataFolder,
     private readonly sites: SiteRegistry,
     private readonly releaseLock: () => void,
     private readonly options: EngineOptions,
   ) {
-    this.clock =
-      options.clock ??
-      (options.acceleratedClock !== undefined
-        ? acceleratedClock(new Date(options.acceleratedClock.origin), options.acceleratedClock.speed)
-        : options.now !== undefined
-          ? { ...systemClock, now: options.now }
-          : systemClock);
-    const now = () => this.clock.now();
-    this.credentials = new CredentialStore(join(folder.root, 'credentials.json'));
+    this.clock = clockOf(options);
     this.timeZone = options.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC';
+    this.credentials = new CredentialStore(join(folder.root, 'credentials.json'));
     this.connector = new SyncSourceConnector(options.sampleCatalog, loadInstallation(folder.root));
-    const clientSettings: ClientSettings = {
-      ...(options.retryDelayMs === undefined ? {} : { retryDelayMs: () => options.retryDelayMs! }),
-      ...(options.upstreamTimeoutMs === undefined ? {} : { timeoutMs: options.upstreamTimeoutMs }),
-    };
-    this.syncs = new SyncController(
-      (site) => ({
-        site,
-        database: this.sites.database(site),
-        connector: this.connector,
-        log: this.logFor(site),
-        now,
-        clientSettings,
-        loadConfig: () => this.hierarchy.configFor(site),
-        ...(options.stallMs === undefined ? {} : { stallMs: options.stallMs }),
-        ...(options.deferIndexesUpTo === undefined ? {} : { deferIndexesUpTo: options.deferIndexesUpTo }),
-        ...(options.fetchWorkerPath === undefined
-          ? {}
-          : {
-              fetchWorker: {
-                path: options.fetchWorkerPath,
-                ...(options.retryDelayMs === undefined ? {} : { retryDelayMs: options.retryDelayMs }),
-                ...(options.upstreamTimeoutMs === undefined ? {} : { timeoutMs: options.upstreamTimeoutMs }),
-                ...(options.fetchWorkers === undefined ? {} : { workers: options.fetchWorkers }),
-              },
-            }),
-      }),
+    // The logs are kept by the engine (logFor, below the constructor): each needs only the clock.
+    const logFor = (site: SiteCode) => this.logFor(site);
+    this.parents = new ParentServices(sites, logFor);
+    const configFor = (site: SiteCode) => effectiveConfig(site, { sites, credentials: this.credentials, parents: this.parents });
+    this.syncs = new SyncController(syncContextFactory({ sites, connector: this.connector, clock: this.clock, logFor, configFor, options }));
+    const automatic = options.mode !== 'command';
+    const usableSites = () => sites.list().filter((entry) => entry.health.state === 'ok');
+    this.retries = new SiteRetry(
       {
-        progress: (payload) => this.emit({ name: 'progress', payload }),
-        finished: (run) => {
-          // A failed run's retry is scheduled first, so the console is told when it runs along with the failure.
-          const nextRetry = run.outcome === 'failed' ? this.hierarchy.scheduleRetry(run.site) : null;
-          this.emit({ name: 'syncFinished', payload: { ...run, nextRetry } });
-          this.compactIfWorthIt(run.site);
-          if (run.outcome === 'succeeded') this.hierarchy.afterSuccess(run.site);
-        },
-      },
-    );
-    this.hierarchy = new HierarchyCoordinator(
-      {
-        parentOf: (site) => this.sites.get(site).parentCode,
-        childrenOf: (site) =>
-          this.sites
-            .list()
-            .filter((entry) => entry.parentCode === site && entry.health.state === 'ok')
-            .map((entry) => entry.code),
-        topLevelOf: (site) => this.context.topLevelOf(site),
-        database: (site) => this.sites.database(site),
-        logFor: (site) => this.logFor(site),
-        siteCodes: () =>
-          this.sites
-            .list()
-            .filter((entry) => entry.health.state === 'ok')
-            .map((entry) => entry.code),
-        proxyPassword: (site) => this.credentials.proxyPassword(site),
+        parentOf: (site) => sites.get(site).parentCode,
+        database: (site) => sites.database(site),
+        logFor,
+        siteCodes: () => usableSites().map((entry) => entry.code),
       },
       this.syncs,
       this.clock,
-      options.mode !== 'command',
+      automatic,
     );
-    this.scheduler = new SyncScheduler(
+    this.children = new ChildNotifier(
       {
-        scheduledSites: () =>
-          this.sites
-            .list()
-            .filter((site) => site.parentCode === null && site.health.state === 'ok')
-            .map((site) => site.code),
-        readSchedule: (site) => readSchedule(this.sites.database(site)),
-        readLastFired: (site) => {
-          const text = readSetting<string>(this.sites.database(site), 'schedule.lastFired');
-          return text === undefined ? undefined : new Date(text);
-        },
-        writeLastFired: (site, due) => {
-          const database = this.sites.database(site);
-          inTransaction(database, () => writeSetting(database, 'schedule.lastFired', due.toISOString()));
-          database.save();
-        },
-        fire: (site, due, reason) => {
-          const log = this.logFor(site);
-          // A site that does not synchronize (kept current by catalog imports) has nothing to run on schedule: a
-          // failed run and an hourly retry for each due time would only bury its real state.
-          if (readSupConfig(this.sites.database(site)).source.kind === 'none') {
-            log.writeNow(
-              `The scheduled synchronization due at ${due.toISOString()} was skipped: the Software Update Point is set to "Do not synchronize" (catalog imports keep this site current).`,
-            );
-            return;
-          }
-          if (reason === 'missed')
-            log.writeNow(`The scheduled synchronization due at ${due.toISOString()} was missed while the engine was not running; running it now.`);
-          else if (reason === 'first')
-            log.writeNow('Synchronization schedule saved with the default start: the first scheduled synchronization starts as soon as possible.');
-          this.syncs.request(site, { kind: 'full', trigger: 'schedule', scheduledFor: due });
-        },
+        childrenOf: (site) =>
+          usableSites()
+            .filter((entry) => entry.parentCode === site)
+            .map((entry) => entry.code),
+        logFor,
       },
-      this.clock,
-      this.timeZone,
+      this.syncs,
+      automatic,
     );
+    this.syncs.listen({
+      progress: (payload) => this.emit({ name: 'progress', payload }),
+      finished: (run) => {
+        // A failed run's retry is scheduled first, so the console is told when it runs along with the failure.
+        const nextRetry = run.outcome === 'failed' ? this.retries.afterFailure(run.site) : null;
+        this.emit({ name: 'syncFinished', payload: { ...run, nextRetry } });
+        this.compactIfWorthIt(run.site);
+        if (run.outcome !== 'succeeded') return;
+        this.retries.afterSuccess(run.site);
+        this.children.afterSuccess(run.site);
+      },
+    });
+    this.scheduler = new SyncScheduler(scheduleHost(sites, this.syncs, logFor), this.clock, this.timeZone);
     this.context = engineContext({
       sites,
       syncs: this.syncs,
       scheduler: this.scheduler,
-      hierarchy: this.hierarchy,
+      parents: this.parents,
+      retries: this.retries,
+      configFor,
       credentials: this.credentials,
       clock: this.clock,
       timeZone: this.timeZone,
-      logFor: (site) => this.logFor(site),
+      logFor,
       publishSites: () => this.emit({ name: 'sitesChanged', payload: { sites: this.sites.list() } }),
     });
     this.handlers = {
@@ -358,7 +269,7 @@ export class Engine {
       engine.selectByCategoryId();
       if (options.mode !== 'command') {
         engine.resumeInterrupted();
-        engine.hierarchy.restoreRetries();
+        engine.retries.restore();
         engine.scheduler.start();
       }
       return engine;
@@ -368,13 +279,28 @@ export class Engine {
     }
   }
 
-  /** Runs one call whose params were already validated against the contract. */
-  async call(method: ApiMethodName, params: unknown): Promise<unknown> {
+  /**
+   * Runs one call in-process, typed by the contract: its params are checked by the method's schema, as the worker
+   * checks what a host sends, and a bad one throws BAD_REQUEST.
+   */
+  async call<M extends EngineMethodName>(method: M, params: ApiParams<M>): Promise<ApiResult<M>> {
+    const checked = checkCall(method, params);
+    if (!checked.ok) throw new ApiError(checked.error.code, checked.error.message);
+    return (await this.callChecked(method, checked.value.params)) as ApiResult<M>;
+  }
+
+  /** Runs one call whose params were already checked against the contract (the worker's path). */
+  async callChecked(method: ApiMethodName, params: unknown): Promise<unknown> {
     if (isHostMethod(method)) {
       throw new ApiError('BAD_REQUEST', `${method} is answered by the console host, not the engine.`);
     }
     const handler = this.handlers[method] as (params: unknown) => unknown;
     return handler(params);
+  }
+
+  /** The sites this engine serves as an upstream server now (to children here, or to `usc serve`'s clients). */
+  get servedSites(): SiteCode[] {
+    return this.parents.served;
   }
 
   onEvent(listener: EngineEventListener): () => void {
@@ -390,7 +316,9 @@ export class Engine {
   async close(): Promise<void> {
     this.scheduler.stop();
     await this.syncs.stopAll();
-    await this.hierarchy.close();
+    this.retries.close();
+    this.children.close();
+    await this.parents.close();
     for (const log of this.logs.values()) log.flush();
     await this.connector.close();
     this.sites.close();

@@ -48,7 +48,7 @@ async function main(): Promise<void> {
       send({ type: 'result', id, ok: false, error: checked.error });
       return;
     }
-    engine.call(checked.value.method, checked.value.params).then(
+    engine.callChecked(checked.value.method, checked.value.params).then(
       (value) => send({ type: 'result', id, ok: true, value }),
       (error: unknown) => send({ type: 'result', id, ok: false, error: toApiErrorData(error) }),
     );

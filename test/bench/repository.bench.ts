@@ -10,14 +10,14 @@ import { parseArgs } from 'node:util';
 import { loadSqlJs } from '../../electron/engine/storage/sqljs';
 import { SiteDatabase } from '../../electron/engine/storage/site-database';
 import { inTransaction } from '../../electron/engine/storage/transaction';
-import { queryUpdates } from '../../electron/engine/storage/update-queries';
+import { queryUpdates } from '../../electron/engine/storage/repository-queries';
 import { UpdateQuerySchema, UPDATE_SORT_COLUMNS } from '../../shared/contract';
 import { CLASSIFICATIONS } from '../../electron/engine/upstream/soap/protocol-names';
 import { PRODUCTS } from '../../electron/engine/upstream/service/catalog-data';
 import { SeededRandom } from '../../electron/engine/upstream/service/random';
 import { fmt, printTable } from './bench-kit';
 
-const { values } = parseArgs({ options: { updates: { type: 'string', default: '200000' } } });
+const { values } = parseArgs({ options: { updates: { type: 'string', default: '200000' }, strategies: { type: 'boolean', default: false } } });
 const total = Number(values.updates);
 
 async function main(): Promise<void> {
@@ -129,6 +129,62 @@ async function main(): Promise<void> {
   // Every walked row's key is probed against the matches, taken once (the first of these pages takes them).
   deep(`page ${(total / 4).toLocaleString('en-US')} rows in, search "Windows"`, { search: 'Windows' }, Math.floor(total / 4));
   printTable(`Update Repository queries at ${total.toLocaleString('en-US')} updates (sql.js, one page of 200)`, rows);
+  if (values.strategies === true) compareStrategies(site, db);
+}
+
+type Tuning = NonNullable<Parameters<typeof queryUpdates>[2]>;
+
+/**
+ * What each strategy of queryUpdates buys: every query of the table above, first page (count included) and a page
+ * deep in the list, with each strategy turned off in turn.
+ */
+function compareStrategies(site: SiteDatabase, db: SiteDatabase['db']): void {
+  const variants: Array<[string, Tuning]> = [
+    ['all', {}],
+    ['no doclist reader', { doclists: false }],
+    ['no merged halves', { mergeHalves: false }],
+    ['no word walk', { searchWalkRows: 0 }],
+    ['always take matches', { searchHitsLimit: Number.MAX_SAFE_INTEGER }],
+    ['never take few matches', { searchHitsLimit: 0 }],
+  ];
+  const queries: Array<[string, Record<string, unknown>]> = [
+    ['by title', {}],
+    ['by released, desc', { sort: 'releasedAt', direction: 'desc' }],
+    ['Security Updates', { classificationId: '0fa1201d-4330-4fa8-8ae9-b877473b6441' }],
+    ['Windows 11', { productId: '72e7624a-5b00-45d2-b92f-e561c0a6a160' }],
+    ['bundled+removed', { includeBundled: true, includeRemoved: true }],
+    ['KB5100000', { search: 'KB5100000' }],
+    ['Cumulative 2024-05', { search: 'Cumulative 2024-05' }],
+    ['Cumulative', { search: 'Cumulative' }],
+    ['Cumulative x64', { search: 'Cumulative x64' }],
+    ['Cumulative in Security', { search: 'Cumulative', classificationId: '0fa1201d-4330-4fa8-8ae9-b877473b6441' }],
+    ['Cumulative, bundled+removed', { search: 'Cumulative', includeBundled: true, includeRemoved: true }],
+    ['Windows', { search: 'Windows' }],
+  ];
+  const lines: Array<[string, string]> = [];
+  for (const [label, query] of queries) {
+    const parsed = UpdateQuerySchema.parse({ site: 'CEN', ...query });
+    const cells = variants.map(([, tuning]) => {
+      const measure = (offset: number, fresh: boolean) => {
+        const runs: number[] = [];
+        for (let i = 0; i < 3; i++) {
+          if (fresh) db.run("INSERT OR REPLACE INTO setting (key, value) VALUES ('bench.touch', ?)", [String(Math.random())]);
+          const t = performance.now();
+          queryUpdates(site, { ...parsed, offset: offset + i * 1_000 }, tuning);
+          runs.push(performance.now() - t);
+        }
+        return runs.sort((a, b) => a - b)[1]!;
+      };
+      return `${measure(0, true).toFixed(0).padStart(4)}/${measure(Math.floor(total / 3), false)
+        .toFixed(0)
+        .padStart(4)}`;
+    });
+    lines.push([label, cells.join('  ')]);
+  }
+  printTable(
+    `Strategies at ${total.toLocaleString('en-US')} updates, ms: first page with its count / a page a third of the way down\n${' '.repeat(28)}${variants.map(([name]) => name.slice(0, 9).padStart(9)).join(' ')}`,
+    lines,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -242,7 +242,7 @@ async function main(): Promise<void> {
     ]);
 
     const engine = await Engine.open({ dataDir: data, resumeInterrupted: false });
-    const base = { site: 'CEN', offset: 0, limit: 200, sort: 'title', direction: 'asc', includeBundled: false, includeRemoved: false };
+    const base = { site: 'CEN', offset: 0, limit: 200, sort: 'title', direction: 'asc', includeBundled: false, includeRemoved: false } as const;
     for (const [label, extra] of [
       ['sorted by title', {}],
       ['sorted by article ID, descending', { sort: 'kb', direction: 'desc' }],

@@ -63,8 +63,9 @@ export function useSyncFixture() {
       await engine.call('setSupConfig', { site: 'CEN', config });
     },
     async sync(engine: Engine, kind: 'full' | 'delta', trigger: 'manual' | 'schedule' | 'cli' = kind === 'full' ? 'schedule' : 'manual'): Promise<SyncRun> {
-      const result = (await engine.call('runSynchronization', { site: 'CEN', kind, trigger, wait: true })) as { run: SyncRun };
-      return result.run;
+      const { run } = await engine.call('runSynchronization', { site: 'CEN', kind, trigger, wait: true });
+      if (run === null) throw new Error('runSynchronization with wait: true answered without its run.');
+      return run;
     },
   };
 }
@@ -73,7 +74,7 @@ export function useSyncFixture() {
 export async function snapshotUpdates(engine: Engine, expectedTotal?: number): Promise<string[]> {
   const lines: string[] = [];
   for (let offset = 0; ; offset += 1000) {
-    const { rows, total } = (await engine.call('queryUpdates', {
+    const { rows, total } = await engine.call('queryUpdates', {
       site: 'CEN',
       offset,
       limit: 1000,
@@ -81,10 +82,7 @@ export async function snapshotUpdates(engine: Engine, expectedTotal?: number): P
       includeRemoved: true,
       sort: 'title',
       direction: 'asc',
-    })) as {
-      total: number;
-      rows: Array<{ updateId: string; revision: number; state: string; title: string; superseded: boolean }>;
-    };
+    });
     lines.push(...rows.map((row) => `${row.updateId} ${row.revision} ${row.state} ${row.superseded} ${row.title}`));
     if (expectedTotal !== undefined && total !== expectedTotal) throw new Error(`Expected ${expectedTotal} updates, found ${total}`);
     if (offset + 1000 >= total) break;
@@ -96,7 +94,7 @@ export async function snapshotUpdates(engine: Engine, expectedTotal?: number): P
 export async function storedRevisions(engine: Engine, site = 'CEN'): Promise<string[]> {
   const lines: string[] = [];
   for (let offset = 0; ; offset += 1000) {
-    const { rows, total } = (await engine.call('queryUpdates', {
+    const { rows, total } = await engine.call('queryUpdates', {
       site,
       offset,
       limit: 1000,
@@ -104,10 +102,7 @@ export async function storedRevisions(engine: Engine, site = 'CEN'): Promise<str
       includeRemoved: false,
       sort: 'title',
       direction: 'asc',
-    })) as {
-      total: number;
-      rows: Array<{ updateId: string; revision: number; state: string }>;
-    };
+    });
     lines.push(...rows.map((row) => `${row.updateId} ${row.revision} ${row.state}`));
     if (offset + 1000 >= total) break;
   }

@@ -18,8 +18,8 @@ import { SERVER_SYNC_PATH } from '../upstream/soap/protocol-names';
 import { UpstreamClient, type ServerConfig } from '../upstream/client/upstream-client';
 import { languageProblems, mergeLanguages } from '../sync/upstream-config';
 import { UpstreamError } from '../upstream/client/upstream-error';
-import { resolveFilterIn, type CategoryRow } from '../sync/category-selection';
-import { offeredCategories } from '../sync/upstream-categories';
+import { resolveFilterIn, type CategoryRow } from '../settings/category-selection';
+import { offeredCategories } from '../settings/upstream-categories';
 
 /** A clock further off than this from the upstream's makes time-limited cookies and certificates fail. */
 export const MAX_CLOCK_SKEW_MS = 5 * 60_000;

@@ -13,8 +13,8 @@ import { writeCatalogExport } from '../catalog-transfer/catalog-exporter';
 import { ExportFileCatalog } from '../catalog-transfer/export-file-catalog';
 import { EXPORT_EXTENSION, EXPORT_FORMAT, ExportFileError, isExportFile, verifyExportFile, type VerifiedExport } from '../catalog-transfer/export-format';
 import { readSetting } from '../storage/settings';
-import { readSupConfig } from '../sync/sup-config';
-import { SYNC_KEYS } from '../sync/sync-runner';
+import { readSupConfig } from '../settings/sup-config';
+import { SYNC_KEYS } from '../sync/sync-keys';
 import { UpstreamService } from '../upstream/service/upstream-service';
 import type { EngineContext, EngineHandlers } from './engine-context';
 

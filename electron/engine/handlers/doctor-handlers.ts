@@ -29,7 +29,7 @@ export function doctorHandlers(
       } else if (own.source.kind === 'none') {
         checks.push(skipped('Upstream', `the sync source is "${describeSyncSource(own.source)}"`));
       } else {
-        const config = await engine.hierarchy.configFor(code);
+        const config = await engine.configFor(code);
         const url = await urlOf(config.source);
         const kept = readKeptConfig(database, url);
         checks.push(

@@ -7,13 +7,14 @@ import type { z } from 'zod';
 import type { apiMethods, ApiMethodName, ApiResult, EngineMethodName } from '../../../shared/contract';
 import { ApiError } from '../../../shared/errors';
 import type { SiteCode, SupConfig, SyncRun } from '../../../shared/domain';
-import type { HierarchyCoordinator } from '../hierarchy/hierarchy-coordinator';
+import type { ParentServices } from '../hierarchy/parent-services';
+import type { SiteRetry } from '../retry/site-retry';
 import type { TraceLogWriter } from '../log/trace-log-writer';
 import type { Clock } from '../schedule/clock';
 import type { SyncScheduler } from '../schedule/sync-scheduler';
 import type { CredentialStore } from '../storage/credential-store';
 import type { SiteRegistry } from '../storage/site-registry';
-import { childSupConfig, readSupConfig, withoutSecrets } from '../sync/sup-config';
+import { childSupConfig, readSupConfig, withoutSecrets, type EffectiveConfig } from '../settings/sup-config';
 import type { SyncController } from '../sync/sync-controller';
 import { listRuns } from '../storage/runs';
 
@@ -26,7 +27,12 @@ export interface EngineParts {
   sites: SiteRegistry;
   syncs: SyncController;
   scheduler: SyncScheduler;
-  hierarchy: HierarchyCoordinator;
+  /** Sites served as upstream servers (to their children here, or with usc serve). */
+  parents: ParentServices;
+  /** The automatic retry of a failed sync. */
+  retries: SiteRetry;
+  /** The settings a site's sync follows (a child's: the top-level site's, from its parent). */
+  configFor(site: SiteCode): Promise<EffectiveConfig>;
   credentials: CredentialStore;
   clock: Clock;
   timeZone: string;
@@ -47,11 +53,7 @@ export interface EngineContext extends EngineParts {
 }
 
 export function engineContext(parts: EngineParts): EngineContext {
-  const topLevelOf = (site: SiteCode): SiteCode => {
-    let current = parts.sites.get(site);
-    while (current.parentCode !== null) current = parts.sites.get(current.parentCode);
-    return current.code;
-  };
+  const topLevelOf = (site: SiteCode): SiteCode => parts.sites.topLevelOf(site);
   return {
     ...parts,
     now: () => parts.clock.now(),
@@ -73,7 +75,7 @@ export function engineContext(parts: EngineParts): EngineContext {
       if (config.proxy === undefined) return config;
       return { ...config, proxy: { ...config.proxy, passwordSaved: parts.credentials.proxyPassword(topSite) !== undefined } };
     },
-    withNextRetry: (run) => (run.outcome === 'failed' ? { ...run, nextRetry: parts.hierarchy.retryState(run.site).nextRetry } : run),
+    withNextRetry: (run) => (run.outcome === 'failed' ? { ...run, nextRetry: parts.retries.state(run.site).nextRetry } : run),
     runsOf(site, limit) {
       // A run still marked running that this engine is not running was interrupted: this engine holds the data
       // folder, so nobody else runs it (a command's engine says so without writing it).

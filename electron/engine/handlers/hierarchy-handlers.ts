@@ -11,7 +11,7 @@ export function hierarchyHandlers(engine: EngineContext): Pick<EngineHandlers, '
     getSyncStatus: () => syncStatus(engine),
     serveSite: async ({ site, port, bind }) => {
       engine.sites.database(site);
-      return { url: await engine.hierarchy.serve(site, port, bind) };
+      return { url: await engine.parents.serve(site, port, bind) };
     },
   };
 }
@@ -107,7 +107,7 @@ function hierarchyView(engine: EngineContext): HierarchyEntry[] {
       parentContentVersion: parent === null ? null : contentVersion(parent),
       // Behind when the parent has synchronized since the child last did.
       drift: parentLast !== undefined && (ownLast === undefined || ownLast < parentLast),
-      ...engine.hierarchy.retryState(site.code),
+      ...engine.retries.state(site.code),
       syncing: engine.syncs.isRunning(site.code),
     };
   });

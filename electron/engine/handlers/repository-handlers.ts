@@ -1,8 +1,8 @@
 /** The Update Repository: pages of updates, one update's details, the folders, and the category list. */
 import { ApiError } from '../../../shared/errors';
-import { updateDetails } from '../sync/update-details';
+import { updateDetails } from '../repository/update-details';
 import { listCategories } from '../storage/categories';
-import { queryUpdates, repositoryFolders } from '../storage/update-queries';
+import { queryUpdates, repositoryFolders } from '../storage/repository-queries';
 import type { EngineContext, EngineHandlers } from './engine-context';
 
 export function repositoryHandlers(

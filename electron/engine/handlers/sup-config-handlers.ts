@@ -6,12 +6,12 @@ import { UPDATE_LANGUAGES } from '../../../shared/languages';
 import type { UpstreamClient } from '../upstream/client/upstream-client';
 import type { ClientSettings } from '../upstream/sync-source';
 import { categoryRows, detectoidIds } from '../storage/categories';
-import { describeMismatch, matchCategory } from '../sync/category-selection';
+import { describeMismatch, matchCategory } from '../settings/category-selection';
 
-import { offeredCategories } from '../sync/upstream-categories';
+import { offeredCategories } from '../settings/upstream-categories';
 import { inTransaction } from '../storage/transaction';
-import { previewScope } from '../sync/scope-preview';
-import { readSupConfig, withoutSecrets, writeSupConfig } from '../sync/sup-config';
+import { previewScope } from '../repository/scope-preview';
+import { readSupConfig, withoutSecrets, writeSupConfig } from '../settings/sup-config';
 import type { EngineContext, EngineHandlers } from './engine-context';
 
 export function supConfigHandlers(
@@ -92,7 +92,7 @@ async function resolveCategories(
   let askedUpstream = false;
   let upstreamError: string | undefined;
   if (matches.some((match) => match.id === undefined)) {
-    const config = await engine.hierarchy.configFor(top);
+    const config = await engine.configFor(top);
     if (config.source.kind === 'none') upstreamError = 'the site is set to "Do not synchronize": only the categories it holds are known';
     else {
       askedUpstream = true;

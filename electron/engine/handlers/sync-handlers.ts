@@ -21,7 +21,7 @@ export function syncHandlers(
   | 'queryStatusMessages'
   | 'getComponentStatus'
 > {
-  const { sites, syncs, hierarchy, withNextRetry } = engine;
+  const { sites, syncs, retries, withNextRetry } = engine;
   return {
     runSynchronization: async ({ site, kind, trigger, wait }) => {
       sites.database(site);
@@ -30,13 +30,13 @@ export function syncHandlers(
       return { status, run: wait ? withNextRetry(await done) : null };
     },
     cancelSynchronization: ({ site }) => ({ cancelled: syncs.cancel(sites.get(site).code) }),
-    getSyncState: ({ site }) => ({ site, ...syncs.state(sites.get(site).code), nextRetry: hierarchy.retryState(site).nextRetry }),
+    getSyncState: ({ site }) => ({ site, ...syncs.state(sites.get(site).code), nextRetry: retries.state(site).nextRetry }),
     retrySynchronization: ({ site }) => {
       const [last] = engine.runsOf(site, 1);
       if (last?.outcome !== 'failed') {
         throw new ApiError('NOT_ALLOWED', `Site ${site} has no failed synchronization to retry${last === undefined ? '' : ` (its last one ${last.outcome})`}.`);
       }
-      return { status: hierarchy.retryNow(site).status };
+      return { status: retries.runNow(site).status };
     },
     querySyncHistory: ({ site, limit }) => engine.runsOf(site, limit).map((run, index) => (index === 0 ? withNextRetry(run) : run)),
     querySyncChanges: ({ site, runId, includeBundled }) => runChanges(sites.database(site), runId, includeBundled ?? false),

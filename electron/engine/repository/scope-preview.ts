@@ -5,11 +5,11 @@
  * database yet: only the upstream can count them, at the next full synchronization).
  */
 import type { SupConfig } from '../../../shared/domain';
-import { resolveFilter } from './category-selection';
+import { resolveFilter } from '../settings/category-selection';
 import { categoryRows } from '../storage/categories';
 import type { SiteDatabase } from '../storage/site-database';
 import { countExpiring } from '../storage/supersedence-rule';
-import { scopeCounts } from '../storage/update-queries';
+import { scopeCounts } from '../storage/repository-queries';
 
 export interface ScopePreview {
   /** Updates in the repository now (deployable, not removed). */

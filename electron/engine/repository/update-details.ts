@@ -6,7 +6,7 @@ import type { ApiResult } from '../../../shared/contract';
 import { BlobStoreError } from '../storage/blob-store';
 import type { SiteDatabase } from '../storage/site-database';
 import { parseUpdateXml, UpdateXmlError } from '../upstream/xml/update-xml';
-import { updateDetailRows } from '../storage/update-queries';
+import { updateDetailRows } from '../storage/repository-queries';
 
 export function updateDetails(database: SiteDatabase, updateId: string, languages: readonly string[]): ApiResult<'getUpdateDetails'> | undefined {
   const rows = updateDetailRows(database, updateId);

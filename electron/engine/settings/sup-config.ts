@@ -6,6 +6,7 @@ import { describeMismatch, upgradeNames, type NameUpgrade } from './category-sel
 import { readSetting, writeSetting } from '../storage/settings';
 import type { SiteDatabase } from '../storage/site-database';
 import { categoryRows } from '../storage/categories';
+import { inTransaction } from '../storage/transaction';
 import { MICROSOFT_UPDATE_URL } from '../upstream/soap/protocol-names';
 
 const KEY = 'sup.config';
@@ -57,6 +58,31 @@ export function describeNameUpgrade(upgrade: NameUpgrade, site: string): string[
       `WARNING: Software Update Point of ${site}: ${describeMismatch(mismatch)}; it stays selected by name and is not synchronized until it is chosen again.`,
     );
   return lines;
+}
+
+/**
+ * During a sync, once the categories are current: a selection an earlier release kept by name is kept by ID wherever
+ * exactly one category has that name (said in the log, and saved with `commit`); returns the settings the sync
+ * follows, names still unresolved tried against the categories as they are now (what matches nothing, or several,
+ * the sync warns about).
+ */
+export function selectByCategoryId(
+  db: SiteDatabase,
+  config: EffectiveConfig,
+  site: string,
+  log: { write(line: string): void },
+  commit: () => void,
+): EffectiveConfig {
+  const upgrade = inTransaction(db, () => upgradeStoredSelection(db));
+  if (upgrade !== undefined && upgrade.matched.length > 0) commit();
+  for (const line of upgrade === undefined ? [] : describeNameUpgrade(upgrade, site)) log.write(line);
+  const { unresolvedNames, ...rest } = config;
+  if (unresolvedNames === undefined) return config;
+  const { upgrade: _upgrade, ...selection } = upgradeNames(categoryRows(db), {
+    products: [...config.products, ...unresolvedNames.products],
+    classifications: [...config.classifications, ...unresolvedNames.classifications],
+  });
+  return { ...rest, ...selection };
 }
 
 export function writeSupConfig(db: SiteDatabase, config: SupConfig): void {

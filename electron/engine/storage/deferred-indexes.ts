@@ -7,7 +7,7 @@
  * The definitions of the indexes dropped are kept in the setting table, written in the transaction that drops them.
  * A database is therefore never without its indexes and unaware of it: a sync killed before it built them leaves
  * the list, and the next open builds them before anything else reads the database. While they are set aside, the
- * repository still answers: a search tests each row's words instead of asking the full-text index (update-queries).
+ * repository still answers: a search tests each row's words instead of asking the full-text index (repository-queries).
  */
 import type { SiteDatabase } from './site-database';
 import { readSettingIn, writeSettingIn } from './settings';

@@ -1,4 +1,24 @@
-/** The Update Repository list: filtered, sorted and paged in SQL so the console only ever holds one page. */
+/**
+ * The Update Repository list: filtered, sorted and paged in SQL so the console only ever holds one page. How a page
+ * is answered, and why each way is kept (`npm run bench -- repository --strategies`; SPEC §8: under 50 ms at 200,000
+ * updates; figures are first page with its count / a page a third of the way down, at 200,000 then 500,000):
+ *
+ * - No search: the sort column's index is walked, and SQLite counts the filter's rows.
+ * - Bundled updates listed too: each half (deployable or not) is read in order from its own index range and the two
+ *   are merged, so a page stops at its rows (without: 74/1006 ms and 188/4085 ms).
+ * - A search with few matches (up to SEARCH_HITS_LIMIT, an article ID): the matches are taken into a temporary
+ *   table of keys and drive the query (without: 402/25 ms and 995/69 ms).
+ * - A search with many matches: near the top the sort index is walked and each row's words are tested in JavaScript
+ *   (without, for "Cumulative" with bundled and removed: 68/41 ms at 200,000); deeper, the matches are taken once and
+ *   each walked row's key is probed.
+ * - The count of a search is read from the full-text index's doclists by search-doclists.ts, not through FTS4's
+ *   virtual table ("Cumulative x64", a word pair in every title: 17 ms with it, 72 ms without at 200,000; 51 and
+ *   367 ms at 500,000).
+ *
+ * Removed after that measurement, as no bar needed them: a product folder read from its link index (34/29 ms at
+ * 200,000 without it), the rows without the words taken and passed over deep in a broad search (42 ms without), and
+ * the whole list counted from the index's facets (17 ms without).
+ */
 import type { Database, SqlValue } from 'sql.js';
 import type { z } from 'zod';
 import type { UpdateQuerySchema, UpdateRow } from '../../../shared/contract';
@@ -27,11 +47,19 @@ export const SORT_SQL: Record<UpdateQuery['sort'], string> = {
 /** The last column of every sort index (migration 6): pages are ordered by (column, this, key), the index's order. */
 const REMOVED = "(u.state = 'removed')";
 
-export function queryUpdates(
-  site: SiteDatabase,
-  query: UpdateQuery,
-  tuning: { searchHitsLimit?: number; searchWalkRows?: number; searchExcludedLimit?: number; countFromIndex?: boolean } = {},
-): { total: number; rows: UpdateRow[] } {
+/** Turns a strategy off or moves its threshold: for the tests that hold every way to the same answer, and the bench. */
+export interface StrategyTuning {
+  /** More matches than this and a search walks the sort index instead of its matches. */
+  searchHitsLimit?: number;
+  /** A walking search tests words in JavaScript while its page ends within this many rows of the top. */
+  searchWalkRows?: number;
+  /** False: counts and matches come from FTS4 instead of search-doclists. */
+  doclists?: boolean;
+  /** False: a list with bundled updates is sorted whole instead of merged from its two halves. */
+  mergeHalves?: boolean;
+}
+
+export function queryUpdates(site: SiteDatabase, query: UpdateQuery, tuning: StrategyTuning = {}): { total: number; rows: UpdateRow[] } {
   const db = site.db;
   const where: string[] = [];
   const params: SqlValue[] = [];
@@ -53,6 +81,7 @@ export function queryUpdates(
   // A word with % or _ is also tested as typed (below): the full-text count alone would count too many.
   const typed = words.filter((candidate) => /[%_]/.test(candidate));
   const cache = cacheOf(db);
+  cache.doclistsOff = tuning.doclists === false;
   let from = 'software_update u';
   let searchTotal: number | undefined;
   let match: string | undefined;
@@ -96,16 +125,9 @@ export function queryUpdates(
         useWordTest(db, wordTest(tokens));
         where.push(`${WORD_FILTER}(u.title, u.kb, u.bulletin)`);
       } else {
-        // Deeper, each walked row's key is probed. When few of the rows the filters list lack the words (a word in
-        // nearly every title), those few are taken and passed over; otherwise every match is taken once.
-        const excluded = excludedBy(db, cache, listedQuery);
-        if (excluded !== undefined && excluded.count() <= (tuning.searchExcludedLimit ?? SEARCH_HITS_LIMIT)) {
-          fillMatches(db, cache, `NOT ${listed}`, () => insertKeys(db, excluded.docids()));
-          where.push(`u.update_key NOT IN (SELECT docid FROM temp.${MATCHES})`);
-        } else {
-          takeMatches(db, cache, listedQuery);
-          where.push(`u.update_key IN (SELECT docid FROM temp.${MATCHES})`);
-        }
+        // Deeper, every match is taken once and each walked row's key is probed.
+        takeMatches(db, cache, listedQuery);
+        where.push(`u.update_key IN (SELECT docid FROM temp.${MATCHES})`);
       }
     }
   }
@@ -116,31 +138,10 @@ export function queryUpdates(
     params.push(word.toLowerCase(), word.toLowerCase(), word);
   }
   const whereSql = where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`;
-  // A product folder alone is counted from its index range (visible mirrors the default filters).
-  const productOnly =
-    query.productId !== undefined && query.classificationId === undefined && words.length === 0 && !query.includeBundled && !query.includeRemoved;
-  // Without a search, the whole list (bundled updates left out) is counted from the index's facets: a few milliseconds
-  // where counting its rows took 33-45 ms at 500,000 updates. A classification or product is a short range of its own
-  // index, counted faster by SQLite (a classification at 500,000: 8.5 ms, 19.7 ms from the facets). Not while a sync
-  // has the index set aside.
-  const byFacets =
-    words.length === 0 &&
-    !query.includeBundled &&
-    query.classificationId === undefined &&
-    query.productId === undefined &&
-    tuning.countFromIndex !== false &&
-    !searchIndexSetAside(site, cache);
-  const facetCount = () => matchesOf(db, cache, searchQuery([], { includeBundled: false, includeRemoved: query.includeRemoved }))?.count();
   const total =
     searchTotal ??
-    countOnce(cache, `${productOnly ? 'product' : byFacets ? 'facets' : ''}|${from} ${whereSql}|${JSON.stringify([match ?? null, ...params])}`, () =>
-      productOnly
-        ? Number(
-            db.exec('SELECT count(*) FROM update_product WHERE category_key = (SELECT category_key FROM category WHERE category_id = ?) AND visible = 1', [
-              query.productId!.toLowerCase(),
-            ])[0]?.values[0]?.[0] ?? 0,
-          )
-        : ((byFacets ? facetCount() : undefined) ?? Number(db.exec(`SELECT count(*) FROM ${from} ${whereSql}`, params)[0]?.values[0]?.[0] ?? 0)),
+    countOnce(cache, `${from} ${whereSql}|${JSON.stringify([match ?? null, ...params])}`, () =>
+      Number(db.exec(`SELECT count(*) FROM ${from} ${whereSql}`, params)[0]?.values[0]?.[0] ?? 0),
     );
   // Yes/No columns sort alike: ascending is No first. Expired is the state text, where 'expired' < 'published'.
   const descending = (query.direction === 'desc') !== (query.sort === 'state');
@@ -148,21 +149,13 @@ export function queryUpdates(
   const columns =
     'u.update_id, u.revision, u.title, u.kb, u.bulletin, u.classification_name, u.product_names, u.severity, u.released_at, u.revised_at, u.state, u.superseded, u.expired_by_rule';
   const rows =
-    productOnly && query.sort === 'title'
-      ? // The product folder's default view: read in title order straight from the link index.
-        selectRows(
+    tuning.mergeHalves !== false && query.includeBundled && from === 'software_update u'
+      ? selectRows(db, bothHalvesPageSql(columns, SORT_SQL[query.sort], direction, where), [...params, ...params, query.limit, query.offset])
+      : selectRows(
           db,
-          `SELECT ${columns} FROM update_product p JOIN software_update u ON u.update_key = p.update_key
-           WHERE p.category_key = (SELECT category_key FROM category WHERE category_id = ?) AND p.visible = 1 ORDER BY p.title ${direction}, p.update_key ${direction} LIMIT ? OFFSET ?`,
-          [query.productId!.toLowerCase(), query.limit, query.offset],
-        )
-      : query.includeBundled && from === 'software_update u'
-        ? selectRows(db, bothHalvesPageSql(columns, SORT_SQL[query.sort], direction, where), [...params, ...params, query.limit, query.offset])
-        : selectRows(
-            db,
-            `SELECT ${columns} FROM ${from} ${whereSql} ORDER BY ${SORT_SQL[query.sort]} ${direction}, ${REMOVED} ${direction}, u.update_key ${direction} LIMIT ? OFFSET ?`,
-            [...params, query.limit, query.offset],
-          );
+          `SELECT ${columns} FROM ${from} ${whereSql} ORDER BY ${SORT_SQL[query.sort]} ${direction}, ${REMOVED} ${direction}, u.update_key ${direction} LIMIT ? OFFSET ?`,
+          [...params, query.limit, query.offset],
+        );
   return {
     total,
     rows: rows.map(toRow),
@@ -202,6 +195,7 @@ interface QueryCache {
   termSets: Map<string, Uint32Array>;
   /** Whether the repository's indexes are set aside (read once while the database does not change). */
   indexesSetAside?: boolean;
+  doclistsOff?: boolean;
 }
 
 function searchIndexSetAside(site: SiteDatabase, cache: QueryCache): boolean {
@@ -288,24 +282,11 @@ function insertKeys(db: Database, keys: readonly number[]): number {
 }
 
 /**
- * The keys of the rows the listing's filters keep whose words do not match (the filters' facets alone, less the
- * search), or undefined when the doclists cannot tell (no facet to read: bundled and removed listed, no folder).
- */
-function excludedBy(db: Database, cache: QueryCache, listed: DoclistQuery): DocSet | undefined {
-  // A search's words are its prefix terms, the facets its whole words (searchQuery).
-  const words = listed.all.filter((term) => term.prefix);
-  const facets: DoclistQuery = { all: listed.all.filter((term) => !term.prefix), none: listed.none };
-  const matches = matchesOf(db, cache, listed);
-  const filtered = facets.all.length === 0 ? undefined : matchesOf(db, cache, facets);
-  if (words.length === 0 || matches === undefined || filtered === undefined) return undefined;
-  return filtered.without(matches);
-}
-
-/**
  * The updates a full-text query matches, read from the index's doclists (search-doclists: a few milliseconds where
  * FTS4 takes tens), kept with the counts until the database changes; undefined when that reader cannot answer.
  */
 function matchesOf(db: Database, cache: QueryCache, query: DoclistQuery): DocSet | undefined {
+  if (cache.doclistsOff === true) return undefined;
   const match = matchText(query);
   let docs = cache.docSets.get(match);
   if (docs === undefined) {

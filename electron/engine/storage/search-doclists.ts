@@ -39,13 +39,6 @@ export class DocSet {
     return total;
   }
 
-  /** The documents of this set that are not in `other`. */
-  without(other: DocSet): DocSet {
-    const bits = this.bits.slice();
-    for (let index = 0; index < bits.length; index++) bits[index]! &= ~(other.bits[index] ?? 0);
-    return new DocSet(bits);
-  }
-
   /** The docids in ascending order, at most `limit` of them. */
   docids(limit = Number.MAX_SAFE_INTEGER): number[] {
     const ids: number[] = [];

@@ -99,6 +99,13 @@ export class SiteRegistry {
     return describeEntry(entry);
   }
 
+  /** The top-level site above a site (the site itself when it has no parent). */
+  topLevelOf(code: SiteCode): SiteCode {
+    let current = this.get(code);
+    while (current.parentCode !== null) current = this.get(current.parentCode);
+    return current.code;
+  }
+
   /** Renames a site or moves it under another parent (its own database holds both). */
   editSite(code: SiteCode, changes: { name?: string; parentCode?: SiteCode }): void {
     const database = this.database(code);

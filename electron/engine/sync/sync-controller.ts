@@ -5,7 +5,9 @@
  */
 import type { Progress } from '../../../shared/contract';
 import type { SiteCode, SyncKind, SyncRun, SyncTrigger } from '../../../shared/domain';
-import { runSync, SHUTDOWN, type SyncContext, type SyncRequest } from './sync-runner';
+import { SHUTDOWN } from './run-outcome';
+import type { SyncContext, SyncRequest } from './sync-context';
+import { runSync } from './synchronization';
 
 interface Running {
   request: SyncRequest;
@@ -30,11 +32,14 @@ export class SyncController {
   private readonly pending = new Map<SiteCode, Pending>();
   private readonly lastProgress = new Map<SiteCode, Progress>();
   private readonly lastEmit = new Map<SiteCode, number>();
+  private readonly listeners: SyncControllerEvents[] = [];
 
-  constructor(
-    private readonly makeContext: SyncContextFactory,
-    private readonly events: SyncControllerEvents,
-  ) {}
+  constructor(private readonly makeContext: SyncContextFactory) {}
+
+  /** Tells `events` of every sync's progress and end (the engine wires what follows a sync: retries, children). */
+  listen(events: SyncControllerEvents): void {
+    this.listeners.push(events);
+  }
 
   /** Starts a sync, or queues it behind the running one. `done` resolves with the run that served the request. */
   request(site: SiteCode, request: SyncRequest): { status: 'started' | 'queued' | 'coalesced'; done: Promise<SyncRun> } {
@@ -97,7 +102,7 @@ export class SyncController {
     });
     this.running.set(site, { request, abort, done });
     // A run that could not even be recorded (its site database cannot be written) reaches its waiters as an error.
-    void done.then((run) => this.events.finished(run)).catch(() => undefined);
+    void done.then((run) => this.listeners.forEach((events) => events.finished(run))).catch(() => undefined);
     return done;
   }
 
@@ -114,7 +119,7 @@ export class SyncController {
       retryOf(previous) !== retryOf(progress);
     if (!due) return;
     this.lastEmit.set(site, now);
-    this.events.progress(progress);
+    for (const events of this.listeners) events.progress(progress);
   }
 }
 

@@ -2,15 +2,14 @@
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import type { Engine } from '../../../electron/engine/engine';
-import type { HierarchyEntry, SyncStatusRow } from '../../../shared/contract';
-import type { SupConfig, SyncRun } from '../../../shared/domain';
+import type { SyncRun } from '../../../shared/domain';
 import { ManualClock } from '../../helpers/manual-clock';
 import { useSyncFixture } from '../../helpers/sync-fixture';
 
 const fixture = useSyncFixture();
 
 async function snapshot(engine: Engine, site: string): Promise<string[]> {
-  const { rows } = (await engine.call('queryUpdates', {
+  const { rows } = await engine.call('queryUpdates', {
     site,
     offset: 0,
     limit: 1000,
@@ -18,9 +17,7 @@ async function snapshot(engine: Engine, site: string): Promise<string[]> {
     includeRemoved: false,
     sort: 'title',
     direction: 'asc',
-  })) as {
-    rows: Array<{ updateId: string; revision: number; state: string }>;
-  };
+  });
   return rows.map((row) => `${row.updateId} ${row.revision} ${row.state}`).sort();
 }
 
@@ -108,7 +105,7 @@ describe('site hierarchy', () => {
     ).rejects.toMatchObject({ code: 'NOT_ALLOWED' });
     // A child's source is its parent, said so (not the sample catalog), and only a child has one.
     expect(await engine.call('getSupConfig', { site: 'SE1' })).toMatchObject({ source: { kind: 'parent', site: 'PR1' } });
-    const top = (await engine.call('getSupConfig', { site: 'CEN' })) as SupConfig;
+    const top = await engine.call('getSupConfig', { site: 'CEN' });
     await expect(engine.call('setSupConfig', { site: 'CEN', config: { ...top, source: { kind: 'parent', site: 'PR1' } } })).rejects.toMatchObject({
       code: 'BAD_REQUEST',
       message: 'CEN is the top-level site: it has no parent to synchronize from.',
@@ -123,9 +120,9 @@ describe('site hierarchy', () => {
     await expect(engine.call('addSite', { code: 'PR9', name: 'Orphan', parent: 'XYZ' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(engine.call('removeSite', { site: 'PR1' })).rejects.toMatchObject({ message: 'Site PR1 has child sites (SE1); remove or move them first.' });
     await expect(engine.call('removeSite', { site: 'CEN' })).rejects.toMatchObject({ code: 'NOT_ALLOWED' });
-    const removed = (await engine.call('removeSite', { site: 'SE1' })) as { keptAs: string };
+    const removed = await engine.call('removeSite', { site: 'SE1' });
     expect(removed.keptAs).toMatch(/SE1\.sqlite\.removed-/);
-    expect(((await engine.call('listSites', {})) as Array<{ code: string }>).map((site) => site.code)).toEqual(['CEN', 'PR1', 'PR2']);
+    expect((await engine.call('listSites', {})).map((site) => site.code)).toEqual(['CEN', 'PR1', 'PR2']);
   });
 
   it('a child whose parent is unreachable fails with 6703, retries with backoff on schedule, and succeeds once the parent is back', async () => {
@@ -133,9 +130,9 @@ describe('site hierarchy', () => {
     const { engine } = await hierarchy(clock);
     const port = await freePort();
     // PR2 is a child on "another machine": pointed at its parent's URL, where nothing answers yet.
-    const pr2 = (await engine.call('getSupConfig', { site: 'PR2' })) as Record<string, unknown>;
+    const pr2 = await engine.call('getSupConfig', { site: 'PR2' });
     const database = engine.siteDatabase('PR2');
-    const { writeSupConfig } = await import('../../../electron/engine/sync/sup-config');
+    const { writeSupConfig } = await import('../../../electron/engine/settings/sup-config');
     writeSupConfig(database, {
       ...(pr2 as unknown as import('../../../shared/domain').SupConfig),
       source: { kind: 'upstream', url: `http://127.0.0.1:${port}` },
@@ -147,15 +144,15 @@ describe('site hierarchy', () => {
     expect(runs.get('PR2')).toMatchObject({ outcome: 'failed', error: { code: 'UPSTREAM_NETWORK' } });
     expect(runs.get('PR1')).toMatchObject({ outcome: 'succeeded' });
     expect(runs.get('SE1')).toMatchObject({ outcome: 'succeeded' });
-    const status = (await engine.call('queryStatusMessages', { site: 'PR2', limit: 1 })) as Array<{ id: number; insertionStrings: string[] }>;
+    const status = await engine.call('queryStatusMessages', { site: 'PR2', limit: 1 });
     expect(status[0]).toMatchObject({
       id: 6703,
       insertionStrings: ['UpstreamServer.GetAuthConfig', expect.stringContaining('Could not reach the upstream server')],
     });
-    let view = (await engine.call('getHierarchy', {})) as HierarchyEntry[];
+    let view = await engine.call('getHierarchy', {});
     expect(view.find((entry) => entry.site.code === 'PR2')).toMatchObject({ nextRetry: '2026-11-23T09:00:00.000Z', failures: 1, drift: true });
     // Synchronization Status: three levels, one failed child, each row saying what an administrator asks first.
-    const rows = Object.fromEntries(((await engine.call('getSyncStatus', {})) as SyncStatusRow[]).map((row) => [row.site, row]));
+    const rows = Object.fromEntries((await engine.call('getSyncStatus', {})).map((row) => [row.site, row]));
     expect(Object.keys(rows).sort()).toEqual(['CEN', 'PR1', 'PR2', 'SE1']);
     expect(rows.CEN).toMatchObject({ parent: null, state: 'synced', lastError: null, contentVersion: 1, parentContentVersion: null, nextRetry: null });
     expect(rows.CEN!.lastSuccess).not.toBeNull();
@@ -177,7 +174,7 @@ describe('site hierarchy', () => {
     let retry = finished(engine, ['PR2']);
     clock.advanceTo('2026-11-23T09:00:00Z');
     expect((await retry).get('PR2')).toMatchObject({ trigger: 'retry', outcome: 'failed' });
-    view = (await engine.call('getHierarchy', {})) as HierarchyEntry[];
+    view = await engine.call('getHierarchy', {});
     expect(view.find((entry) => entry.site.code === 'PR2')).toMatchObject({ nextRetry: '2026-11-23T11:00:00.000Z', failures: 2 });
 
     // The parent comes back on that address.
@@ -186,7 +183,7 @@ describe('site hierarchy', () => {
     clock.advanceTo('2026-11-23T11:00:00Z');
     expect((await retry).get('PR2')).toMatchObject({ trigger: 'retry', outcome: 'succeeded' });
     expect(await snapshot(engine, 'PR2')).toEqual(await snapshot(engine, 'CEN'));
-    view = (await engine.call('getHierarchy', {})) as HierarchyEntry[];
+    view = await engine.call('getHierarchy', {});
     expect(view.find((entry) => entry.site.code === 'PR2')).toMatchObject({ nextRetry: null, failures: 0, drift: false });
   }, 30_000);
 });

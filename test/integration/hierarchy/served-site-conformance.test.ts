@@ -126,7 +126,7 @@ describe('a served site, read by a client that is not the engine', () => {
     const engine = await fixture.engine(fixture.tempDir());
     await fixture.configure(engine, upstreamUrl, { languages: ['en', 'de', 'fr', 'ja'] });
     expect((await fixture.sync(engine, 'full')).outcome).toBe('succeeded');
-    const { url: servedUrl } = (await engine.call('serveSite', { site: 'CEN', port: 0 })) as { url: string };
+    const { url: servedUrl } = await engine.call('serveSite', { site: 'CEN', port: 0 });
 
     const original = new PlainClient(upstreamUrl);
     const served = new PlainClient(servedUrl);
@@ -184,7 +184,7 @@ describe('a served site, read by a client that is not the engine', () => {
     const engine = await fixture.engine(fixture.tempDir());
     await fixture.configure(engine, upstreamUrl);
     expect((await fixture.sync(engine, 'full')).outcome).toBe('succeeded');
-    const { url: servedUrl } = (await engine.call('serveSite', { site: 'CEN', port: 0 })) as { url: string };
+    const { url: servedUrl } = await engine.call('serveSite', { site: 'CEN', port: 0 });
     const original = new PlainClient(upstreamUrl);
     const served = new PlainClient(servedUrl);
     await original.authorize();

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { SyncRun } from '../../../shared/domain';
 import type { SyncSchedule } from '../../../shared/schedule/schedule-model';
 import { ManualClock } from '../../helpers/manual-clock';
 import { EVERY_CLASSIFICATION, EVERY_PRODUCT, useSyncFixture } from '../../helpers/sync-fixture';
@@ -24,7 +23,7 @@ describe('scheduled synchronization in the engine', () => {
     const clock = new ManualClock(Date.parse('2026-11-23T05:00:00Z'));
     const engine = await fixture.engine(fixture.tempDir(), { clock });
     await fixture.configure(engine, url);
-    const info = (await engine.call('setSchedule', { site: 'CEN', schedule: everySixHours })) as { nextRuns: string[]; token: string; description: string };
+    const info = await engine.call('setSchedule', { site: 'CEN', schedule: everySixHours });
     expect(info.nextRuns.slice(0, 2)).toEqual(['2026-11-23T06:00:00.000Z', '2026-11-23T12:00:00.000Z']);
     expect(info.description).toBe('Every 6 hours from 2026-11-23 00:00 UTC');
 
@@ -36,7 +35,7 @@ describe('scheduled synchronization in the engine', () => {
     await engine.waitForSync('CEN');
     clock.advanceTo('2026-11-23T12:00:00Z');
     await engine.waitForSync('CEN');
-    const history = (await engine.call('querySyncHistory', { site: 'CEN', limit: 10 })) as SyncRun[];
+    const history = await engine.call('querySyncHistory', { site: 'CEN', limit: 10 });
     expect(history.map((run) => `${run.trigger}/${run.kind}/${run.outcome}/${run.startedAt}`)).toEqual([
       'schedule/full/succeeded/2026-11-23T12:00:00.000Z',
       'schedule/full/succeeded/2026-11-23T06:00:00.000Z',
@@ -52,7 +51,7 @@ describe('scheduled synchronization in the engine', () => {
     clock.advanceTo('2026-11-23T12:00:00Z');
     await engine.waitForSync('CEN');
     expect(await engine.call('querySyncHistory', { site: 'CEN', limit: 10 })).toEqual([]);
-    expect((await engine.call('getSyncState', { site: 'CEN' })) as { nextRetry: string | null }).toMatchObject({ nextRetry: null });
+    expect(await engine.call('getSyncState', { site: 'CEN' })).toMatchObject({ nextRetry: null });
     engine.logFor('CEN').flush();
     const log = readFileSync(join(engine.folder.logsDir, 'CEN', 'wsyncmgr.log'), 'utf8');
     expect(log).toContain(
@@ -66,7 +65,7 @@ describe('scheduled synchronization in the engine', () => {
     await engine.call('setSchedule', { site: 'CEN', schedule: everySixHours });
     const host = {
       dispatch: (await import('../../../electron/host/dispatcher')).createDispatcher(
-        { call: async (method, params) => ({ ok: true, value: await engine.call(method, params) }) },
+        { call: async (method, params) => ({ ok: true, value: await engine.callChecked(method, params) }) },
         {
           getInfo: () => {
             throw new Error('unused');
@@ -98,7 +97,7 @@ describe('a week of scheduled synchronizations, on a clock the test moves', () =
       clock.advanceTo(new Date(origin + run * 6 * 3_600_000));
       await engine.waitForSync('CEN');
     }
-    const runs = ((await engine.call('querySyncHistory', { site: 'CEN', limit: 100 })) as SyncRun[]).slice().reverse();
+    const runs = (await engine.call('querySyncHistory', { site: 'CEN', limit: 100 })).slice().reverse();
     expect(runs).toHaveLength(28);
     runs.forEach((run, index) => {
       const due = new Date(origin + (index + 1) * 6 * 3_600_000).toISOString();

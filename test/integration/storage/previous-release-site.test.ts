@@ -32,7 +32,7 @@ describe('a site written by the release before record version 2', () => {
     expect(JSON.parse(listed.stdout)).toEqual(JSON.parse(readFileSync(join(FIXTURE, 'CEN.updates.json'), 'utf8')));
 
     const engine = await fixture.engine(data);
-    const { url } = (await engine.call('serveSite', { site: 'CEN', port: 0, bind: '127.0.0.1' })) as { url: string };
+    const { url } = await engine.call('serveSite', { site: 'CEN', port: 0, bind: '127.0.0.1' });
     const client = upstream.client(url);
     const config = await client.getCategoryRevisions();
     const updates = await client.getUpdateRevisions({ products: [], classifications: [] });

@@ -6,8 +6,6 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { ImportedExport, SyncStatusRow } from '../../../shared/contract';
-import type { SyncRun } from '../../../shared/domain';
 import { ApiError } from '../../../shared/errors';
 import type { Engine } from '../../../electron/engine/engine';
 import { SiteCatalog } from '../../../electron/engine/hierarchy/site-catalog';
@@ -27,11 +25,13 @@ function served(engine: Engine): Map<string, string> {
 }
 
 async function exportTo(engine: Engine, file: string) {
-  return (await engine.call('exportCatalog', { site: 'CEN', path: file })) as { file: string; updates: number; sha256: string; bytes: number };
+  return await engine.call('exportCatalog', { site: 'CEN', path: file });
 }
 
 async function importFrom(engine: Engine, file: string) {
-  return (await engine.call('importCatalog', { site: 'CEN', path: file, wait: true })) as { export: ImportedExport; run: SyncRun };
+  const result = await engine.call('importCatalog', { site: 'CEN', path: file, wait: true });
+  if (result.run === null) throw new Error('importCatalog with wait: true answered without its run.');
+  return { ...result, run: result.run };
 }
 
 async function disconnectedSite(): Promise<Engine> {
@@ -75,12 +75,12 @@ describe('offline export and import', () => {
     // A sync like any other: what changed, status messages, the log.
     const changes = (await importer.call('querySyncChanges', { site: 'CEN', runId: imported.run.runId })) as unknown[];
     expect(changes).toHaveLength(first.updates);
-    const ids = ((await importer.call('queryStatusMessages', { site: 'CEN', limit: 20 })) as Array<{ id: number }>).map((message) => message.id);
+    const ids = (await importer.call('queryStatusMessages', { site: 'CEN', limit: 20 })).map((message) => message.id);
     expect(ids).toEqual(expect.arrayContaining([6701, 6702]));
     const log = readFileSync(join(importer.folder.logsDir, 'CEN', 'wsyncmgr.log'), 'utf8');
     expect(log).toContain(`Importing the catalog export ${first.file}`);
     // Synchronization Status tells how this site is kept current; it has no scheduled sync to wait for.
-    const [row] = (await importer.call('getSyncStatus', {})) as SyncStatusRow[];
+    const [row] = await importer.call('getSyncStatus', {});
     expect(row).toMatchObject({ source: 'Do not synchronize (kept current by catalog imports)', state: 'synced', nextScheduled: null, lastError: null });
     expect(log).toContain('Synchronizing WSUS server catalog export of CEN (CEN-1.uscexport)');
 
@@ -164,7 +164,7 @@ describe('offline export and import', () => {
     const log = readFileSync(join(importer.folder.logsDir, 'CEN', 'wsyncmgr.log'), 'utf8');
     expect(log).toContain('WARNING: The catalog export was made without the product Windows Server 2019 selected here');
     // Kept with the run: the history says it later, not only the moment it ended.
-    const [kept] = (await importer.call('querySyncHistory', { site: 'CEN', limit: 1 })) as SyncRun[];
+    const [kept] = await importer.call('querySyncHistory', { site: 'CEN', limit: 1 });
     expect(kept!.warnings).toEqual(run.warnings);
     // What the file holds arrived: the importer lists what the exporter lists.
     expect(await snapshotUpdates(importer)).toEqual(await snapshotUpdates(exporter));

@@ -1,6 +1,5 @@
 /** Component Status: each component's errors, warnings and information of the last 24 hours and 7 days, by the clock. */
 import { describe, expect, it } from 'vitest';
-import type { ComponentStatus, StatusMessage } from '../../../shared/contract';
 import { ManualClock } from '../../helpers/manual-clock';
 import { useSyncFixture } from '../../helpers/sync-fixture';
 
@@ -13,7 +12,7 @@ describe('Component Status', () => {
     const clock = new ManualClock(start);
     const engine = await fixture.engine(fixture.tempDir(), { clock });
     const { url } = await fixture.service({ updates: 60, seed: 41 });
-    const status = async () => ((await engine.call('getComponentStatus', { site: 'CEN' })) as ComponentStatus[])[0]!;
+    const status = async () => (await engine.call('getComponentStatus', { site: 'CEN' }))[0]!;
 
     // Before any message: listed, nothing counted.
     expect(await status()).toEqual({
@@ -32,7 +31,7 @@ describe('Component Status', () => {
     await fixture.configure(engine, url);
     expect((await fixture.sync(engine, 'full')).outcome).toBe('succeeded');
     clock.time += HOUR;
-    const messages = (await engine.call('queryStatusMessages', { site: 'CEN', limit: 100 })) as StatusMessage[];
+    const messages = await engine.call('queryStatusMessages', { site: 'CEN', limit: 100 });
     const count = (sinceMs: number) => {
       const recent = messages.filter((message) => Date.parse(message.time) >= sinceMs);
       return {

@@ -26,7 +26,7 @@ const logOf = (engine: Engine) => readFileSync(join(engine.folder.logsDir, 'CEN'
 
 async function searchTotal(engine: Engine, search: string): Promise<number> {
   return (
-    (await engine.call('queryUpdates', {
+    await engine.call('queryUpdates', {
       site: 'CEN',
       search,
       offset: 0,
@@ -35,7 +35,7 @@ async function searchTotal(engine: Engine, search: string): Promise<number> {
       direction: 'asc',
       includeBundled: true,
       includeRemoved: true,
-    })) as { total: number }
+    })
   ).total;
 }
 

@@ -47,7 +47,7 @@ function expectServedAsGenerated(served: Map<string, ReceivedRevision>, updates:
 }
 
 async function expectInRepository(engine: Engine, updates: GeneratedUpdate[]): Promise<void> {
-  const { rows } = (await engine.call('queryUpdates', {
+  const { rows } = await engine.call('queryUpdates', {
     site: 'CEN',
     offset: 0,
     limit: 1000,
@@ -55,7 +55,7 @@ async function expectInRepository(engine: Engine, updates: GeneratedUpdate[]): P
     direction: 'asc',
     includeBundled: true,
     includeRemoved: true,
-  })) as { rows: Array<{ updateId: string; revision: number; title: string; state: string }> };
+  });
   const byId = new Map(rows.map((row) => [row.updateId, row]));
   for (const update of updates) {
     const row = byId.get(update.updateId);
@@ -65,13 +65,7 @@ async function expectInRepository(engine: Engine, updates: GeneratedUpdate[]): P
       texts.find((text) => text.language === defaultLanguage) ??
       texts[0]!;
     expect(row, update.updateId).toMatchObject({ revision: update.revision, title: display.title, state: expired ? 'expired' : 'published' });
-    const details = (await engine.call('getUpdateDetails', { site: 'CEN', updateId: update.updateId })) as {
-      texts: Array<{ language: string; title: string; description: string | null }>;
-      files: Array<{ fileName: string; size: number; digest: string; url: string | null }>;
-      supersedes: Array<{ updateId: string }>;
-      bundled: Array<{ updateId: string }>;
-      metadataProblem: string | null;
-    };
+    const details = await engine.call('getUpdateDetails', { site: 'CEN', updateId: update.updateId });
     expect(details.metadataProblem).toBeNull();
     const wanted = texts.filter((text) => SITE_LANGUAGES.includes(text.language));
     expect(details.texts).toEqual((wanted.length > 0 ? wanted : texts).slice().sort((a, b) => a.language.localeCompare(b.language)));
@@ -95,7 +89,7 @@ async function roundTrip(
     expect(run, JSON.stringify(run.error)).toMatchObject({ outcome: 'succeeded', counts: { new: updates.length, failed: 0 } });
     await expectInRepository(engine, updates);
 
-    const { url: served } = (await engine.call('serveSite', { site: 'CEN', port: 0, bind: '127.0.0.1' })) as { url: string };
+    const { url: served } = await engine.call('serveSite', { site: 'CEN', port: 0, bind: '127.0.0.1' });
     expectServedAsGenerated(await servedBy(served, updates), updates);
 
     const file = join(fixture.tempDir(), 'round-trip.uscexport');
@@ -107,9 +101,9 @@ async function roundTrip(
       classifications: [CATEGORY.classificationId],
       languages: SITE_LANGUAGES,
     });
-    const imported = (await importer.call('importCatalog', { site: 'CEN', path: file, wait: true })) as { run: { outcome: string; counts: { new: number } } };
+    const imported = await importer.call('importCatalog', { site: 'CEN', path: file, wait: true });
     expect(imported.run).toMatchObject({ outcome: 'succeeded', counts: { new: updates.length } });
-    const { url: reserved } = (await importer.call('serveSite', { site: 'CEN', port: 0, bind: '127.0.0.1' })) as { url: string };
+    const { url: reserved } = await importer.call('serveSite', { site: 'CEN', port: 0, bind: '127.0.0.1' });
     expectServedAsGenerated(await servedBy(reserved, updates), updates);
     await expectInRepository(importer, updates);
     await importer.close();

@@ -55,7 +55,7 @@ describe('an upstream outage during a sync', () => {
     expect(Math.round(minutes)).toBe(45);
     // The history's latest failed run and the CLI's waited-for run say the same.
     expect(run.nextRetry).toBe(event.nextRetry);
-    const [latest] = (await engine.call('querySyncHistory', { site: 'CEN', limit: 1 })) as Array<{ nextRetry: string | null }>;
+    const [latest] = await engine.call('querySyncHistory', { site: 'CEN', limit: 1 });
     expect(latest!.nextRetry).toBe(event.nextRetry);
   });
 });

@@ -108,21 +108,18 @@ describe('products chosen by category ID', () => {
     const run = await fixture.sync(engine, 'full');
     expect(run).toMatchObject({ outcome: 'succeeded', warnings: [] });
     expect(await storedRevisions(engine)).toEqual(offeredFor(catalog, [WINDOWS_10, WINDOWS_10_1903], [SECURITY]));
-    const folders = (await engine.call('getRepositoryFolders', { site: 'CEN' })) as { products: Array<{ id: string; name: string; count: number }> };
+    const folders = await engine.call('getRepositoryFolders', { site: 'CEN' });
     expect(folders.products.map((folder) => folder.name).sort()).toEqual(['Windows 10', 'Windows 10, version 1903 and later']);
 
-    const saved = (await engine.call('getSupConfig', { site: 'CEN' })) as SupConfig;
+    const saved = await engine.call('getSupConfig', { site: 'CEN' });
     await expect(engine.call('setSupConfig', { site: 'CEN', config: { ...saved, languages: ['en', 'tlh'] } })).rejects.toThrow(
       /Microsoft Update offers no language "tlh"/,
     );
-    const resolved = (await engine.call('resolveCategories', {
+    const resolved = await engine.call('resolveCategories', {
       site: 'CEN',
       products: ['Windows 10', 'windows 10, version 1903 AND later'],
       classifications: [],
-    })) as {
-      matches: Array<{ id?: string; askedUpstream?: boolean }>;
-      askedUpstream: boolean;
-    };
+    });
     expect(resolved.matches.map((match) => match.id)).toEqual([WINDOWS_10, WINDOWS_10_1903]);
     expect(resolved.askedUpstream).toBe(false);
   });
@@ -131,7 +128,7 @@ describe('products chosen by category ID', () => {
     const data = fixture.tempDir();
     cpSync(join(ROOT, 'test', 'fixtures', 'site-v1', 'sites'), join(data, 'sites'), { recursive: true });
     const engine = await fixture.engine(data);
-    const migrated = (await engine.call('getSupConfig', { site: 'CEN' })) as SupConfig;
+    const migrated = await engine.call('getSupConfig', { site: 'CEN' });
     // "Windows 10" meant "Windows 10, version 1903 and later" to that release (an alias); its categories hold no
     // product named "Windows 10", so that name is kept as it was and reported, never guessed.
     expect(migrated.products).toEqual([productId('Windows 11'), productId('Windows Server 2019'), productId('Office 2016')]);
@@ -145,7 +142,7 @@ describe('products chosen by category ID', () => {
     await engine.call('setSupConfig', { site: 'CEN', config: { ...migrated, source: { kind: 'upstream', url } } });
     const run = await fixture.sync(engine, 'full');
     expect(run).toMatchObject({ outcome: 'succeeded', warnings: [] });
-    expect(((await engine.call('getSupConfig', { site: 'CEN' })) as SupConfig).products).toContain(WINDOWS_10);
+    expect((await engine.call('getSupConfig', { site: 'CEN' })).products).toContain(WINDOWS_10);
     expect(log()).toContain(`the product "Windows 10", kept by name by an earlier release, is now kept by its ID ${WINDOWS_10} (Windows 10).`);
   });
 });

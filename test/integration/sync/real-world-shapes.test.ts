@@ -52,14 +52,7 @@ function original(catalog: SampleCatalog, id: string): [string, string[], Array<
 }
 
 async function details(engine: Engine, updateId: string) {
-  return (await engine.call('getUpdateDetails', { site: 'CEN', updateId })) as {
-    update: { title: string };
-    texts: Array<{ language: string; title: string; description: string | null }>;
-    files: Array<{ digest: string; url: string | null }>;
-    supersedes: unknown[];
-    bundled: unknown[];
-    metadataProblem: string | null;
-  };
+  return await engine.call('getUpdateDetails', { site: 'CEN', updateId });
 }
 
 describe("Microsoft Update's shapes", () => {
@@ -97,7 +90,7 @@ describe("Microsoft Update's shapes", () => {
     expect((await details(engine, longTitle)).update.title).toHaveLength(1_000);
 
     // Served to a child exactly as the upstream gave it; and so after an export and an import elsewhere.
-    const { url: servedUrl } = (await engine.call('serveSite', { site: 'CEN', port: 0, bind: '127.0.0.1' })) as { url: string };
+    const { url: servedUrl } = await engine.call('serveSite', { site: 'CEN', port: 0, bind: '127.0.0.1' });
     const fromUpstream = await servedBy(url);
     const fromSite = await servedBy(servedUrl);
     expect([...fromSite.keys()].sort()).toEqual([...fromUpstream.keys()].sort());
@@ -111,12 +104,10 @@ describe("Microsoft Update's shapes", () => {
     await engine.call('exportCatalog', { site: 'CEN', path: file });
     const importer = await fixture.engine(fixture.tempDir());
     await fixture.configure(importer, 'http://127.0.0.1:9', { source: { kind: 'none' } });
-    const imported = (await importer.call('importCatalog', { site: 'CEN', path: file, wait: true })) as {
-      run: { outcome: string; counts: { failed: number } };
-    };
+    const imported = await importer.call('importCatalog', { site: 'CEN', path: file, wait: true });
     expect(imported.run).toMatchObject({ outcome: 'succeeded', counts: { failed: 0 } });
     expect(await storedRevisions(importer)).toEqual(await storedRevisions(engine));
-    const { url: importedUrl } = (await importer.call('serveSite', { site: 'CEN', port: 0, bind: '127.0.0.1' })) as { url: string };
+    const { url: importedUrl } = await importer.call('serveSite', { site: 'CEN', port: 0, bind: '127.0.0.1' });
     const fromImported = await servedBy(importedUrl);
     for (const [key, value] of fromUpstream) expect(fromImported.get(key), key).toBe(value);
   });

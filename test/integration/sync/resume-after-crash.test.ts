@@ -97,9 +97,9 @@ describe('resume after a crash', () => {
     expect(all.sort()).toEqual(await snapshotUpdates(reference, total));
     // Searched from the full-text index the resumed run built: the same matches as the uninterrupted site's.
     for (const search of ['Update', 'Cumulative x64', 'Security']) {
-      const query = { site: 'CEN', search, offset: 0, limit: 1000, sort: 'title', direction: 'asc', includeBundled: true, includeRemoved: true };
+      const query = { site: 'CEN', search, offset: 0, limit: 1000, sort: 'title', direction: 'asc', includeBundled: true, includeRemoved: true } as const;
       const mine = (await host.dispatch('queryUpdates', query)) as { value: { total: number; rows: Array<{ updateId: string }> } };
-      const theirs = (await reference.call('queryUpdates', query)) as { total: number; rows: Array<{ updateId: string }> };
+      const theirs = await reference.call('queryUpdates', query);
       expect(mine.value.total, search).toBe(theirs.total);
       expect(mine.value.rows.map((row) => row.updateId).sort(), search).toEqual(theirs.rows.map((row) => row.updateId).sort());
     }

@@ -5,7 +5,6 @@ import { describe, expect, it } from 'vitest';
 import { ROOT } from '../../helpers/built';
 import { productId, storedRevisions, useSyncFixture } from '../../helpers/sync-fixture';
 import { LATEST_SCHEMA_VERSION } from '../../../electron/engine/storage/migrations';
-import type { SupConfig, SyncRun } from '../../../shared/domain';
 
 const fixture = useSyncFixture();
 const FIXTURES = join(ROOT, 'test', 'fixtures', 'site-db');
@@ -18,18 +17,18 @@ describe('a schema 2 site database', () => {
     const expected = JSON.parse(readFileSync(join(FIXTURES, 'schema2-CEN.updates.json'), 'utf8')) as Array<[string, number, string, string]>;
 
     const engine = await fixture.engine(dataDir);
-    expect((await engine.call('getSite', { site: 'CEN' })) as { schemaVersion: number }).toMatchObject({
+    expect(await engine.call('getSite', { site: 'CEN' })).toMatchObject({
       schemaVersion: LATEST_SCHEMA_VERSION,
       health: { state: 'ok' },
     });
     // Its earlier runs are counted as the repository lists updates too (schema 4), each no more than its revisions.
-    const history = (await engine.call('querySyncHistory', { site: 'CEN', limit: 10 })) as SyncRun[];
+    const history = await engine.call('querySyncHistory', { site: 'CEN', limit: 10 });
     const first = history.at(-1)!;
     const listedNew = (await engine.call('querySyncChanges', { site: 'CEN', runId: first.runId })) as unknown[];
     expect(first.listed.new).toBe(listedNew.length);
     expect(first.listed.new).toBeGreaterThan(0);
     expect(first.listed.new).toBeLessThanOrEqual(first.counts.new);
-    const { rows, total } = (await engine.call('queryUpdates', {
+    const { rows, total } = await engine.call('queryUpdates', {
       site: 'CEN',
       offset: 0,
       limit: 1000,
@@ -37,22 +36,16 @@ describe('a schema 2 site database', () => {
       direction: 'asc',
       includeBundled: true,
       includeRemoved: true,
-    })) as {
-      total: number;
-      rows: Array<{ updateId: string; revision: number; state: string; title: string }>;
-    };
+    });
     expect(total).toBe(expected.length);
     expect(rows.map((row) => [row.updateId, row.revision, row.state, row.title]).sort()).toEqual(expected);
     // Every update's metadata moved to the blob store: the details pane reads its text, files and no problem.
     for (const [updateId] of expected.slice(0, 20)) {
-      const details = (await engine.call('getUpdateDetails', { site: 'CEN', updateId })) as {
-        texts: Array<{ language: string }>;
-        metadataProblem: string | null;
-      };
+      const details = await engine.call('getUpdateDetails', { site: 'CEN', updateId });
       expect(details.metadataProblem).toBeNull();
       expect(details.texts.map((text) => text.language)).toEqual(['de', 'en']);
     }
-    const search = (await engine.call('queryUpdates', {
+    const search = await engine.call('queryUpdates', {
       site: 'CEN',
       offset: 0,
       limit: 5,
@@ -61,13 +54,13 @@ describe('a schema 2 site database', () => {
       includeBundled: false,
       includeRemoved: false,
       search: expected[0]![3].split(' ').slice(0, 3).join(' '),
-    })) as { total: number };
+    });
     expect(search.total).toBeGreaterThan(0);
 
     // It kept its products by name ("Windows 10" meant "Windows 10, version 1903 and later" to that release, by an
     // alias): what its categories match exactly is kept by ID from now on; "Windows 10" matches no category it holds,
     // and is reported, never guessed.
-    const migrated = (await engine.call('getSupConfig', { site: 'CEN' })) as SupConfig;
+    const migrated = await engine.call('getSupConfig', { site: 'CEN' });
     expect(migrated.products).toEqual([productId('Windows 11'), productId('Windows Server 2019')]);
     expect(migrated.unresolvedNames).toEqual({ products: ['Windows 10'], classifications: [] });
     const log = () => readFileSync(join(dataDir, 'Logs', 'CEN', 'wsyncmgr.log'), 'utf8');
@@ -84,7 +77,7 @@ describe('a schema 2 site database', () => {
     expect(full).toMatchObject({ outcome: 'succeeded', counts: { failed: 0 } });
     expect(full.warnings).toEqual([]);
     expect(log()).toContain(`the product "Windows 10", kept by name by an earlier release, is now kept by its ID ${productId('Windows 10')} (Windows 10)`);
-    expect(((await engine.call('getSupConfig', { site: 'CEN' })) as SupConfig).unresolvedNames).toBeUndefined();
+    expect((await engine.call('getSupConfig', { site: 'CEN' })).unresolvedNames).toBeUndefined();
     const products = ['Windows 11', 'Windows 10', 'Windows Server 2019'];
     const classifications = ['Security Updates', 'Critical Updates', 'Updates'];
     const inScope = (ids: string[]) =>

@@ -11,16 +11,10 @@ describe('scope preview (products and classifications, before they are applied)'
     await fixture.configure(engine, url);
     const first = await fixture.sync(engine, 'full');
     expect(first.outcome).toBe('succeeded');
-    const saved = (await engine.call('getSupConfig', { site: 'CEN' })) as SupConfig;
+    const saved = await engine.call('getSupConfig', { site: 'CEN' });
 
     const narrower: SupConfig = { ...saved, products: EVERY_PRODUCT.slice(1), classifications: EVERY_CLASSIFICATION.slice(1) };
-    const preview = (await engine.call('previewSupScope', { site: 'CEN', config: narrower })) as {
-      current: number;
-      kept: number;
-      dropped: number;
-      returning: number;
-      newlySelected: string[];
-    };
+    const preview = await engine.call('previewSupScope', { site: 'CEN', config: narrower });
     expect(preview.current).toBeGreaterThan(100);
     expect(preview.dropped).toBeGreaterThan(0);
     expect(preview.kept + preview.dropped).toBe(preview.current);
@@ -33,7 +27,7 @@ describe('scope preview (products and classifications, before they are applied)'
     const narrowed = await fixture.sync(engine, 'full');
     expect(narrowed.outcome).toBe('succeeded');
     // The repository lists exactly what the preview said would stay (the run's own count also has the bundled updates).
-    const listed = (await engine.call('queryUpdates', {
+    const listed = await engine.call('queryUpdates', {
       site: 'CEN',
       offset: 0,
       limit: 1,
@@ -41,17 +35,12 @@ describe('scope preview (products and classifications, before they are applied)'
       direction: 'asc',
       includeBundled: false,
       includeRemoved: false,
-    })) as { total: number };
+    });
     expect(listed.total).toBe(preview.kept);
     expect(narrowed.counts.removed).toBeGreaterThanOrEqual(preview.dropped);
 
     // Widening again: the removed updates are known to come back; the selection is named as new.
-    const back = (await engine.call('previewSupScope', { site: 'CEN', config: saved })) as {
-      current: number;
-      dropped: number;
-      returning: number;
-      newlySelected: string[];
-    };
+    const back = await engine.call('previewSupScope', { site: 'CEN', config: saved });
     expect(back).toMatchObject({ current: preview.kept, dropped: 0, returning: preview.dropped });
     expect(back.newlySelected).toEqual(expect.arrayContaining(['Windows 11', 'Applications']));
   });

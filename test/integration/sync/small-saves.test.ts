@@ -23,12 +23,12 @@ describe('a synchronization that finds nothing new', () => {
     await engine.close();
 
     const reopened = await fixture.engine(dataDir);
-    const history = (await reopened.call('querySyncHistory', { site: 'CEN', limit: 10 })) as Array<{ runId: number; kind: string; outcome: string }>;
+    const history = await reopened.call('querySyncHistory', { site: 'CEN', limit: 10 });
     expect(history.map((run) => [run.runId, run.kind, run.outcome])).toEqual([
       [delta.runId, 'delta', 'succeeded'],
       [delta.runId - 1, 'full', 'succeeded'],
     ]);
-    const messages = (await reopened.call('queryStatusMessages', { site: 'CEN', limit: 50 })) as Array<{ id: number }>;
+    const messages = await reopened.call('queryStatusMessages', { site: 'CEN', limit: 50 });
     expect(messages.filter((message) => message.id === 6702)).toHaveLength(2);
 
     // A synchronization with changes is journaled batch by batch too: after a restart every applied update is there.

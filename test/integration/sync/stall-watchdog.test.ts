@@ -10,7 +10,7 @@ import { useSyncFixture } from '../../helpers/sync-fixture';
 const fixture = useSyncFixture();
 
 async function statusIds(engine: Awaited<ReturnType<typeof fixture.engine>>): Promise<number[]> {
-  const messages = (await engine.call('queryStatusMessages', { site: 'CEN', limit: 1000 })) as Array<{ id: number }>;
+  const messages = await engine.call('queryStatusMessages', { site: 'CEN', limit: 1000 });
   return messages.map((message) => message.id).reverse();
 }
 

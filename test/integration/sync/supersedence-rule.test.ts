@@ -1,7 +1,6 @@
 /** The supersedence rule (MECM's Supersedence Rules tab): a full sync expires superseded updates at once or after N months. */
 import { describe, expect, it } from 'vitest';
 import type { UpdateRow } from '../../../shared/contract';
-import type { SyncRun } from '../../../shared/domain';
 import type { SampleCatalog } from '../../../electron/engine/upstream/service/catalog';
 import { ManualClock } from '../../helpers/manual-clock';
 import { useSyncFixture } from '../../helpers/sync-fixture';
@@ -25,7 +24,7 @@ function expectedExpired(catalog: SampleCatalog, cutoff: Date | undefined): stri
 
 async function listedUpdates(engine: Awaited<ReturnType<typeof fixture.engine>>): Promise<UpdateRow[]> {
   return (
-    (await engine.call('queryUpdates', {
+    await engine.call('queryUpdates', {
       site: 'CEN',
       offset: 0,
       limit: 5000,
@@ -33,9 +32,7 @@ async function listedUpdates(engine: Awaited<ReturnType<typeof fixture.engine>>)
       direction: 'asc',
       includeBundled: false,
       includeRemoved: false,
-    })) as {
-      rows: UpdateRow[];
-    }
+    })
   ).rows;
 }
 
@@ -45,7 +42,7 @@ describe('the supersedence rule', () => {
     const { catalog, url } = await fixture.service({ updates: 400, seed: 12 });
     const engine = await fixture.engine(fixture.tempDir(), { clock });
     await fixture.configure(engine, url, { supersedence: { expire: 'after', months: 3 } });
-    const run = (await fixture.sync(engine, 'full')) as SyncRun;
+    const run = await fixture.sync(engine, 'full');
     expect(run.outcome).toBe('succeeded');
 
     const cutoff = new Date(clock.now().getTime());

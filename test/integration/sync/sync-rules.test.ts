@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { LogLine } from '../../../shared/contract';
+import type { ApiParams } from '../../../shared/contract';
 import type { SampleCatalog } from '../../../electron/engine/upstream/service/catalog';
 import { parseTraceLine } from '../../../shared/trace-log';
 import { selectRows } from '../../../electron/engine/storage/rows';
@@ -20,8 +20,8 @@ function listedCount(catalog: SampleCatalog): number {
 }
 
 /** A page of the repository as the console asks for it (updates it lists, 10 at a time, by title). */
-async function listed(engine: Awaited<ReturnType<typeof fixture.engine>>, query: { search?: string; sort?: string; direction?: 'asc' | 'desc' }) {
-  return (await engine.call('queryUpdates', {
+async function listed(engine: Awaited<ReturnType<typeof fixture.engine>>, query: Partial<ApiParams<'queryUpdates'>>) {
+  return await engine.call('queryUpdates', {
     site: 'CEN',
     offset: 0,
     limit: 10,
@@ -30,11 +30,11 @@ async function listed(engine: Awaited<ReturnType<typeof fixture.engine>>, query:
     includeBundled: false,
     includeRemoved: false,
     ...query,
-  })) as { total: number; rows: Array<{ kb: string; state: string; superseded: boolean }> };
+  });
 }
 
 async function statusIds(engine: Awaited<ReturnType<typeof fixture.engine>>) {
-  const messages = (await engine.call('queryStatusMessages', { site: 'CEN', limit: 1000 })) as Array<{ id: number; insertionStrings: string[] }>;
+  const messages = await engine.call('queryStatusMessages', { site: 'CEN', limit: 1000 });
   return messages.reverse();
 }
 
@@ -47,7 +47,7 @@ describe('synchronization rules', () => {
     expect(run).toMatchObject({ kind: 'full', trigger: 'manual', outcome: 'succeeded', fullReason: 'no previous successful synchronization' });
     expect(run.counts).toEqual({ new: listedCount(catalog), modified: 0, expired: 0, removed: 0, skipped: 0, failed: 0 });
     expect(run.anchorAfter).toBe(catalog.anchor());
-    const page = (await engine.call('queryUpdates', {
+    const page = await engine.call('queryUpdates', {
       site: 'CEN',
       offset: 0,
       limit: 5,
@@ -55,11 +55,11 @@ describe('synchronization rules', () => {
       direction: 'asc',
       includeBundled: false,
       includeRemoved: false,
-    })) as { total: number };
+    });
     expect(page.total).toBe(catalog.updates.filter((update) => update.parentId === undefined).length);
     // Product and classification folders, and the search box, agree with the catalog.
     const windows11 = '72e7624a-5b00-45d2-b92f-e561c0a6a160';
-    const byProduct = (await engine.call('queryUpdates', {
+    const byProduct = await engine.call('queryUpdates', {
       site: 'CEN',
       offset: 0,
       limit: 1000,
@@ -68,7 +68,7 @@ describe('synchronization rules', () => {
       includeBundled: false,
       includeRemoved: false,
       productId: windows11,
-    })) as { total: number; rows: Array<{ products: string }> };
+    });
     expect(byProduct.total).toBe(catalog.updates.filter((update) => update.parentId === undefined && update.product.id === windows11).length);
     expect(byProduct.rows).toHaveLength(byProduct.total);
     expect(byProduct.rows.every((row) => row.products === 'Windows 11')).toBe(true);
@@ -94,14 +94,11 @@ describe('synchronization rules', () => {
     expect(await visible()).toBe(before + 6);
     expect(delta).toMatchObject({ kind: 'delta', fullReason: null, outcome: 'succeeded' });
     expect(delta.counts).toEqual({ new: withChildren(catalog, added).length, modified: 0, expired: 0, removed: 0, skipped: 0, failed: 0 });
-    const changes = (await engine.call('querySyncChanges', { site: 'CEN', runId: delta.runId, includeBundled: true })) as Array<{
-      updateId: string;
-      change: string;
-    }>;
+    const changes = await engine.call('querySyncChanges', { site: 'CEN', runId: delta.runId, includeBundled: true });
     expect(changes.map((change) => change.updateId).sort()).toEqual(withChildren(catalog, added).sort());
     // As the grid counts them: the six updates, their bundled updates inside them, in the run, its changes and the grid.
     expect(delta.listed).toEqual({ new: 6, modified: 0, expired: 0, removed: 0 });
-    const listedChanges = (await engine.call('querySyncChanges', { site: 'CEN', runId: delta.runId })) as Array<{ updateId: string }>;
+    const listedChanges = await engine.call('querySyncChanges', { site: 'CEN', runId: delta.runId });
     expect(listedChanges.map((change) => change.updateId).sort()).toEqual([...added].sort());
 
     const snapshotBefore = await snapshotUpdates(engine);
@@ -142,10 +139,7 @@ describe('synchronization rules', () => {
     for (const id of churn.expired) expect(snapshot.find((line) => line.startsWith(id))).toContain(' expired ');
     for (const id of churn.removed) expect(snapshot.find((line) => line.startsWith(id))).toContain(' removed ');
     expect(run.listed).toEqual({ new: 0, modified: churn.revised.length, expired: churn.expired.length, removed: churn.removed.length });
-    const changes = (await engine.call('querySyncChanges', { site: 'CEN', runId: run.runId, includeBundled: true })) as Array<{
-      updateId: string;
-      change: string;
-    }>;
+    const changes = await engine.call('querySyncChanges', { site: 'CEN', runId: run.runId, includeBundled: true });
     expect(
       changes
         .filter((change) => change.change === 'removed')
@@ -153,13 +147,13 @@ describe('synchronization rules', () => {
         .sort(),
     ).toEqual(withChildren(catalog, churn.removed).sort());
     // The product folders follow: revised updates are listed once, removed ones no more.
-    const folders = (await engine.call('getRepositoryFolders', { site: 'CEN' })) as { products: Array<{ id: string; count: number }> };
+    const folders = await engine.call('getRepositoryFolders', { site: 'CEN' });
     const offered = new Map<string, number>();
     for (const update of catalog.updates)
       if (update.parentId === undefined && update.state !== 'removed') offered.set(update.product.id, (offered.get(update.product.id) ?? 0) + 1);
     expect(Object.fromEntries(folders.products.map((folder) => [folder.id, folder.count]))).toEqual(Object.fromEntries(offered));
     for (const id of churn.revised) {
-      const page = (await engine.call('queryUpdates', {
+      const page = await engine.call('queryUpdates', {
         site: 'CEN',
         offset: 0,
         limit: 1000,
@@ -168,7 +162,7 @@ describe('synchronization rules', () => {
         includeBundled: false,
         includeRemoved: false,
         productId: catalog.update(id)!.product.id,
-      })) as { rows: Array<{ updateId: string }> };
+      });
       expect(page.rows.filter((row) => row.updateId === id)).toHaveLength(1);
     }
   });
@@ -273,7 +267,7 @@ describe('synchronization rules', () => {
     expect([first.status, second.status, third.status]).toEqual(['started', 'queued', 'coalesced']);
     expect(engine.syncs.state('CEN')).toMatchObject({ running: { kind: 'full' }, pending: { kind: 'full' } });
     await Promise.all([first.done, second.done, third.done]);
-    const history = (await engine.call('querySyncHistory', { site: 'CEN', limit: 10 })) as Array<{ kind: string; outcome: string }>;
+    const history = await engine.call('querySyncHistory', { site: 'CEN', limit: 10 });
     expect(history.map((run) => `${run.kind}/${run.outcome}`)).toEqual(['full/succeeded', 'full/succeeded']);
     expect((await second.done).runId).toBe((await third.done).runId);
   });
@@ -361,7 +355,7 @@ describe('wsyncmgr.log', () => {
       .split(/\r?\n/)
       .filter((line) => line !== '');
 
-    const all = (await engine.call('readLogTail', { site: 'CEN', maxLines: 100_000 })) as { file: string; lines: LogLine[]; truncated: boolean };
+    const all = await engine.call('readLogTail', { site: 'CEN', maxLines: 100_000 });
     expect(all.file).toBe(join(logs, 'wsyncmgr.log'));
     expect(all.truncated).toBe(false);
     expect(all.lines.map((line) => line.text)).toEqual(onDisk);
@@ -371,7 +365,7 @@ describe('wsyncmgr.log', () => {
     expect(done.time).toMatch(/^\d{2}-\d{2}-\d{4} \d{2}:\d{2}:\d{2}\.\d{3}[+-]\d{3}$/);
     expect(done.thread).toBeGreaterThan(0);
 
-    const last = (await engine.call('readLogTail', { site: 'CEN', maxLines: 3 })) as { lines: LogLine[]; truncated: boolean };
+    const last = await engine.call('readLogTail', { site: 'CEN', maxLines: 3 });
     expect(last).toMatchObject({ truncated: true });
     expect(last.lines.map((line) => line.text)).toEqual(onDisk.slice(-3));
   });

@@ -15,7 +15,7 @@ function logOf(engine: Engine, site = 'CEN'): string {
 }
 
 async function statusMessages(engine: Engine) {
-  const messages = (await engine.call('queryStatusMessages', { site: 'CEN', limit: 1000 })) as Array<{ id: number; insertionStrings: string[] }>;
+  const messages = await engine.call('queryStatusMessages', { site: 'CEN', limit: 1000 });
   return messages.reverse();
 }
 
@@ -41,7 +41,7 @@ describe('an update that cannot be fetched', () => {
     const engine = await fixture.engine(fixture.tempDir());
     await fixture.configure(engine, url);
     expect((await fixture.sync(engine, 'full')).outcome).toBe('succeeded');
-    const anchor = (await engine.call('querySyncHistory', { site: 'CEN', limit: 1 })) as Array<{ anchorAfter: string }>;
+    const anchor = await engine.call('querySyncHistory', { site: 'CEN', limit: 1 });
 
     const churn = service.churn({ add: 5, revise: 3 });
     const missing = churn.added[2]!;
@@ -51,9 +51,7 @@ describe('an update that cannot be fetched', () => {
     expect(failed.error!.message).toMatch(/^Failed to sync some of the updates \(1 of \d+ could not be synchronized\)$/);
     // The anchor did not move past what was missed.
     expect(failed.anchorAfter).toBeNull();
-    expect(((await engine.call('querySyncHistory', { site: 'CEN', limit: 1 })) as Array<{ anchorBefore: string }>)[0]!.anchorBefore).toBe(
-      anchor[0]!.anchorAfter,
-    );
+    expect((await engine.call('querySyncHistory', { site: 'CEN', limit: 1 }))[0]!.anchorBefore).toBe(anchor[0]!.anchorAfter);
     const stored = await storedRevisions(engine);
     expect(stored.some((line) => line.startsWith(missing))).toBe(false);
     expect(stored).toEqual(offeredRevisions(catalog).filter((line) => !line.startsWith(missing)));
@@ -142,6 +140,6 @@ describe('what a crash leaves behind', () => {
     writeFileSync(leftover, Buffer.alloc(64 * 1024));
     const engine = await fixture.engine(dataDir);
     expect(existsSync(leftover)).toBe(false);
-    expect((await engine.call('listSites', {})) as Array<{ health: { state: string } }>).toMatchObject([{ health: { state: 'ok' } }]);
+    expect(await engine.call('listSites', {})).toMatchObject([{ health: { state: 'ok' } }]);
   });
 });

@@ -15,7 +15,7 @@ const proxies = useProxies();
 async function doctor(url: string, overrides: Parameters<typeof fixture.configure>[2] = {}): Promise<PreflightReport> {
   const engine = await fixture.engine(fixture.tempDir());
   await fixture.configure(engine, url, overrides);
-  return (await engine.call('runPreflight', { site: 'CEN' })) as PreflightReport;
+  return await engine.call('runPreflight', { site: 'CEN' });
 }
 
 const byName = (report: PreflightReport, name: string) => report.checks.find((check) => check.name === name)!;
@@ -68,7 +68,7 @@ describe('the pre-flight check (usc doctor)', () => {
       products: [productId('Windows 11'), RETIRED_PRODUCT],
       classifications: [classificationId('Security Updates'), RETIRED_CLASSIFICATION],
     });
-    let report = (await engine.call('runPreflight', { site: 'CEN' })) as PreflightReport;
+    let report = await engine.call('runPreflight', { site: 'CEN' });
     expect(byName(report, 'Products and classifications')).toMatchObject({
       ok: false,
       detail: expect.stringContaining(`not offered upstream: product ${RETIRED_PRODUCT}, classification ${RETIRED_CLASSIFICATION}`),
@@ -78,7 +78,7 @@ describe('the pre-flight check (usc doctor)', () => {
     // After a sync the site knows the categories: nothing is fetched again, and a good selection passes.
     await fixture.configure(engine, url, { products: [productId('Windows 11')], classifications: [classificationId('Security Updates')] });
     await fixture.sync(engine, 'full');
-    report = (await engine.call('runPreflight', { site: 'CEN' })) as PreflightReport;
+    report = await engine.call('runPreflight', { site: 'CEN' });
     expect(byName(report, 'Products and classifications')).toMatchObject({
       ok: true,
       detail: expect.stringMatching(/^1 product and 1 classification selected, each offered upstream \(\d+ categories and detectoids offered\)$/),
@@ -90,10 +90,12 @@ describe('the pre-flight check (usc doctor)', () => {
     const engine = await fixture.engine(fixture.tempDir());
     await fixture.configure(engine, url);
     await engine.call('addSite', { code: 'PR1', name: 'Primary 1', parent: 'CEN' });
-    const report = (await engine.call('runPreflight', { site: 'PR1' })) as PreflightReport;
+    const report = await engine.call('runPreflight', { site: 'PR1' });
     expect(report.checks[0]).toMatchObject({ name: 'Upstream', ok: true, detail: 'Not checked: PR1 synchronizes from its parent site CEN inside this engine' });
-    const services = (engine as unknown as { hierarchy: { services: Map<string, unknown> } }).hierarchy.services;
-    expect(services.size).toBe(0);
+    expect(engine.servedSites).toEqual([]);
+    // What the check would have started, and what the list shows once something is served.
+    await engine.call('serveSite', { site: 'CEN', port: 0 });
+    expect(engine.servedSites).toEqual(['CEN']);
   });
 
   it('fails TCP connect on a closed port, says what to check, and does not pretend to reach the rest', async () => {

@@ -115,7 +115,7 @@ describe('a downstream server as a WSUS upstream sees it, on the wire', () => {
     expect(count(second, 'GetAuthorizationCookie')).toBe(2);
 
     // Served by this site to a child elsewhere, through the same proxy: the served site answers in gzip too.
-    const { url: served } = (await engine.call('serveSite', { site: 'CEN', port: 0, bind: '127.0.0.1' })) as { url: string };
+    const { url: served } = await engine.call('serveSite', { site: 'CEN', port: 0, bind: '127.0.0.1' });
     const childData = fixture.tempDir();
     const child = await fixture.engine(childData);
     await fixture.configure(child, served, { languages: ['en', 'de'], proxy: proxySettings });

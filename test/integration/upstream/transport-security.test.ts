@@ -2,9 +2,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SupConfig } from '../../../shared/domain';
 import { Engine } from '../../../electron/engine/engine';
-import { writeSupConfig } from '../../../electron/engine/sync/sup-config';
+import { writeSupConfig } from '../../../electron/engine/settings/sup-config';
 import { useTempDirs } from '../../helpers/temp-dir';
 import { useUpstream } from '../../helpers/upstream';
 import { makeCertificates } from '../../helpers/certificates';
@@ -80,7 +79,7 @@ describe('transport security', () => {
         extraCaCertificates: [certificates.ca],
         proxy: { url: proxy.url, username: 'sup-account', password: 's3cret' },
       };
-      const saved = (await engine.call('setSupConfig', { site: 'CEN', config })) as SupConfig;
+      const saved = await engine.call('setSupConfig', { site: 'CEN', config });
       expect(saved.proxy).toEqual({ url: proxy.url, username: 'sup-account', passwordSaved: true });
       expect(await engine.call('getSupConfig', { site: 'CEN' })).toMatchObject({ proxy: { passwordSaved: true } });
       expect(JSON.stringify(await engine.call('getSupConfig', { site: 'CEN' }))).not.toContain('s3cret');
@@ -92,8 +91,8 @@ describe('transport security', () => {
 
       // The console sends back what it got (no password): the saved one is kept and used.
       await engine.call('setSupConfig', { site: 'CEN', config: { ...saved, retryMinutes: 30 } });
-      const run = (await engine.call('runSynchronization', { site: 'CEN', kind: 'full', trigger: 'manual', wait: true })) as { run: { outcome: string } };
-      expect(run.run.outcome).toBe('succeeded');
+      const run = await engine.call('runSynchronization', { site: 'CEN', kind: 'full', trigger: 'manual', wait: true });
+      expect(run.run?.outcome).toBe('succeeded');
       expect(proxy.tunnels).toContain(new URL(url).host);
 
       // A password an earlier version stored inside the database moves to the credential store when the engine opens.

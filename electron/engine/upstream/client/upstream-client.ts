@@ -15,6 +15,7 @@ import { child, children, textAt, type XmlElement } from '../xml/element-tree';
 import { parseUpdateXml, UpdateXmlError } from '../xml/update-xml';
 import { SoapTransport, type TransportOptions } from './soap-transport';
 import { UpstreamError } from './upstream-error';
+import { REQUEST_RETRIES, requestRetryDelayMs } from '../../retry/retry-policy';
 
 /**
  * A client given no installation GUID (a test, the pre-flight check of a folder not yet opened) is one downstream
@@ -53,7 +54,7 @@ export interface UpstreamClientOptions extends TransportOptions {
   /** A session signed in elsewhere (the engine's, given to a fetch worker): used until it expires or is refused. */
   session?: ClientSession;
   protocolVersion?: string;
-  /** Retries of a transient failure before giving up (default 4). */
+  /** Retries of a transient failure before giving up (default: the retry policy's REQUEST_RETRIES). */
   maxRetries?: number;
   retryDelayMs?: (attempt: number) => number;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -464,7 +465,7 @@ export class UpstreamClient {
   }
 
   private async backoffOrThrow(error: UpstreamError, attempt: number, signal: AbortSignal | undefined): Promise<void> {
-    const max = this.options.maxRetries ?? 4;
+    const max = this.options.maxRetries ?? REQUEST_RETRIES;
     if (!error.retryable || attempt >= max) {
       if (error.retryable) {
         throw new UpstreamError(error.kind, error.operation, `${error.message}; gave up after ${attempt + 1} attempts`, error.details);
@@ -472,7 +473,7 @@ export class UpstreamClient {
       throw error;
     }
     this.stats.retries++;
-    const delay = this.options.retryDelayMs?.(attempt + 1) ?? Math.min(1_000 * 2 ** attempt, 30_000);
+    const delay = this.options.retryDelayMs?.(attempt + 1) ?? requestRetryDelayMs(attempt + 1);
     this.notice({
       message: `${error.message}. Retrying in ${Math.round(delay / 100) / 10} s (attempt ${attempt + 2} of ${max + 1}).`,
       retry: { operation: error.operation, attempt: attempt + 2, of: max + 1, delayMs: delay, reason: error.message },

@@ -1,0 +1,77 @@
+/**
+ * Which revisions a sync fetches: the update list asked of the upstream (every revision for a full sync, those
+ * after the anchor for a delta) for the products, classifications and languages chosen, planned against what the
+ * site holds (sync-plan.ts), with what earlier syncs could not fetch added.
+ */
+import { resolveFilter } from '../settings/category-selection';
+import type { EffectiveConfig } from '../settings/sup-config';
+import type { SiteDatabase } from '../storage/site-database';
+import { inTransaction } from '../storage/transaction';
+import type { UpdateStore } from '../storage/update-store';
+import type { RevisionList, ServerConfig, UpstreamClient } from '../upstream/client/upstream-client';
+import type { SyncKind } from '../../../shared/domain';
+import type { TraceLogWriter } from '../log/trace-log-writer';
+import { importGaps } from './import-gaps';
+import { SyncFailure } from './run-outcome';
+import type { RunRecord } from './run-record';
+import type { SyncRequest } from './sync-context';
+import { addPending, planDeltaSync, planFullSync, type SyncPlan } from './sync-plan';
+import type { SyncProgress } from './sync-progress';
+import { languageFilter, protocolAtLeast } from './update-list-request';
+
+export interface ListingFacts {
+  database: SiteDatabase;
+  store: UpdateStore;
+  record: RunRecord;
+  log: TraceLogWriter;
+  config: EffectiveConfig;
+  request: SyncRequest;
+  kind: SyncKind;
+  anchorBefore: string | null;
+  serverLanguages: ServerConfig['languages'];
+  signal: AbortSignal;
+  progress: SyncProgress;
+  /** Asks the upstream (under the ServerChanged watch). */
+  ask: <T>(anchor: string | undefined, call: (client: UpstreamClient) => Promise<T>) => Promise<T>;
+}
+
+export async function listUpdates(facts: ListingFacts): Promise<{ list: RevisionList; plan: SyncPlan }> {
+  const { database, store, record, config, kind } = facts;
+  const filter = resolveFilter(database, config);
+  for (const unknown of filter.unknown) record.warn(`The upstream server does not know the ${unknown} selected on the Software Update Point`);
+  if (facts.request.import !== undefined) for (const gap of importGaps(database, config, filter, facts.request.import.exportedWith)) record.warn(gap);
+  if (filter.classificationIds.length === 0 || filter.productIds.length === 0) {
+    const missing = filter.classificationIds.length === 0 ? 'classifications' : 'products';
+    throw new SyncFailure('EMPTY_FILTER', 'CWSyncMgr::DoSync', `Request filter does not contain any known ${missing}. Sync will do nothing`);
+  }
+  facts.progress.phase = 'list';
+  facts.log.write('sync: WSUS synchronizing updates');
+  const delta = kind === 'delta';
+  const anchor = delta && facts.anchorBefore !== null ? facts.anchorBefore : undefined;
+  const languages = languageFilter(config.languages, facts.serverLanguages, delta);
+  const list = await facts.ask(anchor, (client) =>
+    client.getUpdateRevisions(
+      {
+        products: filter.productIds.map((id) => ({ id, delta })),
+        classifications: filter.classificationIds.map((id) => ({ id, delta })),
+        ...(anchor === undefined ? {} : { anchor }),
+        ...(languages.length === 0 || !protocolAtLeast(client.protocolVersion, 1, 3) ? {} : { languages }),
+      },
+      facts.signal,
+    ),
+  );
+  const pending = store.pendingRevisions(false);
+  let plan =
+    kind === 'full'
+      ? planFullSync(store.storedRevisions(), list.revisions)
+      : planDeltaSync(store.storedRevisionsOf(list.revisions.map((identity) => identity.updateId)), list.revisions);
+  // What earlier syncs could not fetch is fetched now, whatever kind of sync this is.
+  plan = addPending(plan, pending, list.revisions, kind === 'full');
+  if (kind === 'full' && pending.size > 0) {
+    const fetched = new Set(plan.fetch.map((entry) => entry.updateId));
+    inTransaction(database, () => store.dropPending([...pending.keys()].filter((id) => !fetched.has(id))));
+  }
+  if (plan.pending > 0) facts.log.write(`${plan.pending} updates a previous synchronization could not fetch are fetched again.`);
+  record.counts.skipped = plan.skipped;
+  return { list, plan };
+}

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { Worker, type ResourceLimits } from 'node:worker_threads';
+import { Worker, type ResourceLimits, type WorkerOptions } from 'node:worker_threads';
 import type { EngineState, EngineStatus } from '../../shared/domain';
 import type { ApiErrorData } from '../../shared/errors';
 import type { CallOutcome, EventMessage } from '../../shared/protocol';
@@ -14,6 +14,8 @@ export interface EngineClientOptions {
   restartWindowMs?: number;
   restartDelayMs?: (attempt: number) => number;
   now?: () => Date;
+  /** Makes each worker (default: a worker_threads Worker); whoever makes it may also end it, as a crash would. */
+  createWorker?: (path: string, options: WorkerOptions) => Worker;
 }
 
 interface PendingCall {
@@ -93,13 +95,9 @@ export class EngineClient {
     this.setStatus('stopped', 'The sync engine was stopped.');
   }
 
-  /** Test hook: kills the worker as a crash would, to exercise the restart path. */
-  async crashForTest(): Promise<void> {
-    await this.worker?.terminate();
-  }
-
   private spawn(): void {
-    const worker = new Worker(this.options.workerPath, {
+    const create = this.options.createWorker ?? ((path: string, options: WorkerOptions) => new Worker(path, options));
+    const worker = create(this.options.workerPath, {
       workerData: this.options.workerData,
       resourceLimits: this.options.resourceLimits ?? DEFAULT_LIMITS,
     });

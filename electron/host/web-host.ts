@@ -5,7 +5,6 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { CallMessageSchema, type EventMessage, type ResultMessage } from '../../shared/protocol';
 import type { HostConnection } from './engine-endpoint';
-import { parseTraceLine, severityOf } from '../../shared/trace-log';
 import { contentTypeOf, rendererFileFor } from './renderer-files';
 
 export interface WebHostOptions {
@@ -15,8 +14,6 @@ export interface WebHostOptions {
   /** Loopback only unless the operator explicitly asks for another address. */
   bindAddress?: string;
   token?: string;
-  /** Streams a recorded wsyncmgr.log to each console that connects (reviewing another server's sync; benchmarks). */
-  replayLog?: { file: string; site: string };
 }
 
 export interface WebHost {
@@ -60,7 +57,6 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 
   function attachSocket(ws: WebSocket): void {
     sockets.add(ws);
-    if (options.replayLog !== undefined) void replay(ws, options.replayLog);
     ws.on('close', () => sockets.delete(ws));
     // A frame over maxPayload or a text frame that is not UTF-8: ws closes that socket (1009 / 1007) and reports it
     // here. Without a listener the error would take down the host and its engine.
@@ -80,26 +76,6 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const outcome = await options.host.dispatch(call.data.method, call.data.params);
     const reply: ResultMessage = { type: 'result', id: call.data.id, ...outcome };
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(reply));
-  }
-
-  async function replay(ws: WebSocket, source: { file: string; site: string }): Promise<void> {
-    const lines = (await readFile(source.file, 'utf8')).split(/\r?\n/).filter((line) => line !== '');
-    for (let start = 0; start < lines.length && ws.readyState === ws.OPEN; start += 2_000) {
-      const batch = lines.slice(start, start + 2_000).map((text) => {
-        const parsed = parseTraceLine(text);
-        return {
-          text,
-          component: parsed?.component ?? 'SMS_WSUS_SYNC_MANAGER',
-          time: parsed?.time ?? '',
-          thread: parsed?.thread ?? 0,
-          severity: parsed?.severity ?? severityOf(text),
-        };
-      });
-      const message: EventMessage = { type: 'event', name: 'log', payload: { site: source.site, file: 'wsyncmgr.log', lines: batch } };
-      ws.send(JSON.stringify(message));
-      // Let the socket drain, as a live engine's batches would arrive.
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
   }
 
   const unsubscribe = options.host.onEvent((event) => {

@@ -178,7 +178,7 @@ async function insertFloor(catalog: SampleCatalog): Promise<{ insertMs: number; 
 }
 
 async function main(): Promise<void> {
-  const upstream = startUscProcess(['upstream', '--port', '0', '--updates', String(updates), '--seed', String(seed)]);
+  const upstream = startUscProcess(['upstream', '--port', '0', '--updates', String(updates), '--seed', String(seed), '--control']);
   const url = await upstream.firstLine;
   const data = mkdtempSync(join(tmpdir(), 'usc-bench-'));
   const rows: Array<[string, string]> = [];

@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 /**
  * Renderer benchmark: runs a 100,000-update synchronization from the console (renderer long tasks, host event-loop
- * delay), then streams 1,000,000 log lines (a recorded wsyncmgr.log replayed by the web host) and browses the
+ * delay), then streams 1,000,000 log lines (a recorded wsyncmgr.log replayed through the web host) and browses the
  * synchronized repository in Chromium, and prints the longest main-thread task and the frame rate while scrolling.
  * Usage: npm run bench -- ui [--updates N] [--lines N]
  */
@@ -14,7 +14,11 @@ import { chromium, type Browser, type CDPSession, type Page } from 'playwright-c
 import { formatTraceLine, formatTraceTime } from '../../shared/trace-log';
 import { PRODUCTS } from '../../electron/engine/upstream/service/catalog-data';
 import { CLASSIFICATIONS } from '../../electron/engine/upstream/soap/protocol-names';
+import { startConsoleHost } from '../../electron/host/console-host';
+import { buildPaths } from '../../electron/host/paths';
+import { startWebHost } from '../../electron/host/web-host';
 import { fmt, printTable, ROOT, startUscProcess } from './bench-kit';
+import { replayingHost } from './log-replay';
 
 const { values } = parseArgs({
   options: { updates: { type: 'string', default: '100000' }, lines: { type: 'string', default: '1000000' }, trace: { type: 'string' } },
@@ -74,8 +78,11 @@ async function main(): Promise<void> {
     upstream.stop();
   }
 
-  const web = startUscProcess(['web', '--port', '0', '--data', dataDir, '--replay', logFile]);
-  const consoleUrl = await web.firstLine;
+  // The recorded log is streamed by a host wrapped here, not by the product: the web host serves what its engine says.
+  const paths = buildPaths(join(ROOT, 'out'));
+  const engineHost = await startConsoleHost({ dataDir, workerPath: paths.workerPath, sqlWasmPath: paths.sqlWasmPath, endpoint: false });
+  const web = await startWebHost({ host: replayingHost(engineHost, { file: logFile, site: 'CEN' }), rendererDir: paths.rendererDir });
+  const consoleUrl = web.url;
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     const takeLongTasks = await observeLongTasks(page);
@@ -146,7 +153,8 @@ async function main(): Promise<void> {
     ]);
   } finally {
     await browser.close();
-    web.stop();
+    await web.close();
+    await engineHost.stop();
     rmSync(work, { recursive: true, force: true });
   }
 }

@@ -6,6 +6,7 @@ import type { ConsoleEvent } from '../../shared/contract';
 import type { EngineStatus } from '../../shared/domain';
 import { startConsoleHost, type ConsoleHost } from '../../electron/host/console-host';
 import { builtPaths } from '../helpers/built';
+import { crashableWorkers } from '../helpers/crashable-worker';
 import { useTempDirs } from '../helpers/temp-dir';
 
 const tempDir = useTempDirs();
@@ -48,10 +49,11 @@ describe('engine worker', () => {
   });
 
   it('restarts a worker that dies, tells the console, and keeps serving', async () => {
-    const host = await start(tempDir(), { restartDelayMs: () => 10 });
+    const workers = crashableWorkers();
+    const host = await start(tempDir(), { restartDelayMs: () => 10, createWorker: workers.createWorker });
     const restarting = nextStatus(host, 'restarting');
     const ready = nextStatus(host, 'ready');
-    await host.engine.crashForTest();
+    await workers.crash();
     expect((await restarting).message).toMatch(/stopped unexpectedly/);
     const back = await ready;
     expect(back.message).toMatch(/restarted/);
@@ -60,11 +62,12 @@ describe('engine worker', () => {
   });
 
   it('gives up after repeated crashes and says so', async () => {
-    const host = await start(tempDir(), { restartDelayMs: () => 5, maxRestarts: 2 });
+    const workers = crashableWorkers();
+    const host = await start(tempDir(), { restartDelayMs: () => 5, maxRestarts: 2, createWorker: workers.createWorker });
     const failed = nextStatus(host, 'failed');
     for (let crash = 0; crash < 3; crash++) {
       const ready = crash < 2 ? nextStatus(host, 'ready') : undefined;
-      await host.engine.crashForTest();
+      await workers.crash();
       await ready;
     }
     expect((await failed).message).toMatch(/was not restarted again/);

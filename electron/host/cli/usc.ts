@@ -19,10 +19,9 @@ Usage: usc <command> [options]
 
 Commands:
   sites [--json]                     List the sites of the data folder.
-  web [--port N] [--bind ADDR] [--open] [--replay LOGFILE [--site CEN]]
+  web [--port N] [--bind ADDR] [--open]
                                      Serve the console to a browser on 127.0.0.1 (port 0 = any free port).
                                      The first line printed is the console URL, with its access token.
-                                     --replay streams a recorded wsyncmgr.log into each console's log pane.
   config --site CEN [--source sample|microsoft-update|none|URL] [--products "A,B"] [--product NAME]...
          [--classifications "A,B"] [--classification NAME]... [--languages en,de] [--retry-minutes N]
          [--proxy URL [--proxy-user U --proxy-password P]] [--ca-file PEM] [--stall-minutes N]
@@ -76,12 +75,12 @@ Commands:
   schedule --site CEN --set (--every "6 hours" | --token 16HEX | --custom JSON) | --disable
                                      Show or set the synchronization schedule (a scheduled sync is full).
                                      --token prints or takes a ConfigMgr schedule token.
-  upstream [--port N] [--bind ADDR] [--updates N] [--seed S] [--max-per-request N] [--max-response-bytes N]
+  upstream [--port N] [--bind ADDR] [--updates N] [--seed S] [--max-per-request N] [--max-response-bytes N] [--control]
                                      Run the built-in upstream update service (sample catalog, default
                                      2000 updates, seed 1) over the WSUS server-server protocol. Like a
                                      Windows upstream it caps each GetUpdateData answer (2,000,000 bytes).
-                                     The first line printed is its URL. Churn and fault injection:
-                                     POST <url>/control/churn {"add":N,"revise":M,"expire":K,"remove":J,
+                                     The first line printed is its URL. --control adds churn and fault
+                                     injection (for tests and benchmarks): POST <url>/control/churn {"add":N,"revise":M,"expire":K,"remove":J,
                                      "addProduct":{"name":"..."}}, POST <url>/control/faults {"kind":...},
                                      POST <url>/control/settings {"maxResponseBytes":N}, GET <url>/control/state.
   help                               Show this help.
@@ -111,6 +110,7 @@ export async function runCli(argv: string[], io: CliIo, outDir: string): Promise
         seed: { type: 'string', default: '1' },
         'max-per-request': { type: 'string', default: '100' },
         'max-response-bytes': { type: 'string', default: '2000000' },
+        control: { type: 'boolean', default: false },
         site: { type: 'string', default: 'CEN' },
         source: { type: 'string' },
         products: { type: 'string' },
@@ -132,7 +132,6 @@ export async function runCli(argv: string[], io: CliIo, outDir: string): Promise
         search: { type: 'string' },
         out: { type: 'string' },
         in: { type: 'string' },
-        replay: { type: 'string' },
         limit: { type: 'string', default: '100' },
         show: { type: 'boolean', default: false },
         code: { type: 'string' },
@@ -173,8 +172,6 @@ export async function runCli(argv: string[], io: CliIo, outDir: string): Promise
           port: parsePort(values.port),
           open: values.open,
           bind: values.bind,
-          ...defined({ replay: values.replay }),
-          replaySite: values.site,
         });
       case 'config':
         return await configCommand(context, {
@@ -241,6 +238,7 @@ export async function runCli(argv: string[], io: CliIo, outDir: string): Promise
           seed: parseCount('--seed', values.seed, 0, 2 ** 31),
           maxPerRequest: parseCount('--max-per-request', values['max-per-request'], 1, 10_000),
           maxResponseBytes: parseCount('--max-response-bytes', values['max-response-bytes'], 1, 2 ** 31),
+          control: values.control,
         });
       default:
         io.err(`usc: unknown command "${command}". Run "usc help" for the list of commands.`);

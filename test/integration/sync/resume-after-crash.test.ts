@@ -5,6 +5,7 @@ import type { SyncRun } from '../../../shared/domain';
 import { startConsoleHost, type ConsoleHost } from '../../../electron/host/console-host';
 import { builtPaths } from '../../helpers/built';
 import { EVERY_CLASSIFICATION, EVERY_PRODUCT, snapshotUpdates, useSyncFixture } from '../../helpers/sync-fixture';
+import { crashableWorkers } from '../../helpers/crashable-worker';
 
 const fixture = useSyncFixture();
 const hosts: ConsoleHost[] = [];
@@ -40,12 +41,13 @@ describe('resume after a crash', () => {
     };
 
     const dataDir = fixture.tempDir();
+    const workers = crashableWorkers();
     const host = await startConsoleHost({
       dataDir,
       workerPath: paths.workerPath,
       sqlWasmPath: paths.sqlWasmPath,
       tuning: { retryDelayMs: 0 },
-      engine: { restartDelayMs: () => 10 },
+      engine: { restartDelayMs: () => 10, createWorker: workers.createWorker },
     });
     hosts.push(host);
     expect(await host.dispatch('setSupConfig', { site: 'CEN', config })).toMatchObject({ ok: true });
@@ -61,7 +63,7 @@ describe('resume after a crash', () => {
       if (event.name === 'engineStatus') starting.push(event.payload.message);
     });
     const resumed = nextEvent(host, 'syncFinished', (event) => event.payload.trigger === 'resume');
-    await host.engine.crashForTest();
+    await workers.crash();
     const run: SyncRun = (await resumed).payload;
     expect(run).toMatchObject({ outcome: 'succeeded', kind: 'full', trigger: 'resume' });
     // The killed first sync had set the repository's indexes aside: the restarted engine built them before serving

@@ -10,9 +10,15 @@ afterEach(async () => {
 });
 
 describe('usc upstream', () => {
-  it('serves the sample catalog on loopback, and its control interface changes it between syncs', async () => {
+  it('serves the sample catalog on loopback, and with --control its control interface changes it between syncs', async () => {
     builtPaths();
-    const usc = await startUsc(['upstream', '--port', '0', '--updates', '500', '--seed', '3']);
+    const plain = await startUsc(['upstream', '--port', '0', '--updates', '50', '--seed', '3']);
+    running.push(plain);
+    // Without --control nobody can change what it serves: the control interface is not there.
+    expect((await fetch(`${plain.firstLine}/control/state`)).status).toBe(404);
+    expect((await fetch(`${plain.firstLine}/control/churn`, { method: 'POST', body: JSON.stringify({ add: 5 }) })).status).toBe(404);
+
+    const usc = await startUsc(['upstream', '--port', '0', '--updates', '500', '--seed', '3', '--control']);
     running.push(usc);
     const url = usc.firstLine;
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);

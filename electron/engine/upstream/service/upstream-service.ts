@@ -1,7 +1,8 @@
 /**
  * The upstream side of the server-server sync protocol over HTTP: the built-in sample catalog's server (the
  * embedded default sync source, the test peer, the benchmark load). Binds 127.0.0.1 unless told otherwise.
- * A control interface (JSON under /control/, loopback only) applies churn steps and injects faults for tests.
+ * A control interface (JSON under /control/, loopback only, off unless asked for) applies churn steps and injects
+ * faults: for tests, benchmarks and `usc upstream --control`, never for a site that serves its children.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -88,6 +89,8 @@ export interface UpstreamServiceOptions extends Partial<ServiceSettings> {
   tls?: { key: string; cert: string };
   /** Told about a revision that could not be served (its stored data is damaged); the answer goes on without it. */
   onServeProblem?: (message: string) => void;
+  /** Serve the control interface under /control/ (default off: a site serving its children changes only by syncing). */
+  control?: boolean;
 }
 
 export interface UpstreamServiceStats {
@@ -113,6 +116,7 @@ export class UpstreamService {
   private readonly options: { cookieLifetimeMs: number; now: () => Date };
   private readonly tls: UpstreamServiceOptions['tls'];
   private readonly onServeProblem: ((message: string) => void) | undefined;
+  private readonly control: boolean;
   /** Counts changes of the languages (their Enabled flags): part of each config anchor issued. */
   private languageVersion = 0;
 
@@ -120,6 +124,7 @@ export class UpstreamService {
     this.catalog = options.catalog;
     this.tls = options.tls;
     this.onServeProblem = options.onServeProblem;
+    this.control = options.control ?? false;
     this.settings = {
       maxUpdatesPerRequest: options.maxUpdatesPerRequest ?? 100,
       compressAbove: options.compressAbove ?? 5_120,
@@ -214,7 +219,10 @@ export class UpstreamService {
     const path = (request.url ?? '/').replace(/^\/+/, '/').split('?')[0]!;
     if (/\bgzip\b/i.test(String(request.headers['accept-encoding'] ?? ''))) acceptsGzip.add(response);
     try {
-      if (path.startsWith('/control/')) return await this.handleControl(request, response, path, host);
+      if (path.startsWith('/control/')) {
+        if (!this.control) return plain(response, 404, 'No such web service.');
+        return await this.handleControl(request, response, path, host);
+      }
       if (request.method !== 'POST') return plain(response, 405, 'POST SOAP requests to the sync web services.');
       const body = await readBody(request);
       const lower = path.toLowerCase();

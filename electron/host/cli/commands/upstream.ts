@@ -9,6 +9,8 @@ export interface UpstreamOptions {
   seed: number;
   maxPerRequest: number;
   maxResponseBytes: number;
+  /** Serve /control/ (churn, faults, settings): for tests and benchmarks. */
+  control: boolean;
 }
 
 /**
@@ -22,7 +24,12 @@ export async function upstreamCommand(context: CliContext, options: UpstreamOpti
   } catch (error) {
     throw new CliError((error as Error).message, 2);
   }
-  const service = new UpstreamService({ catalog, maxUpdatesPerRequest: options.maxPerRequest, maxResponseBytes: options.maxResponseBytes });
+  const service = new UpstreamService({
+    catalog,
+    maxUpdatesPerRequest: options.maxPerRequest,
+    maxResponseBytes: options.maxResponseBytes,
+    control: options.control,
+  });
   const stopRequested = new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
@@ -35,7 +42,8 @@ export async function upstreamCommand(context: CliContext, options: UpstreamOpti
   }
   context.io.out(url);
   context.io.err(`Built-in upstream service: ${options.updates} updates (seed ${options.seed}), anchor ${catalog.anchor()}.`);
-  context.io.err(`Sync endpoint ${url}/ServerSyncWebService/ServerSyncWebService.asmx; control interface ${url}/control/ (loopback only). Ctrl+C stops.`);
+  const control = options.control ? `; control interface ${url}/control/ (loopback only)` : '';
+  context.io.err(`Sync endpoint ${url}/ServerSyncWebService/ServerSyncWebService.asmx${control}. Ctrl+C stops.`);
   await stopRequested;
   await service.close();
   return 0;

@@ -8,8 +8,6 @@ export interface WebOptions {
   port: number;
   open: boolean;
   bind: string;
-  replay?: string;
-  replaySite?: string;
 }
 
 /** Serves the console to a browser until interrupted. The first stdout line is the console URL. */
@@ -44,7 +42,6 @@ export async function webCommand(context: CliContext, options: WebOptions): Prom
       rendererDir: context.paths.rendererDir,
       port: options.port,
       bindAddress: options.bind,
-      ...(options.replay === undefined ? {} : { replayLog: { file: options.replay, site: options.replaySite ?? 'CEN' } }),
     });
   } catch (error) {
     await host.stop();

@@ -10,7 +10,7 @@
  * Usage: npm run bench -- sync [--updates N] [--seed S]. It prints figures and never fails on a time.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -240,6 +240,21 @@ async function main(): Promise<void> {
       'usc sync --delta after 1,000 new (whole command)',
       `${fmt.ms(deltaThousand.ms)} (new ${fmt.int(deltaThousand.summary.counts.new!)} incl. bundled)`,
     ]);
+
+    // What an administrator's read-only commands cost once syncs have left the site as they leave it (a full sync,
+    // deltas after it): each opens the engine and the site, replaying whatever journal the syncs left.
+    const journal = join(data, 'sites', 'CEN.sqlite.journal');
+    rows.push(['journal left by the syncs', existsSync(journal) ? `${fmt.int(statSync(journal).size)} bytes` : 'none (folded into the file)']);
+    for (const args of [['sites'], ['history', '--site', 'CEN'], ['status', '--site', 'CEN']]) {
+      const times: number[] = [];
+      for (let run = 0; run < 5; run++) {
+        const result = await usc([...args, '--data', data]);
+        if (result.code !== 0) throw new Error(`usc ${args.join(' ')}: ${result.stderr}`);
+        times.push(result.ms);
+      }
+      times.sort((a, b) => a - b);
+      rows.push([`usc ${args.join(' ')} (whole command, median of 5)`, `${fmt.ms(times[2]!)} (goal < ${updates > 100_000 ? '1 s' : '0.5 s'})`]);
+    }
 
     const engine = await Engine.open({ dataDir: data, resumeInterrupted: false });
     const base = { site: 'CEN', offset: 0, limit: 200, sort: 'title', direction: 'asc', includeBundled: false, includeRemoved: false } as const;

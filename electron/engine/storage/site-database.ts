@@ -25,6 +25,12 @@ const BLOB_GENERATION_KEY = 'storage.blobGeneration';
 /** At rest, a journal past this is folded into the file, so opening a site replays little. */
 export const JOURNAL_LIMIT_AT_REST = 8 * 1024 * 1024;
 /**
+ * At rest, a journal whose statements took longer than this to run is folded into the file too: a few kilobytes can
+ * hold a statement that reads every update (supersedence after a delta), and each later open, every read-only
+ * command included, would replay it.
+ */
+export const REPLAY_BUDGET_AT_REST_MS = 100;
+/**
  * During a synchronization, batches are journaled up to this before a whole-file checkpoint: each checkpoint exports
  * the whole database (a second copy in memory, seconds at catalog scale), and a journal is only ever replayed after
  * a crash.
@@ -127,6 +133,7 @@ export class SiteDatabase {
     const site = new SiteDatabase(file, db);
     // The journal holds saves made on top of this file (on its schema): replayed before any migration.
     let lastSeq: number;
+    const replayStarted = performance.now();
     try {
       lastSeq = replayJournal(db, site.journalFile, site.generation);
     } catch (error) {
@@ -139,6 +146,7 @@ export class SiteDatabase {
       }
       throw error;
     }
+    const replayedMs = performance.now() - replayStarted;
     site.openBlobs(site.blobGeneration);
     // A sync that set the repository's indexes aside was stopped before it built them: built now, on the schema they
     // were defined on, before any migration.
@@ -159,7 +167,7 @@ export class SiteDatabase {
       site.close();
       throw new SiteDatabaseDamagedError(file, 'it holds no site identity row');
     }
-    site.attachJournal(lastSeq);
+    site.attachJournal(lastSeq, lastSeq === 0 ? 0 : replayedMs);
     return site;
   }
 
@@ -180,13 +188,25 @@ export class SiteDatabase {
    * `.bak`). A SiteSaveError (naming the file and the reason) when it could not be written; what is on disk is
    * then as it was before.
    */
-  save(journalLimit = JOURNAL_LIMIT_AT_REST): void {
+  save(when: 'at-rest' | 'during-sync' = 'at-rest'): void {
+    const journal = this.journal;
     try {
-      if (this.journal !== undefined && (this.journal.clean || this.journal.tryAppend(journalLimit))) return;
+      if (journal !== undefined && journal.clean) return;
+      if (journal !== undefined && journal.tryAppend(when === 'at-rest' ? JOURNAL_LIMIT_AT_REST : JOURNAL_LIMIT_DURING_SYNC)) {
+        if (when === 'during-sync' || journal.replayCostMs <= this.replayBudgetMs) return;
+      }
     } catch (error) {
       throw new SiteSaveError(this.journalFile, error);
     }
     this.saveWhole();
+  }
+
+  /** Past this, a journal is folded into the file at rest (REPLAY_BUDGET_AT_REST_MS; tests change it). */
+  replayBudgetMs = REPLAY_BUDGET_AT_REST_MS;
+
+  /** About what replaying the journal costs the next open (0 without one). */
+  get journalReplayCostMs(): number {
+    return this.journal?.replayCostMs ?? 0;
   }
 
   /** Writes the whole database to disk atomically (the journal's saves included), keeping the previous version as `.bak`. */
@@ -230,8 +250,8 @@ export class SiteDatabase {
   }
 
   /** From here on, saves go to the journal when they can (see WriteJournal). */
-  private attachJournal(lastSeq: number): void {
-    this.journal = new WriteJournal(this.db, this.journalFile, () => this.generation, lastSeq);
+  private attachJournal(lastSeq: number, replayedMs = 0): void {
+    this.journal = new WriteJournal(this.db, this.journalFile, () => this.generation, lastSeq, replayedMs);
   }
 
   /** Opens the blob store the rows point into; removes stores of other generations a crashed compaction left. */

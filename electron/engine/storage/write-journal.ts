@@ -50,7 +50,10 @@ export class JournalDamagedError extends Error {
 }
 
 export class WriteJournal {
-  private pending: JournaledStatement[] = [];
+  /** Each with the milliseconds it took here: about what replaying it at the next open costs. */
+  private pending: Array<JournaledStatement & { ms: number }> = [];
+  /** What replaying the lines now in the journal costs (they ran this long when written, or when last replayed). */
+  private linesCostMs: number;
   /** Where the open transaction's statements start in `pending` (to drop them on ROLLBACK). */
   private transactionStart: number | undefined;
   /** Open savepoints, innermost last: where each one's statements start in `pending` (to drop them on ROLLBACK TO). */
@@ -66,8 +69,11 @@ export class WriteJournal {
     private readonly generation: () => number,
     /** The sequence number of the last line already in the journal (from replay). */
     lastSeq = 0,
+    /** How long replaying the lines already in the journal took. */
+    replayedMs = 0,
   ) {
     this.seq = lastSeq;
+    this.linesCostMs = replayedMs;
     const run = db.run.bind(db);
     const prepare = db.prepare.bind(db);
     const exec = db.exec.bind(db);
@@ -77,25 +83,28 @@ export class WriteJournal {
         // Without parameters sql.js runs every statement of the text: classified before, as a failure part-way
         // through leaves the ones before it applied.
         const script = this.kinds.scriptOf(sql);
+        const started = performance.now();
         try {
           run(sql);
         } catch (error) {
           if (script === undefined || script.some((statement) => statement.kind.kind !== 'read')) this.uncaptured();
           throw error;
         }
+        const ms = (performance.now() - started) / Math.max(1, script?.length ?? 1);
         if (script === undefined) this.uncaptured();
-        else for (const statement of script) this.record(statement.sql, null, statement.kind);
+        else for (const statement of script) this.record(statement.sql, null, statement.kind, ms);
       } else {
         // Classified before it runs: compiling EXPLAIN afterwards would reset what getRowsModified() reports.
         const kind = this.kinds.kindOf(sql);
         // Not through db.prepare (wrapped below), so the statement's own step is not taken for an uncaptured write.
         const statement = prepare(sql);
+        const started = performance.now();
         try {
           statement.run(params);
         } finally {
           statement.free();
         }
-        this.record(sql, params, kind);
+        this.record(sql, params, kind, performance.now() - started);
       }
       return db;
     };
@@ -147,6 +156,7 @@ export class WriteJournal {
       closeSync(fd);
     }
     this.seq++;
+    for (const statement of this.pending) this.linesCostMs += statement.ms;
     this.reset();
     return true;
   }
@@ -155,7 +165,13 @@ export class WriteJournal {
   discard(): void {
     rmSync(this.file, { force: true });
     this.seq = 0;
+    this.linesCostMs = 0;
     this.reset();
+  }
+
+  /** About what replaying the journal's lines costs the next open (each ran this long when written). */
+  get replayCostMs(): number {
+    return this.linesCostMs;
   }
 
   get hasLines(): boolean {
@@ -168,12 +184,13 @@ export class WriteJournal {
     let running = false;
     statement.run = (params?: BindParams) => {
       running = true;
+      const started = performance.now();
       try {
         run(params);
       } finally {
         running = false;
       }
-      this.record(sql, params, kind);
+      this.record(sql, params, kind, performance.now() - started);
       return true;
     };
     statement.step = () => {
@@ -191,7 +208,7 @@ export class WriteJournal {
     this.kinds.forget();
   }
 
-  private record(sql: string, params: BindParams | undefined, kind: StatementKind): void {
+  private record(sql: string, params: BindParams | undefined, kind: StatementKind, ms = 0): void {
     switch (kind.kind) {
       case 'read':
         return;
@@ -216,7 +233,7 @@ export class WriteJournal {
       case 'row-write':
         this.changed = true;
         if (!carriesInJson(params)) this.complete = false;
-        else this.pending.push({ sql, params: (params as JournaledStatement['params'] | undefined) ?? null });
+        else this.pending.push({ sql, params: (params) ?? null, ms });
     }
   }
 

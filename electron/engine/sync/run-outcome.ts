@@ -10,7 +10,7 @@
 import type { SyncPhase } from '../../../shared/contract';
 import type { TraceLogWriter } from '../log/trace-log-writer';
 import { SiteSaveError } from '../storage/save-error';
-import { JOURNAL_LIMIT_AT_REST, type SiteDatabase } from '../storage/site-database';
+import type { SiteDatabase } from '../storage/site-database';
 import { UpstreamError } from '../upstream/client/upstream-error';
 import type { RunRecord } from './run-record';
 import { formatSyncTime } from './wsyncmgr-wording';
@@ -113,7 +113,7 @@ export function recordEnd(
  */
 export function persistOutcome(database: SiteDatabase, record: RunRecord, log: TraceLogWriter): void {
   try {
-    database.save(JOURNAL_LIMIT_AT_REST);
+    database.save('at-rest');
   } catch (error) {
     const failure = describeFailure(error, 'finish');
     log.write(`ERROR: ${failure.message}`);
@@ -122,7 +122,7 @@ export function persistOutcome(database: SiteDatabase, record: RunRecord, log: T
       log.write(`Sync failed: ${failure.message}. Source: ${failure.source}`);
     }
     try {
-      database.save(JOURNAL_LIMIT_AT_REST);
+      database.save('at-rest');
     } catch {
       // Still failing: the run's outcome is in memory and in the log; the next successful save writes it.
     }

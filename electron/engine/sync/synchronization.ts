@@ -12,7 +12,7 @@ import { STALL_RETRIES, stallLimitMs } from '../retry/retry-policy';
 import { readSupConfig, selectByCategoryId, type EffectiveConfig } from '../settings/sup-config';
 import { deferIndexes } from '../storage/deferred-indexes';
 import { readSetting, writeSetting } from '../storage/settings';
-import { JOURNAL_LIMIT_DURING_SYNC, type SiteDatabase } from '../storage/site-database';
+import type { SiteDatabase } from '../storage/site-database';
 import { inTransaction } from '../storage/transaction';
 import { UpdateStore } from '../storage/update-store';
 import type { RevisionList, UpstreamClient } from '../upstream/client/upstream-client';
@@ -312,7 +312,7 @@ class Synchronization {
 
   /** Makes the last transaction durable (a journal line, or a whole-file checkpoint when the journal is long). */
   private commit(): void {
-    this.database.save(JOURNAL_LIMIT_DURING_SYNC);
+    this.database.save('during-sync');
   }
 
   /** An upstream call under the ServerChanged watch (upstream-session.ts): on a change, this sync becomes a full one. */

@@ -48,6 +48,42 @@ describe('small saves go to the journal, not the whole file', () => {
     expect(counter(SiteDatabase.open(sql, file))).toBe(2);
   });
 
+  it('folds the journal into the file at rest once replaying it would cost more than the budget, never during a sync', async () => {
+    const { sql, file, site } = await newSite();
+    const before = readFileSync(file);
+    bump(site);
+    site.save('during-sync');
+    expect(site.journalReplayCostMs).toBeGreaterThan(0);
+    site.replayBudgetMs = 0;
+    bump(site);
+    site.save('during-sync');
+    // During a sync the journal only grows: each fold would copy the whole database.
+    expect(readFileSync(file).equals(before)).toBe(true);
+    expect(existsSync(site.journalFile)).toBe(true);
+    site.close();
+
+    // Reopened, the journal costs what its replay took; the next save at rest folds it.
+    const reopened = SiteDatabase.open(sql, file);
+    expect(reopened.journalReplayCostMs).toBeGreaterThan(0);
+    reopened.replayBudgetMs = 0;
+    bump(reopened);
+    reopened.save();
+    expect(existsSync(reopened.journalFile)).toBe(false);
+    expect(reopened.journalReplayCostMs).toBe(0);
+    expect(counter(reopened)).toBe(3);
+    reopened.close();
+    expect(counter(SiteDatabase.open(sql, file))).toBe(3);
+
+    // Under the budget, it stays a journal line.
+    const cheap = SiteDatabase.open(sql, file);
+    const folded = readFileSync(file);
+    bump(cheap);
+    cheap.save();
+    expect(readFileSync(file).equals(folded)).toBe(true);
+    expect(existsSync(cheap.journalFile)).toBe(true);
+    cheap.close();
+  });
+
   it('ignores a line torn by a crash while it was appended', async () => {
     const { sql, file, site } = await newSite();
     bump(site);

@@ -11,6 +11,7 @@ import { LogPane } from './log-pane/LogPane';
 import { ResultPane } from './result-pane/ResultPane';
 import { useConsoleStore } from './store/console-store';
 import { Notices, StatusBar } from './status/StatusBar';
+import { SitePicker } from './dialogs/SitePicker';
 
 export function App() {
   const sites = useConsoleStore((state) => state.sites);
@@ -46,13 +47,7 @@ export function App() {
         </button>
         <label className="site-picker">
           Site database:
-          <select value={connected} onChange={(event) => connectTo(event.target.value)} aria-label="Connected site">
-            {sites
-              .filter((site) => site.health.state === 'ok')
-              .map((site) => (
-                <option key={site.code} value={site.code}>{`${site.code} - ${site.name}`}</option>
-              ))}
-          </select>
+          <SitePicker sites={sites.filter((site) => site.health.state === 'ok')} value={connected} onChange={connectTo} label="Connected site" />
         </label>
       </header>
       <main className="panes">

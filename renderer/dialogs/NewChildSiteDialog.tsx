@@ -4,6 +4,7 @@ import { SiteCodeSchema } from '../../shared/domain';
 import { useConsoleStore } from '../store/console-store';
 import { ModalDialog } from './ModalDialog';
 import { FieldError } from './FieldError';
+import { SitePicker } from './SitePicker';
 
 /** Site Management → New Child Site…: code, name and parent, each problem explained beside its field. */
 export function NewChildSiteDialog({ parent }: { parent: string }) {
@@ -63,13 +64,7 @@ export function NewChildSiteDialog({ parent }: { parent: string }) {
       {errors.name !== undefined && <p className="field-error">{errors.name}</p>}
       <label>
         Parent site
-        <select value={parentCode} onChange={(event) => setParentCode(event.target.value)}>
-          {sites
-            .filter((site) => site.health.state === 'ok')
-            .map((site) => (
-              <option key={site.code} value={site.code}>{`${site.code} - ${site.name}`}</option>
-            ))}
-        </select>
+        <SitePicker sites={sites.filter((site) => site.health.state === 'ok')} value={parentCode} onChange={setParentCode} />
       </label>
       <FieldError message={errors.form} />
       <div className="dialog-buttons">

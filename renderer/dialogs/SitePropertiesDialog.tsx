@@ -6,6 +6,7 @@ import { useConsoleStore } from '../store/console-store';
 import { ModalDialog } from './ModalDialog';
 import { PropertyButtons } from './PropertyButtons';
 import { FieldError } from './FieldError';
+import { SitePicker } from './SitePicker';
 
 /**
  * A site → Properties: its name and, for a child site, its parent (never itself or a site below it), with the site's
@@ -98,11 +99,7 @@ export function SitePropertiesDialog({ site }: { site: string }) {
         {entry.parentCode === null ? (
           <input value="None: this is the top-level site (it synchronizes from the upstream)" readOnly aria-readonly="true" />
         ) : (
-          <select value={parent} onChange={(event) => setParent(event.target.value)}>
-            {parents.map((candidate) => (
-              <option key={candidate.code} value={candidate.code}>{`${candidate.code} - ${candidate.name}`}</option>
-            ))}
-          </select>
+          <SitePicker sites={parents} value={parent} onChange={setParent} />
         )}
       </label>
       <dl className="details">

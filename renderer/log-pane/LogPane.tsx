@@ -1,14 +1,14 @@
-import { useEffect, useLayoutEffect, useMemo, useRef, useState, type ChangeEvent, type CSSProperties, type KeyboardEvent, type MouseEvent } from 'react';
-import { errorsIn, lookUpError } from '../../shared/error-lookup';
-import { parseTraceLine, severityOf, splitTraceEntries } from '../../shared/trace-log';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent, type MouseEvent } from 'react';
 import { useConsoleStore } from '../store/console-store';
 import { useFixedRowWindow } from '../virtual/fixed-row-window';
-import { LogBuffer } from './log-buffer';
+import type { LogBuffer } from './log-buffer';
+import { LogFileButtons } from './LogFileButtons';
 import { isSelected, logViewOf, selectedText, type LineSelection } from './log-view';
 import { copyToClipboard } from './clipboard';
 import { LogColumnHeader, useLogColumns } from './log-columns';
+import { ErrorLookupBox, LogEntryDetails } from './LogEntryDetails';
+import { LogRow, ROW_HEIGHT } from './LogRow';
 
-const ROW_HEIGHT = 18;
 /** More than this many lines in one copy would make a clipboard of hundreds of megabytes; the rest is left out, and said so. */
 const COPY_LIMIT = 200_000;
 
@@ -30,9 +30,7 @@ export function LogPane({ site }: { site: string | undefined }) {
   const [highlight, setHighlight] = useState('');
   /** While paused, the pane shows the lines up to this sequence number; the others wait in the buffer. */
   const [pausedAt, setPausedAt] = useState<number | undefined>();
-  const [lookup, setLookup] = useState('');
   const columns = useLogColumns();
-  const fileInput = useRef<HTMLInputElement>(null);
   const buffer = opened?.buffer ?? live;
   const api = useConsoleStore((state) => state.api);
   const loadLogTail = useConsoleStore((state) => state.loadLogTail);
@@ -42,7 +40,8 @@ export function LogPane({ site }: { site: string | undefined }) {
   }, [site, api, loadLogTail]);
 
   const view = useMemo(() => logViewOf(buffer, filter), [buffer, filter]);
-  view.update();
+  // The view keeps up with each batch as the store pushes it (before logVersion changes); rendering only reads it.
+  useEffect(() => view.follow(), [view]);
   const count = pausedAt === undefined ? view.length : Math.min(view.length, view.indexOfSeq(pausedAt));
   const waiting = view.length - count;
   const rows = useFixedRowWindow(count, ROW_HEIGHT, { overscan: 30 });
@@ -79,6 +78,8 @@ export function LogPane({ site }: { site: string | undefined }) {
     }
     topSeq.current = count === 0 ? undefined : view.seqAt(Math.min(count - 1, Math.floor(top / ROW_HEIGHT)));
     // The pane's height changes (the splitter, a hidden pane shown again, the window): a following pane stays at the end.
+    // Not on a scroll (rows.scrollTop): only lines arriving or the pane changing move it; version: lines arrived.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [element, following, version, view, count, rows.viewportHeight]);
 
   useEffect(() => setSelection(undefined), [buffer]);
@@ -91,19 +92,6 @@ export function LogPane({ site }: { site: string | undefined }) {
     const atEnd = element.scrollTop + element.clientHeight >= element.scrollHeight - ROW_HEIGHT * 2;
     if (atEnd !== following) setFollowing(atEnd);
     topSeq.current = count === 0 ? undefined : view.seqAt(Math.min(count - 1, Math.floor(element.scrollTop / ROW_HEIGHT)));
-  };
-
-  const openFile = async (event: ChangeEvent<HTMLInputElement>) => {
-    const file = event.target.files?.[0];
-    if (file === undefined) return;
-    const text = await file.text();
-    // Both formats, CCM entries that span lines kept whole: the columns come from each entry as it is.
-    const lines = splitTraceEntries(text).map((raw) => ({ text: raw, severity: parseTraceLine(raw)?.severity ?? severityOf(raw) }));
-    const sized = new LogBuffer(Math.max(1, lines.length), file.name);
-    sized.push(lines);
-    setOpened({ name: file.name, buffer: sized });
-    setFollowing(false);
-    event.target.value = '';
   };
 
   const copySelection = async () => {
@@ -196,30 +184,18 @@ export function LogPane({ site }: { site: string | undefined }) {
   for (let index = rows.first; index <= rows.last && index < count; index++) {
     const seq = view.seqAt(index);
     const line = buffer.atSeq(seq);
-    const parsed = line === undefined ? undefined : parseTraceLine(line.text);
     visible.push(
-      <div
+      <LogRow
         key={seq}
-        role="row"
-        aria-selected={isSelected(selection, seq)}
-        className={`log-line log-${line?.severity ?? 'info'}${isSelected(selection, seq) ? ' log-selected' : ''}${highlighted(line?.text) ? ' log-highlight' : ''}`}
-        style={{ transform: `translateY(${index * ROW_HEIGHT}px)` }}
-        onMouseDown={(event) => event.shiftKey && event.preventDefault()}
+        index={index}
+        line={line}
+        selected={isSelected(selection, seq)}
+        highlighted={highlighted(line?.text)}
         onClick={(event) => onLineClick(event, seq)}
-      >
-        <span role="cell" className="log-text">
-          {(parsed?.text ?? line?.text ?? '').replace(/\r?\n/g, ' ↵ ')}
-        </span>
-        <span role="cell">{parsed?.component}</span>
-        <span role="cell">{parsed?.time}</span>
-        <span role="cell">{parsed === undefined ? '' : `${parsed.thread} (0x${parsed.thread.toString(16).toUpperCase()})`}</span>
-      </div>,
+      />,
     );
   }
   const focused = selection === undefined ? undefined : buffer.atSeq(selection.focus);
-  const focusedEntry = focused === undefined ? undefined : parseTraceLine(focused.text);
-  const explained = focused === undefined ? [] : errorsIn(focused.text);
-  const lookedUp = lookup.trim() === '' ? undefined : lookUpError(lookup);
 
   return (
     <section className="log-pane" aria-label="Sync log">
@@ -275,15 +251,14 @@ export function LogPane({ site }: { site: string | undefined }) {
         <button type="button" disabled={selectedCount === 0} onClick={() => void copySelection()} title="Copy the selected lines (Ctrl+C)">
           Copy
         </button>
-        <button type="button" onClick={() => fileInput.current?.click()}>
-          Open log file…
-        </button>
-        {opened !== undefined && (
-          <button type="button" onClick={() => setOpened(undefined)}>
-            Back to live log
-          </button>
-        )}
-        <input ref={fileInput} type="file" accept=".log,.lo_,.txt" hidden onChange={(event) => void openFile(event)} />
+        <LogFileButtons
+          showingFile={opened !== undefined}
+          onOpened={(file) => {
+            setOpened(file);
+            setFollowing(false);
+          }}
+          onBack={() => setOpened(undefined)}
+        />
         <span className="muted" aria-live="off">
           {count.toLocaleString()} lines{selectedCount > 0 ? `, ${selectedCount.toLocaleString()} selected` : ''}
         </span>
@@ -310,39 +285,8 @@ export function LogPane({ site }: { site: string | undefined }) {
           )}
         </div>
       )}
-      {focused !== undefined && (
-        <section className="log-details" aria-label="Selected log entry">
-          <pre className="log-details-text">{focusedEntry?.text ?? focused.text}</pre>
-          {focusedEntry !== undefined && (
-            <p className="muted">
-              {focusedEntry.component} · {focusedEntry.time} · thread {focusedEntry.thread} (0x{focusedEntry.thread.toString(16).toUpperCase()}) ·{' '}
-              {focusedEntry.severity}
-            </p>
-          )}
-          {explained.map((entry) => (
-            <p key={entry.code} className="log-lookup">
-              <strong>{entry.code}</strong>: {entry.meaning} <em>Check:</em> {entry.check}
-            </p>
-          ))}
-        </section>
-      )}
-      <div className="log-error-lookup">
-        <label>
-          Error Lookup{' '}
-          <input
-            type="search"
-            value={lookup}
-            placeholder="503, ECONNREFUSED, 0x80072EE2…"
-            aria-label="Error code to look up"
-            onChange={(event) => setLookup(event.target.value)}
-          />
-        </label>
-        {lookup.trim() !== '' && (
-          <span role="status">
-            {lookedUp === undefined ? `No explanation for ${lookup.trim()}.` : `${lookedUp.code}: ${lookedUp.meaning} Check: ${lookedUp.check}`}
-          </span>
-        )}
-      </div>
+      {focused !== undefined && <LogEntryDetails text={focused.text} />}
+      <ErrorLookupBox />
     </section>
   );
 }

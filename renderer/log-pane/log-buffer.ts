@@ -54,6 +54,15 @@ export class LogBuffer {
       else this.start = (this.start + 1) % this.capacity;
     }
     this.pushed += batch.length;
+    for (const listener of this.listeners) listener();
+  }
+
+  private readonly listeners = new Set<() => void>();
+
+  /** Called after each batch is pushed (a filtered view catches up then, at the cost of the batch). */
+  onPush(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   at(position: number): BufferedLine | undefined {

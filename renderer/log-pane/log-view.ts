@@ -10,8 +10,11 @@ export interface LogView {
   seqAt(index: number): number;
   /** The index of the first listed line whose sequence number is >= seq (length when there is none). */
   indexOfSeq(seq: number): number;
-  /** Catches up with lines that arrived since the last call: costs the new lines, not the whole buffer. */
-  update(): void;
+  /**
+   * Keeps up with the lines pushed from now on, each batch as it arrives (costing the batch, not the buffer), until
+   * the returned function is called. Outside rendering: the pane calls it from an effect.
+   */
+  follow(): () => void;
 }
 
 export class AllLines implements LogView {
@@ -29,7 +32,9 @@ export class AllLines implements LogView {
     return Math.max(0, Math.min(this.buffer.length, seq - this.buffer.firstSeq));
   }
 
-  update(): void {}
+  follow(): () => void {
+    return () => undefined;
+  }
 }
 
 export class MatchingLines implements LogView {
@@ -42,7 +47,7 @@ export class MatchingLines implements LogView {
     private readonly matches: (text: string) => boolean,
   ) {
     this.scanned = buffer.firstSeq;
-    this.update();
+    this.catchUp();
   }
 
   get length(): number {
@@ -64,7 +69,13 @@ export class MatchingLines implements LogView {
     return low - this.head;
   }
 
-  update(): void {
+  follow(): () => void {
+    this.catchUp();
+    return this.buffer.onPush(() => this.catchUp());
+  }
+
+  /** Scans the lines that arrived since the last scan. */
+  catchUp(): void {
     const first = this.buffer.firstSeq;
     for (let seq = Math.max(this.scanned, first); seq < this.buffer.endSeq; seq++) {
       if (this.matches(this.buffer.textAt(seq - first) ?? '')) this.seqs.push(seq);

@@ -1,10 +1,19 @@
 import { useState } from 'react';
 import { ModalDialog } from '../dialogs/ModalDialog';
 import { customScheduleDefaults, WEEKDAYS, WEEK_ORDERS, type Recurrence, type SyncSchedule } from '../../shared/schedule/schedule-model';
+import { RecurEvery } from './RecurEvery';
 import { scheduleErrors } from './schedule-errors';
 import { SchedulePreview } from './SchedulePreview';
 
 const number = (text: string) => (text.trim() === '' ? Number.NaN : Number(text));
+
+/** The recurrence patterns offered, with what choosing one starts from (monthly covers both of its forms). */
+const PATTERNS: ReadonlyArray<{ label: string; types: ReadonlyArray<Recurrence['type']>; initial: Recurrence }> = [
+  { label: 'None', types: ['none'], initial: { type: 'none' } },
+  { label: 'Custom interval', types: ['interval'], initial: { type: 'interval', every: 1, unit: 'days' } },
+  { label: 'Weekly', types: ['weekly'], initial: { type: 'weekly', everyWeeks: 1, weekday: 2 } },
+  { label: 'Monthly', types: ['monthlyByDate', 'monthlyByWeekday'], initial: { type: 'monthlyByDate', day: 1, everyMonths: 1 } },
+];
 
 /** The Custom Schedule dialog: start date and time, UTC, and the recurrence pattern. */
 export function CustomScheduleDialog({ site, initial, onDone }: { site: string; initial: SyncSchedule; onDone(schedule: SyncSchedule | undefined): void }) {
@@ -42,46 +51,20 @@ export function CustomScheduleDialog({ site, initial, onDone }: { site: string; 
       </fieldset>
       <fieldset>
         <legend>Recurrence pattern</legend>
-        <label className="inline">
-          <input type="radio" name="recurrence" checked={recurrence.type === 'none'} onChange={() => setRecurrence({ type: 'none' })} /> None
-        </label>
-        <label className="inline">
-          <input
-            type="radio"
-            name="recurrence"
-            checked={recurrence.type === 'interval'}
-            onChange={() => setRecurrence({ type: 'interval', every: 1, unit: 'days' })}
-          />{' '}
-          Custom interval
-        </label>
-        <label className="inline">
-          <input
-            type="radio"
-            name="recurrence"
-            checked={recurrence.type === 'weekly'}
-            onChange={() => setRecurrence({ type: 'weekly', everyWeeks: 1, weekday: 2 })}
-          />{' '}
-          Weekly
-        </label>
-        <label className="inline">
-          <input
-            type="radio"
-            name="recurrence"
-            checked={recurrence.type === 'monthlyByDate' || recurrence.type === 'monthlyByWeekday'}
-            onChange={() => setRecurrence({ type: 'monthlyByDate', day: 1, everyMonths: 1 })}
-          />{' '}
-          Monthly
-        </label>
+        {PATTERNS.map((pattern) => (
+          <label key={pattern.label} className="inline">
+            <input type="radio" name="recurrence" checked={pattern.types.includes(recurrence.type)} onChange={() => setRecurrence(pattern.initial)} />{' '}
+            {pattern.label}
+          </label>
+        ))}
         <div className="recurrence-detail">
           {recurrence.type === 'interval' && (
-            <div className="row">
-              Recur every
-              <input
-                aria-label="Interval"
-                type="number"
-                value={Number.isNaN(recurrence.every) ? '' : recurrence.every}
-                onChange={(event) => setRecurrence({ ...recurrence, every: number(event.target.value) })}
-              />
+            <RecurEvery
+              label="Interval"
+              value={recurrence.every}
+              onChange={(every) => setRecurrence({ ...recurrence, every })}
+              error={errors['recurrence.every']}
+            >
               <select
                 aria-label="Interval unit"
                 value={recurrence.unit}
@@ -91,18 +74,15 @@ export function CustomScheduleDialog({ site, initial, onDone }: { site: string; 
                 <option value="hours">hours</option>
                 <option value="days">days</option>
               </select>
-              {field('recurrence.every')}
-            </div>
+            </RecurEvery>
           )}
           {recurrence.type === 'weekly' && (
-            <div className="row">
-              Recur every
-              <input
-                aria-label="Weeks"
-                type="number"
-                value={Number.isNaN(recurrence.everyWeeks) ? '' : recurrence.everyWeeks}
-                onChange={(event) => setRecurrence({ ...recurrence, everyWeeks: number(event.target.value) })}
-              />
+            <RecurEvery
+              label="Weeks"
+              value={recurrence.everyWeeks}
+              onChange={(everyWeeks) => setRecurrence({ ...recurrence, everyWeeks })}
+              error={errors['recurrence.everyWeeks']}
+            >
               weeks on
               <select
                 aria-label="Weekday"
@@ -115,8 +95,7 @@ export function CustomScheduleDialog({ site, initial, onDone }: { site: string; 
                   </option>
                 ))}
               </select>
-              {field('recurrence.everyWeeks')}
-            </div>
+            </RecurEvery>
           )}
           {(recurrence.type === 'monthlyByDate' || recurrence.type === 'monthlyByWeekday') && (
             <div className="column">
@@ -192,17 +171,14 @@ export function CustomScheduleDialog({ site, initial, onDone }: { site: string; 
                   ))}
                 </select>
               </div>
-              <div className="row">
-                Recur every
-                <input
-                  aria-label="Months"
-                  type="number"
-                  value={Number.isNaN(recurrence.everyMonths) ? '' : recurrence.everyMonths}
-                  onChange={(event) => setRecurrence({ ...recurrence, everyMonths: number(event.target.value) })}
-                />
+              <RecurEvery
+                label="Months"
+                value={recurrence.everyMonths}
+                onChange={(everyMonths) => setRecurrence({ ...recurrence, everyMonths })}
+                error={errors['recurrence.everyMonths']}
+              >
                 months
-                {field('recurrence.everyMonths')}
-              </div>
+              </RecurEvery>
             </div>
           )}
         </div>

@@ -4,10 +4,10 @@ import { scaleBand, scaleLinear, scaleOrdinal } from '@visx/scale';
 import { Bar, BarStack } from '@visx/shape';
 import { useEffect, useId, useState } from 'react';
 import type { SyncRun } from '../../shared/domain';
-import { siteDisplayName } from '../../shared/domain';
 import { errorText } from '../../shared/errors';
 import { durationText } from '../../shared/time-text';
 import { useConsoleStore } from '../store/console-store';
+import { SitePicker } from '../dialogs/SitePicker';
 
 /** Runs drawn at once: enough to see a trend, few enough for each bar to be told apart. */
 export const CHART_RUNS = 30;
@@ -57,14 +57,7 @@ export function SyncRunCharts() {
       <div className="run-charts-head">
         <h3>Synchronization runs over time</h3>
         <label>
-          Site{' '}
-          <select value={chosen} onChange={(event) => setSite(event.target.value)}>
-            {sites.map((entry) => (
-              <option key={entry.code} value={entry.code}>
-                {siteDisplayName(entry)}
-              </option>
-            ))}
-          </select>
+          Site <SitePicker sites={sites} value={chosen} onChange={setSite} />
         </label>
       </div>
       {runs === undefined ? (

@@ -1,6 +1,7 @@
 import type { ApiMethodName, ApiParams, ApiResult } from '../../../shared/contract';
 import { ApiError } from '../../../shared/errors';
-import { startConsoleHost } from '../console-host';
+import type { EngineTuning } from '../../engine/engine';
+import { startConsoleHost, type ConsoleHost } from '../console-host';
 import { attachToEngine, type HostConnection } from '../engine-endpoint';
 import type { BuildPaths } from '../paths';
 
@@ -25,6 +26,39 @@ export class CliError extends Error {
   }
 }
 
+/** The engine of this data folder, started by this process; its problems and start-up notices go to stderr. */
+export function startCliHost(context: CliContext, tuning?: EngineTuning): Promise<ConsoleHost> {
+  return startConsoleHost({
+    dataDir: context.dataDir,
+    workerPath: context.paths.workerPath,
+    sqlWasmPath: context.paths.sqlWasmPath,
+    ...(tuning === undefined ? {} : { tuning }),
+    reportProblem: (message) => context.io.err(message),
+    // A command waits while the engine upgrades a site database: say why.
+    onStarting: (message) => context.io.err(message),
+  });
+}
+
+/** startCliHost for a host that serves until stopped (usc web, usc service): an engine that did not start is a CliError. */
+export async function startServingHost(context: CliContext): Promise<ConsoleHost> {
+  const host = await startCliHost(context);
+  if (host.engine.status.state !== 'ready') {
+    // A console whose engine cannot start (a data folder that cannot be created or written) would only show that.
+    const reason = host.engine.status.message;
+    await host.stop();
+    throw new CliError(reason);
+  }
+  return host;
+}
+
+/** Listens for Ctrl+C / SIGTERM before anything is announced, so a caller that stops us at once gets a clean stop. */
+export function untilStopRequested(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+}
+
 /** How long a command waits for another command's engine to answer on the data folder before giving up. */
 const ATTACH_PATIENCE_MS = 5_000;
 
@@ -44,15 +78,7 @@ export async function withHost<T>(context: CliContext, work: (host: HostConnecti
         attached.close();
       }
     }
-    const host = await startConsoleHost({
-      dataDir: context.dataDir,
-      workerPath: context.paths.workerPath,
-      sqlWasmPath: context.paths.sqlWasmPath,
-      tuning: { mode: 'command' },
-      reportProblem: (message) => context.io.err(message),
-      // A command waits while the engine upgrades a site database: say why.
-      onStarting: (message) => context.io.err(message),
-    });
+    const host = await startCliHost(context, { mode: 'command' });
     try {
       if (host.engine.status.state === 'ready') {
         try {

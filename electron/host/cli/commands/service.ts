@@ -2,13 +2,12 @@
  * usc service and usc serve: the engine of a data folder running with no window, for servers where synchronizations
  * must run on schedule with no console open. Other clients (the console, usc commands) attach to it.
  */
-import { startConsoleHost, type ConsoleHost } from '../../console-host';
 import { attachToEngine } from '../../engine-endpoint';
-import { callApi, CliError, type CliContext } from '../cli-context';
+import { callApi, startServingHost, untilStopRequested, type CliContext } from '../cli-context';
 
 /** Runs the engine with its scheduler, retries and child notifications until Ctrl+C or SIGTERM. */
 export async function serviceCommand(context: CliContext): Promise<number> {
-  const host = await startService(context);
+  const host = await startServingHost(context);
   const stopRequested = untilStopRequested();
   context.io.out(`Update Sync Console service: the engine of ${context.dataDir} is running; clients attach at ${host.endpoint ?? '(no endpoint)'}.`);
   context.io.err('Scheduled synchronizations, retries and child sites run while it does. Press Ctrl+C to stop.');
@@ -33,7 +32,7 @@ export async function serveCommand(context: CliContext, options: { site: string;
       attached.close();
     }
   }
-  const host = await startService(context);
+  const host = await startServingHost(context);
   const stopRequested = untilStopRequested();
   try {
     const { url } = await callApi(host, 'serveSite', { site: options.site, port: options.port, bind: options.bind });
@@ -47,28 +46,4 @@ export async function serveCommand(context: CliContext, options: { site: string;
     await host.stop();
   }
   return 0;
-}
-
-async function startService(context: CliContext): Promise<ConsoleHost> {
-  const host = await startConsoleHost({
-    dataDir: context.dataDir,
-    workerPath: context.paths.workerPath,
-    sqlWasmPath: context.paths.sqlWasmPath,
-    reportProblem: (message) => context.io.err(message),
-    onStarting: (message) => context.io.err(message),
-  });
-  if (host.engine.status.state !== 'ready') {
-    const reason = host.engine.status.message;
-    await host.stop();
-    throw new CliError(reason);
-  }
-  return host;
-}
-
-/** Listens for Ctrl+C / SIGTERM before anything is announced, so a caller that stops us at once gets a clean stop. */
-function untilStopRequested(): Promise<void> {
-  return new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
 }

@@ -1,6 +1,6 @@
 import { SampleCatalog } from '../../../engine/upstream/service/catalog';
 import { UpstreamService } from '../../../engine/upstream/service/upstream-service';
-import { CliError, type CliContext } from '../cli-context';
+import { CliError, untilStopRequested, type CliContext } from '../cli-context';
 
 export interface UpstreamOptions {
   port: number;
@@ -30,10 +30,7 @@ export async function upstreamCommand(context: CliContext, options: UpstreamOpti
     maxResponseBytes: options.maxResponseBytes,
     control: options.control,
   });
-  const stopRequested = new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  const stopRequested = untilStopRequested();
   let url: string;
   try {
     url = await service.listen(options.port, options.bind);

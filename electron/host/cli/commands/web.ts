@@ -1,8 +1,7 @@
 import { spawn } from 'node:child_process';
-import { startConsoleHost } from '../../console-host';
 import { attachToEngine, type HostConnection } from '../../engine-endpoint';
 import { startWebHost } from '../../web-host';
-import { CliError, type CliContext } from '../cli-context';
+import { CliError, startServingHost, untilStopRequested, type CliContext } from '../cli-context';
 
 export interface WebOptions {
   port: number;
@@ -14,22 +13,7 @@ export interface WebOptions {
 export async function webCommand(context: CliContext, options: WebOptions): Promise<number> {
   // With an engine already running on the folder (the desktop console, usc service), the browser console uses it.
   const attached = await attachToEngine(context.dataDir);
-  const owned =
-    attached !== undefined
-      ? undefined
-      : await startConsoleHost({
-          dataDir: context.dataDir,
-          workerPath: context.paths.workerPath,
-          sqlWasmPath: context.paths.sqlWasmPath,
-          reportProblem: (message) => context.io.err(message),
-          onStarting: (message) => context.io.err(message),
-        });
-  if (owned !== undefined && owned.engine.status.state !== 'ready') {
-    // A console whose engine cannot start (a data folder that cannot be created or written) would only show that.
-    const reason = owned.engine.status.message;
-    await owned.stop();
-    throw new CliError(reason);
-  }
+  const owned = attached !== undefined ? undefined : await startServingHost(context);
   const host: HostConnection & { stop(): Promise<void> } = owned ?? {
     dispatch: attached!.dispatch,
     onEvent: attached!.onEvent,
@@ -47,11 +31,7 @@ export async function webCommand(context: CliContext, options: WebOptions): Prom
     await host.stop();
     throw new CliError(`Could not serve the console on ${options.bind}:${options.port}: ${(error as Error).message}`);
   }
-  // Listen for Ctrl+C / SIGTERM before announcing the URL, so a caller that stops us right away still gets a clean stop.
-  const stopRequested = new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  const stopRequested = untilStopRequested();
   context.io.out(web.url);
   context.io.err(`Update Sync Console is served at ${web.url}`);
   context.io.err(`Data folder: ${context.dataDir}. Press Ctrl+C to stop.`);

@@ -11,7 +11,8 @@ export function SchedulePreview({ site, schedule, valid }: { site: string; sched
     if (!valid || api === undefined) return;
     let current = true;
     const timer = setTimeout(() => {
-      api.previewSchedule({ site, schedule, count: 5 }).then(
+      // The schedule as of `key`: a new object with the same values is not a new preview.
+      api.previewSchedule({ site, schedule: JSON.parse(key) as SyncSchedule, count: 5 }).then(
         (info) => current && setRuns(info),
         () => current && setRuns(undefined),
       );

@@ -68,7 +68,8 @@ export function RepositoryTable({ filter }: { filter: { classificationId?: strin
       if (row !== undefined) loaded.push(row);
     }
     return loaded;
-    // version: a page of this window arrived.
+    // version: a page of this window arrived (rows is a cache filled in place).
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [first, last, rows, version]);
   const table = useTable({
     features,

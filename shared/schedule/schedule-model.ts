@@ -55,8 +55,8 @@ export const SyncScheduleSchema = z
     if (every < 1 || every > simpleRange) problem(['simple', 'every'], `A simple schedule runs every 1 to ${simpleRange} ${unit}`);
     const match = LOCAL_DATE_TIME.exec(schedule.start);
     if (match !== null) {
-      const [, y, mo, d, h, mi] = match.map(Number) as number[];
-      const date = new Date(Date.UTC(y!, mo! - 1, d!, h!, mi!));
+      const [, y, mo, d, h, mi] = match.map(Number);
+      const date = new Date(Date.UTC(y!, mo! - 1, d, h, mi));
       if (date.getUTCMonth() !== mo! - 1 || date.getUTCDate() !== d! || h! > 23 || mi! > 59)
         problem(['start'], `${schedule.start} is not a valid date and time`);
     }

@@ -45,7 +45,7 @@ export function startUscProcess(args: string[], options: { nodeArgs?: string[]; 
     env: { ...process.env, ...options.env },
   });
   const firstLine = new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', resolve);
+    createInterface({ input: child.stdout }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`usc ${args[0]} exited with ${code}`)));
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -49,7 +49,7 @@ async function main(): Promise<void> {
     );
   writeFileSync(logFile, out.join('\r\n'));
 
-  const upstream = startUscProcess(['upstream', '--port', '0', '--updates', values.updates!, '--seed', '1']);
+  const upstream = startUscProcess(['upstream', '--port', '0', '--updates', values.updates, '--seed', '1']);
   const url = await upstream.firstLine;
   usc([
     'config',

@@ -95,7 +95,7 @@ export function startProxy(user: string, password: string, options: ProxyOptions
       return;
     }
     tunnels.push(request.url ?? '');
-    const target = connect(Number(port), host!, () => {
+    const target = connect(Number(port), host, () => {
       clientSocket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
       target.write(head);
       target.pipe(clientSocket);

@@ -37,8 +37,8 @@ export function startUsc(args: string[]): Promise<RunningUsc> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [USC_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
-    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const lines = createInterface({ input: child.stdout! });
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const lines = createInterface({ input: child.stdout });
     const onExit = (code: number | null) => reject(new Error(`usc ${args.join(' ')} exited (${code}) before printing: ${stderr}`));
     child.once('exit', onExit);
     lines.once('line', (firstLine) => {

@@ -160,10 +160,10 @@ describe('npm start where the Electron runtime is missing', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';
-    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     try {
       const firstLine = await new Promise<string>((resolve, reject) => {
-        createInterface({ input: child.stdout! }).once('line', resolve);
+        createInterface({ input: child.stdout }).once('line', resolve);
         child.once('exit', (code) => reject(new Error(`npm start ended (${code}) before printing a URL: ${stderr}`)));
       });
       expect(firstLine).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=/);

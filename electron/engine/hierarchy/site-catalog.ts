@@ -73,7 +73,7 @@ export class SiteCatalog implements UpstreamCatalog {
       list(id, row.revision);
       for (const childId of rows.bundled.get(id) ?? []) {
         const child = rows.revisions.get(childId);
-        if (child !== undefined && child.state !== 'removed' && (everything || changed!.has(childId))) list(childId, child.revision);
+        if (child !== undefined && child.state !== 'removed' && (everything || changed.has(childId))) list(childId, child.revision);
       }
     }
     return result;

@@ -167,7 +167,7 @@ export class UpdateStore {
     const stored = new Map<string, StoredRevision>();
     for (const updateId of updateIds) {
       const found = this.find(updateId);
-      if (found !== undefined) stored.set(updateId, { revision: found.revision, state: found.state as StoredRevision['state'] });
+      if (found !== undefined) stored.set(updateId, { revision: found.revision, state: found.state });
     }
     return stored;
   }

@@ -233,7 +233,7 @@ export class WriteJournal {
       case 'row-write':
         this.changed = true;
         if (!carriesInJson(params)) this.complete = false;
-        else this.pending.push({ sql, params: (params) ?? null, ms });
+        else this.pending.push({ sql, params: params ?? null, ms });
     }
   }
 

@@ -134,7 +134,7 @@ describe('site hierarchy', () => {
     const database = engine.siteDatabase('PR2');
     const { writeSupConfig } = await import('../../../electron/engine/settings/sup-config');
     writeSupConfig(database, {
-      ...(pr2 as unknown as import('../../../shared/domain').SupConfig),
+      ...pr2,
       source: { kind: 'upstream', url: `http://127.0.0.1:${port}` },
     });
 

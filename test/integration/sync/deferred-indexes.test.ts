@@ -55,7 +55,7 @@ describe('the repository indexes of a large sync', () => {
     expect(indexesOf(db)).toEqual(schema);
     expect(deferredIndexes(engine.siteDatabase('CEN'))).toBeUndefined();
     checkSearchIndex(db);
-    const kb = catalog.updates.find((update) => update.kb !== undefined)!.kb!;
+    const kb = catalog.updates.find((update) => update.kb !== undefined)!.kb;
     expect(await searchTotal(engine, `KB${kb}`)).toBeGreaterThan(0);
 
     // A few new updates: kept in the indexes as they are written, searchable at once, nothing built at the end.

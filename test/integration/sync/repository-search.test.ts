@@ -2,7 +2,7 @@
  * The repository's search reads few matches by key and sorts them, and walks the sort index when most of the catalog
  * matches: both ways must list exactly the same updates, in the same order, with the same total.
  */
-import type { Database, SqlValue } from 'sql.js';
+import type { SqlValue } from 'sql.js';
 import { describe, expect, it } from 'vitest';
 import { UpdateQuerySchema, UPDATE_SORT_COLUMNS } from '../../../shared/contract';
 import { buildDeferredIndexes, deferIndexes } from '../../../electron/engine/storage/deferred-indexes';
@@ -21,7 +21,7 @@ describe('repository search', () => {
     await fixture.sync(engine, 'full');
     const site = engine.siteDatabase('CEN');
     const db = site.db;
-    const someKb = catalog.updates.find((update) => update.kb !== undefined)!.kb!;
+    const someKb = catalog.updates.find((update) => update.kb !== undefined)!.kb;
     const classification = await engine.call('getRepositoryFolders', { site: 'CEN' });
     const queries = [
       { search: 'Cumulative' },
@@ -156,7 +156,7 @@ describe('repository search', () => {
           return statement;
         };
       },
-    }) as Database;
+    });
     // The same site, its queries run on the watched connection.
     const watchedSite = Object.create(site, { db: { value: watched } }) as typeof site;
 

@@ -4,7 +4,6 @@
  * either goes on or, after its retries, fails with 6703 naming the stall. It never hangs for ever.
  */
 import { describe, expect, it } from 'vitest';
-import type { Progress } from '../../../shared/contract';
 import { useSyncFixture } from '../../helpers/sync-fixture';
 
 const fixture = useSyncFixture();
@@ -22,7 +21,7 @@ describe('the stall watchdog', () => {
     await fixture.configure(engine, url);
     const stalled: string[] = [];
     engine.onEvent((event) => {
-      if (event.name === 'progress' && (event.payload as Progress).stalledSince !== undefined) stalled.push((event.payload as Progress).stalledSince!);
+      if (event.name === 'progress' && event.payload.stalledSince !== undefined) stalled.push(event.payload.stalledSince);
     });
     // The categories (5 answers) and two batches of updates, then the four requests in flight hang; later ones answer.
     service.injectFault({ kind: 'hang', operation: 'GetUpdateData', after: 7, times: 4 });

@@ -27,7 +27,7 @@ async function listedUpdates(engine: Awaited<ReturnType<typeof fixture.engine>>)
     await engine.call('queryUpdates', {
       site: 'CEN',
       offset: 0,
-      limit: 5000,
+      limit: 1000,
       sort: 'title',
       direction: 'asc',
       includeBundled: false,

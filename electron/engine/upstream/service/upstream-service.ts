@@ -473,7 +473,7 @@ export class UpstreamService {
         case 'GET /control/state':
           return json(response, { anchor: this.catalog.anchor(), updates: this.catalog.updateCount(), settings: this.settings, stats: this.stats });
         case 'POST /control/churn':
-          return json(response, this.churn(input as ChurnStep));
+          return json(response, this.churn(input));
         case 'POST /control/faults': {
           if (!INJECTED_FAULT_KINDS.includes(input.kind as InjectedFaultKind)) throw new RangeError(`kind must be one of ${INJECTED_FAULT_KINDS.join(', ')}`);
           for (const count of ['times', 'after'] as const) {
@@ -488,7 +488,7 @@ export class UpstreamService {
           this.clearFaults();
           return json(response, { cleared: true });
         case 'POST /control/settings':
-          return json(response, this.configure(input as Partial<ServiceSettings>));
+          return json(response, this.configure(input));
         default:
           return plain(
             response,

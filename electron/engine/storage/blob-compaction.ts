@@ -57,7 +57,7 @@ export function compactBlobStore(site: SiteDatabase, options: { force?: boolean;
   try {
     for (let start = 0; start < live.length; start += 1000) {
       const chunk = live.slice(start, start + 1000).map((record) => site.blobs.readStored(record, record.id));
-      moved.push(...next.appendRawSync(chunk).map((location) => location.offset));
+      moved.push(...next.appendEncoded(chunk).map((location) => location.offset));
     }
   } catch (error) {
     next.close();

@@ -272,7 +272,7 @@ export const migrations: readonly Migration[] = [
       try {
         let chunk: Array<{ updateId: string; revision: number; xml: string }> = [];
         const flush = () => {
-          const locations = blobs.appendSync(
+          const locations = blobs.append(
             chunk.map((entry) => ({ ...entry, fileDigests: [...entry.xml.matchAll(/Digest="([^"]+)"/g)].map((match) => match[1]!), fileUrls: [] })),
           );
           chunk.forEach((entry, index) => {

@@ -53,7 +53,7 @@ export async function applyBatch(
   }
   let locations: Array<{ offset: number; length: number }>;
   try {
-    locations = await database.blobs.appendEncoded(records);
+    locations = database.blobs.appendEncoded(records);
   } catch (error) {
     throw new SiteSaveError(database.blobs.file, error);
   }

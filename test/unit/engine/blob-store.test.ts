@@ -49,8 +49,8 @@ describe('the blob store', () => {
   it('appends records and reads each one back by its offset, the others left alone', async () => {
     const file = join(tempDir(), 'CEN.sqlite.blobs.1');
     const store = BlobStore.open(file);
-    const first = await store.append([record(1), record(2), record(3)]);
-    const second = store.appendSync([record(4)]);
+    const first = store.append([record(1), record(2), record(3)]);
+    const second = store.append([record(4)]);
     expect(first.map((location) => location.offset)).toEqual([0, first[0]!.length, first[0]!.length + first[1]!.length]);
     expect(second[0]!.offset).toBe(first[2]!.offset + first[2]!.length);
     expect(statSync(file).size).toBe(second[0]!.offset + second[0]!.length);
@@ -77,14 +77,14 @@ describe('the blob store', () => {
       })),
     };
     expect(Buffer.byteLength(JSON.stringify(large.fileUrls))).toBeGreaterThan(0xffff * 5);
-    const [at] = await store.append([large]);
+    const [at] = store.append([large]);
     expect(readFileSync(file)[at!.offset + 4]).toBe(2);
     expect(store.read(at!, { updateId: large.updateId, revision: large.revision })).toEqual(large);
 
     // Version 1 (the release before): the header's length in the u16 at byte 6, outside the payload.
     const header = Buffer.from(JSON.stringify({ u: record(3).updateId, r: record(3).revision, d: record(3).fileDigests, f: record(3).fileUrls }));
     const body = Buffer.from(lz4Compress(Buffer.from(record(3).xml)));
-    const [olderAt] = store.appendRawSync([rawRecord(0x02, header, body)]);
+    const [olderAt] = store.appendEncoded([rawRecord(0x02, header, body)]);
     expect(store.read(olderAt!, { updateId: record(3).updateId, revision: record(3).revision })).toEqual(record(3));
     store.close();
   });
@@ -94,8 +94,8 @@ describe('the blob store', () => {
     const store = BlobStore.open(file);
     const xml = record(7).xml;
     const cabinet = writeCabinet('blob.xml', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(xml, 'utf16le')]));
-    const [async] = await store.append([{ ...record(7), cabinet }]);
-    const [sync] = store.appendSync([{ ...record(8), cabinet }]);
+    const [async] = store.append([{ ...record(7), cabinet }]);
+    const [sync] = store.append([{ ...record(8), cabinet }]);
     const bytes = readFileSync(file);
     // The cabinet's bytes are in the file verbatim, once per record.
     expect(bytes.subarray(async!.offset, async!.offset + async!.length).indexOf(Buffer.from(cabinet))).toBeGreaterThan(0);
@@ -110,7 +110,7 @@ describe('the blob store', () => {
   it('reports a damaged record with the update and the offset, and only that record', async () => {
     const file = join(tempDir(), 'CEN.sqlite.blobs.1');
     const store = BlobStore.open(file);
-    const locations = await store.append([record(1), record(2), record(3)]);
+    const locations = store.append([record(1), record(2), record(3)]);
     flipByte(file, locations[1]!.offset + locations[1]!.length - 3);
     const expected = { updateId: record(2).updateId, revision: record(2).revision };
     expect(() => store.read(locations[1]!, expected)).toThrow(BlobStoreError);
@@ -128,7 +128,7 @@ describe('the blob store', () => {
   it('reads records written with deflate before LZ4, and refuses an LZ4 body that lies about its length', async () => {
     const file = join(tempDir(), 'CEN.sqlite.blobs.1');
     const store = BlobStore.open(file);
-    const [current] = store.appendSync([record(5)]);
+    const [current] = store.append([record(5)]);
     const bytes = readFileSync(file);
     // Flag 0x02 (LZ4), and the XML is not in the file as text.
     expect(bytes[current!.offset + 5]).toBe(0x02);
@@ -145,7 +145,7 @@ describe('the blob store', () => {
     const short = Buffer.from(lz4Compress(Buffer.from(record(8).xml)));
     short.writeUInt32LE(10, 0);
     const shortRecord = rawRecord(0x02, Buffer.from(JSON.stringify({ u: record(8).updateId, r: record(8).revision, d: [], f: [] })), short);
-    const [olderAt, liarAt, shortAt] = store.appendRawSync([older, liar, shortRecord]);
+    const [olderAt, liarAt, shortAt] = store.appendEncoded([older, liar, shortRecord]);
 
     expect(store.read(olderAt!, { updateId: record(6).updateId, revision: record(6).revision })).toEqual(record(6));
     expect(store.read(current!)).toEqual(record(5));
@@ -158,7 +158,7 @@ describe('the blob store', () => {
     const sql = await loadSqlJs();
     const file = join(tempDir(), 'CEN.sqlite');
     const site = SiteDatabase.create(sql, file, { code: 'CEN', name: 'Central Site', parentCode: null, createdAt: 'now' });
-    const kept = await site.blobs.append([record(1)]);
+    const kept = site.blobs.append([record(1)]);
     const point = (entry: BlobRecord, offset: number, length: number) =>
       site.db.run('INSERT INTO detectoid (detectoid_id, revision, name, blob_offset, blob_length) VALUES (?, ?, ?, ?, ?)', [
         entry.updateId,
@@ -170,7 +170,7 @@ describe('the blob store', () => {
     inTransaction(site, () => point(record(1), kept[0]!.offset, kept[0]!.length));
     site.save();
     // Blobs written, then the process dies before their rows are committed: nothing reaches the database.
-    await site.blobs.append([record(2), record(3)]);
+    site.blobs.append([record(2), record(3)]);
     inTransaction(site, () => point(record(2), 0, 1));
     site.close();
 
@@ -178,7 +178,7 @@ describe('the blob store', () => {
     const rows = reopened.db.exec('SELECT detectoid_id, blob_offset, blob_length FROM detectoid')[0]!.values;
     expect(rows).toEqual([[record(1).updateId, kept[0]!.offset, kept[0]!.length]]);
     expect(reopened.blobs.read(kept[0]!, { updateId: record(1).updateId, revision: 201 })).toEqual(record(1));
-    const next = await reopened.blobs.append([record(4)]);
+    const next = reopened.blobs.append([record(4)]);
     expect(reopened.blobs.read(next[0]!)).toEqual(record(4));
     reopened.close();
   });
@@ -202,7 +202,7 @@ describe('blob store compaction', () => {
         revision: 300 + round,
         xml: `${record(index + 1).xml}<!-- round ${round} -->`,
       }));
-      const locations = await site.blobs.append(records);
+      const locations = site.blobs.append(records);
       inTransaction(site, () => records.forEach((entry, index) => point(entry, locations[index]!)));
       for (const entry of records) latest.set(entry.updateId, entry);
     }
@@ -241,7 +241,7 @@ describe('blob store compaction', () => {
     const site = SiteDatabase.create(sql, file, { code: 'CEN', name: 'Central Site', parentCode: null, createdAt: 'now' });
     const write = async (revision: number) => {
       const entries = Array.from({ length: 10 }, (_, index) => ({ ...record(index + 1), revision }));
-      const locations = await site.blobs.append(entries);
+      const locations = site.blobs.append(entries);
       inTransaction(site, () =>
         entries.forEach((entry, index) =>
           site.db.run(
@@ -267,7 +267,7 @@ describe('blob store compaction', () => {
     expect(reopened.blobGeneration).toBe(1);
     // A sync that appends makes it look again, and now it compacts down to the ten live records.
     await (async () => {
-      const locations = await reopened.blobs.append([{ ...record(1), revision: 4 }]);
+      const locations = reopened.blobs.append([{ ...record(1), revision: 4 }]);
       inTransaction(reopened, () =>
         reopened.db.run('UPDATE detectoid SET revision = 4, blob_offset = ?, blob_length = ? WHERE detectoid_id = ?', [
           locations[0]!.offset,

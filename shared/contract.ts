@@ -99,6 +99,8 @@ export const HierarchyEntrySchema = z.object({
   nextRetry: z.string().nullable(),
   failures: z.number().int(),
   syncing: z.boolean(),
+  /** Where the site synchronizes from (its settings' source kind); null when its database is damaged. */
+  sourceKind: z.enum(['sample', 'microsoft-update', 'upstream', 'none', 'parent']).nullable(),
 });
 export type HierarchyEntry = z.infer<typeof HierarchyEntrySchema>;
 

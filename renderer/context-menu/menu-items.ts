@@ -34,6 +34,12 @@ export function manualSyncRefusal(site: string, hierarchy: HierarchyEntry[]): { 
   const entry = hierarchy.find((candidate) => candidate.site.code === site);
   if (entry === undefined) return undefined;
   if (entry.site.health.state !== 'ok') return { reason: `The site database of ${site} is damaged.`, note: 'Site database damaged' };
+  if (entry.sourceKind === 'none') {
+    return {
+      reason: `${site} is set to "Do not synchronize": it is kept current by catalog imports (Import Catalog… on its Software Update Point). Choose a source in its Software Update Point Properties to synchronize it.`,
+      note: 'Kept current by catalog imports: Import Catalog…',
+    };
+  }
   if (entry.site.parentCode !== null) {
     return {
       reason: `Manual synchronization is not available on child sites: ${site} synchronizes when its parent site ${entry.site.parentCode} asks it to, or on its own retry after a failed synchronization.`,

@@ -34,6 +34,7 @@ const COLUMNS = column.columns([
 export function RepositoryTable({ filter }: { filter: { classificationId?: string; productId?: string } }) {
   const view = useConsoleStore((state) => state.repository);
   const parentCode = useConsoleStore((state) => state.sites.find((site) => site.code === state.repository.site)?.parentCode);
+  const importsOnly = useConsoleStore((state) => state.hierarchy.find((entry) => entry.site.code === state.repository.site)?.sourceKind === 'none');
   const rows = useConsoleStore((state) => state.repositoryRows);
   const load = useConsoleStore((state) => state.loadRepository);
   const ensureRows = useConsoleStore((state) => state.ensureRepositoryRows);
@@ -246,9 +247,11 @@ export function RepositoryTable({ filter }: { filter: { classificationId?: strin
       {view.total === 0 && !view.loading && view.search === '' && view.error === undefined && (
         <p className="empty">
           No software updates have been synchronized to {view.site} yet.{' '}
-          {parentCode === undefined || parentCode === null
-            ? 'Right-click Update Repository and choose Run Synchronization.'
-            : `${view.site} is a child site: it synchronizes after its parent site ${parentCode} does.`}
+          {importsOnly
+            ? `${view.site} is set to "Do not synchronize": import a catalog (right-click its Software Update Point and choose Import Catalog…).`
+            : parentCode === undefined || parentCode === null
+              ? 'Right-click Update Repository and choose Run Synchronization.'
+              : `${view.site} is a child site: it synchronizes after its parent site ${parentCode} does.`}
         </p>
       )}
     </div>

@@ -800,8 +800,20 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
     await page.screenshot({ path: screenshotPath('export-catalog') });
     await exportDialog.getByRole('button', { name: 'Close' }).click();
 
-    // A site that cannot reach any upstream: "Do not synchronize", kept current by imports.
+    // A site that cannot reach any upstream: "Do not synchronize", kept current by imports. It offers no
+    // synchronization (one could only fail and leave a retry behind), and says why in the menu itself.
     await openConsole({ source: 'none' });
+    const repositoryMenu = await openMenu('Update Repository');
+    for (const name of ['Run Synchronization', 'Run Full Synchronization']) {
+      const item = repositoryMenu.getByRole('menuitem', { name });
+      await expect(item.getAttribute('aria-disabled')).resolves.toBe('true');
+      await expect(item.getAttribute('title')).resolves.toContain('CEN is set to "Do not synchronize": it is kept current by catalog imports');
+    }
+    await repositoryMenu.getByText('Kept current by catalog imports: Import Catalog…').first().waitFor();
+    await page.screenshot({ path: screenshotPath('do-not-synchronize-menu') });
+    await page.keyboard.press('Escape');
+    await page.getByRole('treeitem', { name: 'Update Repository', exact: true }).click();
+    await page.getByText(/CEN is set to "Do not synchronize": import a catalog/).waitFor();
     await expandPath(['Site Management', 'CEN - Central Site', 'Site Settings', 'Component Configuration']);
     const openImport = async () => {
       await (await openMenu('Software Update Point')).getByRole('menuitem', { name: 'Import Catalog…' }).click();
@@ -832,10 +844,15 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
   });
 
   it('shows a failed synchronization in the tree, the status bar and the hierarchy, with the retry counting down', async () => {
-    // A source set to "Do not synchronize": the sync fails at once, and its automatic retry is scheduled.
-    await openConsole({ source: 'none' });
+    // An upstream that answers every GetConfigData with InternalServerError (a fault the protocol says must stop it):
+    // the sync fails at once, and its automatic retry is scheduled.
+    const service = new UpstreamService({ catalog: SampleCatalog.generate({ updates: 50, seed: 3 }) });
+    services.push(service);
+    const url = await service.listen();
+    service.injectFault({ kind: 'internalServerError', operation: 'GetConfigData', times: 1_000 });
+    await openConsole({ source: url });
     await (await openMenu('Update Repository')).getByRole('menuitem', { name: 'Run Synchronization' }).click();
-    await page.getByText(/^Synchronization of CEN failed: .*\(SOURCE_DISABLED\)\. .*Will retry at .+, in 1 h\.$/).waitFor();
+    await page.getByText(/^Synchronization of CEN failed: .*\(InternalServerError\)\. .*Will retry at .+, in 1 h\.$/).waitFor();
     await page
       .getByRole('status')
       .getByText(/^CEN: synchronization failed, retry at .+, in 1 h$/)
@@ -854,7 +871,7 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
     const status = page.getByRole('table', { name: 'Synchronization Status' });
     const row = status.getByRole('row', { name: /CEN - Central Site/ });
     await row.getByRole('cell', { name: 'Failed, retrying', exact: true }).waitFor();
-    await row.getByText(/^SOURCE_DISABLED: /).waitFor();
+    await row.getByText(/^InternalServerError: /).waitFor();
     await row.getByText(/^at .+, in 1 h$/).waitFor();
     await page.screenshot({ path: screenshotPath('monitoring-sync-status') });
     // Component Status is Critical with the error of the last 24 hours; its count opens the 6703 and its details.
@@ -868,7 +885,10 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
     await page.getByRole('grid', { name: 'Status messages' }).getByRole('gridcell', { name: '6703', exact: true }).waitFor();
     const details = page.getByRole('region', { name: 'Status message details' });
     await details.getByText('Insertion string 2').waitFor();
-    await details.getByText('The Software Update Point is set to "Do not synchronize"', { exact: true }).waitFor();
+    await details
+      .getByText(/InternalServerError/)
+      .first()
+      .waitFor();
     await page.screenshot({ path: screenshotPath('component-status-error-details') });
     // Alt+Enter on a folder (it has no Properties) leaves it as it is.
     const folder = page.getByRole('treeitem', { name: 'Site Management', exact: true });

@@ -91,7 +91,17 @@ function hierarchyView(engine: EngineContext): HierarchyEntry[] {
   };
   return sites.list().map((site) => {
     if (site.health.state !== 'ok') {
-      return { site, lastRun: null, contentVersion: 0, parentContentVersion: null, drift: false, nextRetry: null, failures: 0, syncing: false };
+      return {
+        site,
+        lastRun: null,
+        contentVersion: 0,
+        parentContentVersion: null,
+        drift: false,
+        nextRetry: null,
+        failures: 0,
+        syncing: false,
+        sourceKind: null,
+      };
     }
     const [last] = engine.runsOf(site.code, 1);
     const parent = site.parentCode;
@@ -109,6 +119,7 @@ function hierarchyView(engine: EngineContext): HierarchyEntry[] {
       drift: parentLast !== undefined && (ownLast === undefined || ownLast < parentLast),
       ...engine.retries.state(site.code),
       syncing: engine.syncs.isRunning(site.code),
+      sourceKind: engine.supConfigOf(site.code).source.kind,
     };
   });
 }

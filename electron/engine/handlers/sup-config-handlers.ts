@@ -52,6 +52,8 @@ export function supConfigHandlers(
       else if (password !== undefined) engine.credentials.setProxyPassword(site, password === '' ? undefined : password);
       inTransaction(database, () => writeSupConfig(database, withoutSecrets(config)));
       database.save();
+      // Set to "Do not synchronize", a site has nothing left to retry: a pending retry would only fail again.
+      if (config.source.kind === 'none') engine.retries.forget(site);
       return engine.supConfigOf(site);
     },
   };

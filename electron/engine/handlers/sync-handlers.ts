@@ -4,9 +4,21 @@ import { SYNC_COMPONENT } from '../log/status-messages';
 import { statusMessagesOf } from '../log/status-messages';
 import { runChanges } from '../storage/runs';
 import { componentStatusCounts } from '../storage/status-messages';
+import type { EngineContext, EngineHandlers } from './engine-context';
 
 const NO_MESSAGES = { errors: 0, warnings: 0, information: 0 };
-import type { EngineContext, EngineHandlers } from './engine-context';
+
+/**
+ * A site set to "Do not synchronize" is kept current by catalog imports: a synchronization could only fail, and its
+ * failed run and hourly retry would bury the site's real state. Refused before any run is recorded.
+ */
+function refuseWithoutSource(engine: EngineContext, site: string): void {
+  if (engine.supConfigOf(site).source.kind !== 'none') return;
+  throw new ApiError(
+    'NOT_ALLOWED',
+    `${site} is set to "Do not synchronize": it is kept current by catalog imports (Import Catalog…). To synchronize it, choose a source in its Software Update Point Properties.`,
+  );
+}
 
 export function syncHandlers(
   engine: EngineContext,
@@ -26,6 +38,7 @@ export function syncHandlers(
     runSynchronization: async ({ site, kind, trigger, wait }) => {
       sites.database(site);
       if (trigger === 'manual' || trigger === 'cli') engine.requireTopLevel(site, 'run a manual synchronization');
+      refuseWithoutSource(engine, site);
       const { status, done } = syncs.request(site, { kind, trigger });
       return { status, run: wait ? withNextRetry(await done) : null };
     },
@@ -36,6 +49,7 @@ export function syncHandlers(
       if (last?.outcome !== 'failed') {
         throw new ApiError('NOT_ALLOWED', `Site ${site} has no failed synchronization to retry${last === undefined ? '' : ` (its last one ${last.outcome})`}.`);
       }
+      refuseWithoutSource(engine, site);
       return { status: retries.runNow(site).status };
     },
     querySyncHistory: ({ site, limit }) => engine.runsOf(site, limit).map((run, index) => (index === 0 ? withNextRetry(run) : run)),

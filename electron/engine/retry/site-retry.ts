@@ -72,6 +72,11 @@ export class SiteRetry {
 
   /** After a successful sync: no retry is pending any more, and the backoff starts again from the interval. */
   afterSuccess(site: SiteCode): void {
+    this.forget(site);
+  }
+
+  /** No retry pending, no failures counted (a success, or a site that stopped synchronizing). */
+  forget(site: SiteCode): void {
     this.timers.get(site)?.();
     this.timers.delete(site);
     const database = this.host.database(site);

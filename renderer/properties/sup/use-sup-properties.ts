@@ -13,6 +13,7 @@ export type SupTab = (typeof SUP_TABS)[number];
 export function useSupProperties(site: string) {
   const api = useConsoleStore((state) => state.api)!;
   const notify = useConsoleStore((state) => state.notify);
+  const refresh = useConsoleStore((state) => state.refresh);
   const parentCode = useConsoleStore((state) => state.sites.find((candidate) => candidate.code === site)?.parentCode ?? null);
   const isChild = parentCode !== null;
   const [tab, setTab] = useState<SupTab>('Sync Settings');
@@ -60,6 +61,8 @@ export function useSupProperties(site: string) {
       setSavedConfig(await api.setSupConfig({ site, config }));
       if (!isChild) await api.setSchedule({ site, schedule });
       notify('info', `Software Update Point settings of ${site} saved.`);
+      // What the menus offer follows the source (a site set to "Do not synchronize" offers no synchronization).
+      void refresh();
       return true;
     } catch (failure) {
       setError(errorText(failure));

@@ -11,7 +11,7 @@ describe('Component Status', () => {
     const start = Date.parse('2026-11-01T08:00:00Z');
     const clock = new ManualClock(start);
     const engine = await fixture.engine(fixture.tempDir(), { clock });
-    const { url } = await fixture.service({ updates: 60, seed: 41 });
+    const { url, service } = await fixture.service({ updates: 60, seed: 41 });
     const status = async () => (await engine.call('getComponentStatus', { site: 'CEN' }))[0]!;
 
     // Before any message: listed, nothing counted.
@@ -23,12 +23,14 @@ describe('Component Status', () => {
       lastMessageAt: null,
     });
 
-    await fixture.configure(engine, url, { source: { kind: 'none' } });
+    // An upstream that fails every request: the sync fails (after its retries) with a 6703.
+    await fixture.configure(engine, url);
+    service.injectFault({ kind: 'http500', operation: 'GetConfigData', times: 50 });
     expect((await fixture.sync(engine, 'delta')).outcome).toBe('failed');
     expect((await status()).state).toBe('critical');
 
     clock.time = start + 3 * 24 * HOUR;
-    await fixture.configure(engine, url);
+    service.clearFaults();
     expect((await fixture.sync(engine, 'full')).outcome).toBe('succeeded');
     clock.time += HOUR;
     const messages = await engine.call('queryStatusMessages', { site: 'CEN', limit: 100 });

@@ -1,7 +1,8 @@
 /**
  * Error Lookup for the codes the engine writes to wsyncmgr.log and its errors: HTTP statuses, the upstream's SOAP
- * ErrorCode, Node and TLS error names, and the Windows codes ConfigMgr logs for the same failures. Each entry says
- * what the code means and what to check, as CMTrace's Error Lookup does for Win32 codes.
+ * ErrorCode, Node and TLS error names, the Windows codes ConfigMgr logs for the same failures, and every code a
+ * synchronization or a call can end with (a test holds the list complete). Each entry says what the code means and
+ * what to do, as CMTrace's Error Lookup does for Win32 codes.
  */
 export interface ErrorExplanation {
   code: string;
@@ -125,16 +126,6 @@ const ENTRIES: ErrorExplanation[] = [
   { code: 'ENOSPC', meaning: 'The disk is full.', check: 'Free space on the disk of the data folder; the applied batches are kept.' },
   { code: 'EROFS', meaning: 'The file system is read-only.', check: 'Move the data folder to a writable disk, or remount it read-write.' },
   {
-    code: 'UPDATES_FAILED',
-    meaning: 'Some updates could not be synchronized; the others were stored.',
-    check: 'The lines "Failed to sync update" name each update and why; the next synchronization fetches exactly those again.',
-  },
-  {
-    code: 'SAVE_FAILED',
-    meaning: 'The site database could not be saved; the synchronization is not counted as done.',
-    check: 'The message names the file and the reason (disk full, permissions); fix it and synchronize again.',
-  },
-  {
     code: '0x80072EE2',
     meaning: 'WinHTTP: the operation timed out (ERROR_WINHTTP_TIMEOUT).',
     check: 'Check the network path and firewalls to the upstream server.',
@@ -161,6 +152,142 @@ const ENTRIES: ErrorExplanation[] = [
     check: "Look at the upstream server's logs; reindex its WSUS database.",
   },
   { code: '0x80070005', meaning: 'E_ACCESSDENIED: access is denied.', check: 'Check the permissions of the account that runs the component.' },
+  {
+    code: 'IncompatibleProtocolVersion',
+    meaning: 'The upstream server speaks a version of the server-to-server protocol this console does not.',
+    check: 'Point the site at a WSUS server of version 3.0 SP2 or later (or Microsoft Update); the request is not retried.',
+  },
+  {
+    code: 'FileDigestsMissing',
+    meaning: 'The upstream server has updates whose file digests it cannot send.',
+    check: 'Run the WSUS Server Cleanup Wizard and a full synchronization on the upstream server, then synchronize again.',
+  },
+  // What a synchronization ends with (wsyncmgr.log, 6703, Synchronization Status).
+  {
+    code: 'UPDATES_FAILED',
+    meaning: 'Some updates could not be synchronized; the others were stored.',
+    check: 'The lines "Failed to sync update" name each update and why; the next synchronization fetches exactly those again.',
+  },
+  {
+    code: 'SAVE_FAILED',
+    meaning: 'The site database could not be saved; the synchronization is not counted as done.',
+    check: 'The message names the file and the reason (disk full, permissions); fix it and synchronize again.',
+  },
+  {
+    code: 'EMPTY_FILTER',
+    meaning: 'No product or no classification is selected, so there is nothing to synchronize.',
+    check: 'Select products and classifications in Software Update Point Properties, then synchronize.',
+  },
+  {
+    code: 'SOURCE_DISABLED',
+    meaning: 'The Software Update Point is set to "Do not synchronize" (kept current by catalog imports).',
+    check: 'Import a catalog (Import Catalog… on the Software Update Point), or choose a source in its Sync Settings.',
+  },
+  {
+    code: 'STALLED',
+    meaning: 'The synchronization made no progress for the stall limit, again after retrying the stuck requests.',
+    check: 'Look at the network path and the upstream server (a proxy that holds long answers, an overloaded WSUS); what was applied is kept.',
+  },
+  {
+    code: 'INTERRUPTED',
+    meaning: 'The engine stopped (the console closed, the machine restarted, the engine crashed) while this synchronization ran.',
+    check: 'Nothing: the batches applied are kept, and the engine resumes the synchronization when it starts again.',
+  },
+  {
+    code: 'DATABASE_DAMAGED',
+    meaning: "The site's database file cannot be opened; it was left untouched.",
+    check: 'The message says why and whether a previous version (.bak) is there; "usc site restore --site <code>" puts it back.',
+  },
+  {
+    code: 'CANCELLED',
+    meaning: 'The administrator cancelled the operation.',
+    check: 'Nothing: what a synchronization applied before it was cancelled is kept; an import that was cancelled changed nothing.',
+  },
+  {
+    code: 'INTERNAL',
+    meaning: 'A defect of Update Sync Console itself, not of the upstream server, the network or the data. The message says where it happened.',
+    check:
+      'Collect the site\'s wsyncmgr.log (Open log file… shows its path), the output of "usc doctor --site <code> --json" and the version (usc help), and report them. The next synchronization tries again.',
+  },
+  {
+    code: 'UPSTREAM_HTTP',
+    meaning: 'The upstream server (or a proxy) answered with an HTTP error status; the message names it.',
+    check: 'Look up the status (HTTP 404, HTTP 503…); 5xx answers were retried before the synchronization failed.',
+  },
+  {
+    code: 'UPSTREAM_TIMEOUT',
+    meaning: 'The upstream server did not answer in time, after every retry.',
+    check: 'Check the network path and the load of the upstream server; Test connection in Sync Settings times each step.',
+  },
+  {
+    code: 'UPSTREAM_NETWORK',
+    meaning: 'The connection to the upstream server could not be made or was lost, after every retry.',
+    check: 'The message names the network error (ECONNREFUSED, ENOTFOUND…): look it up; Test connection in Sync Settings checks each step.',
+  },
+  {
+    code: 'UPSTREAM_TLS',
+    meaning: "The upstream server's certificate was not accepted.",
+    check: 'The message names the certificate problem: look it up; add the issuing CA under Sync Settings > Extra CA certificates.',
+  },
+  {
+    code: 'UPSTREAM_MALFORMED',
+    meaning: 'The upstream server answered with something that is not a valid answer of the sync protocol.',
+    check: "Check that the URL points at a WSUS server (not a web page or a proxy's error page); look at the upstream server's logs.",
+  },
+  {
+    code: 'UPSTREAM_FAULT',
+    meaning: 'The upstream server answered with a SOAP fault without an ErrorCode.',
+    check: "Look at the upstream server's SoftwareDistribution.log for the request's time.",
+  },
+  {
+    code: 'UPSTREAM_CANCELLED',
+    meaning: 'The request to the upstream server was cancelled (the synchronization was cancelled or the engine stopped).',
+    check: 'Nothing: synchronize again when you want to.',
+  },
+  // What a console or a usc command can be answered (never a crash).
+  { code: 'BAD_REQUEST', meaning: 'A value given was refused; the message names it and why.', check: 'Correct the value the message names, then try again.' },
+  {
+    code: 'UNKNOWN_METHOD',
+    meaning: 'The console asked the engine for something it does not know: the two are of different versions.',
+    check: 'Restart the console so both come from the same installation.',
+  },
+  { code: 'NOT_FOUND', meaning: 'The site, run or update asked for does not exist (any more).', check: 'Refresh (F5): it may have been removed meanwhile.' },
+  {
+    code: 'NOT_ALLOWED',
+    meaning: 'The action is not available here (a manual synchronization of a child site, of a site set to "Do not synchronize"…).',
+    check: 'The message says why and what to do instead.',
+  },
+  {
+    code: 'SITE_DAMAGED',
+    meaning: "The site's database file cannot be opened; it was left untouched.",
+    check: 'The message says why and whether a previous version (.bak) is there; "usc site restore --site <code>" puts it back.',
+  },
+  {
+    code: 'DATA_FOLDER_IN_USE',
+    meaning: 'Another engine (a console, usc web or usc service) holds this data folder.',
+    check: 'Use that one (usc commands attach to it), or stop it first; the message names its process.',
+  },
+  {
+    code: 'ENGINE_RESTARTED',
+    meaning: 'The sync engine stopped while the request was on its way and is being restarted.',
+    check: 'Try again once the status bar says "Engine ready"; a synchronization that was running resumes by itself.',
+  },
+  {
+    code: 'ENGINE_UNAVAILABLE',
+    meaning: 'The sync engine is not running (it failed to start, or stopped again after restarts).',
+    check: 'The status bar says why; restart the console. If it fails again, collect the console output and report it.',
+  },
+  { code: 'TIMEOUT', meaning: 'The engine did not answer in time.', check: 'Try again; a machine under heavy load answers late.' },
+  {
+    code: 'FILE_ERROR',
+    meaning: 'A file or folder could not be read or written (permissions, a read-only or full disk, a path that cannot exist).',
+    check: 'The message names the path and the reason; fix it and try again.',
+  },
+  {
+    code: 'FILE_REFUSED',
+    meaning: 'A file handed to the engine is not what it must be (an import that is not an export, truncated, or failing its checksum).',
+    check: 'Nothing was changed. Export the catalog again and copy it whole.',
+  },
 ];
 
 const BY_CODE = new Map(ENTRIES.map((entry) => [entry.code.toLowerCase(), entry]));

@@ -25,6 +25,24 @@ export const ApiErrorCodeSchema = z.enum([
 ]);
 export type ApiErrorCode = z.infer<typeof ApiErrorCodeSchema>;
 
+/** The codes a synchronization ends with, besides the upstream's (below): each has its Error Lookup entry. */
+export const SYNC_FAILURE_CODES = [
+  'EMPTY_FILTER',
+  'SOURCE_DISABLED',
+  'STALLED',
+  'UPDATES_FAILED',
+  'SAVE_FAILED',
+  'CANCELLED',
+  'INTERRUPTED',
+  'DATABASE_DAMAGED',
+  'INTERNAL',
+] as const;
+export type SyncFailureCode = (typeof SYNC_FAILURE_CODES)[number];
+
+/** How an exchange with the upstream server failed; a sync that ends on one says `UPSTREAM_<KIND>` (or the SOAP ErrorCode). */
+export const UPSTREAM_ERROR_KINDS = ['fault', 'http', 'timeout', 'network', 'malformed', 'cancelled', 'tls'] as const;
+export type UpstreamErrorKind = (typeof UPSTREAM_ERROR_KINDS)[number];
+
 export const ApiErrorSchema = z.object({
   code: ApiErrorCodeSchema,
   message: z.string(),

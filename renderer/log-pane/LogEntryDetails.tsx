@@ -15,7 +15,7 @@ export function LogEntryDetails({ text }: { text: string }) {
       )}
       {errorsIn(text).map((explained) => (
         <p key={explained.code} className="log-lookup">
-          <strong>{explained.code}</strong>: {explained.meaning} <em>Check:</em> {explained.check}
+          <strong>{explained.code}</strong>: {explained.meaning} <em>What to do:</em> {explained.check}
         </p>
       ))}
     </section>
@@ -40,7 +40,7 @@ export function ErrorLookupBox() {
         />
       </label>
       {code !== '' && (
-        <span role="status">{found === undefined ? `No explanation for ${code}.` : `${found.code}: ${found.meaning} Check: ${found.check}`}</span>
+        <span role="status">{found === undefined ? `No explanation for ${code}.` : `${found.code}: ${found.meaning} What to do: ${found.check}`}</span>
       )}
     </div>
   );

@@ -8,6 +8,7 @@
  * `INTERNAL` is kept for defects of our own (nothing one update carries ends a run; each fails alone), and says where.
  */
 import type { SyncPhase } from '../../../shared/contract';
+import type { SyncFailureCode } from '../../../shared/errors';
 import type { TraceLogWriter } from '../log/trace-log-writer';
 import { SiteSaveError } from '../storage/save-error';
 import type { SiteDatabase } from '../storage/site-database';
@@ -23,7 +24,7 @@ export class SyncCancelled extends Error {}
 /** A failure the sync names itself: its code, the ConfigMgr component that reports it, and the reason. */
 export class SyncFailure extends Error {
   constructor(
-    readonly code: string,
+    readonly code: SyncFailureCode,
     readonly source: string,
     message: string,
   ) {

@@ -1,6 +1,8 @@
 import type { FaultCode } from '../soap/protocol-names';
 
-export type UpstreamErrorKind = 'fault' | 'http' | 'timeout' | 'network' | 'malformed' | 'cancelled' | 'tls';
+import type { UpstreamErrorKind } from '../../../../shared/errors';
+
+export type { UpstreamErrorKind };
 
 /** A failed exchange with the upstream server, described so an administrator can act on it. */
 export class UpstreamError extends Error {

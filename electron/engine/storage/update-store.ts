@@ -97,7 +97,11 @@ export class UpdateStore {
       insertUpdate: prepare(
         `INSERT INTO software_update (update_key, update_id, ${updateColumns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
-      updateUpdate: prepare(`UPDATE software_update SET (${updateColumns}) = (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) WHERE update_key = ?`),
+      // A new revision keeps the date the update was first released (ConfigMgr's Date Released); Date Revised is the
+      // new revision's own CreationDate.
+      updateUpdate: prepare(
+        `UPDATE software_update SET (${updateColumns}) = (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, coalesce(released_at, ?), ?, ?, ?, ?, ?, ?) WHERE update_key = ?`,
+      ),
       // The search index reads its words from the update row (its view): take the old words out before the row
       // changes, whether its text or a fact the facets hold (classification, products, deployable, removed).
       unindex: prepare('DELETE FROM update_search WHERE docid = ?'),
@@ -257,7 +261,8 @@ export class UpdateStore {
         .join(', ') || null,
       productKeys.join(',') || null,
       update.creationDate ?? null,
-      options.now,
+      // The upstream's date of this revision; the day of the sync only when it gives none.
+      update.creationDate ?? options.now,
       state,
       update.explicitlyDeployable ? 1 : 0,
       options.location.offset,

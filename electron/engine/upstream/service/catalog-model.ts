@@ -23,7 +23,10 @@ export interface CatalogUpdate {
   classificationId: string;
   classificationName: string;
   kb: number;
+  /** The first revision's CreationDate (when the update was released). */
   date: Date;
+  /** The current revision's CreationDate, once a revision came after the first: Microsoft Update gives each its own. */
+  revisedDate?: Date;
   sequence: number;
   architecture: Architecture;
   severity?: string;

@@ -164,12 +164,14 @@ export class SampleCatalog implements UpstreamCatalog {
     for (const update of this.pickSome(live(), step.revise ?? 0)) {
       update.revision++;
       update.revised = true;
+      update.revisedDate = this.revisionDate(update);
       this.touch(update);
       result.revised.push(update.id);
     }
     for (const update of this.pickSome(live(), step.expire ?? 0)) {
       update.revision++;
       update.state = 'expired';
+      update.revisedDate = this.revisionDate(update);
       this.touch(update);
       result.expired.push(update.id);
     }
@@ -250,12 +252,18 @@ export class SampleCatalog implements UpstreamCatalog {
     return chosen;
   }
 
+  /** A new revision's CreationDate: some days after the one before, a day further for each churn step. */
+  private revisionDate(update: CatalogUpdate): Date {
+    return new Date((update.revisedDate ?? update.date).getTime() + (this.counter % 28) * 86_400_000 + 86_400_000);
+  }
+
   private touch(update: CatalogUpdate): void {
     update.lastChanged = this.counter;
     for (const childId of update.childIds) {
       const leaf = this.byId.get(childId)!;
       leaf.revision++;
       leaf.state = update.state;
+      if (update.revisedDate !== undefined) leaf.revisedDate = update.revisedDate;
       leaf.lastChanged = this.counter;
     }
   }

@@ -125,7 +125,7 @@ export function updateXml(update: CatalogUpdate, parent?: CatalogUpdate): string
     `IsPublic="false"`,
     `IsBeta="false"`,
     `PublicationState="${update.state === 'expired' ? 'Expired' : 'Published'}"`,
-    `CreationDate="${source.date.toISOString()}"`,
+    `CreationDate="${(source.revisedDate ?? source.date).toISOString()}"`,
     `PublisherID="${PUBLISHER}"`,
     `LegacyName="KB${source.kb}-${source.architecture}${isLeaf ? '-leaf' : ''}"`,
   ].join(' ');

@@ -146,6 +146,7 @@ function compareStrategies(site: SiteDatabase, db: SiteDatabase['db']): void {
     ['no word walk', { searchWalkRows: 0 }],
     ['always take matches', { searchHitsLimit: Number.MAX_SAFE_INTEGER }],
     ['never take few matches', { searchHitsLimit: 0 }],
+    ['never pass the few without the words over', { searchExcludedLimit: -1 }],
   ];
   const queries: Array<[string, Record<string, unknown>]> = [
     ['by title', {}],

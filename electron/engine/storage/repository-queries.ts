@@ -9,15 +9,17 @@
  * - A search with few matches (up to SEARCH_HITS_LIMIT, an article ID): the matches are taken into a temporary
  *   table of keys and drive the query (without: 402/25 ms and 995/69 ms).
  * - A search with many matches: near the top the sort index is walked and each row's words are tested in JavaScript
- *   (without, for "Cumulative" with bundled and removed: 68/41 ms at 200,000); deeper, the matches are taken once and
- *   each walked row's key is probed.
+ *   (without, for "Cumulative" with bundled and removed: 68/41 ms at 200,000); deeper, each walked row's key is
+ *   probed: against the few listed rows without the words when there are few (a word in nearly every title), else
+ *   against every match taken once (without passing the few over, 50,000 rows into "Cumulative" at 100,000: 13.5
+ *   ms became 21-24 ms, the first call 58 ms).
  * - The count of a search is read from the full-text index's doclists by search-doclists.ts, not through FTS4's
  *   virtual table ("Cumulative x64", a word pair in every title: 17 ms with it, 72 ms without at 200,000; 51 and
  *   367 ms at 500,000).
  *
  * Removed after that measurement, as no bar needed them: a product folder read from its link index (34/29 ms at
- * 200,000 without it), the rows without the words taken and passed over deep in a broad search (42 ms without), and
- * the whole list counted from the index's facets (17 ms without).
+ * 200,000 without it; 6 to 12 ms a page at 100,000) and the whole list counted from the index's facets (17 ms
+ * without; a first page 4 to 8 ms at 100,000).
  */
 import type { Database, SqlValue } from 'sql.js';
 import type { z } from 'zod';
@@ -53,6 +55,8 @@ export interface StrategyTuning {
   searchHitsLimit?: number;
   /** A walking search tests words in JavaScript while its page ends within this many rows of the top. */
   searchWalkRows?: number;
+  /** Deep in a broad search, up to this many rows without the words are passed over instead of every match probed. */
+  searchExcludedLimit?: number;
   /** False: counts and matches come from FTS4 instead of search-doclists. */
   doclists?: boolean;
   /** False: a list with bundled updates is sorted whole instead of merged from its two halves. */
@@ -125,9 +129,16 @@ export function queryUpdates(site: SiteDatabase, query: UpdateQuery, tuning: Str
         useWordTest(db, wordTest(tokens));
         where.push(`${WORD_FILTER}(u.title, u.kb, u.bulletin)`);
       } else {
-        // Deeper, every match is taken once and each walked row's key is probed.
-        takeMatches(db, cache, listedQuery);
-        where.push(`u.update_key IN (SELECT docid FROM temp.${MATCHES})`);
+        // Deeper, each walked row's key is probed. When few of the rows the filters list lack the words (a word in
+        // nearly every title), those few are taken and passed over; otherwise every match is taken once.
+        const excluded = excludedBy(db, cache, listedQuery);
+        if (excluded !== undefined && excluded.count() <= (tuning.searchExcludedLimit ?? SEARCH_HITS_LIMIT)) {
+          fillMatches(db, cache, `NOT ${listed}`, () => insertKeys(db, excluded.docids()));
+          where.push(`u.update_key NOT IN (SELECT docid FROM temp.${MATCHES})`);
+        } else {
+          takeMatches(db, cache, listedQuery);
+          where.push(`u.update_key IN (SELECT docid FROM temp.${MATCHES})`);
+        }
       }
     }
   }
@@ -279,6 +290,20 @@ function fillMatches(db: Database, cache: QueryCache, label: string, fill: () =>
 function insertKeys(db: Database, keys: readonly number[]): number {
   db.exec(`INSERT INTO temp.${MATCHES} (docid) SELECT value FROM json_each(?)`, [JSON.stringify(keys)]);
   return keys.length;
+}
+
+/**
+ * The keys of the rows the listing's filters keep whose words do not match (the filters' facets alone, less the
+ * search), or undefined when the doclists cannot tell (no facet to read: bundled and removed listed, no folder).
+ */
+function excludedBy(db: Database, cache: QueryCache, listed: DoclistQuery): DocSet | undefined {
+  // A search's words are its prefix terms, the facets its whole words (searchQuery).
+  const words = listed.all.filter((term) => term.prefix);
+  const facets: DoclistQuery = { all: listed.all.filter((term) => !term.prefix), none: listed.none };
+  const matches = matchesOf(db, cache, listed);
+  const filtered = facets.all.length === 0 ? undefined : matchesOf(db, cache, facets);
+  if (words.length === 0 || matches === undefined || filtered === undefined) return undefined;
+  return filtered.without(matches);
 }
 
 /**

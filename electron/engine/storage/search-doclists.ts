@@ -39,6 +39,13 @@ export class DocSet {
     return total;
   }
 
+  /** The docids in this set and not in the other. */
+  without(other: DocSet): DocSet {
+    const bits = this.bits.slice();
+    for (let index = 0; index < bits.length; index++) bits[index]! &= ~(other.bits[index] ?? 0);
+    return new DocSet(bits);
+  }
+
   /** The docids in ascending order, at most `limit` of them. */
   docids(limit = Number.MAX_SAFE_INTEGER): number[] {
     const ids: number[] = [];

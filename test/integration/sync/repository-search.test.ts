@@ -45,12 +45,14 @@ describe('repository search', () => {
         const parsed = UpdateQuerySchema.parse({ site: 'CEN', limit: 200, ...query });
         const fromMatches = queryUpdates(database, parsed);
         const walkingWords = queryUpdates(database, parsed, { searchHitsLimit: 0 });
-        // Deep in the list every match is probed.
+        // Deep in the list either the rows without the words are passed over, or every match is probed.
         const walkingKeys = queryUpdates(database, parsed, { searchHitsLimit: 0, searchWalkRows: 0 });
+        const walkingMatches = queryUpdates(database, parsed, { searchHitsLimit: 0, searchWalkRows: 0, searchExcludedLimit: -1 });
         // FTS4 itself, instead of the doclists read in JavaScript, counting and taking the matches.
         const throughFts = queryUpdates(database, parsed, { searchHitsLimit: 0, searchWalkRows: 0, doclists: false });
         expect(fromMatches, JSON.stringify(query)).toEqual(walkingWords);
         expect(fromMatches, JSON.stringify(query)).toEqual(walkingKeys);
+        expect(fromMatches, JSON.stringify(query)).toEqual(walkingMatches);
         expect(fromMatches, JSON.stringify(query)).toEqual(throughFts);
         // A different page of the same search, and the same page again: the kept matches are this search's.
         expect(queryUpdates(database, { ...parsed, offset: 1 }, { searchHitsLimit: 0 }).rows).toEqual(queryUpdates(database, { ...parsed, offset: 1 }).rows);

@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { SiteDatabase, SiteDatabaseDamagedError } from '../../../electron/engine/storage/site-database';
 import { loadSqlJs } from '../../../electron/engine/storage/sqljs';
 import { inSavepoint, inTransaction } from '../../../electron/engine/storage/transaction';
+import { StatementClassifier } from '../../../electron/engine/storage/statement-kind';
+import type { BindParams } from 'sql.js';
 import { useTempDirs } from '../../helpers/temp-dir';
 
 const tempDir = useTempDirs();
@@ -332,6 +334,26 @@ describe('SQLite, not the text, says which statements write and which can be jou
     statement.run(['c']);
     statement.free();
     expect(site.db.getRowsModified()).toBe(1);
+  });
+
+  it('takes a text that starts with SELECT for a query without compiling it, and asks SQLite about every other text', async () => {
+    const { site } = await newSite();
+    const prepared: string[] = [];
+    const prepare = site.db.prepare.bind(site.db);
+    const classifier = new StatementClassifier(site.db, (sql: string, params?: BindParams) => {
+      prepared.push(sql);
+      return prepare(sql, params);
+    });
+    for (const query of ['SELECT value FROM setting WHERE key = ?', '/* page */ -- of 200\n  select count(*) FROM setting', 'SELECT 1;']) {
+      expect(classifier.kindOf(query)).toEqual({ kind: 'read' });
+    }
+    expect(prepared).toEqual([]);
+    // Not a plain SELECT: compiled and judged by its program.
+    expect(classifier.kindOf("WITH x(v) AS (SELECT 1) UPDATE setting SET value = (SELECT v FROM x) WHERE key = 'counter'").kind).toBe('row-write');
+    expect(classifier.kindOf("SELECT 1; DELETE FROM setting WHERE key = 'counter'").kind).toBe('read');
+    expect(classifier.scriptOf("SELECT 1; DELETE FROM setting WHERE key = 'counter'")?.map((statement) => statement.kind.kind)).toEqual(['read', 'row-write']);
+    expect(prepared.length).toBeGreaterThanOrEqual(2);
+    expect(prepared.every((sql) => sql.startsWith('EXPLAIN '))).toBe(true);
   });
 
   it('journals each statement of a script run without parameters, and replays them all', async () => {

@@ -326,6 +326,8 @@ export const apiMethods = {
       bundled: z.array(z.object({ updateId: z.string(), title: z.string().nullable() })),
       /** The payload files the metadata names, with the download URL the upstream gave for each. */
       files: z.array(z.object({ fileName: z.string(), size: z.number(), digest: z.string(), url: z.string().nullable() })),
+      /** The article's page (More information), when the update names one. */
+      moreInfoUrl: z.string().nullable(),
       /** Why the stored metadata (text, files) could not be read, when it could not. */
       metadataProblem: z.string().nullable(),
     }),

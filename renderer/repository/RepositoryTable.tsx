@@ -1,31 +1,20 @@
-import { columnResizingFeature, columnSizingFeature, createColumnHelper, tableFeatures, useTable, type ColumnSizingState } from '@tanstack/react-table';
+import { useTable, type ColumnSizingState } from '@tanstack/react-table';
 import { useEffect, useMemo, useState, type KeyboardEvent } from 'react';
 import type { UpdateRow } from '../../shared/contract';
+import { ContextMenu } from '../context-menu/ContextMenu';
+import { copyToClipboard } from '../log-pane/clipboard';
 import { UpdateDetails } from './UpdateDetails';
+import { RepositoryRow } from './RepositoryRow';
+import { clampWidth, ColumnHeader } from './ColumnHeader';
+import { COLUMN_WIDTHS_KEY, COLUMNS, features, savedColumnWidths } from './repository-columns';
+import { rowMenuItems, rowsAsTsv, selectedRange, type RowSelection } from './row-actions';
 import type { RepositoryView } from '../store/console-store';
 import { useConsoleStore } from '../store/console-store';
 import { useFixedRowWindow } from '../virtual/fixed-row-window';
 
 const ROW_HEIGHT = 22;
-const COLUMN_WIDTHS_KEY = 'usc.repository.columnWidths';
-
-const features = tableFeatures({ columnSizingFeature, columnResizingFeature });
-const column = createColumnHelper<typeof features, UpdateRow>();
-const date = (text: string | null) => (text === null ? '' : new Date(text).toLocaleDateString());
-
-/** The columns of the ConfigMgr 2007 Update Repository list; each id is the engine's sort key. */
-const COLUMNS = column.columns([
-  column.accessor('title', { id: 'title', header: 'Title', size: 420 }),
-  column.accessor((row) => row.kb ?? '', { id: 'kb', header: 'Article ID', size: 90 }),
-  column.accessor((row) => row.bulletin ?? '', { id: 'bulletin', header: 'Bulletin ID', size: 100 }),
-  column.accessor((row) => row.classification ?? '', { id: 'classification', header: 'Classification', size: 150 }),
-  column.accessor((row) => row.products ?? '', { id: 'products', header: 'Product', size: 180 }),
-  column.accessor((row) => row.severity ?? '', { id: 'severity', header: 'Severity', size: 90 }),
-  column.accessor((row) => date(row.releasedAt), { id: 'releasedAt', header: 'Date Released', size: 105 }),
-  column.accessor((row) => date(row.revisedAt), { id: 'revisedAt', header: 'Date Revised', size: 105 }),
-  column.accessor((row) => (row.state === 'expired' ? 'Yes' : 'No'), { id: 'state', header: 'Expired', size: 70 }),
-  column.accessor((row) => (row.superseded ? 'Yes' : 'No'), { id: 'superseded', header: 'Superseded', size: 90 }),
-]);
+/** Rows one copy takes at most (a clipboard of a whole 500,000-update catalog helps nobody). */
+const COPY_LIMIT = 10_000;
 
 /**
  * The Update Repository list: one scrollable grid over the whole result, sorted, searched and filtered by the engine.
@@ -39,7 +28,9 @@ export function RepositoryTable({ filter }: { filter: { classificationId?: strin
   const load = useConsoleStore((state) => state.loadRepository);
   const ensureRows = useConsoleStore((state) => state.ensureRepositoryRows);
   const [search, setSearch] = useState(view.search);
-  const [selected, setSelected] = useState<{ index: number; updateId: string | undefined } | undefined>();
+  const [selected, setSelected] = useState<RowSelection | undefined>();
+  const [menu, setMenu] = useState<{ x: number; y: number } | undefined>();
+  const notify = useConsoleStore((state) => state.notify);
   const [columnSizing, setColumnSizing] = useState<ColumnSizingState>(savedColumnWidths);
 
   useEffect(() => {
@@ -84,16 +75,55 @@ export function RepositoryTable({ filter }: { filter: { classificationId?: strin
   const tableRows = new Map(table.getRowModel().rows.map((row) => [row.id, row]));
 
   const sortBy = (key: RepositoryView['sort']) => void load({ sort: key, direction: view.sort === key && view.direction === 'asc' ? 'desc' : 'asc' });
-  const selectIndex = (index: number) => {
+  const selectIndex = (index: number, extend = false) => {
     const bounded = Math.max(0, Math.min(view.total - 1, index));
-    setSelected({ index: bounded, updateId: rows.rowAt(bounded)?.updateId });
+    setSelected((current) => ({ anchor: extend && current !== undefined ? current.anchor : bounded, index: bounded, updateId: rows.rowAt(bounded)?.updateId }));
     grid.scrollToIndex(bounded);
+  };
+  const range = selected === undefined ? undefined : selectedRange(selected);
+  const inSelection = (index: number) => range !== undefined && index >= range.from && index <= range.to;
+
+  /** Copies the selected rows that are loaded (a range far larger than the screen may not all be). */
+  const copyRows = async () => {
+    if (range === undefined) return;
+    const picked: UpdateRow[] = [];
+    for (let index = range.from; index <= range.to && picked.length < COPY_LIMIT; index++) {
+      const row = rows.rowAt(index);
+      if (row !== undefined) picked.push(row);
+    }
+    const wanted = Math.min(range.to - range.from + 1, COPY_LIMIT);
+    try {
+      await copyToClipboard(rowsAsTsv(picked));
+      notify(
+        picked.length < wanted ? 'warning' : 'info',
+        picked.length < wanted
+          ? `Copied the ${picked.length.toLocaleString()} loaded rows of the ${wanted.toLocaleString()} selected; scroll through the others to load them.`
+          : `Copied ${picked.length.toLocaleString()} update${picked.length === 1 ? '' : 's'} as tab-separated text.`,
+      );
+    } catch (error) {
+      notify('error', `Could not copy to the clipboard: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
+  const openMenuAtRow = () => {
+    if (selected === undefined) return;
+    const row = document.getElementById(rowId(selected.index))?.getBoundingClientRect();
+    setMenu({ x: (row?.left ?? 0) + 24, y: row?.bottom ?? 0 });
   };
   // A row selected by keyboard before its page arrived gets its update once the page is in.
   const selectedId = selected?.updateId ?? (selected === undefined ? undefined : rows.rowAt(selected.index)?.updateId);
 
   const onKeyDown = (event: KeyboardEvent<HTMLTableElement>) => {
     if (view.total === 0) return;
+    if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'c') {
+      event.preventDefault();
+      void copyRows();
+      return;
+    }
+    if (event.key === 'Enter' || event.key === 'ContextMenu' || (event.shiftKey && event.key === 'F10')) {
+      event.preventDefault();
+      openMenuAtRow();
+      return;
+    }
     const page = Math.max(1, Math.floor((grid.viewportHeight || ROW_HEIGHT * 10) / ROW_HEIGHT) - 1);
     const current = selected?.index ?? first - 1;
     const moves: Record<string, number> = {
@@ -107,7 +137,7 @@ export function RepositoryTable({ filter }: { filter: { classificationId?: strin
     const target = moves[event.key];
     if (target === undefined) return;
     event.preventDefault();
-    selectIndex(target);
+    selectIndex(target, event.shiftKey);
   };
 
   const selectedRow = selected === undefined ? undefined : rows.rowAt(selected.index);
@@ -163,38 +193,17 @@ export function RepositoryTable({ filter }: { filter: { classificationId?: strin
               {table.getFlatHeaders().map((header) => {
                 const key = header.column.id as RepositoryView['sort'];
                 return (
-                  <th
+                  <ColumnHeader
                     key={header.id}
-                    style={{ width: header.getSize() }}
-                    aria-sort={view.sort === key ? (view.direction === 'asc' ? 'ascending' : 'descending') : 'none'}
-                  >
-                    <button type="button" className="column-sort" onClick={() => sortBy(key)}>
-                      {String(header.column.columnDef.header)}
-                      {view.sort === key ? (view.direction === 'asc' ? ' ▲' : ' ▼') : ''}
-                    </button>
-                    <span
-                      className={`column-resizer${header.column.getIsResizing() ? ' resizing' : ''}`}
-                      role="separator"
-                      tabIndex={0}
-                      aria-orientation="vertical"
-                      aria-label={`Resize ${String(header.column.columnDef.header)}`}
-                      aria-valuemin={MIN_COLUMN_WIDTH}
-                      aria-valuemax={MAX_COLUMN_WIDTH}
-                      aria-valuenow={header.getSize()}
-                      onMouseDown={header.getResizeHandler()}
-                      onDoubleClick={() => header.column.resetSize()}
-                      onKeyDown={(event) => {
-                        // Arrow keys resize by 10 px (Shift: 50), Enter or Delete goes back to the default width.
-                        const step = event.shiftKey ? 50 : 10;
-                        const delta = event.key === 'ArrowRight' ? step : event.key === 'ArrowLeft' ? -step : 0;
-                        if (delta !== 0) setColumnSizing((sizes) => ({ ...sizes, [header.column.id]: clampWidth(header.getSize() + delta) }));
-                        else if (event.key === 'Enter' || event.key === 'Delete') header.column.resetSize();
-                        else return;
-                        event.preventDefault();
-                        event.stopPropagation();
-                      }}
-                    />
-                  </th>
+                    label={String(header.column.columnDef.header)}
+                    width={header.getSize()}
+                    sorted={view.sort === key ? view.direction : undefined}
+                    resizing={header.column.getIsResizing()}
+                    onSort={() => sortBy(key)}
+                    onResizeStart={header.getResizeHandler()}
+                    onResizeBy={(delta) => setColumnSizing((sizes) => ({ ...sizes, [header.column.id]: clampWidth(header.getSize() + delta) }))}
+                    onResetSize={() => header.column.resetSize()}
+                  />
                 );
               })}
             </tr>
@@ -211,39 +220,52 @@ export function RepositoryTable({ filter }: { filter: { classificationId?: strin
                   </tr>
                 );
               }
-              const isSelected = row.updateId === selectedId;
               return (
-                <tr
+                <RepositoryRow
                   key={row.updateId}
                   id={rowId(index)}
-                  aria-rowindex={index + 2}
-                  aria-selected={isSelected}
-                  style={style}
-                  onClick={() => setSelected({ index, updateId: row.updateId })}
-                  className={`${row.state === 'expired' ? 'row-expired' : ''} ${row.superseded ? 'row-superseded' : ''} ${isSelected ? 'row-selected' : ''}`}
-                >
-                  {tableRow.getAllCells().map((cell) => (
-                    <td
-                      key={cell.id}
-                      style={{ width: cell.column.getSize() }}
-                      title={
-                        cell.column.id === 'title'
-                          ? row.title
-                          : cell.column.id === 'state' && row.state === 'expired'
-                            ? (row.expiredBy ?? 'Expired by Microsoft')
-                            : undefined
-                      }
-                    >
-                      {String(cell.getValue() ?? '')}
-                    </td>
-                  ))}
-                </tr>
+                  index={index}
+                  height={ROW_HEIGHT}
+                  row={row}
+                  cells={tableRow.getAllCells().map((cell) => ({
+                    id: cell.id,
+                    columnId: cell.column.id,
+                    width: cell.column.getSize(),
+                    text: String(cell.getValue() ?? ''),
+                  }))}
+                  selected={inSelection(index)}
+                  onClick={(event) =>
+                    setSelected((current) => ({ anchor: event.shiftKey && current !== undefined ? current.anchor : index, index, updateId: row.updateId }))
+                  }
+                  onContextMenu={(event) => {
+                    // A right-click selects the row under it (keeping a selection it is part of), as Windows lists do.
+                    event.preventDefault();
+                    if (!inSelection(index)) setSelected({ anchor: index, index, updateId: row.updateId });
+                    setMenu({ x: event.clientX, y: event.clientY });
+                  }}
+                />
               );
             })}
           </tbody>
         </table>
       </div>
       {selectedId !== undefined && <UpdateDetails site={view.site} updateId={selectedId} onClose={() => setSelected(undefined)} />}
+      {menu !== undefined && selectedRow !== undefined && (
+        <ContextMenu
+          x={menu.x}
+          y={menu.y}
+          label="Update actions"
+          items={rowMenuItems(selectedRow, range === undefined ? 1 : range.to - range.from + 1, {
+            properties: () => document.querySelector<HTMLElement>('.update-details')?.focus(),
+            copy: () => void copyRows(),
+            copyArticleId: (kb) => void copyToClipboard(`KB${kb}`).then(() => notify('info', `Copied KB${kb}.`)),
+          })}
+          onClose={() => {
+            setMenu(undefined);
+            document.querySelector<HTMLElement>('.repository [role="grid"]')?.focus();
+          }}
+        />
+      )}
       {view.total === 0 && !view.loading && view.search === '' && view.error === undefined && (
         <p className="empty">
           No software updates have been synchronized to {view.site} yet.{' '}
@@ -258,26 +280,8 @@ export function RepositoryTable({ filter }: { filter: { classificationId?: strin
   );
 }
 
-const MIN_COLUMN_WIDTH = 40;
-const MAX_COLUMN_WIDTH = 2000;
-const clampWidth = (width: number) => Math.max(MIN_COLUMN_WIDTH, Math.min(MAX_COLUMN_WIDTH, width));
 const rowId = (index: number) => `update-row-${index}`;
 
 function windowIndexes(first: number, last: number): number[] {
   return Array.from({ length: Math.max(0, last - first + 1) }, (_, offset) => first + offset);
-}
-
-/** Column widths the administrator set last time (kept per browser profile). */
-function savedColumnWidths(): ColumnSizingState {
-  try {
-    const saved: unknown = JSON.parse(localStorage.getItem(COLUMN_WIDTHS_KEY) ?? '{}');
-    if (typeof saved !== 'object' || saved === null) return {};
-    return Object.fromEntries(
-      Object.entries(saved).filter(
-        (entry): entry is [string, number] => typeof entry[1] === 'number' && entry[1] >= MIN_COLUMN_WIDTH && entry[1] <= MAX_COLUMN_WIDTH,
-      ),
-    );
-  } catch {
-    return {};
-  }
 }

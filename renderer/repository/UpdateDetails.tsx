@@ -2,6 +2,8 @@ import { useEffect, useState } from 'react';
 import type { ApiResult } from '../../shared/contract';
 import { useConsoleStore } from '../store/console-store';
 
+const longDate = (text: string) => new Date(text).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
 /** The details of the selected update: description, supersedence, products, languages, bundled updates. */
 export function UpdateDetails({ site, updateId, onClose }: { site: string; updateId: string; onClose(): void }) {
   const api = useConsoleStore((state) => state.api);
@@ -23,7 +25,7 @@ export function UpdateDetails({ site, updateId, onClose }: { site: string; updat
       </ul>
     );
   return (
-    <section className="update-details" aria-label="Update details">
+    <section className="update-details" aria-label="Update details" tabIndex={-1}>
       <header>
         <h3>{update.title}</h3>
         <button type="button" aria-label="Close details" onClick={onClose}>
@@ -39,6 +41,14 @@ export function UpdateDetails({ site, updateId, onClose }: { site: string; updat
       <dl className="details">
         <dt>Update ID / revision</dt>
         <dd className="mono">{`${update.updateId} / ${update.revision}`}</dd>
+        <dt>Article ID / bulletin ID</dt>
+        <dd>{`${update.kb === null ? 'none' : `KB${update.kb}`} / ${update.bulletin ?? 'none'}`}</dd>
+        <dt>Classification / severity</dt>
+        <dd>{`${update.classification ?? 'none'} / ${update.severity ?? 'none'}`}</dd>
+        <dt>Date released / revised</dt>
+        <dd>{`${update.releasedAt === null ? 'unknown' : longDate(update.releasedAt)} / ${longDate(update.revisedAt)}`}</dd>
+        <dt>More information</dt>
+        <dd>{details.moreInfoUrl === null ? <span className="muted">none</span> : <a href={details.moreInfoUrl}>{details.moreInfoUrl}</a>}</dd>
         <dt>State</dt>
         <dd>
           {update.state === 'expired' ? 'Expired' : update.state === 'removed' ? 'Removed from the upstream' : 'Published'}
@@ -64,8 +74,10 @@ export function UpdateDetails({ site, updateId, onClose }: { site: string; updat
           ) : (
             <ul>
               {details.files.map((file) => (
-                <li key={file.digest} title={`SHA-1 ${file.digest}`}>
+                <li key={file.digest}>
                   {file.url === null ? file.fileName : <a href={file.url}>{file.fileName}</a>} ({Math.round(file.size / 1024).toLocaleString('en-US')} KB)
+                  <div className="mono muted">SHA-1 (base64) {file.digest}</div>
+                  {file.url !== null && <div className="mono muted">{file.url}</div>}
                 </li>
               ))}
             </ul>

@@ -277,6 +277,70 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
     // A whole sync and a tour of the console: it waits up to a minute for the sync alone.
   }, 90_000);
 
+  it('acts on repository rows: Ctrl+C copies the selected rows as tab-separated text, Enter and a right-click open Properties, Copy and Copy Article ID', async () => {
+    await openConsole({ synced: true });
+    await page.getByRole('treeitem', { name: 'Update Repository', exact: true }).click();
+    const grid = page.getByRole('grid', { name: 'Software updates' });
+    const firstRow = grid.locator('tbody tr[aria-rowindex="2"]');
+    await firstRow.waitFor();
+    await firstRow.click();
+    const clipboard = () => page.evaluate(() => navigator.clipboard.readText());
+
+    // One row, then three (Shift+Down extends from the row first selected).
+    await page.keyboard.press('Control+c');
+    let copied = (await clipboard()).split('\n');
+    expect(copied[0]).toBe('Title\tArticle ID\tBulletin ID\tClassification\tProduct\tSeverity\tDate Released\tDate Revised\tExpired\tSuperseded\tUpdate ID');
+    expect(copied).toHaveLength(2);
+    expect(copied[1]!.split('\t')).toHaveLength(11);
+    await page.keyboard.press('Shift+ArrowDown');
+    await page.keyboard.press('Shift+ArrowDown');
+    await expect(grid.locator('tbody tr[aria-selected="true"]').count()).resolves.toBe(3);
+    await page.keyboard.press('Control+c');
+    copied = (await clipboard()).split('\n');
+    expect(copied).toHaveLength(4);
+    await page.getByText('Copied 3 updates as tab-separated text.').waitFor();
+
+    // Enter opens the menu of the selection.
+    await page.keyboard.press('Enter');
+    const menu = page.getByRole('menu', { name: 'Update actions' });
+    await menu.getByRole('menuitem', { name: 'Copy 3 rows' }).waitFor();
+    await menu.getByRole('menuitem', { name: 'Properties' }).waitFor();
+    await page.screenshot({ path: screenshotPath('repository-row-menu') });
+    await page.keyboard.press('Escape');
+    await menu.waitFor({ state: 'detached' });
+
+    // A right-click on a row outside the selection selects it alone; Copy Article ID copies its KB.
+    const fifth = grid.locator('tbody tr[aria-rowindex="6"]');
+    await fifth.click({ button: 'right' });
+    await expect(grid.locator('tbody tr[aria-selected="true"]').count()).resolves.toBe(1);
+    await expect(fifth.getAttribute('aria-selected')).resolves.toBe('true');
+    const copyKb = menu.getByRole('menuitem', { name: /^Copy Article ID/ });
+    const label = (await copyKb.textContent()) ?? '';
+    const kb = /\((KB\d+)\)/.exec(label)?.[1];
+    expect(kb, label).toBeDefined();
+    await copyKb.click();
+    await expect.poll(clipboard).toBe(kb);
+
+    // Properties: every field of the update.
+    await fifth.click({ button: 'right' });
+    await menu.getByRole('menuitem', { name: 'Properties' }).click();
+    const details = page.getByRole('region', { name: 'Update details' });
+    for (const field of [
+      'Article ID / bulletin ID',
+      'Classification / severity',
+      'Date released / revised',
+      'More information',
+      'Supersedes',
+      'Superseded by',
+      'Files',
+      'Languages',
+    ]) {
+      await details.getByText(field, { exact: true }).waitFor();
+    }
+    await details.getByText(kb!, { exact: false }).first().waitFor();
+    await page.screenshot({ path: screenshotPath('update-properties') });
+  });
+
   it('shows what earlier syncs wrote to wsyncmgr.log when it opens, and again after a reload, without doubling a line', async () => {
     // The sync ran before this console started (as after a restart): only the file on disk has its lines.
     await openConsole({ synced: true });

@@ -15,6 +15,7 @@ export function updateDetails(database: SiteDatabase, updateId: string, language
   let texts: ApiResult<'getUpdateDetails'>['texts'] = [];
   let files: ApiResult<'getUpdateDetails'>['files'] = [];
   let metadataProblem: string | null = null;
+  let moreInfoUrl: string | null = null;
   if (location === undefined) {
     metadataProblem = 'This update was stored before its metadata was kept; the next full synchronization stores it.';
   } else {
@@ -27,10 +28,11 @@ export function updateDetails(database: SiteDatabase, updateId: string, language
         .sort((a, b) => a.language.localeCompare(b.language));
       const urls = new Map(record.fileUrls.map((url) => [url.digest, url.muUrl]));
       files = metadata.files.map((file) => ({ fileName: file.fileName, size: file.size, digest: file.digest, url: urls.get(file.digest) ?? null }));
+      moreInfoUrl = metadata.moreInfoUrl ?? null;
     } catch (error) {
       if (!(error instanceof BlobStoreError) && !(error instanceof UpdateXmlError)) throw error;
       metadataProblem = error.message;
     }
   }
-  return { ...shown, texts, files, metadataProblem };
+  return { ...shown, texts, files, moreInfoUrl, metadataProblem };
 }

@@ -1,0 +1,47 @@
+import type { MouseEvent } from 'react';
+import type { UpdateRow } from '../../shared/contract';
+
+export interface RowCell {
+  id: string;
+  columnId: string;
+  width: number;
+  text: string;
+}
+
+interface Props {
+  id: string;
+  index: number;
+  height: number;
+  row: UpdateRow;
+  cells: RowCell[];
+  selected: boolean;
+  onClick(event: MouseEvent): void;
+  onContextMenu(event: MouseEvent): void;
+}
+
+/** One update of the grid, placed at its row (the grid is windowed); expired and superseded rows are marked. */
+export function RepositoryRow({ id, index, height, row, cells, selected, onClick, onContextMenu }: Props) {
+  return (
+    <tr
+      id={id}
+      aria-rowindex={index + 2}
+      aria-selected={selected}
+      style={{ height, transform: `translateY(${index * height}px)` }}
+      onClick={onClick}
+      onContextMenu={onContextMenu}
+      className={`${row.state === 'expired' ? 'row-expired' : ''} ${row.superseded ? 'row-superseded' : ''} ${selected ? 'row-selected' : ''}`}
+    >
+      {cells.map((cell) => (
+        <td
+          key={cell.id}
+          style={{ width: cell.width }}
+          title={
+            cell.columnId === 'title' ? row.title : cell.columnId === 'state' && row.state === 'expired' ? (row.expiredBy ?? 'Expired by Microsoft') : undefined
+          }
+        >
+          {cell.text}
+        </td>
+      ))}
+    </tr>
+  );
+}

@@ -7,6 +7,7 @@ import { NewChildSiteDialog } from './dialogs/NewChildSiteDialog';
 import { SitePropertiesDialog } from './dialogs/SitePropertiesDialog';
 import { SupPropertiesDialog } from './properties/SupPropertiesDialog';
 import { SplitPanes } from './layout/PaneSplitter';
+import { cyclePanes } from './layout/pane-cycle';
 import { LogPane } from './log-pane/LogPane';
 import { ResultPane } from './result-pane/ResultPane';
 import { useConsoleStore } from './store/console-store';
@@ -31,6 +32,10 @@ export function App() {
       if (event.key === 'F5') {
         event.preventDefault();
         void refresh();
+      }
+      // A modal dialog keeps the keyboard: F6 moves between panes only when none is open.
+      if (event.key === 'F6' && document.querySelector('[role="dialog"][aria-modal="true"]') === null) {
+        if (cyclePanes(document, event.shiftKey ? -1 : 1)) event.preventDefault();
       }
     };
     window.addEventListener('keydown', onKey);

@@ -57,6 +57,31 @@ describe.skipIf(skipE2e)('console in Chromium', () => {
     await expect(sitesTable.getByRole('row').nth(1).textContent()).resolves.toContain('Central Site');
   });
 
+  it('moves between tree, result pane and log with F6 and Shift+F6, as MMC does, with the focus visible', async () => {
+    const page = await open();
+    await page.getByRole('treeitem', { name: 'Update Repository', exact: true }).click();
+    await page.getByRole('grid', { name: 'Software updates' }).waitFor();
+    const where = () =>
+      page.evaluate(() => {
+        const active = document.activeElement;
+        const pane = active?.closest('.tree-pane') ? 'tree' : active?.closest('.result-pane') ? 'result' : active?.closest('.log-pane') ? 'log' : 'none';
+        return { pane, visible: active?.matches(':focus-visible') ?? false };
+      });
+    expect((await where()).pane).toBe('tree');
+    await page.keyboard.press('F6');
+    expect(await where()).toEqual({ pane: 'result', visible: true });
+    await expect(page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).resolves.toBe('Software updates');
+    await page.keyboard.press('F6');
+    expect(await where()).toEqual({ pane: 'log', visible: true });
+    await page.keyboard.press('F6');
+    expect(await where()).toEqual({ pane: 'tree', visible: true });
+    await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toContain('Update Repository');
+    await page.keyboard.press('Shift+F6');
+    expect((await where()).pane).toBe('log');
+    await page.keyboard.press('Shift+F6');
+    expect((await where()).pane).toBe('result');
+  });
+
   it('is navigated with the keyboard down to Update Repository, whose context menu opens with Shift+F10', async () => {
     const page = await open();
     const tree = page.getByRole('tree', { name: 'Console tree' });

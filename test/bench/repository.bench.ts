@@ -147,6 +147,8 @@ function compareStrategies(site: SiteDatabase, db: SiteDatabase['db']): void {
     ['always take matches', { searchHitsLimit: Number.MAX_SAFE_INTEGER }],
     ['never take few matches', { searchHitsLimit: 0 }],
     ['never pass the few without the words over', { searchExcludedLimit: -1 }],
+    ['no count from the facets', { countFromIndex: false }],
+    ['no product link index', { productLinks: false }],
   ];
   const queries: Array<[string, Record<string, unknown>]> = [
     ['by title', {}],

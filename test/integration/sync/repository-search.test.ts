@@ -81,6 +81,11 @@ describe('repository search', () => {
           for (const includeRemoved of [false, true]) {
             const parsed = UpdateQuerySchema.parse({ site: 'CEN', ...folder, includeBundled, includeRemoved });
             const { total } = queryUpdates(database, parsed);
+            // The facets' count and a product folder's link index give the rows' own count and pages.
+            expect(total, JSON.stringify(parsed)).toBe(queryUpdates(database, parsed, { countFromIndex: false, productLinks: false }).total);
+            expect(queryUpdates(database, { ...parsed, limit: 500 }).rows, JSON.stringify(parsed)).toEqual(
+              queryUpdates(database, { ...parsed, limit: 500 }, { productLinks: false }).rows,
+            );
             let listed = 0;
             for (let offset = 0; ; offset += 500) {
               const page = queryUpdates(database, { ...parsed, offset, limit: 500 });

@@ -45,3 +45,12 @@ export function RepositoryRow({ id, index, height, row, cells, selected, onClick
     </tr>
   );
 }
+
+/** A row whose page has not arrived yet. */
+export function PendingRow({ id, index, height, width }: { id: string; index: number; height: number; width: number }) {
+  return (
+    <tr id={id} aria-rowindex={index + 2} className="row-pending" style={{ height, transform: `translateY(${index * height}px)` }}>
+      <td style={{ width }}>Loading…</td>
+    </tr>
+  );
+}

@@ -28,8 +28,12 @@ describe('what a sync changed, in words', () => {
     expect(text).toMatch(/^connect ECONNREFUSED 127\.0\.0\.1:8530 \(ECONNREFUSED\)\. Check the port .+\. /);
     expect(text).toContain('The 6,200 updates applied before it are kept; the next sync fetches the rest.');
     expect(text).toMatch(/Will retry at .*\d\d:\d\d( [AP]M)?, in 58 min\.$/);
+    // A code Error Lookup does not know is told as it is; one it knows says what to do.
+    expect(describeFailure({ counts, listed: { ...listed, new: 0 }, error: { code: 'SOMETHING_NEW', message: 'Off.' }, nextRetry: null }, now)).toBe(
+      'Off (SOMETHING_NEW).',
+    );
     expect(describeFailure({ counts, listed: { ...listed, new: 0 }, error: { code: 'SOURCE_DISABLED', message: 'Off.' }, nextRetry: null }, now)).toBe(
-      'Off (SOURCE_DISABLED).',
+      'Off (SOURCE_DISABLED). Import a catalog (Import Catalog… on the Software Update Point), or choose a source in its Sync Settings.',
     );
   });
 

@@ -39,6 +39,7 @@ export function RepositoryRow({ id, index, height, row, cells, selected, onClick
             cell.columnId === 'title' ? row.title : cell.columnId === 'state' && row.state === 'expired' ? (row.expiredBy ?? 'Expired by Microsoft') : undefined
           }
         >
+          {cell.columnId === 'title' && <RowStateIcons row={row} />}
           {cell.text}
         </td>
       ))}
@@ -52,5 +53,25 @@ export function PendingRow({ id, index, height, width }: { id: string; index: nu
     <tr id={id} aria-rowindex={index + 2} className="row-pending" style={{ height, transform: `translateY(${index * height}px)` }}>
       <td style={{ width }}>Loading…</td>
     </tr>
+  );
+}
+
+/** The marks of an expired or superseded update: an icon with its name, not only italic and strike-through. */
+export const ROW_STATE_ICONS = { expired: '⊘', superseded: '⤳' } as const;
+
+function RowStateIcons({ row }: { row: UpdateRow }) {
+  return (
+    <>
+      {row.state === 'expired' && (
+        <span className="row-icon row-icon-expired" role="img" aria-label="Expired" title="Expired">
+          {ROW_STATE_ICONS.expired}
+        </span>
+      )}
+      {row.superseded && (
+        <span className="row-icon row-icon-superseded" role="img" aria-label="Superseded" title="Superseded">
+          {ROW_STATE_ICONS.superseded}
+        </span>
+      )}
+    </>
   );
 }

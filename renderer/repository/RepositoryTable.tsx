@@ -3,7 +3,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { UpdateRow } from '../../shared/contract';
 import { UpdateDetails } from './UpdateDetails';
 import { PendingRow, RepositoryRow } from './RepositoryRow';
-import { EmptyRepository, repositoryStatus, RowMenu } from './repository-parts';
+import { EmptyRepository, repositoryStatus, RowLegend, RowMenu } from './repository-parts';
 import { clampWidth, ColumnHeader } from './ColumnHeader';
 import { COLUMN_WIDTHS_KEY, COLUMNS, features, savedColumnWidths } from './repository-columns';
 import type { RowSelection } from './row-actions';
@@ -116,6 +116,7 @@ export function RepositoryTable({ filter }: { filter: { classificationId?: strin
           </tbody>
         </table>
       </div>
+      {view.total > 0 && <RowLegend />}
       {selectedId !== undefined && <UpdateDetails site={view.site} updateId={selectedId} onClose={() => setSelected(undefined)} />}
       {menu !== undefined && selectedRow !== undefined && (
         <RowMenu

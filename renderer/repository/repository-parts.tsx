@@ -3,6 +3,7 @@ import { ContextMenu } from '../context-menu/ContextMenu';
 import { copyToClipboard } from '../log-pane/clipboard';
 import { useConsoleStore, type RepositoryView } from '../store/console-store';
 import { rowMenuItems } from './row-actions';
+import { ROW_STATE_ICONS } from './RepositoryRow';
 
 /** The search bar's status: the list's count, and the selection (its update, or its rows). */
 export function repositoryStatus(view: RepositoryView, range: { from: number; to: number } | undefined, selectedRow: UpdateRow | undefined): string {
@@ -51,5 +52,25 @@ export function RowMenu(props: { at: { x: number; y: number }; row: UpdateRow; c
         document.querySelector<HTMLElement>('.repository [role="grid"]')?.focus();
       }}
     />
+  );
+}
+
+/** What the rows' marks mean, under the grid. */
+export function RowLegend() {
+  return (
+    <p className="row-legend" aria-label="Legend">
+      <span>
+        <span className="row-icon row-icon-expired" aria-hidden="true">
+          {ROW_STATE_ICONS.expired}
+        </span>
+        <s>Expired</s>: no longer offered for deployment
+      </span>
+      <span>
+        <span className="row-icon row-icon-superseded" aria-hidden="true">
+          {ROW_STATE_ICONS.superseded}
+        </span>
+        <i>Superseded</i>: a newer update replaces it
+      </span>
+    </p>
   );
 }

@@ -285,6 +285,14 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
     await firstRow.waitFor();
     await firstRow.click();
     const clipboard = () => page.evaluate(() => navigator.clipboard.readText());
+    // Superseded and expired rows carry an icon with their name, and a legend says what the marks mean.
+    const legend = page.getByLabel('Legend');
+    await legend.getByText('Expired').waitFor();
+    await legend.getByText('Superseded').waitFor();
+    await grid.getByRole('img', { name: 'Superseded' }).first().waitFor();
+    expect(await grid.locator('tbody tr.row-superseded').count()).toBe(
+      await grid.locator('tbody tr.row-superseded [role="img"][aria-label="Superseded"]').count(),
+    );
 
     // One row, then three (Shift+Down extends from the row first selected).
     await page.keyboard.press('Control+c');

@@ -343,7 +343,16 @@ export const apiMethods = {
   /** Synchronization Status: one row per site (usc status --all, the Monitoring node). */
   getSyncStatus: { params: NoParams, result: z.array(SyncStatusRowSchema) },
   /** The pre-flight check of a site's whole sync path (usc doctor, Test connection). */
-  runPreflight: { params: SiteParams, result: PreflightReportSchema },
+  runPreflight: {
+    params: z
+      .object({
+        site: SiteCodeSchema,
+        /** Settings to test instead of the saved ones (Sync Settings before Apply); nothing is saved or changed. */
+        config: SupConfigSchema.optional(),
+      })
+      .strict(),
+    result: PreflightReportSchema,
+  },
   /** Where Export Catalog… proposes to write, and the exports already in the data folder's Exports folder. */
   getCatalogTransferInfo: {
     params: SiteParams,

@@ -1,14 +1,16 @@
 import { useState } from 'react';
 import type { PreflightReport } from '../../shared/contract';
+import type { SupConfig } from '../../shared/domain';
 import { errorText } from '../../shared/errors';
 import { useConsoleStore } from '../store/console-store';
 import { FieldError } from '../dialogs/FieldError';
 
 /**
- * Sync Settings → Test connection: the engine's pre-flight check of the saved settings, step by step, with what to do
- * about a step that fails. Unsaved changes are not what a sync would use, so they are not what is tested.
+ * Sync Settings → Test connection: the engine's pre-flight check, step by step, with what to do about a step that
+ * fails. With changes not applied yet, it tests the values in the dialog (the saved settings, and the source a sync
+ * uses, stay as they are); on a child site it tests the saved settings.
  */
-export function TestConnection({ site, unsaved }: { site: string; unsaved: boolean }) {
+export function TestConnection({ site, unsaved, proposed }: { site: string; unsaved: boolean; proposed?: SupConfig | undefined }) {
   const api = useConsoleStore((state) => state.api);
   const [running, setRunning] = useState(false);
   const [report, setReport] = useState<PreflightReport | undefined>();
@@ -18,7 +20,7 @@ export function TestConnection({ site, unsaved }: { site: string; unsaved: boole
     setRunning(true);
     setError(undefined);
     try {
-      setReport(await api.runPreflight({ site }));
+      setReport(await api.runPreflight(unsaved && proposed !== undefined ? { site, config: proposed } : { site }));
     } catch (failure) {
       setError(errorText(failure));
     } finally {
@@ -32,7 +34,11 @@ export function TestConnection({ site, unsaved }: { site: string; unsaved: boole
           {running ? 'Testing…' : 'Test connection'}
         </button>
         <span className="muted">
-          {unsaved ? 'Tests the saved settings: Apply your changes first to test them.' : 'Checks every step a synchronization takes.'}
+          {!unsaved
+            ? 'Checks every step a synchronization takes.'
+            : proposed !== undefined
+              ? 'Tests the values above, not applied yet: the saved settings stay as they are until you apply.'
+              : 'Tests the saved settings: Apply your changes first to test them.'}
         </span>
       </div>
       <FieldError message={error} />

@@ -620,6 +620,19 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
     for (const name of ['TCP connect', 'Authorization', 'GetConfigData', 'Site database integrity'])
       await test.getByRole('cell', { name, exact: true }).waitFor();
     await page.screenshot({ path: screenshotPath('properties-test-connection') });
+    // Values not applied yet are what is tested: an address where nothing listens fails, and nothing is saved.
+    const source = dialog.getByRole('radio', { name: 'Synchronize from an upstream update server' });
+    await source.check();
+    await dialog.getByLabel('Upstream update server URL').fill('http://127.0.0.1:9');
+    await dialog.getByText('Tests the values above, not applied yet: the saved settings stay as they are until you apply.').waitFor();
+    await dialog.getByRole('button', { name: 'Test connection' }).click();
+    await test.getByText('Some checks failed: see what to do below each.').waitFor();
+    await test
+      .getByText(/Nothing listens on 127\.0\.0\.1:9/)
+      .first()
+      .waitFor();
+    await dialog.getByRole('radio', { name: 'Built-in sample catalog' }).check();
+    await dialog.getByText('Checks every step a synchronization takes.').waitFor();
     // Supersedence Rules: the preview counts what the rule would expire at the next full synchronization.
     await dialog.getByRole('tab', { name: 'Supersedence Rules' }).click();
     await dialog.getByLabel('Immediately expire a superseded software update').check();

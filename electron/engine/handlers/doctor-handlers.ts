@@ -2,7 +2,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { PreflightCheck } from '../../../shared/contract';
-import { describeSyncSource, type SyncSource } from '../../../shared/domain';
+import { describeSyncSource, type SupConfig, type SyncSource } from '../../../shared/domain';
 import { checkDiskSpace, checkUpstream, skipped, step } from '../doctor/preflight';
 import { SiteDatabase } from '../storage/site-database';
 import { categoryRows, detectoidIds } from '../storage/categories';
@@ -16,12 +16,13 @@ export function doctorHandlers(
   account?: { accountName: string; accountGuid: string },
 ): Pick<EngineHandlers, 'runPreflight'> {
   return {
-    runPreflight: async ({ site }) => {
+    runPreflight: async ({ site, config: proposed }) => {
       const code = engine.sites.get(site).code;
       const database = engine.sites.database(code);
       const checks: PreflightCheck[] = [];
       const entry = engine.sites.get(code);
-      const own = engine.supConfigOf(code);
+      if (proposed !== undefined) engine.requireTopLevel(code, 'test settings that are not applied');
+      const own = proposed ?? engine.supConfigOf(code);
       // A child served by its parent inside this engine has no network path of its own: asking for its effective
       // settings would start serving the parent, which a check must not do.
       if (entry.parentCode !== null && own.source.kind !== 'upstream') {
@@ -29,7 +30,7 @@ export function doctorHandlers(
       } else if (own.source.kind === 'none') {
         checks.push(skipped('Upstream', `the sync source is "${describeSyncSource(own.source)}"`));
       } else {
-        const config = await engine.configFor(code);
+        const config = proposed === undefined ? await engine.configFor(code) : withSavedPassword(proposed, engine.credentials.proxyPassword(code));
         const url = await urlOf(config.source);
         const kept = readKeptConfig(database, url);
         checks.push(
@@ -76,4 +77,13 @@ export function doctorHandlers(
       return { site: code, ok: checks.every((check) => check.ok), checks };
     },
   };
+}
+
+/**
+ * Settings proposed in the dialog, as a sync would use them: the console never has the saved proxy password, so a
+ * proxy without a typed one is tested with the saved one.
+ */
+function withSavedPassword(config: SupConfig, saved: string | undefined): SupConfig {
+  if (config.proxy === undefined || config.proxy.password !== undefined || saved === undefined) return config;
+  return { ...config, proxy: { ...config.proxy, password: saved } };
 }

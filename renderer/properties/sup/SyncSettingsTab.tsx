@@ -71,7 +71,7 @@ export function SyncSettingsTab({ site, config, savedConfig, onChange, parentCod
         error={errors.stallMinutes}
         onChange={(stallMinutes) => onChange({ ...config, stallMinutes })}
       />
-      <TestConnection site={site} unsaved={JSON.stringify(config) !== JSON.stringify(savedConfig)} />
+      <TestConnection site={site} unsaved={JSON.stringify(config) !== JSON.stringify(savedConfig)} {...(parentCode === null ? { proposed: config } : {})} />
     </fieldset>
   );
 }

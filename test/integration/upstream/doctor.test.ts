@@ -98,6 +98,31 @@ describe('the pre-flight check (usc doctor)', () => {
     expect(engine.servedSites).toEqual(['CEN']);
   });
 
+  it('tests settings that are not applied yet (Test connection before Apply), leaving the saved ones and the sync source as they are', async () => {
+    const { url } = await upstream.start({ updates: 10 });
+    const dead = `http://127.0.0.1:${await closedPort()}`;
+    const engine = await fixture.engine(fixture.tempDir());
+    await fixture.configure(engine, dead);
+    const saved = await engine.call('getSupConfig', { site: 'CEN' });
+    // The values in the dialog reach the live upstream; the saved ones do not.
+    const proposed = await engine.call('runPreflight', { site: 'CEN', config: { ...saved, source: { kind: 'upstream', url } } });
+    expect(byName(proposed, 'TCP connect').ok).toBe(true);
+    expect(byName(proposed, 'GetConfigData').ok).toBe(true);
+    expect(byName(await engine.call('runPreflight', { site: 'CEN' }), 'TCP connect').ok).toBe(false);
+    // Nothing was saved by the test.
+    expect(await engine.call('getSupConfig', { site: 'CEN' })).toEqual(saved);
+    // And the other way round: a dead address typed over a live saved one fails, the saved one still passes.
+    await fixture.configure(engine, url);
+    const live = await engine.call('getSupConfig', { site: 'CEN' });
+    expect(byName(await engine.call('runPreflight', { site: 'CEN', config: { ...live, source: { kind: 'upstream', url: dead } } }), 'TCP connect').ok).toBe(
+      false,
+    );
+    expect(byName(await engine.call('runPreflight', { site: 'CEN' }), 'GetConfigData').ok).toBe(true);
+    // A child site's settings are its top-level site's: there is nothing of its own to test before applying.
+    await engine.call('addSite', { code: 'PR1', name: 'Primary 1', parent: 'CEN' });
+    await expect(engine.call('runPreflight', { site: 'PR1', config: live })).rejects.toMatchObject({ code: 'NOT_ALLOWED' });
+  });
+
   it('fails TCP connect on a closed port, says what to check, and does not pretend to reach the rest', async () => {
     const report = await doctor(`http://127.0.0.1:${await closedPort()}`);
     expect(report.ok).toBe(false);

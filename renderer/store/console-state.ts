@@ -14,11 +14,13 @@ export interface Notice {
   id: number;
   kind: 'info' | 'warning' | 'error';
   text: string;
+  /** What it is about (a site's synchronization): a newer notice of the same topic replaces it. */
+  topic?: string;
 }
 
 export interface NoticeSlice {
   notices: Notice[];
-  notify(kind: Notice['kind'], text: string): void;
+  notify(kind: Notice['kind'], text: string, topic?: string): void;
   dismissNotice(id: number): void;
 }
 

@@ -11,6 +11,9 @@ import { repositorySlice } from './repository-slice';
 import { siteSlice } from './site-slice';
 import { syncSlice } from './sync-slice';
 
+/** The code each site's last synchronization failed with, to tell a failure that repeats from a new one. */
+const lastFailure = new Map<string, string>();
+
 export type { ConsoleState, Dialog, Notice, RepositoryFolders, RepositoryView, StatusFilter } from './console-state';
 export { LOG_BUFFER_LINES } from './log-slice';
 export { REPOSITORY_PAGE_SIZE } from './repository-slice';
@@ -54,18 +57,23 @@ const eventSlice: Slice<EventSlice> = (set, get) => ({
       case 'syncFinished': {
         const run = event.payload;
         set({ progress: { ...get().progress, [run.site]: undefined } });
+        const topic = `sync:${run.site}`;
+        const again = run.outcome === 'failed' && run.error !== null && lastFailure.get(run.site) === run.error.code;
+        if (run.outcome === 'failed' && run.error !== null) lastFailure.set(run.site, run.error.code);
+        else if (run.outcome === 'succeeded') lastFailure.delete(run.site);
         if (run.outcome === 'failed') {
-          const text = `Synchronization of ${run.site} failed: ${describeFailure(run, Date.now())}`;
-          get().notify('error', text);
+          const text = `Synchronization of ${run.site} failed${again ? ' again' : ''}: ${describeFailure(run, Date.now(), { again })}`;
+          get().notify('error', text, topic);
           showDesktopNotification('Software update synchronization failed', text);
         } else if (run.outcome === 'succeeded') {
           const what = `${run.trigger === 'import' ? 'Import into' : 'Synchronization of'} ${run.site} succeeded: ${describeChanges(run)}.`;
           // What the run could not cover (a product the upstream does not know, one an export was made without) is
           // said with its outcome, not only in the log.
-          if (run.warnings.length === 0) get().notify('info', what);
-          else get().notify('warning', `${what} ${run.warnings.length === 1 ? 'Warning' : `${run.warnings.length} warnings`}: ${run.warnings.join('. ')}.`);
+          if (run.warnings.length === 0) get().notify('info', what, topic);
+          else
+            get().notify('warning', `${what} ${run.warnings.length === 1 ? 'Warning' : `${run.warnings.length} warnings`}: ${run.warnings.join('. ')}.`, topic);
         } else if (run.outcome === 'cancelled') {
-          get().notify('warning', `Synchronization of ${run.site} was cancelled.`);
+          get().notify('warning', `Synchronization of ${run.site} was cancelled.`, topic);
         }
         void get().refresh();
         return;

@@ -6,9 +6,12 @@ let noticeIds = 1;
 
 export const noticeSlice: Slice<NoticeSlice> = (set, get) => ({
   notices: [],
-  notify(kind, text) {
+  notify(kind, text, topic) {
     const id = noticeIds++;
-    set({ notices: [...get().notices, { id, kind, text }].slice(-5) });
+    // One notice per topic: a site's next sync closes its sticky failure, a second failure replaces the first (and
+    // its retry time), so two notices never contradict each other.
+    const kept = topic === undefined ? get().notices : get().notices.filter((notice) => notice.topic !== topic);
+    set({ notices: [...kept, { id, kind, text, ...(topic === undefined ? {} : { topic }) }].slice(-5) });
     if (kind !== 'error') setTimeout(() => set({ notices: get().notices.filter((notice) => notice.id !== id) }), kind === 'info' ? 8_000 : 20_000);
   },
   dismissNotice(id) {

@@ -57,6 +57,35 @@ describe('console store', () => {
     expect(useConsoleStore.getState().notices.at(-1)).toMatchObject({ kind: 'info', text: expect.stringMatching(/^Synchronization of CEN succeeded: 10 new/) });
   });
 
+  it('keeps one notice per site: a failure that repeats says so, a second failure replaces the first, the next success closes it', () => {
+    useConsoleStore.getState().attach(fakeApi(), 'websocket');
+    const failed = finishedRun({
+      site: 'CEN',
+      outcome: 'failed',
+      listed: { new: 40, modified: 0, expired: 0, removed: 0 },
+      error: { code: 'UPDATES_FAILED', message: '1 update could not be synchronized' },
+      nextRetry: '2026-11-23T03:01:00Z',
+    });
+    const send = (run: typeof failed) => useConsoleStore.getState().handleEvent({ name: 'syncFinished', payload: run });
+    send(failed);
+    expect(useConsoleStore.getState().notices).toMatchObject([{ kind: 'error', text: expect.stringContaining('the next sync fetches the rest') }]);
+    // The same failure again: told as such, never promising the rest; one notice, with the new retry time only.
+    send({ ...failed, runId: 8, nextRetry: '2026-11-23T05:01:00Z' });
+    const [notice, ...others] = useConsoleStore.getState().notices;
+    expect(others).toEqual([]);
+    expect(notice!.text).toMatch(/^Synchronization of CEN failed again: .*It failed the same way last time: it will fail again until the cause is fixed\./);
+    expect(notice!.text).not.toContain('the next sync fetches the rest');
+    // Another site's notices are its own.
+    send({ ...failed, site: 'PR1' });
+    expect(useConsoleStore.getState().notices).toHaveLength(2);
+    // CEN's next success closes its sticky failure.
+    send(finishedRun({ site: 'CEN', runId: 9 }));
+    expect(useConsoleStore.getState().notices.map((each) => [each.kind, each.text.slice(0, 28)])).toEqual([
+      ['error', 'Synchronization of PR1 faile'],
+      ['info', 'Synchronization of CEN succe'],
+    ]);
+  });
+
   it('shows a failed load as an error instead of an empty console', async () => {
     const api = fakeApi({ listSites: vi.fn(async () => Promise.reject(new ApiError('ENGINE_UNAVAILABLE', 'The sync engine is not running.'))) });
     useConsoleStore.getState().attach(api, 'websocket');

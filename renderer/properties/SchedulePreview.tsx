@@ -31,8 +31,10 @@ export function SchedulePreview({ site, schedule, valid }: { site: string; sched
         <p className="muted">No further runs.</p>
       ) : (
         <ol>
-          {runs.nextRuns.map((run) => (
+          {runs.nextRuns.map((run, index) => (
             <li key={run}>
+              {/* A default start runs as soon as the schedule is applied: the engine lists that run first. */}
+              {index === 0 && schedule.startIsDefault ? 'As soon as you apply, then ' : ''}
               {new Date(run).toLocaleString(undefined, {
                 timeZone: runs.timeZone,
                 weekday: 'short',

@@ -569,6 +569,13 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
     await expect(dialog.getByLabel('Enable synchronization on a schedule').isChecked()).resolves.toBe(false); // nothing was saved
 
     await dialog.getByLabel('Enable synchronization on a schedule').check();
+    // A simple schedule starts as soon as it is applied: the preview lists that run first, as the engine runs it.
+    await dialog
+      .getByLabel('Next runs')
+      .getByRole('listitem')
+      .first()
+      .getByText(/^As soon as you apply, then /)
+      .waitFor();
     await dialog.getByLabel('Custom schedule').check();
     await dialog.getByRole('button', { name: 'Customize…' }).click();
     const custom = page.getByRole('dialog', { name: 'Custom Schedule' });

@@ -10,13 +10,21 @@ import { inTransaction } from '../storage/transaction';
 import type { EngineContext, EngineHandlers } from './engine-context';
 
 export function scheduleHandlers(engine: EngineContext): Pick<EngineHandlers, 'getSchedule' | 'setSchedule' | 'previewSchedule'> {
-  const info = (schedule: SyncSchedule, count = 5): ScheduleInfo => ({
-    schedule,
-    description: describeSchedule(schedule),
-    token: scheduleToToken(schedule),
-    nextRuns: nextRuns(schedule, engine.now(), engine.timeZone, count).map((date) => date.toISOString()),
-    timeZone: engine.timeZone,
-  });
+  /**
+   * `firesAtStart`: a default start runs as soon as the schedule is saved (sync-scheduler.ts), so that run is listed
+   * first, at its start (now), then the ones after it: what the preview shows is what saving runs.
+   */
+  const info = (schedule: SyncSchedule, count = 5, firesAtStart = false): ScheduleInfo => {
+    const first = firesAtStart && schedule.startIsDefault ? nextRuns(schedule, new Date(0), engine.timeZone, 1) : [];
+    const rest = nextRuns(schedule, first[0] ?? engine.now(), engine.timeZone, count - first.length);
+    return {
+      schedule,
+      description: describeSchedule(schedule),
+      token: scheduleToToken(schedule),
+      nextRuns: [...first, ...rest].map((date) => date.toISOString()),
+      timeZone: engine.timeZone,
+    };
+  };
   /** "Start as soon as possible" is stored as the moment it was saved, in the schedule's own time zone. */
   const withStart = (schedule: SyncSchedule): SyncSchedule =>
     schedule.startIsDefault ? { ...schedule, start: wallClockText(toWallClock(engine.now().getTime(), schedule.utc ? 'UTC' : engine.timeZone)) } : schedule;
@@ -37,8 +45,8 @@ export function scheduleHandlers(engine: EngineContext): Pick<EngineHandlers, 'g
       database.save();
       engine.logFor(site).writeNow(`Synchronization schedule changed: ${describeSchedule(normalized)}.`);
       engine.scheduler.reschedule();
-      return info(normalized);
+      return info(normalized, 5, true);
     },
-    previewSchedule: ({ schedule, count }) => info(withStart(schedule), count),
+    previewSchedule: ({ schedule, count }) => info(withStart(schedule), count, true),
   };
 }

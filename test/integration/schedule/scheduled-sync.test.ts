@@ -43,6 +43,31 @@ describe('scheduled synchronization in the engine', () => {
     ]);
   });
 
+  it('lists the run a default start makes at once first, in the preview and in what saving answers, and runs it then', async () => {
+    const { url } = await fixture.service({ updates: 50 });
+    const now = Date.parse('2026-11-23T05:00:30Z');
+    const clock = new ManualClock(now);
+    const engine = await fixture.engine(fixture.tempDir(), { clock });
+    await fixture.configure(engine, url);
+    const asSoonAsSaved = { ...everySixHours, startIsDefault: true };
+    const preview = await engine.call('previewSchedule', { site: 'CEN', schedule: asSoonAsSaved, count: 3 });
+    const first = Date.parse(preview.nextRuns[0]!);
+    // The start is now (to the minute): the run saving makes at once, then every 6 hours from it.
+    expect(now - first).toBeGreaterThanOrEqual(0);
+    expect(now - first).toBeLessThan(60_000);
+    expect(preview.nextRuns.slice(1).map(Date.parse)).toEqual([first + 6 * 3_600_000, first + 12 * 3_600_000]);
+    const saved = await engine.call('setSchedule', { site: 'CEN', schedule: asSoonAsSaved });
+    expect(saved.nextRuns.slice(0, 3)).toEqual(preview.nextRuns);
+    await engine.waitForSync('CEN');
+    const [run] = await engine.call('querySyncHistory', { site: 'CEN', limit: 1 });
+    expect(run).toMatchObject({ trigger: 'schedule', startedAt: new Date(now).toISOString() });
+    // Once it ran, the schedule's next run is the one after it.
+    expect(Date.parse((await engine.call('getSchedule', { site: 'CEN' })).nextRuns[0]!)).toBe(first + 6 * 3_600_000);
+    // An explicit start in the past waits for its next listed time, and the preview says so.
+    const explicit = await engine.call('previewSchedule', { site: 'CEN', schedule: everySixHours, count: 1 });
+    expect(explicit.nextRuns).toEqual(['2026-11-23T06:00:00.000Z']);
+  });
+
   it('skips the schedule of a site set to "Do not synchronize", saying so, with no failed run and no retry', async () => {
     const clock = new ManualClock(Date.parse('2026-11-23T05:00:00Z'));
     const engine = await fixture.engine(fixture.tempDir(), { clock });

@@ -69,6 +69,12 @@ function print(context: CliContext, info: ScheduleInfo, options: ScheduleOptions
   context.io.out(`Schedule token: ${info.token}`);
   if (info.nextRuns.length > 0) {
     context.io.out(`Next runs (${info.timeZone}):`);
-    for (const run of info.nextRuns) context.io.out(`  ${new Date(run).toLocaleString('en-GB', { timeZone: info.timeZone })}  (${run})`);
+    // A default start runs as soon as the schedule is saved: the engine listed that run first.
+    const firstNow = options.set && info.schedule.startIsDefault;
+    info.nextRuns.forEach((run, index) =>
+      context.io.out(
+        `  ${new Date(run).toLocaleString('en-GB', { timeZone: info.timeZone })}  (${run})${index === 0 && firstNow ? '  now: the first run starts as soon as the engine runs this schedule' : ''}`,
+      ),
+    );
   }
 }

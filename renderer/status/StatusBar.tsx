@@ -99,7 +99,15 @@ export function Notices() {
   const dismiss = useConsoleStore((state) => state.dismissNotice);
   const loadError = useConsoleStore((state) => state.loadError);
   return (
-    <div className="notices" aria-live="polite">
+    <div className="notices" aria-live="polite" aria-label="Notifications">
+      {notices.length > 1 && (
+        <div className="notices-head">
+          <span>{`${notices.length} notifications`}</span>
+          <button type="button" onClick={() => notices.forEach((notice) => dismiss(notice.id))}>
+            Dismiss all
+          </button>
+        </div>
+      )}
       {loadError !== undefined && (
         <div className="notice error" role="alert">
           {loadError}

@@ -307,6 +307,15 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
     copied = (await clipboard()).split('\n');
     expect(copied).toHaveLength(4);
     await page.getByText('Copied 3 updates as tab-separated text.').waitFor();
+    // The toasts sit in a notification area of their own, with a count: the tree scrolls above it, never under it.
+    const area = page.getByLabel('Notifications');
+    await area.getByText('2 notifications').waitFor();
+    const overlap = await page.evaluate(() => {
+      const tree = document.querySelector('.console-tree')!.getBoundingClientRect();
+      const notices = document.querySelector('.notices')!.getBoundingClientRect();
+      return tree.bottom - notices.top;
+    });
+    expect(overlap).toBeLessThanOrEqual(0);
 
     // Enter opens the menu of the selection.
     await page.keyboard.press('Enter');

@@ -4,6 +4,7 @@ import { menuItemsFor } from '../context-menu/menu-items';
 import { siteState } from '../status/site-state';
 import { useConsoleStore } from '../store/console-store';
 import { findNode, visibleNodes, type TreeNode } from './tree-model';
+import { createTypeAhead, findByPrefix, isTypeAheadKey } from './type-ahead';
 
 interface OpenMenu {
   node: TreeNode;
@@ -25,6 +26,7 @@ export function ConsoleTree({ root }: { root: TreeNode }) {
   const retrySync = useConsoleStore((state) => state.retrySync);
   const openDialog = useConsoleStore((state) => state.openDialog);
   const [menu, setMenu] = useState<OpenMenu | undefined>();
+  const [typeAhead] = useState(() => createTypeAhead());
   const container = useRef<HTMLDivElement>(null);
   const rows = useMemo(() => visibleNodes(root, expanded), [root, expanded]);
   const failedSites = useMemo(
@@ -53,6 +55,7 @@ export function ConsoleTree({ root }: { root: TreeNode }) {
   };
 
   const onKeyDown = (event: KeyboardEvent) => {
+    if (!isTypeAheadKey(event)) typeAhead.reset();
     const index = rows.findIndex((row) => row.node.id === selectedId);
     const row = rows[index];
     if (row === undefined) return;
@@ -87,6 +90,13 @@ export function ConsoleTree({ root }: { root: TreeNode }) {
       else if (hasChildren) setExpanded(row.node.id, !isExpanded);
     } else if (event.key === 'F5') {
       void refresh();
+    } else if (isTypeAheadKey(event)) {
+      const found = findByPrefix(
+        rows.map((candidate) => candidate.node.name ?? candidate.node.label),
+        index,
+        typeAhead(event.key, event.timeStamp),
+      );
+      if (found >= 0) move(found);
     } else return;
     event.preventDefault();
   };

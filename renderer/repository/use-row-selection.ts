@@ -5,9 +5,12 @@ import { useConsoleStore } from '../store/console-store';
 import type { FixedRowWindow } from '../virtual/fixed-row-window';
 import type { RowCache } from './row-cache';
 import { rowsAsTsv, selectedRange, type RowSelection } from './row-actions';
+import { createTypeAhead, findByPrefix, isTypeAheadKey } from '../console-tree/type-ahead';
 
 /** Rows one copy takes at most (a clipboard of a whole 500,000-update catalog helps nobody). */
 const COPY_LIMIT = 10_000;
+/** Type-ahead looks this many rows either side of the selection (the rows loaded near the screen). */
+const TYPE_AHEAD_ROWS = 2_000;
 
 export const rowId = (index: number) => `update-row-${index}`;
 
@@ -27,6 +30,7 @@ interface Grid {
 export function useRowSelection({ selected, setSelected, rows, grid, total, rowHeight }: Grid) {
   const notify = useConsoleStore((state) => state.notify);
   const [menu, setMenu] = useState<{ x: number; y: number } | undefined>();
+  const [typeAhead] = useState(() => createTypeAhead());
   const range = selected === undefined ? undefined : selectedRange(selected);
   const inSelection = (index: number) => range !== undefined && index >= range.from && index <= range.to;
 
@@ -73,6 +77,17 @@ export function useRowSelection({ selected, setSelected, rows, grid, total, rowH
     if (event.key === 'Enter' || event.key === 'ContextMenu' || (event.shiftKey && event.key === 'F10')) {
       event.preventDefault();
       return openMenuAtRow();
+    }
+    if (!isTypeAheadKey(event)) typeAhead.reset();
+    else {
+      // The titles of the rows loaded around the selection (the grid holds pages near what is on screen).
+      event.preventDefault();
+      const from = Math.max(0, (selected?.index ?? grid.first) - TYPE_AHEAD_ROWS);
+      const titles: string[] = [];
+      for (let index = from; index < Math.min(total, from + 2 * TYPE_AHEAD_ROWS); index++) titles.push(rows.rowAt(index)?.title ?? '');
+      const found = findByPrefix(titles, (selected?.index ?? grid.first - 1) - from, typeAhead(event.key, event.timeStamp));
+      if (found >= 0) selectIndex(from + found);
+      return;
     }
     const page = Math.max(1, Math.floor((grid.viewportHeight || rowHeight * 10) / rowHeight) - 1);
     const current = selected?.index ?? grid.first - 1;

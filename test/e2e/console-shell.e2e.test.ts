@@ -57,6 +57,26 @@ describe.skipIf(skipE2e)('console in Chromium', () => {
     await expect(sitesTable.getByRole('row').nth(1).textContent()).resolves.toContain('Central Site');
   });
 
+  it('jumps in the tree to the next item starting with the letters typed (type-ahead)', async () => {
+    const page = await open();
+    const tree = page.getByRole('tree', { name: 'Console tree' });
+    await tree.getByRole('treeitem', { name: 'Site Database (CEN - Central Site)', exact: true }).click();
+    const focused = () => page.evaluate(() => document.activeElement?.textContent ?? '');
+    await page.keyboard.press('m');
+    expect(await focused()).toContain('Monitoring');
+    // The same letter again and again cycles through the items starting with it (a navigation key starts anew).
+    await page.keyboard.press('Home');
+    for (const expected of ['Site Database', 'Site Management', 'Software Updates', 'System Status', 'Site Database']) {
+      await page.keyboard.press('s');
+      expect(await focused()).toContain(expected);
+    }
+    // Letters typed in quick succession are one prefix: "sy" is System Status.
+    await page.keyboard.press('Home');
+    await page.keyboard.type('sy');
+    expect(await focused()).toContain('System Status');
+    await expect(tree.getByRole('treeitem', { name: 'System Status', exact: true }).getAttribute('aria-selected')).resolves.toBe('true');
+  });
+
   it('moves between tree, result pane and log with F6 and Shift+F6, as MMC does, with the focus visible', async () => {
     const page = await open();
     await page.getByRole('treeitem', { name: 'Update Repository', exact: true }).click();

@@ -325,6 +325,9 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
     await page.screenshot({ path: screenshotPath('repository-row-menu') });
     await page.keyboard.press('Escape');
     await menu.waitFor({ state: 'detached' });
+    // Type-ahead: the next row whose title starts with what is typed ("2016-…" are all of them here: the next row).
+    await page.keyboard.press('2');
+    await expect(grid.locator('tbody tr[aria-selected="true"]').getAttribute('aria-rowindex')).resolves.toBe('5');
 
     // A right-click on a row outside the selection selects it alone; Copy Article ID copies its KB.
     const fifth = grid.locator('tbody tr[aria-rowindex="6"]');

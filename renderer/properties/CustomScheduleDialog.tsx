@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { FieldError } from '../dialogs/FieldError';
 import { ModalDialog } from '../dialogs/ModalDialog';
 import { customScheduleDefaults, WEEKDAYS, type Recurrence, type SyncSchedule } from '../../shared/schedule/schedule-model';
 import { MonthlyRecurrence } from './MonthlyRecurrence';
@@ -26,12 +27,6 @@ export function CustomScheduleDialog({ site, initial, onDone }: { site: string; 
   const recurrence = schedule.recurrence;
   const setRecurrence = (next: Recurrence) => setSchedule({ ...schedule, recurrence: next });
   const [date, time] = schedule.start.split('T') as [string, string];
-  const field = (path: string) =>
-    errors[path] === undefined ? null : (
-      <span className="field-error" role="alert">
-        {errors[path]}
-      </span>
-    );
   return (
     <ModalDialog className="wide" labelledBy="custom-schedule-title" onEscape={() => onDone(undefined)}>
       <h2 id="custom-schedule-title">Custom Schedule</h2>
@@ -48,7 +43,7 @@ export function CustomScheduleDialog({ site, initial, onDone }: { site: string; 
             <input type="checkbox" checked={schedule.utc} onChange={(event) => setSchedule({ ...schedule, utc: event.target.checked })} /> UTC
           </label>
         </div>
-        {field('start')}
+        <FieldError message={errors.start} inline />
       </fieldset>
       <fieldset>
         <legend>Recurrence pattern</legend>

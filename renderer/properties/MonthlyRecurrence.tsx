@@ -1,4 +1,5 @@
 import { WEEKDAYS, WEEK_ORDERS, type Recurrence } from '../../shared/schedule/schedule-model';
+import { FieldError } from '../dialogs/FieldError';
 import { RecurEvery } from './RecurEvery';
 
 type Monthly = Extract<Recurrence, { type: 'monthlyByDate' | 'monthlyByWeekday' }>;
@@ -16,12 +17,6 @@ interface Props {
 
 /** A monthly recurrence: on a day of the month (or its last day), or on the Nth weekday, every N months. */
 export function MonthlyRecurrence({ recurrence, onChange: setRecurrence, dayText, onDayText: setDayText, errors }: Props) {
-  const field = (path: string) =>
-    errors[path] === undefined ? null : (
-      <span className="field-error" role="alert">
-        {errors[path]}
-      </span>
-    );
   return (
     <div className="column">
       <div className="row">
@@ -60,7 +55,7 @@ export function MonthlyRecurrence({ recurrence, onChange: setRecurrence, dayText
           />{' '}
           Last day of the month
         </label>
-        {field('recurrence.day')}
+        <FieldError message={errors['recurrence.day']} inline />
       </div>
       <div className="row">
         <input

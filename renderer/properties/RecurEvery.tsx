@@ -1,3 +1,4 @@
+import { FieldError } from '../dialogs/FieldError';
 import type { ReactNode } from 'react';
 
 interface Props {
@@ -27,11 +28,7 @@ export function RecurEvery({ lead = 'Recur every', label, value, onChange, disab
         onChange={(event) => onChange(event.target.value.trim() === '' ? Number.NaN : Number(event.target.value))}
       />
       {children}
-      {error !== undefined && (
-        <span className="field-error" role="alert">
-          {error}
-        </span>
-      )}
+      <FieldError message={error} inline />
     </div>
   );
 }

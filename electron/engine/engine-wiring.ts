@@ -12,6 +12,7 @@ import { readSetting, writeSetting } from './storage/settings';
 import type { SiteRegistry } from './storage/site-registry';
 import { inTransaction } from './storage/transaction';
 import { readSupConfig, type EffectiveConfig } from './settings/sup-config';
+import { SYNC_KEYS } from './sync/sync-keys';
 import type { SyncContextFactory, SyncController } from './sync/sync-controller';
 import type { ClientSettings, SyncSourceConnector } from './upstream/sync-source';
 
@@ -34,27 +35,32 @@ export function syncContextFactory(parts: {
     ...(options.retryDelayMs === undefined ? {} : { retryDelayMs: () => options.retryDelayMs! }),
     ...(options.upstreamTimeoutMs === undefined ? {} : { timeoutMs: options.upstreamTimeoutMs }),
   };
-  return (site) => ({
-    site,
-    database: parts.sites.database(site),
-    connector: parts.connector,
-    log: parts.logFor(site),
-    now: () => parts.clock.now(),
-    clientSettings,
-    loadConfig: () => parts.configFor(site),
-    ...(options.stallMs === undefined ? {} : { stallMs: options.stallMs }),
-    ...(options.deferIndexesUpTo === undefined ? {} : { deferIndexesUpTo: options.deferIndexesUpTo }),
-    ...(options.fetchWorkerPath === undefined
-      ? {}
-      : {
-          fetchWorker: {
-            path: options.fetchWorkerPath,
-            ...(options.retryDelayMs === undefined ? {} : { retryDelayMs: options.retryDelayMs }),
-            ...(options.upstreamTimeoutMs === undefined ? {} : { timeoutMs: options.upstreamTimeoutMs }),
-            ...(options.fetchWorkers === undefined ? {} : { workers: options.fetchWorkers }),
-          },
-        }),
-  });
+  return (site) => {
+    const parent = parts.sites.get(site).parentCode;
+    return {
+      site,
+      database: parts.sites.database(site),
+      // A child holds its parent's content: its version is the parent's, read when the run starts (what it copies).
+      ...(parent === null ? {} : { parentContentVersion: () => readSetting<number>(parts.sites.database(parent), SYNC_KEYS.contentVersion) ?? 0 }),
+      connector: parts.connector,
+      log: parts.logFor(site),
+      now: () => parts.clock.now(),
+      clientSettings,
+      loadConfig: () => parts.configFor(site),
+      ...(options.stallMs === undefined ? {} : { stallMs: options.stallMs }),
+      ...(options.deferIndexesUpTo === undefined ? {} : { deferIndexesUpTo: options.deferIndexesUpTo }),
+      ...(options.fetchWorkerPath === undefined
+        ? {}
+        : {
+            fetchWorker: {
+              path: options.fetchWorkerPath,
+              ...(options.retryDelayMs === undefined ? {} : { retryDelayMs: options.retryDelayMs }),
+              ...(options.upstreamTimeoutMs === undefined ? {} : { timeoutMs: options.upstreamTimeoutMs }),
+              ...(options.fetchWorkers === undefined ? {} : { workers: options.fetchWorkers }),
+            },
+          }),
+    };
+  };
 }
 
 /** The top-level sites' schedules: child sites follow their parent, never a schedule of their own. */

@@ -36,13 +36,16 @@ export interface FinishFacts {
   serverName: string;
   /** The parent site that asked for this sync. */
   parent: string | undefined;
+  /** A child site's: the parent's content version it now holds (ConfigMgr shows that, not a counter of its own). */
+  parentVersion: number | undefined;
 }
 
 /** Ends the run succeeded (6702, and ConfigMgr's lines), or throws its failure when revisions failed. */
 export function finishRun(facts: FinishFacts): void {
   const { database, store, run, log, config } = facts;
   const outcome = completedOutcome(run.failures.length, facts.plan.fetch.length);
-  const contentVersion = (readSetting<number>(database, SYNC_KEYS.contentVersion) ?? 0) + (outcome.outcome === 'succeeded' ? 1 : 0);
+  const ownVersion = readSetting<number>(database, SYNC_KEYS.contentVersion) ?? 0;
+  const contentVersion = outcome.outcome !== 'succeeded' ? ownVersion : (facts.parentVersion ?? ownVersion + 1);
   const now = facts.now();
   const nowIso = now.toISOString();
   let ruleExpired = 0;

@@ -31,6 +31,8 @@ export interface SyncContext {
   clientSettings?: ClientSettings;
   /** The settings this sync follows; a child site's come from the top-level site, its source is its parent. */
   loadConfig?: () => Promise<EffectiveConfig>;
+  /** A child site's: the parent's content version now, which the child holds once this run succeeds. */
+  parentContentVersion?: () => number;
   /**
    * Fetch metadata in a worker thread of its own (the built fetch-worker.js), so parsing and compression run beside
    * the engine's writes; without it (running from source) the in-thread client fetches.

@@ -49,6 +49,8 @@ class Synchronization {
   private upstream: UpstreamSession | undefined;
   private config!: EffectiveConfig;
   private appliedAny = false;
+  /** The parent's content version when a child's run started: what the child holds if it succeeds. */
+  private parentVersion: number | undefined;
   /** Whether this run set the repository's indexes aside, to build them at its end. */
   private indexesDeferred = false;
 
@@ -73,6 +75,7 @@ class Synchronization {
       configError = error;
     }
     try {
+      this.parentVersion = this.context.parentContentVersion?.();
       this.begin();
       if (configError !== undefined) throw configError;
       for (const line of WAKEUP[this.request.trigger]) log.write(line);
@@ -148,6 +151,7 @@ class Synchronization {
       site: this.context.site,
       serverName: this.upstream!.serverName,
       parent: this.request.parent,
+      parentVersion: this.parentVersion,
     });
     this.progress.report(1, 1);
   }

@@ -89,6 +89,28 @@ describe('site hierarchy', () => {
     expect(await snapshot(engine, 'SE1')).toEqual(await snapshot(engine, 'CEN'));
   });
 
+  it("gives a child its parent's content version, the one it holds, not a counter of its own (as ConfigMgr shows it)", async () => {
+    const upstream = await fixture.service({ updates: 40 });
+    const engine = await fixture.engine(fixture.tempDir());
+    await fixture.configure(engine, upstream.url);
+    for (const kind of ['full', 'delta'] as const) {
+      const done = finished(engine, ['CEN']);
+      await engine.call('runSynchronization', { site: 'CEN', kind, trigger: 'manual', wait: false });
+      await done;
+    }
+    // A child added later: its first sync is its own first, but it copies what CEN holds at version 3.
+    await engine.call('addSite', { code: 'PR1', name: 'Primary 1', parent: 'CEN' });
+    const all = finished(engine, ['CEN', 'PR1']);
+    await engine.call('runSynchronization', { site: 'CEN', kind: 'delta', trigger: 'manual', wait: false });
+    await all;
+    const view = await engine.call('getHierarchy', {});
+    expect(view.find((entry) => entry.site.code === 'CEN')).toMatchObject({ contentVersion: 3, parentContentVersion: null });
+    expect(view.find((entry) => entry.site.code === 'PR1')).toMatchObject({ contentVersion: 3, parentContentVersion: 3, drift: false });
+    const { readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    expect(readFileSync(join(engine.folder.logsDir, 'PR1', 'wsyncmgr.log'), 'utf8')).toContain('Successfully synced site with parent CEN, version 3');
+  });
+
   it('refuses a manual sync on a child site, with the reason', async () => {
     const { engine } = await hierarchy();
     await expect(engine.call('runSynchronization', { site: 'PR1', kind: 'delta', trigger: 'manual', wait: false })).rejects.toMatchObject({

@@ -4,7 +4,17 @@
  * carry any call of this map unchanged.
  */
 import { z } from 'zod';
-import { ConsoleInfoSchema, EngineStatusSchema, SiteCodeSchema, SiteSchema, SupConfigSchema, SyncKindSchema, SyncRunSchema, SyncTriggerSchema } from './domain';
+import {
+  ConsoleInfoSchema,
+  EngineStatusSchema,
+  RunErrorSchema,
+  SiteCodeSchema,
+  SiteSchema,
+  SupConfigSchema,
+  SyncKindSchema,
+  SyncRunSchema,
+  SyncTriggerSchema,
+} from './domain';
 import { SyncScheduleSchema } from './schedule/schedule-model';
 
 const NoParams = z.object({}).strict();
@@ -134,7 +144,7 @@ export const SyncStatusRowSchema = z.object({
   progress: z.object({ phase: z.string(), percent: z.number() }).nullable(),
   lastSuccess: z.string().nullable(),
   lastAttempt: z.object({ at: z.string(), outcome: z.string(), kind: SyncKindSchema, trigger: SyncTriggerSchema }).nullable(),
-  lastError: z.object({ code: z.string(), message: z.string() }).nullable(),
+  lastError: RunErrorSchema.nullable(),
   contentVersion: z.number().int(),
   parentContentVersion: z.number().int().nullable(),
   nextScheduled: z.string().nullable(),

@@ -182,6 +182,20 @@ export const ListedCountsSchema = z.object({
 });
 export type ListedCounts = z.infer<typeof ListedCountsSchema>;
 
+/** How a run that did not succeed ended. */
+export const RunErrorSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  /** The first update the run could not synchronize, when its failure is one of updates. */
+  update: z.object({ id: z.string(), revision: z.number().int(), title: z.string().nullable() }).nullable(),
+  /**
+   * The run before it failed the same way (the same code, and the same update when one is named): it will fail
+   * again until the cause is fixed, so the console says so instead of promising that the next sync fetches the rest.
+   */
+  again: z.boolean(),
+});
+export type RunError = z.infer<typeof RunErrorSchema>;
+
 export const SyncRunSchema = z.object({
   runId: z.number().int(),
   site: SiteCodeSchema,
@@ -200,7 +214,7 @@ export const SyncRunSchema = z.object({
   anchorAfter: z.string().nullable(),
   fullReason: z.string().nullable(),
   warnings: z.array(z.string()),
-  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  error: RunErrorSchema.nullable(),
   /** A site's latest run that failed: when the automatic retry runs (null for every other run). */
   nextRetry: z.string().nullable(),
 });

@@ -166,7 +166,8 @@ const ENTRIES: ErrorExplanation[] = [
   {
     code: 'UPDATES_FAILED',
     meaning: 'Some updates could not be synchronized; the others were stored.',
-    check: 'The lines "Failed to sync update" name each update and why; the next synchronization fetches exactly those again.',
+    check:
+      'The lines "Failed to sync update" in wsyncmgr.log name each update and why. Each synchronization asks for exactly those again; when the reason is on the upstream server (no metadata, a file it cannot send), it fails the same way until that server is fixed or stops offering the update.',
   },
   {
     code: 'SAVE_FAILED',

@@ -3,7 +3,7 @@
  * Repository lists updates, with the revisions written (bundled updates included) said beside, so the numbers a
  * person compares always agree.
  */
-import type { SyncRun } from './domain';
+import type { RunError, SyncRun } from './domain';
 import { errorsIn } from './error-lookup';
 import { atAndIn } from './time-text';
 
@@ -34,16 +34,23 @@ export function describeChanges(run: Pick<SyncRun, 'counts' | 'listed'>): string
  * A failed run for people: what failed, what to check, that the batches applied before it are kept, and when the
  * automatic retry runs.
  */
-export function describeFailure(run: Pick<SyncRun, 'counts' | 'listed' | 'error' | 'nextRetry'>, now: number, options: { again?: boolean } = {}): string {
-  const error = run.error ?? { code: 'UNKNOWN', message: 'unknown error' };
+export function describeFailure(run: Pick<SyncRun, 'counts' | 'listed' | 'error' | 'nextRetry'>, now: number): string {
+  const error = run.error ?? { code: 'UNKNOWN', message: 'unknown error', update: null, again: false };
   const parts = [`${error.message.replace(/\.$/, '')} (${error.code}).`];
   const [explained] = errorsIn(`${error.code} ${error.message}`);
   if (explained !== undefined) parts.push(explained.check);
   const applied = run.listed.new + run.listed.modified + run.listed.expired + run.listed.removed;
   // Failing the same way as the sync before, the next one will too: it is not told it will fetch the rest.
-  if (options.again === true) parts.push('It failed the same way last time: it will fail again until the cause is fixed.');
+  if (error.again) parts.push(`${recurrence(error)} It will fail again until the cause is fixed.`);
   else if (applied > 0)
     parts.push(`The ${n(applied)} update${applied === 1 ? '' : 's'} applied before it ${applied === 1 ? 'is' : 'are'} kept; the next sync fetches the rest.`);
   if (run.nextRetry !== null) parts.push(`Will retry ${atAndIn(run.nextRetry, now)}.`);
   return parts.join(' ');
+}
+
+/** That a failure is the same as the last one's, naming the update it failed on again. */
+export function recurrence(error: RunError): string {
+  if (error.update === null) return 'It failed the same way last time.';
+  const { id, revision, title } = error.update;
+  return `It failed on the same update last time: ${title === null ? `update ${id}` : `"${title}" (${id})`}, revision ${revision}.`;
 }

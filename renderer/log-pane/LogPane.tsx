@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState, type CSSProperties } from 'react';
 import { useConsoleStore } from '../store/console-store';
 import { useFixedRowWindow } from '../virtual/fixed-row-window';
 import type { LogBuffer } from './log-buffer';
-import { isSelected, logViewOf } from './log-view';
+import { isSelected, logViewOf, type LogView } from './log-view';
 import { LogColumnHeader, useLogColumns } from './log-columns';
 import { ErrorLookupBox, LogEntryDetails } from './LogEntryDetails';
 import { LogRow, ROW_HEIGHT } from './LogRow';
@@ -43,6 +43,12 @@ export function LogPane({ site }: { site: string | undefined }) {
   const onScroll = useLogFollow({ rows, view, count, following, setFollowing, version });
   const lines = useLogSelection({ view, buffer, count, rows, highlight, setFollowing });
   const { selection } = lines;
+  // A new run's lines follow; a line selected in an earlier run would stay in the details strip beside them.
+  const running = useConsoleStore((state) => site !== undefined && state.progress[site] !== undefined);
+  const { clear } = lines;
+  useEffect(() => {
+    if (running) clear();
+  }, [running, clear]);
 
   const visible = [];
   for (let index = rows.first; index <= rows.last && index < count; index++) {
@@ -59,7 +65,8 @@ export function LogPane({ site }: { site: string | undefined }) {
       />,
     );
   }
-  const focused = selection === undefined ? undefined : buffer.atSeq(selection.focus);
+  // Only a line the view still lists (not one the filter now hides) is shown in full.
+  const focused = selection === undefined || !listed(view, selection.focus) ? undefined : buffer.atSeq(selection.focus);
 
   return (
     <section className="log-pane" aria-label="Sync log">
@@ -102,15 +109,24 @@ export function LogPane({ site }: { site: string | undefined }) {
           <div className="log-lines" ref={rows.ref} onScroll={onScroll} onKeyDown={lines.onKeyDown} tabIndex={0} role="rowgroup" aria-live="off">
             <div style={{ height: rows.totalHeight, position: 'relative' }}>{visible}</div>
           </div>
-          {!following && pausedAt === undefined && (
-            <button type="button" className="jump-to-latest" onClick={() => setFollowing(true)}>
-              Jump to latest ↓
-            </button>
-          )}
+        </div>
+      )}
+      {/* A strip of its own below the lines, never over them: floating, it hid the Date/Time column. */}
+      {count > 0 && !following && pausedAt === undefined && (
+        <div className="jump-to-latest-bar">
+          <span className="muted">Not following new lines.</span>
+          <button type="button" className="jump-to-latest" onClick={() => setFollowing(true)}>
+            Jump to latest ↓
+          </button>
         </div>
       )}
       {focused !== undefined && <LogEntryDetails text={focused.text} />}
       <ErrorLookupBox />
     </section>
   );
+}
+
+function listed(view: LogView, seq: number): boolean {
+  const index = view.indexOfSeq(seq);
+  return index < view.length && view.seqAt(index) === seq;
 }

@@ -1,4 +1,4 @@
-import { useEffect, useState, type KeyboardEvent, type MouseEvent } from 'react';
+import { useCallback, useEffect, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import { useConsoleStore } from '../store/console-store';
 import type { FixedRowWindow } from '../virtual/fixed-row-window';
 import { copyToClipboard } from './clipboard';
@@ -106,5 +106,6 @@ export function useLogSelection({ view, buffer, count, rows, highlight, setFollo
     selection === undefined
       ? 0
       : view.indexOfSeq(Math.max(selection.anchor, selection.focus) + 1) - view.indexOfSeq(Math.min(selection.anchor, selection.focus));
-  return { selection, selectedCount, copySelection, findHighlighted, highlighted, hasNeedle: needle !== '', onKeyDown, onLineClick };
+  const clear = useCallback(() => setSelection(undefined), []);
+  return { selection, clear, selectedCount, copySelection, findHighlighted, highlighted, hasNeedle: needle !== '', onKeyDown, onLineClick };
 }

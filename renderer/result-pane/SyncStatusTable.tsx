@@ -1,5 +1,8 @@
 import { useEffect, useState } from 'react';
 import type { SyncStatusRow } from '../../shared/contract';
+import type { RunError } from '../../shared/domain';
+import { errorsIn } from '../../shared/error-lookup';
+import { recurrence } from '../../shared/sync-counts';
 import { errorText } from '../../shared/errors';
 import { atAndIn } from '../../shared/time-text';
 import { useConsoleStore } from '../store/console-store';
@@ -60,7 +63,9 @@ export function SyncStatusTable() {
               <td>
                 {row.lastAttempt === null ? '' : `${row.lastAttempt.outcome} (${row.lastAttempt.kind}, ${row.lastAttempt.trigger}) ${when(row.lastAttempt.at)}`}
               </td>
-              <td title={row.lastError?.message}>{row.lastError === null ? '' : `${row.lastError.code}: ${row.lastError.message}`}</td>
+              <td className="last-error" title={row.lastError?.message}>
+                {row.lastError === null ? '' : <LastError error={row.lastError} />}
+              </td>
               <td>{row.parentContentVersion === null ? row.contentVersion : `${row.contentVersion} (parent ${row.parentContentVersion})`}</td>
               <td>{when(row.nextScheduled)}</td>
               <td>{row.nextRetry === null || Date.parse(row.nextRetry) <= now ? '' : atAndIn(row.nextRetry, now)}</td>
@@ -69,5 +74,18 @@ export function SyncStatusTable() {
         })}
       </tbody>
     </table>
+  );
+}
+
+/** The last error, and when it is the same as the run before's, that it recurs (naming the update) and what to check. */
+function LastError({ error }: { error: RunError }) {
+  const [explained] = errorsIn(`${error.code} ${error.message}`);
+  return (
+    <>
+      {error.again && <strong className="recurring-failure">Fails again until fixed. </strong>}
+      {`${error.code}: ${error.message}`}
+      {error.again && <span className="muted"> {recurrence(error)}</span>}
+      {error.again && explained !== undefined && <span> What to do: {explained.check}</span>}
+    </>
   );
 }

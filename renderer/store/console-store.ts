@@ -11,9 +11,6 @@ import { repositorySlice } from './repository-slice';
 import { siteSlice } from './site-slice';
 import { syncSlice } from './sync-slice';
 
-/** The code each site's last synchronization failed with, to tell a failure that repeats from a new one. */
-const lastFailure = new Map<string, string>();
-
 export type { ConsoleState, Dialog, Notice, RepositoryFolders, RepositoryView, StatusFilter } from './console-state';
 export { LOG_BUFFER_LINES } from './log-slice';
 export { REPOSITORY_PAGE_SIZE } from './repository-slice';
@@ -58,11 +55,8 @@ const eventSlice: Slice<EventSlice> = (set, get) => ({
         const run = event.payload;
         set({ progress: { ...get().progress, [run.site]: undefined } });
         const topic = `sync:${run.site}`;
-        const again = run.outcome === 'failed' && run.error !== null && lastFailure.get(run.site) === run.error.code;
-        if (run.outcome === 'failed' && run.error !== null) lastFailure.set(run.site, run.error.code);
-        else if (run.outcome === 'succeeded') lastFailure.delete(run.site);
         if (run.outcome === 'failed') {
-          const text = `Synchronization of ${run.site} failed${again ? ' again' : ''}: ${describeFailure(run, Date.now(), { again })}`;
+          const text = `Synchronization of ${run.site} failed${run.error?.again === true ? ' again' : ''}: ${describeFailure(run, Date.now())}`;
           get().notify('error', text, topic);
           showDesktopNotification('Software update synchronization failed', text);
         } else if (run.outcome === 'succeeded') {

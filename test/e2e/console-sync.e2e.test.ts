@@ -947,6 +947,43 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
     await page.screenshot({ path: screenshotPath('import-catalog-done') });
   });
 
+  it('tells a failure that recurs: the toast and Synchronization Status name the update and say it will fail again', async () => {
+    const catalog = SampleCatalog.generate({ updates: 40, seed: 5 });
+    const service = new UpstreamService({ catalog });
+    services.push(service);
+    const url = await service.listen();
+    // One the site's default products and classifications keep.
+    const withheld = catalog.updates.find(
+      (update) => update.product.name === 'Windows 11' && update.classificationName === 'Security Updates' && update.parentId === undefined,
+    )!.id;
+    service.injectFault({ kind: 'withhold', updateId: withheld, times: 1_000 });
+    await openConsole({ source: url });
+    const run = async () => (await openMenu('Update Repository')).getByRole('menuitem', { name: 'Run Synchronization' }).click();
+    await run();
+    const notices = page.getByLabel('Notifications');
+    const first = notices.getByText(/^Synchronization of CEN failed: /);
+    await first.waitFor();
+    await expect(first.textContent()).resolves.toContain(`update ${withheld}`);
+    await run();
+    const again = notices.getByText(/^Synchronization of CEN failed again: /);
+    await again.waitFor();
+    const text = (await again.textContent())!;
+    expect(text).toContain(`It failed on the same update last time: update ${withheld}`);
+    expect(text).toContain('It will fail again until the cause is fixed.');
+    expect(text).not.toContain('the next sync fetches the rest');
+    // One notice for the site, not two with two retry times.
+    await expect(notices.getByText(/^Synchronization of CEN failed/).count()).resolves.toBe(1);
+
+    await page.getByRole('treeitem', { name: 'Monitoring', exact: true }).click();
+    await page.keyboard.press('ArrowRight');
+    await page.getByRole('treeitem', { name: 'Synchronization Status', exact: true }).click();
+    const row = page.getByRole('table', { name: 'Synchronization Status' }).getByRole('row', { name: /CEN - Central Site/ });
+    const cell = row.locator('td.last-error');
+    await cell.getByText('Fails again until fixed.').waitFor();
+    await expect(cell.textContent()).resolves.toMatch(new RegExp(`UPDATES_FAILED: .*It failed on the same update last time: update ${withheld}.*What to do: `));
+    await page.screenshot({ path: screenshotPath('sync-status-recurring-failure') });
+  });
+
   it('shows a failed synchronization in the tree, the status bar and the hierarchy, with the retry counting down', async () => {
     // An upstream that answers every GetConfigData with InternalServerError (a fault the protocol says must stop it):
     // the sync fails at once, and its automatic retry is scheduled.

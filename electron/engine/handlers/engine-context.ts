@@ -81,7 +81,11 @@ export function engineContext(parts: EngineParts): EngineContext {
       // folder, so nobody else runs it (a command's engine says so without writing it).
       return listRuns(parts.sites.database(site), site, limit).map((run) =>
         run.outcome === 'running' && !parts.syncs.isRunning(site)
-          ? { ...run, outcome: 'interrupted', error: { code: 'INTERRUPTED', message: 'The engine stopped during this synchronization' } }
+          ? {
+              ...run,
+              outcome: 'interrupted',
+              error: { code: 'INTERRUPTED', message: 'The engine stopped during this synchronization', update: null, again: false },
+            }
           : run,
       );
     },

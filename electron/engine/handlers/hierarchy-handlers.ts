@@ -33,7 +33,7 @@ function syncStatus(engine: EngineContext): SyncStatusRow[] {
         progress: null,
         lastSuccess: null,
         lastAttempt: null,
-        lastError: { code: 'DATABASE_DAMAGED', message: site.health.message ?? 'The site database is damaged' },
+        lastError: { code: 'DATABASE_DAMAGED', message: site.health.message ?? 'The site database is damaged', update: null, again: false },
         contentVersion: 0,
         parentContentVersion: null,
         nextScheduled: null,

@@ -59,7 +59,7 @@ function toRun(site: SiteCode, row: Row): SyncRun {
     anchorAfter: row.anchor_after === null ? null : String(row.anchor_after),
     fullReason: row.full_reason === null ? null : String(row.full_reason),
     warnings: !failed && message !== null ? message.split('\n') : [],
-    error: failed ? { code: String(row.error_code ?? 'UNKNOWN'), message: message ?? '' } : null,
+    error: failed ? { code: String(row.error_code ?? 'UNKNOWN'), message: message ?? '', update: null, again: false } : null,
     nextRetry: null,
   };
 }
@@ -129,11 +129,43 @@ export function runOutcome(site: SiteDatabase, runId: number): SyncRun['outcome'
 export function readRun(site: SiteDatabase, code: SiteCode, runId: number): SyncRun {
   const [row] = selectRows(site.db, 'SELECT * FROM sync_run WHERE run_id = ?', [runId]);
   if (row === undefined) throw new ApiError('NOT_FOUND', `Site ${code} has no synchronization number ${runId}.`);
-  return toRun(code, row);
+  return withFailureFacts(site, toRun(code, row));
 }
 
 export function listRuns(site: SiteDatabase, code: SiteCode, limit: number): SyncRun[] {
-  return selectRows(site.db, 'SELECT * FROM sync_run ORDER BY run_id DESC LIMIT ?', [limit]).map((row) => toRun(code, row));
+  return selectRows(site.db, 'SELECT * FROM sync_run ORDER BY run_id DESC LIMIT ?', [limit]).map((row) => withFailureFacts(site, toRun(code, row)));
+}
+
+/**
+ * A failed run's failed update (the first by ID, or the first that failed in the run before too) and whether it failed
+ * as the run before did.
+ */
+function withFailureFacts(site: SiteDatabase, run: SyncRun): SyncRun {
+  if (run.outcome !== 'failed' || run.error === null) return run;
+  // The run before that ended (a cancelled one says nothing about the cause; a running one has not ended).
+  const [previous] = selectRows(
+    site.db,
+    "SELECT run_id, outcome, error_code FROM sync_run WHERE run_id < ? AND outcome IN ('succeeded', 'failed', 'interrupted') ORDER BY run_id DESC LIMIT 1",
+    [run.runId],
+  );
+  const sameCode = previous !== undefined && previous.outcome === 'failed' && String(previous.error_code) === run.error.code;
+  const repeated = sameCode ? failedUpdate(site, run.runId, Number(previous.run_id)) : null;
+  const update = repeated ?? failedUpdate(site, run.runId);
+  // A failure of updates recurs when one of them failed before too; any other when its code is the same.
+  const again = sameCode && (update === null || repeated !== null);
+  return { ...run, error: { ...run.error, update, again } };
+}
+
+function failedUpdate(site: SiteDatabase, runId: number, alsoInRun?: number): { id: string; revision: number; title: string | null } | null {
+  const [row] = selectRows(
+    site.db,
+    `SELECT f.update_id, f.revision, u.title FROM sync_failure f LEFT JOIN software_update u ON u.update_id = f.update_id
+     WHERE f.run_id = ?${alsoInRun === undefined ? '' : ' AND f.update_id IN (SELECT update_id FROM sync_failure WHERE run_id = ?)'}
+     ORDER BY f.update_id LIMIT 1`,
+    alsoInRun === undefined ? [runId] : [runId, alsoInRun],
+  );
+  if (row === undefined) return null;
+  return { id: String(row.update_id), revision: Number(row.revision), title: row.title === null ? null : String(row.title) };
 }
 
 /** What one run changed, update by update (bundled updates only when asked). */

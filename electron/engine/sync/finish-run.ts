@@ -43,7 +43,7 @@ export interface FinishFacts {
 /** Ends the run succeeded (6702, and ConfigMgr's lines), or throws its failure when revisions failed. */
 export function finishRun(facts: FinishFacts): void {
   const { database, store, run, log, config } = facts;
-  const outcome = completedOutcome(run.failures.length, facts.plan.fetch.length);
+  const outcome = completedOutcome(run.failures, facts.plan.fetch.length);
   const ownVersion = readSetting<number>(database, SYNC_KEYS.contentVersion) ?? 0;
   const contentVersion = outcome.outcome !== 'succeeded' ? ownVersion : (facts.parentVersion ?? ownVersion + 1);
   const now = facts.now();

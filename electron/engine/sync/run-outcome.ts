@@ -13,6 +13,7 @@ import type { TraceLogWriter } from '../log/trace-log-writer';
 import { SiteSaveError } from '../storage/save-error';
 import type { SiteDatabase } from '../storage/site-database';
 import { UpstreamError } from '../upstream/client/upstream-error';
+import type { MetadataFailure } from '../upstream/client/upstream-client';
 import type { RunRecord } from './run-record';
 import { formatSyncTime } from './wsyncmgr-wording';
 
@@ -49,14 +50,21 @@ export function endOf(error: unknown, signal: AbortSignal, phase: SyncPhase): Ru
 }
 
 /** A run that went to its end: it succeeds only when no revision failed; otherwise the failure it ends with. */
-export function completedOutcome(failed: number, setOutToFetch: number): { outcome: 'succeeded' } | { outcome: 'failed'; failure: SyncFailure } {
-  if (failed === 0) return { outcome: 'succeeded' };
+export function completedOutcome(
+  failures: readonly MetadataFailure[],
+  setOutToFetch: number,
+): { outcome: 'succeeded' } | { outcome: 'failed'; failure: SyncFailure } {
+  const [first] = failures;
+  if (first === undefined) return { outcome: 'succeeded' };
+  // The update is named: "some of the updates" alone sends the administrator to the log to find which.
+  const reason = first.message.replace(/\.$/, '').replace(`Update ${first.updateId}: `, '');
+  const which = `${failures.length === 1 ? 'update' : 'the first'} ${first.updateId} (revision ${first.revision}): ${reason}`;
   return {
     outcome: 'failed',
     failure: new SyncFailure(
       'UPDATES_FAILED',
       'CWSyncMgr::DoSync',
-      `Failed to sync some of the updates (${failed} of ${setOutToFetch} could not be synchronized)`,
+      `Failed to sync some of the updates (${failures.length} of ${setOutToFetch} could not be synchronized); ${which}`,
     ),
   };
 }

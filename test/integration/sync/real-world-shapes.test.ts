@@ -153,7 +153,11 @@ describe("Microsoft Update's shapes", () => {
     const hostile = service.churn({ extreme: { depth: MAX_XML_DEPTH + 44 } }).added[0]!;
     const failed = await fixture.sync(engine, 'delta');
     expect(failed).toMatchObject({ outcome: 'failed', counts: { failed: 1 }, error: { code: 'UPDATES_FAILED' } });
-    expect(failed.error!.message).toMatch(/^Failed to sync some of the updates \(1 of \d+ could not be synchronized\)$/);
+    expect(failed.error!.message).toMatch(
+      new RegExp(
+        `^Failed to sync some of the updates \\(1 of \\d+ could not be synchronized\\); update ${hostile} \\(revision \\d+\\): .*nested deeper than ${MAX_XML_DEPTH} levels`,
+      ),
+    );
     expect(await storedRevisions(engine)).toEqual(offeredRevisions(catalog).filter((line) => !line.startsWith(hostile)));
     for (const id of neighbours) expect((await storedRevisions(engine)).some((line) => line.startsWith(id))).toBe(true);
     const log = readFileSync(join(engine.folder.logsDir, 'CEN', 'wsyncmgr.log'), 'utf8');

@@ -48,7 +48,12 @@ describe('an update that cannot be fetched', () => {
     service.injectFault({ kind: 'withhold', updateId: missing, times: 1_000 });
     const failed = await fixture.sync(engine, 'full');
     expect(failed).toMatchObject({ outcome: 'failed', counts: { failed: 1 }, error: { code: 'UPDATES_FAILED' } });
-    expect(failed.error!.message).toMatch(/^Failed to sync some of the updates \(1 of \d+ could not be synchronized\)$/);
+    expect(failed.error!.message).toMatch(
+      new RegExp(
+        `^Failed to sync some of the updates \\(1 of \\d+ could not be synchronized\\); update ${missing} \\(revision \\d+\\): the upstream server returned no metadata`,
+      ),
+    );
+    expect(failed.error).toMatchObject({ update: { id: missing, title: null }, again: false });
     // The anchor did not move past what was missed.
     expect(failed.anchorAfter).toBeNull();
     expect((await engine.call('querySyncHistory', { site: 'CEN', limit: 1 }))[0]!.anchorBefore).toBe(anchor[0]!.anchorAfter);
@@ -99,6 +104,32 @@ describe('an update that cannot be fetched', () => {
     const next = await fixture.sync(engine, 'delta');
     expect(next).toMatchObject({ outcome: 'succeeded', counts: { new: 1, failed: 0 } });
     expect(await storedRevisions(engine)).toEqual(offeredRevisions(catalog));
+  });
+});
+
+describe('a failure that recurs', () => {
+  it('is told as such, naming the update, when the next sync fails on the same update, and not when another one fails', async () => {
+    const { service, url } = await fixture.service({ updates: 120, seed: 19 });
+    const engine = await fixture.engine(fixture.tempDir());
+    await fixture.configure(engine, url);
+    expect((await fixture.sync(engine, 'full')).outcome).toBe('succeeded');
+    const { added } = service.churn({ add: 4 });
+    service.injectFault({ kind: 'withhold', updateId: added[1]!, times: 1_000 });
+    const first = await fixture.sync(engine, 'delta');
+    expect(first.error).toMatchObject({ code: 'UPDATES_FAILED', update: { id: added[1] }, again: false });
+    const second = await fixture.sync(engine, 'delta');
+    expect(second.error).toMatchObject({ code: 'UPDATES_FAILED', update: { id: added[1] }, again: true });
+    // History and Synchronization Status read the same facts.
+    expect((await engine.call('querySyncHistory', { site: 'CEN', limit: 1 }))[0]!.error).toEqual(second.error);
+    const [status] = await engine.call('getSyncStatus', {});
+    expect(status!.lastError).toEqual(second.error);
+
+    // Another update fails now: a new failure, not the same one again.
+    service.clearFaults();
+    const { added: later } = service.churn({ add: 2 });
+    service.injectFault({ kind: 'withhold', updateId: later[0]!, times: 1_000 });
+    const third = await fixture.sync(engine, 'delta');
+    expect(third.error).toMatchObject({ code: 'UPDATES_FAILED', update: { id: later[0] }, again: false });
   });
 });
 

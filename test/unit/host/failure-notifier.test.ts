@@ -17,7 +17,10 @@ describe('desktop notifications from the shell', () => {
     emit({ name: 'syncFinished', payload: run('succeeded') });
     emit({ name: 'syncFinished', payload: run('cancelled') });
     emit({ name: 'progress', payload: { site: 'PR1', phase: 'metadata', done: 1, total: 2, percent: 50, etaMs: null } });
-    emit({ name: 'syncFinished', payload: run('failed', { code: 'UPSTREAM_UNREACHABLE', message: 'The upstream server did not answer.' }) });
+    emit({
+      name: 'syncFinished',
+      payload: run('failed', { code: 'UPSTREAM_UNREACHABLE', message: 'The upstream server did not answer.', update: null, again: false }),
+    });
     expect(shown).toEqual([
       { title: 'Synchronization of PR1 failed', body: 'Full synchronization (schedule): The upstream server did not answer (UPSTREAM_UNREACHABLE).' },
     ]);

@@ -63,17 +63,20 @@ describe('console store', () => {
       site: 'CEN',
       outcome: 'failed',
       listed: { new: 40, modified: 0, expired: 0, removed: 0 },
-      error: { code: 'UPDATES_FAILED', message: '1 update could not be synchronized' },
+      error: { code: 'UPDATES_FAILED', message: '1 update could not be synchronized', update: { id: 'a1b2', revision: 200, title: null }, again: false },
       nextRetry: '2026-11-23T03:01:00Z',
     });
     const send = (run: typeof failed) => useConsoleStore.getState().handleEvent({ name: 'syncFinished', payload: run });
     send(failed);
     expect(useConsoleStore.getState().notices).toMatchObject([{ kind: 'error', text: expect.stringContaining('the next sync fetches the rest') }]);
-    // The same failure again: told as such, never promising the rest; one notice, with the new retry time only.
-    send({ ...failed, runId: 8, nextRetry: '2026-11-23T05:01:00Z' });
+    // The same failure again (the engine says so): told as such, naming the update, never promising the rest; one
+    // notice, with the new retry time only.
+    send({ ...failed, runId: 8, nextRetry: '2026-11-23T05:01:00Z', error: { ...failed.error!, again: true } });
     const [notice, ...others] = useConsoleStore.getState().notices;
     expect(others).toEqual([]);
-    expect(notice!.text).toMatch(/^Synchronization of CEN failed again: .*It failed the same way last time: it will fail again until the cause is fixed\./);
+    expect(notice!.text).toMatch(
+      /^Synchronization of CEN failed again: .*It failed on the same update last time: update a1b2, revision 200\. It will fail again until the cause is fixed\./,
+    );
     expect(notice!.text).not.toContain('the next sync fetches the rest');
     // Another site's notices are its own.
     send({ ...failed, site: 'PR1' });

@@ -20,7 +20,7 @@ describe('what a sync changed, in words', () => {
       {
         counts,
         listed: { ...listed, new: 6200 },
-        error: { code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:8530' },
+        error: { code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:8530', update: null, again: false },
         nextRetry: '2026-11-29T14:58:00Z',
       },
       now,
@@ -29,12 +29,18 @@ describe('what a sync changed, in words', () => {
     expect(text).toContain('The 6,200 updates applied before it are kept; the next sync fetches the rest.');
     expect(text).toMatch(/Will retry at .*\d\d:\d\d( [AP]M)?, in 58 min\.$/);
     // A code Error Lookup does not know is told as it is; one it knows says what to do.
-    expect(describeFailure({ counts, listed: { ...listed, new: 0 }, error: { code: 'SOMETHING_NEW', message: 'Off.' }, nextRetry: null }, now)).toBe(
-      'Off (SOMETHING_NEW).',
-    );
-    expect(describeFailure({ counts, listed: { ...listed, new: 0 }, error: { code: 'SOURCE_DISABLED', message: 'Off.' }, nextRetry: null }, now)).toBe(
-      'Off (SOURCE_DISABLED). Import a catalog (Import Catalog… on the Software Update Point), or choose a source in its Sync Settings.',
-    );
+    expect(
+      describeFailure(
+        { counts, listed: { ...listed, new: 0 }, error: { code: 'SOMETHING_NEW', message: 'Off.', update: null, again: false }, nextRetry: null },
+        now,
+      ),
+    ).toBe('Off (SOMETHING_NEW).');
+    expect(
+      describeFailure(
+        { counts, listed: { ...listed, new: 0 }, error: { code: 'SOURCE_DISABLED', message: 'Off.', update: null, again: false }, nextRetry: null },
+        now,
+      ),
+    ).toBe('Off (SOURCE_DISABLED). Import a catalog (Import Catalog… on the Software Update Point), or choose a source in its Sync Settings.');
   });
 
   it('rounds a countdown up, so it never says 0 before the time', () => {

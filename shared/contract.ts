@@ -209,6 +209,8 @@ export const ComponentStatusSchema = z.object({
   last24Hours: SeverityCountsSchema,
   last7Days: SeverityCountsSchema,
   lastMessageAt: z.string().nullable(),
+  /** When an administrator last reset the counts (Reset Counts): they count the messages since then. */
+  countsSince: z.string().nullable(),
 });
 export type ComponentStatus = z.infer<typeof ComponentStatusSchema>;
 
@@ -384,6 +386,11 @@ export const apiMethods = {
   /** Stops a running export, or the check of a file being imported (the import's sync is cancelled as any sync is). */
   cancelCatalogTransfer: { params: SiteParams, result: z.object({ cancelled: z.boolean() }) },
   getComponentStatus: { params: SiteParams, result: z.array(ComponentStatusSchema) },
+  /** Component Status's Reset Counts: the administrator acknowledged what the counts said. */
+  resetComponentCounts: {
+    params: z.object({ site: SiteCodeSchema, component: z.string().min(1).max(100) }).strict(),
+    result: z.object({ component: z.string(), countsSince: z.string() }),
+  },
   queryStatusMessages: {
     params: z.object({ site: SiteCodeSchema, limit: z.number().int().min(1).max(1000).default(100) }).strict(),
     result: z.array(StatusMessageSchema),

@@ -21,7 +21,9 @@ export function ComponentStatus({ site }: { site: string }) {
   const select = useConsoleStore((state) => state.select);
   const expandAll = useConsoleStore((state) => state.expandAll);
   const setStatusFilter = useConsoleStore((state) => state.setStatusFilter);
+  const notify = useConsoleStore((state) => state.notify);
   const [rows, setRows] = useState<ComponentRow[] | { error: string } | undefined>();
+  const [resets, setResets] = useState(0);
   useEffect(() => {
     if (api === undefined) return;
     let live = true;
@@ -32,7 +34,7 @@ export function ComponentStatus({ site }: { site: string }) {
     return () => {
       live = false;
     };
-  }, [api, site, hierarchy]);
+  }, [api, site, hierarchy, resets]);
   if (rows === undefined) return <p className="empty">Loading…</p>;
   if ('error' in rows)
     return (
@@ -61,48 +63,70 @@ export function ComponentStatus({ site }: { site: string }) {
       </button>
     );
   };
+  // ConfigMgr's Reset Counts: the administrator has seen the errors, so a recovered component is not left Critical
+  // until they age out of the last 24 hours.
+  const resetCounts = async (component: string) => {
+    try {
+      await api!.resetComponentCounts({ site, component });
+      setResets((value) => value + 1);
+      notify('info', `The counts of ${component} on ${site} start again from now; its messages are kept.`);
+    } catch (error) {
+      notify('error', errorText(error));
+    }
+  };
+  const resetNotes = rows.filter((row) => row.countsSince !== null);
   return (
-    <table className="list-view component-status" aria-label="Component Status">
-      <thead>
-        <tr>
-          <th rowSpan={2}>Status</th>
-          <th rowSpan={2}>Component</th>
-          <th colSpan={3}>Last 24 hours</th>
-          <th colSpan={3}>Last 7 days</th>
-          <th rowSpan={2}>Last status message</th>
-          <th rowSpan={2}>
-            <span className="visually-hidden">Actions</span>
-          </th>
-        </tr>
-        <tr>
-          <th>Errors</th>
-          <th>Warnings</th>
-          <th>Information</th>
-          <th>Errors</th>
-          <th>Warnings</th>
-          <th>Information</th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((row) => (
-          <tr key={row.component} className={row.state === 'critical' ? 'row-error' : row.state === 'warning' ? 'row-warning' : undefined}>
-            <td>{STATE_LABELS[row.state]}</td>
-            <td>{row.component}</td>
-            <td className="number">{count(row.last24Hours.errors, 'E', '24h')}</td>
-            <td className="number">{count(row.last24Hours.warnings, 'W', '24h')}</td>
-            <td className="number">{count(row.last24Hours.information, 'I', '24h')}</td>
-            <td className="number">{count(row.last7Days.errors, 'E', '7d')}</td>
-            <td className="number">{count(row.last7Days.warnings, 'W', '7d')}</td>
-            <td className="number">{count(row.last7Days.information, 'I', '7d')}</td>
-            <td>{row.lastMessageAt === null ? 'none yet' : new Date(row.lastMessageAt).toLocaleString()}</td>
-            <td>
-              <button type="button" onClick={() => show({ severity: 'all', period: 'all' })}>
-                Show Messages
-              </button>
-            </td>
+    <>
+      <table className="list-view component-status" aria-label="Component Status">
+        <thead>
+          <tr>
+            <th rowSpan={2}>Status</th>
+            <th rowSpan={2}>Component</th>
+            <th colSpan={3}>Last 24 hours</th>
+            <th colSpan={3}>Last 7 days</th>
+            <th rowSpan={2}>Last status message</th>
+            <th rowSpan={2}>
+              <span className="visually-hidden">Actions</span>
+            </th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+          <tr>
+            <th>Errors</th>
+            <th>Warnings</th>
+            <th>Information</th>
+            <th>Errors</th>
+            <th>Warnings</th>
+            <th>Information</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <tr key={row.component} className={row.state === 'critical' ? 'row-error' : row.state === 'warning' ? 'row-warning' : undefined}>
+              <td>{STATE_LABELS[row.state]}</td>
+              <td>{row.component}</td>
+              <td className="number">{count(row.last24Hours.errors, 'E', '24h')}</td>
+              <td className="number">{count(row.last24Hours.warnings, 'W', '24h')}</td>
+              <td className="number">{count(row.last24Hours.information, 'I', '24h')}</td>
+              <td className="number">{count(row.last7Days.errors, 'E', '7d')}</td>
+              <td className="number">{count(row.last7Days.warnings, 'W', '7d')}</td>
+              <td className="number">{count(row.last7Days.information, 'I', '7d')}</td>
+              <td className="last-message">{row.lastMessageAt === null ? 'none yet' : new Date(row.lastMessageAt).toLocaleString()}</td>
+              <td className="row-buttons">
+                <button type="button" onClick={() => show({ severity: 'all', period: 'all' })}>
+                  Show Messages
+                </button>
+                <button type="button" title="Count only the messages from now on (they are all kept)" onClick={() => void resetCounts(row.component)}>
+                  Reset Counts
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {resetNotes.map((row) => (
+        <p key={row.component} className="muted">
+          {`${row.component}: counts since ${new Date(row.countsSince!).toLocaleString()} (Reset Counts). Show Messages lists every message.`}
+        </p>
+      ))}
+    </>
   );
 }

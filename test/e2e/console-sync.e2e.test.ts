@@ -1031,6 +1031,14 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
       .first()
       .waitFor();
     await page.screenshot({ path: screenshotPath('component-status-error-details') });
+    // Reset Counts, as ConfigMgr's: acknowledged, the component is OK again; its messages stay.
+    await page.getByRole('treeitem', { name: 'Component Status', exact: true }).click();
+    await component.getByRole('button', { name: 'Reset Counts' }).click();
+    await component.getByRole('cell', { name: 'OK', exact: true }).waitFor();
+    await page.getByText(/^SMS_WSUS_SYNC_MANAGER: counts since .+ \(Reset Counts\)/).waitFor();
+    await page.screenshot({ path: screenshotPath('component-status-reset') });
+    await component.getByRole('button', { name: 'Show Messages' }).click();
+    await page.getByRole('grid', { name: 'Status messages' }).getByRole('gridcell', { name: '6703', exact: true }).waitFor();
     // Alt+Enter on a folder (it has no Properties) leaves it as it is.
     const folder = page.getByRole('treeitem', { name: 'Site Management', exact: true });
     const before = await folder.getAttribute('aria-expanded');

@@ -3,10 +3,14 @@ import { ApiError } from '../../../shared/errors';
 import { SYNC_COMPONENT } from '../log/status-messages';
 import { statusMessagesOf } from '../log/status-messages';
 import { runChanges } from '../storage/runs';
+import { readSetting, writeSetting } from '../storage/settings';
 import { componentStatusCounts } from '../storage/status-messages';
+import { inTransaction } from '../storage/transaction';
 import type { EngineContext, EngineHandlers } from './engine-context';
 
 const NO_MESSAGES = { errors: 0, warnings: 0, information: 0 };
+/** Per component, when Reset Counts was last used (ConfigMgr's counts restart there; the messages are kept). */
+const COUNTS_RESET_KEY = 'componentStatus.countsSince';
 
 /**
  * A site set to "Do not synchronize" is kept current by catalog imports: a synchronization could only fail, and its
@@ -32,6 +36,7 @@ export function syncHandlers(
   | 'querySyncChanges'
   | 'queryStatusMessages'
   | 'getComponentStatus'
+  | 'resetComponentCounts'
 > {
   const { sites, syncs, retries, withNextRetry } = engine;
   return {
@@ -58,7 +63,9 @@ export function syncHandlers(
     getComponentStatus: ({ site }) => {
       const now = engine.now().getTime();
       const since = { day: new Date(now - 24 * 3_600_000).toISOString(), week: new Date(now - 7 * 24 * 3_600_000).toISOString() };
-      const rows = componentStatusCounts(sites.database(site), since);
+      const database = sites.database(site);
+      const resets = readSetting<Record<string, string>>(database, COUNTS_RESET_KEY) ?? {};
+      const rows = componentStatusCounts(database, since, resets);
       // The component reports even before its first message: it is listed, with nothing counted.
       const components = rows.some((row) => row.component === SYNC_COMPONENT)
         ? rows
@@ -69,7 +76,17 @@ export function syncHandlers(
         last24Hours: row.day,
         last7Days: row.week,
         lastMessageAt: row.lastMessageAt,
+        countsSince: resets[row.component] ?? null,
       }));
+    },
+    resetComponentCounts: ({ site, component }) => {
+      const database = sites.database(site);
+      const countsSince = engine.now().toISOString();
+      inTransaction(database, () =>
+        writeSetting(database, COUNTS_RESET_KEY, { ...(readSetting<Record<string, string>>(database, COUNTS_RESET_KEY) ?? {}), [component]: countsSince }),
+      );
+      database.save();
+      return { component, countsSince };
     },
   };
 }

@@ -44,20 +44,26 @@ export interface SeverityCounts {
 
 /**
  * Component Status as ConfigMgr's: per component, its error, warning and information messages since each of the
- * given times (the last 24 hours, the last 7 days), and when it last reported.
+ * given times (the last 24 hours, the last 7 days), and when it last reported. A component whose counts were reset
+ * (Reset Counts) counts only the messages since then: the messages themselves are kept.
  */
 export function componentStatusCounts(
   site: SiteDatabase,
   since: { day: string; week: string },
+  resets: Readonly<Record<string, string>> = {},
 ): Array<{ component: string; day: SeverityCounts; week: SeverityCounts; lastMessageAt: string }> {
   return selectRows(
     site.db,
-    `SELECT component,
-       sum(severity = 'E' AND time >= ?1) AS day_e, sum(severity = 'W' AND time >= ?1) AS day_w, sum(severity = 'I' AND time >= ?1) AS day_i,
-       sum(severity = 'E' AND time >= ?2) AS week_e, sum(severity = 'W' AND time >= ?2) AS week_w, sum(severity = 'I' AND time >= ?2) AS week_i,
+    `WITH reset (component, at) AS (SELECT key, value FROM json_each(?3)),
+     counted AS (
+       SELECT m.component, m.severity, m.time, m.time >= max(?1, coalesce(r.at, '')) AS in_day, m.time >= max(?2, coalesce(r.at, '')) AS in_week
+       FROM status_message m LEFT JOIN reset r ON r.component = m.component)
+     SELECT component,
+       sum(severity = 'E' AND in_day) AS day_e, sum(severity = 'W' AND in_day) AS day_w, sum(severity = 'I' AND in_day) AS day_i,
+       sum(severity = 'E' AND in_week) AS week_e, sum(severity = 'W' AND in_week) AS week_w, sum(severity = 'I' AND in_week) AS week_i,
        max(time) AS last_time
-     FROM status_message GROUP BY component ORDER BY component`,
-    [since.day, since.week],
+     FROM counted GROUP BY component ORDER BY component`,
+    [since.day, since.week, JSON.stringify(resets)],
   ).map((row) => ({
     component: String(row.component),
     day: { errors: Number(row.day_e), warnings: Number(row.day_w), information: Number(row.day_i) },

@@ -4,6 +4,7 @@ import { errorText } from '../../shared/errors';
 import { useConsoleStore } from '../store/console-store';
 import { ModalDialog } from './ModalDialog';
 import { FieldError } from './FieldError';
+import { countOf } from '../../shared/count-text';
 
 const count = (value: number) => value.toLocaleString('en-US');
 const mebibytes = (bytes: number) => `${(bytes / 2 ** 20).toLocaleString('en-US', { maximumFractionDigits: 1 })} MB`;
@@ -109,7 +110,7 @@ export function CatalogTransferDialog({ site, mode }: { site: string; mode: 'exp
       <FieldError message={error} />
       {exported !== undefined && (
         <div role="status" aria-label="Export result" className="transfer-result">
-          <p>{`Exported ${count(exported.updates)} updates and ${count(exported.categories)} categories and detectoids (${mebibytes(exported.bytes)}) to ${exported.file}.`}</p>
+          <p>{`Exported ${countOf(exported.updates, 'update')} and ${countOf(exported.categories, 'category', 'categories')} and detectoids (${mebibytes(exported.bytes)}) to ${exported.file}.`}</p>
           <p className="muted">{`SHA-256 ${exported.sha256}`}</p>
         </div>
       )}
@@ -134,5 +135,5 @@ export function CatalogTransferDialog({ site, mode }: { site: string; mode: 'exp
 }
 
 function importStarted(site: string, imported: ImportedExport): string {
-  return `Importing the catalog of ${imported.site} - ${imported.siteName} (exported ${new Date(imported.exportedAt).toLocaleString()}, ${count(imported.updates)} updates) into ${site}: its synchronization shows in the status bar.`;
+  return `Importing the catalog of ${imported.site} - ${imported.siteName} (exported ${new Date(imported.exportedAt).toLocaleString()}, ${countOf(imported.updates, 'update')}) into ${site}: its synchronization shows in the status bar.`;
 }

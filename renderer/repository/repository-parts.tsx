@@ -4,13 +4,14 @@ import { copyToClipboard } from '../log-pane/clipboard';
 import { useConsoleStore, type RepositoryView } from '../store/console-store';
 import { rowMenuItems } from './row-actions';
 import { ROW_STATE_ICONS } from './RepositoryRow';
+import { countOf } from '../../shared/count-text';
 
 /** The search bar's status: the list's count, and the selection (its update, or its rows). */
 export function repositoryStatus(view: RepositoryView, range: { from: number; to: number } | undefined, selectedRow: UpdateRow | undefined): string {
   if (view.loading) return 'Loading…';
   if (view.error !== undefined) return `Could not load the updates: ${view.error}`;
   if (view.total === 0) return 'No updates';
-  const count = `${view.total.toLocaleString()} updates`;
+  const count = countOf(view.total, 'update');
   if (selectedRow === undefined || range === undefined) return count;
   if (range.to > range.from) {
     return `${count} — ${(range.to - range.from + 1).toLocaleString()} selected (rows ${(range.from + 1).toLocaleString()}–${(range.to + 1).toLocaleString()})`;

@@ -22,6 +22,8 @@ export interface NoticeSlice {
   notices: Notice[];
   notify(kind: Notice['kind'], text: string, topic?: string): void;
   dismissNotice(id: number): void;
+  /** Closes the notices about a topic (a run's "started" once it has ended). */
+  dismissTopic(topic: string): void;
 }
 
 export type Dialog =

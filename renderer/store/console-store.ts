@@ -9,7 +9,7 @@ import { logSlice } from './log-slice';
 import { noticeSlice } from './notice-slice';
 import { repositorySlice } from './repository-slice';
 import { siteSlice } from './site-slice';
-import { syncSlice } from './sync-slice';
+import { startTopic, syncSlice } from './sync-slice';
 
 export type { ConsoleState, Dialog, Notice, RepositoryFolders, RepositoryView, StatusFilter } from './console-state';
 export { LOG_BUFFER_LINES } from './log-slice';
@@ -55,6 +55,7 @@ const eventSlice: Slice<EventSlice> = (set, get) => ({
         const run = event.payload;
         set({ progress: { ...get().progress, [run.site]: undefined } });
         const topic = `sync:${run.site}`;
+        get().dismissTopic(startTopic(run.site));
         if (run.outcome === 'failed') {
           const text = `Synchronization of ${run.site} failed${run.error?.again === true ? ' again' : ''}: ${describeFailure(run, Date.now())}`;
           get().notify('error', text, topic);

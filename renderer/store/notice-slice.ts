@@ -17,6 +17,9 @@ export const noticeSlice: Slice<NoticeSlice> = (set, get) => ({
   dismissNotice(id) {
     set({ notices: get().notices.filter((notice) => notice.id !== id) });
   },
+  dismissTopic(topic) {
+    set({ notices: get().notices.filter((notice) => notice.topic !== topic) });
+  },
 });
 
 /** Runs an action of the console; a refusal or failure becomes an error notice instead of being lost. */

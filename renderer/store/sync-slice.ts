@@ -26,6 +26,8 @@ export const syncSlice: Slice<SyncSlice> = (set, get) => ({
     await reportFailure(get, async () => {
       const result = await get().api!.runSynchronization({ site, kind });
       const what = kind === 'full' ? 'Full synchronization' : 'Synchronization';
+      // A topic of its own: a second start replaces the first, the run's end closes it, and a sticky failure of the
+      // run before stays until this one succeeds.
       get().notify(
         'info',
         result.status === 'started'
@@ -33,6 +35,7 @@ export const syncSlice: Slice<SyncSlice> = (set, get) => ({
           : result.status === 'coalesced'
             ? `${what} of ${site} joins the one already waiting.`
             : `${what} of ${site} queued: it starts when the running one ends.`,
+        startTopic(site),
       );
     });
   },
@@ -45,3 +48,6 @@ export const syncSlice: Slice<SyncSlice> = (set, get) => ({
     await reportFailure(get, () => get().api!.retrySynchronization({ site }));
   },
 });
+
+/** The topic of the notice saying that a site's synchronization started. */
+export const startTopic = (site: string) => `sync-start:${site}`;

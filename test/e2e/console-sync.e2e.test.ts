@@ -272,7 +272,7 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
     const runs = charts.getByRole('table', { name: 'Synchronization runs of CEN' });
     await expect(runs.locator('tbody tr').count()).resolves.toBe(1);
     await expect(runs.locator('tbody tr td').nth(5).textContent()).resolves.toBe(toastNew.toLocaleString('en-US'));
-    await expect(charts.locator('svg rect title').first().textContent()).resolves.toMatch(/^Run \d+, .+: full sync \(manual\) succeeded in \d+\.\d s$/);
+    await expect(charts.locator('svg g.run-bar title').first().textContent()).resolves.toMatch(/^Run \d+, .+: full sync \(manual\) succeeded in \d+\.\d s$/);
     await page.screenshot({ path: screenshotPath('monitoring-run-charts') });
     // A whole sync and a tour of the console: it waits up to a minute for the sync alone.
   }, 90_000);
@@ -945,6 +945,74 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
     await page.getByRole('treeitem', { name: 'Update Repository', exact: true }).click();
     await page.getByRole('search').getByText(total, { exact: true }).waitFor();
     await page.screenshot({ path: screenshotPath('import-catalog-done') });
+  });
+
+  it('draws the runs on a time axis, with legends, a readable logarithmic scale, and widths that follow the pane', async () => {
+    const catalog = SampleCatalog.generate({ updates: 1_000, seed: 6 });
+    const service = new UpstreamService({ catalog });
+    services.push(service);
+    await openConsole({ source: await service.listen() });
+    await (await openMenu('Update Repository')).getByRole('menuitem', { name: 'Run Synchronization' }).click();
+    await page.getByText(/^Synchronization of CEN succeeded/).waitFor();
+    service.churn({ add: 6 });
+    await (await openMenu('Update Repository')).getByRole('menuitem', { name: 'Run Synchronization' }).click();
+    await page.getByRole('treeitem', { name: 'Monitoring', exact: true }).click();
+    await page.keyboard.press('ArrowRight');
+    await page.getByRole('treeitem', { name: 'Synchronization Status', exact: true }).click();
+    const charts = page.getByRole('region', { name: 'Synchronization runs over time' });
+    await expect.poll(() => charts.getByRole('table', { name: 'Synchronization runs of CEN' }).locator('tbody tr').count()).toBe(2);
+
+    // A legend for each chart's colours.
+    const legend = (name: string) =>
+      charts
+        .getByRole('list', { name: `Legend: ${name}` })
+        .getByRole('listitem')
+        .allTextContents();
+    await expect(legend('Duration of each synchronization of CEN')).resolves.toEqual(['Succeeded', 'Failed', 'Cancelled', 'Interrupted']);
+    await expect(legend('Updates changed by each synchronization of CEN')).resolves.toEqual(['New', 'Modified', 'Expired', 'Removed']);
+    // Time on the x-axis; the run's number in each bar's tooltip.
+    const changes = charts.getByRole('img', { name: /^Updates changed by each synchronization of CEN/ });
+    await expect(changes.getByText('Started', { exact: true }).count()).resolves.toBe(1);
+    const ticks = await changes.locator('.visx-axis-bottom .visx-axis-tick text').allTextContents();
+    expect(ticks.length).toBeGreaterThanOrEqual(2);
+    for (const tick of ticks) expect(tick).toMatch(/\d{1,2}:\d{2}/);
+    await expect(changes.locator('g.run-bar').first().locator('title').textContent()).resolves.toMatch(/^Run 1, .+: \d+ new, /);
+    // Hundreds of updates beside a handful: logarithmic by itself, and the small run is a bar, not a line.
+    const heights = () => changes.locator('g.run-bar').evaluateAll((bars) => bars.map((bar) => bar.getBoundingClientRect().height));
+    await expect(changes.getAttribute('aria-labelledby').then((id) => page.locator(`[id="${id}"]`).textContent())).resolves.toMatch(/\(logarithmic scale\)$/);
+    let [big, small] = await heights();
+    expect(small! / big!).toBeGreaterThan(0.1);
+    await charts.getByLabel('Scale', { exact: true }).selectOption('linear');
+    await expect.poll(async () => (await heights())[1]! / (await heights())[0]! < 0.03).toBe(true);
+    await charts.getByLabel('Scale', { exact: true }).selectOption('auto');
+    [big, small] = await heights();
+    expect(small! / big!).toBeGreaterThan(0.1);
+    await page.screenshot({ path: screenshotPath('monitoring-run-charts-log') });
+
+    // As wide as the pane: side by side in a wide window, one above the other in a small one, never past its edge.
+    const boxes = async () => {
+      const region = (await charts.boundingBox())!;
+      const svgs = await charts.locator('figure.run-chart > svg').evaluateAll((all) => all.map((svg) => svg.getBoundingClientRect().toJSON() as DOMRect));
+      return { region, svgs };
+    };
+    let { region, svgs } = await boxes();
+    expect(svgs[1]!.top).toBe(svgs[0]!.top);
+    expect(svgs[1]!.right).toBeLessThanOrEqual(region.x + region.width + 1);
+    expect(svgs[0]!.width + svgs[1]!.width).toBeGreaterThan(region.width * 0.9);
+    await page.setViewportSize({ width: 1024, height: 700 });
+    await expect.poll(async () => (await boxes()).svgs[1]!.top > (await boxes()).svgs[0]!.bottom).toBe(true);
+    ({ region, svgs } = await boxes());
+    for (const svg of svgs) expect(svg.right).toBeLessThanOrEqual(region.x + region.width + 1);
+    await page.screenshot({ path: screenshotPath('monitoring-run-charts-1024') });
+    // The runs' table scrolls in a box of its own, so its sticky header stays with its rows.
+    const table = charts.getByRole('region', { name: 'Runs of CEN' });
+    await expect(table.evaluate((box) => getComputedStyle(box).overflowY)).resolves.toBe('auto');
+    await expect(
+      table
+        .locator('th')
+        .first()
+        .evaluate((th) => getComputedStyle(th).position),
+    ).resolves.toBe('sticky');
   });
 
   it('tells a failure that recurs: the toast and Synchronization Status name the update and say it will fail again', async () => {

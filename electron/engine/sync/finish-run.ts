@@ -17,6 +17,7 @@ import type { RunRecord } from './run-record';
 import { SYNC_KEYS } from './sync-keys';
 import type { SyncPlan } from './sync-plan';
 import { successLines } from './wsyncmgr-wording';
+import { countOf } from '../../../shared/count-text';
 
 export interface FinishFacts {
   database: SiteDatabase;
@@ -78,7 +79,9 @@ export function finishRun(facts: FinishFacts): void {
     );
   }
   if (run.counts.removed > 0) {
-    log.write(`${run.counts.removed} updates are no longer offered by the upstream server for the configured products and classifications; marked removed.`);
+    log.write(
+      `${countOf(run.counts.removed, 'update is', 'updates are')} no longer offered by the upstream server for the configured products and classifications; marked removed.`,
+    );
   }
   if (outcome.outcome === 'failed') throw outcome.failure;
   const { counts } = run;

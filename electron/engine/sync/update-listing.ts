@@ -18,6 +18,7 @@ import type { SyncRequest } from './sync-context';
 import { addPending, planDeltaSync, planFullSync, type SyncPlan } from './sync-plan';
 import type { SyncProgress } from './sync-progress';
 import { languageFilter, protocolAtLeast } from './update-list-request';
+import { countOf } from '../../../shared/count-text';
 
 export interface ListingFacts {
   database: SiteDatabase;
@@ -71,7 +72,8 @@ export async function listUpdates(facts: ListingFacts): Promise<{ list: Revision
     const fetched = new Set(plan.fetch.map((entry) => entry.updateId));
     inTransaction(database, () => store.dropPending([...pending.keys()].filter((id) => !fetched.has(id))));
   }
-  if (plan.pending > 0) facts.log.write(`${plan.pending} updates a previous synchronization could not fetch are fetched again.`);
+  if (plan.pending > 0)
+    facts.log.write(`${countOf(plan.pending, 'update')} a previous synchronization could not fetch ${plan.pending === 1 ? 'is' : 'are'} fetched again.`);
   record.counts.skipped = plan.skipped;
   return { list, plan };
 }

@@ -89,6 +89,23 @@ describe('console store', () => {
     ]);
   });
 
+  it('says a run started once per site, and closes that notice when the run ends, keeping the failure of the run before', async () => {
+    const api = fakeApi({
+      runSynchronization: vi.fn(async () => ({ status: 'started' as const })),
+      getRepositoryFolders: vi.fn(async () => ({ classifications: [], products: [] })),
+    });
+    useConsoleStore.getState().attach(api, 'websocket');
+    const failed = finishedRun({ site: 'CEN', outcome: 'failed', error: { code: 'UPSTREAM_NETWORK', message: 'Off', update: null, again: false } });
+    useConsoleStore.getState().handleEvent({ name: 'syncFinished', payload: failed });
+    await useConsoleStore.getState().runSync('CEN');
+    await useConsoleStore.getState().runSync('CEN');
+    await useConsoleStore.getState().runSync('PR1');
+    const texts = () => useConsoleStore.getState().notices.map((notice) => notice.text.slice(0, 34));
+    expect(texts()).toEqual(['Synchronization of CEN failed: Off', 'Synchronization of CEN started.', 'Synchronization of PR1 started.']);
+    useConsoleStore.getState().handleEvent({ name: 'syncFinished', payload: { ...failed, runId: 2, outcome: 'cancelled', error: null } });
+    expect(texts()).toEqual(['Synchronization of PR1 started.', 'Synchronization of CEN was cancell']);
+  });
+
   it('shows a failed load as an error instead of an empty console', async () => {
     const api = fakeApi({ listSites: vi.fn(async () => Promise.reject(new ApiError('ENGINE_UNAVAILABLE', 'The sync engine is not running.'))) });
     useConsoleStore.getState().attach(api, 'websocket');

@@ -10,6 +10,7 @@ import { callApi, CliError, withHost, type CliContext } from '../cli-context';
 import type { HostConnection } from '../../engine-endpoint';
 import { formatTable } from '../format-table';
 import { hostNow } from '../../injected-clock';
+import { countOf } from '../../../../shared/count-text';
 
 export interface ConfigOptions {
   site: string;
@@ -266,7 +267,7 @@ export async function updatesCommand(context: CliContext, options: { site: strin
         rows.map((row) => [row.kb ?? '', row.classification ?? '', row.severity ?? '', row.state + (row.superseded ? ', superseded' : ''), row.title]),
       ),
     );
-    context.io.out(`${rows.length} updates`);
+    context.io.out(countOf(rows.length, 'update'));
   }
   return 0;
 }

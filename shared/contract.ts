@@ -7,6 +7,7 @@ import { z } from 'zod';
 import {
   ConsoleInfoSchema,
   EngineStatusSchema,
+  ImportScopeSchema,
   RunErrorSchema,
   SiteCodeSchema,
   SiteSchema,
@@ -381,7 +382,15 @@ export const apiMethods = {
    */
   importCatalog: {
     params: z.object({ site: SiteCodeSchema, path: AbsolutePathSchema, wait: z.boolean().default(false) }).strict(),
-    result: z.object({ export: ImportedExportSchema, run: SyncRunSchema.nullable() }),
+    result: z.object({ export: ImportedExportSchema, scope: ImportScopeSchema, run: SyncRunSchema.nullable() }),
+  },
+  /**
+   * Import Catalog… before it starts: checks the file (progress as transferProgress, "verify") and says what the
+   * site's own products and classifications keep of it and leave out. Nothing is changed.
+   */
+  previewCatalogImport: {
+    params: z.object({ site: SiteCodeSchema, path: AbsolutePathSchema }).strict(),
+    result: z.object({ export: ImportedExportSchema, scope: ImportScopeSchema }),
   },
   /** Stops a running export, or the check of a file being imported (the import's sync is cancelled as any sync is). */
   cancelCatalogTransfer: { params: SiteParams, result: z.object({ cancelled: z.boolean() }) },

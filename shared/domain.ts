@@ -182,6 +182,17 @@ export const ListedCountsSchema = z.object({
 });
 export type ListedCounts = z.infer<typeof ListedCountsSchema>;
 
+/** What an import keeps of an export file, by the importing site's products and classifications. */
+export const ImportScopeSchema = z.object({
+  /** Deployable updates in the file. */
+  updates: z.number().int(),
+  kept: z.number().int(),
+  leftOut: z.number().int(),
+  /** Each product the file's updates name: how many updates name it, how many of them are kept, whether it is selected. */
+  products: z.array(z.object({ id: z.string(), name: z.string(), selected: z.boolean(), updates: z.number().int(), kept: z.number().int() })),
+});
+export type ImportScope = z.infer<typeof ImportScopeSchema>;
+
 /** How a run that did not succeed ended. */
 export const RunErrorSchema = z.object({
   code: z.string(),

@@ -1,5 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { ExportSummary, ImportedExport } from '../../shared/contract';
+import { ImportScopeView, type ImportPreview } from './ImportScopeView';
+import { scopeSentence } from '../../shared/import-scope-text';
 import { errorText } from '../../shared/errors';
 import { useConsoleStore } from '../store/console-store';
 import { ModalDialog } from './ModalDialog';
@@ -25,6 +27,8 @@ export function CatalogTransferDialog({ site, mode }: { site: string; mode: 'exp
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | undefined>();
   const [exported, setExported] = useState<ExportSummary | undefined>();
+  /** Import: the file checked and what the site's selection keeps of it, shown before anything is changed. */
+  const [preview, setPreview] = useState<ImportPreview | undefined>();
   const title = mode === 'export' ? `Export Catalog — ${site}` : `Import Catalog — ${site}`;
 
   useEffect(() => {
@@ -53,9 +57,11 @@ export function CatalogTransferDialog({ site, mode }: { site: string; mode: 'exp
         const summary = await api.exportCatalog({ site, path });
         setExported(summary);
         notify('info', `Exported the catalog of ${site} to ${summary.file}.`);
+      } else if (preview === undefined) {
+        setPreview(await api.previewCatalogImport({ site, path }));
       } else {
         const result = await api.importCatalog({ site, path });
-        notify('info', importStarted(site, result.export));
+        notify('info', `${importStarted(site, result.export)} ${scopeSentence(result.scope, site)}`);
         close(undefined);
       }
     } catch (failure) {
@@ -84,7 +90,10 @@ export function CatalogTransferDialog({ site, mode }: { site: string; mode: 'exp
         <input
           value={path}
           list={mode === 'import' ? 'found-exports' : undefined}
-          onChange={(event) => setPath(event.target.value)}
+          onChange={(event) => {
+            setPath(event.target.value);
+            setPreview(undefined);
+          }}
           disabled={busy || exported !== undefined}
           spellCheck={false}
           aria-invalid={error !== undefined}
@@ -108,6 +117,7 @@ export function CatalogTransferDialog({ site, mode }: { site: string; mode: 'exp
         </div>
       )}
       <FieldError message={error} />
+      {preview !== undefined && <ImportScopeView site={site} preview={preview} />}
       {exported !== undefined && (
         <div role="status" aria-label="Export result" className="transfer-result">
           <p>{`Exported ${countOf(exported.updates, 'update')} and ${countOf(exported.categories, 'category', 'categories')} and detectoids (${mebibytes(exported.bytes)}) to ${exported.file}.`}</p>
@@ -118,7 +128,7 @@ export function CatalogTransferDialog({ site, mode }: { site: string; mode: 'exp
         {exported === undefined ? (
           <>
             <button type="submit" disabled={busy || path.trim() === ''}>
-              {mode === 'export' ? 'Export' : 'Import'}
+              {mode === 'export' ? 'Export' : preview === undefined ? 'Check file' : 'Import'}
             </button>
             <button type="button" onClick={cancel}>
               Cancel

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { SampleCatalog } from '../../electron/engine/upstream/service/catalog';
 import { UpstreamService } from '../../electron/engine/upstream/service/upstream-service';
 import { runUsc, startUsc, type RunningUsc } from '../helpers/usc-process';
+import { productId } from '../helpers/sync-fixture';
 
 if (skipE2e) console.warn(`Skipping the end-to-end tests: ${chromiumMissingReason}`);
 
@@ -40,9 +41,12 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
    * Each test gets its own data folder, web host and page. `synced`: the repository is filled first by
    * `usc sync --full` (the built-in sample catalog), for the tests about what a sync leaves behind.
    */
-  async function openConsole(options: { synced?: boolean; source?: string } = {}): Promise<Page> {
+  async function openConsole(options: { synced?: boolean; source?: string; products?: string[] } = {}): Promise<Page> {
     const dataDir = mkdtempSync(join(tmpdir(), 'usc-e2e-'));
-    if (options.source !== undefined) expect((await runUsc(['config', '--data', dataDir, '--source', options.source])).code).toBe(0);
+    if (options.source !== undefined) {
+      const products = options.products === undefined ? [] : ['--products', options.products.join(',')];
+      expect((await runUsc(['config', '--data', dataDir, '--source', options.source, ...products])).code).toBe(0);
+    }
     if (options.synced) {
       const synced = await runUsc(['sync', '--data', dataDir, '--full']);
       expect(synced.code, synced.stderr).toBe(0);
@@ -906,7 +910,8 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
 
     // A site that cannot reach any upstream: "Do not synchronize", kept current by imports. It offers no
     // synchronization (one could only fail and leave a retry behind), and says why in the menu itself.
-    await openConsole({ source: 'none' });
+    // It selects one product of the several in the file: the import says so before it starts.
+    await openConsole({ source: 'none', products: [productId('Windows 11')] });
     const repositoryMenu = await openMenu('Update Repository');
     for (const name of ['Run Synchronization', 'Run Full Synchronization']) {
       const item = repositoryMenu.getByRole('menuitem', { name });
@@ -926,7 +931,7 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
     let importDialog = await openImport();
     const source = importDialog.getByLabel(/^Export file to import/);
     await source.fill(join(opened[1]!.dataDir, 'engine.lock'));
-    await importDialog.getByRole('button', { name: 'Import' }).click();
+    await importDialog.getByRole('button', { name: 'Check file' }).click();
     await importDialog
       .getByRole('alert')
       .getByText(/is not a catalog export of Update Sync Console.*Nothing was imported\./)
@@ -937,13 +942,35 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
 
     importDialog = await openImport();
     await importDialog.getByLabel(/^Export file to import/).fill(file);
-    await importDialog.getByRole('button', { name: 'Import' }).click();
+    await importDialog.getByRole('button', { name: 'Check file' }).click();
+    // Before anything changes: what the site's products and classifications keep of the file, product by product.
+    const scope = importDialog.getByRole('status', { name: 'Import scope' });
+    const said = scope.getByText(/^The products and classifications of CEN keep [\d,]+ of the file's [\d,]+ updates and leave out [\d,]+\.$/);
+    await said.waitFor();
+    const [, kept, inFile, leftOut] = /keep ([\d,]+) of the file's ([\d,]+) updates and leave out ([\d,]+)/.exec((await said.textContent())!)!;
+    const number = (text: string) => Number(text.replace(/,/g, ''));
+    expect(`${inFile} updates`).toBe(total);
+    expect(number(kept!) + number(leftOut!)).toBe(number(inFile!));
+    const byProduct = scope.getByRole('table', { name: 'Updates of the file by product' });
+    await expect(
+      byProduct
+        .getByRole('row', { name: /^Windows 11 / })
+        .locator('td')
+        .nth(2)
+        .textContent(),
+    ).resolves.toBe(kept);
+    await byProduct.getByRole('cell', { name: 'Windows Server 2019 (not selected)' }).waitFor();
+    await page.screenshot({ path: screenshotPath('import-catalog-scope') });
+    await importDialog.getByRole('button', { name: 'Import', exact: true }).click();
     await importDialog.waitFor({ state: 'detached' });
-    await page
-      .getByText(new RegExp(`^Import into CEN succeeded: ${total.replace(' updates', '')} new, 0 modified, 0 expired, 0 removed updates`))
-      .waitFor({ timeout: 30_000 });
+    // In its result too: what was imported, and what the selection left out, by product.
+    const done = page.getByText(new RegExp(`^Import into CEN succeeded: ${kept} new, 0 modified, 0 expired, 0 removed updates`));
+    await done.waitFor({ timeout: 30_000 });
+    await expect(done.textContent()).resolves.toMatch(
+      new RegExp(`keep ${kept} of the file's ${inFile} updates and leave out ${leftOut}: .*Windows Server 2019 [\\d,]+ \\(not selected\\)`),
+    );
     await page.getByRole('treeitem', { name: 'Update Repository', exact: true }).click();
-    await page.getByRole('search').getByText(total, { exact: true }).waitFor();
+    await page.getByRole('search').getByText(`${kept} updates`, { exact: true }).waitFor();
     await page.screenshot({ path: screenshotPath('import-catalog-done') });
   });
 

@@ -10,6 +10,8 @@ import { servedRevision } from '../hierarchy/site-catalog';
 import { BlobStore } from '../storage/blob-store';
 import type { RevisionData, RevisionFilter, UpstreamCatalog } from '../upstream/service/upstream-catalog';
 import type { UpdateIdentity } from '../upstream/update-metadata';
+import { parseUpdateXml } from '../upstream/xml/update-xml';
+import type { CategoryRow } from '../settings/category-selection';
 import type { ExportIndex, RecordRef, VerifiedExport } from './export-format';
 
 type IndexedUpdate = ExportIndex['updates'][number];
@@ -76,6 +78,25 @@ export class ExportFileCatalog implements UpstreamCatalog {
     const ref = this.records.get(id.updateId.toLowerCase());
     if (ref === undefined || ref[1] !== id.revision) return undefined;
     return servedRevision(this.store, { offset: ref[2], length: ref[3] }, { updateId: ref[0], revision: ref[1] });
+  }
+
+  /** The file's categories (products, families, classifications), read from its records. */
+  categoryRows(): CategoryRow[] {
+    const rows: CategoryRow[] = [];
+    for (const [updateId, revision] of this.verified.index.config) {
+      const data = this.revisionData({ updateId, revision });
+      if (data === undefined) continue;
+      const metadata = parseUpdateXml(data.xml, { updateId, revision });
+      if (metadata.type !== 'Category') continue;
+      const name = metadata.localized.find((text) => text.language === 'en')?.title ?? metadata.localized[0]?.title ?? updateId;
+      rows.push({ id: updateId.toLowerCase(), name, type: metadata.categoryType ?? 'Product', parent: metadata.categoryGroups[0]?.[0]?.toLowerCase() ?? null });
+    }
+    return rows;
+  }
+
+  /** The updates an administrator deploys (bundled ones travel inside them), with their products and classification. */
+  deployableUpdates(): Array<Pick<IndexedUpdate, 'products' | 'classification'>> {
+    return this.verified.index.updates.filter((update) => update.deployable);
   }
 
   updateCount(): number {

@@ -12,6 +12,9 @@ import { ApiError } from '../../../shared/errors';
 import { writeCatalogExport } from '../catalog-transfer/catalog-exporter';
 import { ExportFileCatalog } from '../catalog-transfer/export-file-catalog';
 import { EXPORT_EXTENSION, EXPORT_FORMAT, ExportFileError, isExportFile, verifyExportFile, type VerifiedExport } from '../catalog-transfer/export-format';
+import { describeImportScope } from '../../../shared/import-scope-text';
+import { importScope } from '../catalog-transfer/import-scope';
+import { categoryRows } from '../storage/categories';
 import { readSetting } from '../storage/settings';
 import { readSupConfig } from '../settings/sup-config';
 import { SYNC_KEYS } from '../sync/sync-keys';
@@ -29,7 +32,7 @@ export interface CatalogTransferHost {
 export function catalogTransferHandlers(
   engine: EngineContext,
   host: CatalogTransferHost,
-): Pick<EngineHandlers, 'getCatalogTransferInfo' | 'exportCatalog' | 'importCatalog' | 'cancelCatalogTransfer'> {
+): Pick<EngineHandlers, 'getCatalogTransferInfo' | 'exportCatalog' | 'importCatalog' | 'previewCatalogImport' | 'cancelCatalogTransfer'> {
   const { sites, syncs } = engine;
   const { transfers } = host;
 
@@ -57,6 +60,35 @@ export function catalogTransferHandlers(
       throw new ApiError('NOT_ALLOWED', `${site} is synchronizing now: import the file when that synchronization ends, or cancel it first.`);
     }
   };
+
+  /**
+   * The file's checks (a full read of it), kept for the import that follows its preview: the same file, unchanged
+   * since (size and time), is not read twice. Each record's own checksum is still checked as the import reads it.
+   */
+  let checked: { path: string; size: number; mtimeMs: number; verified: VerifiedExport } | undefined;
+  const verifiedFile = async (site: SiteCode, path: string): Promise<VerifiedExport> => {
+    const stats = existsSync(path) ? statSync(path) : undefined;
+    if (checked !== undefined && stats !== undefined && checked.path === path && checked.size === stats.size && checked.mtimeMs === stats.mtimeMs) {
+      return checked.verified;
+    }
+    const verified = await transfer(site, (signal) => verifyFile(path, progress(site, 'verify'), signal));
+    if (stats !== undefined) checked = { path, size: stats.size, mtimeMs: stats.mtimeMs, verified };
+    return verified;
+  };
+
+  /** What the import keeps of the file by the site's own selection. */
+  const scopeOf = (site: SiteCode, catalog: ExportFileCatalog) => importScope(catalog, categoryRows(sites.database(site)), engine.supConfigOf(site));
+
+  const summaryOf = (path: string, verified: VerifiedExport, catalog: ExportFileCatalog): ImportedExport => ({
+    file: path,
+    bytes: verified.bytes,
+    sha256: verified.sha256,
+    site: verified.header.site,
+    siteName: verified.header.siteName,
+    exportedAt: verified.header.exportedAt,
+    contentVersion: verified.header.contentVersion,
+    updates: catalog.updateCount(),
+  });
 
   const checkTarget = (path: string) => {
     if (!isAbsolute(path)) throw new ApiError('BAD_REQUEST', `Enter a full path, not "${path}".`);
@@ -129,8 +161,9 @@ export function catalogTransferHandlers(
       sites.database(code);
       engine.requireTopLevel(code, 'import a catalog export');
       refuseWhileSyncing(code);
-      const verified = await transfer(code, (signal) => verifyFile(path, progress(code, 'verify'), signal));
+      const verified = await verifiedFile(code, path);
       const catalog = new ExportFileCatalog(verified);
+      const scope = scopeOf(code, catalog);
       const log = engine.logFor(code);
       const service = new UpstreamService({ catalog, onServeProblem: (message) => log.writeNow(`ERROR: ${message}`) });
       let started = false;
@@ -141,10 +174,17 @@ export function catalogTransferHandlers(
         log.writeNow(
           `Catalog export ${path} passed its checks: site ${header.site}, exported ${header.exportedAt}, content version ${header.contentVersion}, SHA-256 ${verified.sha256}.`,
         );
+        log.writeNow(describeImportScope(scope, code));
         const { done } = syncs.request(code, {
           kind: 'full',
           trigger: 'import',
-          import: { url, serverName: `catalog export of ${header.site} (${basename(path)})`, file: path, exportedWith: header.settings },
+          import: {
+            url,
+            serverName: `catalog export of ${header.site} (${basename(path)})`,
+            file: path,
+            exportedWith: header.settings,
+            ...(scope.leftOut === 0 ? {} : { leftOut: describeImportScope(scope, code) }),
+          },
         });
         started = true;
         const closed = done.finally(async () => {
@@ -152,22 +192,24 @@ export function catalogTransferHandlers(
           catalog.close();
         });
         void closed.catch(() => undefined);
-        const summary: ImportedExport = {
-          file: path,
-          bytes: verified.bytes,
-          sha256: verified.sha256,
-          site: header.site,
-          siteName: header.siteName,
-          exportedAt: header.exportedAt,
-          contentVersion: header.contentVersion,
-          updates: catalog.updateCount(),
-        };
-        return { export: summary, run: wait ? engine.withNextRetry(await done) : null };
+        return { export: summaryOf(path, verified, catalog), scope, run: wait ? engine.withNextRetry(await done) : null };
       } finally {
         if (!started) {
           await service.close();
           catalog.close();
         }
+      }
+    },
+
+    previewCatalogImport: async ({ site, path }) => {
+      const code = sites.get(site).code;
+      engine.requireTopLevel(code, 'import a catalog export');
+      const verified = await verifiedFile(code, path);
+      const catalog = new ExportFileCatalog(verified);
+      try {
+        return { export: summaryOf(path, verified, catalog), scope: scopeOf(code, catalog) };
+      } finally {
+        catalog.close();
       }
     },
 

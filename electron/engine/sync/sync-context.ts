@@ -17,7 +17,14 @@ export interface SyncRequest {
    * An import: the export file served on loopback takes the place of the site's source (and of its proxy); the
    * selection it was exported with tells what the file cannot hold.
    */
-  import?: { url: string; serverName: string; file: string; exportedWith: { products: string[]; classifications: string[]; languages: string[] } };
+  import?: {
+    url: string;
+    serverName: string;
+    file: string;
+    exportedWith: { products: string[]; classifications: string[]; languages: string[] };
+    /** What the site's own selection leaves out of the file, said with the run's outcome. */
+    leftOut?: string;
+  };
 }
 
 export interface SyncContext {

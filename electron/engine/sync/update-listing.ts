@@ -40,7 +40,10 @@ export async function listUpdates(facts: ListingFacts): Promise<{ list: Revision
   const { database, store, record, config, kind } = facts;
   const filter = resolveFilter(database, config);
   for (const unknown of filter.unknown) record.warn(`The upstream server does not know the ${unknown} selected on the Software Update Point`);
-  if (facts.request.import !== undefined) for (const gap of importGaps(database, config, filter, facts.request.import.exportedWith)) record.warn(gap);
+  if (facts.request.import !== undefined) {
+    for (const gap of importGaps(database, config, filter, facts.request.import.exportedWith)) record.warn(gap);
+    if (facts.request.import.leftOut !== undefined) record.warn(facts.request.import.leftOut.replace(/\.$/, ''));
+  }
   if (filter.classificationIds.length === 0 || filter.productIds.length === 0) {
     const missing = filter.classificationIds.length === 0 ? 'classifications' : 'products';
     throw new SyncFailure('EMPTY_FILTER', 'CWSyncMgr::DoSync', `Request filter does not contain any known ${missing}. Sync will do nothing`);

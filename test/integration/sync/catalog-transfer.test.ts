@@ -170,6 +170,55 @@ describe('offline export and import', () => {
     expect(await snapshotUpdates(importer)).toEqual(await snapshotUpdates(exporter));
   });
 
+  it("says before an import and in its outcome how many of the file's updates the site's own selection keeps and leaves out, by product", async () => {
+    const { url } = await fixture.service({ updates: 200, seed: 25 });
+    const exporter = await fixture.engine(fixture.tempDir());
+    await fixture.configure(exporter, url);
+    expect((await fixture.sync(exporter, 'full')).outcome).toBe('succeeded');
+    const file = join(fixture.tempDir(), 'wide.uscexport');
+    const exported = await exportTo(exporter, file);
+    const exportedRows = (await exporter.call('queryUpdates', { site: 'CEN', offset: 0, limit: 1000 })).rows;
+
+    // A disconnected site that never synchronized: its categories come from the file.
+    const importer = await fixture.engine(fixture.tempDir());
+    await fixture.configure(importer, url, {
+      source: { kind: 'none' },
+      products: [productId('Windows 11')],
+      classifications: [classificationId('Security Updates')],
+    });
+    const before = await siteState(importer);
+    const preview = await importer.call('previewCatalogImport', { site: 'CEN', path: file });
+    // Nothing changed by looking.
+    expect(await siteState(importer)).toEqual(before);
+    const expectedKept = exportedRows.filter(
+      (row) => row.classification === 'Security Updates' && (row.products ?? '').split(', ').includes('Windows 11'),
+    ).length;
+    expect(preview.export).toMatchObject({ site: 'CEN', updates: exported.updates });
+    expect(preview.scope).toMatchObject({ updates: exported.updates, kept: expectedKept, leftOut: exported.updates - expectedKept });
+    expect(expectedKept).toBeGreaterThan(0);
+    expect(preview.scope.leftOut).toBeGreaterThan(0);
+    const windows11 = preview.scope.products.find((product) => product.name === 'Windows 11')!;
+    expect(windows11).toMatchObject({ selected: true, kept: expectedKept });
+    expect(windows11.updates).toBeGreaterThan(expectedKept);
+    const server = preview.scope.products.find((product) => product.name === 'Windows Server 2019')!;
+    expect(server).toMatchObject({ selected: false, kept: 0 });
+    expect(server.updates).toBeGreaterThan(0);
+    expect(preview.scope.products.reduce((sum, product) => sum + product.kept, 0)).toBeGreaterThanOrEqual(expectedKept);
+
+    const { run, scope } = await importFrom(importer, file);
+    expect(scope).toEqual(preview.scope);
+    expect(run).toMatchObject({ outcome: 'succeeded', listed: { new: expectedKept } });
+    const said = run.warnings.find((warning) => warning.startsWith('The products and classifications of CEN keep'))!;
+    expect(said).toBe(
+      `The products and classifications of CEN keep ${expectedKept} of the file's ${exported.updates} updates and leave out ${exported.updates - expectedKept}: ` +
+        preview.scope.products
+          .filter((product) => product.kept < product.updates)
+          .map((product) => `${product.name} ${product.updates - product.kept} (${product.selected ? 'other classifications' : 'not selected'})`)
+          .join(', '),
+    );
+    expect(said).toContain('Windows Server 2019');
+  });
+
   it('cancels an export, leaving no file behind', async () => {
     const { url } = await fixture.service({ updates: 120, seed: 23 });
     const engine = await fixture.engine(fixture.tempDir());

@@ -91,7 +91,7 @@ describe('console store', () => {
 
   it('says a run started once per site, and closes that notice when the run ends, keeping the failure of the run before', async () => {
     const api = fakeApi({
-      runSynchronization: vi.fn(async () => ({ status: 'started' as const })),
+      runSynchronization: vi.fn(async () => ({ status: 'started' as const, run: null })),
       getRepositoryFolders: vi.fn(async () => ({ classifications: [], products: [] })),
     });
     useConsoleStore.getState().attach(api, 'websocket');

@@ -27,7 +27,7 @@ export function LogToolbar(props: Props) {
   const { canFind, onFind, paused, waiting, selectedCount } = props;
   return (
     <header className="pane-title small">
-      <h2>{props.title}</h2>
+      <h2 title={props.title}>{props.title}</h2>
       <input
         className="log-filter"
         type="search"

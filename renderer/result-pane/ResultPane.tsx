@@ -5,6 +5,8 @@ import { ComponentStatus } from './ComponentStatus';
 import { StatusMessages } from './StatusMessages';
 import { SyncRunCharts } from './SyncRunCharts';
 import { SyncStatusTable } from './SyncStatusTable';
+import { GettingStarted } from './GettingStarted';
+import { SupDetails } from './SupDetails';
 import type { TreeNode } from '../console-tree/tree-model';
 import { atAndIn } from '../../shared/time-text';
 import { useConsoleStore } from '../store/console-store';
@@ -36,16 +38,19 @@ export function ResultPane({ node }: { node: TreeNode | undefined }) {
       break;
     case 'siteDatabase':
       body = (
-        <dl className="details">
-          <dt>Connected site</dt>
-          <dd>{site === undefined ? 'none' : siteDisplayName(site)}</dd>
-          <dt>Sites in the hierarchy</dt>
-          <dd>{sites.length}</dd>
-          <dt>Data folder</dt>
-          <dd className="mono">{info?.dataDir ?? '…'}</dd>
-          <dt>Console version</dt>
-          <dd>{info?.version ?? '…'}</dd>
-        </dl>
+        <>
+          <GettingStarted />
+          <dl className="details">
+            <dt>Connected site</dt>
+            <dd>{site === undefined ? 'none' : siteDisplayName(site)}</dd>
+            <dt>Sites in the hierarchy</dt>
+            <dd>{sites.length}</dd>
+            <dt>Data folder</dt>
+            <dd className="mono">{info?.dataDir ?? '…'}</dd>
+            <dt>Console version</dt>
+            <dd>{info?.version ?? '…'}</dd>
+          </dl>
+        </>
       );
       break;
     case 'updateRepository':
@@ -61,7 +66,7 @@ export function ResultPane({ node }: { node: TreeNode | undefined }) {
       body = node.site === undefined ? null : <ComponentStatus site={node.site} />;
       break;
     case 'softwareUpdatePoint':
-      body = site === undefined ? null : <SiteDetails site={site} />;
+      body = site === undefined ? null : <SupDetails site={site} />;
       break;
     case 'syncStatus':
       body = (

@@ -974,6 +974,43 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
     await page.screenshot({ path: screenshotPath('import-catalog-done') });
   });
 
+  it("says on its landing page how to start, and shows the Software Update Point's source, schedule and last and next sync", async () => {
+    await openConsole({ synced: true });
+    await page.getByRole('treeitem', { name: /^Site Database \(/ }).click();
+    const start = page.getByRole('region', { name: 'Getting started' });
+    await start.getByText(/^Configure the Software Update Point/).waitFor();
+    await start.getByText(/Run Synchronization on Update Repository/).waitFor();
+    for (const size of [
+      { width: 1024, height: 700 },
+      { width: 1920, height: 1080 },
+    ]) {
+      await page.setViewportSize(size);
+      await page.screenshot({ path: screenshotPath(`landing-${size.width}x${size.height}`) });
+    }
+    await page.setViewportSize({ width: 1400, height: 860 });
+    await start.getByRole('button', { name: 'Software Update Point Properties…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Software Update Point Properties — CEN' });
+    await dialog.waitFor();
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    // It went to the Software Update Point too: its result pane says what an administrator checks first.
+    await expect(page.getByRole('treeitem', { name: 'Software Update Point', exact: true }).getAttribute('aria-selected')).resolves.toBe('true');
+    const details = page.getByRole('definition');
+    const value = async (term: string) => {
+      const terms = await page.getByRole('term').allTextContents();
+      return (await details.allTextContents())[terms.indexOf(term)];
+    };
+    await page.getByRole('term').filter({ hasText: 'Synchronization source' }).waitFor();
+    await expect(value('Synchronization source')).resolves.toMatch(/sample catalog/i);
+    await expect(value('Schedule')).resolves.toBeTruthy();
+    await expect(value('Last synchronization')).resolves.toMatch(/^succeeded \(full, cli\) /);
+    await expect(value('Last successful synchronization')).resolves.not.toBe('Never');
+    await expect(value('Next synchronization')).resolves.toMatch(/scheduled|Not scheduled/);
+    await page.getByRole('button', { name: 'Properties…' }).click();
+    await dialog.waitFor();
+    await page.keyboard.press('Escape');
+  });
+
   it('draws the runs on a time axis, with legends, a readable logarithmic scale, and widths that follow the pane', async () => {
     const catalog = SampleCatalog.generate({ updates: 1_000, seed: 6 });
     const service = new UpstreamService({ catalog });

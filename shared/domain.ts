@@ -61,7 +61,13 @@ export const SyncSourceSchema = z.discriminatedUnion('kind', [
     kind: z.literal('upstream'),
     url: z
       .string()
-      .url('Enter the upstream server URL, for example https://wsus.corp.example:8531')
+      .url({
+        // Says what is wrong with what was typed, not only what is wanted ("not a url" read "Enter the URL").
+        error: (issue) =>
+          typeof issue.input !== 'string' || /^(https?:\/\/)?$/.test(issue.input.trim())
+            ? 'Enter the upstream server URL, for example https://wsus.corp.example:8531'
+            : `"${issue.input}" is not a URL: write it as https://server:port, for example https://wsus.corp.example:8531`,
+      })
       .refine((url) => /^https?:\/\//.test(url), 'The upstream server URL must start with http:// or https://'),
   }),
   z.object({ kind: z.literal('none') }),

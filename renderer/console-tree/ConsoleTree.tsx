@@ -142,10 +142,18 @@ export function ConsoleTree({ root }: { root: TreeNode }) {
               {node.count === undefined ? (
                 <span className="tree-label">{node.label}</span>
               ) : (
-                // A long product name is shortened with an ellipsis (its full name in the tooltip); its count stays in view.
+                // A long product name is shortened in its middle, so its end stays in view (two products that differ
+                // only there, "…-21H2" and "…-24H2", stay apart), with its full name in the tooltip and its count.
                 <span className="tree-label counted" title={node.label}>
-                  <span className="tree-name">{node.name}</span>
-                  <span className="tree-count">{` (${node.count})`}</span>
+                  {/* Read as one name: the parts laid out as flex items would be read with spaces between them. */}
+                  <span className="visually-hidden">{node.label}</span>
+                  <span className="tree-name" aria-hidden="true">
+                    {nameHead(node.name ?? node.label)}
+                  </span>
+                  <span className="tree-name-tail" aria-hidden="true">
+                    {nameTail(node.name ?? node.label)}
+                  </span>
+                  <span className="tree-count" aria-hidden="true">{` (${node.count})`}</span>
                 </span>
               )}
               {node.kind === 'site' && failedSites.has(node.site ?? '') && (
@@ -187,3 +195,8 @@ export function ConsoleTree({ root }: { root: TreeNode }) {
     </div>
   );
 }
+
+/** The last characters of a long name, kept whole when it is shortened (its distinguishing end: a version, a year). */
+const TAIL = 8;
+const nameHead = (name: string) => (name.length > TAIL * 3 ? name.slice(0, -TAIL) : name);
+const nameTail = (name: string) => (name.length > TAIL * 3 ? name.slice(-TAIL) : '');

@@ -59,7 +59,20 @@ export function useModal<T extends HTMLElement>(onEscape: () => void): { ref: (e
       if (opener.current === undefined && active instanceof HTMLElement && !element.contains(active)) opener.current = active;
       // An element that asked for focus itself (autoFocus, a ref) keeps it; otherwise the control marked
       // data-autofocus (Cancel, where a slip of Enter must do nothing), or else the first control, gets it.
-      if (!element.contains(document.activeElement)) (element.querySelector<HTMLElement>('[data-autofocus]') ?? focusables(element)[0] ?? element).focus();
+      const firstControl = () => element.querySelector<HTMLElement>('[data-autofocus]') ?? focusables(element)[0];
+      if (!element.contains(document.activeElement)) (firstControl() ?? element).focus();
+      if (document.activeElement !== element) return;
+      // Still loading (no control yet): the dialog holds the focus, and its first control takes it once it appears,
+      // where its focus ring shows (the dialog's own is hidden).
+      const observer = new MutationObserver(() => {
+        const control = firstControl();
+        if (!element.isConnected || document.activeElement !== element) observer.disconnect();
+        else if (control !== undefined) {
+          control.focus();
+          observer.disconnect();
+        }
+      });
+      observer.observe(element, { childList: true, subtree: true });
     });
   }, []);
 

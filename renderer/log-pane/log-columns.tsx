@@ -3,6 +3,7 @@
  * that is left; the other three are resized by dragging or with the arrow keys on their separators, and remembered.
  */
 import { useEffect, useState, type KeyboardEvent, type PointerEvent } from 'react';
+import { useRovingHeader } from '../layout/roving-header';
 
 const STORAGE_KEY = 'usc.logColumns';
 const MIN_WIDTH = 48;
@@ -78,11 +79,29 @@ export function LogColumnHeader({ columns }: { columns: LogColumns }) {
     else return;
     event.preventDefault();
   };
+  // One Tab stop for the header: arrows move between the columns, Alt+arrows resize the one with the focus.
+  const roving = useRovingHeader(NAMES.length, {
+    resizeBy: (index, delta) => {
+      const { key } = NAMES[index]!;
+      columns.resize(key, columns.widths[key] + delta);
+    },
+    toRows: () => document.querySelector<HTMLElement>('.log-lines')?.focus(),
+  });
   return (
     <div className="log-header" role="row">
       <span role="columnheader">Log Text</span>
-      {NAMES.map(({ key, label }) => (
-        <span key={key} role="columnheader" className="log-column">
+      {NAMES.map(({ key, label }, index) => (
+        <span
+          key={key}
+          role="columnheader"
+          className="log-column"
+          tabIndex={roving.tabIndexOf(index)}
+          ref={roving.refOf(index)}
+          onKeyDown={(event) => roving.onKeyDown(index, event)}
+          onFocus={() => roving.onFocus(index)}
+          aria-keyshortcuts="ArrowLeft ArrowRight Alt+ArrowLeft Alt+ArrowRight"
+          title={`${label}: Alt+arrows make it narrower or wider`}
+        >
           <span
             role="separator"
             aria-orientation="vertical"
@@ -90,7 +109,7 @@ export function LogColumnHeader({ columns }: { columns: LogColumns }) {
             aria-valuenow={columns.widths[key]}
             aria-valuemin={MIN_WIDTH}
             aria-valuemax={MAX_WIDTH}
-            tabIndex={0}
+            tabIndex={-1}
             className="log-column-separator"
             onPointerDown={(event) => startDrag(key, event)}
             onKeyDown={(event) => onKey(key, event)}

@@ -43,6 +43,7 @@ export function SupPropertiesDialog({ site }: { site: string }) {
             onChange={setConfig}
             parentCode={sup.parentCode}
             errors={sup.settingErrors}
+            revealErrors={sup.revealSettingErrors}
           />
         )}
         {tab === 'Synchronization Schedule' && (

@@ -1,4 +1,4 @@
-import type { MouseEvent, TouchEvent } from 'react';
+import type { KeyboardEvent, MouseEvent, TouchEvent } from 'react';
 
 export const MIN_COLUMN_WIDTH = 40;
 export const MAX_COLUMN_WIDTH = 2000;
@@ -15,20 +15,33 @@ interface Props {
   onResizeStart(event: MouseEvent | TouchEvent): void;
   onResizeBy(delta: number): void;
   onResetSize(): void;
+  /** The header row's one Tab stop (roving-header.ts). */
+  roving: { tabIndex: 0 | -1; ref(element: HTMLElement | null): void; onKeyDown(event: KeyboardEvent): void; onFocus(): void };
 }
 
 /** A column header: a sort button and a separator that resizes the column (drag, or the arrow keys). */
-export function ColumnHeader({ label, width, sorted, resizing, onSort, onResizeStart, onResizeBy, onResetSize }: Props) {
+export function ColumnHeader({ label, width, sorted, resizing, onSort, onResizeStart, onResizeBy, onResetSize, roving }: Props) {
   return (
     <th style={{ width }} aria-sort={sorted === undefined ? 'none' : sorted === 'asc' ? 'ascending' : 'descending'}>
-      <button type="button" className="column-sort" onClick={onSort}>
+      <button
+        type="button"
+        className="column-sort"
+        onClick={onSort}
+        tabIndex={roving.tabIndex}
+        ref={roving.ref}
+        onKeyDown={roving.onKeyDown}
+        onFocus={roving.onFocus}
+        aria-keyshortcuts="ArrowLeft ArrowRight Alt+ArrowLeft Alt+ArrowRight"
+        title={`Sort by ${label}. Arrow keys: other columns; Alt+arrows: narrower or wider`}
+      >
         {label}
         {sorted === undefined ? '' : sorted === 'asc' ? ' ▲' : ' ▼'}
       </button>
       <span
         className={`column-resizer${resizing ? ' resizing' : ''}`}
         role="separator"
-        tabIndex={0}
+        // Reached with the mouse; the keyboard resizes from the column's header (Alt+arrows), one Tab stop for all.
+        tabIndex={-1}
         aria-orientation="vertical"
         aria-label={`Resize ${label}`}
         aria-valuemin={MIN_COLUMN_WIDTH}

@@ -1,5 +1,5 @@
 import { useTable, type ColumnSizingState } from '@tanstack/react-table';
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { UpdateRow } from '../../shared/contract';
 import { UpdateDetails } from './UpdateDetails';
 import { PendingRow, RepositoryRow } from './RepositoryRow';
@@ -12,6 +12,8 @@ import { rowId, useRowSelection } from './use-row-selection';
 import type { RepositoryView } from '../store/console-store';
 import { useConsoleStore } from '../store/console-store';
 import { useFixedRowWindow } from '../virtual/fixed-row-window';
+import { useRovingHeader } from '../layout/roving-header';
+import { useRestoreScrollOnLeave } from '../layout/restore-scroll';
 
 const ROW_HEIGHT = 22;
 
@@ -44,6 +46,23 @@ export function RepositoryTable({ filter }: { filter: { classificationId?: strin
   useEffect(() => ensureRows(first, last), [first, last, view.generation, view.total, view.loading, ensureRows]);
   const { table, tableRows, setColumnSizing } = useWindowTable(first, last);
 
+  const keepColumns = useRestoreScrollOnLeave<HTMLDivElement>();
+  const gridRef = grid.ref;
+  const scrollerRef = useCallback(
+    (element: HTMLDivElement | null) => {
+      gridRef(element);
+      keepColumns(element);
+    },
+    [gridRef, keepColumns],
+  );
+  const headers = table.getFlatHeaders();
+  const roving = useRovingHeader(headers.length, {
+    resizeBy: (index, delta) => {
+      const header = headers[index]!;
+      setColumnSizing((sizes) => ({ ...sizes, [header.column.id]: clampWidth(header.getSize() + delta) }));
+    },
+    toRows: () => element?.querySelector<HTMLElement>('table[role="grid"]')?.focus(),
+  });
   const sortBy = (key: RepositoryView['sort']) => void load({ sort: key, direction: view.sort === key && view.direction === 'asc' ? 'desc' : 'asc' });
   const { range, inSelection, copyRows, menu, setMenu, onKeyDown } = useRowSelection({
     selected,
@@ -52,6 +71,7 @@ export function RepositoryTable({ filter }: { filter: { classificationId?: strin
     grid,
     total: view.total,
     rowHeight: ROW_HEIGHT,
+    toHeader: () => roving.focusActive(),
   });
   // A row selected by keyboard before its page arrived gets its update once the page is in.
   const selectedId = selected?.updateId ?? (selected === undefined ? undefined : rows.rowAt(selected.index)?.updateId);
@@ -61,7 +81,7 @@ export function RepositoryTable({ filter }: { filter: { classificationId?: strin
   return (
     <div className="repository">
       <RepositorySearchBar key={view.search} search={view.search} status={status} onSearch={(search) => void load({ search })} />
-      <div className="grid-scroller" ref={grid.ref}>
+      <div className="grid-scroller" ref={scrollerRef}>
         {/* One focusable grid; the selected row is its active descendant, so screen readers follow the selection. */}
         <table
           className="list-view virtual-grid"
@@ -75,7 +95,7 @@ export function RepositoryTable({ filter }: { filter: { classificationId?: strin
         >
           <thead>
             <tr aria-rowindex={1}>
-              {table.getFlatHeaders().map((header) => {
+              {headers.map((header, index) => {
                 const key = header.column.id as RepositoryView['sort'];
                 return (
                   <ColumnHeader
@@ -88,6 +108,12 @@ export function RepositoryTable({ filter }: { filter: { classificationId?: strin
                     onResizeStart={header.getResizeHandler()}
                     onResizeBy={(delta) => setColumnSizing((sizes) => ({ ...sizes, [header.column.id]: clampWidth(header.getSize() + delta) }))}
                     onResetSize={() => header.column.resetSize()}
+                    roving={{
+                      tabIndex: roving.tabIndexOf(index),
+                      ref: roving.refOf(index),
+                      onKeyDown: (event) => roving.onKeyDown(index, event),
+                      onFocus: () => roving.onFocus(index),
+                    }}
                   />
                 );
               })}

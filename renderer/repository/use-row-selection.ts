@@ -21,13 +21,15 @@ interface Grid {
   grid: FixedRowWindow;
   total: number;
   rowHeight: number;
+  /** ArrowUp from the first row goes up to the header (its one Tab stop), as ArrowDown there comes back. */
+  toHeader(): void;
 }
 
 /**
  * The repository's selection and what acts on it: arrows, Page Up/Down, Home/End (Shift extends), Ctrl+C, and Enter /
  * the Menu key / Shift+F10 for the row menu.
  */
-export function useRowSelection({ selected, setSelected, rows, grid, total, rowHeight }: Grid) {
+export function useRowSelection({ selected, setSelected, rows, grid, total, rowHeight, toHeader }: Grid) {
   const notify = useConsoleStore((state) => state.notify);
   const [menu, setMenu] = useState<{ x: number; y: number } | undefined>();
   const [typeAhead] = useState(() => createTypeAhead());
@@ -69,6 +71,12 @@ export function useRowSelection({ selected, setSelected, rows, grid, total, rowH
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLTableElement>) => {
+    // Keys pressed on the header's controls are theirs (Enter sorts there; it does not open a row's menu).
+    if (event.target !== event.currentTarget) return;
+    if (event.key === 'ArrowUp' && !event.shiftKey && (selected?.index ?? 0) <= 0) {
+      event.preventDefault();
+      return toHeader();
+    }
     if (total === 0) return;
     if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'c') {
       event.preventDefault();

@@ -12,6 +12,7 @@ import { atAndIn } from '../../shared/time-text';
 import { useConsoleStore } from '../store/console-store';
 import { siteState, SITE_STATE_LABELS } from '../status/site-state';
 import { useNow } from '../status/use-now';
+import { useRestoreScrollOnLeave } from '../layout/restore-scroll';
 
 /** The centre pane: what the selected tree node holds. */
 export function ResultPane({ node }: { node: TreeNode | undefined }) {
@@ -19,6 +20,7 @@ export function ResultPane({ node }: { node: TreeNode | undefined }) {
   const info = useConsoleStore((state) => state.info);
   const select = useConsoleStore((state) => state.select);
   const expandAll = useConsoleStore((state) => state.expandAll);
+  const keepColumns = useRestoreScrollOnLeave<HTMLDivElement>();
   if (node === undefined) return <section className="result-pane" aria-label="Results" />;
   const site = sites.find((candidate) => candidate.code === node.site);
 
@@ -109,7 +111,9 @@ export function ResultPane({ node }: { node: TreeNode | undefined }) {
         <img className="tree-icon" src={`./icons/${node.icon}.svg`} alt="" aria-hidden="true" />
         <h1>{node.label}</h1>
       </header>
-      <div className="pane-body">{body}</div>
+      <div className="pane-body" ref={keepColumns}>
+        {body}
+      </div>
     </section>
   );
 }

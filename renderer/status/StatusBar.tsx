@@ -24,6 +24,16 @@ const PHASES = {
   notify: 'Notifying child sites',
 } as const;
 
+/**
+ * What a phase counts, said beside its numbers: metadata is fetched by revision (an update and each update bundled in
+ * it), so the count is larger than the grid's count of updates, and says so.
+ */
+const UNITS: Partial<Record<keyof typeof PHASES, { word: string; title: string }>> = {
+  categories: { word: 'categories', title: 'Products, classifications and detectoids' },
+  metadata: { word: 'revisions', title: 'Revisions: each update and each update bundled inside one (the Update Repository lists updates only)' },
+  apply: { word: 'revisions', title: 'Revisions: each update and each update bundled inside one (the Update Repository lists updates only)' },
+};
+
 export function StatusBar() {
   const engine = useConsoleStore((state) => state.engine);
   const connection = useConsoleStore((state) => state.connection);
@@ -52,7 +62,11 @@ export function StatusBar() {
         <span className="status-cell sync-progress" aria-label={`Synchronization of ${connected}`}>
           <span>{`${connected}: ${PHASES[current.phase]}`}</span>
           <progress max={100} value={current.percent} aria-label="Synchronization progress" />
-          <span>{current.total > 1 ? `${current.done.toLocaleString()} / ${current.total.toLocaleString()}` : ''}</span>
+          <span title={UNITS[current.phase]?.title}>
+            {current.total > 1
+              ? `${current.done.toLocaleString()} / ${current.total.toLocaleString()}${UNITS[current.phase] === undefined ? '' : ` ${UNITS[current.phase]!.word}`}`
+              : ''}
+          </span>
           <ProgressNoteText progress={current} />
           <button type="button" onClick={() => void cancel(connected)}>
             Cancel

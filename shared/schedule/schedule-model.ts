@@ -34,7 +34,12 @@ export const SyncScheduleSchema = z
     mode: z.enum(['simple', 'custom']),
     simple: z.object({ every: whole('The simple schedule interval'), unit: z.enum(['hours', 'days', 'weeks']) }),
     /** Start date and time as written in the dialog (wall-clock, `YYYY-MM-DDTHH:mm`), in UTC when `utc` is set. */
-    start: z.string().regex(LOCAL_DATE_TIME, 'The start must be a date and time such as 2026-11-24T03:00'),
+    start: z.string().regex(LOCAL_DATE_TIME, {
+      // An empty box (a date picker cleared, or half filled) is asked for in the dialog's words; the ISO form is for
+      // the command line, where it is typed.
+      error: (issue) =>
+        issue.input === '' ? 'Enter a start date and a start time' : 'The start must be a date and time written as YYYY-MM-DDTHH:mm, such as 2026-11-24T03:00',
+    }),
     utc: z.boolean(),
     /** The start was left at its default (when the schedule was saved): the first run is as soon as possible. */
     startIsDefault: z.boolean(),
@@ -103,15 +108,14 @@ export function defaultSchedule(now: Date): SyncSchedule {
 export function customScheduleDefaults(schedule: SyncSchedule, now: Date): SyncSchedule {
   const keep = schedule.mode === 'custom' && (schedule.recurrence.type !== 'none' || startTime(schedule) > now.getTime());
   if (keep) return { ...schedule, startIsDefault: false };
+  // A new custom schedule is in local time, as ConfigMgr's Custom Schedule starts (UTC is a box to tick).
   const next = new Date(now.getTime());
-  if (schedule.utc) next.setUTCHours(next.getUTCHours() + 1, 0, 0, 0);
-  else next.setHours(next.getHours() + 1, 0, 0, 0);
+  next.setHours(next.getHours() + 1, 0, 0, 0);
   const pad = (value: number) => String(value).padStart(2, '0');
-  const [year, month, day, hour, weekday] = schedule.utc
-    ? [next.getUTCFullYear(), next.getUTCMonth() + 1, next.getUTCDate(), next.getUTCHours(), next.getUTCDay()]
-    : [next.getFullYear(), next.getMonth() + 1, next.getDate(), next.getHours(), next.getDay()];
+  const [year, month, day, hour, weekday] = [next.getFullYear(), next.getMonth() + 1, next.getDate(), next.getHours(), next.getDay()];
   return {
     ...schedule,
+    utc: false,
     mode: 'custom',
     startIsDefault: false,
     start: `${year}-${pad(month)}-${pad(day)}T${pad(hour)}:00`,

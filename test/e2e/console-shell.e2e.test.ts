@@ -102,6 +102,53 @@ describe.skipIf(skipE2e)('console in Chromium', () => {
     expect((await where()).pane).toBe('result');
   });
 
+  it('makes each header one Tab stop with arrow keys inside, keeps the focus visible, and gives columns back after Tab', async () => {
+    const page = await open();
+    await page.getByRole('treeitem', { name: 'Update Repository', exact: true }).click();
+    const grid = page.getByRole('grid', { name: 'Software updates' });
+    await grid.waitFor();
+    const active = () =>
+      page.evaluate(() => {
+        const element = document.activeElement as HTMLElement | null;
+        return {
+          role: element?.getAttribute('role') ?? element?.tagName.toLowerCase(),
+          name: element?.getAttribute('aria-label') ?? element?.textContent?.trim(),
+          outline: element === null ? 'none' : getComputedStyle(element).outlineStyle,
+        };
+      });
+    // From the search box's last button, one Tab reaches the rows, the next the header (at its first column), and
+    // ArrowUp from the first row goes up to it too.
+    await page.getByRole('button', { name: 'Clear' }).focus();
+    await page.keyboard.press('Tab');
+    expect(await active()).toMatchObject({ role: 'grid', name: 'Software updates' });
+    await page.keyboard.press('ArrowUp');
+    expect(await active()).toMatchObject({ role: 'button', name: expect.stringMatching(/^Title/), outline: 'solid' });
+    await page.keyboard.press('ArrowDown');
+    expect(await active()).toMatchObject({ role: 'grid' });
+    await page.keyboard.press('Tab');
+    expect(await active()).toMatchObject({ role: 'button', name: expect.stringMatching(/^Title/), outline: 'solid' });
+    await page.keyboard.press('ArrowRight');
+    expect(await active()).toMatchObject({ name: expect.stringMatching(/^Article ID/), outline: 'solid' });
+    // Alt+arrows resize the column with the focus.
+    const articleWidth = () => grid.getByRole('separator', { name: 'Resize Article ID' }).getAttribute('aria-valuenow');
+    const before = Number(await articleWidth());
+    await page.keyboard.press('Alt+ArrowRight');
+    await expect.poll(async () => Number(await articleWidth())).toBe(before + 10);
+    // The last column: the grid scrolls sideways to show it...
+    const scroller = page.locator('.grid-scroller');
+    await page.keyboard.press('End');
+    await expect.poll(() => scroller.evaluate((box) => box.scrollLeft)).toBeGreaterThan(0);
+    const last = (await active()).name;
+    // ...and once Tab has left the grid, the first columns are back in view.
+    await page.keyboard.press('Tab');
+    await expect.poll(() => scroller.evaluate((box) => box.scrollLeft)).toBe(0);
+    // Back into the header with Shift+Tab: at the column it was on, not the first.
+    await page.keyboard.press('Shift+Tab');
+    expect(await active()).toMatchObject({ role: 'button', name: last });
+    const headerStops = await grid.locator('thead [tabindex="0"], thead button:not([tabindex="-1"])').count();
+    expect(headerStops).toBe(1);
+  });
+
   it('is navigated with the keyboard down to Update Repository, whose context menu opens with Shift+F10', async () => {
     const page = await open();
     const tree = page.getByRole('tree', { name: 'Console tree' });
@@ -190,11 +237,21 @@ describe.skipIf(skipE2e)('console in Chromium', () => {
     await expect(details.locator('pre').textContent()).resolves.toBe('Update download failed with 0x80070005.');
     await page.screenshot({ path: screenshotPath('log-pane-columns-highlight') });
 
-    // A column separator is a focusable control: the arrow keys widen or narrow its column, and the width is kept.
-    const separator = grid.getByRole('separator', { name: 'Resize Component' });
-    await separator.focus();
+    // The header is one Tab stop: arrows move between its columns, Alt+arrows resize the one with the focus, and the
+    // width is kept.
+    const header = grid.locator('.log-header');
+    await expect(header.locator('[tabindex="0"]').count()).resolves.toBe(1);
+    await header.locator('[tabindex="0"]').focus();
+    const focused = () => page.evaluate(() => [document.activeElement?.textContent, getComputedStyle(document.activeElement!).outlineStyle]);
+    await expect(focused()).resolves.toEqual(['Component', 'solid']);
+    await page.keyboard.press('ArrowRight');
+    await expect(focused()).resolves.toEqual(['Date/Time', 'solid']);
     await page.keyboard.press('ArrowLeft');
+    const separator = grid.getByRole('separator', { name: 'Resize Component' });
+    await page.keyboard.press('Alt+ArrowRight');
     await expect(separator.getAttribute('aria-valuenow')).resolves.toBe('200');
+    await page.keyboard.press('ArrowDown');
+    await expect(page.evaluate(() => document.activeElement?.classList.contains('log-lines'))).resolves.toBe(true);
     await expect(page.evaluate(() => JSON.parse(localStorage.getItem('usc.logColumns') ?? '{}').component)).resolves.toBe(200);
 
     await log.getByRole('searchbox', { name: 'Error code to look up' }).fill('0x80072ee2');

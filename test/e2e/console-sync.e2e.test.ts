@@ -116,6 +116,8 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
     const shown = Number(((await count.textContent()) ?? '').replace(/\D/g, ''));
     expect(shown).toBeGreaterThan(0);
     expect(shown).toBeLessThan(300);
+    // The bar counts revisions (bundled updates too) and says so, beside a grid that counts updates.
+    await bar.getByText(/^[\d,]+ \/ [\d,]+ revisions$/).waitFor();
     await bar.getByRole('button', { name: 'Cancel' }).click();
     await page.getByText('Synchronization of CEN was cancelled.').waitFor();
   });
@@ -489,6 +491,15 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
       return count.getBoundingClientRect().right <= pane.right;
     });
     expect(inView).toBe(true);
+    // Shortened in its middle: the end of the name stays in view (two products that differ only there, as
+    // "Microsoft Server Operating System-22H2" and "-24H2", stay apart), the ellipsis is in the part before it.
+    const shortened = await longName.evaluate((item) => {
+      const head = item.querySelector<HTMLElement>('.tree-name')!;
+      const tail = item.querySelector<HTMLElement>('.tree-name-tail')!;
+      const pane = item.closest('.tree-pane')!.getBoundingClientRect();
+      return { cut: head.scrollWidth > head.clientWidth, tail: tail.textContent, visible: tail.getBoundingClientRect().right <= pane.right };
+    });
+    expect(shortened).toEqual({ cut: true, tail: 'nd later', visible: true });
     await page.evaluate(() => (document.querySelector('.tree-pane') as HTMLElement).style.removeProperty('width'));
 
     await tree.getByRole('treeitem', { name: 'CEN - Central Site', exact: true }).first().click();
@@ -557,8 +568,13 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
     // Sync Settings: a bad URL and a retry interval out of range are explained beside their fields and not saved.
     await dialog.getByRole('tab', { name: 'Sync Settings' }).click();
     await dialog.getByLabel('Synchronize from an upstream update server').check();
+    // The prefilled https:// is not yet a mistake: nothing is said until the URL is typed in.
+    await expect(dialog.getByLabel('Upstream update server URL').inputValue()).resolves.toBe('https://');
+    await expect(dialog.locator('.field-error').count()).resolves.toBe(0);
+    await expect(dialog.getByLabel('Upstream update server URL').getAttribute('aria-invalid')).resolves.toBe('false');
     await dialog.getByLabel('Upstream update server URL').fill('wsus01');
-    await dialog.getByText('Enter the upstream server URL, for example https://wsus.corp.example:8531').waitFor();
+    // What is wrong with what was typed, not only what is wanted.
+    await dialog.getByText('"wsus01" is not a URL: write it as https://server:port, for example https://wsus.corp.example:8531').waitFor();
     await dialog.getByLabel('Retry a failed synchronization after (minutes)').fill('0');
     await dialog.getByText('Retry after 1 to 1,440 minutes (one day)').waitFor();
     await dialog.getByRole('button', { name: 'Apply' }).click();
@@ -991,6 +1007,15 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
     await start.getByRole('button', { name: 'Software Update Point Properties…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Software Update Point Properties — CEN' });
     await dialog.waitFor();
+    // Opened with the mouse, it still shows where its focus is.
+    await expect
+      .poll(() =>
+        page.evaluate(() => {
+          const active = document.activeElement!;
+          return active.closest('[role="dialog"]') !== null && getComputedStyle(active).outlineStyle === 'solid';
+        }),
+      )
+      .toBe(true);
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
     // It went to the Software Update Point too: its result pane says what an administrator checks first.

@@ -34,6 +34,10 @@ export function scheduleHandlers(engine: EngineContext): Pick<EngineHandlers, 'g
     setSchedule: ({ site, schedule }) => {
       engine.requireTopLevel(site, 'change the synchronization schedule');
       const database = engine.sites.database(site);
+      const saved = readSchedule(database);
+      // OK or Apply with the schedule as it was (a default start included) changes nothing and logs nothing: the
+      // default start keeps the moment it was first saved.
+      if (saved !== undefined && sameSchedule(saved, schedule)) return info(saved, 5, true);
       const normalized = withStart(schedule);
       inTransaction(database, () => {
         writeSchedule(database, normalized);
@@ -49,4 +53,21 @@ export function scheduleHandlers(engine: EngineContext): Pick<EngineHandlers, 'g
     },
     previewSchedule: ({ schedule, count }) => info(withStart(schedule), count, true),
   };
+}
+
+function sameSchedule(saved: SyncSchedule, proposed: SyncSchedule): boolean {
+  // Keys in one order, whichever side built the object.
+  const canonical = (value: unknown): unknown =>
+    Array.isArray(value)
+      ? value.map(canonical)
+      : value !== null && typeof value === 'object'
+        ? Object.fromEntries(
+            Object.entries(value)
+              .filter(([, item]) => item !== undefined)
+              .sort(([a], [b]) => a.localeCompare(b))
+              .map(([key, item]) => [key, canonical(item)]),
+          )
+        : value;
+  const comparable = (schedule: SyncSchedule) => JSON.stringify(canonical(schedule.startIsDefault ? { ...schedule, start: '' } : schedule));
+  return comparable(saved) === comparable(proposed);
 }

@@ -1,6 +1,6 @@
 /** The Software Update Point's settings: source, products, classifications, languages, proxy, retry interval. */
 import type { ApiResult } from '../../../shared/contract';
-import type { SiteCode, SyncSource } from '../../../shared/domain';
+import { DEFAULT_STALL_MINUTES, describeSyncSource, type SiteCode, type SupConfig, type SyncSource } from '../../../shared/domain';
 import { ApiError } from '../../../shared/errors';
 import { UPDATE_LANGUAGES } from '../../../shared/languages';
 import type { UpstreamClient } from '../upstream/client/upstream-client';
@@ -35,6 +35,8 @@ export function supConfigHandlers(
           throw new ApiError('BAD_REQUEST', `A child site synchronizes from its parent: its source can only be the parent's URL.`);
         }
         const own = readSupConfig(database);
+        const next = config.source.kind === 'upstream' ? config.source : { kind: 'parent' as const, site: engine.sites.get(site).parentCode! };
+        logSettingChanges(engine, site, own, { ...own, source: next, retryMinutes: config.retryMinutes });
         inTransaction(database, () =>
           writeSupConfig(database, {
             ...own,
@@ -50,6 +52,7 @@ export function supConfigHandlers(
       const password = config.proxy?.password;
       if (config.proxy === undefined) engine.credentials.setProxyPassword(site, undefined);
       else if (password !== undefined) engine.credentials.setProxyPassword(site, password === '' ? undefined : password);
+      logSettingChanges(engine, site, readSupConfig(database), config);
       inTransaction(database, () => writeSupConfig(database, withoutSecrets(config)));
       database.save();
       // Set to "Do not synchronize", a site has nothing left to retry: a pending retry would only fail again.
@@ -129,4 +132,26 @@ async function resolveCategories(
     askedUpstream,
     ...(upstreamError === undefined ? {} : { upstreamError }),
   };
+}
+
+/**
+ * What changed, in the site's wsyncmgr.log, as ConfigMgr logs a changed Software Update Point: the source said in full
+ * (from what, to what), the other settings by name. A save that changes nothing writes nothing.
+ */
+function logSettingChanges(engine: EngineContext, site: SiteCode, before: SupConfig, after: SupConfig): void {
+  const log = engine.logFor(site);
+  if (JSON.stringify(before.source) !== JSON.stringify(after.source)) {
+    log.writeNow(`Synchronization source changed from ${describeSyncSource(before.source)} to ${describeSyncSource(after.source)}.`);
+  }
+  const sorted = (items: readonly string[]) => JSON.stringify([...items].map((item) => item.toLowerCase()).sort());
+  const changed = [
+    sorted(before.products) !== sorted(after.products) && 'products',
+    sorted(before.classifications) !== sorted(after.classifications) && 'classifications',
+    sorted(before.languages) !== sorted(after.languages) && 'languages',
+    before.retryMinutes !== after.retryMinutes && 'retry interval',
+    (before.stallMinutes ?? DEFAULT_STALL_MINUTES) !== (after.stallMinutes ?? DEFAULT_STALL_MINUTES) && 'stall limit',
+    JSON.stringify(before.proxy?.url ?? null) !== JSON.stringify(after.proxy?.url ?? null) && 'proxy server',
+    JSON.stringify(before.supersedence ?? null) !== JSON.stringify(after.supersedence ?? null) && 'supersedence rules',
+  ].filter((name): name is string => name !== false);
+  if (changed.length > 0) log.writeNow(`Software Update Point settings changed: ${changed.join(', ')}.`);
 }

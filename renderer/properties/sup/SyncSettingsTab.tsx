@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { DEFAULT_STALL_MINUTES, describeSyncSource, type SupConfig, type SyncSource } from '../../../shared/domain';
 import { FieldError } from '../../dialogs/FieldError';
 import { TestConnection } from '../TestConnection';
@@ -10,11 +11,16 @@ interface Props {
   /** A child site's parent: it synchronizes from it here, or from a parent on another server given by its URL. */
   parentCode: string | null;
   errors: Record<string, string>;
+  /** OK or Apply was refused: every problem is shown, touched or not. */
+  revealErrors: boolean;
 }
 
 /** The Sync Settings tab: where updates come from, through which proxy, and when a failure is retried. */
-export function SyncSettingsTab({ site, config, savedConfig, onChange, parentCode, errors }: Props) {
+export function SyncSettingsTab({ site, config, savedConfig, onChange, parentCode, errors, revealErrors }: Props) {
   const source = config.source;
+  // A URL is judged once it is typed in (or OK is pressed): choosing the upstream radio is not yet a mistake.
+  const [urlTouched, setUrlTouched] = useState(false);
+  const urlError = urlTouched || revealErrors ? errors['source.url'] : undefined;
   const setSource = (next: SyncSource) => onChange({ ...config, source: next });
   const kinds = parentCode !== null ? (['parent', 'upstream'] as const) : (['sample', 'microsoft-update', 'upstream', 'none'] as const);
   const labelOf = (kind: (typeof kinds)[number]) =>
@@ -52,12 +58,17 @@ export function SyncSettingsTab({ site, config, savedConfig, onChange, parentCod
           Upstream update server URL
           <input
             value={source.url}
-            aria-invalid={errors['source.url'] !== undefined}
-            onChange={(event) => setSource({ kind: 'upstream', url: event.target.value })}
+            aria-invalid={urlError !== undefined}
+            placeholder="https://wsus.corp.example:8531"
+            onChange={(event) => {
+              setUrlTouched(true);
+              setSource({ kind: 'upstream', url: event.target.value });
+            }}
+            onBlur={() => source.url !== 'https://' && setUrlTouched(true)}
           />
         </label>
       )}
-      <FieldError message={errors['source.url']} />
+      <FieldError message={urlError} />
       <ProxyFields config={config} onChange={onChange} errors={errors} />
       <NumberField
         label="Retry a failed synchronization after (minutes)"

@@ -79,7 +79,24 @@ export function useSupProperties(site: string) {
         ? 'The schedule has invalid values; they are explained beside each field.'
         : error;
 
-  return { tab, setTab, config, setConfig, savedConfig, schedule, setSchedule, categories, parentCode, isChild, settingErrors, errors, banner, saving, apply };
+  return {
+    tab,
+    setTab,
+    config,
+    setConfig,
+    savedConfig,
+    schedule,
+    setSchedule,
+    categories,
+    parentCode,
+    isChild,
+    settingErrors,
+    revealSettingErrors: refused === 'settings',
+    errors,
+    banner,
+    saving,
+    apply,
+  };
 }
 
 /** The settings' problems by field path (source.url, proxy.url, retryMinutes, languages), in the schema's words. */

@@ -4,14 +4,26 @@ import { customScheduleDefaults, defaultSchedule, describeSchedule, type SyncSch
 const now = new Date('2026-11-29T18:27:00Z'); // a Sunday
 
 describe('the Custom Schedule dialog opens on a schedule that runs', () => {
-  it('starts at the next whole hour and recurs weekly on that day, from a simple schedule or a past one-time start', () => {
-    const expected = { mode: 'custom', start: '2026-11-29T19:00', recurrence: { type: 'weekly', everyWeeks: 1, weekday: 0 }, startIsDefault: false };
+  /** The next whole hour after a time, on this machine's wall clock (the suite also runs in a half-hour zone). */
+  const nextLocalHour = (time: Date) => {
+    const next = new Date(time.getTime());
+    next.setHours(next.getHours() + 1, 0, 0, 0);
+    const pad = (value: number) => String(value).padStart(2, '0');
+    return { start: `${next.getFullYear()}-${pad(next.getMonth() + 1)}-${pad(next.getDate())}T${pad(next.getHours())}:00`, weekday: next.getDay() };
+  };
+
+  it('starts in local time (UTC not ticked, as in ConfigMgr) at the next whole hour, recurring weekly on that day', () => {
+    const { start, weekday } = nextLocalHour(now);
+    const expected = { mode: 'custom', utc: false, start, recurrence: { type: 'weekly', everyWeeks: 1, weekday }, startIsDefault: false };
     expect(customScheduleDefaults(defaultSchedule(now), now)).toMatchObject(expected);
     const pastOnce: SyncSchedule = { ...defaultSchedule(now), mode: 'custom', start: '2026-11-29T18:26', recurrence: { type: 'none' } };
     expect(customScheduleDefaults(pastOnce, now)).toMatchObject(expected);
-    // Late on a Saturday the next hour is Sunday: the weekday follows the start.
-    const saturdayNight = new Date('2026-11-28T23:40:00Z');
-    expect(customScheduleDefaults(defaultSchedule(saturdayNight), saturdayNight)).toMatchObject({ start: '2026-11-29T00:00', recurrence: { weekday: 0 } });
+    // Late in a day the next hour is the next day: the weekday follows the start.
+    const lateEvening = new Date(now.getTime());
+    lateEvening.setHours(23, 40, 0, 0);
+    const late = nextLocalHour(lateEvening);
+    expect(late.weekday).toBe((lateEvening.getDay() + 1) % 7);
+    expect(customScheduleDefaults(defaultSchedule(lateEvening), lateEvening)).toMatchObject({ start: late.start, recurrence: { weekday: late.weekday } });
   });
 
   it('keeps a custom schedule already set: a recurrence, or a one-time start still to come', () => {

@@ -1,5 +1,5 @@
 import { BRIDGE_GLOBAL, type ConsoleBridge } from '../../shared/bridge';
-import { createWebSocketBridge, webHostApiUrl, type ConnectionState } from './websocket-bridge';
+import { createWebSocketBridge, webHostApiUrl, webHostPageUrl, type ConnectionState } from './websocket-bridge';
 
 export interface Connection {
   bridge: ConsoleBridge;
@@ -18,6 +18,6 @@ export function connect(): Connection {
       },
     };
   }
-  const bridge = createWebSocketBridge(webHostApiUrl(window.location));
+  const bridge = createWebSocketBridge(webHostApiUrl(window.location), webHostPageUrl(window.location));
   return { bridge, onConnection: (listener) => bridge.onConnection(listener) };
 }

@@ -5,27 +5,49 @@
 import type { ConsoleBridge } from '../../shared/bridge';
 import { InboundToClientSchema, type CallOutcome, type EventMessage } from '../../shared/protocol';
 
-export type ConnectionState = 'connecting' | 'open' | 'closed';
+/**
+ * 'stopped': nothing answers at the page's address any more (the host stopped, or started again on another port);
+ * 'moved': a host answers there but refuses this page's access token (it was started again, with a new one). Either
+ * way the page cannot come back by itself, and says so instead of "reconnecting…" forever.
+ */
+export type ConnectionState = 'connecting' | 'open' | 'closed' | 'stopped' | 'moved';
+
+/** Reconnections tried before the page asks the host's address whether anybody still serves this page there. */
+const ATTEMPTS_BEFORE_PROBE = 3;
 
 export interface WebSocketBridge extends ConsoleBridge {
   onConnection(listener: (state: ConnectionState) => void): () => void;
 }
 
-export function createWebSocketBridge(url: string): WebSocketBridge {
+export function createWebSocketBridge(url: string, pageUrl?: string): WebSocketBridge {
   let socket: WebSocket | undefined;
   let nextId = 1;
   let retry = 0;
+  let state: ConnectionState = 'connecting';
   const pending = new Map<number, (outcome: CallOutcome) => void>();
   const queued: string[] = [];
   const eventListeners = new Set<(event: EventMessage) => void>();
   const connectionListeners = new Set<(state: ConnectionState) => void>();
 
-  const announce = (state: ConnectionState): void => {
-    for (const listener of connectionListeners) listener(state);
+  const announce = (next: ConnectionState): void => {
+    state = next;
+    for (const listener of connectionListeners) listener(next);
+  };
+
+  /** Whether the page's own address still answers, and accepts its token. */
+  const probe = async (): Promise<void> => {
+    if (pageUrl === undefined) return;
+    try {
+      const response = await fetch(pageUrl, { cache: 'no-store', credentials: 'same-origin' });
+      if (response.status === 403) announce('moved');
+    } catch {
+      announce('stopped');
+    }
   };
 
   function connect(): void {
-    announce('connecting');
+    // Once the page knows it is stopped or moved, it keeps trying quietly (the same host may come back).
+    if (state !== 'stopped' && state !== 'moved') announce('connecting');
     const ws = new WebSocket(url);
     socket = ws;
     ws.onopen = () => {
@@ -57,8 +79,9 @@ export function createWebSocketBridge(url: string): WebSocketBridge {
         resolve({ ok: false, error: { code: 'ENGINE_UNAVAILABLE', message: 'The connection to the web host was lost.' } });
       }
       pending.clear();
-      announce('closed');
+      if (state !== 'stopped' && state !== 'moved') announce('closed');
       retry++;
+      if (retry >= ATTEMPTS_BEFORE_PROBE) void probe();
       setTimeout(connect, Math.min(500 * 2 ** (retry - 1), 10_000));
     };
   }
@@ -84,6 +107,12 @@ export function createWebSocketBridge(url: string): WebSocketBridge {
       return () => connectionListeners.delete(listener);
     },
   };
+}
+
+/** The page itself at the web host that served it, with its access token: what a probe asks for. */
+export function webHostPageUrl(location: Location): string {
+  const token = new URLSearchParams(location.search).get('token') ?? '';
+  return `${location.protocol}//${location.host}/?token=${encodeURIComponent(token)}`;
 }
 
 /** The API socket of the web host that served this page, carrying the page's access token. */

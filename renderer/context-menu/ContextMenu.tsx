@@ -95,7 +95,7 @@ export function ContextMenu({ x, y, label, items, onClose }: ContextMenuProps) {
           aria-disabled={item.disabled === true ? true : undefined}
           title={item.reason}
           aria-description={item.disabled === true ? item.reason : undefined}
-          className={`context-menu-item${index === active ? ' active' : ''}${item.disabled ? ' disabled' : ''}`}
+          className={`context-menu-item${index === active ? ' active' : ''}${item.disabled ? ' disabled' : ''}${item.disabled === true && item.note !== undefined ? ' with-note' : ''}`}
           onMouseEnter={() => !item.disabled && setActive(index)}
           onClick={() => activate(item)}
         >

@@ -59,19 +59,20 @@ export function PendingRow({ id, index, height, width }: { id: string; index: nu
 /** The marks of an expired or superseded update: an icon with its name, not only italic and strike-through. */
 export const ROW_STATE_ICONS = { expired: '⊘', superseded: '⤳' } as const;
 
+/**
+ * The title's mark, in a slot every title has (marked or not), so the titles line up: one icon, expired before
+ * superseded (an expired update's supersedence no longer matters), both named in its label.
+ */
 function RowStateIcons({ row }: { row: UpdateRow }) {
+  const names = [row.state === 'expired' && 'Expired', row.superseded && 'Superseded'].filter((name): name is string => name !== false);
+  const shown = row.state === 'expired' ? 'expired' : row.superseded ? 'superseded' : undefined;
   return (
-    <>
-      {row.state === 'expired' && (
-        <span className="row-icon row-icon-expired" role="img" aria-label="Expired" title="Expired">
-          {ROW_STATE_ICONS.expired}
+    <span className="row-icon-slot">
+      {shown !== undefined && (
+        <span className={`row-icon row-icon-${shown}`} role="img" aria-label={names.join(', ')} title={names.join(', ')}>
+          {ROW_STATE_ICONS[shown]}
         </span>
       )}
-      {row.superseded && (
-        <span className="row-icon row-icon-superseded" role="img" aria-label="Superseded" title="Superseded">
-          {ROW_STATE_ICONS.superseded}
-        </span>
-      )}
-    </>
+    </span>
   );
 }

@@ -1,6 +1,7 @@
 import type { Progress } from '../../shared/contract';
 import { useConsoleStore } from '../store/console-store';
 import { atAndIn } from '../../shared/time-text';
+import { connectionText } from './connection-text';
 import { progressNote } from './progress-note';
 import { siteState } from './site-state';
 import { useNow } from './use-now';
@@ -40,14 +41,7 @@ export function StatusBar() {
   const transport = useConsoleStore((state) => state.transport);
   const sites = useConsoleStore((state) => state.sites);
   const info = useConsoleStore((state) => state.info);
-  const connectionText =
-    connection === 'open'
-      ? transport === 'electron'
-        ? 'Desktop console'
-        : 'Browser console (web host)'
-      : connection === 'connecting'
-        ? 'Connecting to the web host…'
-        : 'Disconnected from the web host: reconnecting…';
+  const connectionNote = connectionText(connection, transport, window.location.host);
   const connected = useConsoleStore((state) => state.connectedSite);
   const progress = useConsoleStore((state) => state.progress);
   const cancel = useConsoleStore((state) => state.cancelSync);
@@ -85,9 +79,10 @@ export function StatusBar() {
           {`${entry.site.code}: synchronization failed${entry.nextRetry !== null && Date.parse(entry.nextRetry) > now ? `, retry ${atAndIn(entry.nextRetry, now)}` : ''}`}
         </span>
       ))}
-      <span className={`status-cell connection-${connection}`}>{connectionText}</span>
+      <span className={`status-cell connection-${connection}`}>{connectionNote}</span>
       <span className={`status-cell engine-${engine?.state ?? 'starting'}`} title={engine?.message}>
-        {engine === undefined ? 'Engine: …' : ENGINE_LABELS[engine.state]}
+        {/* Not connected, the engine's last state is old news: it may have stopped with the host. */}
+        {engine === undefined || connection !== 'open' ? 'Engine: …' : ENGINE_LABELS[engine.state]}
       </span>
       <span className="status-cell">{sites.length === 1 ? '1 site' : `${sites.length} sites`}</span>
       <span className="status-cell grow mono" title="Data folder">

@@ -1,4 +1,5 @@
 /** The connection to the engine, the sites and the hierarchy, the console tree's selection and the open dialog. */
+import { connectionLost, connectionLostNotice } from '../status/connection-text';
 import { errorText } from '../../shared/errors';
 import { DEFAULT_EXPANDED } from '../console-tree/tree-model';
 import type { SiteSlice, Slice } from './console-state';
@@ -59,7 +60,11 @@ export const siteSlice: Slice<SiteSlice> = (set, get) => ({
   setConnection(connection) {
     const previous = get().connection;
     set({ connection });
-    if (connection === 'open' && previous === 'closed') {
+    // Lost for good is said where it is seen, not only in the status bar; it goes once the page is connected again.
+    if (connectionLost(connection))
+      get().notify('error', connectionLostNotice(connection, typeof window === 'undefined' ? '' : window.location.host), 'connection');
+    else if (connection === 'open') get().dismissTopic('connection');
+    if (connection === 'open' && previous !== 'open' && previous !== 'connecting') {
       get().forgetLogTails();
       void get().loadLogTail(get().connectedSite);
       void get().refresh();

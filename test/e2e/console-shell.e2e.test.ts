@@ -149,6 +149,25 @@ describe.skipIf(skipE2e)('console in Chromium', () => {
     expect(headerStops).toBe(1);
   });
 
+  it('says so when its web host is gone or was started again with a new token, instead of "reconnecting…" forever', async () => {
+    const page = await open();
+    const entry = opened.at(-1)!;
+    const host = new URL(entry.web.firstLine).host;
+    const status = page.locator('footer.status-bar');
+    await status.getByText('Browser console (web host)').waitFor();
+    // Stopped: nothing answers at the page's address.
+    await entry.web.stop();
+    await status.getByText(`No web host at ${host}: stopped or moved`).waitFor({ timeout: 15_000 });
+    const notices = page.getByLabel('Notifications');
+    await notices.getByText(new RegExp(`^No web host answers at ${host.replace('.', '\\.')} any more: .*open the address it prints first`)).waitFor();
+    // Started again on the same port, with a new access token: this page's address no longer works, and it says so.
+    entry.web = await startUsc(['web', '--port', String(new URL(entry.web.firstLine).port), '--data', entry.dataDir]);
+    await status.getByText(`The web host at ${host} was restarted: open its new address`).waitFor({ timeout: 20_000 });
+    await notices.getByText(/was started again, with a new access token: open the address it printed first/).waitFor();
+    await expect(notices.getByText(/^No web host answers/).count()).resolves.toBe(0);
+    await page.screenshot({ path: screenshotPath('web-host-moved') });
+  }, 60_000);
+
   it('is navigated with the keyboard down to Update Repository, whose context menu opens with Shift+F10', async () => {
     const page = await open();
     const tree = page.getByRole('tree', { name: 'Console tree' });

@@ -297,8 +297,14 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
     await legend.getByText('Superseded').waitFor();
     await grid.getByRole('img', { name: 'Superseded' }).first().waitFor();
     expect(await grid.locator('tbody tr.row-superseded').count()).toBe(
-      await grid.locator('tbody tr.row-superseded [role="img"][aria-label="Superseded"]').count(),
+      await grid.locator('tbody tr.row-superseded [role="img"][aria-label*="Superseded"]').count(),
     );
+    // Marked or not, every title starts at one place: the mark has a slot of its own in each row.
+    const starts = await grid
+      .locator('tbody tr:not(.row-pending) td:first-child .row-icon-slot')
+      .evaluateAll((slots) => slots.map((slot) => Math.round(slot.getBoundingClientRect().right)));
+    expect(starts.length).toBeGreaterThan(5);
+    expect(new Set(starts).size).toBe(1);
 
     // One row, then three (Shift+Down extends from the row first selected).
     await page.keyboard.press('Control+c');
@@ -935,6 +941,16 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
       await expect(item.getAttribute('title')).resolves.toContain('CEN is set to "Do not synchronize": it is kept current by catalog imports');
     }
     await repositoryMenu.getByText('Kept current by catalog imports: Import Catalog…').first().waitFor();
+    // The reason reads as its own item's, not as the next item's caption: inside its item, ruled off from the next.
+    const placement = await repositoryMenu.getByRole('menuitem', { name: 'Run Synchronization', exact: true }).evaluate((item) => {
+      const note = item.querySelector('.menu-note')!.getBoundingClientRect();
+      const next = item.nextElementSibling!.querySelector('span')!.getBoundingClientRect();
+      const own = item.getBoundingClientRect();
+      return { inside: note.top >= own.top && note.bottom <= own.bottom, gap: next.top - note.bottom, rule: getComputedStyle(item).borderBottomStyle };
+    });
+    expect(placement.inside).toBe(true);
+    expect(placement.rule).toBe('solid');
+    expect(placement.gap).toBeGreaterThanOrEqual(8);
     await page.screenshot({ path: screenshotPath('do-not-synchronize-menu') });
     await page.keyboard.press('Escape');
     await page.getByRole('treeitem', { name: 'Update Repository', exact: true }).click();

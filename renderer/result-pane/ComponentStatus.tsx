@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { Fragment, useEffect, useState } from 'react';
 import type { ComponentStatus as ComponentRow } from '../../shared/contract';
 import { errorText } from '../../shared/errors';
 import { useConsoleStore, type StatusFilter } from '../store/console-store';
@@ -85,17 +85,17 @@ export function ComponentStatus({ site }: { site: string }) {
             <th colSpan={3}>Last 24 hours</th>
             <th colSpan={3}>Last 7 days</th>
             <th rowSpan={2}>Last status message</th>
-            <th rowSpan={2}>
-              <span className="visually-hidden">Actions</span>
-            </th>
           </tr>
           <tr>
-            <th>Errors</th>
-            <th>Warnings</th>
-            <th>Information</th>
-            <th>Errors</th>
-            <th>Warnings</th>
-            <th>Information</th>
+            {[0, 1].map((period) => (
+              <Fragment key={period}>
+                <th>Errors</th>
+                <th>Warnings</th>
+                <th>
+                  <abbr title="Information messages">Info</abbr>
+                </th>
+              </Fragment>
+            ))}
           </tr>
         </thead>
         <tbody>
@@ -110,18 +110,22 @@ export function ComponentStatus({ site }: { site: string }) {
               <td className="number">{count(row.last7Days.warnings, 'W', '7d')}</td>
               <td className="number">{count(row.last7Days.information, 'I', '7d')}</td>
               <td className="last-message">{row.lastMessageAt === null ? 'none yet' : new Date(row.lastMessageAt).toLocaleString()}</td>
-              <td className="row-buttons">
-                <button type="button" onClick={() => show({ severity: 'all', period: 'all' })}>
-                  Show Messages
-                </button>
-                <button type="button" title="Count only the messages from now on (they are all kept)" onClick={() => void resetCounts(row.component)}>
-                  Reset Counts
-                </button>
-              </td>
             </tr>
           ))}
         </tbody>
       </table>
+      {/* Under the table, not in a column of it: in a 1024-pixel window that column was past the pane's edge. */}
+      {rows.map((row) => (
+        <div key={row.component} className="row-buttons component-actions" role="group" aria-label={`${row.component} actions`}>
+          {rows.length > 1 && <span>{row.component}:</span>}
+          <button type="button" onClick={() => show({ severity: 'all', period: 'all' })}>
+            Show Messages
+          </button>
+          <button type="button" title="Count only the messages from now on (they are all kept)" onClick={() => void resetCounts(row.component)}>
+            Reset Counts
+          </button>
+        </div>
+      ))}
       {resetNotes.map((row) => (
         <p key={row.component} className="muted">
           {`${row.component}: counts since ${new Date(row.countsSince!).toLocaleString()} (Reset Counts). Show Messages lists every message.`}

@@ -1052,6 +1052,59 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
     await page.keyboard.press('Escape');
   });
 
+  it('lays out the repository, a row menu, update Properties, Synchronization Status and Component Status at 1024x700 and 1920x1080', async () => {
+    await openConsole({ synced: true });
+    const grid = page.getByRole('grid', { name: 'Software updates' });
+    for (const [width, height] of [
+      [1024, 700],
+      [1920, 1080],
+    ] as const) {
+      await page.setViewportSize({ width, height });
+      const size = `${width}x${height}`;
+      // The log's toolbar stays one line: no control wraps under the title.
+      const oneLine = await page.locator('.log-pane .pane-title').evaluate((bar) => {
+        const boxes = [...bar.children].map((child) => child.getBoundingClientRect()).filter((box) => box.width > 0);
+        return Math.max(...boxes.map((box) => box.top)) < Math.min(...boxes.map((box) => box.bottom));
+      });
+      expect(oneLine, `log toolbar at ${size}`).toBe(true);
+
+      await page.getByRole('treeitem', { name: 'Update Repository', exact: true }).click();
+      const row = grid.locator('tbody tr[aria-rowindex="3"]');
+      await row.click();
+      await page.getByLabel('Legend').getByText('Superseded').waitFor();
+      await page.screenshot({ path: screenshotPath(`repository-${size}`) });
+      await row.click({ button: 'right' });
+      const menu = page.getByRole('menu', { name: 'Update actions' });
+      await menu.getByRole('menuitem', { name: 'Properties' }).waitFor();
+      const menuBox = (await menu.boundingBox())!;
+      expect(menuBox.x + menuBox.width).toBeLessThanOrEqual(width);
+      expect(menuBox.y + menuBox.height).toBeLessThanOrEqual(height);
+      await page.screenshot({ path: screenshotPath(`repository-row-menu-${size}`) });
+      await menu.getByRole('menuitem', { name: 'Properties' }).click();
+      await page.getByRole('region', { name: 'Update details' }).getByText('Superseded by', { exact: true }).waitFor();
+      await page.screenshot({ path: screenshotPath(`update-properties-${size}`) });
+
+      await expandPath(['Monitoring']);
+      await page.getByRole('treeitem', { name: 'Synchronization Status', exact: true }).click();
+      await page.getByRole('img', { name: /^Duration of each synchronization of CEN/ }).waitFor();
+      await page.screenshot({ path: screenshotPath(`sync-status-${size}`) });
+      await expandPath(['System Status', 'Site Status']);
+      await page.getByRole('treeitem', { name: 'CEN - Central Site', exact: true }).last().click();
+      await page.keyboard.press('ArrowRight');
+      await page.getByRole('treeitem', { name: 'Component Status', exact: true }).click();
+      const component = page.getByRole('table', { name: 'Component Status' });
+      await page.getByRole('group', { name: 'SMS_WSUS_SYNC_MANAGER actions' }).getByRole('button', { name: 'Reset Counts' }).waitFor();
+      // Its buttons are in view without scrolling the pane sideways.
+      const buttons = (await page.getByRole('group', { name: 'SMS_WSUS_SYNC_MANAGER actions' }).getByRole('button', { name: 'Reset Counts' }).boundingBox())!;
+      const pane = (await page.locator('.result-pane').boundingBox())!;
+      expect(buttons.x + buttons.width, `Component Status at ${size}`).toBeLessThanOrEqual(pane.x + pane.width);
+      // Every column too: the last one ends inside the pane.
+      const table = (await component.boundingBox())!;
+      expect(table.x + table.width, `Component Status table at ${size}`).toBeLessThanOrEqual(pane.x + pane.width);
+      await page.screenshot({ path: screenshotPath(`component-status-${size}`) });
+    }
+  });
+
   it('draws the runs on a time axis, with legends, a readable logarithmic scale, and widths that follow the pane', async () => {
     const catalog = SampleCatalog.generate({ updates: 1_000, seed: 6 });
     const service = new UpstreamService({ catalog });
@@ -1206,11 +1259,11 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
     await page.screenshot({ path: screenshotPath('component-status-error-details') });
     // Reset Counts, as ConfigMgr's: acknowledged, the component is OK again; its messages stay.
     await page.getByRole('treeitem', { name: 'Component Status', exact: true }).click();
-    await component.getByRole('button', { name: 'Reset Counts' }).click();
+    await page.getByRole('group', { name: 'SMS_WSUS_SYNC_MANAGER actions' }).getByRole('button', { name: 'Reset Counts' }).click();
     await component.getByRole('cell', { name: 'OK', exact: true }).waitFor();
     await page.getByText(/^SMS_WSUS_SYNC_MANAGER: counts since .+ \(Reset Counts\)/).waitFor();
     await page.screenshot({ path: screenshotPath('component-status-reset') });
-    await component.getByRole('button', { name: 'Show Messages' }).click();
+    await page.getByRole('group', { name: 'SMS_WSUS_SYNC_MANAGER actions' }).getByRole('button', { name: 'Show Messages' }).click();
     await page.getByRole('grid', { name: 'Status messages' }).getByRole('gridcell', { name: '6703', exact: true }).waitFor();
     // Alt+Enter on a folder (it has no Properties) leaves it as it is.
     const folder = page.getByRole('treeitem', { name: 'Site Management', exact: true });

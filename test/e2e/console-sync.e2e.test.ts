@@ -398,9 +398,25 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
       .getByText(/STATMSG: ID=6702/)
       .first()
       .waitFor();
+    // A line selected in the earlier run shows in the details strip until a new run starts.
+    await log
+      .getByText(/STATMSG: ID=6702/)
+      .first()
+      .click();
+    const details = log.getByRole('region', { name: 'Selected log entry' });
+    await details.waitFor();
+    // Scrolled up, the pane stops following; Jump to latest is a strip of its own, never over the lines' columns.
+    await log.locator('.log-lines').evaluate((lines) => lines.scrollTo({ top: 0 }));
+    const jump = log.getByRole('button', { name: 'Jump to latest ↓' });
+    await jump.waitFor();
+    const [jumpBox, linesBox] = [(await jump.boundingBox())!, (await log.locator('.log-lines').boundingBox())!];
+    expect(jumpBox.y).toBeGreaterThanOrEqual(linesBox.y + linesBox.height - 1);
+    await jump.click();
+    await jump.waitFor({ state: 'detached' });
     await log.getByRole('button', { name: 'Pause' }).click();
     await (await openMenu('Update Repository')).getByRole('menuitem', { name: 'Run Synchronization' }).click();
     await page.getByText(/Synchronization of CEN succeeded/).waitFor();
+    await details.waitFor({ state: 'detached' });
     // Paused: the new sync's lines wait; the button says how many.
     await expect(log.getByText(/STATMSG: ID=6702/).count()).resolves.toBe(1);
     const resume = log.getByRole('button', { name: /^Resume \(\d+ new\)$/ });
@@ -764,6 +780,17 @@ describe.skipIf(skipE2e)('synchronizing from the console', () => {
     await expect(dialog.getByRole('tab', { name: 'Languages' }).getAttribute('aria-selected')).resolves.toBe('true');
     await page.keyboard.press('ArrowRight');
     await expect(dialog.getByRole('tab', { name: 'Sync Settings' }).getAttribute('aria-selected')).resolves.toBe('true');
+    // The dialog stays where it is from tab to tab (it re-centred on each), and no tab sticks out of the panel.
+    const placements = new Set<string>();
+    for (const name of ['Sync Settings', 'Synchronization Schedule', 'Classifications', 'Products', 'Supersedence Rules', 'Languages']) {
+      await dialog.getByRole('tab', { name }).click();
+      const box = (await dialog.boundingBox())!;
+      placements.add(`${Math.round(box.x)},${Math.round(box.y)},${Math.round(box.width)},${Math.round(box.height)}`);
+      const panel = (await dialog.getByRole('tabpanel').boundingBox())!;
+      const lastTab = (await dialog.getByRole('tab', { name: 'Languages' }).boundingBox())!;
+      expect(lastTab.x + lastTab.width, `the Languages tab on ${name}`).toBeLessThanOrEqual(panel.x + panel.width + 1);
+    }
+    expect([...placements]).toHaveLength(1);
 
     await dialog.getByRole('tab', { name: 'Products' }).click();
     const within = async (locator: ReturnType<typeof page.locator>) => {

@@ -46,3 +46,15 @@ describe('the Custom Schedule dialog opens on a schedule that runs', () => {
     expect(every(3, 'days')).toMatch(/^Every 3 days from/);
   });
 });
+
+describe('a start the dialog cannot use', () => {
+  it('asks for a date and a time when the box is empty, and shows the written form for a malformed one', async () => {
+    const { SyncScheduleSchema } = await import('../../../shared/schedule/schedule-model');
+    const problem = (start: string) =>
+      SyncScheduleSchema.safeParse({ ...defaultSchedule(now), start }).error?.issues.find((issue) => issue.path[0] === 'start')?.message;
+    expect(problem('')).toBe('Enter a start date and a start time');
+    expect(problem('24.11.2026 03:00')).toBe('The start must be a date and time written as YYYY-MM-DDTHH:mm, such as 2026-11-24T03:00');
+    expect(problem('2026-02-30T03:00')).toBe('2026-02-30T03:00 is not a valid date and time');
+    expect(problem('2026-11-24T03:00')).toBeUndefined();
+  });
+});

@@ -279,9 +279,12 @@ describe('wsyncmgr.log', () => {
     const engine = await fixture.engine(fixture.tempDir());
     await fixture.configure(engine, url);
     const run = await fixture.sync(engine, 'full');
-    const raw = readFileSync(join(engine.folder.logsDir, 'CEN', 'wsyncmgr.log'), 'utf8')
+    const all = readFileSync(join(engine.folder.logsDir, 'CEN', 'wsyncmgr.log'), 'utf8')
       .split('\r\n')
       .filter(Boolean);
+    // Configuring the site is logged before the sync: what changed, once.
+    expect(all[0]).toMatch(/^Synchronization source changed from Built-in sample catalog to Upstream update server /);
+    const raw = all.slice(all.findIndex((line) => line.startsWith('Wakeup for')));
     const lines = raw.map((line) => parseTraceLine(line));
     expect(lines.every((line) => line !== undefined && line.component === 'SMS_WSUS_SYNC_MANAGER')).toBe(true);
     expect(raw[0]).toMatch(

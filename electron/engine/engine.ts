@@ -142,6 +142,14 @@ export class Engine {
   }
 
   /** Passwords an earlier version kept inside a site database move to the owner-only credential store. */
+  /** What opening each site database mended, in its wsyncmgr.log, where the administrator looks for it. */
+  private logOpenRepairs(): void {
+    for (const site of this.sites.list()) {
+      if (site.health.state !== 'ok') continue;
+      for (const repair of this.sites.database(site.code).repairs.splice(0)) this.logFor(site.code).writeNow(`WARNING: ${repair}`);
+    }
+  }
+
   private moveSecretsOutOfDatabases(): void {
     for (const site of this.sites.list()) {
       if (site.health.state !== 'ok') continue;
@@ -265,6 +273,7 @@ export class Engine {
         ),
       );
       const engine = new Engine(folder, sites, release, options);
+      engine.logOpenRepairs();
       engine.moveSecretsOutOfDatabases();
       engine.selectByCategoryId();
       if (options.mode !== 'command') {

@@ -15,11 +15,16 @@
  *
  * Replay is strict: each line is `<CRC-32 of the entry> <entry>`, the entry naming the generation of the file it
  * applies to and its sequence number (JournalLine says what else it holds). A last line without its newline (a crash
- * while appending) is ignored; any other line that is unreadable or fails its checksum, a gap in the sequence or a
- * line of a newer generation means the journal does not belong to this file, and the site is reported damaged:
- * nothing is replayed onto the wrong base.
+ * while appending) was never saved: replay leaves it out and the open cuts it off, so the next append starts a line
+ * of its own. Any other line that is unreadable or fails its checksum, a gap in the sequence or a line of a newer
+ * generation means the journal does not belong to this file, and the site is reported damaged: nothing is replayed
+ * onto the wrong base.
+ *
+ * A file cut short loses whole lines at its end, which its lines alone cannot tell from a torn append. So each
+ * append, once its line is on disk, records its sequence number beside the journal (`<journal>-seq`, not synced: a
+ * stale mark only says less): a journal that ends before the mark's save lost saves, and says which.
  */
-import { closeSync, existsSync, fdatasyncSync, fstatSync, ftruncateSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fdatasyncSync, fstatSync, ftruncateSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import type { BindParams, Database, SqlValue, Statement } from 'sql.js';
 import { StatementClassifier, type StatementKind } from './statement-kind';
@@ -156,6 +161,7 @@ export class WriteJournal {
       closeSync(fd);
     }
     this.seq++;
+    writeMark(this.file, this.generation(), this.seq);
     for (const statement of this.pending) this.linesCostMs += statement.ms;
     this.reset();
     return true;
@@ -164,6 +170,7 @@ export class WriteJournal {
   /** After the whole file was written: the journal's lines are in it. */
   discard(): void {
     rmSync(this.file, { force: true });
+    rmSync(markFileOf(this.file), { force: true });
     this.seq = 0;
     this.linesCostMs = 0;
     this.reset();
@@ -270,14 +277,15 @@ export class WriteJournal {
 
 /**
  * Applies the journal of a database just read from its file: the lines written on top of this file's generation,
- * in order, each as one transaction. Returns the sequence number of the last line applied (0 for none).
+ * in order, each as one transaction. Returns the sequence number of the last line applied (0 for none) and the
+ * length in bytes of a torn last append (0 for none), which the caller cuts off once the open has succeeded.
  */
-export function replayJournal(db: Database, journalFile: string, generation: number): number {
-  if (!existsSync(journalFile)) return 0;
+export function replayJournal(db: Database, journalFile: string, generation: number): { lastSeq: number; tornBytes: number } {
+  if (!existsSync(journalFile)) return { lastSeq: 0, tornBytes: 0 };
   const text = readFileSync(journalFile, 'utf8');
   const lines = text.split('\n');
   // The text after the last newline is an entry whose append a crash cut short: it was never saved.
-  lines.pop();
+  const torn = lines.pop() ?? '';
   let lastSeq = 0;
   const statements = new Map<string, Statement>();
   const kinds = new StatementClassifier(db);
@@ -323,7 +331,45 @@ export function replayJournal(db: Database, journalFile: string, generation: num
   } finally {
     for (const statement of statements.values()) statement.free();
   }
-  return lastSeq;
+  const mark = readMark(journalFile);
+  if (mark !== undefined && mark.generation === generation && mark.seq > lastSeq) {
+    const lost = mark.seq === lastSeq + 1 ? `save ${mark.seq} is` : `saves ${lastSeq + 1} to ${mark.seq} are`;
+    throw new JournalDamagedError(
+      journalFile,
+      `it ends at save ${lastSeq}, but ${mark.seq} saves were written: ${lost} missing (the file was cut short or overwritten)`,
+    );
+  }
+  return { lastSeq, tornBytes: Buffer.byteLength(torn, 'utf8') };
+}
+
+/** Cuts a torn last append off the journal, so the next append starts a line of its own. */
+export function cutTornTail(journalFile: string, tornBytes: number): void {
+  const fd = openSync(journalFile, 'r+');
+  try {
+    ftruncateSync(fd, fstatSync(fd).size - tornBytes);
+    fdatasyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+const markFileOf = (journalFile: string) => `${journalFile}-seq`;
+
+function writeMark(journalFile: string, generation: number, seq: number): void {
+  try {
+    writeFileSync(markFileOf(journalFile), `${generation} ${seq}\n`);
+  } catch {
+    // Only an aid to find a journal cut short: a save does not fail for it.
+  }
+}
+
+function readMark(journalFile: string): { generation: number; seq: number } | undefined {
+  try {
+    const [generation, seq] = readFileSync(markFileOf(journalFile), 'utf8').trim().split(' ').map(Number);
+    return Number.isInteger(generation) && Number.isInteger(seq) ? { generation: generation!, seq: seq! } : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function byText(statements: readonly JournaledStatement[]): { texts: string[]; runs: Array<[number, JournaledStatement['params']]> } {

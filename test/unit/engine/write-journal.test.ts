@@ -86,13 +86,42 @@ describe('small saves go to the journal, not the whole file', () => {
     cheap.close();
   });
 
-  it('ignores a line torn by a crash while it was appended', async () => {
+  it('cuts off a line torn by a crash while it was appended, so the next save does not join it', async () => {
     const { sql, file, site } = await newSite();
     bump(site);
     site.save();
     site.close();
+    const whole = readFileSync(`${file}.journal`, 'utf8');
     appendFileSync(`${file}.journal`, '0badf00d {"generation":2,"seq":2,"statements":[{"sql":"UPDATE setting SET val');
-    expect(counter(SiteDatabase.open(sql, file))).toBe(1);
+    const reopened = SiteDatabase.open(sql, file);
+    expect(counter(reopened)).toBe(1);
+    expect(readFileSync(`${file}.journal`, 'utf8')).toBe(whole);
+    expect(reopened.repairs).toEqual([
+      expect.stringMatching(/^Cut a torn last entry \(\d+ bytes\) off the journal .*every confirmed save \(1\) was applied\.$/),
+    ]);
+    // The next save starts a line of its own: the site opens with it, not "damaged".
+    bump(reopened);
+    reopened.save();
+    reopened.close();
+    expect(counter(SiteDatabase.open(sql, file))).toBe(2);
+  });
+
+  it('reports a journal cut short by whole saves, naming the saves lost, instead of opening without them', async () => {
+    const { sql, file, site } = await newSite();
+    for (let index = 0; index < 5; index++) {
+      bump(site);
+      site.save();
+    }
+    site.close();
+    const lines = readFileSync(`${file}.journal`, 'utf8').split('\n');
+    // The last two saves gone, and part of the one before (as `truncate -s -N` does): not a torn append.
+    const cut = `${lines.slice(0, 3).join('\n')}\n${lines[3]!.slice(0, 20)}`;
+    writeFileSync(`${file}.journal`, cut);
+    expect(() => SiteDatabase.open(sql, file)).toThrow(/it ends at save 3, but 5 saves were written: saves 4 to 5 are missing/);
+    // Reported, and left as it was for the administrator to decide.
+    expect(readFileSync(`${file}.journal`, 'utf8')).toBe(cut);
+    writeFileSync(`${file}.journal`, `${lines.slice(0, 4).join('\n')}\n`);
+    expect(() => SiteDatabase.open(sql, file)).toThrow(/save 5 is missing/);
   });
 
   it('skips a journal the whole file already holds (a crash between writing the file and dropping the journal)', async () => {

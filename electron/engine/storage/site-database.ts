@@ -15,7 +15,8 @@ import { SiteSaveError } from './save-error';
 import { findSqliteFileProblem } from './sqlite-file-check';
 import { readSettingIn, writeSettingIn } from './settings';
 import { inTransactionOn } from './transaction';
-import { JournalDamagedError, replayJournal, WriteJournal } from './write-journal';
+import { cutTornTail, JournalDamagedError, replayJournal, WriteJournal } from './write-journal';
+import { checksumFileOf, checksumOf, recordChecksums, recordedChecksums } from './file-checksum';
 
 /** Counts whole-file saves; the journal's lines name the generation they apply on top of. */
 const GENERATION_KEY = 'storage.generation';
@@ -58,6 +59,10 @@ export class SiteDatabaseDamagedError extends Error {
 export class SiteDatabase {
   private journal: WriteJournal | undefined;
   private blobStore: BlobStore | undefined;
+  /** What opening the database mended (a torn journal tail): the engine writes it to the site's log. */
+  readonly repairs: string[] = [];
+  /** The checksum of the file on disk (what the next whole save records as the one it replaces). */
+  private diskChecksum: string | undefined;
 
   private constructor(
     readonly file: string,
@@ -111,6 +116,15 @@ export class SiteDatabase {
     const bytes = readFileSync(file);
     const problem = findSqliteFileProblem(bytes);
     if (problem !== undefined) throw new SiteDatabaseDamagedError(file, problem);
+    // Before anything is read from it (and long before anything could be written back): the file is the one saved.
+    const checksum = checksumOf(bytes);
+    const recorded = recordedChecksums(file);
+    if (recorded !== undefined && !recorded.includes(checksum)) {
+      throw new SiteDatabaseDamagedError(
+        file,
+        `its content changed on disk after it was saved (its checksum is ${checksum}, ${checksumFileOf(file)} recorded ${recorded.join(' or ')}): a disk error or another program altered it, and none of it is used`,
+      );
+    }
     let db: Database;
     let version: number;
     try {
@@ -129,13 +143,24 @@ export class SiteDatabase {
         `it was written by a newer version of Update Sync Console (schema ${version}, this version knows ${LATEST_SCHEMA_VERSION})`,
       );
     }
+    if (recorded === undefined) {
+      // Written by a release that kept no checksum: SQLite's own check, once, before the first one is recorded.
+      const problems = quickCheckProblems(db);
+      if (problems.length > 0) {
+        db.close();
+        throw new SiteDatabaseDamagedError(file, `SQLite's check finds ${problems.slice(0, 3).join('; ')}`);
+      }
+      recordChecksums(file, [checksum]);
+    }
     prepareConnection(db);
     const site = new SiteDatabase(file, db);
+    site.diskChecksum = checksum;
     // The journal holds saves made on top of this file (on its schema): replayed before any migration.
     let lastSeq: number;
+    let tornBytes: number;
     const replayStarted = performance.now();
     try {
-      lastSeq = replayJournal(db, site.journalFile, site.generation);
+      ({ lastSeq, tornBytes } = replayJournal(db, site.journalFile, site.generation));
     } catch (error) {
       db.close();
       if (error instanceof JournalDamagedError) {
@@ -166,6 +191,14 @@ export class SiteDatabase {
     if (site.readIdentity() === undefined) {
       site.close();
       throw new SiteDatabaseDamagedError(file, 'it holds no site identity row');
+    }
+    if (tornBytes > 0) {
+      // A crash while appending left part of a line that was never saved: cut off, or the next append would join it
+      // and the joined line fail its checksum at the next open.
+      cutTornTail(site.journalFile, tornBytes);
+      site.repairs.push(
+        `Cut a torn last entry (${tornBytes} bytes) off the journal ${site.journalFile}: a crash interrupted its save, which had not been confirmed; every confirmed save (${lastSeq}) was applied.`,
+      );
     }
     site.attachJournal(lastSeq, lastSeq === 0 ? 0 : replayedMs);
     return site;
@@ -215,8 +248,12 @@ export class SiteDatabase {
     writeSettingIn(this.db, GENERATION_KEY, previous + 1);
     try {
       const bytes = this.db.export();
+      const checksum = checksumOf(bytes);
       try {
+        recordChecksums(this.file, this.diskChecksum === undefined ? [checksum] : [this.diskChecksum, checksum]);
         writeFileAtomic(this.file, bytes, { keepBackup: true });
+        recordChecksums(this.file, [checksum]);
+        this.diskChecksum = checksum;
       } finally {
         releaseNow(bytes);
       }
@@ -299,4 +336,14 @@ function releaseNow(bytes: Uint8Array): void {
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** `PRAGMA quick_check`: the problems SQLite finds in the pages' structure (none: []). */
+function quickCheckProblems(db: Database): string[] {
+  try {
+    const answer = db.exec('PRAGMA quick_check')[0]?.values.map((row) => String(row[0])) ?? [];
+    return answer.join() === 'ok' ? [] : answer;
+  } catch (error) {
+    return [describe(error)];
+  }
 }

@@ -80,7 +80,8 @@ export class SiteRegistry {
     }
     const aside = `${file}.removed-${now.toISOString().replace(/[:.]/g, '-')}`;
     renameSync(file, aside);
-    if (existsSync(`${file}.journal`)) renameSync(`${file}.journal`, `${aside}.journal`);
+    // Its journal, the journal's mark and its checksum go with it.
+    for (const suffix of ['.journal', '.journal-seq', '.sum']) if (existsSync(`${file}${suffix}`)) renameSync(`${file}${suffix}`, `${aside}${suffix}`);
     // The blob stores go with it (the database points into them).
     for (const name of readdirSync(dirname(file)).filter((candidate) => candidate.startsWith(`${basename(file)}.blobs.`))) {
       renameSync(join(dirname(file), name), `${aside}${name.slice(basename(file).length)}`);
@@ -136,7 +137,8 @@ export class SiteRegistry {
     if (!existsSync(backup)) throw new ApiError('NOT_ALLOWED', `The site database of ${code} has no previous version (${backup}) to restore.`);
     const stamp = now.toISOString().replace(/[:.]/g, '-');
     const keptAside: string[] = [];
-    for (const file of [entry.file, `${entry.file}.journal`]) {
+    // The checksum and the journal's mark describe the damaged file, not the backup: aside with it.
+    for (const file of [entry.file, `${entry.file}.journal`, `${entry.file}.journal-seq`, `${entry.file}.sum`]) {
       if (!existsSync(file)) continue;
       const aside = `${file}.damaged-${stamp}`;
       renameSync(file, aside);

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../../../electron/engine/engine';
@@ -52,7 +52,7 @@ describe('site databases', () => {
     site.db.run("INSERT INTO setting (key, value) VALUES ('source', 'sample')");
     site.saveWhole();
     site.close();
-    expect(readdirSync(dataDir).sort()).toEqual(['PR1.sqlite', 'PR1.sqlite.bak', 'PR1.sqlite.blobs.1']);
+    expect(readdirSync(dataDir).sort()).toEqual(['PR1.sqlite', 'PR1.sqlite.bak', 'PR1.sqlite.blobs.1', 'PR1.sqlite.sum']);
     expect(readFileSync(`${file}.bak`).equals(firstVersion)).toBe(true);
     const reopened = SiteDatabase.open(sql, file);
     expect(reopened.db.exec("SELECT value FROM setting WHERE key = 'source'")[0]?.values).toEqual([['sample']]);
@@ -70,7 +70,7 @@ describe('site databases', () => {
 
   it.each([
     ['truncated', (file: string) => truncateSync(file, statSync(file).size - 1000), /truncated/],
-    ['truncated to whole pages', (file: string) => truncateSync(file, 4096), /truncated|malformed|SQLite reports/],
+    ['truncated to whole pages', (file: string) => truncateSync(file, 4096), /truncated|malformed|SQLite reports|changed on disk/],
     ['empty', (file: string) => truncateSync(file, 0), /empty/],
     ['not SQLite', (file: string) => writeFileSync(file, Buffer.alloc(8192, 0x41)), /not a site database/],
   ])('reports a %s database clearly and leaves the file untouched', async (_label, damage, reason) => {
@@ -91,7 +91,57 @@ describe('site databases', () => {
     await engine.close();
 
     expect(readFileSync(file).equals(damagedBytes)).toBe(true);
-    expect(readdirSync(join(dataDir, 'sites')).sort()).toEqual(['CEN.sqlite', 'CEN.sqlite.blobs.1']);
+    expect(readdirSync(join(dataDir, 'sites')).sort()).toEqual(['CEN.sqlite', 'CEN.sqlite.blobs.1', 'CEN.sqlite.sum']);
+  });
+
+  it('finds a byte changed anywhere in the file before serving any of it, and never writes it back', async () => {
+    const dataDir = tempDir();
+    const sql = await loadSqlJs();
+    const file = join(dataDir, 'CEN.sqlite');
+    const site = SiteDatabase.create(sql, file, { code: 'CEN', name: 'Central Site', parentCode: null, createdAt: 'now' });
+    for (let index = 0; index < 300; index++) site.db.run('INSERT INTO setting (key, value) VALUES (?, ?)', [`key ${index}`, `Windows version ${index}`]);
+    site.saveWhole();
+    site.close();
+    const saved = readFileSync(file);
+    // Every page, each kind of page: the header, the schema, tables' and indexes' pages, the last page.
+    const pageSize = saved.readUInt16BE(16);
+    const offsets = [20, 100, ...Array.from({ length: saved.length / pageSize }, (_, page) => page * pageSize + 200), saved.length - 1];
+    for (const offset of offsets) {
+      const flipped = Buffer.from(saved);
+      flipped[offset] = flipped[offset]! ^ 0x20;
+      writeFileSync(file, flipped);
+      expect(() => SiteDatabase.open(sql, file), `byte ${offset}`).toThrow(/changed on disk after it was saved|not a site database|truncated|SQLite reports/);
+      expect(readFileSync(file).equals(flipped)).toBe(true);
+    }
+    writeFileSync(file, saved);
+    SiteDatabase.open(sql, file).close();
+  });
+
+  it('checks a database an earlier release saved (no checksum yet) with SQLite once, then records its checksum', async () => {
+    const dataDir = tempDir();
+    const sql = await loadSqlJs();
+    const file = join(dataDir, 'CEN.sqlite');
+    SiteDatabase.create(sql, file, { code: 'CEN', name: 'Central Site', parentCode: null, createdAt: 'now' }).close();
+    rmSync(`${file}.sum`);
+    SiteDatabase.open(sql, file).close();
+    expect(readFileSync(`${file}.sum`, 'utf8')).toMatch(/^[0-9a-f]{8}\n$/);
+  });
+
+  it('opens whichever file a crash during a whole save left: the one before or the one after', async () => {
+    const dataDir = tempDir();
+    const sql = await loadSqlJs();
+    const file = join(dataDir, 'CEN.sqlite');
+    const site = SiteDatabase.create(sql, file, { code: 'CEN', name: 'Central Site', parentCode: null, createdAt: 'now' });
+    const before = readFileSync(file);
+    const [oldSum] = readFileSync(`${file}.sum`, 'utf8').trim().split(' ');
+    site.db.run("INSERT INTO setting (key, value) VALUES ('k', 'v')");
+    site.saveWhole();
+    site.close();
+    const [newSum] = readFileSync(`${file}.sum`, 'utf8').trim().split(' ');
+    // The crash came after the checksums were written for both, before the new file was renamed in.
+    writeFileSync(`${file}.sum`, `${oldSum} ${newSum}\n`);
+    writeFileSync(file, before);
+    SiteDatabase.open(sql, file).close();
   });
 
   it('points to the backup when a damaged database has one', async () => {

@@ -16,6 +16,9 @@ import { PRODUCT_NAME } from './host/product';
 const CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'";
 
+// What the engine writes (site databases, blob stores, journals, logs, the endpoint) is this user's alone.
+if (process.platform !== 'win32') process.umask(0o077);
+
 const paths = buildPaths(join(__dirname, '..'));
 const senders = new TrustedSenders();
 let host: ConsoleHost | undefined;

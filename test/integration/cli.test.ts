@@ -1,11 +1,11 @@
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { builtPaths, ROOT } from '../helpers/built';
+import { builtPaths, ROOT, USC_BIN } from '../helpers/built';
 import { useTempDirs } from '../helpers/temp-dir';
-import { runUsc } from '../helpers/usc-process';
+import { runCommand, runUsc } from '../helpers/usc-process';
 import { LATEST_SCHEMA_VERSION } from '../../electron/engine/storage/migrations';
 
 const tempDir = useTempDirs();
@@ -191,5 +191,37 @@ describe('a data folder that cannot be created', () => {
       expect(result.code, args.join(' ')).toBe(1);
       expect(result.stderr, args.join(' ')).toContain(`usc: Could not mkdir ${join(data, 'usc')}: a part of the path is a file, not a folder (ENOTDIR).`);
     }
+    // A path that can never be made: Node's own recursive mkdir spun there at full CPU, forever.
+    for (const args of [['sites'], ['service'], ['web', '--port', '0']]) {
+      const result = await runUsc([...args, '--data', '/proc/nope/usc']);
+      expect(result.code, args.join(' ')).toBe(1);
+      expect(result.stderr, args.join(' ')).toContain('usc: Could not mkdir /proc/nope: a part of the path does not exist (ENOENT).');
+    }
+  });
+
+  it('ends quietly when its reader stops reading (usc … | head), without an EPIPE stack trace', async () => {
+    const dataDir = tempDir();
+    expect((await runUsc(['sites', '--data', dataDir])).code).toBe(0);
+    const piped = await runCommand('sh', ['-c', `"${process.execPath}" "${USC_BIN}" help | head -n 1`]);
+    expect(piped.code).toBe(0);
+    expect(piped.stdout.trim()).toMatch(/^Update Sync Console /);
+    expect(piped.stderr).toBe('');
+  });
+
+  it("keeps the data folder's files to their user: folders 0700, files 0600, and tightens what an earlier release left open", async () => {
+    const dataDir = join(tempDir(), 'usc');
+    expect((await runUsc(['sites', '--data', dataDir])).code).toBe(0);
+    const mode = (path: string) => statSync(path).mode & 0o777;
+    expect(mode(dataDir)).toBe(0o700);
+    expect(mode(join(dataDir, 'sites'))).toBe(0o700);
+    expect(mode(join(dataDir, 'sites', 'CEN.sqlite'))).toBe(0o600);
+    expect(mode(join(dataDir, 'sites', 'CEN.sqlite.blobs.1'))).toBe(0o600);
+    // As an earlier release left them: readable by every local user.
+    chmodSync(join(dataDir, 'sites'), 0o755);
+    chmodSync(join(dataDir, 'sites', 'CEN.sqlite'), 0o644);
+    expect((await runUsc(['sync', '--full', '--data', dataDir])).code).toBe(0);
+    expect(mode(join(dataDir, 'sites'))).toBe(0o700);
+    for (const file of readdirSync(join(dataDir, 'sites'))) expect(mode(join(dataDir, 'sites', file)), file).toBe(0o600);
+    for (const file of readdirSync(join(dataDir, 'Logs', 'CEN'))) expect(mode(join(dataDir, 'Logs', 'CEN', file)), file).toBe(0o600);
   });
 });

@@ -461,3 +461,29 @@ export function scopeCounts(site: SiteDatabase, classificationIds: readonly stri
   );
   return { current: Number(row?.current ?? 0), kept: Number(row?.kept ?? 0), returning: Number(row?.returning_count ?? 0) };
 }
+
+/**
+ * Of the given updates, those a scope does not cover: an update is covered when its classification and one of its
+ * products are in the scope, or when a covered update bundles it. Read only, as scopeCounts.
+ */
+export function outsideScope(
+  site: SiteDatabase,
+  updateIds: readonly string[],
+  classificationIds: readonly string[],
+  productIds: readonly string[],
+): Set<string> {
+  if (updateIds.length === 0) return new Set();
+  const rows = selectRows(
+    site.db,
+    `WITH covered AS (
+       SELECT update_key, update_id FROM software_update
+       WHERE classification_key IN (SELECT category_key FROM category WHERE category_id IN (SELECT value FROM json_each(?2)))
+         AND update_key IN (SELECT link.update_key FROM update_product AS link
+           WHERE link.category_key IN (SELECT category_key FROM category WHERE category_id IN (SELECT value FROM json_each(?3)))))
+     SELECT asked.value AS update_id FROM json_each(?1) AS asked
+     WHERE asked.value NOT IN (SELECT update_id FROM covered)
+       AND asked.value NOT IN (SELECT bundle.child_id FROM bundle JOIN covered ON covered.update_key = bundle.parent_key)`,
+    [JSON.stringify(updateIds), JSON.stringify(classificationIds), JSON.stringify(productIds)],
+  );
+  return new Set(rows.map((row) => String(row.update_id)));
+}

@@ -1,5 +1,6 @@
 /** What a catalog import cannot bring: the export's selection against the site's. */
 import { categoryRows } from '../storage/categories';
+import { outsideScope } from '../storage/repository-queries';
 import type { SiteDatabase } from '../storage/site-database';
 import { resolveFilter, resolveFilterIn, upgradeNames } from '../settings/category-selection';
 import type { EffectiveConfig } from '../settings/sup-config';
@@ -34,4 +35,11 @@ export function importGaps(
   if (languages.length > 0 && !exportedWith.languages.includes('all'))
     gaps.push(`The catalog export was made without the language(s) ${languages.join(', ')} selected here: titles and descriptions in them are not in the file`);
   return gaps;
+}
+
+/** Of the updates a full import would mark removed, those the export could not have held: outside its selection. */
+export function beyondExport(db: SiteDatabase, exportedWith: { products: string[]; classifications: string[] }, updateIds: readonly string[]): Set<string> {
+  const rows = categoryRows(db);
+  const exported = resolveFilterIn(rows, upgradeNames(rows, exportedWith));
+  return outsideScope(db, updateIds, exported.classificationIds, exported.productIds);
 }

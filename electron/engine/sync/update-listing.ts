@@ -11,7 +11,7 @@ import type { UpdateStore } from '../storage/update-store';
 import type { RevisionList, ServerConfig, UpstreamClient } from '../upstream/client/upstream-client';
 import type { SyncKind } from '../../../shared/domain';
 import type { TraceLogWriter } from '../log/trace-log-writer';
-import { importGaps } from './import-gaps';
+import { beyondExport, importGaps } from './import-gaps';
 import { SyncFailure } from './run-outcome';
 import type { RunRecord } from './run-record';
 import type { SyncRequest } from './sync-context';
@@ -69,6 +69,17 @@ export async function listUpdates(facts: ListingFacts): Promise<{ list: Revision
     kind === 'full'
       ? planFullSync(store.storedRevisions(), list.revisions)
       : planDeltaSync(store.storedRevisionsOf(list.revisions.map((identity) => identity.updateId)), list.revisions);
+  // An export lists only what its site selected: what it could not hold (a product it was made without) is not
+  // gone from the upstream, and an import never marks it removed. (A narrower export once marked 1,908 removed.)
+  if (facts.request.import !== undefined && plan.remove.length > 0) {
+    const beyond = beyondExport(database, facts.request.import.exportedWith, plan.remove);
+    if (beyond.size > 0) {
+      plan = { ...plan, remove: plan.remove.filter((id) => !beyond.has(id)) };
+      facts.log.write(
+        `${countOf(beyond.size, 'update')} outside what the export was made with ${beyond.size === 1 ? 'is' : 'are'} kept as ${beyond.size === 1 ? 'it is' : 'they are'}, not marked removed.`,
+      );
+    }
+  }
   // What earlier syncs could not fetch is fetched now, whatever kind of sync this is.
   plan = addPending(plan, pending, list.revisions, kind === 'full');
   if (kind === 'full' && pending.size > 0) {

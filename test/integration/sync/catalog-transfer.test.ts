@@ -219,6 +219,41 @@ describe('offline export and import', () => {
     expect(said).toContain('Windows Server 2019');
   });
 
+  it('never marks removed what a narrower export could not hold: only updates of its own selection it no longer lists', async () => {
+    const { url, service, catalog } = await fixture.service({ updates: 200, seed: 26 });
+    // A site that synchronized everything from the upstream, then went offline and is kept current by imports.
+    const importer = await fixture.engine(fixture.tempDir());
+    await fixture.configure(importer, url);
+    expect((await fixture.sync(importer, 'full')).outcome).toBe('succeeded');
+    const before = await snapshotUpdates(importer);
+    // The upstream then stops offering some updates; the export comes from a site that selects one product.
+    const { removed } = service.churn({ remove: 60 });
+    const inExportScope = removed.filter((id) => {
+      const update = catalog.updates.find((candidate) => candidate.id === id)!;
+      return update.product.name === 'Windows 11' && update.classificationName === 'Security Updates';
+    });
+    expect(inExportScope.length).toBeGreaterThan(0);
+    expect(inExportScope.length).toBeLessThan(removed.length);
+    const exporter = await fixture.engine(fixture.tempDir());
+    await fixture.configure(exporter, url, { products: [productId('Windows 11')], classifications: [classificationId('Security Updates')] });
+    expect((await fixture.sync(exporter, 'full')).outcome).toBe('succeeded');
+    const file = join(fixture.tempDir(), 'narrow.uscexport');
+    await exportTo(exporter, file);
+    await importer.call('setSupConfig', { site: 'CEN', config: { ...(await importer.call('getSupConfig', { site: 'CEN' })), source: { kind: 'none' } } });
+    const { run } = await importFrom(importer, file);
+    // Removed: exactly the updates of the export's own selection that it no longer lists; the rest kept as they were.
+    expect(run).toMatchObject({ outcome: 'succeeded', listed: { removed: inExportScope.length } });
+    const after = await importer.call('queryUpdates', { site: 'CEN', offset: 0, limit: 1000, includeRemoved: true });
+    const removedNow = after.rows.filter((row) => row.state === 'removed').map((row) => row.updateId);
+    expect(removedNow.sort()).toEqual([...inExportScope].sort());
+    // Every other update, bundled ones included, is as it was (its supersedence aside: the import recomputes it).
+    const withoutSupersedence = (lines: string[]) => lines.map((line) => line.replace(/ (true|false) /, ' '));
+    const unchanged = withoutSupersedence(await snapshotUpdates(importer)).filter((line) => !inExportScope.includes(line.split(' ')[0]!));
+    expect(unchanged).toEqual(withoutSupersedence(before).filter((line) => !inExportScope.includes(line.split(' ')[0]!)));
+    const log = readFileSync(join(importer.folder.logsDir, 'CEN', 'wsyncmgr.log'), 'utf8');
+    expect(log).toMatch(/[\d,]+ updates outside what the export was made with are kept as they are, not marked removed\./);
+  });
+
   it('cancels an export, leaving no file behind', async () => {
     const { url } = await fixture.service({ updates: 120, seed: 23 });
     const engine = await fixture.engine(fixture.tempDir());

@@ -92,7 +92,16 @@ export function describeSyncSource(source: SyncSource): string {
 }
 
 export const ProxySchema = z.object({
-  url: z.string().url('Enter the proxy server URL, for example http://proxy.corp.example:8080'),
+  url: z
+    .string()
+    .url('Enter the proxy server URL, for example http://proxy.corp.example:8080')
+    // The sync speaks HTTP to its proxy: another scheme (ftp://, socks://) failed every sync later, unexplained.
+    .refine((url) => /^https?:\/\//i.test(url), 'The proxy server URL must start with http:// or https://, for example http://proxy.corp.example:8080')
+    // A URL is shown, logged and stored as it is: a password inside it would be too.
+    .refine(
+      (url) => !/^https?:\/\/[^/?#]*@/i.test(url),
+      'Give the proxy user name and password in their own fields (--proxy-user, --proxy-password), not inside the URL: the URL is shown and logged, the password is kept in the credentials file',
+    ),
   username: z.string().optional(),
   /** Only ever sent to the engine: a new password ('' forgets the saved one; absent keeps it). Never sent back. */
   password: z.string().optional(),

@@ -159,7 +159,8 @@ export class Engine {
       if (password === undefined) continue;
       this.credentials.setProxyPassword(site.code, password === '' ? undefined : password);
       inTransaction(database, () => writeSupConfig(database, withoutSecrets(stored)));
-      database.save();
+      // The whole file: a journal line would leave the line that held the password beside it until the next one.
+      database.saveWhole();
     }
   }
 

@@ -1,7 +1,7 @@
 /** The Software Update Point configuration stored in a site database, and how it becomes a request filter. */
 import { z } from 'zod';
 import { isCategoryId } from '../../../shared/categories';
-import { DEFAULT_SUP_CONFIG, SupConfigSchema, type SupConfig } from '../../../shared/domain';
+import { DEFAULT_SUP_CONFIG, ProxySchema, SupConfigSchema, type SupConfig } from '../../../shared/domain';
 import { describeMismatch, upgradeNames, type NameUpgrade } from './category-selection';
 import { readSetting, writeSetting } from '../storage/settings';
 import type { SiteDatabase } from '../storage/site-database';
@@ -12,7 +12,33 @@ import { MICROSOFT_UPDATE_URL } from '../upstream/soap/protocol-names';
 const KEY = 'sup.config';
 
 /** The settings as an earlier release may have kept them: products and classifications by name. */
-const StoredSupConfigSchema = SupConfigSchema.extend({ products: z.array(z.string()), classifications: z.array(z.string()) });
+/**
+ * As stored: names from an earlier release, and any proxy URL an earlier release accepted (with credentials inside
+ * it, or another scheme). A stricter check here would read such a site as having default settings.
+ */
+const StoredSupConfigSchema = SupConfigSchema.extend({
+  products: z.array(z.string()),
+  classifications: z.array(z.string()),
+  proxy: ProxySchema.extend({ url: z.string() }).optional(),
+});
+
+/** Credentials an earlier release kept inside the proxy URL, moved to their own fields (the password then leaves the database). */
+function withProxyCredentialsSplit(config: SupConfig): SupConfig {
+  const proxy = config.proxy;
+  if (proxy === undefined) return config;
+  let url: URL;
+  try {
+    url = new URL(proxy.url);
+  } catch {
+    return config;
+  }
+  if (url.username === '' && url.password === '') return config;
+  const username = proxy.username ?? decodeURIComponent(url.username);
+  const password = proxy.password ?? (url.password === '' ? undefined : decodeURIComponent(url.password));
+  url.username = '';
+  url.password = '';
+  return { ...config, proxy: { ...proxy, url: url.toString(), username, ...(password === undefined ? {} : { password }) } };
+}
 
 /**
  * The site's settings. A selection an earlier release kept by name is matched by exact name against the site's
@@ -21,7 +47,8 @@ const StoredSupConfigSchema = SupConfigSchema.extend({ products: z.array(z.strin
 export function readSupConfig(db: SiteDatabase): SupConfig {
   const stored = StoredSupConfigSchema.safeParse(readSetting(db, KEY));
   if (!stored.success) return DEFAULT_SUP_CONFIG;
-  const { unresolvedNames, ...config } = stored.data;
+  const { unresolvedNames, ...parsed } = stored.data;
+  const config = withProxyCredentialsSplit(parsed);
   const names = [...config.products, ...(unresolvedNames?.products ?? []), ...config.classifications, ...(unresolvedNames?.classifications ?? [])];
   if (names.every(isCategoryId) && unresolvedNames === undefined) return config;
   const { upgrade: _upgrade, ...selection } = upgradeNames(categoryRows(db), {
@@ -38,7 +65,8 @@ export function readSupConfig(db: SiteDatabase): SupConfig {
 export function upgradeStoredSelection(db: SiteDatabase): NameUpgrade | undefined {
   const stored = StoredSupConfigSchema.safeParse(readSetting(db, KEY));
   if (!stored.success) return undefined;
-  const { unresolvedNames, ...config } = stored.data;
+  const { unresolvedNames, ...parsed } = stored.data;
+  const config = withProxyCredentialsSplit(parsed);
   const products = [...config.products, ...(unresolvedNames?.products ?? [])];
   const classifications = [...config.classifications, ...(unresolvedNames?.classifications ?? [])];
   if ([...products, ...classifications].every(isCategoryId)) return undefined;

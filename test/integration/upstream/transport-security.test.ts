@@ -103,6 +103,28 @@ describe('transport security', () => {
       engine = await Engine.open({ dataDir, retryDelayMs: 0, resumeInterrupted: false });
       expect(readFileSync(credentials, 'utf8')).toContain('older-s3cret');
       expect(readFileSync(join(dataDir, 'sites', 'CEN.sqlite')).includes('older-s3cret')).toBe(false);
+
+      // Credentials an earlier release accepted inside the proxy URL: split into their fields, the password out.
+      const inside = new URL(proxy.url);
+      inside.username = 'url-account';
+      inside.password = 'url-s3cret';
+      writeSupConfig(engine.siteDatabase('CEN'), { ...config, proxy: { url: inside.toString() } });
+      engine.siteDatabase('CEN').save();
+      await engine.close();
+      engine = await Engine.open({ dataDir, retryDelayMs: 0, resumeInterrupted: false });
+      expect((await engine.call('getSupConfig', { site: 'CEN' })).proxy).toEqual({ url: `${proxy.url}/`, username: 'url-account', passwordSaved: true });
+      expect(readFileSync(credentials, 'utf8')).toContain('url-s3cret');
+      for (const file of readdirSync(join(dataDir, 'sites'))) expect(readFileSync(join(dataDir, 'sites', file)).includes('url-s3cret'), file).toBe(false);
+      // And never accepted again, nor a proxy the sync could not speak to.
+      const current = await engine.call('getSupConfig', { site: 'CEN' });
+      await expect(engine.call('setSupConfig', { site: 'CEN', config: { ...current, proxy: { url: inside.toString() } } })).rejects.toMatchObject({
+        code: 'BAD_REQUEST',
+        message: expect.stringContaining('Give the proxy user name and password in their own fields'),
+      });
+      await expect(engine.call('setSupConfig', { site: 'CEN', config: { ...current, proxy: { url: 'ftp://proxy.corp.example' } } })).rejects.toMatchObject({
+        code: 'BAD_REQUEST',
+        message: expect.stringContaining('The proxy server URL must start with http:// or https://'),
+      });
     } finally {
       await engine.close();
     }

@@ -10,6 +10,11 @@ export const CallMessageSchema = z.object({
   id: z.number().int().nonnegative(),
   method: z.string(),
   params: z.unknown(),
+  /**
+   * Set by a host that relays its own caller (a web console attached to this engine): the engine applies that
+   * caller's trust, not the relaying host's. Absent: the caller is the folder's owner on the command line.
+   */
+  untrusted: z.boolean().optional(),
 });
 export type CallMessage = z.infer<typeof CallMessageSchema>;
 

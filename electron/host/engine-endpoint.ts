@@ -95,8 +95,9 @@ export async function listenEngineEndpoint(host: HostConnection, dataDir: string
       });
       return;
     }
-    // Whoever can open this socket is the folder's owner, the same person who could run usc: a trusted caller.
-    const outcome = await host.dispatch(call.data.method, call.data.params, { trusted: true });
+    // Whoever can open this socket is the folder's owner, the same person who could run usc: a trusted caller,
+    // unless it relays a console's call, which keeps the console's trust (no server beyond loopback from a browser).
+    const outcome = await host.dispatch(call.data.method, call.data.params, { trusted: call.data.untrusted !== true });
     const reply: ResultMessage = { type: 'result', id: call.data.id, ...outcome };
     writeLine(socket, reply);
   }
@@ -185,12 +186,12 @@ export async function attachToEngine(dataDir: string, timeoutMs = 3_000): Promis
   });
   return {
     endpoint,
-    dispatch(method, params) {
+    dispatch(method, params, caller = {}) {
       if (closedReason !== undefined) return Promise.resolve({ ok: false, error: { code: 'ENGINE_UNAVAILABLE', message: closedReason } });
       const id = nextId++;
       return new Promise<CallOutcome>((resolveCall) => {
         pending.set(id, resolveCall);
-        writeLine(socket, { type: 'call', id, method, params });
+        writeLine(socket, { type: 'call', id, method, params, ...(caller.trusted === true ? {} : { untrusted: true }) });
       });
     },
     onEvent(listener) {

@@ -78,6 +78,32 @@ describe('one engine per data folder', () => {
     ws.close();
   });
 
+  it('refuses a server beyond loopback from a web console attached to another engine, as from one that owns its engine', async () => {
+    const data = tempDir();
+    const service = await startUsc(['service', '--data', data]);
+    running.push(service);
+    const { web, ws } = await openConsole(data);
+    // Attached, not owning: the web host relays its browser's calls to the service's engine.
+    await expect.poll(() => existsSync(endpointFor(data))).toBe(true);
+    const call = (id: number, params: Record<string, unknown>) =>
+      new Promise<{ ok: boolean; error?: { code: string; message: string }; value?: { url: string } }>((resolve) => {
+        const onMessage = (raw: WebSocket.RawData) => {
+          const message = JSON.parse(raw.toString()) as { type: string; id?: number };
+          if (message.type !== 'result' || message.id !== id) return;
+          ws.off('message', onMessage);
+          resolve(message as never);
+        };
+        ws.on('message', onMessage);
+        ws.send(JSON.stringify({ type: 'call', id, method: 'serveSite', params }));
+      });
+    const refused = await call(1, { site: 'CEN', port: 0, bind: '0.0.0.0' });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'NOT_ALLOWED', message: expect.stringContaining('not on 0.0.0.0') } });
+    const allowed = await call(2, { site: 'CEN', port: 0, bind: '127.0.0.1' });
+    expect(allowed).toMatchObject({ ok: true, value: { url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/) } });
+    expect(web.firstLine).toContain('token=');
+    ws.close();
+  });
+
   it('lets usc serve ask the running engine to serve a site, which keeps synchronizing while it serves', async () => {
     const { url, service } = await upstream.start({ updates: 80 });
     const data = tempDir();

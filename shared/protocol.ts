@@ -18,6 +18,9 @@ export const CallMessageSchema = z.object({
 });
 export type CallMessage = z.infer<typeof CallMessageSchema>;
 
+/** A client of the engine's endpoint saying what it is: a console stays attached and never holds a command's engine. */
+export const HelloMessageSchema = z.object({ type: z.literal('hello'), role: z.literal('console') });
+
 export type CallOutcome<T = unknown> = { ok: true; value: T } | { ok: false; error: ApiErrorData };
 
 export const CallOutcomeSchema = z.discriminatedUnion('ok', [

@@ -5,12 +5,12 @@
  * results and events out, each checked as on every other hop.
  */
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, realpathSync, unlinkSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, realpathSync, unlinkSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { ConsoleEvent } from '../../shared/contract';
-import { CallMessageSchema, ResultMessageSchema, type CallOutcome, type EventMessage, type ResultMessage } from '../../shared/protocol';
+import { CallMessageSchema, HelloMessageSchema, ResultMessageSchema, type CallOutcome, type EventMessage, type ResultMessage } from '../../shared/protocol';
 import { checkEvent } from '../../shared/validate';
 import type { Dispatch } from './dispatcher';
 
@@ -28,12 +28,17 @@ export interface HostConnection {
 export interface AttachedHost extends HostConnection {
   /** The endpoint it is attached to. */
   endpoint: string;
+  /** Told once when the engine goes away (it stopped, or its connection broke), not when close() is called. */
+  onLost(listener: () => void): void;
   close(): void;
 }
 
 export interface EndpointServer {
   endpoint: string;
-  /** Takes no new clients and waits until the attached ones have finished (closed their connection). */
+  /**
+   * Takes no new clients and waits until no call of an attached one is in flight (a command's sync that attached to
+   * this engine runs to its end); a client that only waits (a web console between two calls) does not hold it.
+   */
   drain(): Promise<void>;
   close(): Promise<void>;
 }
@@ -52,7 +57,54 @@ export function endpointFor(dataDir: string): string {
     .slice(0, 24);
   if (process.platform === 'win32') return `\\\\.\\pipe\\update-sync-console-${hash}`;
   const inFolder = join(folder, 'engine.sock');
-  return Buffer.byteLength(inFolder) <= MAX_SOCKET_PATH ? inFolder : join(tmpdir(), `usc-engine-${hash}.sock`);
+  if (Buffer.byteLength(inFolder) <= MAX_SOCKET_PATH) return inFolder;
+  // Never a predictable name in a folder every user can write (another user could listen there first): the
+  // user's own runtime folder, else a 0700 folder of this user's in the temp folder.
+  const runtime = process.env.XDG_RUNTIME_DIR;
+  const base =
+    runtime !== undefined && runtime !== '' && Buffer.byteLength(join(runtime, `usc-${hash}.sock`)) <= MAX_SOCKET_PATH ? runtime : privateTempFolder();
+  return join(base, `usc-${hash}.sock`);
+}
+
+/** `<tmp>/usc-<uid>`: where an endpoint goes when neither the data folder nor a runtime folder can hold it. */
+function privateTempFolder(): string {
+  return join(tmpdir(), `usc-${process.getuid?.() ?? 'user'}`);
+}
+
+/**
+ * The folder an endpoint is made in is this user's alone: made 0700 when missing, and refused when another user
+ * owns it, it is a link, or others may write in it (they could put their own listener there).
+ */
+function prepareEndpointFolder(endpoint: string): void {
+  if (process.platform === 'win32') return;
+  const folder = dirname(endpoint);
+  if (folder === privateTempFolder() && !existsSync(folder)) mkdirSync(folder, { mode: 0o700 });
+  const problem = foreignFolderProblem(folder);
+  if (problem !== undefined) throw new Error(`The engine endpoint cannot be made in ${folder}: ${problem}.`);
+}
+
+/** Why a folder could let another local user stand in for the engine, or undefined when it is this user's alone. */
+function foreignFolderProblem(folder: string): string | undefined {
+  const uid = process.getuid?.();
+  const stats = lstatSync(folder);
+  if (stats.isSymbolicLink()) return 'it is a symbolic link';
+  if (uid !== undefined && stats.uid !== uid) return `it belongs to another user (uid ${stats.uid})`;
+  // The temp folder's sticky bit keeps others from replacing what is ours; any other folder others write is refused.
+  if ((stats.mode & 0o022) !== 0 && (stats.mode & 0o1000) === 0) return 'other users may write in it';
+  return undefined;
+}
+
+/**
+ * Before a client sends anything (a proxy password, say): the endpoint is a socket this user owns, in a folder no
+ * other user can put one in. Otherwise another local user may be listening there.
+ */
+function endpointOwnerProblem(endpoint: string): string | undefined {
+  if (process.platform === 'win32') return undefined;
+  const uid = process.getuid?.();
+  const stats = lstatSync(endpoint);
+  if (!stats.isSocket()) return 'it is not a socket';
+  if (uid !== undefined && stats.uid !== uid) return `it belongs to another user (uid ${stats.uid})`;
+  return foreignFolderProblem(dirname(endpoint));
 }
 
 /**
@@ -62,9 +114,22 @@ export function endpointFor(dataDir: string): string {
 export async function listenEngineEndpoint(host: HostConnection, dataDir: string, reportProblem?: (message: string) => void): Promise<EndpointServer> {
   const endpoint = endpointFor(dataDir);
   const sockets = new Set<Socket>();
+  /** Calls being answered: a command's engine stops once none is. */
+  let inFlight = 0;
+  /** Clients that said they are consoles: they stay attached for hours and never hold a command's engine. */
+  const consoles = new WeakSet<Socket>();
+  const idleWaiters: Array<() => void> = [];
+  /** Drained: no call is being answered and every client but the consoles has gone. */
+  const drained = () => inFlight === 0 && [...sockets].every((socket) => consoles.has(socket));
+  const wakeIfDrained = () => {
+    if (drained()) for (const wake of idleWaiters.splice(0)) wake();
+  };
   const server: Server = createServer((socket) => {
     sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
+    socket.on('close', () => {
+      sockets.delete(socket);
+      wakeIfDrained();
+    });
     // A client that goes away mid-answer is not the engine's problem.
     socket.on('error', () => socket.destroy());
     readLines(
@@ -86,6 +151,11 @@ export async function listenEngineEndpoint(host: HostConnection, dataDir: string
       writeLine(socket, { type: 'event', name: 'endpointError', payload: { message: 'Each line must be one JSON call of the console contract.' } });
       return;
     }
+    if (HelloMessageSchema.safeParse(raw).success) {
+      consoles.add(socket);
+      wakeIfDrained();
+      return;
+    }
     const call = CallMessageSchema.safeParse(raw);
     if (!call.success) {
       writeLine(socket, {
@@ -97,7 +167,14 @@ export async function listenEngineEndpoint(host: HostConnection, dataDir: string
     }
     // Whoever can open this socket is the folder's owner, the same person who could run usc: a trusted caller,
     // unless it relays a console's call, which keeps the console's trust (no server beyond loopback from a browser).
-    const outcome = await host.dispatch(call.data.method, call.data.params, { trusted: call.data.untrusted !== true });
+    inFlight++;
+    let outcome;
+    try {
+      outcome = await host.dispatch(call.data.method, call.data.params, { trusted: call.data.untrusted !== true });
+    } finally {
+      inFlight--;
+      wakeIfDrained();
+    }
     const reply: ResultMessage = { type: 'result', id: call.data.id, ...outcome };
     writeLine(socket, reply);
   }
@@ -106,6 +183,7 @@ export async function listenEngineEndpoint(host: HostConnection, dataDir: string
     for (const socket of sockets) writeLine(socket, message);
   });
 
+  prepareEndpointFolder(endpoint);
   if (process.platform !== 'win32' && existsSync(endpoint)) unlinkSync(endpoint);
   await new Promise<void>((resolvePromise, reject) => {
     server.once('error', reject);
@@ -122,7 +200,10 @@ export async function listenEngineEndpoint(host: HostConnection, dataDir: string
   const stopListening = () => (closed ??= new Promise<void>((resolvePromise) => server.close(() => resolvePromise())));
   return {
     endpoint,
-    drain: stopListening,
+    async drain() {
+      void stopListening();
+      if (!drained()) await new Promise<void>((wake) => idleWaiters.push(wake));
+    },
     async close() {
       unsubscribe();
       for (const socket of sockets) socket.destroy();
@@ -132,9 +213,13 @@ export async function listenEngineEndpoint(host: HostConnection, dataDir: string
 }
 
 /** Attaches to the engine of a data folder; undefined when none listens there. */
-export async function attachToEngine(dataDir: string, timeoutMs = 3_000): Promise<AttachedHost | undefined> {
+export async function attachToEngine(dataDir: string, timeoutMs = 3_000, options: { console?: boolean } = {}): Promise<AttachedHost | undefined> {
   const endpoint = endpointFor(dataDir);
   if (process.platform !== 'win32' && !existsSync(endpoint)) return undefined;
+  const problem = endpointOwnerProblem(endpoint);
+  if (problem !== undefined) {
+    throw new Error(`Refusing to use the engine endpoint ${endpoint}: ${problem}. Another local user may be listening there; remove it, or ask who made it.`);
+  }
   const socket = await new Promise<Socket | undefined>((resolvePromise) => {
     const candidate = createConnection(endpoint);
     const timer = setTimeout(() => {
@@ -152,6 +237,8 @@ export async function attachToEngine(dataDir: string, timeoutMs = 3_000): Promis
     });
   });
   if (socket === undefined) return undefined;
+  // A console (usc web) stays for as long as its tab: it says so, so that a command's engine does not wait for it.
+  if (options.console === true) writeLine(socket, { type: 'hello', role: 'console' });
 
   let nextId = 1;
   const pending = new Map<number, (outcome: CallOutcome) => void>();
@@ -163,7 +250,12 @@ export async function attachToEngine(dataDir: string, timeoutMs = 3_000): Promis
     pending.clear();
   };
   socket.on('error', (error) => failAll(`The connection to the engine at ${endpoint} failed: ${error.message}`));
-  socket.on('close', () => failAll(`The engine at ${endpoint} stopped before answering.`));
+  const lostListeners: Array<() => void> = [];
+  let closing = false;
+  socket.on('close', () => {
+    failAll(`The engine at ${endpoint} stopped before answering.`);
+    if (!closing) for (const listener of lostListeners.splice(0)) listener();
+  });
   // Answers can be large (a page of updates, a history): no line limit on this side beyond memory.
   readLines(socket, Number.POSITIVE_INFINITY, (line) => {
     let raw: unknown;
@@ -198,7 +290,11 @@ export async function attachToEngine(dataDir: string, timeoutMs = 3_000): Promis
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    onLost(listener) {
+      lostListeners.push(listener);
+    },
     close() {
+      closing = true;
       closedReason ??= 'The connection to the engine was closed.';
       socket.end();
     },

@@ -104,6 +104,35 @@ describe('one engine per data folder', () => {
     ws.close();
   });
 
+  it('keeps a web console working when the engine it was attached to stops: it starts its own and says so', async () => {
+    const data = tempDir();
+    const service = await startUsc(['service', '--data', data]);
+    running.push(service);
+    const { ws, events } = await openConsole(data);
+    let id = 100;
+    const listSites = () =>
+      new Promise<{ ok: boolean }>((resolve) => {
+        const mine = ++id;
+        const onMessage = (raw: WebSocket.RawData) => {
+          const message = JSON.parse(raw.toString()) as { type: string; id?: number; ok: boolean };
+          if (message.type !== 'result' || message.id !== mine) return;
+          ws.off('message', onMessage);
+          resolve(message);
+        };
+        ws.on('message', onMessage);
+        ws.send(JSON.stringify({ type: 'call', id: mine, method: 'listSites', params: {} }));
+      });
+    await expect(listSites()).resolves.toMatchObject({ ok: true });
+    await service.stop();
+    running.splice(running.indexOf(service), 1);
+    await expect.poll(async () => (await listSites()).ok, { timeout: 15_000 }).toBe(true);
+    const states = events.filter((event) => event.name === 'engineStatus').map((event) => (event.payload as { state?: string }).state);
+    expect(states).toEqual(expect.arrayContaining(['restarting', 'ready']));
+    // It holds the folder now: a command goes through it.
+    expect((await runUsc(['sites', '--data', data, '--json'])).code).toBe(0);
+    ws.close();
+  });
+
   it('lets usc serve ask the running engine to serve a site, which keeps synchronizing while it serves', async () => {
     const { url, service } = await upstream.start({ updates: 80 });
     const data = tempDir();
@@ -215,5 +244,22 @@ describe('one engine per data folder', () => {
     await first;
     order.push('first engine stopped');
     expect(order).toEqual(['first command done', "second's sync succeeded", 'first engine stopped']);
+  });
+
+  it('ends a command whose engine a console attached to meanwhile, once no call of that console is running', async () => {
+    const data = tempDir();
+    const context = { dataDir: data, paths: buildPaths(OUT_DIR), io: { out: () => undefined, err: () => undefined } };
+    let console: Awaited<ReturnType<typeof attachToEngine>>;
+    const ended = withHost(context, async () => {
+      // A console attaches to this command's engine, asks something, and stays (as a browser tab does).
+      console = (await attachToEngine(data, undefined, { console: true }))!;
+      await expect(console.dispatch('listSites', {})).resolves.toMatchObject({ ok: true });
+    });
+    // The command ends without waiting for the console to go (it once waited for the tab to be closed).
+    await expect(Promise.race([ended.then(() => 'ended'), new Promise((resolve) => setTimeout(() => resolve('still waiting'), 10_000))])).resolves.toBe(
+      'ended',
+    );
+    await expect(console!.dispatch('listSites', {})).resolves.toMatchObject({ ok: false, error: { code: 'ENGINE_UNAVAILABLE' } });
+    console!.close();
   });
 });

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
-import { attachToEngine, type HostConnection } from '../../engine-endpoint';
 import { startWebHost } from '../../web-host';
-import { CliError, startServingHost, untilStopRequested, type CliContext } from '../cli-context';
+import { CliError, untilStopRequested, type CliContext } from '../cli-context';
+import { followingHost } from '../following-host';
 
 export interface WebOptions {
   port: number;
@@ -12,13 +12,7 @@ export interface WebOptions {
 /** Serves the console to a browser until interrupted. The first stdout line is the console URL. */
 export async function webCommand(context: CliContext, options: WebOptions): Promise<number> {
   // With an engine already running on the folder (the desktop console, usc service), the browser console uses it.
-  const attached = await attachToEngine(context.dataDir);
-  const owned = attached !== undefined ? undefined : await startServingHost(context);
-  const host: HostConnection & { stop(): Promise<void> } = owned ?? {
-    dispatch: attached!.dispatch,
-    onEvent: attached!.onEvent,
-    stop: async () => attached!.close(),
-  };
+  const host = await followingHost(context);
   let web;
   try {
     web = await startWebHost({
@@ -35,7 +29,7 @@ export async function webCommand(context: CliContext, options: WebOptions): Prom
   context.io.out(web.url);
   context.io.err(`Update Sync Console is served at ${web.url}`);
   context.io.err(`Data folder: ${context.dataDir}. Press Ctrl+C to stop.`);
-  if (attached !== undefined) context.io.err(`Using the engine already running on this data folder (${attached.endpoint}).`);
+  if (host.attachedTo !== undefined) context.io.err(`Using the engine already running on this data folder (${host.attachedTo}).`);
   if (options.open) openInBrowser(web.url, context);
 
   await stopRequested;

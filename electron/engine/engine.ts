@@ -93,6 +93,8 @@ export class Engine {
           usableSites()
             .filter((entry) => entry.parentCode === site)
             .map((entry) => entry.code),
+        siteCodes: () => usableSites().map((entry) => entry.code),
+        database: (site) => sites.database(site),
         logFor,
       },
       this.syncs,
@@ -107,7 +109,7 @@ export class Engine {
         this.compactIfWorthIt(run.site);
         if (run.outcome !== 'succeeded') return;
         this.retries.afterSuccess(run.site);
-        this.children.afterSuccess(run.site);
+        this.children.afterSuccess(run.site, this.clock.now());
       },
     });
     this.scheduler = new SyncScheduler(scheduleHost(sites, this.syncs, logFor), this.clock, this.timeZone);
@@ -279,6 +281,7 @@ export class Engine {
       engine.selectByCategoryId();
       if (options.mode !== 'command') {
         engine.resumeInterrupted();
+        engine.children.deliverPending();
         engine.retries.restore();
         engine.scheduler.start();
       }

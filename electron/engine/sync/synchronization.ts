@@ -10,6 +10,7 @@
 import type { SyncKind, SyncRun } from '../../../shared/domain';
 import { STALL_RETRIES, stallLimitMs } from '../retry/retry-policy';
 import { readSupConfig, selectByCategoryId, type EffectiveConfig } from '../settings/sup-config';
+import { consumeNotification } from '../hierarchy/child-notifier';
 import { deferIndexes } from '../storage/deferred-indexes';
 import { readSetting, writeSetting } from '../storage/settings';
 import type { SiteDatabase } from '../storage/site-database';
@@ -79,7 +80,12 @@ class Synchronization {
       this.begin();
       if (configError !== undefined) throw configError;
       for (const line of WAKEUP[this.request.trigger]) log.write(line);
-      if (this.request.parent !== undefined) log.write(`Found parent sync notification file ${this.request.parent}.SYN.`);
+      if (this.request.parent !== undefined) {
+        log.write(`Found parent sync notification file ${this.request.parent}.SYN.`);
+        // The sync it asks for has started: consumed, saved with this run's first save (a crash before that only
+        // delivers it again at the next start).
+        consumeNotification(this.database);
+      }
       if (this.request.import !== undefined) log.write(`Importing the catalog export ${this.request.import.file}`);
       if (this.fullReason !== null) log.write(`Full sync required due to ${this.fullReason}.`);
       this.record!.status(6701);

@@ -111,6 +111,32 @@ describe('site hierarchy', () => {
     expect(readFileSync(join(engine.folder.logsDir, 'PR1', 'wsyncmgr.log'), 'utf8')).toContain('Successfully synced site with parent CEN, version 3');
   });
 
+  it("keeps a parent's notification in the child's database until an engine that runs syncs start the child's sync", async () => {
+    const upstream = await fixture.service({ updates: 40 });
+    const dir = fixture.tempDir();
+    const command = await fixture.engine(dir, { mode: 'command' });
+    await fixture.configure(command, upstream.url);
+    await command.call('addSite', { code: 'PR1', name: 'Primary 1', parent: 'CEN' });
+    await command.call('runSynchronization', { site: 'CEN', kind: 'full', trigger: 'cli', wait: true });
+    // A one-shot command: no child sync, and nothing lost.
+    expect(await command.call('querySyncHistory', { site: 'PR1', limit: 5 })).toEqual([]);
+    await command.close();
+
+    // The next engine that runs syncs delivers it as it starts (its sync may end before this test could listen).
+    const engine = await fixture.engine(dir);
+    await expect
+      .poll(async () => (await engine.call('querySyncHistory', { site: 'PR1', limit: 5 }))[0], { timeout: 20_000 })
+      .toMatchObject({ trigger: 'parent', kind: 'full', outcome: 'succeeded' });
+    const { readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    expect(readFileSync(join(engine.folder.logsDir, 'PR1', 'wsyncmgr.log'), 'utf8')).toMatch(/Found parent sync notification file CEN\.SYN, sent /);
+    // Consumed by that sync, and saved so: the next start has nothing to deliver.
+    await engine.close();
+    const again = await fixture.engine(dir, { mode: 'command' });
+    const { pendingNotification } = await import('../../../electron/engine/hierarchy/child-notifier');
+    expect(pendingNotification(again.siteDatabase('PR1'))).toBeUndefined();
+  });
+
   it('refuses a manual sync on a child site, with the reason', async () => {
     const { engine } = await hierarchy();
     await expect(engine.call('runSynchronization', { site: 'PR1', kind: 'delta', trigger: 'manual', wait: false })).rejects.toMatchObject({

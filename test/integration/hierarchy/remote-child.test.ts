@@ -65,15 +65,24 @@ describe('usc serve and usc site', () => {
     const owned = await runUsc(['config', '--data', data, '--site', 'PR1', '--languages', 'de']);
     expect(owned.stderr).toContain('You cannot change the languages of the Software Update Point on PR1: it is a child site.');
 
-    // With no engine running, a command's engine notifies no child site, and says so in the parent's log.
+    // With no engine running, a command's engine starts no child's sync: it keeps the notification in PR1's
+    // database, and says so in the parent's log.
     expect((await runUsc(['sync', '--data', data, '--site', 'CEN', '--full'])).code).toBe(0);
     expect(JSON.parse((await runUsc(['history', '--data', data, '--site', 'PR1', '--json'])).stdout)).toEqual([]);
-    expect(readFileSync(join(data, 'Logs', 'CEN', 'wsyncmgr.log'), 'utf8')).toContain('Child site(s) PR1 were not notified: no console or service is running');
+    expect(readFileSync(join(data, 'Logs', 'CEN', 'wsyncmgr.log'), 'utf8')).toContain(
+      "Child site(s) PR1 will synchronize when the console or usc service runs: a command's engine starts no other synchronization, and their notifications are kept until then.",
+    );
 
-    // With usc service running, the same command goes through its engine, which notifies PR1; the command waits for it.
+    // usc service delivers it when it starts: PR1 synchronizes from its parent without another sync of CEN.
     const service = await startUsc(['service', '--data', data]);
     running.push(service);
     expect(service.firstLine).toContain('the engine of');
+    const pr1History = async () =>
+      JSON.parse((await runUsc(['history', '--data', data, '--site', 'PR1', '--json'])).stdout) as Array<{ trigger: string; outcome: string }>;
+    await expect.poll(async () => (await pr1History())[0], { timeout: 30_000 }).toMatchObject({ trigger: 'parent', outcome: 'succeeded' });
+    expect(readFileSync(join(data, 'Logs', 'PR1', 'wsyncmgr.log'), 'utf8')).toMatch(/Found parent sync notification file CEN\.SYN, sent \d{4}-/);
+
+    // The same command through the service's engine, which notifies PR1 at once; the command waits for it.
     expect((await runUsc(['sync', '--data', data, '--site', 'CEN', '--full'])).code).toBe(0);
     const history = JSON.parse((await runUsc(['history', '--data', data, '--site', 'PR1', '--json'])).stdout) as Array<{
       trigger: string;
@@ -81,7 +90,9 @@ describe('usc serve and usc site', () => {
       counts: { new: number };
     }>;
     expect(history[0]).toMatchObject({ trigger: 'parent', outcome: 'succeeded' });
-    expect(history[0]!.counts.new).toBeGreaterThan(0);
+    // The delivered notification's sync brought the updates; this one found nothing new.
+    expect(history).toHaveLength(2);
+    expect(history[1]!.counts.new).toBeGreaterThan(0);
   });
 
   it('adds, lists and removes child sites, and refuses a manual sync on a child with a non-zero exit', async () => {

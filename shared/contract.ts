@@ -215,6 +215,18 @@ export const ComponentStatusSchema = z.object({
 });
 export type ComponentStatus = z.infer<typeof ComponentStatusSchema>;
 
+export const RestorePreviewSchema = z.object({
+  backup: z.string(),
+  savedAt: z.string(),
+  verified: z.boolean().nullable(),
+  updates: z.number().int().nullable(),
+  lastRun: z.object({ runId: z.number().int(), kind: z.string(), outcome: z.string(), at: z.string() }).nullable(),
+  problem: z.string().nullable(),
+  /** The files that would be moved aside (never deleted). */
+  discards: z.array(z.string()),
+});
+export type RestorePreview = z.infer<typeof RestorePreviewSchema>;
+
 export const apiMethods = {
   getInfo: { params: NoParams, result: ConsoleInfoSchema },
   listSites: { params: NoParams, result: z.array(SiteSchema) },
@@ -232,8 +244,21 @@ export const apiMethods = {
     result: SiteSchema,
   },
   removeSite: { params: SiteParams, result: z.object({ removed: SiteCodeSchema, keptAs: z.string() }) },
-  /** Puts a damaged site's previous version (`.bak`) back; the damaged file and its journal are kept aside. */
-  restoreSite: { params: SiteParams, result: z.object({ restoredFrom: z.string(), keptAside: z.array(z.string()) }) },
+  /** What restoring a damaged site would put back (the backup's date, check, last run, updates) and set aside. */
+  previewRestore: { params: SiteParams, result: RestorePreviewSchema },
+  /**
+   * Puts a damaged site's previous version (`.bak`) back; the damaged file and its journal are kept aside. Only
+   * when confirmed, after previewRestore has shown what it would do (usc site restore --yes).
+   */
+  restoreSite: {
+    params: z
+      .object({
+        site: SiteCodeSchema,
+        confirm: z.literal(true, { error: 'Restoring replaces the site database: confirm it (usc site restore --yes) after reading what it would restore' }),
+      })
+      .strict(),
+    result: z.object({ restoredFrom: z.string(), keptAside: z.array(z.string()) }),
+  },
   getHierarchy: { params: NoParams, result: z.array(HierarchyEntrySchema) },
   /** Products (Company → Family → Product) and classifications known from the site's last category sync. */
   listCategories: {

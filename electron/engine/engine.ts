@@ -108,6 +108,7 @@ export class Engine {
         this.emit({ name: 'syncFinished', payload: { ...run, nextRetry } });
         this.compactIfWorthIt(run.site);
         if (run.outcome !== 'succeeded') return;
+        this.keepBackup(run);
         this.retries.afterSuccess(run.site);
         this.children.afterSuccess(run.site, this.clock.now());
       },
@@ -144,6 +145,19 @@ export class Engine {
   }
 
   /** Passwords an earlier version kept inside a site database move to the owner-only credential store. */
+  /** A synchronization that changed the site leaves a backup of what it made (site-database.ts, snapshot). */
+  private keepBackup(run: SyncRun): void {
+    const { counts } = run;
+    if (counts.new + counts.modified + counts.expired + counts.removed === 0) return;
+    try {
+      this.sites.database(run.site).snapshot();
+    } catch (error) {
+      this.logFor(run.site).writeNow(
+        `WARNING: Could not keep a backup of the site database after this synchronization: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  }
+
   /** What opening each site database mended, in its wsyncmgr.log, where the administrator looks for it. */
   private logOpenRepairs(): void {
     for (const site of this.sites.list()) {

@@ -132,14 +132,26 @@ describe('a site database deleted while its backup is there', () => {
     const cen = (JSON.parse(listed.stdout) as Array<{ code: string; health: { state: string; message?: string } }>).find((site) => site.code === 'CEN')!;
     expect(cen.health).toEqual({
       state: 'damaged',
-      message: `The site database ${join(sites, 'CEN.sqlite')} cannot be opened: the database file is missing. Its previous version ${join(sites, 'CEN.sqlite')}.bak is there: restore it with "usc site restore --site CEN".`,
+      message: expect.stringMatching(
+        new RegExp(
+          `^The site database ${join(sites, 'CEN.sqlite').replace(/[.\\/]/g, '\\$&')} cannot be opened: the database file is missing\\. Its previous version .*CEN\\.sqlite\\.bak \\(saved \\d{4}-\\d\\d-\\d\\dT[^)]+\\) is there: "usc site restore --site CEN" shows what it holds, and restores it with --yes\\.$`,
+        ),
+      ),
     });
     expect(existsSync(join(sites, 'CEN.sqlite'))).toBe(false);
     expect(readFileSync(join(sites, 'CEN.sqlite.bak')).equals(backup)).toBe(true);
     const refused = await runUsc(['history', '--data', data, '--site', 'CEN']);
     expect(refused.code).toBe(3);
 
-    const restored = await runUsc(['site', 'restore', '--data', data, '--site', 'CEN']);
+    // First what it would do: the backup's date and content, what is set aside; nothing changes without --yes.
+    const asked = await runUsc(['site', 'restore', '--data', data, '--site', 'CEN']);
+    expect(asked.code).toBe(2);
+    expect(asked.stdout).toMatch(new RegExp(`^Restoring CEN would put back ${join(sites, 'CEN.sqlite').replace(/[.\\/]/g, '\\$&')}\\.bak, saved \\d{4}-`));
+    expect(asked.stdout).toContain('updates, last synchronization no synchronization.');
+    expect(asked.stdout).toContain(`It would set aside (never delete): ${join(sites, 'CEN.sqlite')}.journal.`);
+    expect(asked.stdout).toContain('Nothing was changed. Run again with --yes to restore it.');
+    expect(existsSync(join(sites, 'CEN.sqlite'))).toBe(false);
+    const restored = await runUsc(['site', 'restore', '--data', data, '--site', 'CEN', '--yes']);
     expect(restored.code, restored.stderr).toBe(0);
     expect(restored.stdout).toContain(
       `Restored the site database of CEN from ${join(sites, 'CEN.sqlite')}.bak; kept aside: ${join(sites, 'CEN.sqlite')}.journal.damaged-`,

@@ -2,7 +2,9 @@
 import { ApiError } from '../../../shared/errors';
 import type { EngineContext, EngineHandlers } from './engine-context';
 
-export function siteHandlers(engine: EngineContext): Pick<EngineHandlers, 'listSites' | 'getSite' | 'addSite' | 'updateSite' | 'removeSite' | 'restoreSite'> {
+export function siteHandlers(
+  engine: EngineContext,
+): Pick<EngineHandlers, 'listSites' | 'getSite' | 'addSite' | 'updateSite' | 'removeSite' | 'restoreSite' | 'previewRestore'> {
   const { sites } = engine;
   return {
     listSites: () => sites.list(),
@@ -39,6 +41,10 @@ export function siteHandlers(engine: EngineContext): Pick<EngineHandlers, 'listS
       const keptAs = sites.removeSite(site, engine.now());
       engine.publishSites();
       return { removed: site, keptAs };
+    },
+    previewRestore: ({ site }) => {
+      const { preview, discards } = sites.restorePreview(site);
+      return { ...preview, discards };
     },
     restoreSite: ({ site }) => {
       const restored = sites.restoreSite(site, engine.now());

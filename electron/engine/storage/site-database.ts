@@ -2,7 +2,7 @@
  * One site's database: the sql.js database the engine queries (held in memory, persisted with atomic writes and a
  * journal of small saves), and beside it the blob store holding each revision's raw metadata.
  */
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { constants, copyFileSync, existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { MessageChannel } from 'node:worker_threads';
 import type { Database, SqlJsStatic } from 'sql.js';
@@ -252,6 +252,10 @@ export class SiteDatabase {
       try {
         recordChecksums(this.file, this.diskChecksum === undefined ? [checksum] : [this.diskChecksum, checksum]);
         writeFileAtomic(this.file, bytes, { keepBackup: true });
+        // The file replaced is the backup now (kept by a link): its checksum goes with it, to check it before a restore,
+        // and the journal of an earlier backup no longer belongs to it.
+        if (this.diskChecksum !== undefined) recordChecksums(`${this.file}.bak`, [this.diskChecksum]);
+        rmSync(`${this.file}.bak.journal`, { force: true });
         recordChecksums(this.file, [checksum]);
         this.diskChecksum = checksum;
       } finally {
@@ -265,6 +269,36 @@ export class SiteDatabase {
     // The new file holds every journaled save; a crash before this line leaves a journal of the older generation, which is skipped.
     if (this.journal !== undefined) this.journal.discard();
     else rmSync(this.journalFile, { force: true });
+  }
+
+  /**
+   * After a synchronization that changed the site: a copy of the file and of its journal kept as the backup
+   * (`.bak` and `.bak.journal`, the file's checksum with it), so a restore puts back the state of the last
+   * synchronization, not whatever the last whole save happened to be (after a first sync, that was the empty
+   * database). Copies, not links: a byte damaged in the file on disk must not be damaged in its backup too. The
+   * journal is copied as it is (the saves stay journaled; nothing is written whole for it).
+   */
+  snapshot(): void {
+    const backup = `${this.file}.bak`;
+    const copies: Array<[string, string]> = [
+      [this.file, backup],
+      [this.journalFile, `${backup}.journal`],
+    ];
+    try {
+      for (const [from, to] of copies) {
+        const temp = `${to}.tmp-${process.pid}`;
+        if (!existsSync(from)) {
+          rmSync(to, { force: true });
+          continue;
+        }
+        copyFileSync(from, temp, constants.COPYFILE_FICLONE);
+        renameSync(temp, to);
+      }
+      if (this.diskChecksum !== undefined) recordChecksums(backup, [this.diskChecksum]);
+    } catch (error) {
+      for (const [, to] of copies) rmSync(`${to}.tmp-${process.pid}`, { force: true });
+      throw new SiteSaveError(backup, error);
+    }
   }
 
   /** Folds the journal into the file, so the file alone holds everything (before it is moved or handed over). */

@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, readdirSync, renameSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, renameSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { SqlJsStatic } from 'sql.js';
 import { TOP_LEVEL_SITE, type Site, type SiteCode } from '../../../shared/domain';
@@ -6,6 +6,7 @@ import { inTransaction } from './transaction';
 import { ApiError } from '../../../shared/errors';
 import { removeLeftoverTempFiles } from './atomic-file';
 import { SiteDatabase, SiteDatabaseDamagedError, type UpgradeNotice } from './site-database';
+import { previewBackup, type BackupPreview } from './backup-preview';
 
 const DATABASE_SUFFIX = '.sqlite';
 
@@ -40,7 +41,9 @@ export class SiteRegistry {
       const file = join(sitesDir, name.replace(/\.(bak|journal)$/, ''));
       const code = basename(file, DATABASE_SUFFIX).toUpperCase();
       if (existsSync(file) || registry.entries.has(code)) continue;
-      const backup = existsSync(`${file}.bak`) ? ` Its previous version ${file}.bak is there: restore it with "usc site restore --site ${code}".` : '';
+      const backup = existsSync(`${file}.bak`)
+        ? ` Its previous version ${file}.bak (saved ${statSync(`${file}.bak`).mtime.toISOString()}) is there: "usc site restore --site ${code}" shows what it holds, and restores it with --yes.`
+        : '';
       registry.entries.set(code, {
         kind: 'damaged',
         code,
@@ -125,6 +128,17 @@ export class SiteRegistry {
     return entry.database;
   }
 
+  /** What restoring a damaged site would put back and set aside (nothing is changed). */
+  restorePreview(code: SiteCode): { preview: BackupPreview; discards: string[] } {
+    const entry = this.entries.get(code);
+    if (entry === undefined) throw new ApiError('NOT_FOUND', `There is no site with code ${code}.`);
+    if (entry.kind === 'open') throw new ApiError('NOT_ALLOWED', `The site database of ${code} is not damaged; there is nothing to restore.`);
+    const preview = previewBackup(this.sql, `${entry.file}.bak`);
+    if (preview === undefined) throw new ApiError('NOT_ALLOWED', `The site database of ${code} has no previous version (${entry.file}.bak) to restore.`);
+    const discards = [entry.file, `${entry.file}.journal`].filter((file) => existsSync(file));
+    return { preview, discards };
+  }
+
   /**
    * Puts a damaged site's previous version (`.bak`) back: the damaged file and the journal (which belongs to the
    * damaged file, not to the backup) are moved aside, never deleted, and the backup itself is kept.
@@ -145,6 +159,8 @@ export class SiteRegistry {
       keptAside.push(aside);
     }
     copyFileSync(backup, entry.file);
+    // The saves journaled on top of the backup when it was taken come back with it.
+    if (existsSync(`${backup}.journal`)) copyFileSync(`${backup}.journal`, `${entry.file}.journal`);
     try {
       const database = SiteDatabase.open(this.sql, entry.file, this.onUpgrade);
       this.entries.set(code, { kind: 'open', database });
@@ -179,7 +195,9 @@ function damagedMessage(entry: { file: string; reason: string; code?: string; re
   if (entry.restorable !== undefined) return `The site database ${entry.file} cannot be opened: ${entry.reason}`;
   const backup = `${entry.file}.bak`;
   const code = basename(entry.file, DATABASE_SUFFIX).toUpperCase();
-  const hint = existsSync(backup) ? ` The previous version is kept as ${backup}: restore from it with "usc site restore --site ${code}".` : '';
+  const hint = existsSync(backup)
+    ? ` The previous version is kept as ${backup} (saved ${statSync(backup).mtime.toISOString()}): "usc site restore --site ${code}" shows what it holds, and restores it with --yes.`
+    : '';
   return `The site database ${entry.file} cannot be opened: ${entry.reason}. The file was left untouched.${hint}`;
 }
 

@@ -62,8 +62,9 @@ Commands:
   site add --code PR1 --name "Primary 1" --parent CEN
   site edit --site PR1 [--name NAME] [--parent CODE] | site remove --site PR1
                                      Add, rename, move or remove child sites (a removed site's database is kept).
-  site restore --site CEN            Put a damaged site's previous version (<site>.sqlite.bak) back; the damaged
-                                     file and its journal are kept aside.
+  site restore --site CEN [--yes]    Show what restoring a damaged site would put back (the backup's date,
+                                     checksum, last run, updates) and set aside; with --yes, restore it. The
+                                     damaged file and its journal are kept aside, never deleted.
   serve --site CEN [--port N] [--bind ADDR]
                                      Serve a site's database as an upstream update server for child sites
                                      on other machines. The first line printed is its URL. With an engine
@@ -145,6 +146,7 @@ export async function runCli(argv: string[], io: CliIo, outDir: string): Promise
         custom: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', default: false },
+        yes: { type: 'boolean', default: false },
       },
     });
   } catch (error) {
@@ -214,6 +216,7 @@ export async function runCli(argv: string[], io: CliIo, outDir: string): Promise
         return await siteCommand(context, positionals[1], {
           site: values.site,
           json: values.json,
+          yes: values.yes,
           ...defined({ code: values.code, name: values.name, parent: values.parent }),
         });
       case 'service':
@@ -246,7 +249,8 @@ export async function runCli(argv: string[], io: CliIo, outDir: string): Promise
     }
   } catch (error) {
     if (error instanceof CliError) {
-      io.err(`usc: ${error.message}`);
+      // An empty message: the command has said all there is (usc site restore without --yes).
+      if (error.message !== '') io.err(`usc: ${error.message}`);
       return error.exitCode;
     }
     io.err(`usc: unexpected error: ${error instanceof Error ? error.message : String(error)}`);

@@ -52,7 +52,7 @@ describe('site databases', () => {
     site.db.run("INSERT INTO setting (key, value) VALUES ('source', 'sample')");
     site.saveWhole();
     site.close();
-    expect(readdirSync(dataDir).sort()).toEqual(['PR1.sqlite', 'PR1.sqlite.bak', 'PR1.sqlite.blobs.1', 'PR1.sqlite.sum']);
+    expect(readdirSync(dataDir).sort()).toEqual(['PR1.sqlite', 'PR1.sqlite.bak', 'PR1.sqlite.bak.sum', 'PR1.sqlite.blobs.1', 'PR1.sqlite.sum']);
     expect(readFileSync(`${file}.bak`).equals(firstVersion)).toBe(true);
     const reopened = SiteDatabase.open(sql, file);
     expect(reopened.db.exec("SELECT value FROM setting WHERE key = 'source'")[0]?.values).toEqual([['sample']]);

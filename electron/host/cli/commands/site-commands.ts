@@ -1,11 +1,12 @@
 /** usc site add|edit|remove|restore: the site hierarchy from the command line. */
+import type { RestorePreview } from '../../../../shared/contract';
 import { siteDisplayName } from '../../../../shared/domain';
 import { callApi, CliError, withHost, type CliContext } from '../cli-context';
 
 export async function siteCommand(
   context: CliContext,
   action: string | undefined,
-  options: { code?: string; site: string; name?: string; parent?: string; json: boolean },
+  options: { code?: string; site: string; name?: string; parent?: string; json: boolean; yes?: boolean },
 ): Promise<number> {
   const result = await withHost(context, async (host) => {
     switch (action) {
@@ -23,8 +24,17 @@ export async function siteCommand(
         });
       case 'remove':
         return callApi(host, 'removeSite', { site: options.site });
-      case 'restore':
-        return callApi(host, 'restoreSite', { site: options.site });
+      case 'restore': {
+        // What it would put back and set aside, always first; the restore itself only when confirmed.
+        const preview = await callApi(host, 'previewRestore', { site: options.site });
+        if (!options.json) for (const line of describeRestore(options.site, preview)) context.io.out(line);
+        if (options.yes !== true) {
+          if (options.json) context.io.out(JSON.stringify({ preview }, null, 2));
+          else context.io.out('Nothing was changed. Run again with --yes to restore it.');
+          throw new CliError('', 2);
+        }
+        return callApi(host, 'restoreSite', { site: options.site, confirm: true });
+      }
       case 'list':
       case undefined:
         return callApi(host, 'getHierarchy', {});
@@ -66,3 +76,23 @@ function depthOf(code: string, sites: Array<{ code: string; parentCode: string |
 }
 
 /** Serves a site's database as an upstream update server until interrupted; the first line is its URL. */
+
+function describeRestore(site: string, preview: RestorePreview): string[] {
+  const check =
+    preview.verified === true
+      ? 'its checksum matches'
+      : preview.verified === false
+        ? 'ITS CHECKSUM DOES NOT MATCH: it was changed after it was taken'
+        : 'no checksum was recorded for it';
+  const run =
+    preview.lastRun === null
+      ? 'no synchronization'
+      : `run ${preview.lastRun.runId} (${preview.lastRun.kind}, ${preview.lastRun.outcome}, ${preview.lastRun.at})`;
+  return [
+    `Restoring ${site} would put back ${preview.backup}, saved ${preview.savedAt} (${check}):`,
+    preview.problem === null
+      ? `  ${preview.updates === null ? 'an unknown number of' : preview.updates.toLocaleString('en-US')} updates, last synchronization ${run}.`
+      : `  it cannot be read: ${preview.problem}.`,
+    `It would set aside (never delete): ${preview.discards.join(', ') || 'nothing'}. What was saved after the backup is lost with them; the next synchronization fetches it again.`,
+  ];
+}

@@ -45,6 +45,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const url = new URL(request.url ?? '/', 'http://localhost');
     const allowed =
       url.pathname === '/api' &&
+      isLoopbackPeer(request.socket.remoteAddress) &&
       hasValidToken(request, url, token) &&
       isLoopbackHost(request.headers.host, portOf()) &&
       isSameOrigin(request.headers.origin, portOf());
@@ -109,6 +110,10 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 
 async function serveHttp(request: IncomingMessage, response: ServerResponse, rendererDir: string, token: string, port: number): Promise<void> {
   const url = new URL(request.url ?? '/', 'http://localhost');
+  // Plain HTTP: the token would cross the network in clear. Another machine gets nothing, whatever Host it sends.
+  if (!isLoopbackPeer(request.socket.remoteAddress)) {
+    return refuse(response, 403, 'This console is served to this computer only (it has no TLS): reach it through an SSH tunnel (ssh -L).');
+  }
   if (!isLoopbackHost(request.headers.host, port)) return refuse(response, 421, 'Unknown host.');
   if (!hasValidToken(request, url, token)) {
     return refuse(response, 403, 'Open the console with the URL printed by "usc web" (it carries the access token).');
@@ -171,6 +176,13 @@ function readCookie(header: string | undefined, name: string): string | undefine
     if (key === name) return value.join('=');
   }
   return undefined;
+}
+
+/** A peer on this computer: 127.0.0.0/8 or ::1 (an IPv4 one as IPv6 too). */
+export function isLoopbackPeer(address: string | undefined): boolean {
+  if (address === undefined) return false;
+  const v4 = address.startsWith('::ffff:') ? address.slice('::ffff:'.length) : address;
+  return v4.startsWith('127.') || address === '::1';
 }
 
 /** Refuses DNS-rebinding requests: the browser must address us by a loopback name. */

@@ -29,6 +29,8 @@ export function runCommand(command: string, args: string[], env: NodeJS.ProcessE
 export interface RunningUsc {
   child: ChildProcess;
   firstLine: string;
+  /** What it has written to stderr so far. */
+  stderr(): string;
   stop(): Promise<number | null>;
 }
 
@@ -46,6 +48,7 @@ export function startUsc(args: string[]): Promise<RunningUsc> {
       resolve({
         child,
         firstLine,
+        stderr: () => stderr,
         stop: () =>
           new Promise((done) => {
             if (child.exitCode !== null) return done(child.exitCode);

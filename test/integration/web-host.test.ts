@@ -55,6 +55,37 @@ function call(ws: WebSocket, id: number, method: string, params: unknown): Promi
 }
 
 describe('web host', () => {
+  it('bound beyond loopback, warns, and gives another machine nothing, whatever Host it sends (no TLS, no token in clear)', async () => {
+    builtPaths();
+    const usc = await startUsc(['web', '--port', '0', '--bind', '0.0.0.0', '--data', tempDir()]);
+    running.push(usc);
+    const url = new URL(usc.firstLine);
+    const token = url.searchParams.get('token') ?? '';
+    await expect.poll(() => usc.stderr()).toContain('WARNING: listening on 0.0.0.0, but other machines are refused');
+    // From this machine: served.
+    expect((await get(`http://127.0.0.1:${url.port}/?token=${token}`, { host: `127.0.0.1:${url.port}` })).status).toBe(200);
+    // From another address of this machine (as another machine would arrive), even naming a loopback Host: refused.
+    const { networkInterfaces } = await import('node:os');
+    const outside = Object.values(networkInterfaces())
+      .flat()
+      .find((entry) => entry !== undefined && !entry.internal && entry.family === 'IPv4');
+    if (outside === undefined) return;
+    const refused = await get(`http://${outside.address}:${url.port}/?token=${token}`, { host: `127.0.0.1:${url.port}` });
+    expect(refused.status).toBe(403);
+    expect(refused.body).toContain('served to this computer only');
+    expect(refused.headers['set-cookie']).toBeUndefined();
+    await expect(openSocket(`ws://${outside.address}:${url.port}/api?token=${token}`, { host: `127.0.0.1:${url.port}` })).rejects.toThrow(/403/);
+  });
+
+  it('warns, naming what becomes reachable, when usc serve serves a site beyond loopback', async () => {
+    builtPaths();
+    const serve = await startUsc(['serve', '--site', 'CEN', '--port', '0', '--bind', '0.0.0.0', '--data', tempDir()]);
+    running.push(serve);
+    expect(serve.stderr()).toContain(
+      "WARNING: serving CEN on 0.0.0.0: anyone who can reach this machine on that port can read the site's update catalog (titles, article IDs, file URLs and digests) with no password, over plain HTTP.",
+    );
+  });
+
   it('prints a loopback URL with a token as its first line', async () => {
     const { url, token } = await startWeb();
     expect(url.hostname).toBe('127.0.0.1');

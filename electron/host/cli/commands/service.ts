@@ -21,6 +21,11 @@ export async function serviceCommand(context: CliContext): Promise<number> {
  * (and keeps synchronizing); otherwise this command runs the engine as `usc service` does, serving, until stopped.
  */
 export async function serveCommand(context: CliContext, options: { site: string; port: number; bind: string }): Promise<number> {
+  if (!LOOPBACK_BINDS.has(options.bind)) {
+    context.io.err(
+      `WARNING: serving ${options.site} on ${options.bind}: anyone who can reach this machine on that port can read the site's update catalog (titles, article IDs, file URLs and digests) with no password, over plain HTTP. Limit who can reach the port (a firewall), or serve on 127.0.0.1 behind an HTTPS proxy.`,
+    );
+  }
   const attached = await attachToEngine(context.dataDir);
   if (attached !== undefined) {
     try {
@@ -47,3 +52,6 @@ export async function serveCommand(context: CliContext, options: { site: string;
   }
   return 0;
 }
+
+/** Addresses that keep a server on this computer. */
+export const LOOPBACK_BINDS = new Set(['127.0.0.1', '::1', 'localhost']);

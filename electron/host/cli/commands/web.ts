@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { startWebHost } from '../../web-host';
 import { CliError, untilStopRequested, type CliContext } from '../cli-context';
 import { followingHost } from '../following-host';
+import { LOOPBACK_BINDS } from './service';
 
 export interface WebOptions {
   port: number;
@@ -27,6 +28,11 @@ export async function webCommand(context: CliContext, options: WebOptions): Prom
   }
   const stopRequested = untilStopRequested();
   context.io.out(web.url);
+  if (!LOOPBACK_BINDS.has(options.bind)) {
+    context.io.err(
+      `WARNING: listening on ${options.bind}, but other machines are refused: the console is served over plain HTTP, and its access token would cross the network in clear. From another machine, use an SSH tunnel (ssh -L ${web.port}:127.0.0.1:${web.port}).`,
+    );
+  }
   context.io.err(`Update Sync Console is served at ${web.url}`);
   context.io.err(`Data folder: ${context.dataDir}. Press Ctrl+C to stop.`);
   if (host.attachedTo !== undefined) context.io.err(`Using the engine already running on this data folder (${host.attachedTo}).`);

@@ -16,7 +16,7 @@
  * export), from a newer format, without its trailer (truncated), or whose SHA-256 does not match (changed or damaged).
  */
 import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { z } from 'zod';
 import { SupersedenceRuleSchema } from '../../../shared/domain';
@@ -130,6 +130,9 @@ export interface VerifiedExport {
  */
 export async function verifyExportFile(file: string, onProgress?: (done: number, total: number) => void, signal?: AbortSignal): Promise<VerifiedExport> {
   const name = `"${file}"`;
+  if (existsSync(file) && statSync(file).isDirectory()) {
+    throw new ExportFileError('NOT_AN_EXPORT', `${name} is a folder, not an export file: give the path of the ${EXPORT_EXTENSION} file in it.`);
+  }
   const fd = openSync(file, 'r');
   let size: number;
   let preamble: Buffer;
@@ -172,6 +175,15 @@ export async function verifyExportFile(file: string, onProgress?: (done: number,
   const indexOffset = Number(trailer.readBigUInt64LE(8));
   const indexLength = trailer.readUInt32LE(16) + trailer.readUInt32LE(20) * 2 ** 32;
   const headerLength = preamble.readUInt32LE(12);
+  // Lengths a file declares are checked against the file before any is read or allocated (a crafted one with a
+  // matching checksum declared 0xFFFFFFF0 bytes and ended as "unexpected error: length out of range").
+  const room = size - TRAILER_BYTES;
+  if (PREAMBLE_BYTES + headerLength > room) {
+    throw new ExportFileError('DAMAGED', `${name} is damaged: its header declares ${headerLength} bytes, more than the file holds (${room - PREAMBLE_BYTES}).`);
+  }
+  if (indexOffset < PREAMBLE_BYTES + headerLength || indexOffset > room || indexLength > room) {
+    throw new ExportFileError('DAMAGED', `${name} is damaged: its index is not where its trailer says.`);
+  }
   const descriptor = openSync(file, 'r');
   try {
     const header = parsePart(ExportHeaderSchema, readAt(descriptor, PREAMBLE_BYTES, headerLength), name, 'header');

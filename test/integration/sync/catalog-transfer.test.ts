@@ -3,7 +3,9 @@
  * The importing site ends with the same updates as the exporting one and serves the same metadata; a file that is
  * not a whole, unchanged export of a known format is refused and changes nothing.
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { TRAILER_BYTES } from '../../../electron/engine/catalog-transfer/export-format';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../../shared/errors';
@@ -118,12 +120,22 @@ describe('offline export and import', () => {
     flipped[Math.floor(bytes.length / 2)]! ^= 0xff;
     const newer = Buffer.from(bytes);
     newer.writeUInt32LE(3, 8);
+    // A header that declares 0xFFFFFFF0 bytes, in a file whose checksum was made to match (as a crafted one would).
+    const huge = Buffer.from(bytes);
+    huge.writeUInt32LE(0xfffffff0, 12);
+    createHash('sha256')
+      .update(huge.subarray(0, huge.length - TRAILER_BYTES))
+      .digest()
+      .copy(huge, huge.length - TRAILER_BYTES + 24);
+    mkdirSync(join(folder, 'a-folder.uscexport'));
     const cases: Array<[string, string, RegExp]> = [
       [variant('notes.txt', 'Patch Tuesday notes\n'), 'not an export', /is not a catalog export of Update Sync Console/],
       [variant('empty.uscexport', Buffer.alloc(0)), 'empty', /is not a catalog export/],
       [variant('half.uscexport', bytes.subarray(0, Math.floor(bytes.length / 2))), 'truncated', /is truncated: it ends at byte \d+ without the closing record/],
       [variant('flipped.uscexport', flipped), 'checksum', /fails its checksum: its SHA-256 is [0-9a-f]{64}, the export says [0-9a-f]{64}/],
       [variant('newer.uscexport', newer), 'newer format', /export format 3 by a newer version of Update Sync Console; this one reads format 2/],
+      [join(folder, 'a-folder.uscexport'), 'a folder', /is a folder, not an export file: give the path of the \.uscexport file in it/],
+      [variant('huge.uscexport', huge), 'huge header', /is damaged: its header declares 4294967280 bytes, more than the file holds/],
     ];
     for (const [file, label, message] of cases) {
       const refusal = await importFrom(importer, file).then(

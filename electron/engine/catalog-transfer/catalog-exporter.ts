@@ -11,6 +11,7 @@ import { ApiError } from '../../../shared/errors';
 import type { SiteDatabase } from '../storage/site-database';
 import { snapshotCatalog } from '../storage/catalog-snapshot';
 import { encodePreamble, encodeTrailer, type ExportHeader, type ExportIndex, type RecordRef } from './export-format';
+import { BlobStoreError } from '../storage/blob-store';
 
 export interface ExportSummary {
   file: string;
@@ -59,7 +60,16 @@ export async function writeCatalogExport(options: {
     let done = 0;
     const copy = async (item: { id: string; revision: number; offset: number; length: number }): Promise<RecordRef> => {
       // A damaged record stops the export with its name: an export never leaves an update out without saying so.
-      const raw = database.blobs.readRaw({ offset: item.offset, length: item.length }, item.id);
+      let raw: Buffer;
+      try {
+        raw = database.blobs.readRaw({ offset: item.offset, length: item.length }, item.id);
+      } catch (error) {
+        if (!(error instanceof BlobStoreError)) throw error;
+        throw new ApiError(
+          'SITE_DAMAGED',
+          `Nothing was exported: the stored metadata of ${item.id} is damaged (${error.message}). Run a synchronization of the site, which fetches damaged metadata again, then export.`,
+        );
+      }
       const ref: RecordRef = [item.id, item.revision, position, raw.length];
       await write(raw);
       done++;

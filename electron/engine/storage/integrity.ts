@@ -1,4 +1,5 @@
 /** Whether a site's storage is whole: SQLite's own integrity check, and every metadata record's checksum. */
+import { BlobStoreError } from './blob-store';
 import { selectRows } from './rows';
 import type { SiteDatabase } from './site-database';
 
@@ -21,4 +22,41 @@ export function verifyBlobRecords(site: SiteDatabase): number {
     }
   }
   return records;
+}
+
+/**
+ * The updates whose stored metadata cannot be read: records missing or past the end of the blob store (a file
+ * deleted or cut short: found cheaply, every sync) and, when `thorough`, records whose checksum fails (every record
+ * read: a full sync's job). A sync fetches them again; the rows stay meanwhile.
+ */
+export function damagedUpdateRecords(site: SiteDatabase, thorough: boolean): Array<{ updateId: string; revision: number }> {
+  return damagedRecords(site, "SELECT update_id AS id, revision, blob_offset, blob_length FROM software_update WHERE state != 'removed'", thorough);
+}
+
+/** The same for categories, classifications and detectoids (the configuration a sync fetches first). */
+export function damagedConfigRecords(site: SiteDatabase, thorough: boolean): Array<{ updateId: string; revision: number }> {
+  return damagedRecords(
+    site,
+    'SELECT category_id AS id, revision, blob_offset, blob_length FROM category UNION ALL SELECT detectoid_id, revision, blob_offset, blob_length FROM detectoid',
+    thorough,
+  );
+}
+
+function damagedRecords(site: SiteDatabase, query: string, thorough: boolean): Array<{ updateId: string; revision: number }> {
+  const damaged: Array<{ updateId: string; revision: number }> = [];
+  const end = site.blobs.size;
+  for (const row of selectRows(site.db, query)) {
+    const location = row.blob_offset === null ? undefined : { offset: Number(row.blob_offset), length: Number(row.blob_length) };
+    let readable = location !== undefined && location.offset + location.length <= end;
+    if (readable && thorough) {
+      try {
+        site.blobs.verify(location!, String(row.id));
+      } catch (error) {
+        if (!(error instanceof BlobStoreError)) throw error;
+        readable = false;
+      }
+    }
+    if (!readable) damaged.push({ updateId: String(row.id), revision: Number(row.revision) });
+  }
+  return damaged;
 }

@@ -334,7 +334,19 @@ export class SiteDatabase {
       // The generation before stays, so the `.bak` of the database can still be used.
       if (Number.isInteger(generation) && generation !== current && generation !== current - 1) rmSync(join(dirname(this.file), name), { force: true });
     }
-    this.blobStore = BlobStore.open(SiteDatabase.blobFileOf(this.file, current));
+    const file = SiteDatabase.blobFileOf(this.file, current);
+    const missing = !existsSync(file);
+    this.blobStore = BlobStore.open(file);
+    if (!missing) return;
+    // Made again (the next records need a file), but never in silence when rows point into the one that was there.
+    // (A new database has no table yet: nothing points anywhere.)
+    const hasUpdates = this.db.exec("SELECT 1 FROM sqlite_schema WHERE name = 'software_update'").length > 0;
+    const pointing = hasUpdates ? Number(this.db.exec('SELECT count(*) FROM software_update WHERE blob_offset IS NOT NULL')[0]?.values[0]?.[0] ?? 0) : 0;
+    if (pointing > 0) {
+      this.repairs.push(
+        `The blob store ${file} was missing: the stored metadata of ${pointing.toLocaleString('en-US')} updates is gone (their rows are kept); the next synchronization fetches it again from the upstream server. Until then they cannot be served to child sites or exported.`,
+      );
+    }
   }
 }
 

@@ -29,7 +29,8 @@ import type { SyncContext, SyncRequest } from './sync-context';
 import { SYNC_KEYS } from './sync-keys';
 import { addPending, planFullSync, type SyncPlan } from './sync-plan';
 import { MetadataProgress, SyncProgress } from './sync-progress';
-import { listUpdates as listUpdatesOf } from './update-listing';
+import { listUpdates as listUpdatesOf, withDamagedRecords } from './update-listing';
+import { damagedConfigRecords } from '../storage/integrity';
 import { ServerChanged, UpstreamSession } from './upstream-session';
 import { WAKEUP } from './wsyncmgr-wording';
 
@@ -195,7 +196,14 @@ class Synchronization {
     context.log.write('sync: WSUS synchronizing categories');
     const anchor = readSetting<string>(this.database, SYNC_KEYS.configAnchor);
     const list = await this.watchingServerChanged(anchor, (client) => client.getCategoryRevisions(anchor, context.signal));
-    const plan = addPending(planFullSync(store!.storedConfigRevisions(), list.revisions), store!.pendingRevisions(true), list.revisions, anchor === undefined);
+    const plan = withDamagedRecords(
+      addPending(planFullSync(store!.storedConfigRevisions(), list.revisions), store!.pendingRevisions(true), list.revisions, anchor === undefined),
+      damagedConfigRecords(this.database, this.kind === 'full'),
+      list.revisions,
+      anchor === undefined,
+      context.log,
+      ['category or detectoid', 'categories and detectoids'],
+    );
     let done = 0;
     let failed = 0;
     await this.watchingServerChanged(anchor, () =>

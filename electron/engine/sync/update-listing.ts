@@ -6,6 +6,7 @@
 import { resolveFilter } from '../settings/category-selection';
 import type { EffectiveConfig } from '../settings/sup-config';
 import type { SiteDatabase } from '../storage/site-database';
+import { damagedUpdateRecords } from '../storage/integrity';
 import { inTransaction } from '../storage/transaction';
 import type { UpdateStore } from '../storage/update-store';
 import type { RevisionList, ServerConfig, UpstreamClient } from '../upstream/client/upstream-client';
@@ -82,6 +83,7 @@ export async function listUpdates(facts: ListingFacts): Promise<{ list: Revision
   }
   // What earlier syncs could not fetch is fetched now, whatever kind of sync this is.
   plan = addPending(plan, pending, list.revisions, kind === 'full');
+  plan = withDamagedRecords(plan, damagedUpdateRecords(database, kind === 'full'), list.revisions, kind === 'full', facts.log);
   if (kind === 'full' && pending.size > 0) {
     const fetched = new Set(plan.fetch.map((entry) => entry.updateId));
     inTransaction(database, () => store.dropPending([...pending.keys()].filter((id) => !fetched.has(id))));
@@ -90,4 +92,33 @@ export async function listUpdates(facts: ListingFacts): Promise<{ list: Revision
     facts.log.write(`${countOf(plan.pending, 'update')} a previous synchronization could not fetch ${plan.pending === 1 ? 'is' : 'are'} fetched again.`);
   record.counts.skipped = plan.skipped;
   return { list, plan };
+}
+
+/**
+ * Updates whose stored metadata is damaged or missing (a blob file deleted, cut short, or a record that fails its
+ * checksum: full syncs read every record) are fetched again, at the revision the upstream lists now, or the stored
+ * one when a delta's list does not name them. Their rows stay until then; applying the same revision again changes
+ * nothing the history counts.
+ */
+export function withDamagedRecords(
+  plan: SyncPlan,
+  damaged: ReadonlyArray<{ updateId: string; revision: number }>,
+  listed: ReadonlyArray<{ updateId: string; revision: number }>,
+  listIsComplete: boolean,
+  log: TraceLogWriter,
+  what: [one: string, many: string] = ['update', 'updates'],
+): SyncPlan {
+  if (damaged.length === 0) return plan;
+  const fetching = new Set(plan.fetch.map((entry) => entry.updateId));
+  // What a complete list leaves out is removed, not fetched; a partial (anchored) list says nothing of the rest.
+  const removing = new Set(listIsComplete ? plan.remove : []);
+  const listedNow = new Map(listed.map((entry) => [entry.updateId, entry.revision]));
+  const again = damaged
+    .filter((entry) => !fetching.has(entry.updateId) && !removing.has(entry.updateId) && (!listIsComplete || listedNow.has(entry.updateId)))
+    .map((entry) => ({ updateId: entry.updateId, revision: listedNow.get(entry.updateId) ?? entry.revision }));
+  if (again.length === 0) return plan;
+  log.write(
+    `WARNING: ${countOf(again.length, what[0], what[1])} whose stored metadata is damaged or missing ${again.length === 1 ? 'is' : 'are'} fetched again from the upstream server.`,
+  );
+  return { ...plan, fetch: [...plan.fetch, ...again] };
 }

@@ -339,9 +339,13 @@ export class SiteDatabase {
     this.blobStore = BlobStore.open(file);
     if (!missing) return;
     // Made again (the next records need a file), but never in silence when rows point into the one that was there.
-    // (A new database has no table yet: nothing points anywhere.)
-    const hasUpdates = this.db.exec("SELECT 1 FROM sqlite_schema WHERE name = 'software_update'").length > 0;
-    const pointing = hasUpdates ? Number(this.db.exec('SELECT count(*) FROM software_update WHERE blob_offset IS NOT NULL')[0]?.values[0]?.[0] ?? 0) : 0;
+    // (A new database has no table yet, one of a schema before the blob store no column: nothing points anywhere.)
+    let pointing = 0;
+    try {
+      pointing = Number(this.db.exec('SELECT count(*) FROM software_update WHERE blob_offset IS NOT NULL')[0]?.values[0]?.[0] ?? 0);
+    } catch {
+      pointing = 0;
+    }
     if (pointing > 0) {
       this.repairs.push(
         `The blob store ${file} was missing: the stored metadata of ${pointing.toLocaleString('en-US')} updates is gone (their rows are kept); the next synchronization fetches it again from the upstream server. Until then they cannot be served to child sites or exported.`,

@@ -47,6 +47,20 @@ async function openConsole(data: string) {
   return { web, ws, events };
 }
 
+/** One call of the contract over a console's socket, and its result. */
+function callOver(ws: WebSocket, id: number, method: string, params: Record<string, unknown>) {
+  return new Promise<{ ok: boolean; error?: { code: string; message: string }; value?: { url: string } }>((resolve) => {
+    const onMessage = (raw: WebSocket.RawData) => {
+      const message = JSON.parse(raw.toString()) as { type: string; id?: number };
+      if (message.type !== 'result' || message.id !== id) return;
+      ws.off('message', onMessage);
+      resolve(message as never);
+    };
+    ws.on('message', onMessage);
+    ws.send(JSON.stringify({ type: 'call', id, method, params }));
+  });
+}
+
 async function configure(data: string, url: string): Promise<void> {
   const configured = await runUsc(['config', '--data', data, '--source', url]);
   expect(configured.stderr).toBe('');
@@ -85,17 +99,7 @@ describe('one engine per data folder', () => {
     const { web, ws } = await openConsole(data);
     // Attached, not owning: the web host relays its browser's calls to the service's engine.
     await expect.poll(() => existsSync(endpointFor(data))).toBe(true);
-    const call = (id: number, params: Record<string, unknown>) =>
-      new Promise<{ ok: boolean; error?: { code: string; message: string }; value?: { url: string } }>((resolve) => {
-        const onMessage = (raw: WebSocket.RawData) => {
-          const message = JSON.parse(raw.toString()) as { type: string; id?: number };
-          if (message.type !== 'result' || message.id !== id) return;
-          ws.off('message', onMessage);
-          resolve(message as never);
-        };
-        ws.on('message', onMessage);
-        ws.send(JSON.stringify({ type: 'call', id, method: 'serveSite', params }));
-      });
+    const call = (id: number, params: Record<string, unknown>) => callOver(ws, id, 'serveSite', params);
     const refused = await call(1, { site: 'CEN', port: 0, bind: '0.0.0.0' });
     expect(refused).toMatchObject({ ok: false, error: { code: 'NOT_ALLOWED', message: expect.stringContaining('not on 0.0.0.0') } });
     const allowed = await call(2, { site: 'CEN', port: 0, bind: '127.0.0.1' });
@@ -110,18 +114,7 @@ describe('one engine per data folder', () => {
     running.push(service);
     const { ws, events } = await openConsole(data);
     let id = 100;
-    const listSites = () =>
-      new Promise<{ ok: boolean }>((resolve) => {
-        const mine = ++id;
-        const onMessage = (raw: WebSocket.RawData) => {
-          const message = JSON.parse(raw.toString()) as { type: string; id?: number; ok: boolean };
-          if (message.type !== 'result' || message.id !== mine) return;
-          ws.off('message', onMessage);
-          resolve(message);
-        };
-        ws.on('message', onMessage);
-        ws.send(JSON.stringify({ type: 'call', id: mine, method: 'listSites', params: {} }));
-      });
+    const listSites = () => callOver(ws, ++id, 'listSites', {});
     await expect(listSites()).resolves.toMatchObject({ ok: true });
     await service.stop();
     running.splice(running.indexOf(service), 1);

@@ -11,6 +11,7 @@ import { forwardConsoleEvents, registerConsoleIpc, TrustedSenders } from './host
 import { notifyFailedSyncs } from './host/failure-notifier';
 import { buildPaths, resolveDataDir } from './host/paths';
 import { contentTypeOf, rendererFileFor } from './host/renderer-files';
+import { isAllowedExternalUrl } from './host/external-links';
 import { PRODUCT_NAME } from './host/product';
 
 const CSP =
@@ -67,7 +68,7 @@ function createWindow(): BrowserWindow {
     if (!url.startsWith(`${APP_ORIGIN}/`)) event.preventDefault();
   });
   contents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https://')) void shell.openExternal(url);
+    if (isAllowedExternalUrl(url)) void shell.openExternal(url);
     return { action: 'deny' };
   });
   window.once('ready-to-show', () => window.show());

@@ -6,7 +6,7 @@ const { EventEmitter } = require('node:events');
 const path = require('node:path');
 
 const [, , mainPath, userData] = process.argv;
-const report = { windows: [], schemes: [], ipcChannels: [], quit: false, permissionDenied: undefined };
+const report = { windows: [], schemes: [], ipcChannels: [], quit: false, permissionDenied: undefined, openedExternally: [] };
 const ipcHandlers = new Map();
 let protocolHandler;
 let permissionHandler;
@@ -86,7 +86,7 @@ const fakeElectron = {
     },
   },
   session: { defaultSession: { setPermissionRequestHandler: (handler) => (permissionHandler = handler) } },
-  shell: { openExternal: async () => undefined },
+  shell: { openExternal: async (url) => void report.openedExternally.push(url) },
 };
 
 const originalLoad = Module._load;
@@ -111,6 +111,8 @@ async function main() {
   contents.emit('will-navigate', { preventDefault: () => (prevented = true) }, 'app://console/index.html');
   report.ownNavigationPrevented = prevented;
   report.windowOpen = contents.openHandler ? contents.openHandler({ url: 'https://example.org/' }) : undefined;
+  for (const url of ['https://support.microsoft.com/kb/5000008', 'http://support.microsoft.com/kb/1', 'https://evil.example/phish', 'file:///etc/passwd'])
+    contents.openHandler?.({ url });
   permissionHandler?.(contents, 'notifications', (granted) => (report.permissionDenied = !granted));
 
   const page = await protocolHandler(new Request('app://console/index.html'));

@@ -30,6 +30,8 @@ describe('Electron shell (built main process)', () => {
     expect(report.externalNavigationPrevented).toBe(true);
     expect(report.ownNavigationPrevented).toBe(false);
     expect(report.windowOpen).toEqual({ action: 'deny' });
+    // Only pages the console links to reach the system browser; any other address a page names does not.
+    expect(report.openedExternally).toEqual(['https://support.microsoft.com/kb/5000008']);
     expect(report.permissionDenied).toBe(true);
     expect(report.page.status).toBe(200);
     expect(report.page.csp).toContain("script-src 'self'");

@@ -6,9 +6,10 @@
  *    timeout, an HTTP 5xx, a ServerBusy fault) is sent again up to REQUEST_RETRIES times, waiting 1, 2, 4, 8 s (doubling, at most 30 s); the wait
  *    shows in the progress and in wsyncmgr.log. A refused cookie (InvalidCookie) signs in again from GetAuthConfig,
  *    once per call, without counting as a retry. Used by upstream/client/upstream-client.ts.
- * 2. A stalled fetch. When no batch of metadata arrives for the site's stall limit (stallMinutes, 10 by default),
- *    the stuck requests are abandoned and what is still missing is asked for again, STALL_RETRIES times; the next
- *    stall fails the sync with STALLED. Used by sync/metadata-fetch.ts.
+ * 2. A stall. When no batch of metadata arrives for the site's stall limit (stallMinutes, 10 by default), or no
+ *    answer to any other call of the sync (signing in, GetConfigData, the revision lists), the stuck requests are
+ *    abandoned and made again, STALL_RETRIES times; the next stall fails the sync with STALLED. Used by
+ *    sync/metadata-fetch.ts and sync/call-watchdog.ts.
  * 3. A changed upstream. ServerChanged resets the anchors and starts the sync over as a full one,
  *    SERVER_CHANGED_RESTARTS time(s); the next one fails the sync. Used by sync/synchronization.ts.
  * 4. A failed sync. Any site whose sync failed (a top-level site as much as a child) runs a full sync again after

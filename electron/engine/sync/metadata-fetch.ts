@@ -31,12 +31,7 @@ export interface MetadataSource {
 }
 
 /** Fetches and parses revisions, in the fetch worker when there is one, handing each batch to `apply`. */
-export function fetchRevisions(
-  source: MetadataSource,
-  ids: UpdateIdentity[],
-  apply: (batch: ArrivedBatch) => Promise<void>,
-  signal: AbortSignal,
-): Promise<void> {
+function fetchRevisions(source: MetadataSource, ids: UpdateIdentity[], apply: (batch: ArrivedBatch) => Promise<void>, signal: AbortSignal): Promise<void> {
   const { context, client } = source;
   const worker = context.fetchWorker;
   if (worker === undefined || ids.length === 0) {

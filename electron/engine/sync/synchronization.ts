@@ -9,7 +9,7 @@
  */
 import type { SyncKind, SyncRun } from '../../../shared/domain';
 import { STALL_RETRIES, stallLimitMs } from '../retry/retry-policy';
-import { readSupConfig, selectByCategoryId, type EffectiveConfig } from '../settings/sup-config';
+import { readSupConfig, selectByCategoryId, serverNameOf, type EffectiveConfig } from '../settings/sup-config';
 import { consumeNotification } from '../hierarchy/child-notifier';
 import { deferIndexes } from '../storage/deferred-indexes';
 import { readSetting, writeSetting } from '../storage/settings';
@@ -19,10 +19,11 @@ import { UpdateStore } from '../storage/update-store';
 import type { RevisionList, UpstreamClient } from '../upstream/client/upstream-client';
 import { titleOf } from '../upstream/update-metadata';
 import { applyBatch, type ApplyRevision } from './apply-batch';
+import { callWatched } from './call-watchdog';
 import { finishRun } from './finish-run';
 import { syncKindOf } from './sync-kind';
 import { buildIndexesAfterSync, shouldDeferIndexes } from './index-deferral';
-import { fetchRevisions, fetchWatched, type ArrivedBatch } from './metadata-fetch';
+import { fetchWatched, type ArrivedBatch } from './metadata-fetch';
 import { persistOutcome, recordEnd, SHUTDOWN, SyncCancelled } from './run-outcome';
 import { RunRecord } from './run-record';
 import type { SyncContext, SyncRequest } from './sync-context';
@@ -184,6 +185,7 @@ class Synchronization {
     const { session, languageProblems } = await UpstreamSession.open(this.context, this.request, this.config, {
       onNotice: (notice) => this.progress.notice(notice),
       commit: () => this.commit(),
+      watch: (client, what, call) => this.watched(what, call, client),
     });
     this.upstream = session;
     for (const problem of languageProblems) this.record!.warn(problem);
@@ -195,7 +197,9 @@ class Synchronization {
     this.progress.phase = 'categories';
     context.log.write('sync: WSUS synchronizing categories');
     const anchor = readSetting<string>(this.database, SYNC_KEYS.configAnchor);
-    const list = await this.watchingServerChanged(anchor, (client) => client.getCategoryRevisions(anchor, context.signal));
+    const list = await this.watched('GetRevisionIdList (categories)', (signal) =>
+      this.watchingServerChanged(anchor, (client) => client.getCategoryRevisions(anchor, signal)),
+    );
     const plan = withDamagedRecords(
       addPending(planFullSync(store!.storedConfigRevisions(), list.revisions), store!.pendingRevisions(true), list.revisions, anchor === undefined),
       damagedConfigRecords(this.database, this.kind === 'full'),
@@ -207,9 +211,10 @@ class Synchronization {
     let done = 0;
     let failed = 0;
     await this.watchingServerChanged(anchor, () =>
-      fetchRevisions(
+      fetchWatched(
         this.upstream!.metadataSource(this.indexesDeferred),
         plan.fetch,
+        this.stallLimitMs(),
         async (batch) => {
           const applied = await this.applyBatch(batch, true, (entry, location) => {
             if (entry.metadata.type === 'Category' || entry.metadata.type === 'Detectoid')
@@ -219,7 +224,13 @@ class Synchronization {
           failed += applied.failed;
           this.progress.report(done, plan.fetch.length);
         },
-        context.signal,
+        (stall) =>
+          this.stalled(
+            `no progress for ${stall.span}`,
+            stall.since,
+            `abandoning the stuck requests and asking again for the ${stall.remaining} categories and detectoids still missing`,
+            stall.retry,
+          ),
       ),
     );
     store!.reloadCategories();
@@ -243,7 +254,7 @@ class Synchronization {
       serverLanguages: this.upstream!.languages,
       signal: this.context.signal,
       progress: this.progress,
-      ask: (anchor, call) => this.watchingServerChanged(anchor, call),
+      ask: (anchor, call) => this.watched('GetRevisionIdList', (signal) => this.watchingServerChanged(anchor, (client) => call(client, signal))),
     });
     this.checkCancelled();
     return listed;
@@ -263,7 +274,6 @@ class Synchronization {
       context.log.write(`The repository's sort and search indexes are built once after the updates are written (${total} to write).`);
     }
     const languages = this.config.languages;
-    const limitMs = context.stallMs ?? stallLimitMs(this.config.stallMinutes);
     const apply: ApplyRevision = (entry, location, now) => {
       const update = entry.metadata;
       if (update.type === 'Category' || update.type === 'Detectoid') {
@@ -278,21 +288,18 @@ class Synchronization {
       fetchWatched(
         this.upstream!.metadataSource(this.indexesDeferred),
         plan.fetch,
-        limitMs,
+        this.stallLimitMs(),
         async (batch) => {
           const applied = await this.applyBatch(batch, false, apply);
           metadata.advance(applied.applied + applied.failed);
         },
-        (stall) => {
-          context.log.write(
-            `WARNING: sync: no progress for ${stall.span} (since ${stall.since}): abandoning the stuck requests and asking again for the ${stall.remaining} updates still missing (retry ${stall.retry} of ${STALL_RETRIES}).`,
-          );
-          inTransaction(this.database, () =>
-            this.record!.status(6709, 'W', [this.upstream!.serverName, `No progress for ${stall.span} since ${stall.since}; retrying the stuck requests`]),
-          );
-          this.commit();
-          this.progress.stalled(stall.since);
-        },
+        (stall) =>
+          this.stalled(
+            `no progress for ${stall.span}`,
+            stall.since,
+            `abandoning the stuck requests and asking again for the ${stall.remaining} updates still missing`,
+            stall.retry,
+          ),
       ),
     );
     this.checkCancelled();
@@ -346,6 +353,36 @@ class Synchronization {
       },
       () => this.commit(),
     );
+  }
+
+  private stallLimitMs(): number {
+    return this.context.stallMs ?? stallLimitMs(this.config.stallMinutes);
+  }
+
+  /** An upstream call under the stall watchdog (call-watchdog.ts); `client` names the operation that got no answer. */
+  private watched<T>(what: string, call: (signal: AbortSignal) => Promise<T>, client?: UpstreamClient): Promise<T> {
+    return callWatched(
+      {
+        signal: this.context.signal,
+        limitMs: this.stallLimitMs(),
+        what,
+        operationInFlight: () => (client ?? this.upstream?.client)?.operationInFlight,
+        onStall: (stall) =>
+          this.stalled(`no answer to ${stall.operation} for ${stall.span}`, stall.since, 'abandoning the request and making it again', stall.retry),
+      },
+      call,
+    );
+  }
+
+  /** A stall about to be retried: logged, 6709, and the progress says since when. */
+  private stalled(what: string, since: string, action: string, retry: number): void {
+    const server = this.upstream?.serverName ?? serverNameOf(this.config);
+    this.context.log.write(`WARNING: sync: ${what} (since ${since}): ${action} (retry ${retry} of ${STALL_RETRIES}).`);
+    inTransaction(this.database, () =>
+      this.record!.status(6709, 'W', [server, `${what[0]!.toUpperCase()}${what.slice(1)} since ${since}; retrying the stuck requests`]),
+    );
+    this.commit();
+    this.progress.stalled(since);
   }
 
   private checkCancelled(): void {

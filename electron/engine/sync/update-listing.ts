@@ -33,8 +33,8 @@ export interface ListingFacts {
   serverLanguages: ServerConfig['languages'];
   signal: AbortSignal;
   progress: SyncProgress;
-  /** Asks the upstream (under the ServerChanged watch). */
-  ask: <T>(anchor: string | undefined, call: (client: UpstreamClient) => Promise<T>) => Promise<T>;
+  /** Asks the upstream (under the ServerChanged watch and the stall watchdog, whose signal the call follows). */
+  ask: <T>(anchor: string | undefined, call: (client: UpstreamClient, signal: AbortSignal) => Promise<T>) => Promise<T>;
 }
 
 export async function listUpdates(facts: ListingFacts): Promise<{ list: RevisionList; plan: SyncPlan }> {
@@ -54,7 +54,7 @@ export async function listUpdates(facts: ListingFacts): Promise<{ list: Revision
   const delta = kind === 'delta';
   const anchor = delta && facts.anchorBefore !== null ? facts.anchorBefore : undefined;
   const languages = languageFilter(config.languages, facts.serverLanguages, delta);
-  const list = await facts.ask(anchor, (client) =>
+  const list = await facts.ask(anchor, (client, signal) =>
     client.getUpdateRevisions(
       {
         products: filter.productIds.map((id) => ({ id, delta })),
@@ -62,7 +62,7 @@ export async function listUpdates(facts: ListingFacts): Promise<{ list: Revision
         ...(anchor === undefined ? {} : { anchor }),
         ...(languages.length === 0 || !protocolAtLeast(client.protocolVersion, 1, 3) ? {} : { languages }),
       },
-      facts.signal,
+      signal,
     ),
   );
   const pending = store.pendingRevisions(false);

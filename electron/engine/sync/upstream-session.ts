@@ -43,7 +43,12 @@ export class UpstreamSession {
     context: SyncContext,
     request: SyncRequest,
     config: EffectiveConfig,
-    hooks: { onNotice: (notice: UpstreamNotice) => void; commit: () => void },
+    hooks: {
+      onNotice: (notice: UpstreamNotice) => void;
+      commit: () => void;
+      /** Runs a call under the stall watchdog (call-watchdog.ts). */
+      watch: <T>(client: UpstreamClient, what: string, call: (signal: AbortSignal) => Promise<T>) => Promise<T>;
+    },
   ): Promise<{ session: UpstreamSession; languageProblems: string[] }> {
     const { log, database } = context;
     const imported = request.import;
@@ -71,7 +76,7 @@ export class UpstreamSession {
     // the languages that changed, so the languages kept are updated by it.
     const baseUrl = client.baseUrl;
     const kept = readKeptConfig(database, baseUrl);
-    const answer = await client.getConfigData(kept?.configAnchor, context.signal);
+    const answer = await hooks.watch(client, 'GetConfigData', (signal) => client.getConfigData(kept?.configAnchor, signal));
     const languages = mergeLanguages(kept?.languages, answer.languages);
     inTransaction(database, () => writeKeptConfig(database, { url: baseUrl, configAnchor: answer.configAnchor, languages }));
     hooks.commit();

@@ -55,4 +55,50 @@ describe('the stall watchdog', () => {
     expect(ids.at(-1)).toBe(6703);
     expect(lines.filter((line) => /^WARNING: sync: no progress for/.test(line))).toHaveLength(2);
   });
+
+  // Before, a sign-in that never answered held the sync for its request timeout times its retries (10 minutes with a
+  // 1-minute limit): the watchdog covers every phase, not only the metadata fetch.
+  it('covers signing in: a GetAuthConfig that never answers fails the sync with STALLED naming it, within the limit and its retries', async () => {
+    const { service, url } = await fixture.service({ updates: 20, seed: 6 });
+    const engine = await fixture.engine(fixture.tempDir(), { stallMs: 1_000, upstreamTimeoutMs: 60_000 });
+    await fixture.configure(engine, url);
+    service.injectFault({ kind: 'hang', operation: 'GetAuthConfig', times: 10_000 });
+    const lines: string[] = [];
+    engine.onEvent((event) => {
+      if (event.name === 'log') lines.push(...event.payload.lines.map((line) => line.text));
+    });
+    const run = await fixture.sync(engine, 'full');
+    expect(run.outcome).toBe('failed');
+    expect(run.error).toMatchObject({
+      code: 'STALLED',
+      message: expect.stringMatching(/no progress for 1 s .*did not answer GetAuthConfig, again after 2 retries/),
+    });
+    expect(lines.filter((line) => /^WARNING: sync: no answer to GetAuthConfig for 1 s/.test(line))).toHaveLength(2);
+    const ids = await statusIds(engine);
+    expect(ids.filter((id) => id === 6709)).toHaveLength(2);
+    expect(ids.at(-1)).toBe(6703);
+  });
+
+  it('covers the update list: a GetRevisionIdList that hangs once is asked again and the sync completes', async () => {
+    const { service, catalog, url } = await fixture.service({ updates: 40, seed: 6 });
+    const engine = await fixture.engine(fixture.tempDir(), { stallMs: 400, upstreamTimeoutMs: 60_000 });
+    await fixture.configure(engine, url);
+    // The first GetRevisionIdList lists the categories; the second, the updates, hangs.
+    service.injectFault({ kind: 'hang', operation: 'GetRevisionIdList', after: 1, times: 1 });
+    const lines: string[] = [];
+    engine.onEvent((event) => {
+      if (event.name === 'log') lines.push(...event.payload.lines.map((line) => line.text));
+    });
+    const run = await fixture.sync(engine, 'full');
+    expect(run.outcome).toBe('succeeded');
+    expect(run.listed.new).toBe(catalog.updates.filter((update) => update.parentId === undefined).length);
+    const ids = await statusIds(engine);
+    expect(ids.filter((id) => id === 6709)).toHaveLength(1);
+    expect(ids.at(-1)).toBe(6702);
+    expect(
+      lines.filter((line) =>
+        /^WARNING: sync: no answer to GetRevisionIdList for 1 s .*: abandoning the request and making it again \(retry 1 of 2\)/.test(line),
+      ),
+    ).toHaveLength(1);
+  });
 });

@@ -13,7 +13,7 @@ import { MAX_BLOB_TEXT_CHARS, MAX_METADATA_CHARS, readCompressedBlob } from '../
 import type { FileUrl, RevisionPayload, UpdateIdentity, UpdateMetadata } from '../update-metadata';
 import { child, children, textAt, type XmlElement } from '../xml/element-tree';
 import { parseUpdateXml, UpdateXmlError } from '../xml/update-xml';
-import { SoapTransport, type TransportOptions } from './soap-transport';
+import { SoapTransport, type SoapCall, type TransportOptions } from './soap-transport';
 import { UpstreamError } from './upstream-error';
 import { REQUEST_RETRIES, requestRetryDelayMs } from '../../retry/retry-policy';
 
@@ -155,6 +155,8 @@ export class UpstreamClient {
   private cookie: SyncCookie | undefined;
   private config: ServerConfig | undefined;
   readonly stats: ClientStats = { requests: 0, retries: 0, authentications: 0, cookieRenewals: 0, reasked: 0 };
+  /** Calls waiting for their answer, by operation. */
+  private readonly inFlight = new Map<string, number>();
 
   constructor(private readonly options: UpstreamClientOptions) {
     this.transport = new SoapTransport(options);
@@ -174,6 +176,11 @@ export class UpstreamClient {
 
   get baseUrl(): string {
     return this.options.baseUrl;
+  }
+
+  /** The operation waiting for its answer (or its retry), if any: what a stalled sync names. */
+  get operationInFlight(): string | undefined {
+    return this.inFlight.keys().next().value;
   }
 
   /** The protocol version the server gave in GetConfigData (undefined before it was asked). */
@@ -439,7 +446,7 @@ export class UpstreamClient {
       try {
         stream.reset?.();
         this.stats.requests++;
-        return await this.transport.call({
+        return await this.send({
           operation,
           body: build(cookie),
           ...(signal === undefined ? {} : { signal }),
@@ -499,7 +506,7 @@ export class UpstreamClient {
   private async authorize(signal?: AbortSignal): Promise<void> {
     this.stats.authentications++;
     const config = await this.retrying(
-      () => this.transport.call({ operation: 'GetAuthConfig', body: requests.getAuthConfig(), ...(signal ? { signal } : {}) }),
+      () => this.send({ operation: 'GetAuthConfig', body: requests.getAuthConfig(), ...(signal ? { signal } : {}) }),
       signal,
     );
     const plugIns = children(child(child(config, 'GetAuthConfigResult'), 'AuthInfo'), 'AuthPlugInInfo').map((info) => textAt(info, 'PlugInID'));
@@ -513,7 +520,7 @@ export class UpstreamClient {
     const account = this.options.accountName ?? hostname();
     const guid = this.options.accountGuid ?? INSTALLATION_UNKNOWN;
     const answer = await this.retrying(
-      () => this.transport.call({ operation: 'GetAuthorizationCookie', body: requests.getAuthorizationCookie(account, guid), ...(signal ? { signal } : {}) }),
+      () => this.send({ operation: 'GetAuthorizationCookie', body: requests.getAuthorizationCookie(account, guid), ...(signal ? { signal } : {}) }),
       signal,
     );
     const result = child(answer, 'GetAuthorizationCookieResult');
@@ -526,7 +533,7 @@ export class UpstreamClient {
     if (this.cookie !== undefined) this.stats.cookieRenewals++;
     const answer = await this.retrying(
       () =>
-        this.transport.call({
+        this.send({
           operation: 'GetCookie',
           body: requests.getCookie(this.authCookie!, this.cookie, this.options.protocolVersion ?? '1.20'),
           ...(signal ? { signal } : {}),
@@ -551,6 +558,17 @@ export class UpstreamClient {
         if (!(error instanceof UpstreamError)) throw error;
         await this.backoffOrThrow(error, attempt, signal);
       }
+    }
+  }
+
+  private async send(call: SoapCall): Promise<XmlElement> {
+    this.inFlight.set(call.operation, (this.inFlight.get(call.operation) ?? 0) + 1);
+    try {
+      return await this.transport.call(call);
+    } finally {
+      const left = (this.inFlight.get(call.operation) ?? 1) - 1;
+      if (left === 0) this.inFlight.delete(call.operation);
+      else this.inFlight.set(call.operation, left);
     }
   }
 

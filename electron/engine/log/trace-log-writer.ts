@@ -1,5 +1,5 @@
-import { appendFileSync, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { LogLine } from '../../../shared/contract';
 import { formatTraceLine, formatTraceTime, severityOf } from '../../../shared/trace-log';
 
@@ -8,6 +8,11 @@ export interface TraceLogWriterOptions {
   component: string;
   /** Bytes after which the log is moved to `<name>.lo_` and started again (ConfigMgr's default is 250,000). */
   maxBytes?: number;
+  /**
+   * Rolled-over files kept (ConfigMgr's LogMaxHistory, 1 by default: only `<name>.lo_`). Older ones are
+   * `<name>-<n>.lo_`, n growing. While a sync holds the log (`hold`), none it wrote is dropped, whatever this says.
+   */
+  maxHistory?: number;
   now?: () => Date;
   timezoneOffsetMinutes?: () => number;
   /** Receives written lines in batches (at most every `flushMs`). */
@@ -22,6 +27,9 @@ export interface TraceLogWriterOptions {
  */
 export class TraceLogWriter {
   private size: number;
+  /** The number the next older generation gets, and the first one each hold keeps. */
+  private nextGeneration: number;
+  private readonly holds = new Set<number>();
   private pending: LogLine[] = [];
   private unwritten: string[] = [];
   private unwrittenBytes = 0;
@@ -30,6 +38,19 @@ export class TraceLogWriter {
   constructor(private readonly options: TraceLogWriterOptions) {
     mkdirSync(dirname(options.file), { recursive: true });
     this.size = existsSync(options.file) ? statSync(options.file).size : 0;
+    this.nextGeneration = Math.max(0, ...olderGenerations(options.file).map((generation) => generation.number)) + 1;
+  }
+
+  /**
+   * Keeps every file rolled over from now until the release: a sync's retries, stalls and failures stay on disk
+   * however many updates it logs. (With one `.lo_`, a large sync's warnings rolled out before it ended.)
+   */
+  hold(): () => void {
+    const first = this.nextGeneration;
+    this.holds.add(first);
+    return () => {
+      this.holds.delete(first);
+    };
   }
 
   /** The log file written to. */
@@ -88,8 +109,41 @@ export class TraceLogWriter {
 
   private rollOver(): void {
     const previous = this.options.file.replace(/\.log$/, '.lo_');
-    rmSync(previous, { force: true });
+    if (existsSync(previous)) renameSync(previous, generationFile(this.options.file, this.nextGeneration++));
     renameSync(this.options.file, previous);
     this.size = 0;
+    this.dropOldGenerations();
   }
+
+  /** Drops the generations past maxHistory (`.lo_` is one), but none a hold keeps. */
+  private dropOldGenerations(): void {
+    const keepNewest = Math.max(0, (this.options.maxHistory ?? 1) - 1);
+    const keptFrom = this.holds.size === 0 ? Infinity : Math.min(...this.holds);
+    const generations = olderGenerations(this.options.file).sort((a, b) => b.number - a.number);
+    for (const [index, generation] of generations.entries()) {
+      if (index < keepNewest || generation.number >= keptFrom) continue;
+      rmSync(generation.path, { force: true });
+    }
+  }
+}
+
+function generationFile(file: string, number: number): string {
+  return file.replace(/\.log$/, `-${number}.lo_`);
+}
+
+/** The `<name>-<n>.lo_` files beside a log, oldest rolled-over ones. */
+export function olderGenerations(file: string): Array<{ path: string; number: number }> {
+  const folder = dirname(file);
+  const stem = basename(file).replace(/\.log$/, '');
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch {
+    return [];
+  }
+  const pattern = new RegExp(`^${stem.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-(\\d+)\\.lo_$`);
+  return names.flatMap((name) => {
+    const match = pattern.exec(name);
+    return match === null ? [] : [{ path: join(folder, name), number: Number(match[1]) }];
+  });
 }

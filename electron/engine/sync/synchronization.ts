@@ -69,6 +69,16 @@ class Synchronization {
 
   async run(): Promise<SyncRun> {
     const { log } = this.context;
+    const releaseLog = log.hold();
+    try {
+      return await this.runHeld();
+    } finally {
+      releaseLog();
+    }
+  }
+
+  private async runHeld(): Promise<SyncRun> {
+    const { log } = this.context;
     let configError: unknown;
     try {
       this.config = this.context.loadConfig === undefined ? readSupConfig(this.database) : await this.context.loadConfig();

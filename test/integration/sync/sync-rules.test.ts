@@ -1,5 +1,5 @@
 /** The synchronization rules of SPEC §3 against the built-in upstream service, with churn between syncs. */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ApiParams } from '../../../shared/contract';
@@ -344,13 +344,53 @@ describe('wsyncmgr.log', () => {
     expect(previous.length).toBeLessThanOrEqual(3_000);
   });
 
-  it('reads the log back from disk for a console that opens later: the rolled-over .lo_ first, parsed into columns', async () => {
+  // ConfigMgr keeps one .lo_: a large sync's retry and 6709 lines rolled out of the log before the sync ended.
+  it("keeps every file a sync rolls over until it ends, so its retries and stalls stay on disk; the next sync's rollover drops them", async () => {
+    const { service, url } = await fixture.service({ updates: 60, seed: 3, maxUpdatesPerRequest: 10 });
+    const engine = await fixture.engine(fixture.tempDir(), { logMaxBytes: 2_000, stallMs: 600, upstreamTimeoutMs: 60_000 });
+    await fixture.configure(engine, url);
+    const logs = join(engine.folder.logsDir, 'CEN');
+    const onDisk = () =>
+      readdirSync(logs)
+        .filter((name) => name.startsWith('wsyncmgr'))
+        .map((name) => readFileSync(join(logs, name), 'utf8'))
+        .join('');
+    // A retried request and a stall, both early in the sync.
+    service.injectFault({ kind: 'http500', operation: 'GetUpdateData', times: 1 });
+    service.injectFault({ kind: 'hang', operation: 'GetUpdateData', after: 1, times: 1 });
+    const run = await fixture.sync(engine, 'full');
+    expect(run.outcome).toBe('succeeded');
+    const files = readdirSync(logs).filter((name) => /^wsyncmgr-\d+\.lo_$/.test(name));
+    expect(files.length).toBeGreaterThan(3);
+    const first = onDisk();
+    expect(first).toMatch(/Retrying in/);
+    expect(first).toMatch(/WARNING: sync: no progress for/);
+    expect(first).toMatch(/STATMSG: ID=6709/);
+    expect(first).toMatch(/STATMSG: ID=6701/);
+    const tail = await engine.call('readLogTail', { site: 'CEN', maxLines: 100_000 });
+    expect(tail.lines.some((line) => line.text.startsWith('WARNING: sync: no progress for'))).toBe(true);
+
+    // Released: the next sync's rollovers keep ConfigMgr's one .lo_ of what came before it, and its own files.
+    await fixture.sync(engine, 'full');
+    expect(onDisk()).not.toMatch(/WARNING: sync: no progress for/);
+    expect(readdirSync(logs).filter((name) => /^wsyncmgr-\d+\.lo_$/.test(name)).length).toBeLessThan(files.length + 3);
+  });
+
+  it('reads the log back from disk for a console that opens later: the rolled-over files first, parsed into columns', async () => {
     const { url } = await fixture.service({ updates: 50 });
     const engine = await fixture.engine(fixture.tempDir(), { logMaxBytes: 3_000 });
     await fixture.configure(engine, url);
     await fixture.sync(engine, 'full');
     const logs = join(engine.folder.logsDir, 'CEN');
-    const onDisk = [readFileSync(join(logs, 'wsyncmgr.lo_'), 'utf8'), readFileSync(join(logs, 'wsyncmgr.log'), 'utf8')]
+    // The generations the sync kept (oldest first), the .lo_, then the current file.
+    const generations = readdirSync(logs)
+      .map((name) => /^wsyncmgr-(\d+)\.lo_$/.exec(name))
+      .filter((match) => match !== null)
+      .sort((a, b) => Number(a[1]) - Number(b[1]))
+      .map((match) => match[0]);
+    expect(generations.length).toBeGreaterThan(0);
+    const onDisk = [...generations, 'wsyncmgr.lo_', 'wsyncmgr.log']
+      .map((name) => readFileSync(join(logs, name), 'utf8'))
       .join('')
       .split(/\r?\n/)
       .filter((line) => line !== '');

@@ -66,6 +66,8 @@ export const UpdateRowSchema = z.object({
   superseded: z.boolean(),
   /** Why an expired update is expired, when the supersedence rule expired it (null: the upstream did). */
   expiredBy: z.string().nullable(),
+  /** Its stored metadata is damaged or missing until the next sync fetches it again (absent when readable). */
+  damaged: z.literal(true).optional(),
 });
 export type UpdateRow = z.infer<typeof UpdateRowSchema>;
 
@@ -184,6 +186,8 @@ export const ExportSummarySchema = z.object({
   /** Deployable updates (as the repository lists them); bundled ones travel inside them. */
   updates: z.number().int(),
   categories: z.number().int(),
+  /** Records left out, their stored metadata damaged (asked for with skipDamaged): the export names each. */
+  missing: z.array(z.object({ updateId: z.string(), reason: z.string() })),
 });
 export type ExportSummary = z.infer<typeof ExportSummarySchema>;
 
@@ -400,7 +404,11 @@ export const apiMethods = {
     }),
   },
   /** Writes the site's catalog to one file for a disconnected site (`usc export`); progress arrives as transferProgress. */
-  exportCatalog: { params: z.object({ site: SiteCodeSchema, path: AbsolutePathSchema }).strict(), result: ExportSummarySchema },
+  exportCatalog: {
+    /** skipDamaged: export the rest when records are damaged, naming what was left out (otherwise SITE_DAMAGED). */
+    params: z.object({ site: SiteCodeSchema, path: AbsolutePathSchema, skipDamaged: z.boolean().default(false) }).strict(),
+    result: ExportSummarySchema,
+  },
   /**
    * Checks an export file end to end and applies it as a full synchronization with trigger "import" (`usc import`).
    * A file that fails a check is refused with the reason and changes nothing.

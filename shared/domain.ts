@@ -26,6 +26,11 @@ export const SiteSchema = z.object({
   schemaVersion: z.number().int().nonnegative(),
   createdAt: z.string(),
   health: SiteHealthSchema,
+  /**
+   * Stored metadata that cannot be read (a blob store record damaged or missing): the site works, but those updates
+   * cannot be exported or served until the next synchronization fetches them again. Absent when the store is whole.
+   */
+  blobDamage: z.object({ updates: z.number().int().positive(), message: z.string() }).optional(),
 });
 export type Site = z.infer<typeof SiteSchema>;
 

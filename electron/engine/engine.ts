@@ -24,6 +24,7 @@ import { TraceLogWriter } from './log/trace-log-writer';
 import type { Clock } from './schedule/clock';
 import type { EngineOptions } from './engine-options';
 import { SyncScheduler } from './schedule/sync-scheduler';
+import { blobDamageOf } from './storage/blob-damage';
 import { compactBlobStore } from './storage/blob-compaction';
 import { CredentialStore } from './storage/credential-store';
 import type { SiteDatabase } from './storage/site-database';
@@ -46,6 +47,8 @@ export class Engine {
   private readonly handlers: EngineHandlers;
   private readonly context: EngineContext;
   private readonly logs = new Map<SiteCode, TraceLogWriter>();
+  /** The stored-metadata damage each site last showed consoles (publishIfDamageChanged). */
+  private readonly damageShown = new Map<SiteCode, number>();
   private readonly connector: SyncSourceConnector;
   private readonly credentials: CredentialStore;
   /** Sites with an export, or an import's file check, under way. */
@@ -107,6 +110,7 @@ export class Engine {
         const nextRetry = run.outcome === 'failed' ? this.retries.afterFailure(run.site) : null;
         this.emit({ name: 'syncFinished', payload: { ...run, nextRetry } });
         this.compactIfWorthIt(run.site);
+        this.publishIfDamageChanged(run.site);
         if (run.outcome !== 'succeeded') return;
         this.keepBackup(run);
         this.retries.afterSuccess(run.site);
@@ -216,6 +220,14 @@ export class Engine {
   /** A site's open database (tests, benchmarks, maintenance commands). */
   siteDatabase(site: SiteCode): SiteDatabase {
     return this.sites.database(site);
+  }
+
+  /** Consoles show a site's stored-metadata damage: told when a sync repaired it or found more. */
+  private publishIfDamageChanged(site: SiteCode): void {
+    const count = blobDamageOf(this.sites.database(site)).records;
+    if ((this.damageShown.get(site) ?? 0) === count) return;
+    this.damageShown.set(site, count);
+    this.emit({ name: 'sitesChanged', payload: { sites: this.sites.list() } });
   }
 
   /** The site's wsyncmgr.log, under Logs/<site>/. */

@@ -57,15 +57,19 @@ export function PendingRow({ id, index, height, width }: { id: string; index: nu
 }
 
 /** The marks of an expired or superseded update: an icon with its name, not only italic and strike-through. */
-export const ROW_STATE_ICONS = { expired: '⊘', superseded: '⤳' } as const;
+export const ROW_STATE_ICONS = { damaged: '⚠', expired: '⊘', superseded: '⤳' } as const;
 
 /**
- * The title's mark, in a slot every title has (marked or not), so the titles line up: one icon, expired before
- * superseded (an expired update's supersedence no longer matters), both named in its label.
+ * The title's mark, in a slot every title has (marked or not), so the titles line up: one icon, damaged metadata
+ * before expired before superseded (an expired update's supersedence no longer matters), all named in its label.
  */
 function RowStateIcons({ row }: { row: UpdateRow }) {
-  const names = [row.state === 'expired' && 'Expired', row.superseded && 'Superseded'].filter((name): name is string => name !== false);
-  const shown = row.state === 'expired' ? 'expired' : row.superseded ? 'superseded' : undefined;
+  const names = [
+    row.damaged === true && 'Stored metadata damaged: the next synchronization fetches it again',
+    row.state === 'expired' && 'Expired',
+    row.superseded && 'Superseded',
+  ].filter((name): name is string => name !== false);
+  const shown = row.damaged === true ? 'damaged' : row.state === 'expired' ? 'expired' : row.superseded ? 'superseded' : undefined;
   return (
     <span className="row-icon-slot">
       {shown !== undefined && (

@@ -27,6 +27,7 @@ export function RepositoryTable({ filter }: { filter: { classificationId?: strin
   const load = useConsoleStore((state) => state.loadRepository);
   const ensureRows = useConsoleStore((state) => state.ensureRepositoryRows);
   const [selected, setSelected] = useState<RowSelection | undefined>();
+  const damagedSite = useConsoleStore((state) => state.sites.some((site) => site.code === state.repository.site && site.blobDamage !== undefined));
 
   useEffect(() => {
     if (view.classificationId !== filter.classificationId || view.productId !== filter.productId) {
@@ -142,7 +143,7 @@ export function RepositoryTable({ filter }: { filter: { classificationId?: strin
           </tbody>
         </table>
       </div>
-      {view.total > 0 && <RowLegend />}
+      {view.total > 0 && <RowLegend damaged={damagedSite} />}
       {selectedId !== undefined && <UpdateDetails site={view.site} updateId={selectedId} onClose={() => setSelected(undefined)} />}
       {menu !== undefined && selectedRow !== undefined && (
         <RowMenu

@@ -57,9 +57,17 @@ export function RowMenu(props: { at: { x: number; y: number }; row: UpdateRow; c
 }
 
 /** What the rows' marks mean, under the grid. */
-export function RowLegend() {
+export function RowLegend({ damaged = false }: { damaged?: boolean }) {
   return (
     <p className="row-legend" aria-label="Legend">
+      {damaged && (
+        <span>
+          <span className="row-icon row-icon-damaged" aria-hidden="true">
+            {ROW_STATE_ICONS.damaged}
+          </span>
+          Damaged: its stored metadata is fetched again by the next synchronization
+        </span>
+      )}
       <span>
         <span className="row-icon row-icon-expired" aria-hidden="true">
           {ROW_STATE_ICONS.expired}

@@ -183,6 +183,11 @@ function SiteDetails({ site }: { site: Site }) {
           {site.health.message}
         </p>
       )}
+      {site.blobDamage !== undefined && (
+        <p className="callout warning" role="status">
+          {site.blobDamage.message}
+        </p>
+      )}
       <dl className="details">
         <dt>Site</dt>
         <dd>{siteDisplayName(site)}</dd>

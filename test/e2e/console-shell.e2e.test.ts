@@ -4,10 +4,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { builtPaths } from '../helpers/built';
 import { chromiumMissingReason, launchChromium, screenshotPath, skipE2e } from '../helpers/browser';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startUsc, type RunningUsc } from '../helpers/usc-process';
+import { runUsc, startUsc, type RunningUsc } from '../helpers/usc-process';
 
 if (skipE2e) console.warn(`Skipping the end-to-end tests: ${chromiumMissingReason}`);
 
@@ -31,8 +31,9 @@ describe.skipIf(skipE2e)('console in Chromium', () => {
   });
 
   /** Each test gets its own data folder, web host and page: none depends on what another left behind. */
-  async function open(): Promise<Page> {
+  async function open(prepare?: (dataDir: string) => Promise<void>): Promise<Page> {
     const dataDir = mkdtempSync(join(tmpdir(), 'usc-e2e-'));
+    await prepare?.(dataDir);
     const web = await startUsc(['web', '--port', '0', '--data', dataDir]);
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     opened.push({ web, page, dataDir });
@@ -55,6 +56,37 @@ describe.skipIf(skipE2e)('console in Chromium', () => {
     const sitesTable = page.getByRole('table', { name: 'Sites' });
     await expect(sitesTable.getByRole('row').nth(1).textContent()).resolves.toContain('CEN');
     await expect(sitesTable.getByRole('row').nth(1).textContent()).resolves.toContain('Central Site');
+  });
+
+  it('shows damaged stored metadata on the site and marks the updates it touches until a sync fetches them again', async () => {
+    let kb = '';
+    const page = await open(async (dataDir) => {
+      expect((await runUsc(['sync', '--full', '--data', dataDir])).code).toBe(0);
+      const blobs = join(dataDir, 'sites', 'CEN.sqlite.blobs.1');
+      truncateSync(blobs, statSync(blobs).size - 20_000);
+      // One of the updates it touches, as `usc sites` names them.
+      kb = /\((KB\d+)\)/.exec((await runUsc(['sites', '--data', dataDir])).stderr)?.[1] ?? '';
+    });
+    expect(kb).not.toBe('');
+    const tree = page.getByRole('tree', { name: 'Console tree' });
+    await tree.getByRole('treeitem', { name: 'CEN - Central Site', exact: true }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /The stored metadata of \d+ updates? (is|are) damaged or missing/ })
+      .waitFor({ timeout: 8_000 });
+    await tree.getByRole('treeitem', { name: 'Update Repository', exact: true }).click();
+    await page.getByLabel('Look for:').fill(kb);
+    await page.getByRole('button', { name: 'Find Now' }).click();
+    const marks = page.getByRole('img', { name: /^Stored metadata damaged: the next synchronization fetches it again/ });
+    await marks.first().waitFor({ timeout: 8_000 });
+    await page
+      .getByLabel('Legend')
+      .getByText(/Damaged: its stored metadata is fetched again/)
+      .waitFor({ timeout: 8_000 });
+    // Mended by a sync: the marks and the site's warning go.
+    await tree.getByRole('treeitem', { name: 'Update Repository', exact: true }).click({ button: 'right' });
+    await page.getByRole('menuitem', { name: 'Run Synchronization' }).click();
+    await expect.poll(() => marks.count(), { timeout: 30_000 }).toBe(0);
   });
 
   it('jumps in the tree to the next item starting with the letters typed (type-ahead)', async () => {

@@ -236,4 +236,32 @@ describe('a data folder that cannot be created', () => {
     for (const file of readdirSync(join(dataDir, 'sites'))) expect(mode(join(dataDir, 'sites', file)), file).toBe(0o600);
     for (const file of readdirSync(join(dataDir, 'Logs', 'CEN'))) expect(mode(join(dataDir, 'Logs', 'CEN', file)), file).toBe(0o600);
   });
+
+  it('shows damaged stored metadata as a state of the site (exit 3), exports the rest only when asked, and a delta sync mends it', async () => {
+    const dataDir = join(tempDir(), 'usc');
+    expect((await runUsc(['sync', '--full', '--data', dataDir])).code).toBe(0);
+    // The last records of the blob store cut off, as by a full disk or a copy that stopped early.
+    const blobs = join(dataDir, 'sites', 'CEN.sqlite.blobs.1');
+    truncateSync(blobs, statSync(blobs).size - 20_000);
+
+    const sites = await runUsc(['sites', '--data', dataDir]);
+    expect(sites.code).toBe(3);
+    expect(sites.stdout).toMatch(/METADATA DAMAGED \(\d+\)/);
+    expect(sites.stderr).toMatch(/^CEN: The stored metadata of \d+ updates? (is|are) damaged or missing, in: .+ until the next synchronization fetches/m);
+    const out = join(tempDir(), 'CEN.uscexport');
+    const refused = await runUsc(['export', '--site', 'CEN', '--out', out, '--data', dataDir]);
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toMatch(/Nothing was exported: the stored metadata of [0-9a-f-]{36} is damaged .*--skip-damaged/);
+    expect(existsSync(out)).toBe(false);
+    const partial = await runUsc(['export', '--site', 'CEN', '--out', out, '--skip-damaged', '--data', dataDir]);
+    expect(partial.code).toBe(0);
+    expect(partial.stdout).toMatch(/WARNING: \d+ records? (was|were) left out, their stored metadata damaged/);
+    expect(partial.stdout).toMatch(/^ {2}[0-9a-f-]{36}: The stored metadata of update/m);
+    expect(existsSync(out)).toBe(true);
+
+    expect((await runUsc(['sync', '--delta', '--data', dataDir])).code).toBe(0);
+    const mended = await runUsc(['sites', '--data', dataDir]);
+    expect(mended.code).toBe(0);
+    expect(mended.stdout).not.toMatch(/DAMAGED/);
+  });
 });

@@ -11,6 +11,7 @@ import { ApiError } from '../../../shared/errors';
 import type { SiteDatabase } from '../storage/site-database';
 import { snapshotCatalog } from '../storage/catalog-snapshot';
 import { encodePreamble, encodeTrailer, type ExportHeader, type ExportIndex, type RecordRef } from './export-format';
+import { noteDamagedRecord } from '../storage/blob-damage';
 import { BlobStoreError } from '../storage/blob-store';
 
 export interface ExportSummary {
@@ -19,6 +20,8 @@ export interface ExportSummary {
   sha256: string;
   updates: number;
   categories: number;
+  /** What `skipDamaged` left out: records whose stored metadata could not be read. */
+  missing: Array<{ updateId: string; reason: string }>;
 }
 
 export async function writeCatalogExport(options: {
@@ -27,8 +30,11 @@ export async function writeCatalogExport(options: {
   file: string;
   onProgress?: (done: number, total: number) => void;
   signal?: AbortSignal;
+  /** Export the rest when records are damaged, listing what is missing (in the result and the file's index). */
+  skipDamaged?: boolean;
 }): Promise<ExportSummary> {
   const { database, header, file, onProgress, signal } = options;
+  const missing: ExportSummary['missing'] = [];
   const snapshot = snapshotCatalog(database);
   if (snapshot.config.length === 0 && snapshot.updates.length === 0) {
     throw new ApiError('NOT_ALLOWED', `${header.site} has no synchronized catalog to export yet: synchronize it first.`);
@@ -58,16 +64,23 @@ export async function writeCatalogExport(options: {
     await write(encodePreamble(header));
     const total = snapshot.config.length + snapshot.updates.length;
     let done = 0;
-    const copy = async (item: { id: string; revision: number; offset: number; length: number }): Promise<RecordRef> => {
-      // A damaged record stops the export with its name: an export never leaves an update out without saying so.
+    const copy = async (item: { id: string; revision: number; offset: number; length: number }): Promise<RecordRef | undefined> => {
+      // A damaged record stops the export with its name, or (skipDamaged) is left out and listed: an export never
+      // leaves an update out without saying so.
       let raw: Buffer;
       try {
         raw = database.blobs.readRaw({ offset: item.offset, length: item.length }, item.id);
       } catch (error) {
         if (!(error instanceof BlobStoreError)) throw error;
+        noteDamagedRecord(database, item.id, item.offset);
+        if (options.skipDamaged === true) {
+          missing.push({ updateId: item.id, reason: error.message });
+          done++;
+          return undefined;
+        }
         throw new ApiError(
           'SITE_DAMAGED',
-          `Nothing was exported: the stored metadata of ${item.id} is damaged (${error.message}). Run a synchronization of the site, which fetches damaged metadata again, then export.`,
+          `Nothing was exported: the stored metadata of ${item.id} is damaged (${error.message}). Run a synchronization of the site, which fetches damaged metadata again, then export (or export the rest with --skip-damaged).`,
         );
       }
       const ref: RecordRef = [item.id, item.revision, position, raw.length];
@@ -80,16 +93,23 @@ export async function writeCatalogExport(options: {
       return ref;
     };
     const index: ExportIndex = { config: [], updates: [] };
-    for (const item of snapshot.config) index.config.push(await copy(item));
+    for (const item of snapshot.config) {
+      const ref = await copy(item);
+      if (ref !== undefined) index.config.push(ref);
+    }
     for (const item of snapshot.updates) {
+      const ref = await copy(item);
+      if (ref === undefined) continue;
       index.updates.push({
-        ref: await copy(item),
+        ref,
         deployable: item.deployable,
         classification: item.classification,
         products: item.products,
         bundled: item.bundled,
       });
     }
+    // An import of this file keeps what it lacks as it is, instead of marking it removed.
+    if (missing.length > 0) index.missing = missing.map((entry) => entry.updateId);
     let indexBytes: Buffer;
     try {
       indexBytes = Buffer.from(JSON.stringify(index), 'utf8');
@@ -115,8 +135,9 @@ export async function writeCatalogExport(options: {
       file,
       bytes: position + encodeTrailer(0, 0, sha256).length,
       sha256: sha256.toString('hex'),
-      updates: snapshot.updates.filter((update) => update.deployable).length,
-      categories: snapshot.config.length,
+      updates: index.updates.filter((update) => update.deployable).length,
+      categories: index.config.length,
+      missing,
     };
   } finally {
     if (!completed) {

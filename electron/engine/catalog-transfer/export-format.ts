@@ -66,6 +66,8 @@ export const ExportIndexSchema = z.object({
       bundled: z.array(z.string()),
     }),
   ),
+  /** Updates and categories the exporting site could not read (`usc export --skip-damaged`): not in the file, not gone. */
+  missing: z.array(z.string()).optional(),
 });
 export type ExportIndex = z.infer<typeof ExportIndexSchema>;
 

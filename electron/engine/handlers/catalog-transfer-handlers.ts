@@ -117,7 +117,7 @@ export function catalogTransferHandlers(
       return { defaultExportPath: join(host.exportsDir, `${code}-${stamp}${EXPORT_EXTENSION}`), exports };
     },
 
-    exportCatalog: ({ site, path }) => {
+    exportCatalog: ({ site, path, skipDamaged }) => {
       const code = sites.get(site).code;
       const database = sites.database(code);
       if (path.startsWith(host.exportsDir)) mkdirSync(host.exportsDir, { recursive: true });
@@ -146,12 +146,24 @@ export function catalogTransferHandlers(
           },
           onProgress: progress(code, 'export'),
           signal,
+          skipDamaged,
+        }).catch((error: unknown) => {
+          // The damage it found is noted on the site: consoles show it at once.
+          if (error instanceof ApiError && error.code === 'SITE_DAMAGED') engine.publishSites();
+          throw error;
         });
         engine
           .logFor(code)
           .writeNow(
             `Exported the catalog to ${summary.file}: ${summary.updates} updates, ${summary.categories} categories and detectoids, ${summary.bytes} bytes, SHA-256 ${summary.sha256}.`,
           );
+        if (summary.missing.length > 0) engine.publishSites();
+        if (summary.missing.length > 0)
+          engine
+            .logFor(code)
+            .writeNow(
+              `WARNING: The export left out ${summary.missing.length} records whose stored metadata is damaged: ${summary.missing.map((entry) => entry.updateId).join(', ')}.`,
+            );
         return summary;
       });
     },
@@ -183,6 +195,7 @@ export function catalogTransferHandlers(
             serverName: `catalog export of ${header.site} (${basename(path)})`,
             file: path,
             exportedWith: header.settings,
+            ...(verified.index.missing === undefined ? {} : { missing: verified.index.missing }),
             ...(scope.leftOut === 0 ? {} : { leftOut: describeImportScope(scope, code) }),
           },
         });

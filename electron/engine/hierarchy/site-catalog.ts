@@ -4,6 +4,7 @@
  * metadata XML, FileDigestList and file URLs, read from the site's blob store. Anchors name the site's successful
  * sync runs (`<run id>,<start time>`); a revision changed after an anchor was written by a later run.
  */
+import { noteDamagedRecord } from '../storage/blob-damage';
 import { BlobStoreError, type BlobLocation, type BlobStore } from '../storage/blob-store';
 import type { SiteDatabase } from '../storage/site-database';
 import { lastSuccessfulRun, runStartedAt, updatesChangedAfter } from '../storage/runs';
@@ -84,7 +85,13 @@ export class SiteCatalog implements UpstreamCatalog {
     const updateId = id.updateId.toLowerCase();
     const record = storedRecordOf(this.site(), updateId);
     if (record === undefined || record.revision !== id.revision) return undefined;
-    return servedRevision(this.site().blobs, { offset: record.offset, length: record.length }, { updateId, revision: id.revision });
+    try {
+      return servedRevision(this.site().blobs, { offset: record.offset, length: record.length }, { updateId, revision: id.revision });
+    } catch (error) {
+      // Found by a child's request: a state of the site from now on, and the next sync fetches it again.
+      if (error instanceof RevisionUnavailableError) noteDamagedRecord(this.site(), updateId, record.offset);
+      throw error;
+    }
   }
 
   updateCount(): number {

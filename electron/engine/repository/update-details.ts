@@ -3,6 +3,7 @@
  * holds (the text in each language, the files and their download URLs), read from the blob store.
  */
 import type { ApiResult } from '../../../shared/contract';
+import { noteDamagedRecord } from '../storage/blob-damage';
 import { BlobStoreError } from '../storage/blob-store';
 import type { SiteDatabase } from '../storage/site-database';
 import { parseUpdateXml, UpdateXmlError } from '../upstream/xml/update-xml';
@@ -31,6 +32,7 @@ export function updateDetails(database: SiteDatabase, updateId: string, language
       moreInfoUrl = metadata.moreInfoUrl ?? null;
     } catch (error) {
       if (!(error instanceof BlobStoreError) && !(error instanceof UpdateXmlError)) throw error;
+      if (error instanceof BlobStoreError) noteDamagedRecord(database, rows.update.updateId, location.offset);
       metadataProblem = error.message;
     }
   }

@@ -8,6 +8,7 @@ import { rmSync, statSync } from 'node:fs';
 import { BlobStore } from './blob-store';
 import { SiteDatabase } from './site-database';
 import { inTransactionOn } from './transaction';
+import { moveNotes } from './blob-damage';
 
 /** Tables whose rows point into the blob store, with their key column. */
 const POINTING = [
@@ -73,16 +74,20 @@ export function compactBlobStore(site: SiteDatabase, options: { force?: boolean;
       for (const [, statement] of statements) statement.free();
     }
   };
+  const newOffsets = new Map(live.map((record, index) => [`${record.id}@${record.offset}`, moved[index]!]));
   const previous = inTransactionOn(db, () => {
     point((index) => moved[index]!);
+    moveNotes(site, (id, offset) => newOffsets.get(`${id}@${offset}`));
     return site.switchBlobGeneration(oldGeneration + 1, next);
   });
   try {
     site.saveWhole();
   } catch (error) {
     // The file on disk still points into the old store: put the memory back the same way.
+    const oldOffsets = new Map(live.map((record, index) => [`${record.id}@${moved[index]!}`, record.offset]));
     inTransactionOn(db, () => {
       point((index) => live[index]!.offset);
+      moveNotes(site, (id, offset) => oldOffsets.get(`${id}@${offset}`));
       site.switchBlobGeneration(oldGeneration, previous);
     });
     next.close();

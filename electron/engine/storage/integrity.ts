@@ -1,4 +1,5 @@
 /** Whether a site's storage is whole: SQLite's own integrity check, and every metadata record's checksum. */
+import { notedDamage } from './blob-damage';
 import { BlobStoreError } from './blob-store';
 import { selectRows } from './rows';
 import type { SiteDatabase } from './site-database';
@@ -26,8 +27,9 @@ export function verifyBlobRecords(site: SiteDatabase): number {
 
 /**
  * The updates whose stored metadata cannot be read: records missing or past the end of the blob store (a file
- * deleted or cut short: found cheaply, every sync) and, when `thorough`, records whose checksum fails (every record
- * read: a full sync's job). A sync fetches them again; the rows stay meanwhile.
+ * deleted or cut short: found cheaply, every sync), those found damaged when read (noted: blob-damage.ts, every
+ * sync) and, when `thorough`, records whose checksum fails (every record read: a full sync's job). A sync fetches
+ * them again; the rows stay meanwhile.
  */
 export function damagedUpdateRecords(site: SiteDatabase, thorough: boolean): Array<{ updateId: string; revision: number }> {
   return damagedRecords(site, "SELECT update_id AS id, revision, blob_offset, blob_length FROM software_update WHERE state != 'removed'", thorough);
@@ -45,9 +47,10 @@ export function damagedConfigRecords(site: SiteDatabase, thorough: boolean): Arr
 function damagedRecords(site: SiteDatabase, query: string, thorough: boolean): Array<{ updateId: string; revision: number }> {
   const damaged: Array<{ updateId: string; revision: number }> = [];
   const end = site.blobs.size;
+  const noted = notedDamage(site);
   for (const row of selectRows(site.db, query)) {
     const location = row.blob_offset === null ? undefined : { offset: Number(row.blob_offset), length: Number(row.blob_length) };
-    let readable = location !== undefined && location.offset + location.length <= end;
+    let readable = location !== undefined && location.offset + location.length <= end && noted.get(String(row.id)) !== location.offset;
     if (readable && thorough) {
       try {
         site.blobs.verify(location!, String(row.id));

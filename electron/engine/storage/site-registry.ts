@@ -7,6 +7,7 @@ import { ApiError } from '../../../shared/errors';
 import { removeLeftoverTempFiles } from './atomic-file';
 import { SiteDatabase, SiteDatabaseDamagedError, type UpgradeNotice } from './site-database';
 import { previewBackup, type BackupPreview } from './backup-preview';
+import { blobDamageOf, describeBlobDamage } from './blob-damage';
 
 const DATABASE_SUFFIX = '.sqlite';
 
@@ -223,5 +224,12 @@ function describeEntry(entry: Entry): Site {
     schemaVersion: entry.database.schemaVersion,
     createdAt: identity.createdAt,
     health: { state: 'ok' },
+    ...blobDamageField(entry.database),
   };
+}
+
+function blobDamageField(database: SiteDatabase): Pick<Site, 'blobDamage'> {
+  const damage = blobDamageOf(database);
+  const message = describeBlobDamage(damage);
+  return message === undefined ? {} : { blobDamage: { updates: damage.records, message } };
 }

@@ -22,6 +22,8 @@ export interface SyncRequest {
     serverName: string;
     file: string;
     exportedWith: { products: string[]; classifications: string[]; languages: string[] };
+    /** What the exporting site left out, its stored metadata damaged: not in the file, not gone from the upstream. */
+    missing?: string[];
     /** What the site's own selection leaves out of the file, said with the run's outcome. */
     leftOut?: string;
   };

@@ -31,6 +31,7 @@ import { SYNC_KEYS } from './sync-keys';
 import { addPending, planFullSync, type SyncPlan } from './sync-plan';
 import { MetadataProgress, SyncProgress } from './sync-progress';
 import { listUpdates as listUpdatesOf, withDamagedRecords } from './update-listing';
+import { forgetBlobDamage } from '../storage/blob-damage';
 import { damagedConfigRecords } from '../storage/integrity';
 import { ServerChanged, UpstreamSession } from './upstream-session';
 import { WAKEUP } from './wsyncmgr-wording';
@@ -116,6 +117,8 @@ class Synchronization {
     } finally {
       this.store?.close();
       await this.upstream?.close();
+      // Records fetched again (or found damaged by a full sync's check) change what the site says of its store.
+      forgetBlobDamage(this.database);
     }
     // The indexes set aside are built here, whatever the outcome, once the revision list, the plan and the store's
     // lookup (each an entry per revision: 643,000 at 500,000 updates) are let go: built inside finish, with them

@@ -72,8 +72,15 @@ export async function listUpdates(facts: ListingFacts): Promise<{ list: Revision
       : planDeltaSync(store.storedRevisionsOf(list.revisions.map((identity) => identity.updateId)), list.revisions);
   // An export lists only what its site selected: what it could not hold (a product it was made without) is not
   // gone from the upstream, and an import never marks it removed. (A narrower export once marked 1,908 removed.)
+  const leftOut = facts.request.import?.missing ?? [];
+  if (leftOut.length > 0)
+    record.warn(
+      `The catalog export left out ${countOf(leftOut.length, 'record')} its site could not read (damaged metadata); what this site holds of them is kept`,
+    );
   if (facts.request.import !== undefined && plan.remove.length > 0) {
     const beyond = beyondExport(database, facts.request.import.exportedWith, plan.remove);
+    const notInFile = new Set(leftOut.map((id) => id.toLowerCase()));
+    for (const id of plan.remove) if (notInFile.has(id.toLowerCase())) beyond.add(id);
     if (beyond.size > 0) {
       plan = { ...plan, remove: plan.remove.filter((id) => !beyond.has(id)) };
       facts.log.write(

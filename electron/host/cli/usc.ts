@@ -41,7 +41,7 @@ Commands:
   sync --site CEN [--full|--delta] [--json] [--verbose]
                                      Synchronize now (delta unless --full) and wait for the end.
                                      Exit code 0 only when the sync succeeded. Ctrl+C cancels it.
-  export --site CEN --out FILE [--json]
+  export --site CEN --out FILE [--skip-damaged] [--json]
                                      Write the site's catalog (categories, detectoids, updates with their
                                      metadata, file URLs and digests, content version, settings) to one
                                      checksummed file, for a site that cannot reach an upstream.
@@ -147,6 +147,7 @@ export async function runCli(argv: string[], io: CliIo, outDir: string): Promise
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', default: false },
         yes: { type: 'boolean', default: false },
+        'skip-damaged': { type: 'boolean', default: false },
       },
     });
   } catch (error) {
@@ -201,7 +202,7 @@ export async function runCli(argv: string[], io: CliIo, outDir: string): Promise
         return await syncCommand(context, { site: values.site, full: values.full, delta: values.delta, json: values.json, verbose: values.verbose });
       case 'export':
         if (values.out === undefined) throw new CliError('usc export needs --out FILE: where to write the export.', 2);
-        return await exportCommand(context, { site: values.site, out: values.out, json: values.json });
+        return await exportCommand(context, { site: values.site, out: values.out, json: values.json, skipDamaged: values['skip-damaged'] });
       case 'import':
         if (values.in === undefined) throw new CliError('usc import needs --in FILE: the export to import.', 2);
         return await importCommand(context, { site: values.site, in: values.in, json: values.json, verbose: values.verbose });

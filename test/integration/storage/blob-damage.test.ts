@@ -56,4 +56,82 @@ describe('blob store damage', () => {
     expect(exported.updates).toBeGreaterThan(0);
     expect((await engine.call('queryUpdates', { site: 'CEN', offset: 0, limit: 1, includeBundled: true })).total).toBe(total);
   });
+
+  // Before, a damaged record was found only by whoever read it: `usc sites` said OK, a delta sync fetched nothing.
+  it('is a state of the site once found: listSites and the rows say so, an export can leave it out and name it, a delta sync mends it', async () => {
+    const { url } = await fixture.service({ updates: 80, seed: 63 });
+    const dir = fixture.tempDir();
+    let engine = await fixture.engine(dir);
+    await fixture.configure(engine, url);
+    expect((await fixture.sync(engine, 'full')).outcome).toBe('succeeded');
+    const before = await engine.call('queryUpdates', { site: 'CEN', offset: 0, limit: 1000, includeBundled: true });
+    await engine.close();
+    const blobs = join(dir, 'sites', 'CEN.sqlite.blobs.1');
+    const bytes = readFileSync(blobs);
+    bytes[bytes.length - 300] = bytes[bytes.length - 300]! ^ 0x5a;
+    writeFileSync(blobs, bytes);
+
+    engine = await fixture.engine(dir);
+    // A checksum failure cannot be seen without reading the record: the export finds it.
+    expect((await engine.call('listSites', {}))[0]!.blobDamage).toBeUndefined();
+    const out = join(fixture.tempDir(), 'CEN.uscexport');
+    const partial = await engine.call('exportCatalog', { site: 'CEN', path: out, skipDamaged: true });
+    expect(partial.missing).toEqual([{ updateId: expect.stringMatching(/^[0-9a-f-]{36}$/), reason: expect.stringMatching(/checksum does not match/) }]);
+    const damagedId = partial.missing[0]!.updateId;
+    expect(partial.updates).toBeLessThan(before.rows.filter((row) => row.state !== 'removed').length);
+
+    // From now on the site says it, across a restart.
+    await engine.close();
+    engine = await fixture.engine(dir);
+    const site = (await engine.call('listSites', {}))[0]!;
+    expect(site.blobDamage).toMatchObject({
+      updates: 1,
+      message: expect.stringMatching(/^The stored metadata of 1 update is damaged or missing, in: .*\(.+\)\. It cannot be exported/),
+    });
+    const rows = (await engine.call('queryUpdates', { site: 'CEN', offset: 0, limit: 1000, includeBundled: true })).rows;
+    // The update itself, and the update it is bundled in when it is a bundled one (the repository lists that one).
+    const marked = rows.filter((row) => row.damaged === true).map((row) => row.updateId);
+    expect(marked).toContain(damagedId);
+    expect(marked.length).toBeLessThanOrEqual(2);
+
+    // An import of the partial export keeps what it lacks (a second site, from the same catalog).
+    const other = await fixture.engine(fixture.tempDir());
+    await fixture.configure(other, url);
+    expect((await fixture.sync(other, 'full')).outcome).toBe('succeeded');
+    const imported = await other.call('importCatalog', { site: 'CEN', path: out, wait: true });
+    expect(imported.run?.outcome).toBe('succeeded');
+    expect(imported.run?.counts.removed).toBe(0);
+    expect(imported.run?.warnings.join('\n')).toMatch(/left out 1 record its site could not read/);
+    const kept = (await other.call('queryUpdates', { site: 'CEN', offset: 0, limit: 1000, includeBundled: true })).rows.find(
+      (row) => row.updateId === damagedId,
+    );
+    expect(kept?.state).not.toBe('removed');
+
+    // A delta sync fetches it again (the note makes it known without a full check), and the state clears.
+    const delta = await fixture.sync(engine, 'delta');
+    expect(delta.outcome).toBe('succeeded');
+    expect((await engine.call('listSites', {}))[0]!.blobDamage).toBeUndefined();
+    expect((await engine.call('queryUpdates', { site: 'CEN', offset: 0, limit: 1000, includeBundled: true })).rows.some((row) => row.damaged === true)).toBe(
+      false,
+    );
+    expect((await engine.call('exportCatalog', { site: 'CEN', path: out })).missing).toEqual([]);
+  });
+
+  it('a deleted blob store is a state of the site at once, every update marked, until a sync fetches it again', async () => {
+    const { url } = await fixture.service({ updates: 30, seed: 64 });
+    const dir = fixture.tempDir();
+    let engine = await fixture.engine(dir);
+    await fixture.configure(engine, url);
+    expect((await fixture.sync(engine, 'full')).outcome).toBe('succeeded');
+    await engine.close();
+    rmSync(join(dir, 'sites', 'CEN.sqlite.blobs.1'));
+    engine = await fixture.engine(dir);
+    const site = (await engine.call('listSites', {}))[0]!;
+    const total = (await engine.call('queryUpdates', { site: 'CEN', offset: 0, limit: 1000, includeBundled: true })).rows;
+    expect(site.blobDamage?.updates).toBe(total.filter((row) => row.state !== 'removed').length);
+    expect(total.every((row) => row.state === 'removed' || row.damaged === true)).toBe(true);
+    await expect(engine.call('exportCatalog', { site: 'CEN', path: join(fixture.tempDir(), 'x.uscexport') })).rejects.toMatchObject({ code: 'SITE_DAMAGED' });
+    expect((await fixture.sync(engine, 'delta')).outcome).toBe('succeeded');
+    expect((await engine.call('listSites', {}))[0]!.blobDamage).toBeUndefined();
+  });
 });

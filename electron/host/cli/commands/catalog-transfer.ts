@@ -17,14 +17,14 @@ function progressPrinter(context: CliContext, host: HostConnection, site: string
   });
 }
 
-export async function exportCommand(context: CliContext, options: { site: string; out: string; json: boolean }): Promise<number> {
+export async function exportCommand(context: CliContext, options: { site: string; out: string; json: boolean; skipDamaged: boolean }): Promise<number> {
   const file = resolve(options.out);
   const summary = await withHost(context, async (host) => {
     const stop = progressPrinter(context, host, options.site, options.json);
     const interrupt = () => void host.dispatch('cancelCatalogTransfer', { site: options.site });
     process.once('SIGINT', interrupt);
     try {
-      return await callApi(host, 'exportCatalog', { site: options.site, path: file });
+      return await callApi(host, 'exportCatalog', { site: options.site, path: file, skipDamaged: options.skipDamaged });
     } finally {
       process.off('SIGINT', interrupt);
       stop();
@@ -37,6 +37,12 @@ export async function exportCommand(context: CliContext, options: { site: string
       `${summary.updates.toLocaleString('en-US')} updates, ${summary.categories.toLocaleString('en-US')} categories and detectoids, ${summary.bytes.toLocaleString('en-US')} bytes`,
     );
     context.io.out(`SHA-256 ${summary.sha256}`);
+    if (summary.missing.length > 0) {
+      context.io.out(
+        `WARNING: ${summary.missing.length.toLocaleString('en-US')} ${summary.missing.length === 1 ? 'record was' : 'records were'} left out, their stored metadata damaged (a synchronization of ${options.site} fetches them again; an import of this file keeps them as they are):`,
+      );
+      for (const entry of summary.missing) context.io.out(`  ${entry.updateId}: ${entry.reason}`);
+    }
   }
   return 0;
 }

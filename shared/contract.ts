@@ -220,14 +220,20 @@ export const ComponentStatusSchema = z.object({
 export type ComponentStatus = z.infer<typeof ComponentStatusSchema>;
 
 export const RestorePreviewSchema = z.object({
-  backup: z.string(),
-  savedAt: z.string(),
+  /** The previous version, `.bak` (null when there is none: only the journal's start can be kept). */
+  backup: z.string().nullable(),
+  savedAt: z.string().nullable(),
   verified: z.boolean().nullable(),
   updates: z.number().int().nullable(),
   lastRun: z.object({ runId: z.number().int(), kind: z.string(), outcome: z.string(), at: z.string() }).nullable(),
   problem: z.string().nullable(),
   /** The files that would be moved aside (never deleted). */
   discards: z.array(z.string()),
+  /**
+   * The damage is in the journal: offered first, opening without its unreadable tail keeps the database file and
+   * the saves before the damage (`saves` of them), and sets the journal as it was aside.
+   */
+  journalStart: z.object({ saves: z.number().int().nonnegative(), setsAside: z.array(z.string()) }).nullable(),
 });
 export type RestorePreview = z.infer<typeof RestorePreviewSchema>;
 
@@ -259,9 +265,11 @@ export const apiMethods = {
       .object({
         site: SiteCodeSchema,
         confirm: z.literal(true, { error: 'Restoring replaces the site database: confirm it (usc site restore --yes) after reading what it would restore' }),
+        /** What to put back: the journal's intact start (the default when the damage is in the journal) or the backup. */
+        from: z.enum(['journal-start', 'backup']).optional(),
       })
       .strict(),
-    result: z.object({ restoredFrom: z.string(), keptAside: z.array(z.string()) }),
+    result: z.object({ restoredFrom: z.string(), keptAside: z.array(z.string()), keptSaves: z.number().int().optional() }),
   },
   getHierarchy: { params: NoParams, result: z.array(HierarchyEntrySchema) },
   /** Products (Company → Family → Product) and classifications known from the site's last category sync. */

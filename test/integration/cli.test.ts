@@ -163,6 +163,49 @@ describe('a site database deleted while its backup is there', () => {
     ]);
     expect(after[0]!.name).toBe('Central Site');
   });
+
+  // Before, journal damage offered only the backup: the intact database and every save before the damage went aside.
+  it("offers first to open a site without its journal's unreadable tail, keeping the database and the saves before the damage", async () => {
+    const data = tempDir();
+    const sites = join(data, 'sites');
+    expect((await runUsc(['sync', '--full', '--data', data])).code).toBe(0);
+    for (const minutes of ['61', '62', '63']) expect((await runUsc(['config', '--site', 'CEN', '--retry-minutes', minutes, '--data', data])).code).toBe(0);
+    const journal = join(sites, 'CEN.sqlite.journal');
+    const lines = readFileSync(journal, 'utf8').split('\n');
+    expect(lines.at(-1)).toBe('');
+    // A byte changed in the save before the last: the two last saves are unreadable, those before are whole.
+    const target = lines.length - 3;
+    lines[target] = lines[target]!.replace(/63|62/, (found) => (found === '62' ? '82' : '83'));
+    writeFileSync(journal, lines.join('\n'));
+    const kept = lines.length - 3; // complete lines before the damaged one
+
+    const listed = await runUsc(['sites', '--data', data]);
+    expect(listed.code).toBe(3);
+    expect(listed.stderr).toMatch(
+      new RegExp(
+        `fails its checksum.*The database file itself is whole: "usc site restore --site CEN --yes" opens it without the journal's unreadable tail, keeping the ${kept} saves before the damage`,
+      ),
+    );
+    const asked = await runUsc(['site', 'restore', '--site', 'CEN', '--data', data]);
+    expect(asked.code).toBe(2);
+    expect(asked.stdout).toContain(
+      `CEN's database file is whole; the damage is in its journal. Restoring would open it without the journal's unreadable tail:`,
+    );
+    expect(asked.stdout).toContain(`it keeps the database file and the ${kept} saves journaled before the damage`);
+    expect(asked.stdout).toContain('Nothing was changed. Run again with --yes to open it so.');
+    const restored = await runUsc(['site', 'restore', '--site', 'CEN', '--yes', '--data', data]);
+    expect(restored.code, restored.stderr).toBe(0);
+    expect(restored.stdout).toMatch(
+      new RegExp(`Restored the site database of CEN from the journal's first ${kept} saves; kept aside: .*CEN\\.sqlite\\.journal\\.damaged-`),
+    );
+    // The sync and the first change are there; the journal as it was is kept aside, byte for byte.
+    const config = JSON.parse((await runUsc(['config', '--site', 'CEN', '--json', '--data', data])).stdout) as { retryMinutes: number };
+    expect(config.retryMinutes).toBe(61);
+    expect((await runUsc(['history', '--site', 'CEN', '--data', data])).code).toBe(0);
+    const aside = readdirSync(sites).find((name) => name.startsWith('CEN.sqlite.journal.damaged-') && !name.endsWith('-seq'))!;
+    expect(readFileSync(join(sites, aside), 'utf8')).toBe(lines.join('\n'));
+    expect((await runUsc(['sites', '--data', data])).code).toBe(0);
+  });
 });
 
 describe('npm start where the Electron runtime is missing', () => {

@@ -43,10 +43,25 @@ export function siteHandlers(
       return { removed: site, keptAs };
     },
     previewRestore: ({ site }) => {
-      const { preview, discards } = sites.restorePreview(site);
-      return { ...preview, discards };
+      const { preview, discards, journalStart } = sites.restorePreview(site);
+      return {
+        ...(preview ?? { backup: null, savedAt: null, verified: null, updates: null, lastRun: null, problem: null }),
+        discards,
+        journalStart: journalStart === undefined ? null : { saves: journalStart.saves, setsAside: journalStart.setsAside },
+      };
     },
-    restoreSite: ({ site }) => {
+    restoreSite: ({ site, from }) => {
+      const journalStart = sites.restorePreview(site).journalStart;
+      if ((from ?? (journalStart === undefined ? 'backup' : 'journal-start')) === 'journal-start') {
+        const kept = sites.openWithoutJournalTail(site, engine.now());
+        engine
+          .logFor(site)
+          .writeNow(
+            `WARNING: Site database opened without its journal's unreadable tail: the database file and the ${kept.keptSaves} saves before the damage were kept; the journal as it was is kept as ${kept.keptAside.join(', ')}.`,
+          );
+        engine.publishSites();
+        return { restoredFrom: `the journal's first ${kept.keptSaves} saves`, keptAside: kept.keptAside, keptSaves: kept.keptSaves };
+      }
       const restored = sites.restoreSite(site, engine.now());
       engine
         .logFor(site)

@@ -50,6 +50,8 @@ export class SiteDatabaseDamagedError extends Error {
   constructor(
     readonly file: string,
     readonly reason: string,
+    /** The file itself is whole and the damage is in its journal: the saves before the damage, all readable. */
+    readonly journalStart?: { saves: number; bytes: number },
   ) {
     super(`The site database ${file} cannot be opened: ${reason}. The file was left untouched.`);
     this.name = 'SiteDatabaseDamagedError';
@@ -167,6 +169,7 @@ export class SiteDatabase {
         throw new SiteDatabaseDamagedError(
           file,
           `${error.reason}; the journal ${site.journalFile} holds saves that cannot be applied, and it was left untouched`,
+          error.intact,
         );
       }
       throw error;

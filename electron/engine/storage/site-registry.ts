@@ -8,10 +8,28 @@ import { removeLeftoverTempFiles } from './atomic-file';
 import { SiteDatabase, SiteDatabaseDamagedError, type UpgradeNotice } from './site-database';
 import { previewBackup, type BackupPreview } from './backup-preview';
 import { blobDamageOf, describeBlobDamage } from './blob-damage';
+import { keepJournalStart } from './write-journal';
+
+/** Opening without a damaged journal's unreadable tail: what it keeps and what it sets aside. */
+export interface JournalStartPreview {
+  saves: number;
+  keeps: string[];
+  setsAside: string[];
+}
 
 const DATABASE_SUFFIX = '.sqlite';
 
-type Entry = { kind: 'open'; database: SiteDatabase } | { kind: 'damaged'; code: SiteCode; file: string; reason: string; restorable?: boolean };
+type Entry =
+  | { kind: 'open'; database: SiteDatabase }
+  | {
+      kind: 'damaged';
+      code: SiteCode;
+      file: string;
+      reason: string;
+      restorable?: boolean;
+      /** The damage is in the journal: the saves before it can be kept ("open without the unreadable tail"). */
+      journalStart?: { saves: number; bytes: number };
+    };
 
 /**
  * The sites of this data folder. Each site database names its own site, so the folder of databases is the
@@ -129,15 +147,52 @@ export class SiteRegistry {
     return entry.database;
   }
 
-  /** What restoring a damaged site would put back and set aside (nothing is changed). */
-  restorePreview(code: SiteCode): { preview: BackupPreview; discards: string[] } {
+  /**
+   * What restoring a damaged site would put back and set aside (nothing is changed): the backup, and for damage in
+   * the journal, first, opening without its unreadable tail.
+   */
+  restorePreview(code: SiteCode): { preview: BackupPreview | undefined; discards: string[]; journalStart: JournalStartPreview | undefined } {
     const entry = this.entries.get(code);
     if (entry === undefined) throw new ApiError('NOT_FOUND', `There is no site with code ${code}.`);
     if (entry.kind === 'open') throw new ApiError('NOT_ALLOWED', `The site database of ${code} is not damaged; there is nothing to restore.`);
     const preview = previewBackup(this.sql, `${entry.file}.bak`);
-    if (preview === undefined) throw new ApiError('NOT_ALLOWED', `The site database of ${code} has no previous version (${entry.file}.bak) to restore.`);
+    const journalStart =
+      entry.journalStart === undefined
+        ? undefined
+        : { saves: entry.journalStart.saves, keeps: [entry.file, `${entry.file}.journal`], setsAside: [`${entry.file}.journal`] };
+    if (preview === undefined && journalStart === undefined)
+      throw new ApiError('NOT_ALLOWED', `The site database of ${code} has no previous version (${entry.file}.bak) to restore.`);
     const discards = [entry.file, `${entry.file}.journal`].filter((file) => existsSync(file));
-    return { preview, discards };
+    return { preview, discards, journalStart };
+  }
+
+  /**
+   * Opens a site whose journal is damaged without its unreadable tail: the database file (whole: it passed its
+   * checks) and every complete save before the damage are kept; the journal as it was is set aside (never deleted),
+   * and the whole database is saved at once, so the site no longer depends on it.
+   */
+  openWithoutJournalTail(code: SiteCode, now: Date = new Date()): { keptSaves: number; keptAside: string[] } {
+    const entry = this.entries.get(code);
+    if (entry === undefined) throw new ApiError('NOT_FOUND', `There is no site with code ${code}.`);
+    if (entry.kind === 'open') throw new ApiError('NOT_ALLOWED', `The site database of ${code} is not damaged; there is nothing to restore.`);
+    if (entry.journalStart === undefined)
+      throw new ApiError(
+        'NOT_ALLOWED',
+        `The damage of ${code} is not in its journal: restore the previous version (usc site restore --site ${code} --from-backup).`,
+      );
+    const journal = `${entry.file}.journal`;
+    const aside = `${journal}.damaged-${now.toISOString().replace(/[:.]/g, '-')}`;
+    keepJournalStart(journal, entry.journalStart.bytes, aside);
+    try {
+      const database = SiteDatabase.open(this.sql, entry.file, this.onUpgrade);
+      database.flush();
+      this.entries.set(code, { kind: 'open', database });
+    } catch (error) {
+      if (!(error instanceof SiteDatabaseDamagedError)) throw error;
+      this.entries.set(code, { kind: 'damaged', code, file: entry.file, reason: `${error.reason} (after setting the journal's tail aside)` });
+      throw new ApiError('SITE_DAMAGED', `The site database of ${code} cannot be opened without its journal's tail either: ${error.reason}.`);
+    }
+    return { keptSaves: entry.journalStart.saves, keptAside: [aside, ...(existsSync(`${aside}-seq`) ? [`${aside}-seq`] : [])] };
   }
 
   /**
@@ -187,18 +242,29 @@ export class SiteRegistry {
       this.entries.set(code, { kind: 'open', database });
     } catch (error) {
       if (!(error instanceof SiteDatabaseDamagedError)) throw error;
-      this.entries.set(fileCode, { kind: 'damaged', code: fileCode, file, reason: error.reason });
+      this.entries.set(fileCode, {
+        kind: 'damaged',
+        code: fileCode,
+        file,
+        reason: error.reason,
+        ...(error.journalStart === undefined ? {} : { journalStart: error.journalStart }),
+      });
     }
   }
 }
 
-function damagedMessage(entry: { file: string; reason: string; code?: string; restorable?: boolean }): string {
+function damagedMessage(entry: { file: string; reason: string; code?: string; restorable?: boolean; journalStart?: { saves: number } }): string {
   if (entry.restorable !== undefined) return `The site database ${entry.file} cannot be opened: ${entry.reason}`;
   const backup = `${entry.file}.bak`;
   const code = basename(entry.file, DATABASE_SUFFIX).toUpperCase();
-  const hint = existsSync(backup)
+  const backupHint = existsSync(backup)
     ? ` The previous version is kept as ${backup} (saved ${statSync(backup).mtime.toISOString()}): "usc site restore --site ${code}" shows what it holds, and restores it with --yes.`
     : '';
+  const hint =
+    entry.journalStart === undefined
+      ? backupHint
+      : ` The database file itself is whole: "usc site restore --site ${code} --yes" opens it without the journal's unreadable tail, keeping the ${entry.journalStart.saves} saves before the damage (the journal as it was is kept aside).` +
+        (existsSync(backup) ? ` Or put back the previous version ${backup} (saved ${statSync(backup).mtime.toISOString()}) with --from-backup --yes.` : '');
   return `The site database ${entry.file} cannot be opened: ${entry.reason}. The file was left untouched.${hint}`;
 }
 

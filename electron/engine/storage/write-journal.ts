@@ -24,7 +24,22 @@
  * append, once its line is on disk, records its sequence number beside the journal (`<journal>-seq`, not synced: a
  * stale mark only says less): a journal that ends before the mark's save lost saves, and says which.
  */
-import { closeSync, existsSync, fdatasyncSync, fstatSync, ftruncateSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fdatasyncSync,
+  fstatSync,
+  fsyncSync,
+  ftruncateSync,
+  openSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { crc32 } from 'node:zlib';
 import type { BindParams, Database, SqlValue, Statement } from 'sql.js';
 import { StatementClassifier, type StatementKind } from './statement-kind';
@@ -48,6 +63,8 @@ export class JournalDamagedError extends Error {
   constructor(
     readonly file: string,
     readonly reason: string,
+    /** The saves before the damage, all readable: how many, and the bytes of the journal they take. */
+    readonly intact: { saves: number; bytes: number } = { saves: 0, bytes: 0 },
   ) {
     super(`The journal ${file} cannot be replayed: ${reason}`);
     this.name = 'JournalDamagedError';
@@ -287,30 +304,34 @@ export function replayJournal(db: Database, journalFile: string, generation: num
   // The text after the last newline is an entry whose append a crash cut short: it was never saved.
   const torn = lines.pop() ?? '';
   let lastSeq = 0;
+  /** The bytes of the lines read so far, all intact: what "open without the unreadable tail" keeps. */
+  let intactBytes = 0;
   const statements = new Map<string, Statement>();
   const kinds = new StatementClassifier(db);
   try {
     lines.forEach((raw, index) => {
+      const damaged = (reason: string) => new JournalDamagedError(journalFile, reason, { saves: lastSeq, bytes: intactBytes });
       const where = `line ${index + 1}`;
       const space = raw.indexOf(' ');
       const entry = raw.slice(space + 1);
-      if (space !== 8 || raw.slice(0, 8) !== checksumOf(entry))
-        throw new JournalDamagedError(journalFile, `${where} fails its checksum (it was changed or corrupted on disk)`);
+      if (space !== 8 || raw.slice(0, 8) !== checksumOf(entry)) throw damaged(`${where} fails its checksum (it was changed or corrupted on disk)`);
       let line: JournalLine;
       try {
         line = JSON.parse(entry) as JournalLine;
       } catch {
-        throw new JournalDamagedError(journalFile, `${where} is not a journal entry`);
+        throw damaged(`${where} is not a journal entry`);
       }
       const runs = typeof line === 'object' && line !== null ? statementsOf(line) : undefined;
       if (runs === undefined || !Number.isInteger(line.generation) || !Number.isInteger(line.seq)) {
-        throw new JournalDamagedError(journalFile, `${where} is not a journal entry`);
+        throw damaged(`${where} is not a journal entry`);
       }
       // Lines of an older generation are in the file already (a crash between the whole save and the journal's removal).
-      if (line.generation < generation) return;
-      if (line.generation > generation)
-        throw new JournalDamagedError(journalFile, `${where} belongs to a newer version of the database than the file (was the file replaced?)`);
-      if (line.seq !== lastSeq + 1) throw new JournalDamagedError(journalFile, `${where} is save ${line.seq}, but save ${lastSeq + 1} was expected`);
+      if (line.generation < generation) {
+        intactBytes += Buffer.byteLength(raw, 'utf8') + 1;
+        return;
+      }
+      if (line.generation > generation) throw damaged(`${where} belongs to a newer version of the database than the file (was the file replaced?)`);
+      if (line.seq !== lastSeq + 1) throw damaged(`${where} is save ${line.seq}, but save ${lastSeq + 1} was expected`);
       db.run('BEGIN IMMEDIATE');
       try {
         for (const statement of runs) {
@@ -324,9 +345,10 @@ export function replayJournal(db: Database, journalFile: string, generation: num
         db.run('COMMIT');
       } catch (error) {
         db.run('ROLLBACK');
-        throw new JournalDamagedError(journalFile, `${where} cannot be applied (${error instanceof Error ? error.message : String(error)})`);
+        throw damaged(`${where} cannot be applied (${error instanceof Error ? error.message : String(error)})`);
       }
       lastSeq = line.seq;
+      intactBytes += Buffer.byteLength(raw, 'utf8') + 1;
     });
   } finally {
     for (const statement of statements.values()) statement.free();
@@ -337,9 +359,37 @@ export function replayJournal(db: Database, journalFile: string, generation: num
     throw new JournalDamagedError(
       journalFile,
       `it ends at save ${lastSeq}, but ${mark.seq} saves were written: ${lost} missing (the file was cut short or overwritten)`,
+      { saves: lastSeq, bytes: intactBytes },
     );
   }
   return { lastSeq, tornBytes: Buffer.byteLength(torn, 'utf8') };
+}
+
+/**
+ * "Open without the unreadable tail": the journal set aside as it is (`aside`), and a journal of its first `bytes`
+ * (the saves before the damage, each intact) put in its place, written to a temp file and renamed. The mark of
+ * saves written goes aside with it: the saves it counted past the damage are the ones given up.
+ */
+export function keepJournalStart(journalFile: string, bytes: number, aside: string): void {
+  renameSync(journalFile, aside);
+  if (existsSync(markFileOf(journalFile))) renameSync(markFileOf(journalFile), `${aside}-seq`);
+  if (bytes === 0) return;
+  const temp = `${journalFile}.start-${process.pid}`;
+  const start = Buffer.alloc(bytes);
+  const fd = openSync(aside, 'r');
+  try {
+    readSync(fd, start, 0, bytes, 0);
+  } finally {
+    closeSync(fd);
+  }
+  const out = openSync(temp, 'w');
+  try {
+    writeSync(out, start);
+    fsyncSync(out);
+  } finally {
+    closeSync(out);
+  }
+  renameSync(temp, journalFile);
 }
 
 /** Cuts a torn last append off the journal, so the next append starts a line of its own. */

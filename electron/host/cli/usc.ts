@@ -62,9 +62,12 @@ Commands:
   site add --code PR1 --name "Primary 1" --parent CEN
   site edit --site PR1 [--name NAME] [--parent CODE] | site remove --site PR1
                                      Add, rename, move or remove child sites (a removed site's database is kept).
-  site restore --site CEN [--yes]    Show what restoring a damaged site would put back (the backup's date,
-                                     checksum, last run, updates) and set aside; with --yes, restore it. The
-                                     damaged file and its journal are kept aside, never deleted.
+  site restore --site CEN [--from-backup] [--yes]
+                                     Show what restoring a damaged site would put back and set aside; with
+                                     --yes, do it. Damage in the journal: the database opened without the
+                                     journal's unreadable tail (the saves before it kept). Otherwise, or with
+                                     --from-backup: the backup (its date, checksum, last run, updates). What
+                                     is replaced is kept aside, never deleted.
   serve --site CEN [--port N] [--bind ADDR]
                                      Serve a site's database as an upstream update server for child sites
                                      on other machines. The first line printed is its URL. With an engine
@@ -148,6 +151,7 @@ export async function runCli(argv: string[], io: CliIo, outDir: string): Promise
         version: { type: 'boolean', default: false },
         yes: { type: 'boolean', default: false },
         'skip-damaged': { type: 'boolean', default: false },
+        'from-backup': { type: 'boolean', default: false },
       },
     });
   } catch (error) {
@@ -218,6 +222,7 @@ export async function runCli(argv: string[], io: CliIo, outDir: string): Promise
           site: values.site,
           json: values.json,
           yes: values.yes,
+          fromBackup: values['from-backup'],
           ...defined({ code: values.code, name: values.name, parent: values.parent }),
         });
       case 'service':

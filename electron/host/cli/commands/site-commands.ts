@@ -6,7 +6,7 @@ import { callApi, CliError, withHost, type CliContext } from '../cli-context';
 export async function siteCommand(
   context: CliContext,
   action: string | undefined,
-  options: { code?: string; site: string; name?: string; parent?: string; json: boolean; yes?: boolean },
+  options: { code?: string; site: string; name?: string; parent?: string; json: boolean; yes?: boolean; fromBackup?: boolean },
 ): Promise<number> {
   const result = await withHost(context, async (host) => {
     switch (action) {
@@ -27,13 +27,15 @@ export async function siteCommand(
       case 'restore': {
         // What it would put back and set aside, always first; the restore itself only when confirmed.
         const preview = await callApi(host, 'previewRestore', { site: options.site });
-        if (!options.json) for (const line of describeRestore(options.site, preview)) context.io.out(line);
+        const from = preview.journalStart !== null && options.fromBackup !== true ? 'journal-start' : 'backup';
+        if (from === 'backup' && preview.backup === null) throw new CliError(`The site database of ${options.site} has no previous version to restore.`, 1);
+        if (!options.json) for (const line of describeRestore(options.site, preview, from)) context.io.out(line);
         if (options.yes !== true) {
           if (options.json) context.io.out(JSON.stringify({ preview }, null, 2));
-          else context.io.out('Nothing was changed. Run again with --yes to restore it.');
+          else context.io.out(`Nothing was changed. Run again with --yes to ${from === 'journal-start' ? 'open it so' : 'restore it'}.`);
           throw new CliError('', 2);
         }
-        return callApi(host, 'restoreSite', { site: options.site, confirm: true });
+        return callApi(host, 'restoreSite', { site: options.site, confirm: true, from });
       }
       case 'list':
       case undefined:
@@ -77,7 +79,18 @@ function depthOf(code: string, sites: Array<{ code: string; parentCode: string |
 
 /** Serves a site's database as an upstream update server until interrupted; the first line is its URL. */
 
-function describeRestore(site: string, preview: RestorePreview): string[] {
+function describeRestore(site: string, preview: RestorePreview, from: 'journal-start' | 'backup'): string[] {
+  if (from === 'journal-start' && preview.journalStart !== null) {
+    const start = preview.journalStart;
+    return [
+      `${site}'s database file is whole; the damage is in its journal. Restoring would open it without the journal's unreadable tail:`,
+      `  it keeps the database file and the ${start.saves} saves journaled before the damage; the saves after it are lost (the next synchronization fetches their updates again).`,
+      `It would set aside (never delete): ${start.setsAside.join(', ')}.`,
+      ...(preview.backup === null
+        ? []
+        : [`Or, with --from-backup, put back the previous version ${preview.backup}, saved ${preview.savedAt ?? 'at an unknown time'}.`]),
+    ];
+  }
   const check =
     preview.verified === true
       ? 'its checksum matches'

@@ -17,6 +17,7 @@ import {
   SyncTriggerSchema,
 } from './domain';
 import { SyncScheduleSchema } from './schedule/schedule-model';
+import { DeliveryResultSchema, NotifySettingsSchema, NotifySettingsViewSchema, SyncDigestSchema } from './notify';
 
 const NoParams = z.object({}).strict();
 const SiteParams = z.object({ site: SiteCodeSchema }).strict();
@@ -444,6 +445,47 @@ export const apiMethods = {
   queryStatusMessages: {
     params: z.object({ site: SiteCodeSchema, limit: z.number().int().min(1).max(1000).default(100) }).strict(),
     result: z.array(StatusMessageSchema),
+  },
+  /** E-mail Notification: a top-level site's notification settings (its children's runs are told by them too). */
+  getNotifySettings: { params: SiteParams, result: NotifySettingsViewSchema },
+  /** Saves them; `password` saves the SMTP password (credentials file, never returned), null forgets it. */
+  setNotifySettings: {
+    params: z.object({ site: SiteCodeSchema, settings: NotifySettingsSchema, password: z.string().max(1_024).nullable().optional() }).strict(),
+    result: NotifySettingsViewSchema,
+  },
+  /**
+   * Send test message: to every recipient and webhook of the settings given (the saved ones without), now, and
+   * what each server answered, word for word.
+   */
+  testNotifications: {
+    params: z.object({ site: SiteCodeSchema, settings: NotifySettingsSchema.optional(), password: z.string().max(1_024).optional() }).strict(),
+    result: z.object({ results: z.array(DeliveryResultSchema) }),
+  },
+  /** The sync digest of a run, or of the runs that ended since a date (the last day without either): what a mail and a webhook carry. */
+  getSyncDigest: {
+    params: z.object({ site: SiteCodeSchema, since: z.iso.datetime({ offset: true }).optional(), runId: z.number().int().positive().optional() }).strict(),
+    result: SyncDigestSchema,
+  },
+  /**
+   * Where a run's notification stands, once each delivery was tried (waiting at most timeoutMs): a one-shot
+   * `usc sync` says it before it returns. Null when the run notifies nobody.
+   */
+  awaitNotifications: {
+    params: z.object({ site: SiteCodeSchema, runId: z.number().int().positive(), timeoutMs: z.number().int().min(0).max(600_000).default(60_000) }).strict(),
+    result: z.object({
+      deliveries: z
+        .array(
+          z.object({
+            channel: z.enum(['mail', 'webhook']),
+            target: z.string(),
+            state: z.enum(['pending', 'delivered', 'failed']),
+            attempts: z.number().int(),
+            nextAt: z.string(),
+            answer: z.string().nullable(),
+          }),
+        )
+        .nullable(),
+    }),
   },
   /** The last lines of a site's wsyncmgr.log as they are on disk (the log pane loads them when it opens). */
   readLogTail: {

@@ -11,6 +11,8 @@ export interface EngineTuning {
   upstreamTimeoutMs?: number;
   /** The stall watchdog's limit in milliseconds, instead of the site's stallMinutes (tests). */
   stallMs?: number;
+  /** Waits between a notification's delivery attempts, instead of NOTIFY_RETRY_DELAYS_MS (tests). */
+  notifyRetryDelaysMs?: number[];
   /** The most revisions a site may hold after a sync that sets its indexes aside, instead of DEFER_INDEXES_UP_TO (tests). */
   deferIndexesUpTo?: number;
   /** Resume interrupted synchronizations when the engine starts (default true). */

@@ -25,6 +25,8 @@ import type { Clock } from './schedule/clock';
 import type { EngineOptions } from './engine-options';
 import { SyncScheduler } from './schedule/sync-scheduler';
 import { blobDamageOf } from './storage/blob-damage';
+import { Notifier } from './notify/notifier';
+import { notifyHandlers } from './handlers/notify-handlers';
 import { compactBlobStore } from './storage/blob-compaction';
 import { CredentialStore } from './storage/credential-store';
 import type { SiteDatabase } from './storage/site-database';
@@ -60,6 +62,8 @@ export class Engine {
   private readonly parents: ParentServices;
   private readonly retries: SiteRetry;
   private readonly children: ChildNotifier;
+  /** E-mail and webhook notifications of every finished run, and the scheduled digests. */
+  private readonly notifier: Notifier;
 
   /** Wiring, in dependency order: each part is made from the parts above it. */
   private constructor(
@@ -109,6 +113,7 @@ export class Engine {
         // A failed run's retry is scheduled first, so the console is told when it runs along with the failure.
         const nextRetry = run.outcome === 'failed' ? this.retries.afterFailure(run.site) : null;
         this.emit({ name: 'syncFinished', payload: { ...run, nextRetry } });
+        this.notifier.afterRun({ ...run, nextRetry });
         this.compactIfWorthIt(run.site);
         this.publishIfDamageChanged(run.site);
         if (run.outcome !== 'succeeded') return;
@@ -116,6 +121,31 @@ export class Engine {
         this.retries.afterSuccess(run.site);
         this.children.afterSuccess(run.site, this.clock.now());
       },
+    });
+    this.notifier = new Notifier({
+      sites,
+      credentials: this.credentials,
+      now: () => this.clock.now(),
+      logFor,
+      topLevelOf: (site) => sites.topLevelOf(site),
+      retryAtOf: (site) => this.retries.state(site).nextRetry,
+      transportOf: (site) => {
+        const config = readSupConfig(sites.database(site));
+        const password = config.proxy === undefined ? undefined : this.credentials.proxyPassword(site);
+        return {
+          ...(config.extraCaCertificates === undefined ? {} : { extraCaCertificates: config.extraCaCertificates }),
+          ...(config.proxy === undefined
+            ? {}
+            : {
+                proxy: {
+                  url: config.proxy.url,
+                  ...(config.proxy.username === undefined ? {} : { username: config.proxy.username }),
+                  ...(password === undefined ? {} : { password }),
+                },
+              }),
+        };
+      },
+      ...(options.notifyRetryDelaysMs === undefined ? {} : { retryDelaysMs: options.notifyRetryDelaysMs }),
     });
     this.scheduler = new SyncScheduler(scheduleHost(sites, this.syncs, logFor), this.clock, this.timeZone);
     this.context = engineContext({
@@ -139,6 +169,7 @@ export class Engine {
       ...repositoryHandlers(this.context),
       ...hierarchyHandlers(this.context),
       ...logHandlers(this.context),
+      ...notifyHandlers(this.context, this.notifier),
       ...doctorHandlers(this.context, (source) => this.connector.urlOf(source), this.connector.account),
       ...catalogTransferHandlers(this.context, {
         exportsDir: join(folder.root, 'Exports'),
@@ -310,6 +341,7 @@ export class Engine {
         engine.children.deliverPending();
         engine.retries.restore();
         engine.scheduler.start();
+        engine.notifier.start();
       }
       return engine;
     } catch (error) {
@@ -357,6 +389,7 @@ export class Engine {
     await this.syncs.stopAll();
     this.retries.close();
     this.children.close();
+    this.notifier.close();
     await this.parents.close();
     for (const log of this.logs.values()) log.flush();
     await this.connector.close();

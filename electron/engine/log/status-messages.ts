@@ -28,25 +28,28 @@ export const STATUS_DESCRIPTIONS: Record<number, string> = {
   6705: 'WSUS Synchronization in progress. Current phase: Synchronizing site database.',
   // Not a ConfigMgr 2007 ID: the stall watchdog's own warning.
   6709: 'WSUS Synchronization made no progress: the stuck requests were abandoned and are retried.',
+  // Not a ConfigMgr ID: this console's notifier (component USC_NOTIFIER) gave up on a delivery after its retries.
+  6790: 'A notification could not be delivered after its retries.',
 };
 
 /** Stores a status message (in the caller's transaction) and writes its STATMSG line. */
 export function reportStatus(
   database: SiteDatabase,
   log: TraceLogWriter,
-  message: { id: number; severity: StatusSeverity; site: string; time: Date; insertionStrings?: string[] },
+  message: { id: number; severity: StatusSeverity; site: string; time: Date; insertionStrings?: string[]; component?: string },
 ): void {
   const strings = message.insertionStrings ?? [];
+  const component = message.component ?? SYNC_COMPONENT;
   insertStatusMessage(database, {
     id: message.id,
     severity: message.severity,
-    component: SYNC_COMPONENT,
+    component,
     time: message.time.toISOString(),
     insertionStrings: strings,
   });
   const istr = Array.from({ length: 10 }, (_, index) => `ISTR${index}="${(strings[index] ?? '').replace(/"/g, "'")}"`).join(' ');
   log.write(
-    `STATMSG: ID=${message.id} SEV=${message.severity} LEV=M SOURCE="SMS Server" COMP="${SYNC_COMPONENT}" SYS=${hostname()} SITE=${message.site} PID=${process.pid} TID=4404 GMTDATE=${gmtDate(message.time)} ${istr} NUMATTRS=0`,
+    `STATMSG: ID=${message.id} SEV=${message.severity} LEV=M SOURCE="SMS Server" COMP="${component}" SYS=${hostname()} SITE=${message.site} PID=${process.pid} TID=4404 GMTDATE=${gmtDate(message.time)} ${istr} NUMATTRS=0`,
   );
 }
 
@@ -58,7 +61,12 @@ export function statusMessagesOf(database: SiteDatabase, site: SiteCode, limit: 
     return {
       ...message,
       site,
-      description: message.id === 6703 && strings.length >= 2 ? `${base} Message: ${strings[1]}. Source: ${strings[0]}.` : base,
+      description:
+        message.id === 6703 && strings.length >= 2
+          ? `${base} Message: ${strings[1]}. Source: ${strings[0]}.`
+          : message.id === 6790 && strings.length >= 3
+            ? `${base} Notification ${strings[0]}, ${strings[1]}: ${strings[2]}`
+            : base,
     };
   });
 }

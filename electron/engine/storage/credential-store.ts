@@ -8,7 +8,7 @@ import { writeFileAtomic } from './atomic-file';
 
 const OWNER_ONLY = 0o600;
 
-type Stored = Record<string, { proxyPassword?: string }>;
+type Stored = Record<string, { proxyPassword?: string; smtpPassword?: string }>;
 
 export class CredentialStore {
   constructor(readonly file: string) {
@@ -22,10 +22,26 @@ export class CredentialStore {
 
   /** Saves (or, with undefined, forgets) a site's proxy password. */
   setProxyPassword(site: string, password: string | undefined): void {
+    this.set(site, 'proxyPassword', password);
+  }
+
+  /** The password of the site's SMTP server (notifications). */
+  smtpPassword(site: string): string | undefined {
+    return this.read()[site]?.smtpPassword;
+  }
+
+  setSmtpPassword(site: string, password: string | undefined): void {
+    this.set(site, 'smtpPassword', password);
+  }
+
+  private set(site: string, key: 'proxyPassword' | 'smtpPassword', password: string | undefined): void {
     const stored = this.read();
-    if (stored[site]?.proxyPassword === password) return;
-    if (password === undefined) delete stored[site];
-    else stored[site] = { proxyPassword: password };
+    if (stored[site]?.[key] === password) return;
+    const entry = { ...stored[site] };
+    if (password === undefined) delete entry[key];
+    else entry[key] = password;
+    if (Object.keys(entry).length === 0) delete stored[site];
+    else stored[site] = entry;
     writeFileAtomic(this.file, Buffer.from(`${JSON.stringify(stored, null, 2)}\n`), { mode: OWNER_ONLY });
   }
 

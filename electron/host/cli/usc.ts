@@ -12,6 +12,7 @@ import { siteCommand } from './commands/site-commands';
 import { serveCommand, serviceCommand } from './commands/service';
 import { upstreamCommand } from './commands/upstream';
 import { webCommand } from './commands/web';
+import { digestCommand, notifyCommand } from './commands/notify';
 
 const USAGE = `${PRODUCT_NAME} ${PRODUCT_VERSION}
 
@@ -41,6 +42,17 @@ Commands:
   sync --site CEN [--full|--delta] [--json] [--verbose]
                                      Synchronize now (delta unless --full) and wait for the end.
                                      Exit code 0 only when the sync succeeded. Ctrl+C cancels it.
+  notify --site CEN [--smtp HOST:PORT] [--security none|starttls|tls] [--user U --password P]
+         [--from ADDR] [--to ADDR[,ADDR…]] [--on failure,success,digest] [--digest-every "1 weeks"]
+         [--webhook URL[,URL…]] [--off] [--test] [--json]
+                                     Show or change who is told of the site's synchronizations (e-mail through
+                                     an SMTP server, JSON to webhooks: HTTPS, or HTTP on 127.0.0.1). --test
+                                     sends a test message to each and prints what each answered (exit 0 only
+                                     when all accepted). The password goes to the credentials file, never shown.
+  digest --site CEN [--since DATE] [--json|--html FILE]
+                                     The sync digest of the runs since DATE (the last day without it): new,
+                                     revised and expired updates by classification and product, with their
+                                     KB, severity, release date and what they supersede.
   export --site CEN --out FILE [--skip-damaged] [--json]
                                      Write the site's catalog (categories, detectoids, updates with their
                                      metadata, file URLs and digests, content version, settings) to one
@@ -152,6 +164,19 @@ export async function runCli(argv: string[], io: CliIo, outDir: string): Promise
         yes: { type: 'boolean', default: false },
         'skip-damaged': { type: 'boolean', default: false },
         'from-backup': { type: 'boolean', default: false },
+        smtp: { type: 'string' },
+        security: { type: 'string' },
+        user: { type: 'string' },
+        password: { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        on: { type: 'string' },
+        'digest-every': { type: 'string' },
+        webhook: { type: 'string' },
+        off: { type: 'boolean', default: false },
+        test: { type: 'boolean', default: false },
+        since: { type: 'string' },
+        html: { type: 'string' },
       },
     });
   } catch (error) {
@@ -200,6 +225,26 @@ export async function runCli(argv: string[], io: CliIo, outDir: string): Promise
           ...(values.product === undefined ? {} : { product: values.product }),
           ...(values.classification === undefined ? {} : { classification: values.classification }),
         });
+      case 'notify':
+        return await notifyCommand(context, {
+          site: values.site,
+          off: values.off,
+          test: values.test,
+          json: values.json,
+          ...defined({
+            smtp: values.smtp,
+            security: values.security,
+            user: values.user,
+            password: values.password,
+            from: values.from,
+            to: values.to,
+            on: values.on,
+            digestEvery: values['digest-every'],
+            webhook: values.webhook,
+          }),
+        });
+      case 'digest':
+        return await digestCommand(context, { site: values.site, json: values.json, ...defined({ since: values.since, html: values.html }) });
       case 'doctor':
         return await doctorCommand(context, { site: values.site, json: values.json });
       case 'sync':

@@ -505,10 +505,7 @@ export class UpstreamClient {
 
   private async authorize(signal?: AbortSignal): Promise<void> {
     this.stats.authentications++;
-    const config = await this.retrying(
-      () => this.send({ operation: 'GetAuthConfig', body: requests.getAuthConfig(), ...(signal ? { signal } : {}) }),
-      signal,
-    );
+    const config = await this.retrying(() => this.send({ operation: 'GetAuthConfig', body: requests.getAuthConfig(), ...(signal ? { signal } : {}) }), signal);
     const plugIns = children(child(child(config, 'GetAuthConfigResult'), 'AuthInfo'), 'AuthPlugInInfo').map((info) => textAt(info, 'PlugInID'));
     if (!plugIns.includes('DssTargeting')) {
       throw new UpstreamError(

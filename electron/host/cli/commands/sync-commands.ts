@@ -188,6 +188,7 @@ export async function syncCommand(
     try {
       const result = await callApi(host, 'runSynchronization', { site: options.site, kind, trigger: 'cli', wait: true });
       await waitForChildSyncs(context, host, options.json);
+      await reportNotifications(context, host, result.run!);
       return result.run!;
     } finally {
       process.off('SIGINT', interrupt);
@@ -195,6 +196,24 @@ export async function syncCommand(
     }
   });
   return reportRun(context, run, options.json);
+}
+
+/**
+ * Every sync notifies, a one-shot one too: the command waits until each recipient and webhook was tried once, and
+ * says what they answered, or that a delivery to retry stays in the site's outbox for the next engine.
+ */
+export async function reportNotifications(context: CliContext, host: HostConnection, run: SyncRun): Promise<void> {
+  const { deliveries } = await callApi(host, 'awaitNotifications', { site: run.site, runId: run.runId, timeoutMs: 60_000 });
+  if (deliveries === null) return;
+  for (const delivery of deliveries) {
+    const to = delivery.channel === 'mail' ? `mail to ${delivery.target}` : `webhook ${delivery.target}`;
+    if (delivery.state === 'delivered') context.io.err(`Notified: ${to}: ${delivery.answer ?? 'accepted'}`);
+    else if (delivery.state === 'failed') context.io.err(`Notification failed: ${to}: ${delivery.answer ?? 'no answer'}`);
+    else
+      context.io.err(
+        `Notification not delivered yet: ${to}${delivery.answer === null ? '' : ` (${delivery.answer})`}; it stays in ${run.site}'s outbox and is retried by the engine that runs next (the console, usc service or usc web).`,
+      );
+  }
 }
 
 /** The child syncs a sync triggered belong to it: the command waits for them before its engine stops. */

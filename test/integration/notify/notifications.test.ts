@@ -1,0 +1,283 @@
+/**
+ * E-mail and webhook notifications against real servers on 127.0.0.1: an SMTP server (smtp-server) with STARTTLS on
+ * a certificate of the test's own CA and a login, and an HTTP webhook receiver. The mail received is parsed and its
+ * digest compared with the run's history and changes.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { SyncDigestSchema, type NotifySettings } from '../../../shared/notify';
+import { makeCertificates } from '../../helpers/certificates';
+import { startMailServer, type MailServer } from '../../helpers/mail-server';
+import { useSyncFixture } from '../../helpers/sync-fixture';
+import { builtPaths } from '../../helpers/built';
+import { runUsc } from '../../helpers/usc-process';
+
+const fixture = useSyncFixture();
+
+interface Receiver {
+  url: string;
+  bodies: string[];
+  statuses: number[];
+  close(): Promise<void>;
+}
+
+/** A webhook receiver answering with the statuses given, in turn (the last one from then on). */
+async function startReceiver(answers: number[]): Promise<Receiver> {
+  const bodies: string[] = [];
+  const statuses: number[] = [];
+  const server: Server = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+    request.on('end', () => {
+      bodies.push(body);
+      const status = answers[Math.min(statuses.length, answers.length - 1)]!;
+      statuses.push(status);
+      response.writeHead(status, { 'content-type': 'text/plain' }).end(status === 200 ? 'ok' : 'receiver failed');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return { url: `http://127.0.0.1:${port}/hook`, bodies, statuses, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+async function until<T>(read: () => T | Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+const mailSettings = (mail: MailServer, on: NotifySettings['on'] = ['failure', 'success']): NotifySettings => ({
+  enabled: true,
+  smtp: { host: '127.0.0.1', port: mail.port, security: 'starttls', user: 'usc', from: 'usc@example.test' },
+  recipients: ['ops@example.test', 'change-board@example.test'],
+  on,
+  digestEvery: null,
+  webhooks: [],
+});
+
+describe('notifications', () => {
+  it('mails a sync that brought new updates (STARTTLS, login), and the digest in the mail is the run as history and changes tell it', async () => {
+    const certificates = makeCertificates(fixture.tempDir());
+    const mail = await startMailServer({ key: certificates.key, cert: certificates.cert, user: 'usc', password: 's3cret' });
+    try {
+      const { url } = await fixture.service({ updates: 60, seed: 71 });
+      const engine = await fixture.engine(fixture.tempDir());
+      await fixture.configure(engine, url, { extraCaCertificates: [certificates.ca] });
+      const view = await engine.call('setNotifySettings', { site: 'CEN', settings: mailSettings(mail), password: 's3cret' });
+      expect(view.passwordSaved).toBe(true);
+      expect(JSON.stringify(view)).not.toContain('s3cret');
+
+      const run = await fixture.sync(engine, 'full');
+      expect(run.outcome).toBe('succeeded');
+      const { deliveries } = await engine.call('awaitNotifications', { site: 'CEN', runId: run.runId, timeoutMs: 20_000 });
+      expect(deliveries).toEqual([expect.objectContaining({ channel: 'mail', state: 'delivered', attempts: 1, answer: expect.stringMatching(/^250 /) })]);
+      expect(mail.received).toHaveLength(1);
+      expect(mail.envelopes[0]).toEqual(['ops@example.test', 'change-board@example.test']);
+      const received = mail.received[0]!;
+      expect(received.messageId).toBe(`<CEN-run-${run.runId}@update-sync-console>`);
+      expect(received.subject).toMatch(/^\[Update Sync Console\] CEN - Central Site: synchronized, \d+ new, 0 revised, 0 expired$/);
+
+      // The digest names every update the run's changes list, with its KB, and the counts match history.
+      const changes = await engine.call('querySyncChanges', { site: 'CEN', runId: run.runId });
+      const text = received.text ?? '';
+      const added = changes.filter((change) => change.change === 'added');
+      expect(received.subject).toContain(`${added.length} new`);
+      for (const change of changes) {
+        expect(text).toContain(change.title);
+        if (change.kb !== null) expect(text).toContain(`KB${change.kb}`);
+      }
+      const [history] = await engine.call('querySyncHistory', { site: 'CEN', limit: 1 });
+      expect(text).toContain(`Run ${history!.runId} (full, schedule) succeeded`);
+      expect(text).toContain(`${history!.counts.new} new, ${history!.counts.modified} revised`);
+      // Security updates first, their critical ones before the important ones.
+      const classifications = [...text.matchAll(/^(\S[^\n]*Updates)$/gm)].map((match) => match[1]);
+      if (classifications.includes('Security Updates')) expect(classifications[0]).toBe('Security Updates');
+      expect(received.html).toEqual(expect.stringContaining('<table'));
+    } finally {
+      await mail.close();
+    }
+  });
+
+  it('reports a refused login word for word from the test message, and a server that is down: retried with backoff, then 6790 in Component Status', async () => {
+    const certificates = makeCertificates(fixture.tempDir());
+    const mail = await startMailServer({ key: certificates.key, cert: certificates.cert, user: 'usc', password: 's3cret' });
+    const { url } = await fixture.service({ updates: 20, seed: 72 });
+    const engine = await fixture.engine(fixture.tempDir(), { notifyRetryDelaysMs: [50, 100] });
+    await fixture.configure(engine, url, { extraCaCertificates: [certificates.ca] });
+    await engine.call('setNotifySettings', { site: 'CEN', settings: mailSettings(mail), password: 'wrong' });
+    const { results } = await engine.call('testNotifications', { site: 'CEN' });
+    expect(results).toEqual([
+      {
+        channel: 'mail',
+        target: 'ops@example.test, change-board@example.test',
+        ok: false,
+        answer: expect.stringMatching(/^535 .*Authentication credentials invalid/),
+      },
+    ]);
+    // The right password, tried before it is saved: accepted.
+    const tried = await engine.call('testNotifications', { site: 'CEN', password: 's3cret' });
+    expect(tried.results[0]).toMatchObject({ ok: true, answer: expect.stringMatching(/^250 /) });
+    expect(mail.received.at(-1)?.subject).toBe('[Update Sync Console] Test message from CEN - Central Site');
+    await mail.close();
+
+    // The server is gone: each attempt fails, is logged and retried; after the last, 6790 of USC_NOTIFIER.
+    const run = await fixture.sync(engine, 'full');
+    const settled = await until(
+      () => engine.call('awaitNotifications', { site: 'CEN', runId: run.runId, timeoutMs: 0 }),
+      (answer) => answer.deliveries?.[0]?.state === 'failed',
+    );
+    expect(settled.deliveries![0]).toMatchObject({ state: 'failed', attempts: 3, answer: expect.stringMatching(/ECONNREFUSED|ECONNECTION|connect/i) });
+    const log = (await engine.call('readLogTail', { site: 'CEN', maxLines: 10_000 })).lines.map((line) => line.text);
+    expect(
+      log.filter((line) => /^WARNING: Notification CEN-run-\d+ to ops@example.test, change-board@example.test failed \(attempt [12] of 3\)/.test(line)),
+    ).toHaveLength(2);
+    const messages = await engine.call('queryStatusMessages', { site: 'CEN', limit: 100 });
+    expect(messages.find((message) => message.id === 6790)).toMatchObject({
+      severity: 'E',
+      component: 'USC_NOTIFIER',
+      description: expect.stringMatching(/^A notification could not be delivered after its retries\. Notification CEN-run-\d+, mail to ops@example\.test/),
+    });
+    const components = await engine.call('getComponentStatus', { site: 'CEN' });
+    expect(components.find((component) => component.component === 'USC_NOTIFIER')).toMatchObject({ state: 'critical' });
+  });
+
+  it('retries a webhook that answers 500 twice, then 200; never sends a run twice, across an engine restart either', async () => {
+    const receiver = await startReceiver([500, 500, 200]);
+    try {
+      const { url } = await fixture.service({ updates: 30, seed: 73 });
+      const dir = fixture.tempDir();
+      let engine = await fixture.engine(dir, { notifyRetryDelaysMs: [50, 50, 50] });
+      await fixture.configure(engine, url);
+      await engine.call('setNotifySettings', {
+        site: 'CEN',
+        settings: { enabled: true, smtp: null, recipients: [], on: ['success'], digestEvery: null, webhooks: [receiver.url] },
+      });
+      const run = await fixture.sync(engine, 'full');
+      const settled = await until(
+        () => engine.call('awaitNotifications', { site: 'CEN', runId: run.runId, timeoutMs: 0 }),
+        (answer) => answer.deliveries?.[0]?.state === 'delivered',
+      );
+      expect(settled.deliveries![0]).toMatchObject({ state: 'delivered', attempts: 3, answer: 'HTTP 200: ok' });
+      expect(receiver.statuses).toEqual([500, 500, 200]);
+      const digest = SyncDigestSchema.parse(JSON.parse(receiver.bodies.at(-1)!));
+      expect(digest).toMatchObject({ schema: 'update-sync-console/sync-digest', version: 1, event: 'success', id: `CEN-run-${run.runId}` });
+      expect(digest.runs.map((entry) => entry.runId)).toEqual([run.runId]);
+      expect(digest.counts.added).toBe(
+        (await engine.call('querySyncChanges', { site: 'CEN', runId: run.runId })).filter((change) => change.change === 'added').length,
+      );
+      expect(digest.text).toMatch(/^CEN - Central Site: synchronized, \d+ new/);
+      // The same digest as usc digest gives for that run.
+      expect(await engine.call('getSyncDigest', { site: 'CEN', runId: run.runId })).toMatchObject({ groups: digest.groups, counts: digest.counts });
+
+      // Restarted: nothing is sent again; a delta sync with nothing new tells nobody (success with new updates only).
+      await engine.close();
+      engine = await fixture.engine(dir, { notifyRetryDelaysMs: [50, 50, 50] });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(receiver.statuses).toHaveLength(3);
+      const quiet = await fixture.sync(engine, 'delta');
+      expect((await engine.call('awaitNotifications', { site: 'CEN', runId: quiet.runId, timeoutMs: 0 })).deliveries).toBeNull();
+      expect(receiver.statuses).toHaveLength(3);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('hands an undelivered notification to the next engine, which delivers it once', async () => {
+    const failing = await startReceiver([503]);
+    const { url } = await fixture.service({ updates: 20, seed: 74 });
+    const dir = fixture.tempDir();
+    let engine = await fixture.engine(dir, { notifyRetryDelaysMs: [200, 200] });
+    await fixture.configure(engine, url);
+    const port = new URL(failing.url).port;
+    await engine.call('setNotifySettings', {
+      site: 'CEN',
+      settings: { enabled: true, smtp: null, recipients: [], on: ['success'], digestEvery: null, webhooks: [failing.url] },
+    });
+    const run = await fixture.sync(engine, 'full');
+    const first = await engine.call('awaitNotifications', { site: 'CEN', runId: run.runId, timeoutMs: 10_000 });
+    expect(first.deliveries![0]).toMatchObject({ state: 'pending', attempts: 1, answer: 'HTTP 503: receiver failed' });
+    await engine.close();
+    await failing.close();
+
+    // The receiver is back (same port); the next engine finds the notification in the outbox and delivers it.
+    const bodies: string[] = [];
+    const server = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+      request.on('end', () => {
+        bodies.push(body);
+        response.writeHead(200).end('ok');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(Number(port), '127.0.0.1', resolve));
+    try {
+      engine = await fixture.engine(dir, { notifyRetryDelaysMs: [200, 200] });
+      const delivered = await until(
+        () => engine.call('awaitNotifications', { site: 'CEN', runId: run.runId, timeoutMs: 0 }),
+        (answer) => answer.deliveries?.[0]?.state === 'delivered',
+      );
+      expect(delivered.deliveries![0]).toMatchObject({ state: 'delivered', attempts: 2 });
+      expect(bodies).toHaveLength(1);
+      expect(JSON.parse(bodies[0]!)).toMatchObject({ id: `CEN-run-${run.runId}` });
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('refuses settings that would tell nobody, a plain-HTTP webhook beyond loopback, and a change on a child site', async () => {
+    const engine = await fixture.engine(fixture.tempDir());
+    const base = { enabled: true, smtp: null, recipients: [], on: ['failure' as const], digestEvery: null, webhooks: [] };
+    await expect(engine.call('setNotifySettings', { site: 'CEN', settings: base })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringMatching(/add recipients or a webhook: nobody would be told/),
+    });
+    await expect(engine.call('setNotifySettings', { site: 'CEN', settings: { ...base, webhooks: ['http://hooks.example.com/x'] } })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringMatching(/must be https:\/\/ \(plain http:\/\/ only on 127\.0\.0\.1\)/),
+    });
+    await engine.call('addSite', { code: 'PR1', name: 'Primary 1', parent: 'CEN' });
+    await expect(engine.call('setNotifySettings', { site: 'PR1', settings: { ...base, webhooks: ['https://hooks.example.com/x'] } })).rejects.toMatchObject({
+      code: 'NOT_ALLOWED',
+    });
+  });
+
+  it('usc notify sets and tests them (exit 0 only when all accept), and a one-shot usc sync delivers before it returns', async () => {
+    builtPaths();
+    const receiver = await startReceiver([200]);
+    const refusing = await startReceiver([500]);
+    try {
+      const data = fixture.tempDir();
+      const set = await runUsc(['notify', '--site', 'CEN', '--webhook', receiver.url, '--on', 'success,failure', '--data', data]);
+      expect(set.code, set.stderr).toBe(0);
+      expect(set.stdout).toContain('Notifications of CEN: on success, failure.');
+      expect(set.stdout).toContain(`Webhooks: ${receiver.url}`);
+      const tested = await runUsc(['notify', '--site', 'CEN', '--test', '--data', data]);
+      expect(tested.code).toBe(0);
+      expect(tested.stdout).toBe(`Accepted: webhook ${receiver.url}: HTTP 200: ok\n`);
+      expect(JSON.parse(receiver.bodies[0]!)).toMatchObject({ event: 'test', site: { code: 'CEN' } });
+
+      const synced = await runUsc(['sync', '--full', '--data', data]);
+      expect(synced.code).toBe(0);
+      expect(synced.stderr).toContain(`Notified: webhook ${receiver.url}: HTTP 200: ok`);
+      expect(receiver.bodies).toHaveLength(2);
+      expect(JSON.parse(receiver.bodies[1]!)).toMatchObject({ event: 'success', id: 'CEN-run-1' });
+
+      expect((await runUsc(['notify', '--site', 'CEN', '--webhook', `${receiver.url},${refusing.url}`, '--data', data])).code).toBe(0);
+      const refused = await runUsc(['notify', '--site', 'CEN', '--test', '--data', data]);
+      expect(refused.code).toBe(1);
+      expect(refused.stdout).toContain(`REFUSED: webhook ${refusing.url}: HTTP 500: receiver failed`);
+      const bad = await runUsc(['notify', '--site', 'CEN', '--webhook', 'http://hooks.example.com/x', '--data', data]);
+      expect(bad.code).not.toBe(0);
+      expect(bad.stderr).toMatch(/must be https:\/\//);
+      const off = await runUsc(['notify', '--site', 'CEN', '--off', '--data', data]);
+      expect(off.stdout).toBe('Notifications of CEN: off.\n');
+    } finally {
+      await receiver.close();
+      await refusing.close();
+    }
+  });
+});

@@ -434,6 +434,23 @@ export const apiMethods = {
     params: z.object({ site: SiteCodeSchema, path: AbsolutePathSchema }).strict(),
     result: z.object({ export: ImportedExportSchema, scope: ImportScopeSchema }),
   },
+  /**
+   * A list to a CSV file (UTF-8 with BOM, RFC 4180): the Update Repository with `query`'s filter, search and sort
+   * (every row), What changed in `runId`, the history, the status messages, or Synchronization Status. Progress
+   * arrives as transferProgress ("csv"); cancelCatalogTransfer stops it and nothing is left behind.
+   */
+  exportList: {
+    params: z
+      .object({
+        site: SiteCodeSchema,
+        path: AbsolutePathSchema,
+        list: z.enum(['updates', 'changes', 'history', 'status', 'syncStatus']),
+        query: UpdateQuerySchema.omit({ site: true, offset: true, limit: true }).partial().optional(),
+        runId: z.number().int().positive().optional(),
+      })
+      .strict(),
+    result: z.object({ file: z.string(), rows: z.number().int(), bytes: z.number().int() }),
+  },
   /** Stops a running export, or the check of a file being imported (the import's sync is cancelled as any sync is). */
   cancelCatalogTransfer: { params: SiteParams, result: z.object({ cancelled: z.boolean() }) },
   getComponentStatus: { params: SiteParams, result: z.array(ComponentStatusSchema) },
@@ -550,7 +567,7 @@ export const eventSchemas = {
   /** An export being written, or an import's file being checked before its sync starts. */
   transferProgress: z.object({
     site: SiteCodeSchema,
-    operation: z.enum(['export', 'verify']),
+    operation: z.enum(['export', 'verify', 'csv']),
     done: z.number().nonnegative(),
     total: z.number().nonnegative(),
     percent: z.number().min(0).max(100),

@@ -27,6 +27,7 @@ import { SyncScheduler } from './schedule/sync-scheduler';
 import { blobDamageOf } from './storage/blob-damage';
 import { Notifier } from './notify/notifier';
 import { notifyHandlers } from './handlers/notify-handlers';
+import { listExportHandlers } from './handlers/list-export-handlers';
 import { compactBlobStore } from './storage/blob-compaction';
 import { CredentialStore } from './storage/credential-store';
 import type { SiteDatabase } from './storage/site-database';
@@ -176,6 +177,7 @@ export class Engine {
         transfers: this.transfers,
         emitProgress: (payload) => this.emit({ name: 'transferProgress', payload }),
       }),
+      ...listExportHandlers(this.context, { transfers: this.transfers, emitProgress: (payload) => this.emit({ name: 'transferProgress', payload }) }),
     } satisfies EngineHandlers;
   }
 

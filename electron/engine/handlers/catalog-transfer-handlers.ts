@@ -10,6 +10,7 @@ import type { EventPayload, ImportedExport } from '../../../shared/contract';
 import type { SiteCode } from '../../../shared/domain';
 import { ApiError } from '../../../shared/errors';
 import { writeCatalogExport } from '../catalog-transfer/catalog-exporter';
+import { runTransfer } from './transfer-slot';
 import { ExportFileCatalog } from '../catalog-transfer/export-file-catalog';
 import { EXPORT_EXTENSION, EXPORT_FORMAT, ExportFileError, isExportFile, verifyExportFile, type VerifiedExport } from '../catalog-transfer/export-format';
 import { describeImportScope } from '../../../shared/import-scope-text';
@@ -39,20 +40,8 @@ export function catalogTransferHandlers(
   const progress = (site: SiteCode, operation: 'export' | 'verify') => (done: number, total: number) =>
     host.emitProgress({ site, operation, done, total, percent: total === 0 ? 100 : Math.min(100, Math.floor((done / total) * 100)) });
 
-  /** One transfer per site at a time; `work` runs with a signal that cancelCatalogTransfer aborts. */
-  const transfer = async <T>(site: SiteCode, work: (signal: AbortSignal) => Promise<T>): Promise<T> => {
-    if (transfers.has(site)) throw new ApiError('NOT_ALLOWED', `An export or import of ${site} is already under way; wait for it to end or cancel it.`);
-    const abort = new AbortController();
-    transfers.set(site, abort);
-    try {
-      return await work(abort.signal);
-    } catch (error) {
-      if (abort.signal.aborted) throw new ApiError('CANCELLED', 'Cancelled: nothing of it was kept.');
-      throw error;
-    } finally {
-      transfers.delete(site);
-    }
-  };
+  /** One transfer per site at a time (transfer-slot.ts). */
+  const transfer = <T>(site: SiteCode, work: (signal: AbortSignal) => Promise<T>): Promise<T> => runTransfer(transfers, site, work);
 
   const refuseWhileSyncing = (site: SiteCode) => {
     const state = syncs.state(site);

@@ -21,7 +21,7 @@ export function hierarchyHandlers(engine: EngineContext): Pick<EngineHandlers, '
  * error, the state (syncing with phase and percent, failed, retrying, behind its parent), content versions, the next
  * scheduled sync and the next retry.
  */
-function syncStatus(engine: EngineContext): SyncStatusRow[] {
+export function syncStatus(engine: EngineContext): SyncStatusRow[] {
   return hierarchyView(engine).map((entry) => {
     const { site } = entry;
     const base = { site: site.code, name: site.name, parent: site.parentCode };

@@ -13,6 +13,7 @@ import { serveCommand, serviceCommand } from './commands/service';
 import { upstreamCommand } from './commands/upstream';
 import { webCommand } from './commands/web';
 import { digestCommand, notifyCommand } from './commands/notify';
+import { listCsvCommand } from './commands/list-csv';
 
 const USAGE = `${PRODUCT_NAME} ${PRODUCT_VERSION}
 
@@ -62,14 +63,16 @@ Commands:
                                      status messages and log as any sync; --json prints what sync --json does.
                                      A file that is not an export, is truncated, fails its checksum or has a
                                      newer format is refused with the reason and changes nothing.
-  updates --site CEN [--json] [--all] [--search TEXT]
-                                     List the synchronized updates (--all adds bundled and removed ones).
-  history --site CEN [--json] [--limit N]
-                                     Synchronization history with what each run changed.
-  status --site CEN [--json] [--limit N]
-                                     SMS_WSUS_SYNC_MANAGER status messages (6701-6705, 6709).
-  status --all [--json]              Synchronization Status: per site its source, state, last success, last
+  updates --site CEN [--json] [--all] [--search TEXT] [--csv FILE]
+                                     List the synchronized updates (--all adds bundled ones).
+  history --site CEN [--json] [--limit N] [--csv FILE [--run N]]
+                                     Synchronization history with what each run changed (--run: what run N
+                                     changed).
+  status --site CEN [--json] [--limit N] [--csv FILE]
+                                     Status messages (SMS_WSUS_SYNC_MANAGER 6701-6705, 6709; USC_NOTIFIER 6790).
+  status --all [--json] [--csv FILE] Synchronization Status: per site its source, state, last success, last
                                      attempt and error, content versions, next scheduled sync and retry.
+                                     --csv FILE: the whole list to a CSV file (UTF-8 with BOM, RFC 4180).
   site [list] [--json]               The site hierarchy: last sync, content version, drift, pending retry.
   site add --code PR1 --name "Primary 1" --parent CEN
   site edit --site PR1 [--name NAME] [--parent CODE] | site remove --site PR1
@@ -177,6 +180,8 @@ export async function runCli(argv: string[], io: CliIo, outDir: string): Promise
         test: { type: 'boolean', default: false },
         since: { type: 'string' },
         html: { type: 'string' },
+        csv: { type: 'string' },
+        run: { type: 'string' },
       },
     });
   } catch (error) {
@@ -256,10 +261,25 @@ export async function runCli(argv: string[], io: CliIo, outDir: string): Promise
         if (values.in === undefined) throw new CliError('usc import needs --in FILE: the export to import.', 2);
         return await importCommand(context, { site: values.site, in: values.in, json: values.json, verbose: values.verbose });
       case 'updates':
+        if (values.csv !== undefined)
+          return await listCsvCommand(context, {
+            site: values.site,
+            file: values.csv,
+            list: 'updates',
+            query: { includeBundled: values.all, ...defined({ search: values.search }) },
+          });
         return await updatesCommand(context, { site: values.site, json: values.json, all: values.all, ...defined({ search: values.search }) });
       case 'history':
+        if (values.csv !== undefined)
+          return await listCsvCommand(context, {
+            site: values.site,
+            file: values.csv,
+            list: values.run === undefined ? 'history' : 'changes',
+            ...(values.run === undefined ? {} : { runId: parseCount('--run', values.run, 1, Number.MAX_SAFE_INTEGER) }),
+          });
         return await historyCommand(context, { site: values.site, json: values.json, limit: parseCount('--limit', values.limit, 1, 1000) });
       case 'status':
+        if (values.csv !== undefined) return await listCsvCommand(context, { site: values.site, file: values.csv, list: values.all ? 'syncStatus' : 'status' });
         if (values.all) return await syncStatusCommand(context, { json: values.json });
         return await statusCommand(context, { site: values.site, json: values.json, limit: parseCount('--limit', values.limit, 1, 1000) });
       case 'site':

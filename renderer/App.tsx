@@ -2,6 +2,8 @@ import { useEffect, useMemo } from 'react';
 import { ConsoleTree } from './console-tree/ConsoleTree';
 import { buildConsoleTree, connectedSite, findNode } from './console-tree/tree-model';
 import { CatalogTransferDialog } from './dialogs/CatalogTransferDialog';
+import { ExportListDialog } from './dialogs/ExportListDialog';
+import { NotifyPropertiesDialog } from './dialogs/NotifyPropertiesDialog';
 import { DeleteSiteDialog } from './dialogs/DeleteSiteDialog';
 import { NewChildSiteDialog } from './dialogs/NewChildSiteDialog';
 import { SitePropertiesDialog } from './dialogs/SitePropertiesDialog';
@@ -71,6 +73,8 @@ export function App() {
       {dialog?.kind === 'deleteSite' && <DeleteSiteDialog site={dialog.site} />}
       {dialog?.kind === 'exportCatalog' && <CatalogTransferDialog key={`export-${dialog.site}`} site={dialog.site} mode="export" />}
       {dialog?.kind === 'importCatalog' && <CatalogTransferDialog key={`import-${dialog.site}`} site={dialog.site} mode="import" />}
+      {dialog?.kind === 'exportList' && <ExportListDialog request={dialog.request} />}
+      {dialog?.kind === 'notifyProperties' && <NotifyPropertiesDialog key={dialog.site} site={dialog.site} />}
     </div>
   );
 }

@@ -177,7 +177,11 @@ export class Engine {
         transfers: this.transfers,
         emitProgress: (payload) => this.emit({ name: 'transferProgress', payload }),
       }),
-      ...listExportHandlers(this.context, { transfers: this.transfers, emitProgress: (payload) => this.emit({ name: 'transferProgress', payload }) }),
+      ...listExportHandlers(this.context, {
+        exportsDir: join(folder.root, 'Exports'),
+        transfers: this.transfers,
+        emitProgress: (payload) => this.emit({ name: 'transferProgress', payload }),
+      }),
     } satisfies EngineHandlers;
   }
 

@@ -1,3 +1,4 @@
+import { listExportFor } from '../context-menu/list-export';
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import { ContextMenu } from '../context-menu/ContextMenu';
 import { menuItemsFor } from '../context-menu/menu-items';
@@ -80,13 +81,26 @@ export function ConsoleTree({ root }: { root: TreeNode }) {
     } else if (event.key === 'ArrowLeft') {
       if (hasChildren && isExpanded) setExpanded(row.node.id, false);
       else if (row.parentId !== null) move(rows.findIndex((candidate) => candidate.node.id === row.parentId));
-    } else if (event.key === 'Enter' && event.altKey && row.node.site !== undefined && (row.node.kind === 'site' || row.node.kind === 'softwareUpdatePoint')) {
+    } else if (
+      event.key === 'Enter' &&
+      event.altKey &&
+      row.node.site !== undefined &&
+      (row.node.kind === 'site' || row.node.kind === 'softwareUpdatePoint' || row.node.kind === 'emailNotification')
+    ) {
       // Alt+Enter opens Properties, as in MMC.
-      openDialog(row.node.kind === 'site' ? { kind: 'siteProperties', site: row.node.site } : { kind: 'supProperties', site: row.node.site });
+      const site = row.node.site;
+      openDialog(
+        row.node.kind === 'site'
+          ? { kind: 'siteProperties', site }
+          : row.node.kind === 'emailNotification'
+            ? { kind: 'notifyProperties', site }
+            : { kind: 'supProperties', site },
+      );
     } else if (event.key === 'Enter' && event.altKey) {
       // Alt+Enter is Properties: a node without them (a folder) is left as it is, not toggled.
     } else if (event.key === 'Enter') {
       if (row.node.kind === 'softwareUpdatePoint' && row.node.site !== undefined) openDialog({ kind: 'supProperties', site: row.node.site });
+      else if (row.node.kind === 'emailNotification' && row.node.site !== undefined) openDialog({ kind: 'notifyProperties', site: row.node.site });
       else if (hasChildren) setExpanded(row.node.id, !isExpanded);
     } else if (event.key === 'F5') {
       void refresh();
@@ -184,6 +198,12 @@ export function ConsoleTree({ root }: { root: TreeNode }) {
             removeSite: (site) => openDialog({ kind: 'deleteSite', site }),
             exportCatalog: (site) => openDialog({ kind: 'exportCatalog', site }),
             importCatalog: (site) => openDialog({ kind: 'importCatalog', site }),
+            exportList: (node) => {
+              const state = useConsoleStore.getState();
+              const request = listExportFor(node, state.repository, state.connectedSite);
+              if (request !== undefined) openDialog({ kind: 'exportList', request });
+            },
+            notifyProperties: (site) => openDialog({ kind: 'notifyProperties', site }),
           })}
           onClose={() => {
             const id = menu.node.id;

@@ -9,6 +9,7 @@ export type NodeKind =
   | 'siteSettings'
   | 'componentConfiguration'
   | 'softwareUpdatePoint'
+  | 'emailNotification'
   | 'computerManagement'
   | 'softwareUpdates'
   | 'updateRepository'
@@ -84,7 +85,13 @@ export function buildConsoleTree(sites: Site[], connectedCode?: string, folders:
                     'Component Configuration',
                     'componentConfiguration',
                     'folder',
-                    [node(`site:${site.code}/sup`, 'Software Update Point', 'softwareUpdatePoint', 'component', [], site.code)],
+                    [
+                      node(`site:${site.code}/sup`, 'Software Update Point', 'softwareUpdatePoint', 'component', [], site.code),
+                      // Notifications are a top-level site's settings; its child sites' runs are told by them.
+                      ...(site.parentCode === null
+                        ? [node(`site:${site.code}/notify`, 'E-mail Notification', 'emailNotification', 'component', [], site.code)]
+                        : []),
+                    ],
                     site.code,
                   ),
                 ],

@@ -27,6 +27,9 @@ export interface MenuContext {
   siteProperties(site: string): void;
   exportCatalog(site: string): void;
   importCatalog(site: string): void;
+  /** Export List…: the list the node shows, to a CSV file. */
+  exportList(node: TreeNode): void;
+  notifyProperties(site: string): void;
 }
 
 /** Why a manual synchronization is not available on a site (in full and in a few words), or undefined when it is. */
@@ -103,7 +106,19 @@ export function menuItemsFor(node: TreeNode, context: MenuContext): MenuItem[] {
   if (node.kind === 'site' && site !== undefined)
     items.push({ id: 'site-properties', label: 'Properties', shortcut: 'Alt+Enter', run: () => context.siteProperties(site) });
   if (node.kind === 'siteManagement') items.push({ id: 'new-child', label: 'New Child Site…', run: () => context.newChildSite() });
+  if (node.kind === 'emailNotification' && site !== undefined)
+    items.push({ id: 'notify-properties', label: 'Properties', shortcut: 'Alt+Enter', run: () => context.notifyProperties(site) });
+  // Every list the result pane shows leaves the console as a file.
+  if (
+    (site !== undefined && ['updateRepository', 'repositoryFilter', 'syncManagerStatus', 'site'].includes(node.kind) && entryIsOk(site, context.hierarchy)) ||
+    node.kind === 'syncStatus'
+  )
+    items.push({ id: 'export-list', label: 'Export List…', run: () => context.exportList(node) });
   if (node.children.length > 0) items.push({ id: 'expand', label: 'Expand', run: () => context.expand(node) });
   items.push({ id: 'refresh', label: 'Refresh', shortcut: 'F5', run: context.refresh });
   return items;
+}
+
+function entryIsOk(site: string, hierarchy: HierarchyEntry[]): boolean {
+  return hierarchy.find((candidate) => candidate.site.code === site)?.site.health.state === 'ok';
 }

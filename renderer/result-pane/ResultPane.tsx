@@ -1,3 +1,4 @@
+import { NotifyDetails } from './NotifyDetails';
 import { siteDisplayName, type Site } from '../../shared/domain';
 import { RepositoryTable } from '../repository/RepositoryTable';
 import { SyncHistory } from './SyncHistory';
@@ -69,6 +70,9 @@ export function ResultPane({ node }: { node: TreeNode | undefined }) {
       break;
     case 'softwareUpdatePoint':
       body = site === undefined ? null : <SupDetails site={site} />;
+      break;
+    case 'emailNotification':
+      body = site === undefined ? null : <NotifyDetails site={site.code} />;
       break;
     case 'syncStatus':
       body = (

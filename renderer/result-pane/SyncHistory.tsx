@@ -94,6 +94,7 @@ function revisionsTitle(run: SyncRun): string {
 /** What one run changed: one entry per update, counted by kind, searchable by title or article ID. */
 function RunChanges({ run, changes }: { run: SyncRun; changes: Change[] }) {
   const [search, setSearch] = useState('');
+  const openDialog = useConsoleStore((state) => state.openDialog);
   const matching = useMemo(() => {
     const words = search.trim().toLowerCase();
     if (words === '') return changes;
@@ -119,6 +120,15 @@ function RunChanges({ run, changes }: { run: SyncRun; changes: Change[] }) {
           onChange={(event) => setSearch(event.target.value)}
         />
         {search.trim() !== '' && <span className="muted">{n(matching.length)} matching</span>}
+        <button
+          type="button"
+          className="link-button"
+          onClick={() =>
+            openDialog({ kind: 'exportList', request: { site: run.site, title: `what run ${run.runId} changed`, list: 'changes', runId: run.runId } })
+          }
+        >
+          Export List…
+        </button>
       </div>
       <ul className="changes" aria-label={`Changes of run ${run.runId}`}>
         {matching.slice(0, CHANGES_SHOWN).map((change) => (

@@ -3,6 +3,7 @@
  * (one file each) and console-store.ts puts them together, so no slice imports another.
  */
 import type { StateCreator } from 'zustand';
+import type { ListExport } from '../context-menu/list-export';
 import type { ConsoleApi, ConsoleEvent, EventPayload, HierarchyEntry, Progress, StatusMessage, UpdateRow } from '../../shared/contract';
 import type { TransportKind } from '../../shared/bridge';
 import type { ConsoleInfo, EngineStatus, Site } from '../../shared/domain';
@@ -32,7 +33,9 @@ export type Dialog =
   | { kind: 'siteProperties'; site: string }
   | { kind: 'deleteSite'; site: string }
   | { kind: 'exportCatalog'; site: string }
-  | { kind: 'importCatalog'; site: string };
+  | { kind: 'importCatalog'; site: string }
+  | { kind: 'exportList'; request: ListExport }
+  | { kind: 'notifyProperties'; site: string };
 
 /** The connection to the engine, the sites and the console tree. */
 export interface SiteSlice {

@@ -3,7 +3,7 @@
  * with a certificate of the test's own CA, and a login; each mail received is parsed (mailparser).
  */
 import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
+import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import type { AddressInfo } from 'node:net';
 
 export interface MailServer {
@@ -14,19 +14,26 @@ export interface MailServer {
   close(): Promise<void>;
 }
 
-export async function startMailServer(options: { key: string; cert: string; user: string; password: string }): Promise<MailServer> {
+/** With a certificate and a login: STARTTLS, then AUTH, required. Without: a plain relay that takes any mail. */
+export async function startMailServer(options: { key: string; cert: string; user: string; password: string } | { plain: true }): Promise<MailServer> {
   const received: ParsedMail[] = [];
   const envelopes: string[][] = [];
+  const secured: SMTPServerOptions =
+    'plain' in options
+      ? { disabledCommands: ['STARTTLS', 'AUTH'], authOptional: true }
+      : {
+          key: options.key,
+          cert: options.cert,
+          // AUTH only after STARTTLS (the default), and required.
+          authOptional: false,
+          onAuth(auth, _session, callback) {
+            if (auth.username === options.user && auth.password === options.password) callback(null, { user: options.user });
+            else callback(Object.assign(new Error('Authentication credentials invalid'), { responseCode: 535 }));
+          },
+        };
   const server = new SMTPServer({
-    key: options.key,
-    cert: options.cert,
-    // AUTH only after STARTTLS (the default), and required.
-    authOptional: false,
+    ...secured,
     logger: false,
-    onAuth(auth, _session, callback) {
-      if (auth.username === options.user && auth.password === options.password) callback(null, { user: auth.username });
-      else callback(Object.assign(new Error('Authentication credentials invalid'), { responseCode: 535 }));
-    },
     onData(stream, session, callback) {
       envelopes.push(session.envelope.rcptTo.map((address) => address.address));
       simpleParser(stream)

@@ -3,7 +3,7 @@
  * rows, not those on screen), What changed in a run, the sync history, the status messages and Synchronization
  * Status. Progress arrives as transferProgress ("csv"); cancelCatalogTransfer stops it.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { CHANGE_CSV, HISTORY_CSV, STATUS_CSV, SYNC_STATUS_CSV, UPDATE_CSV, type CsvColumns } from '../../../shared/csv';
 import type { EventPayload } from '../../../shared/contract';
@@ -21,13 +21,15 @@ const PAGE = 1_000;
 
 export function listExportHandlers(
   engine: EngineContext,
-  host: { transfers: Map<SiteCode, AbortController>; emitProgress(payload: EventPayload<'transferProgress'>): void },
+  host: { exportsDir: string; transfers: Map<SiteCode, AbortController>; emitProgress(payload: EventPayload<'transferProgress'>): void },
 ): Pick<EngineHandlers, 'exportList'> {
   const { sites } = engine;
   return {
     exportList: ({ site, path, list, query, runId }) => {
       const code = sites.get(site).code;
       const database = sites.database(code);
+      // The data folder's Exports folder (where Export List… proposes to write) is made when first used.
+      if (dirname(path) === host.exportsDir) mkdirSync(host.exportsDir, { recursive: true, mode: 0o700 });
       if (!existsSync(dirname(path)))
         throw new ApiError('FILE_ERROR', `The folder ${dirname(path)} does not exist: create it, or choose another place for the list.`);
       // A list may replace an earlier list; any other file is never overwritten by a slip of the path.

@@ -1,4 +1,5 @@
 /** E-mail Notification: a top-level site's settings, the test message, the digest, and where a run's notification stands. */
+import { countOf } from '../../../shared/count-text';
 import { ApiError } from '../../../shared/errors';
 import type { NotifySettingsView } from '../../../shared/notify';
 import type { SiteCode } from '../../../shared/domain';
@@ -22,13 +23,15 @@ export function notifyHandlers(engine: EngineContext, notifier: Notifier): Pick<
       writeNotifySettings(sites.database(code), settings);
       if (password !== undefined) credentials.setSmtpPassword(code, password === null || password === '' ? undefined : password);
       if (JSON.stringify(before) !== JSON.stringify(settings)) {
-        const channels = [`${settings.recipients.length} recipient(s)`, `${settings.webhooks.length} webhook(s)`].join(', ');
+        // Said without the words the log pane colours as errors ("failure"): a change of settings is not one.
+        const when = settings.on
+          .map((event) => ({ failure: 'a sync fails', success: 'a sync brings new updates', digest: 'a digest is due' })[event])
+          .join(', ');
+        const channels = `${countOf(settings.recipients.length, 'recipient')}, ${countOf(settings.webhooks.length, 'webhook')}`;
         engine
           .logFor(code)
           .writeNow(
-            settings.enabled
-              ? `Notification settings changed: on ${settings.on.join(', ')}; ${channels}.`
-              : 'Notification settings changed: notifications are off.',
+            settings.enabled ? `Notification settings changed: told when ${when}; ${channels}.` : 'Notification settings changed: notifications are off.',
           );
       }
       return view(code);

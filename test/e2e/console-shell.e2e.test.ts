@@ -225,7 +225,12 @@ describe.skipIf(skipE2e)('console in Chromium', () => {
     const menu = page.getByRole('menu', { name: 'Update Repository actions' });
     await menu.waitFor();
     await page.screenshot({ path: screenshotPath('shell-update-repository-menu') });
-    await expect(menu.getByRole('menuitem').allTextContents()).resolves.toEqual(['Run Synchronization', 'Run Full Synchronization', 'RefreshF5']);
+    await expect(menu.getByRole('menuitem').allTextContents()).resolves.toEqual([
+      'Run Synchronization',
+      'Run Full Synchronization',
+      'Export List…',
+      'RefreshF5',
+    ]);
     await page.keyboard.press('Escape');
     await menu.waitFor({ state: 'detached' });
     expect(await focused()).toContain('Update Repository');

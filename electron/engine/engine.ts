@@ -126,7 +126,7 @@ export class Engine {
     this.notifier = new Notifier({
       sites,
       credentials: this.credentials,
-      now: () => this.clock.now(),
+      clock: this.clock,
       logFor,
       topLevelOf: (site) => sites.topLevelOf(site),
       retryAtOf: (site) => this.retries.state(site).nextRetry,

@@ -30,7 +30,8 @@ async function main(): Promise<void> {
   // The data folder as the console makes it, then its repository filled through SQL (no sync: the export alone is measured).
   spawnSync(process.execPath, [USC, 'sites', '--data', data], { stdio: 'ignore' });
   const site = SiteDatabase.open(await loadSqlJs(), join(data, 'sites', 'CEN.sqlite'));
-  fillRepository(site, total);
+  // Every update deployable: the repository lists them all, so the export writes `total` rows.
+  fillRepository(site, total, 1);
   site.close();
 
   const web = startUscProcess(['web', '--port', '0', '--data', data]);

@@ -8,8 +8,8 @@ import { CLASSIFICATIONS } from '../../electron/engine/upstream/soap/protocol-na
 import { PRODUCTS } from '../../electron/engine/upstream/service/catalog-data';
 import { SeededRandom } from '../../electron/engine/upstream/service/random';
 
-/** Adds `total` updates (60 % deployable, 5 % expired) and saves the whole file. */
-export function fillRepository(site: SiteDatabase, total: number): void {
+/** Adds `total` updates (`deployableShare` of them deployable, 60 % unless said; 5 % expired) and saves the whole file. */
+export function fillRepository(site: SiteDatabase, total: number, deployableShare = 0.6): void {
   const db = site.db;
   const random = new SeededRandom(7);
   const categoryKeys = new Map<string, number>();
@@ -32,7 +32,7 @@ export function fillRepository(site: SiteDatabase, total: number): void {
       const product = random.pick(PRODUCTS);
       const kb = 5_000_000 + i;
       const severity = random.pick(['Critical', 'Important', 'Moderate', 'Low', null]);
-      const deployable = random.next() < 0.6 ? 1 : 0;
+      const deployable = random.next() < deployableShare ? 1 : 0;
       const date = new Date(Date.UTC(2016, 0, 1) + Math.floor(random.next() * 3_900) * 86_400_000).toISOString();
       const title = `${date.slice(0, 7)} Cumulative Update for ${product.titleName} for x64-based Systems (KB${kb})`;
       const productKey = categoryKeys.get(product.id)!;

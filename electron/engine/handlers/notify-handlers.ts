@@ -22,6 +22,7 @@ export function notifyHandlers(engine: EngineContext, notifier: Notifier): Pick<
       const before = readNotifySettings(sites.database(code));
       writeNotifySettings(sites.database(code), settings);
       if (password !== undefined) credentials.setSmtpPassword(code, password === null || password === '' ? undefined : password);
+      notifier.settingsChanged();
       if (JSON.stringify(before) !== JSON.stringify(settings)) {
         // Said without the words the log pane colours as errors ("failure"): a change of settings is not one.
         const when = settings.on

@@ -11,6 +11,7 @@ import type { SiteCode, SyncRun } from '../../../shared/domain';
 import { ApiError } from '../../../shared/errors';
 import { NOTIFY_OFF, NotifySettingsSchema, type DeliveryResult, type NotifySettings, type SyncDigest } from '../../../shared/notify';
 import type { TraceLogWriter } from '../log/trace-log-writer';
+import type { Clock } from '../schedule/clock';
 import { reportStatus } from '../log/status-messages';
 import type { CredentialStore } from '../storage/credential-store';
 import { readSetting, writeSetting } from '../storage/settings';
@@ -33,7 +34,8 @@ const UNIT_MS = { hours: HOUR, days: 24 * HOUR, weeks: 7 * 24 * HOUR } as const;
 export interface NotifierParts {
   sites: SiteRegistry;
   credentials: CredentialStore;
-  now: () => Date;
+  /** The engine's clock: digests are due by it (a test's clock moves them), deliveries retry in real time. */
+  clock: Clock;
   logFor: (site: SiteCode) => TraceLogWriter;
   topLevelOf: (site: SiteCode) => SiteCode;
   /** When the automatic retry of the site's failed sync runs (ISO), if one is scheduled. */
@@ -58,23 +60,30 @@ export function writeNotifySettings(database: SiteDatabase, settings: NotifySett
 export class Notifier {
   private work: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
-  private digestTimer: NodeJS.Timeout | undefined;
+  private digestTimers: Array<() => void> = [];
   private closed = false;
 
   constructor(private readonly parts: NotifierParts) {}
 
+  private now(): Date {
+    return this.parts.clock.now();
+  }
+
   /** Delivers what earlier engines left in the outboxes, and starts the digest schedule. */
   start(): void {
     this.kick();
-    this.checkDigests();
-    this.digestTimer = setInterval(() => this.checkDigests(), 60_000);
-    this.digestTimer.unref();
+    this.scheduleDigests();
+  }
+
+  /** The settings of a site changed: its digest is due by the new interval. */
+  settingsChanged(): void {
+    if (!this.closed) this.scheduleDigests();
   }
 
   close(): void {
     this.closed = true;
     clearTimeout(this.timer);
-    clearInterval(this.digestTimer);
+    for (const cancel of this.digestTimers.splice(0)) cancel();
   }
 
   settingsOf(site: SiteCode): NotifySettings {
@@ -97,7 +106,7 @@ export class Notifier {
       id: `${run.site}-run-${run.runId}`,
       event,
       runIds: [run.runId],
-      createdAt: this.parts.now().toISOString(),
+      createdAt: this.now().toISOString(),
       deliveries: deliveriesFor(settings),
     };
     if (queueRun(database, run.runId, entry)) {
@@ -131,7 +140,7 @@ export class Notifier {
         'NOT_ALLOWED',
         `${top} has no recipients or webhooks to send a test message to: set them first (usc notify --site ${top} --to … or --webhook …).`,
       );
-    const now = this.parts.now();
+    const now = this.now();
     const digest: SyncDigest = {
       ...buildDigest(this.parts.sites.database(site), { site: this.siteName(site), event: 'test', id: `${site}-test-${now.getTime()}`, now, runIds: [] }),
     };
@@ -146,7 +155,7 @@ export class Notifier {
   digestOf(site: SiteCode, options: { event: SyncDigest['event']; id: string; runIds?: number[]; since?: string }): SyncDigest {
     return buildDigest(this.parts.sites.database(site), {
       site: this.siteName(site),
-      now: this.parts.now(),
+      now: this.now(),
       retryAt: this.parts.retryAtOf(site),
       ...options,
     });
@@ -235,7 +244,7 @@ export class Notifier {
             id: NOTIFY_FAILED_STATUS,
             severity: 'E',
             site,
-            time: this.parts.now(),
+            time: this.now(),
             component: NOTIFY_COMPONENT,
             insertionStrings: [entry.id, delivery.channel === 'mail' ? `mail to ${delivery.target}` : `webhook ${delivery.target}`, answer],
           });
@@ -271,24 +280,38 @@ export class Notifier {
     });
   }
 
-  /** Queues each top-level site's digest when its interval has passed since the last one. */
-  private checkDigests(): void {
-    if (this.closed) return;
-    const now = this.parts.now();
-    let queued = false;
+  /** Arms a timer, on the engine's clock, for each top-level site's next digest. */
+  private scheduleDigests(): void {
+    for (const cancel of this.digestTimers.splice(0)) cancel();
+    const now = this.now();
     for (const described of this.parts.sites.list()) {
       if (described.health.state !== 'ok' || described.parentCode !== null) continue;
       const database = this.parts.sites.database(described.code);
       const settings = readNotifySettings(database);
       if (!settings.enabled || !settings.on.includes('digest') || settings.digestEvery === null) continue;
-      const interval = settings.digestEvery.every * UNIT_MS[settings.digestEvery.unit];
-      const last = lastDigestAt(database);
+      let last = lastDigestAt(database);
       if (last === undefined) {
         // The first digest comes one interval after digests were turned on, covering that interval.
-        markDigest(database, now.toISOString());
-        continue;
+        last = now.toISOString();
+        markDigest(database, last);
       }
-      if (now.getTime() - Date.parse(last) < interval) continue;
+      const due = new Date(Date.parse(last) + settings.digestEvery.every * UNIT_MS[settings.digestEvery.unit]);
+      this.digestTimers.push(this.parts.clock.setTimer(due, () => this.queueDigestsDue()));
+    }
+  }
+
+  /** Queues each top-level site's digest whose interval has passed since the last one, then arms the next. */
+  private queueDigestsDue(): void {
+    if (this.closed) return;
+    const now = this.now();
+    let queued = false;
+    for (const described of this.parts.sites.list()) {
+      if (described.health.state !== 'ok' || described.parentCode !== null) continue;
+      const database = this.parts.sites.database(described.code);
+      const settings = readNotifySettings(database);
+      const last = lastDigestAt(database);
+      if (!settings.enabled || !settings.on.includes('digest') || settings.digestEvery === null || last === undefined) continue;
+      if (now.getTime() - Date.parse(last) < settings.digestEvery.every * UNIT_MS[settings.digestEvery.unit]) continue;
       const entry: OutboxEntry = {
         id: `${described.code}-digest-${now.toISOString()}`,
         event: 'digest',
@@ -302,6 +325,7 @@ export class Notifier {
       queued = true;
     }
     if (queued) this.kick();
+    this.scheduleDigests();
   }
 }
 

@@ -12,6 +12,7 @@ import { startMailServer, type MailServer } from '../../helpers/mail-server';
 import { useSyncFixture } from '../../helpers/sync-fixture';
 import { builtPaths } from '../../helpers/built';
 import { runUsc } from '../../helpers/usc-process';
+import { ManualClock } from '../../helpers/manual-clock';
 
 const fixture = useSyncFixture();
 
@@ -225,6 +226,71 @@ describe('notifications', () => {
       expect(JSON.parse(bodies[0]!)).toMatchObject({ id: `CEN-run-${run.runId}` });
     } finally {
       await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('sends the digest when its interval has passed on the engine clock, covering the runs since the last one', async () => {
+    const receiver = await startReceiver([200]);
+    try {
+      const { url } = await fixture.service({ updates: 30, seed: 75 });
+      const clock = new ManualClock(Date.parse('2026-03-02T08:00:00Z'));
+      const engine = await fixture.engine(fixture.tempDir(), { clock });
+      await fixture.configure(engine, url);
+      await engine.call('setNotifySettings', {
+        site: 'CEN',
+        settings: { enabled: true, smtp: null, recipients: [], on: ['digest'], digestEvery: { every: 1, unit: 'hours' }, webhooks: [receiver.url] },
+      });
+      clock.advanceTo('2026-03-02T08:10:00Z');
+      const run = await fixture.sync(engine, 'full');
+      // Not told of the run itself (only the digest is asked for).
+      expect((await engine.call('awaitNotifications', { site: 'CEN', runId: run.runId, timeoutMs: 0 })).deliveries).toBeNull();
+      expect(receiver.bodies).toHaveLength(0);
+      clock.advanceTo('2026-03-02T09:00:00Z');
+      await until(
+        () => receiver.bodies.length,
+        (length) => length === 1,
+      );
+      const digest = SyncDigestSchema.parse(JSON.parse(receiver.bodies[0]!));
+      expect(digest).toMatchObject({ event: 'digest', period: { from: '2026-03-02T08:00:00.000Z', to: '2026-03-02T09:00:00.000Z' } });
+      expect(digest.runs.map((entry) => entry.runId)).toEqual([run.runId]);
+      expect(digest.counts.added).toBeGreaterThan(0);
+      // The next hour had no run: its digest says so.
+      clock.advanceTo('2026-03-02T10:00:00Z');
+      await until(
+        () => receiver.bodies.length,
+        (length) => length === 2,
+      );
+      expect(SyncDigestSchema.parse(JSON.parse(receiver.bodies[1]!))).toMatchObject({
+        runs: [],
+        counts: { added: 0 },
+        period: { from: '2026-03-02T09:00:00.000Z' },
+      });
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it("tells of a child site's synchronization too (a parent's cascade), by the top-level site's settings", async () => {
+    const receiver = await startReceiver([200]);
+    try {
+      const { url } = await fixture.service({ updates: 25, seed: 76 });
+      const engine = await fixture.engine(fixture.tempDir());
+      await fixture.configure(engine, url);
+      await engine.call('addSite', { code: 'PR1', name: 'Primary 1', parent: 'CEN' });
+      await engine.call('setNotifySettings', {
+        site: 'CEN',
+        settings: { enabled: true, smtp: null, recipients: [], on: ['success', 'failure'], digestEvery: null, webhooks: [receiver.url] },
+      });
+      await fixture.sync(engine, 'full');
+      await until(
+        () => receiver.bodies.length,
+        (length) => length === 2,
+        30_000,
+      );
+      const ids = receiver.bodies.map((body) => (JSON.parse(body) as { id: string; site: { code: string } }).id).sort();
+      expect(ids).toEqual(['CEN-run-1', 'PR1-run-1']);
+    } finally {
+      await receiver.close();
     }
   });
 

@@ -229,6 +229,34 @@ describe('notifications', () => {
     }
   });
 
+  it("tells of a failed sync with the error, Error Lookup's advice, what was kept and when the retry runs", async () => {
+    const receiver = await startReceiver([200]);
+    try {
+      const engine = await fixture.engine(fixture.tempDir());
+      // Nothing listens there: the sync fails to connect.
+      await fixture.configure(engine, 'http://127.0.0.1:9');
+      await engine.call('setNotifySettings', {
+        site: 'CEN',
+        settings: { enabled: true, smtp: null, recipients: [], on: ['failure'], digestEvery: null, webhooks: [receiver.url] },
+      });
+      const run = await fixture.sync(engine, 'full');
+      expect(run.outcome).toBe('failed');
+      await engine.call('awaitNotifications', { site: 'CEN', runId: run.runId, timeoutMs: 10_000 });
+      const digest = SyncDigestSchema.parse(JSON.parse(receiver.bodies[0]!));
+      expect(digest.event).toBe('failure');
+      expect(digest.runs[0]).toMatchObject({
+        runId: run.runId,
+        outcome: 'failed',
+        error: { code: run.error!.code, message: run.error!.message, meaning: expect.any(String), check: expect.any(String) },
+        kept: expect.stringMatching(/are kept; the next synchronization fetches the rest\.$/),
+        retryAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      });
+      expect(digest.text).toMatch(new RegExp(`^CEN - Central Site: synchronization failed \\(${run.error!.code}\\)$`));
+    } finally {
+      await receiver.close();
+    }
+  });
+
   it('sends the digest when its interval has passed on the engine clock, covering the runs since the last one', async () => {
     const receiver = await startReceiver([200]);
     try {

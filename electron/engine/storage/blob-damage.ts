@@ -116,49 +116,44 @@ export function describeBlobDamage(damage: BlobDamage): string | undefined {
 }
 
 function scan(site: SiteDatabase): BlobDamage {
-  const damaged = new Set(
-    selectRows(
-      site.db,
-      `SELECT update_id AS id FROM software_update
-       WHERE state != 'removed' AND (blob_offset IS NULL OR blob_offset + blob_length > ?)`,
-      [site.blobs.size],
-    ).map((row) => String(row.id)),
+  // One pass over the rows for what lies past the end of the store (a whole store deleted: every row, so nothing
+  // is looked up row by row), then the few records noted as damaged when read.
+  const damagedRows = selectRows(
+    site.db,
+    `SELECT update_id AS id, title, deployable FROM software_update
+     WHERE state != 'removed' AND (blob_offset IS NULL OR blob_offset + blob_length > ?)`,
+    [site.blobs.size],
   );
   const noted = notedDamage(site);
   if (noted.size > 0) {
-    const statement = site.db.prepare("SELECT 1 FROM software_update WHERE update_id = ? AND state != 'removed'");
+    const statement = site.db.prepare("SELECT update_id, title, deployable FROM software_update WHERE update_id = ? AND state != 'removed'");
     try {
       for (const id of noted.keys()) {
         statement.bind([id]);
-        if (statement.step()) damaged.add(id);
+        if (statement.step()) {
+          const [updateId, title, deployable] = statement.get();
+          damagedRows.push({ id: updateId ?? id, title: title ?? '', deployable: deployable ?? 0 });
+        }
         statement.reset();
       }
     } finally {
       statement.free();
     }
   }
+  const damaged = new Set(damagedRows.map((row) => String(row.id)));
   if (damaged.size === 0) return { records: 0, ids: damaged, listed: 0, examples: [] };
-  const ids = new Set(damaged);
-  for (const row of selectRows(
-    site.db,
-    "SELECT b.child_id AS child, u.update_id AS parent FROM bundle b JOIN software_update u ON u.update_key = b.parent_key WHERE u.state != 'removed'",
-  )) {
-    if (damaged.has(String(row.child))) ids.add(String(row.parent));
-  }
-  const examples: BlobDamage['examples'] = [];
-  let listed = 0;
-  const titled = site.db.prepare("SELECT title FROM software_update WHERE update_id = ? AND deployable = 1 AND state != 'removed'");
-  try {
-    for (const id of ids) {
-      titled.bind([id]);
-      if (titled.step()) {
-        listed++;
-        if (examples.length < 3) examples.push({ updateId: id, title: String(titled.get()[0]) });
-      }
-      titled.reset();
+  // The repository's updates concerned: the damaged deployable ones, and those a damaged bundled update is inside.
+  const listedRows = new Map<string, string>();
+  for (const row of damagedRows) if (Number(row.deployable) === 1) listedRows.set(String(row.id), String(row.title));
+  if (damagedRows.some((row) => Number(row.deployable) !== 1)) {
+    for (const row of selectRows(
+      site.db,
+      "SELECT b.child_id AS child, u.update_id AS parent, u.title FROM bundle b JOIN software_update u ON u.update_key = b.parent_key WHERE u.state != 'removed'",
+    )) {
+      if (damaged.has(String(row.child))) listedRows.set(String(row.parent), String(row.title));
     }
-  } finally {
-    titled.free();
   }
-  return { records: damaged.size, ids, listed, examples };
+  const ids = new Set([...damaged, ...listedRows.keys()]);
+  const examples = [...listedRows].slice(0, 3).map(([updateId, title]) => ({ updateId, title }));
+  return { records: damaged.size, ids, listed: listedRows.size, examples };
 }

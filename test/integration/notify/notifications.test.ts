@@ -3,7 +3,9 @@
  * a certificate of the test's own CA and a login, and an HTTP webhook receiver. The mail received is parsed and its
  * digest compared with the run's history and changes.
  */
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { SyncDigestSchema, type NotifySettings } from '../../../shared/notify';
@@ -359,6 +361,19 @@ describe('notifications', () => {
       expect(synced.stderr).toContain(`Notified: webhook ${receiver.url}: HTTP 200: ok`);
       expect(receiver.bodies).toHaveLength(2);
       expect(JSON.parse(receiver.bodies[1]!)).toMatchObject({ event: 'success', id: 'CEN-run-1' });
+
+      // usc digest: the same document for the period, as JSON, as HTML, as text.
+      const digest = SyncDigestSchema.parse(JSON.parse((await runUsc(['digest', '--site', 'CEN', '--since', '2000-01-01', '--json', '--data', data])).stdout));
+      const sent = SyncDigestSchema.parse(JSON.parse(receiver.bodies[1]!));
+      expect(digest.runs.map((run) => run.runId)).toEqual([1]);
+      expect(digest.groups).toEqual(sent.groups);
+      expect(digest.counts).toEqual(sent.counts);
+      const html = join(data, 'digest.html');
+      expect((await runUsc(['digest', '--site', 'CEN', '--since', '2000-01-01', '--html', html, '--data', data])).code).toBe(0);
+      expect(readFileSync(html, 'utf8')).toMatch(/^<!DOCTYPE html>[\s\S]*<table/);
+      const text = await runUsc(['digest', '--site', 'CEN', '--since', '2000-01-01', '--data', data]);
+      expect(text.stdout).toMatch(/^CEN - Central Site: digest, \d+ new, 0 revised, 0 expired\n/);
+      expect((await runUsc(['digest', '--site', 'CEN', '--since', 'yesterday-ish', '--data', data])).code).toBe(2);
 
       expect((await runUsc(['notify', '--site', 'CEN', '--webhook', `${receiver.url},${refusing.url}`, '--data', data])).code).toBe(0);
       const refused = await runUsc(['notify', '--site', 'CEN', '--test', '--data', data]);

@@ -38,10 +38,15 @@ function failureLines(run: DigestRun): string[] {
   ];
 }
 
+/** The KB beside a title, unless the title says it already (Microsoft's titles end with it). */
+function kbBeside(update: DigestUpdate): string | null {
+  return update.kb === null || update.title.includes(`KB${update.kb}`) ? null : `KB${update.kb}`;
+}
+
 function updateLine(update: DigestUpdate): string {
   const facts = [
     CHANGE_WORDS[update.change],
-    update.kb === null ? null : `KB${update.kb}`,
+    kbBeside(update),
     update.severity,
     update.releasedAt === null ? null : `released ${update.releasedAt.slice(0, 10)}`,
   ].filter((fact): fact is string => fact !== null);

@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { errorText } from '../../shared/errors';
 import type { DeliveryResult, NotifyEvent, NotifySettings, SmtpSecurity } from '../../shared/notify';
 import { useConsoleStore } from '../store/console-store';
@@ -84,6 +84,16 @@ export function NotifyPropertiesDialog({ site }: { site: string }) {
   const [testing, setTesting] = useState(false);
   const [error, setError] = useState<string | undefined>();
   const [results, setResults] = useState<DeliveryResult[] | undefined>();
+  const resultsList = useRef<HTMLUListElement>(null);
+  // The answers appear below the fold of a small window: the dialog's panel scrolls to them (scrollIntoView would
+  // scroll the page under the modal too, and the console out of the window).
+  useEffect(() => {
+    const list = resultsList.current;
+    const panel = list?.closest('.tab-panel');
+    if (list === null || list === undefined || panel === null || panel === undefined) return;
+    const below = list.getBoundingClientRect().bottom - panel.getBoundingClientRect().bottom;
+    if (below > 0) panel.scrollTop += below;
+  }, [results]);
 
   useEffect(() => {
     if (api === undefined) return;
@@ -251,7 +261,7 @@ export function NotifyPropertiesDialog({ site }: { site: string }) {
           </button>
         </div>
         {results !== undefined && (
-          <ul className="test-results" role="status" aria-label="Test message results">
+          <ul ref={resultsList} className="test-results" role="status" aria-label="Test message results">
             {results.map((result) => (
               <li key={`${result.channel}:${result.target}`} className={result.ok ? 'ok' : 'failed'}>
                 <b>{result.ok ? 'Accepted' : 'Refused'}</b>

@@ -9,7 +9,8 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { connect as tcpConnect, isIP } from 'node:net';
 import { connect as tlsConnect, rootCertificates, type PeerCertificate } from 'node:tls';
-import { Agent, ProxyAgent, request, type Dispatcher } from 'undici';
+import { request, type Dispatcher } from 'undici';
+import { httpDispatcher } from '../upstream/client/http-dispatcher';
 import type { PreflightCheck } from '../../../shared/contract';
 import type { SupConfig } from '../../../shared/domain';
 import type { ProxySettings } from '../upstream/client/soap-transport';
@@ -399,16 +400,9 @@ function openTunnel(proxy: ProxySettings, via: URL, authority: string): Promise<
 }
 
 function dispatcherFor(target: UpstreamTarget): Dispatcher {
-  const ca = target.extraCaCertificates?.length ? [...rootCertificates, ...target.extraCaCertificates] : undefined;
-  const tls = ca === undefined ? {} : { ca };
-  if (target.proxy === undefined) return new Agent({ connect: tls });
-  const { username, password } = target.proxy;
-  return new ProxyAgent({
-    uri: target.proxy.url,
-    proxyTunnel: false,
-    ...(username === undefined ? {} : { token: `Basic ${Buffer.from(`${username}:${password ?? ''}`).toString('base64')}` }),
-    requestTls: tls,
-    proxyTls: tls,
+  return httpDispatcher({
+    ...(target.extraCaCertificates === undefined ? {} : { extraCaCertificates: target.extraCaCertificates }),
+    ...(target.proxy === undefined ? {} : { proxy: target.proxy }),
   });
 }
 

@@ -5,7 +5,8 @@
  */
 import { rootCertificates } from 'node:tls';
 import nodemailer from 'nodemailer';
-import { Agent, ProxyAgent, request, type Dispatcher } from 'undici';
+import { request, type Dispatcher } from 'undici';
+import { httpDispatcher } from '../upstream/client/http-dispatcher';
 import type { DeliveryResult, NotifySettings } from '../../../shared/notify';
 
 export interface MailMessage {
@@ -95,14 +96,8 @@ export async function postWebhook(url: string, body: string, transport: Transpor
 }
 
 function dispatcherFor(transport: Transport): Dispatcher {
-  const ca = transport.extraCaCertificates?.length ? [...rootCertificates, ...transport.extraCaCertificates] : undefined;
-  const tls = ca === undefined ? {} : { ca };
-  if (transport.proxy === undefined) return new Agent({ connect: tls });
-  const { username, password } = transport.proxy;
-  return new ProxyAgent({
-    uri: transport.proxy.url,
-    ...(username === undefined ? {} : { token: `Basic ${Buffer.from(`${username}:${password ?? ''}`).toString('base64')}` }),
-    requestTls: tls,
-    proxyTls: tls,
+  return httpDispatcher({
+    ...(transport.extraCaCertificates === undefined ? {} : { extraCaCertificates: transport.extraCaCertificates }),
+    ...(transport.proxy === undefined ? {} : { proxy: transport.proxy }),
   });
 }

@@ -3,20 +3,16 @@
  * certificates, a timeout on every request, and the response streamed into the XML parser (large GetUpdateData
  * answers never sit in memory as one string).
  */
-import { rootCertificates } from 'node:tls';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { Agent, ProxyAgent, request, type Dispatcher } from 'undici';
+import { request, type Dispatcher } from 'undici';
+import { httpDispatcher, type ProxySettings } from './http-dispatcher';
 import { DSS_AUTH_PATH, NS_SOAP, SERVER_SYNC_PATH, soapActionFor, type SyncOperation } from '../soap/protocol-names';
 import { child, textAt, XmlParseError, XmlTreeBuilder, type XmlElement } from '../xml/element-tree';
 import type { BlobPrescan } from './blob-prescan';
 import { UpstreamError } from './upstream-error';
 
-export interface ProxySettings {
-  url: string;
-  username?: string;
-  password?: string;
-}
+export type { ProxySettings } from './http-dispatcher';
 
 export interface TransportOptions {
   baseUrl: string;
@@ -59,22 +55,11 @@ export class SoapTransport {
     // On loopback (the built-in catalog, a parent site or an import on this machine) compression is all cost: a
     // 100,000-update sync took 138-150 s with gzip against 110-114 s without, the two processes sharing the cores.
     this.acceptsGzip = options.compression === 'gzip' || (options.compression !== 'none' && (this.proxied || !isLoopback(this.base.hostname)));
-    const ca = options.extraCaCertificates?.length ? [...rootCertificates, ...options.extraCaCertificates] : undefined;
-    const tls = ca === undefined ? {} : { ca };
-    if (options.proxy !== undefined) {
-      const { username, password } = options.proxy;
-      this.dispatcher = new ProxyAgent({
-        uri: options.proxy.url,
-        // As Windows does: plain HTTP requests through the proxy for an http:// upstream (a WSUS parent on port 8530),
-        // a CONNECT tunnel only for https://. Squid's stock rules allow CONNECT to port 443 alone.
-        proxyTunnel: false,
-        ...(username === undefined ? {} : { token: `Basic ${Buffer.from(`${username}:${password ?? ''}`).toString('base64')}` }),
-        requestTls: tls,
-        proxyTls: tls,
-      });
-    } else {
-      this.dispatcher = new Agent({ connect: tls, keepAliveTimeout: 30_000 });
-    }
+    this.dispatcher = httpDispatcher({
+      ...(options.extraCaCertificates === undefined ? {} : { extraCaCertificates: options.extraCaCertificates }),
+      ...(options.proxy === undefined ? {} : { proxy: options.proxy }),
+      keepAliveTimeoutMs: 30_000,
+    });
   }
 
   /** Sends one call; resolves with the operation's response element, or throws an UpstreamError. */

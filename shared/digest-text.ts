@@ -57,6 +57,10 @@ function updateLine(update: DigestUpdate): string {
   return `${update.title} (${facts.join(', ')}${supersedes})`;
 }
 
+function omittedLine(digest: SyncDigest): string {
+  return `Listed below: the ${digest.groups.reduce((sum, group) => sum + group.products.reduce((inner, product) => inner + product.updates.length, 0), 0)} most important; ${digest.omitted} more are counted above. Every one: usc digest --site ${digest.site.code} --since ${digest.period.from ?? '<date>'}, or Export List… of What changed.`;
+}
+
 export function digestText(digest: SyncDigest): string {
   const lines = [
     digestSubject(digest).replace(/^\[Update Sync Console\] /, ''),
@@ -70,6 +74,7 @@ export function digestText(digest: SyncDigest): string {
   if (digest.runs.length > 0) lines.push('');
   const { added, revised, expired, removed } = digest.counts;
   lines.push(`Updates: ${added} new, ${revised} revised, ${expired} expired, ${removed} removed`, '');
+  if (digest.omitted > 0) lines.push(omittedLine(digest), '');
   for (const group of digest.groups) {
     lines.push(group.classification);
     for (const product of group.products) {
@@ -130,6 +135,7 @@ export function digestHtml(digest: SyncDigest): string {
 ${digest.event === 'test' ? '<p>This is a test message: notifications from this site reach you.</p>' : ''}
 ${runs === '' ? '' : `<ul>${runs}</ul>`}
 <p>Updates: <b>${added}</b> new, <b>${revised}</b> revised, <b>${expired}</b> expired, <b>${removed}</b> removed.</p>
+${digest.omitted > 0 ? `<p>${e(omittedLine(digest))}</p>` : ''}
 ${groups}
 <p style="color:#605e5c;font-size:12px">Sent by Update Sync Console (notification ${e(digest.id)}).</p>
 </body></html>

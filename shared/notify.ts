@@ -134,7 +134,15 @@ export const SyncDigestSchema = z.object({
   /** New, revised, expired and removed updates by classification, then product; critical and important security first. */
   groups: z.array(z.object({ classification: z.string(), products: z.array(z.object({ product: z.string(), updates: z.array(DigestUpdateSchema) })) })),
   counts: z.object({ added: z.number().int(), revised: z.number().int(), expired: z.number().int(), removed: z.number().int() }),
+  /**
+   * Updates counted but not listed: a notification lists the NOTIFY_LISTED_UPDATES most important (a first sync
+   * brings tens of thousands, past what a mail server or a chat accepts); `usc digest` lists them all.
+   */
+  omitted: z.number().int().nonnegative().default(0),
   /** One line for chat webhooks (Slack, Teams) that show only `text`. */
   text: z.string(),
 });
 export type SyncDigest = z.infer<typeof SyncDigestSchema>;
+
+/** The most updates a mail or a webhook document lists (the counts are always complete). */
+export const NOTIFY_LISTED_UPDATES = 1_000;

@@ -13,6 +13,8 @@ export interface EngineTuning {
   stallMs?: number;
   /** Waits between a notification's delivery attempts, instead of NOTIFY_RETRY_DELAYS_MS (tests). */
   notifyRetryDelaysMs?: number[];
+  /** The most updates a notification lists, instead of NOTIFY_LISTED_UPDATES (tests). */
+  notifyListLimit?: number;
   /** The most revisions a site may hold after a sync that sets its indexes aside, instead of DEFER_INDEXES_UP_TO (tests). */
   deferIndexesUpTo?: number;
   /** Resume interrupted synchronizations when the engine starts (default true). */

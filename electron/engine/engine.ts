@@ -147,6 +147,7 @@ export class Engine {
         };
       },
       ...(options.notifyRetryDelaysMs === undefined ? {} : { retryDelaysMs: options.notifyRetryDelaysMs }),
+      ...(options.notifyListLimit === undefined ? {} : { listLimit: options.notifyListLimit }),
     });
     this.scheduler = new SyncScheduler(scheduleHost(sites, this.syncs, logFor), this.clock, this.timeZone);
     this.context = engineContext({

@@ -25,6 +25,8 @@ export interface DigestRequest {
   since?: string;
   /** When the automatic retry of the site's last failed run is due. */
   retryAt?: string | null;
+  /** List at most this many updates, the most important first (a notification); all without. */
+  listLimit?: number;
 }
 
 export function buildDigest(database: SiteDatabase, request: DigestRequest): SyncDigest {
@@ -35,6 +37,13 @@ export function buildDigest(database: SiteDatabase, request: DigestRequest): Syn
   const updates = changedUpdatesOf(database, runIds);
   const counts = { added: 0, revised: 0, expired: 0, removed: 0 };
   for (const update of updates) counts[update.change]++;
+  // The most important first (the order the groups are read in), so a cut keeps critical security updates.
+  const listed =
+    request.listLimit === undefined || updates.length <= request.listLimit
+      ? updates
+      : [...updates]
+          .sort((a, b) => classificationOrder(a.classification) - classificationOrder(b.classification) || a.rank - b.rank)
+          .slice(0, request.listLimit);
   const body: Omit<SyncDigest, 'text'> = {
     schema: 'update-sync-console/sync-digest',
     version: 1,
@@ -44,8 +53,9 @@ export function buildDigest(database: SiteDatabase, request: DigestRequest): Syn
     site: request.site,
     period: { from: request.since ?? runs[0]?.startedAt ?? null, to: request.now.toISOString() },
     runs: digestRuns,
-    groups: grouped(updates),
+    groups: grouped(listed),
     counts,
+    omitted: updates.length - listed.length,
   };
   return { ...body, text: digestLine(body) };
 }

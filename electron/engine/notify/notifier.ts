@@ -9,7 +9,7 @@
 import { digestHtml, digestSubject, digestText } from '../../../shared/digest-text';
 import type { SiteCode, SyncRun } from '../../../shared/domain';
 import { ApiError } from '../../../shared/errors';
-import { NOTIFY_OFF, NotifySettingsSchema, type DeliveryResult, type NotifySettings, type SyncDigest } from '../../../shared/notify';
+import { NOTIFY_LISTED_UPDATES, NOTIFY_OFF, NotifySettingsSchema, type DeliveryResult, type NotifySettings, type SyncDigest } from '../../../shared/notify';
 import type { TraceLogWriter } from '../log/trace-log-writer';
 import type { Clock } from '../schedule/clock';
 import { reportStatus } from '../log/status-messages';
@@ -44,6 +44,8 @@ export interface NotifierParts {
   transportOf: (site: SiteCode) => Transport;
   /** Instead of NOTIFY_RETRY_DELAYS_MS (tests). */
   retryDelaysMs?: number[];
+  /** Instead of NOTIFY_LISTED_UPDATES (tests). */
+  listLimit?: number;
 }
 
 export function readNotifySettings(database: SiteDatabase): NotifySettings {
@@ -152,7 +154,7 @@ export class Notifier {
   }
 
   /** The digest a notification carries, built now from the site's rows. */
-  digestOf(site: SiteCode, options: { event: SyncDigest['event']; id: string; runIds?: number[]; since?: string }): SyncDigest {
+  digestOf(site: SiteCode, options: { event: SyncDigest['event']; id: string; runIds?: number[]; since?: string; listLimit?: number }): SyncDigest {
     return buildDigest(this.parts.sites.database(site), {
       site: this.siteName(site),
       now: this.now(),
@@ -203,6 +205,7 @@ export class Notifier {
       event: entry.event,
       id: entry.id,
       runIds: entry.runIds,
+      listLimit: this.parts.listLimit ?? NOTIFY_LISTED_UPDATES,
       ...(entry.since === undefined ? {} : { since: entry.since }),
     });
     const results = await Promise.all(this.send(this.parts.topLevelOf(site), settings, digest, due));

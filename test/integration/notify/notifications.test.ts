@@ -259,6 +259,40 @@ describe('notifications', () => {
     }
   });
 
+  // A first sync brings tens of thousands of updates: one mail listing them all would pass what a mail server or a
+  // chat accepts. A notification lists the most important; the counts stay whole; usc digest lists every one.
+  it('lists at most its limit of updates in a notification, the most important first, and says how many more', async () => {
+    const receiver = await startReceiver([200]);
+    try {
+      const { url } = await fixture.service({ updates: 80, seed: 77 });
+      const engine = await fixture.engine(fixture.tempDir(), { notifyListLimit: 5 });
+      await fixture.configure(engine, url);
+      await engine.call('setNotifySettings', {
+        site: 'CEN',
+        settings: { enabled: true, smtp: null, recipients: [], on: ['success'], digestEvery: null, webhooks: [receiver.url] },
+      });
+      const run = await fixture.sync(engine, 'full');
+      await engine.call('awaitNotifications', { site: 'CEN', runId: run.runId, timeoutMs: 10_000 });
+      const sent = SyncDigestSchema.parse(JSON.parse(receiver.bodies[0]!));
+      const listed = sent.groups.flatMap((group) => group.products.flatMap((product) => product.updates));
+      expect(listed).toHaveLength(5);
+      const total = sent.counts.added + sent.counts.revised + sent.counts.expired + sent.counts.removed;
+      expect(total).toBeGreaterThan(5);
+      expect(sent.omitted).toBe(total - 5);
+      // The whole digest: every update, in the same order, the listed ones first.
+      const whole = await engine.call('getSyncDigest', { site: 'CEN', runId: run.runId });
+      expect(whole.omitted).toBe(0);
+      const all = whole.groups.flatMap((group) => group.products.flatMap((product) => product.updates));
+      expect(all).toHaveLength(total);
+      expect(sent.groups[0]!.classification).toBe(whole.groups[0]!.classification);
+      expect(Math.min(...listed.map((update) => ['Critical', 'Important', 'Moderate', 'Low'].indexOf(update.severity ?? '') >>> 0))).toBe(
+        Math.min(...all.map((update) => ['Critical', 'Important', 'Moderate', 'Low'].indexOf(update.severity ?? '') >>> 0)),
+      );
+    } finally {
+      await receiver.close();
+    }
+  });
+
   it('sends the digest when its interval has passed on the engine clock, covering the runs since the last one', async () => {
     const receiver = await startReceiver([200]);
     try {

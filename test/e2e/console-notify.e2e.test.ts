@@ -4,8 +4,6 @@
  * answers, a sync's mail as it renders, and a list written to a CSV file. Screenshots at 1024x700.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -15,6 +13,7 @@ import { chromiumMissingReason, launchChromium, screenshotPath, skipE2e } from '
 import { parseCsv } from '../helpers/csv-parse';
 import { startMailServer, type MailServer } from '../helpers/mail-server';
 import { runUsc, startUsc, type RunningUsc } from '../helpers/usc-process';
+import { startReceiver } from '../helpers/webhook-receiver';
 
 if (skipE2e) console.warn(`Skipping the end-to-end tests: ${chromiumMissingReason}`);
 
@@ -62,18 +61,10 @@ describe.skipIf(skipE2e)('notifications and lists in the console', () => {
   it('sets e-mail and webhook notifications, shows what each server answered to a test message, and the mail of a sync', async () => {
     const mail: MailServer = await startMailServer({ plain: true });
     cleanup.push(() => mail.close());
-    const hooks: string[] = [];
-    const receiver: Server = createServer((request, response) => {
-      let body = '';
-      request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
-      request.on('end', () => {
-        hooks.push(body);
-        response.writeHead(200).end('ok');
-      });
-    });
-    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-    cleanup.push(() => new Promise<void>((resolve) => receiver.close(() => resolve())));
-    const hook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    const receiver = await startReceiver([200]);
+    cleanup.push(() => receiver.close());
+    const hooks = receiver.bodies;
+    const hook = receiver.url;
 
     const { page } = await open();
     await openNotification(page);

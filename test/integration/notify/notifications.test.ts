@@ -4,9 +4,7 @@
  * digest compared with the run's history and changes.
  */
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { SyncDigestSchema, type NotifySettings } from '../../../shared/notify';
 import { makeCertificates } from '../../helpers/certificates';
@@ -14,35 +12,10 @@ import { startMailServer, type MailServer } from '../../helpers/mail-server';
 import { useSyncFixture } from '../../helpers/sync-fixture';
 import { builtPaths } from '../../helpers/built';
 import { runUsc } from '../../helpers/usc-process';
+import { startReceiver } from '../../helpers/webhook-receiver';
 import { ManualClock } from '../../helpers/manual-clock';
 
 const fixture = useSyncFixture();
-
-interface Receiver {
-  url: string;
-  bodies: string[];
-  statuses: number[];
-  close(): Promise<void>;
-}
-
-/** A webhook receiver answering with the statuses given, in turn (the last one from then on). */
-async function startReceiver(answers: number[]): Promise<Receiver> {
-  const bodies: string[] = [];
-  const statuses: number[] = [];
-  const server: Server = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
-    request.on('end', () => {
-      bodies.push(body);
-      const status = answers[Math.min(statuses.length, answers.length - 1)]!;
-      statuses.push(status);
-      response.writeHead(status, { 'content-type': 'text/plain' }).end(status === 200 ? 'ok' : 'receiver failed');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  return { url: `http://127.0.0.1:${port}/hook`, bodies, statuses, close: () => new Promise((resolve) => server.close(() => resolve())) };
-}
 
 async function until<T>(read: () => T | Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -207,16 +180,7 @@ describe('notifications', () => {
     await failing.close();
 
     // The receiver is back (same port); the next engine finds the notification in the outbox and delivers it.
-    const bodies: string[] = [];
-    const server = createServer((request, response) => {
-      let body = '';
-      request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
-      request.on('end', () => {
-        bodies.push(body);
-        response.writeHead(200).end('ok');
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(Number(port), '127.0.0.1', resolve));
+    const back = await startReceiver([200], Number(port));
     try {
       engine = await fixture.engine(dir, { notifyRetryDelaysMs: [200, 200] });
       const delivered = await until(
@@ -224,10 +188,10 @@ describe('notifications', () => {
         (answer) => answer.deliveries?.[0]?.state === 'delivered',
       );
       expect(delivered.deliveries![0]).toMatchObject({ state: 'delivered', attempts: 2 });
-      expect(bodies).toHaveLength(1);
-      expect(JSON.parse(bodies[0]!)).toMatchObject({ id: `CEN-run-${run.runId}` });
+      expect(back.bodies).toHaveLength(1);
+      expect(JSON.parse(back.bodies[0]!)).toMatchObject({ id: `CEN-run-${run.runId}` });
     } finally {
-      await new Promise((resolve) => server.close(resolve));
+      await back.close();
     }
   });
 

@@ -6,21 +6,32 @@ import { useSyncFixture } from '../../helpers/sync-fixture';
 
 const fixture = useSyncFixture();
 
+/**
+ * A site synchronized from a built-in upstream of `updates`, its engine closed, then `damage` done to its blob store
+ * on disk; returns the folder, an engine opened again on it, and the repository before the damage.
+ */
+async function damagedSite(updates: number, seed: number, damage: (blobs: string) => void) {
+  const { url } = await fixture.service({ updates, seed });
+  const dir = fixture.tempDir();
+  const first = await fixture.engine(dir);
+  await fixture.configure(first, url);
+  expect((await fixture.sync(first, 'full')).outcome).toBe('succeeded');
+  const before = await first.call('queryUpdates', { site: 'CEN', offset: 0, limit: 1000, includeBundled: true });
+  await first.close();
+  damage(join(dir, 'sites', 'CEN.sqlite.blobs.1'));
+  return { dir, url, before, engine: await fixture.engine(dir) };
+}
+
+/** A byte changed on disk near the end of the store: inside one of the last updates' records. */
+function flipByteNearEnd(blobs: string): void {
+  const bytes = readFileSync(blobs);
+  bytes[bytes.length - 300] = bytes[bytes.length - 300]! ^ 0x5a;
+  writeFileSync(blobs, bytes);
+}
+
 describe('blob store damage', () => {
   it('fails an export naming the damaged update, and a full sync fetches the damaged record again', async () => {
-    const { url } = await fixture.service({ updates: 80, seed: 61 });
-    const dir = fixture.tempDir();
-    let engine = await fixture.engine(dir);
-    await fixture.configure(engine, url);
-    expect((await fixture.sync(engine, 'full')).outcome).toBe('succeeded');
-    await engine.close();
-    // A byte changed on disk near the end of the store: inside one of the last updates' records.
-    const blobs = join(dir, 'sites', 'CEN.sqlite.blobs.1');
-    const bytes = readFileSync(blobs);
-    bytes[bytes.length - 300] = bytes[bytes.length - 300]! ^ 0x5a;
-    writeFileSync(blobs, bytes);
-
-    engine = await fixture.engine(dir);
+    const { engine } = await damagedSite(80, 61, flipByteNearEnd);
     const out = join(fixture.tempDir(), 'CEN.uscexport');
     await expect(engine.call('exportCatalog', { site: 'CEN', path: out })).rejects.toMatchObject({
       code: 'SITE_DAMAGED',
@@ -36,16 +47,8 @@ describe('blob store damage', () => {
   });
 
   it('says so when the blob store was deleted, never recreates it empty in silence, and the next sync fetches it all again', async () => {
-    const { url } = await fixture.service({ updates: 50, seed: 62 });
-    const dir = fixture.tempDir();
-    let engine = await fixture.engine(dir);
-    await fixture.configure(engine, url);
-    expect((await fixture.sync(engine, 'full')).outcome).toBe('succeeded');
-    const total = (await engine.call('queryUpdates', { site: 'CEN', offset: 0, limit: 1, includeBundled: true })).total;
-    await engine.close();
-    rmSync(join(dir, 'sites', 'CEN.sqlite.blobs.1'));
-
-    engine = await fixture.engine(dir);
+    const { engine, before } = await damagedSite(50, 62, (blobs) => rmSync(blobs));
+    const total = before.total;
     const log = () => readFileSync(join(engine.folder.logsDir, 'CEN', 'wsyncmgr.log'), 'utf8');
     expect(log()).toMatch(/WARNING: The blob store .*CEN\.sqlite\.blobs\.1 was missing: the stored metadata of [\d,]+ updates is gone/);
     // Even a delta sync finds what is missing (the records lie past the end of the store) and fetches it again.
@@ -59,19 +62,10 @@ describe('blob store damage', () => {
 
   // Before, a damaged record was found only by whoever read it: `usc sites` said OK, a delta sync fetched nothing.
   it('is a state of the site once found: listSites and the rows say so, an export can leave it out and name it, a delta sync mends it', async () => {
-    const { url } = await fixture.service({ updates: 80, seed: 63 });
-    const dir = fixture.tempDir();
-    let engine = await fixture.engine(dir);
-    await fixture.configure(engine, url);
-    expect((await fixture.sync(engine, 'full')).outcome).toBe('succeeded');
-    const before = await engine.call('queryUpdates', { site: 'CEN', offset: 0, limit: 1000, includeBundled: true });
-    await engine.close();
-    const blobs = join(dir, 'sites', 'CEN.sqlite.blobs.1');
-    const bytes = readFileSync(blobs);
-    bytes[bytes.length - 300] = bytes[bytes.length - 300]! ^ 0x5a;
-    writeFileSync(blobs, bytes);
+    const damaged = await damagedSite(80, 63, flipByteNearEnd);
+    const { dir, url, before } = damaged;
+    let engine = damaged.engine;
 
-    engine = await fixture.engine(dir);
     // A checksum failure cannot be seen without reading the record: the export finds it.
     expect((await engine.call('listSites', {}))[0]!.blobDamage).toBeUndefined();
     const out = join(fixture.tempDir(), 'CEN.uscexport');
@@ -118,14 +112,7 @@ describe('blob store damage', () => {
   });
 
   it('a deleted blob store is a state of the site at once, every update marked, until a sync fetches it again', async () => {
-    const { url } = await fixture.service({ updates: 30, seed: 64 });
-    const dir = fixture.tempDir();
-    let engine = await fixture.engine(dir);
-    await fixture.configure(engine, url);
-    expect((await fixture.sync(engine, 'full')).outcome).toBe('succeeded');
-    await engine.close();
-    rmSync(join(dir, 'sites', 'CEN.sqlite.blobs.1'));
-    engine = await fixture.engine(dir);
+    const { engine } = await damagedSite(30, 64, (blobs) => rmSync(blobs));
     const site = (await engine.call('listSites', {}))[0]!;
     const total = (await engine.call('queryUpdates', { site: 'CEN', offset: 0, limit: 1000, includeBundled: true })).rows;
     expect(site.blobDamage?.updates).toBe(total.filter((row) => row.state !== 'removed').length);

@@ -5,6 +5,7 @@ import { scopeSentence } from '../../shared/import-scope-text';
 import { errorText } from '../../shared/errors';
 import { useConsoleStore } from '../store/console-store';
 import { ModalDialog } from './ModalDialog';
+import { TransferButtons } from './TransferButtons';
 import { FieldError } from './FieldError';
 import { countOf } from '../../shared/count-text';
 
@@ -124,22 +125,13 @@ export function CatalogTransferDialog({ site, mode }: { site: string; mode: 'exp
           <p className="muted">{`SHA-256 ${exported.sha256}`}</p>
         </div>
       )}
-      <div className="dialog-buttons">
-        {exported === undefined ? (
-          <>
-            <button type="submit" disabled={busy || path.trim() === ''}>
-              {mode === 'export' ? 'Export' : preview === undefined ? 'Check file' : 'Import'}
-            </button>
-            <button type="button" onClick={cancel}>
-              Cancel
-            </button>
-          </>
-        ) : (
-          <button type="button" data-autofocus onClick={() => close(undefined)}>
-            Close
-          </button>
-        )}
-      </div>
+      <TransferButtons
+        done={exported !== undefined}
+        action={mode === 'export' ? 'Export' : preview === undefined ? 'Check file' : 'Import'}
+        disabled={busy || path.trim() === ''}
+        onCancel={cancel}
+        onClose={() => close(undefined)}
+      />
     </ModalDialog>
   );
 }

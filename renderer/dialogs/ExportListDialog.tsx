@@ -3,6 +3,7 @@ import { errorText } from '../../shared/errors';
 import { useConsoleStore } from '../store/console-store';
 import { FieldError } from './FieldError';
 import { ModalDialog } from './ModalDialog';
+import { TransferButtons } from './TransferButtons';
 
 import type { ListExport } from '../context-menu/list-export';
 
@@ -107,22 +108,7 @@ export function ExportListDialog({ request }: { request: ListExport }) {
           <p>{`Wrote ${count(written.rows)} rows to ${written.file} (${count(written.bytes)} bytes).`}</p>
         </div>
       )}
-      <div className="dialog-buttons">
-        {written === undefined ? (
-          <>
-            <button type="submit" disabled={busy || path.trim() === ''}>
-              Export
-            </button>
-            <button type="button" onClick={cancel}>
-              Cancel
-            </button>
-          </>
-        ) : (
-          <button type="button" data-autofocus onClick={() => close(undefined)}>
-            Close
-          </button>
-        )}
-      </div>
+      <TransferButtons done={written !== undefined} action="Export" disabled={busy || path.trim() === ''} onCancel={cancel} onClose={() => close(undefined)} />
     </ModalDialog>
   );
 }
